@@ -1,0 +1,89 @@
+// The plain data that analysis returns to its consumers (CLI, language server, converter,
+// confirmation). Ranges are 0-based lines and columns, like tree-sitter and LSP; the CLI's JSON
+// adds one to each. Nothing here depends on LSP types.
+
+import type { Framework, Output, RuleCode, Shape } from '../shapes/types';
+
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A text edit that repairs a wrong number, already written in the user's style. */
+export interface Fix {
+  title: string;
+  range: Range;
+  newText: string;
+}
+
+export interface RelatedInfo {
+  range: Range;
+  message: string;
+}
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface ShapeDiagnostic {
+  code: RuleCode;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** Where the numbers in the message came from. */
+  related: RelatedInfo[];
+  fixes: Fix[];
+}
+
+/** One application of a layer, function, tensor method or operator, in execution order. */
+export interface LayerRecord {
+  /** `Conv2d`, `Dense`, or an op name such as `relu`, `view`, `cat`, `add`. */
+  kind: string;
+  /** True for a layer object (nn.Module / keras layer); false for functions, methods, operators. */
+  module: boolean;
+  /** The module's attribute path in the model (`model.0`, `layer1.0.conv_a`); null for ops. */
+  name: string | null;
+  /** The constructor call of a module, or the op's call. */
+  range: Range;
+  /** The call that applied it (for layers inside a Sequential: the line calling the Sequential). */
+  callRange: Range;
+  input: Shape[];
+  output: Output;
+  /** Parameter count for modules; undefined for ops. */
+  params?: number | null;
+  /** Explanations for the hover: the formulas of spatial sizes. */
+  notes: string[];
+}
+
+/** The shape of a named tensor after an assignment, for hovers and inlay hints. */
+export interface TensorNote {
+  name: string;
+  range: Range;
+  shape: Output;
+}
+
+export type InputSource = 'comment' | 'call' | 'flag' | 'inferred' | 'symbolic' | 'layer' | 'build';
+
+export interface ModelResult {
+  name: string;
+  framework: Framework;
+  /** The class name or the variable that names the model. */
+  range: Range;
+  input: Shape[];
+  inputSource: InputSource;
+  layers: LayerRecord[];
+  output: Output;
+  /** Sum of the parameters of every distinct layer object applied; null when some are unknown. */
+  totalParams: number | null;
+  assignments: TensorNote[];
+}
+
+export interface AnalysisResult {
+  models: ModelResult[];
+  diagnostics: ShapeDiagnostic[];
+}
+
+export interface AnalyzeOptions {
+  /** Input shape(s) from the `--input` flag or a setting, e.g. `(1, 3, 32, 32)`. */
+  input?: string;
+}

@@ -1,0 +1,191 @@
+// Binding call arguments to a definition's parameters, and the RuleContext that rules read them
+// through. Used by the interpreter for real calls and by the table tests with plain values, so
+// both exercise the same code.
+
+import { Dim, Expr, dimToString } from './dim';
+import { formatShape } from './shape';
+import { ArgFix, ArgValue, Framework, LayerArg, Param, RuleCode, RuleContext, RuleResult, Shape, TensorArg, UnknownArg } from './types';
+
+export interface BoundArgs {
+  values: Map<string, ArgValue>;
+  /** Names written at the call site. */
+  given: Set<string>;
+  /** Problems binding (too many positionals, unknown keyword); the call is then not checked. */
+  problems: string[];
+}
+
+/** Binds positional and keyword arguments the way Python does. */
+export function bindArgs(params: readonly Param[], positional: readonly ArgValue[], keywords: ReadonlyMap<string, ArgValue>, unknownRest = false): BoundArgs {
+  const values = new Map<string, ArgValue>();
+  const given = new Set<string>();
+  const problems: string[] = [];
+  const positionalParams = params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
+  const varargs = params.find((p) => p.varargs);
+  const varkw = params.find((p) => p.varkw);
+  positional.forEach((v, i) => {
+    if (i < positionalParams.length && !(varargs && params.indexOf(varargs) < params.indexOf(positionalParams[i]))) {
+      values.set(positionalParams[i].name, v);
+      given.add(positionalParams[i].name);
+    } else if (varargs) {
+      const list = (values.get(varargs.name) as ArgValue[] | undefined) ?? [];
+      list.push(v);
+      values.set(varargs.name, list);
+      given.add(varargs.name);
+    } else problems.push(`too many positional arguments (${positional.length})`);
+  });
+  for (const [k, v] of keywords) {
+    const p = params.find((q) => q.name === k && !q.varargs && !q.varkw);
+    if (p) {
+      if (given.has(k)) problems.push(`multiple values for argument '${k}'`);
+      values.set(k, v);
+      given.add(k);
+    } else if (varkw) {
+      values.set(k, v);
+      given.add(k);
+    } else problems.push(`unexpected keyword argument '${k}'`);
+  }
+  for (const p of params) {
+    if (values.has(p.name)) continue;
+    if (p.varargs) values.set(p.name, []);
+    else if (p.varkw) continue;
+    else if (p.default !== undefined) values.set(p.name, p.default);
+    else if (unknownRest) values.set(p.name, UnknownArg.instance);
+    else problems.push(`missing argument '${p.name}'`);
+  }
+  return { values, given, problems };
+}
+
+export interface ReportedError {
+  code: RuleCode;
+  message: string;
+  arg?: string;
+  fix?: ArgFix;
+}
+
+export interface ArgContextOptions {
+  framework: Framework;
+  kind: string;
+  bound: BoundArgs;
+  inputs?: Shape[];
+  inputOrigins?: string[];
+  /** Source text of each argument as written (`6*14*14`), for messages. */
+  argTexts?: Map<string, string>;
+}
+
+export class ArgContext implements RuleContext {
+  readonly framework: Framework;
+  readonly kind: string;
+  readonly inputs: Shape[];
+  readonly inputOrigins: string[];
+  readonly errors: ReportedError[] = [];
+  readonly notes: string[] = [];
+  private readonly bound: BoundArgs;
+  private readonly argTexts: Map<string, string>;
+
+  constructor(o: ArgContextOptions) {
+    this.framework = o.framework;
+    this.kind = o.kind;
+    this.bound = o.bound;
+    this.inputs = o.inputs ?? [];
+    this.inputOrigins = o.inputOrigins ?? this.inputs.map(() => 'its input');
+    this.argTexts = o.argTexts ?? new Map();
+  }
+
+  has(name: string): boolean {
+    return this.bound.given.has(name);
+  }
+
+  value(name: string): ArgValue {
+    const v = this.bound.values.get(name);
+    return v === undefined ? UnknownArg.instance : v;
+  }
+
+  int(name: string): Dim {
+    return asInt(this.value(name));
+  }
+
+  float(name: string): number | null {
+    const v = this.value(name);
+    return typeof v === 'number' ? v : null;
+  }
+
+  str(name: string): string | null {
+    const v = this.value(name);
+    return typeof v === 'string' ? v : null;
+  }
+
+  bool(name: string): boolean | null {
+    const v = this.value(name);
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'number') return v !== 0;
+    return null;
+  }
+
+  tuple(name: string, n: number): Dim[] | null {
+    return asTuple(this.value(name), n);
+  }
+
+  tensor(name: string): Shape | undefined {
+    const v = this.value(name);
+    return v instanceof TensorArg ? v.shape : undefined;
+  }
+
+  origin(nameOrIndex: string | number): string {
+    if (typeof nameOrIndex === 'number') return this.inputOrigins[nameOrIndex] ?? 'its input';
+    const v = this.value(nameOrIndex);
+    return v instanceof TensorArg ? v.origin : nameOrIndex;
+  }
+
+  describe(name: string): string {
+    const v = this.value(name);
+    const shown = argToString(v);
+    if (!this.has(name)) return `${shown} (default)`;
+    const text = this.argTexts.get(name);
+    if (text !== undefined && text.replace(/\s+/g, '') !== shown.replace(/\s+/g, '')) return `${shown} (${text})`;
+    return shown;
+  }
+
+  error(code: RuleCode, message: string, arg?: string, fix?: ArgFix): void {
+    this.errors.push({ code, message, arg, fix });
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  runLayer(layer: LayerArg, inputs: Shape[]): RuleResult {
+    const inner = new ArgContext({ framework: layer.def.framework, kind: layer.def.kind, bound: layer.bound as BoundArgs, inputs, inputOrigins: this.inputOrigins });
+    const result = layer.def.infer(inner);
+    this.errors.push(...inner.errors.map((e) => ({ ...e, arg: undefined, fix: undefined })));
+    this.notes.push(...inner.notes);
+    return result;
+  }
+}
+
+export function asInt(v: ArgValue): Dim {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : null;
+  if (v instanceof Expr) return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return null;
+}
+
+export function asTuple(v: ArgValue, n: number): Dim[] | null {
+  if (Array.isArray(v)) {
+    if (v.length === 1 && n > 1) return Array(n).fill(asInt(v[0]));
+    if (v.length !== n) return null;
+    return v.map(asInt);
+  }
+  const i = asInt(v);
+  if (i === null) return null;
+  return Array(n).fill(i);
+}
+
+export function argToString(v: ArgValue): string {
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number' || v instanceof Expr) return dimToString(v);
+  if (Array.isArray(v)) return v.length === 1 ? `(${argToString(v[0])},)` : `(${v.map(argToString).join(', ')})`;
+  if (v instanceof TensorArg) return `tensor${formatShape(v.shape)}`;
+  return '?';
+}

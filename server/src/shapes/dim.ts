@@ -1,0 +1,299 @@
+// Dimensions: a known integer, a symbolic expression over named sizes (N, H, W, ...), or unknown.
+//
+// Symbolic expressions are kept in a small normal form (a polynomial whose atoms are symbols or
+// floor divisions by a positive integer), so that `(H + 2*1 - 3) // 1 + 1` prints as `H` and two
+// spellings of the same size compare equal. Nothing here throws on user data; operations that
+// cannot be expressed give `null` (unknown). This module knows nothing of Python syntax or LSP.
+
+/** A dimension: a number, a symbolic expression, or null when unknown. */
+export type Dim = number | Expr | null;
+
+type Atom = { kind: 'sym'; name: string } | { kind: 'floordiv'; num: Expr; den: number };
+
+interface Term {
+  coef: number;
+  /** Atom keys, sorted, with repetition for powers. */
+  factors: string[];
+}
+
+const atoms = new Map<string, Atom>();
+
+function atomKey(a: Atom): string {
+  return a.kind === 'sym' ? a.name : `(${a.num.key})//${a.den}`;
+}
+
+function internAtom(a: Atom): string {
+  const k = atomKey(a);
+  if (!atoms.has(k)) atoms.set(k, a);
+  return k;
+}
+
+/** An immutable symbolic integer expression in normal form. */
+export class Expr {
+  readonly terms: ReadonlyMap<string, Term>;
+  readonly constant: number;
+  readonly key: string;
+
+  private constructor(terms: Map<string, Term>, constant: number) {
+    this.terms = terms;
+    this.constant = constant;
+    const parts = [...terms.keys()].sort().map((k) => `${terms.get(k)!.coef}*${k}`);
+    this.key = parts.join('+') + `+${constant}`;
+  }
+
+  static symbol(name: string): Expr {
+    const k = internAtom({ kind: 'sym', name });
+    return new Expr(new Map([[k, { coef: 1, factors: [k] }]]), 0);
+  }
+
+  /** Builds an expression, collapsing it to a plain number when no symbol is left. */
+  static make(terms: Map<string, Term>, constant: number): Dim {
+    for (const [k, t] of terms) if (t.coef === 0) terms.delete(k);
+    if (terms.size === 0) return constant;
+    return new Expr(terms, constant);
+  }
+
+  static fromAtom(a: Atom): Expr {
+    const k = internAtom(a);
+    return new Expr(new Map([[k, { coef: 1, factors: [k] }]]), 0);
+  }
+
+  /** The names of the symbols this expression mentions. */
+  symbols(): Set<string> {
+    const out = new Set<string>();
+    for (const t of this.terms.values()) {
+      for (const f of t.factors) {
+        const a = atoms.get(f)!;
+        if (a.kind === 'sym') out.add(a.name);
+        else for (const s of a.num.symbols()) out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Evaluates with the given symbol values; null when a symbol has no value. */
+  evaluate(env: Record<string, number>): number | null {
+    let total = this.constant;
+    for (const t of this.terms.values()) {
+      let v = t.coef;
+      for (const f of t.factors) {
+        const a = atoms.get(f)!;
+        let av: number | null;
+        if (a.kind === 'sym') av = a.name in env ? env[a.name] : null;
+        else {
+          const n = a.num.evaluate(env);
+          av = n === null ? null : Math.floor(n / a.den);
+        }
+        if (av === null) return null;
+        v *= av;
+      }
+      total += v;
+    }
+    return total;
+  }
+
+  toString(): string {
+    return printExpr(this);
+  }
+}
+
+function termString(t: Term): string {
+  const fs = t.factors.map((k) => {
+    const a = atoms.get(k)!;
+    if (a.kind === 'sym') return a.name;
+    return `(${printExpr(a.num)}) // ${a.den}`;
+  });
+  // A lone floor division reads best without extra parentheses: `(H - 1) // 2 + 1`.
+  const body = fs.length === 1 ? fs[0] : fs.map((f) => (f.includes('//') ? `(${f})` : f)).join(' * ');
+  const abs = Math.abs(t.coef);
+  if (abs === 1) return body;
+  return fs.length === 1 && fs[0].includes('//') ? `${abs} * (${body})` : `${abs} * ${body}`;
+}
+
+function printExpr(e: Expr): string {
+  const ordered = [...e.terms.values()].sort((a, b) => b.factors.length - a.factors.length || (a.factors.join() < b.factors.join() ? -1 : 1));
+  let s = '';
+  for (const t of ordered) {
+    const body = termString(t);
+    if (s === '') s = t.coef < 0 ? `-${body}` : body;
+    else s += t.coef < 0 ? ` - ${body}` : ` + ${body}`;
+  }
+  if (e.constant > 0) s += ` + ${e.constant}`;
+  else if (e.constant < 0) s += ` - ${-e.constant}`;
+  return s;
+}
+
+function asExprParts(d: number | Expr): { terms: Map<string, Term>; constant: number } {
+  if (typeof d === 'number') return { terms: new Map(), constant: d };
+  const terms = new Map<string, Term>();
+  for (const [k, t] of d.terms) terms.set(k, { coef: t.coef, factors: [...t.factors] });
+  return { terms, constant: d.constant };
+}
+
+export function isKnown(d: Dim): d is number {
+  return typeof d === 'number';
+}
+
+export function sym(name: string): Expr {
+  return Expr.symbol(name);
+}
+
+export function add(a: Dim, b: Dim): Dim {
+  if (a === null || b === null) return null;
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  const pa = asExprParts(a);
+  const pb = asExprParts(b);
+  for (const [k, t] of pb.terms) {
+    const cur = pa.terms.get(k);
+    if (cur) cur.coef += t.coef;
+    else pa.terms.set(k, t);
+  }
+  return Expr.make(pa.terms, pa.constant + pb.constant);
+}
+
+export function neg(a: Dim): Dim {
+  return mul(a, -1);
+}
+
+export function sub(a: Dim, b: Dim): Dim {
+  return add(a, neg(b));
+}
+
+export function mul(a: Dim, b: Dim): Dim {
+  if (a === 0 || b === 0) return 0;
+  if (a === null || b === null) return null;
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  const pa = asExprParts(a);
+  const pb = asExprParts(b);
+  // Terms as lists including the constant as a factor-free term.
+  const la: Term[] = [...pa.terms.values()];
+  if (pa.constant !== 0) la.push({ coef: pa.constant, factors: [] });
+  const lb: Term[] = [...pb.terms.values()];
+  if (pb.constant !== 0) lb.push({ coef: pb.constant, factors: [] });
+  const out = new Map<string, Term>();
+  let constant = 0;
+  for (const x of la) {
+    for (const y of lb) {
+      const factors = [...x.factors, ...y.factors].sort();
+      const coef = x.coef * y.coef;
+      if (factors.length === 0) {
+        constant += coef;
+        continue;
+      }
+      const k = factors.join('*');
+      const cur = out.get(k);
+      if (cur) cur.coef += coef;
+      else out.set(k, { coef, factors });
+    }
+  }
+  return Expr.make(out, constant);
+}
+
+/** Python's `a // b` for a positive integer divisor; symbolic divisors give unknown. */
+export function floordiv(a: Dim, b: Dim): Dim {
+  if (a === null || b === null) return null;
+  if (typeof b !== 'number' || !Number.isInteger(b) || b <= 0) {
+    if (typeof a !== 'number' && typeof b !== 'number') return divExact(a, b);
+    return null;
+  }
+  if (typeof a === 'number') return Math.floor(a / b);
+  if (b === 1) return a;
+  // Exact when every coefficient and the constant divide by b.
+  let exact = a.constant % b === 0;
+  for (const t of a.terms.values()) if (t.coef % b !== 0) exact = false;
+  if (exact) {
+    const terms = new Map<string, Term>();
+    for (const [k, t] of a.terms) terms.set(k, { coef: t.coef / b, factors: [...t.factors] });
+    return Expr.make(terms, a.constant / b);
+  }
+  // Pull out the part that divides exactly: (b*X + r) // b == X + r // b.
+  const whole = new Map<string, Term>();
+  const rest = new Map<string, Term>();
+  for (const [k, t] of a.terms) {
+    if (t.coef % b === 0) whole.set(k, { coef: t.coef / b, factors: [...t.factors] });
+    else rest.set(k, { coef: t.coef, factors: [...t.factors] });
+  }
+  const cq = Math.floor(a.constant / b);
+  const cr = a.constant - cq * b;
+  const restExpr = Expr.make(rest, cr);
+  const inner: Dim = restExpr === null ? null : typeof restExpr === 'number' ? Math.floor(restExpr / b) : Expr.fromAtom({ kind: 'floordiv', num: restExpr, den: b });
+  return add(Expr.make(whole, cq), inner);
+}
+
+/** Python's ceiling division `-(-a // b)`. */
+export function ceildiv(a: Dim, b: Dim): Dim {
+  return neg(floordiv(neg(a), b));
+}
+
+/**
+ * Exact division, for `view(-1)` and the like: the quotient when `b` divides `a` for every value
+ * of the symbols (a number dividing every coefficient, or a monomial present in every term);
+ * otherwise unknown. For numbers that do not divide, it returns null too.
+ */
+export function divExact(a: Dim, b: Dim): Dim {
+  if (a === null || b === null || b === 0) return null;
+  if (typeof a === 'number' && typeof b === 'number') return a % b === 0 ? a / b : null;
+  if (typeof b === 'number') {
+    const q = floordiv(a, b);
+    return q !== null && equalDims(mul(q, b), a) === true ? q : null;
+  }
+  const pb = asExprParts(b);
+  if (pb.constant !== 0 || pb.terms.size !== 1 || typeof a === 'number' || a.constant !== 0) return null;
+  const [bt] = [...pb.terms.values()];
+  const out = new Map<string, Term>();
+  let constant = 0;
+  for (const t of a.terms.values()) {
+    if (t.coef % bt.coef !== 0) return null;
+    const rest = [...t.factors];
+    for (const f of bt.factors) {
+      const i = rest.indexOf(f);
+      if (i < 0) return null;
+      rest.splice(i, 1);
+    }
+    const coef = t.coef / bt.coef;
+    if (rest.length === 0) constant += coef;
+    else out.set(rest.join('*'), { coef, factors: rest });
+  }
+  return Expr.make(out, constant);
+}
+
+/** True or false when the two dimensions are definitely equal or different; undefined when it cannot be known. */
+export function equalDims(a: Dim, b: Dim): boolean | undefined {
+  if (a === null || b === null) return undefined;
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (typeof a !== 'number' && typeof b !== 'number' && a.key === b.key) return true;
+  const d = sub(a, b);
+  if (typeof d === 'number') return d === 0;
+  return undefined;
+}
+
+/** Product of dimensions (unknown when any is unknown). */
+export function product(dims: readonly Dim[]): Dim {
+  let p: Dim = 1;
+  for (const d of dims) p = mul(p, d);
+  return p;
+}
+
+export function minDim(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return Math.min(a, b);
+  return null;
+}
+
+/** How a dimension prints in messages and tables. */
+export function dimToString(d: Dim, unknown = '?'): string {
+  if (d === null) return unknown;
+  return typeof d === 'number' ? String(d) : d.toString();
+}
+
+/** How a dimension appears in JSON: an integer, a string for a symbolic size, null when unknown. */
+export function dimToJson(d: Dim): number | string | null {
+  if (d === null) return null;
+  return typeof d === 'number' ? d : d.toString();
+}
+
+/** Evaluates a dimension under symbol values. */
+export function evaluateDim(d: Dim, env: Record<string, number>): number | null {
+  if (d === null) return null;
+  if (typeof d === 'number') return d;
+  return d.evaluate(env);
+}

@@ -1,0 +1,4 @@
+// Layer family: recurrent (to be filled by its owner).
+import type { LayerDef } from '../types';
+
+export const layers: LayerDef[] = [];

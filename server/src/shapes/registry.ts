@@ -1,0 +1,44 @@
+// Every layer and op definition, looked up by qualified name. Adding a family means adding its
+// file under layers/ or ops/ and one import here.
+
+import * as activation from './layers/activation';
+import * as conv from './layers/conv';
+import * as linear from './layers/linear';
+import * as merge from './layers/merge';
+import * as norm from './layers/norm';
+import * as pool from './layers/pool';
+import * as recurrent from './layers/recurrent';
+import * as reshape from './layers/reshape';
+import * as resize from './layers/resize';
+import * as functional from './ops/functional';
+import * as tensor from './ops/tensor';
+import type { LayerDef, OpDef } from './types';
+
+export const allLayers: readonly LayerDef[] = [
+  ...conv.layers,
+  ...pool.layers,
+  ...norm.layers,
+  ...linear.layers,
+  ...activation.layers,
+  ...recurrent.layers,
+  ...reshape.layers,
+  ...resize.layers,
+  ...merge.layers,
+];
+
+export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops];
+
+const layersByName = new Map<string, LayerDef>();
+for (const d of allLayers) for (const n of d.names) layersByName.set(n, d);
+const opsByName = new Map<string, OpDef>();
+for (const d of allOps) for (const n of d.names) opsByName.set(n, d);
+
+/** The layer class with this qualified name (`torch.nn.Conv2d`, `keras.layers.Conv2D`). */
+export function findLayer(qualifiedName: string): LayerDef | undefined {
+  return layersByName.get(qualifiedName);
+}
+
+/** The op with this qualified name (`torch.nn.functional.relu`, `torch.cat`, `Tensor.view`, `operator.add`). */
+export function findOp(qualifiedName: string): OpDef | undefined {
+  return opsByName.get(qualifiedName);
+}
