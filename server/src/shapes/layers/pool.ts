@@ -1,4 +1,192 @@
-// Layer family: pool (to be filled by its owner).
-import type { LayerDef } from '../types';
+// Layer family: pooling of every rank, for PyTorch (MaxPool, AvgPool, LPPool, AdaptiveAvgPool,
+// AdaptiveMaxPool) and Keras (MaxPooling, AveragePooling, GlobalAveragePooling, GlobalMaxPooling).
+//
+// Window arithmetic, the layout split and the rank check come from conv.ts, so convolution and
+// pooling share one formula. Pooling layers have no parameters. Functional pooling
+// (`F.max_pool2d`) belongs to the ops files.
 
-export const layers: LayerDef[] = [];
+import { Dim, mul } from '../dim';
+import { asInt } from '../context';
+import { TupleOut } from '../types';
+import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
+import { checkInputRank, joinAxes, kerasLayout, kerasWindowPadding, slideWindows, splitAxes } from './conv';
+
+// ---------------------------------------------------------------------------------------------
+// PyTorch
+
+type TorchPoolKind = 'MaxPool' | 'AvgPool' | 'LPPool';
+
+function torchPooling(spatialRank: number, kind: TorchPoolKind) {
+  return (ctx: RuleContext): RuleResult => {
+    const n = spatialRank;
+    const kernel = ctx.tuple('kernel_size', n);
+    // stride=None (or an empty tuple) means a stride of one window.
+    const strideValue = ctx.value('stride');
+    const stride = strideValue === null || (Array.isArray(strideValue) && strideValue.length === 0) ? kernel : ctx.tuple('stride', n);
+    const padding = kind === 'LPPool' ? Array<Dim>(n).fill(0) : ctx.tuple('padding', n);
+    const dilation = kind === 'MaxPool' ? ctx.tuple('dilation', n) : Array<Dim>(n).fill(1);
+    if (kind !== 'LPPool') checkHalfKernelPadding(ctx, kernel, padding);
+    const shape = ctx.inputs[0];
+    if (shape === null || shape === undefined || !checkInputRank(ctx, shape, n)) return withIndices(ctx, kind === 'MaxPool', null);
+    const parts = splitAxes(shape, n, 'channels_first');
+    const spatial = slideWindows(ctx, parts.spatial, {
+      kernel,
+      stride,
+      dilation,
+      padding: padding ? padding.map((p) => mul(p, 2)) : null,
+      ceilMode: ctx.bool('ceil_mode') === true,
+      windowArg: 'kernel_size',
+    });
+    return withIndices(ctx, kind === 'MaxPool', joinAxes({ ...parts, spatial }, 'channels_first'));
+  };
+}
+
+/** MaxPool and AdaptiveMaxPool with return_indices=True give `(output, indices)` of one shape. */
+function withIndices(ctx: RuleContext, canReturnIndices: boolean, shape: Dim[] | null): RuleResult {
+  const output = canReturnIndices && ctx.bool('return_indices') === true ? new TupleOut([shape, shape]) : shape;
+  return { output, params: 0 };
+}
+
+/**
+ * PyTorch refuses padding above half the kernel ("pad should be at most half of kernel size").
+ * No rule code names that exactly; nonpositive-size, the window rule, is the closest.
+ */
+function checkHalfKernelPadding(ctx: RuleContext, kernel: Dim[] | null, padding: Dim[] | null): void {
+  if (!kernel || !padding) return;
+  const axis = padding.findIndex((p, i) => typeof p === 'number' && typeof kernel[i] === 'number' && p > Math.floor((kernel[i] as number) / 2));
+  if (axis < 0) return;
+  const halves = kernel.map((k) => (typeof k === 'number' ? Math.floor(k / 2) : null));
+  const fix = typeof ctx.value('padding') === 'number' && halves.every((h) => h !== null) ? { arg: 'padding', value: Math.min(...(halves as number[])) } : undefined;
+  ctx.error(
+    'nonpositive-size',
+    `${ctx.kind} padding=${ctx.describe('padding')} is more than half of kernel_size=${ctx.describe('kernel_size')} on spatial axis ${axis}: ` +
+      `PyTorch refuses padding above kernel_size // 2 = ${halves[axis]} (reported as nonpositive-size, the closest rule)`,
+    'padding',
+    fix,
+  );
+}
+
+type AdaptiveKind = 'AdaptiveAvgPool' | 'AdaptiveMaxPool';
+
+function torchAdaptivePooling(spatialRank: number, kind: AdaptiveKind) {
+  return (ctx: RuleContext): RuleResult => {
+    const shape = ctx.inputs[0];
+    const isMax = kind === 'AdaptiveMaxPool';
+    if (shape === null || shape === undefined || !checkInputRank(ctx, shape, spatialRank)) return withIndices(ctx, isMax, null);
+    const parts = splitAxes(shape, spatialRank, 'channels_first');
+    const spatial = adaptiveSizes(ctx.value('output_size'), parts.spatial);
+    ctx.note(`${ctx.kind} output size: ${spatial.map((d) => (d === null ? '?' : String(d))).join(' × ')}`);
+    return withIndices(ctx, isMax, joinAxes({ ...parts, spatial }, 'channels_first'));
+  };
+}
+
+/** An adaptive pool's output_size: an int for every axis, or a tuple whose None entries keep the input size. */
+function adaptiveSizes(outputSize: ArgValue, input: Dim[]): Dim[] {
+  if (outputSize === null) return [...input];
+  if (Array.isArray(outputSize)) {
+    const entries = outputSize.length === 1 ? input.map(() => outputSize[0]) : outputSize;
+    if (entries.length !== input.length) return input.map(() => null);
+    return entries.map((v, i) => (v === null ? input[i] : asInt(v)));
+  }
+  const size = asInt(outputSize);
+  return input.map(() => size);
+}
+
+function torchPoolParams(n: number, kind: TorchPoolKind): Param[] {
+  switch (kind) {
+    case 'MaxPool':
+      return [
+        { name: 'kernel_size' },
+        { name: 'stride', default: null },
+        { name: 'padding', default: 0 },
+        { name: 'dilation', default: 1 },
+        { name: 'return_indices', default: false },
+        { name: 'ceil_mode', default: false },
+      ];
+    case 'AvgPool': {
+      const params: Param[] = [
+        { name: 'kernel_size' },
+        { name: 'stride', default: null },
+        { name: 'padding', default: 0 },
+        { name: 'ceil_mode', default: false },
+        { name: 'count_include_pad', default: true },
+      ];
+      // AvgPool1d has no divisor_override.
+      return n === 1 ? params : [...params, { name: 'divisor_override', default: null }];
+    }
+    case 'LPPool':
+      return [{ name: 'norm_type' }, { name: 'kernel_size' }, { name: 'stride', default: null }, { name: 'ceil_mode', default: false }];
+  }
+}
+
+function torchPoolDef(n: number, kind: TorchPoolKind): LayerDef {
+  const name = `${kind}${n}d`;
+  return { kind: name, framework: 'torch', names: [`torch.nn.${name}`], params: torchPoolParams(n, kind), infer: torchPooling(n, kind) };
+}
+
+function torchAdaptiveDef(n: number, kind: AdaptiveKind): LayerDef {
+  const name = `${kind}${n}d`;
+  const params: Param[] = kind === 'AdaptiveMaxPool' ? [{ name: 'output_size' }, { name: 'return_indices', default: false }] : [{ name: 'output_size' }];
+  return { kind: name, framework: 'torch', names: [`torch.nn.${name}`], params, infer: torchAdaptivePooling(n, kind) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keras
+
+function kerasPooling(spatialRank: number) {
+  return (ctx: RuleContext): RuleResult => {
+    const n = spatialRank;
+    const layout = kerasLayout(ctx);
+    const pool = ctx.tuple('pool_size', n);
+    const stride = ctx.value('strides') === null ? pool : ctx.tuple('strides', n);
+    const shape = ctx.inputs[0];
+    if (shape === null || shape === undefined || !checkInputRank(ctx, shape, n)) return { output: null, params: 0 };
+    const parts = splitAxes(shape, n, layout);
+    const mode = ctx.str('padding')?.toLowerCase();
+    const padding = kerasWindowPadding(mode === 'valid' || mode === 'same' ? mode : null, n);
+    const spatial = slideWindows(ctx, parts.spatial, { kernel: pool, stride, dilation: Array<Dim>(n).fill(1), padding, windowArg: 'pool_size' });
+    return { output: joinAxes({ ...parts, spatial }, layout), params: 0 };
+  };
+}
+
+function kerasGlobalPooling(spatialRank: number) {
+  return (ctx: RuleContext): RuleResult => {
+    const layout = kerasLayout(ctx);
+    const shape = ctx.inputs[0];
+    if (shape === null || shape === undefined || !checkInputRank(ctx, shape, spatialRank)) return { output: null, params: 0 };
+    const parts = splitAxes(shape, spatialRank, layout);
+    if (ctx.bool('keepdims') === true) return { output: joinAxes({ ...parts, spatial: parts.spatial.map(() => 1) }, layout), params: 0 };
+    return { output: [...parts.leading, parts.channels], params: 0 };
+  };
+}
+
+function kerasPoolDef(n: number, kind: 'MaxPooling' | 'AveragePooling'): LayerDef {
+  const alias = kind === 'MaxPooling' ? 'MaxPool' : 'AvgPool';
+  const params: Param[] = [
+    { name: 'pool_size', default: n === 1 ? 2 : Array(n).fill(2) },
+    { name: 'strides', default: null },
+    { name: 'padding', default: 'valid' },
+    { name: 'data_format', default: null },
+    { name: 'name', default: null },
+    { name: 'kwargs', varkw: true },
+  ];
+  return { kind: `${kind}${n}D`, framework: 'keras', names: [`keras.layers.${kind}${n}D`, `keras.layers.${alias}${n}D`], params, infer: kerasPooling(n) };
+}
+
+function kerasGlobalPoolDef(n: number, kind: 'GlobalMaxPooling' | 'GlobalAveragePooling'): LayerDef {
+  const alias = kind === 'GlobalMaxPooling' ? 'GlobalMaxPool' : 'GlobalAvgPool';
+  const params: Param[] = [{ name: 'data_format', default: null }, { name: 'keepdims', default: false }, { name: 'kwargs', varkw: true }];
+  return { kind: `${kind}${n}D`, framework: 'keras', names: [`keras.layers.${kind}${n}D`, `keras.layers.${alias}${n}D`], params, infer: kerasGlobalPooling(n) };
+}
+
+export const layers: LayerDef[] = [1, 2, 3].flatMap((n) => [
+  torchPoolDef(n, 'MaxPool'),
+  torchPoolDef(n, 'AvgPool'),
+  torchPoolDef(n, 'LPPool'),
+  torchAdaptiveDef(n, 'AdaptiveAvgPool'),
+  torchAdaptiveDef(n, 'AdaptiveMaxPool'),
+  kerasPoolDef(n, 'MaxPooling'),
+  kerasPoolDef(n, 'AveragePooling'),
+  kerasGlobalPoolDef(n, 'GlobalMaxPooling'),
+  kerasGlobalPoolDef(n, 'GlobalAveragePooling'),
+]);
