@@ -12,7 +12,7 @@ import { tfSamePadding } from '../../server/src/shapes/layers/conv';
 import { ArgValue, Output, Shape, TupleOut, UnknownArg } from '../../server/src/shapes/types';
 import { layer } from '../helpers/rules';
 
-type Json = number | string | null | Json[] | { [key: string]: Json };
+type Json = number | string | boolean | null | Json[] | { [key: string]: Json };
 type TorchRow = [string, Json[], Record<string, Json>, number[], Json, number];
 
 function outputJson(o: Output): Json {

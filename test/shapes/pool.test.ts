@@ -1,0 +1,283 @@
+// Table tests of the pooling family (server/src/shapes/layers/pool.ts). PyTorch expectations were
+// computed once with real PyTorch by scripts/truth/conv_pool.py and pasted below; Keras
+// expectations are computed in the test itself by building the same layer in @tensorflow/tfjs.
+// What tfjs lacks (1-D data_format, GlobalPooling3D, keepdims) is checked by hand.
+
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { Dim, dimToJson, dimToString, equalDims, evaluateDim, floordiv, sym } from '../../server/src/shapes/dim';
+import { ArgValue, Output, TupleOut, UnknownArg } from '../../server/src/shapes/types';
+import { layer } from '../helpers/rules';
+
+type Json = number | string | boolean | null | Json[] | { [key: string]: Json };
+type TorchRow = [string, Json[], Record<string, Json>, number[], Json, number];
+
+function outputJson(o: Output): Json {
+  if (o instanceof TupleOut) return { tuple: o.items.map(outputJson) };
+  return o === null ? null : o.map(dimToJson);
+}
+
+// Pool truth from PyTorch 1.13.0a0 (scripts/truth/conv_pool.py).
+const TORCH_POOL_TRUTH: TorchRow[] = [
+  ['MaxPool1d', [3], { stride: 2 }, [20, 16, 50], [20, 16, 24], 0],
+  ['MaxPool1d', [2], {}, [16, 51], [16, 25], 0],
+  ['MaxPool1d', [3], { stride: 2, padding: 1, dilation: 2, ceil_mode: true }, [1, 4, 50], [1, 4, 25], 0],
+  ['MaxPool2d', [2], {}, [1, 6, 28, 28], [1, 6, 14, 14], 0],
+  ['MaxPool2d', [3], { stride: 2 }, [20, 16, 50, 32], [20, 16, 24, 15], 0],
+  ['MaxPool2d', [[3, 2]], { stride: [2, 1] }, [20, 16, 50, 32], [20, 16, 24, 31], 0],
+  ['MaxPool2d', [3], { stride: 2, padding: 1 }, [1, 64, 112, 112], [1, 64, 56, 56], 0],
+  ['MaxPool2d', [3], { stride: 2, ceil_mode: true }, [1, 8, 14, 15], [1, 8, 7, 7], 0],
+  ['MaxPool2d', [2], { stride: 2, ceil_mode: true, padding: 1 }, [1, 8, 5, 6], [1, 8, 3, 4], 0],
+  ['MaxPool2d', [3], { stride: 1, padding: 1, dilation: 2 }, [6, 9, 9], [6, 7, 7], 0],
+  ['MaxPool2d', [2], { return_indices: true }, [1, 3, 9, 8], { tuple: [[1, 3, 4, 4], [1, 3, 4, 4]] }, 0],
+  ['MaxPool3d', [3], { stride: 2 }, [20, 16, 50, 44, 31], [20, 16, 24, 21, 15], 0],
+  ['MaxPool3d', [[3, 2, 2]], { stride: [2, 1, 2] }, [16, 50, 44, 31], [16, 24, 43, 15], 0],
+  ['MaxPool3d', [2], { return_indices: true, ceil_mode: true }, [1, 2, 5, 6, 7], { tuple: [[1, 2, 3, 3, 4], [1, 2, 3, 3, 4]] }, 0],
+  ['AvgPool1d', [3], { stride: 2 }, [1, 1, 7], [1, 1, 3], 0],
+  ['AvgPool1d', [4], { stride: 3, padding: 2, ceil_mode: true }, [3, 11], [3, 5], 0],
+  ['AvgPool2d', [3], { stride: 2 }, [20, 16, 50, 32], [20, 16, 24, 15], 0],
+  ['AvgPool2d', [[3, 2]], { stride: [2, 1], padding: 1 }, [20, 16, 50, 32], [20, 16, 25, 33], 0],
+  ['AvgPool2d', [2], { ceil_mode: true, count_include_pad: false, divisor_override: 3 }, [4, 7, 9], [4, 4, 5], 0],
+  ['AvgPool3d', [3], { stride: 2 }, [20, 16, 50, 44, 31], [20, 16, 24, 21, 15], 0],
+  ['AvgPool3d', [[3, 2, 2]], { stride: [2, 1, 2], padding: [1, 0, 1] }, [16, 50, 44, 31], [16, 25, 43, 16], 0],
+  ['AdaptiveAvgPool1d', [5], {}, [1, 64, 8], [1, 64, 5], 0],
+  ['AdaptiveAvgPool1d', [3], {}, [64, 8], [64, 3], 0],
+  ['AdaptiveAvgPool2d', [[5, 7]], {}, [1, 64, 8, 9], [1, 64, 5, 7], 0],
+  ['AdaptiveAvgPool2d', [7], {}, [1, 64, 10, 9], [1, 64, 7, 7], 0],
+  ['AdaptiveAvgPool2d', [[null, 7]], {}, [1, 64, 10, 9], [1, 64, 10, 7], 0],
+  ['AdaptiveAvgPool2d', [1], {}, [512, 7, 7], [512, 1, 1], 0],
+  ['AdaptiveAvgPool3d', [[5, 7, 9]], {}, [1, 64, 8, 9, 10], [1, 64, 5, 7, 9], 0],
+  ['AdaptiveAvgPool3d', [[7, null, null]], {}, [1, 64, 10, 9, 8], [1, 64, 7, 9, 8], 0],
+  ['AdaptiveMaxPool1d', [5], {}, [1, 64, 8], [1, 64, 5], 0],
+  ['AdaptiveMaxPool1d', [3], { return_indices: true }, [64, 8], { tuple: [[64, 3], [64, 3]] }, 0],
+  ['AdaptiveMaxPool2d', [[5, 7]], {}, [1, 64, 8, 9], [1, 64, 5, 7], 0],
+  ['AdaptiveMaxPool2d', [[null, 7]], { return_indices: true }, [1, 64, 10, 9], { tuple: [[1, 64, 10, 7], [1, 64, 10, 7]] }, 0],
+  ['AdaptiveMaxPool3d', [[5, 7, 9]], {}, [1, 64, 8, 9, 10], [1, 64, 5, 7, 9], 0],
+  ['AdaptiveMaxPool3d', [2], {}, [64, 8, 9, 10], [64, 2, 2, 2], 0],
+  ['LPPool1d', [2, 3], { stride: 2 }, [20, 16, 50], [20, 16, 24], 0],
+  ['LPPool1d', [1.5, 4], { ceil_mode: true }, [16, 50], [16, 13], 0],
+  ['LPPool2d', [2, 3], { stride: 2 }, [20, 16, 50, 32], [20, 16, 24, 15], 0],
+  ['LPPool2d', [1.2, [3, 2]], { stride: [2, 1] }, [20, 16, 50, 32], [20, 16, 24, 31], 0],
+  ['LPPool2d', [2, 2], { ceil_mode: true }, [16, 7, 9], [16, 4, 5], 0],
+  ['LPPool3d', [2, 3], { stride: 2 }, [20, 16, 50, 44, 31], [20, 16, 24, 21, 15], 0],
+  ['LPPool3d', [2, [3, 2, 2]], { ceil_mode: true }, [16, 9, 8, 7], [16, 3, 4, 4], 0],
+];
+
+describe('PyTorch pooling agrees with PyTorch', () => {
+  it.each(TORCH_POOL_TRUTH)('%s(%j, %j) on %j', (name, args, kwargs, input, output, params) => {
+    const r = layer(`torch.nn.${name}`, args as ArgValue[], kwargs as Record<string, ArgValue>, [input]);
+    expect(r.errors).toEqual([]);
+    expect(outputJson(r.output)).toEqual(output);
+    expect(r.params).toBe(params);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Keras, against tfjs-layers.
+
+interface KerasCase {
+  name: string;
+  /** The tfjs-layers factory that builds the same layer. */
+  tfjs: string;
+  kwargs: Record<string, Json>;
+  /** Input shape with the batch axis (null). */
+  input: (number | null)[];
+}
+
+const KERAS_POOL_CASES: KerasCase[] = [
+  { name: 'MaxPooling1D', tfjs: 'maxPooling1d', kwargs: {}, input: [null, 21, 4] },
+  { name: 'MaxPooling1D', tfjs: 'maxPooling1d', kwargs: { pool_size: 3, strides: 2, padding: 'same' }, input: [null, 21, 4] },
+  { name: 'MaxPool1D', tfjs: 'maxPooling1d', kwargs: { pool_size: 4, strides: 1 }, input: [null, 9, 2] },
+  { name: 'MaxPooling2D', tfjs: 'maxPooling2d', kwargs: {}, input: [null, 28, 28, 32] },
+  { name: 'MaxPooling2D', tfjs: 'maxPooling2d', kwargs: {}, input: [null, 7, 9, 3] },
+  { name: 'MaxPooling2D', tfjs: 'maxPooling2d', kwargs: { pool_size: 3, strides: 2, padding: 'same' }, input: [null, 7, 9, 3] },
+  { name: 'MaxPooling2D', tfjs: 'maxPooling2d', kwargs: { pool_size: [3, 2], strides: [1, 2] }, input: [null, 7, 9, 3] },
+  { name: 'MaxPooling2D', tfjs: 'maxPooling2d', kwargs: { pool_size: 2, data_format: 'channels_first' }, input: [null, 3, 7, 9] },
+  { name: 'MaxPool2D', tfjs: 'maxPooling2d', kwargs: { padding: 'same' }, input: [null, 5, 5, 1] },
+  { name: 'MaxPooling2D', tfjs: 'maxPooling2d', kwargs: {}, input: [null, null, null, 3] },
+  { name: 'MaxPooling3D', tfjs: 'maxPooling3d', kwargs: {}, input: [null, 8, 9, 10, 2] },
+  { name: 'MaxPooling3D', tfjs: 'maxPooling3d', kwargs: { pool_size: [3, 2, 1], strides: 2, padding: 'same' }, input: [null, 7, 8, 9, 2] },
+  { name: 'MaxPool3D', tfjs: 'maxPooling3d', kwargs: { data_format: 'channels_first' }, input: [null, 2, 5, 6, 7] },
+  { name: 'AveragePooling1D', tfjs: 'averagePooling1d', kwargs: {}, input: [null, 21, 4] },
+  { name: 'AveragePooling1D', tfjs: 'averagePooling1d', kwargs: { pool_size: 5, strides: 3, padding: 'same' }, input: [null, 22, 4] },
+  { name: 'AvgPool1D', tfjs: 'averagePooling1d', kwargs: { pool_size: 3 }, input: [null, 10, 1] },
+  { name: 'AveragePooling2D', tfjs: 'averagePooling2d', kwargs: {}, input: [null, 7, 9, 3] },
+  { name: 'AveragePooling2D', tfjs: 'averagePooling2d', kwargs: { pool_size: 3, strides: 2, padding: 'same' }, input: [null, 7, 9, 3] },
+  { name: 'AvgPool2D', tfjs: 'averagePooling2d', kwargs: { pool_size: [2, 3], data_format: 'channels_first' }, input: [null, 3, 7, 9] },
+  { name: 'AveragePooling3D', tfjs: 'averagePooling3d', kwargs: {}, input: [null, 8, 9, 10, 2] },
+  { name: 'AvgPool3D', tfjs: 'averagePooling3d', kwargs: { pool_size: 3, strides: [1, 2, 3], padding: 'same' }, input: [null, 8, 9, 10, 2] },
+  { name: 'GlobalAveragePooling1D', tfjs: 'globalAveragePooling1d', kwargs: {}, input: [null, 21, 4] },
+  { name: 'GlobalAvgPool1D', tfjs: 'globalAveragePooling1d', kwargs: {}, input: [null, null, 16] },
+  { name: 'GlobalAveragePooling2D', tfjs: 'globalAveragePooling2d', kwargs: {}, input: [null, 7, 7, 512] },
+  { name: 'GlobalAvgPool2D', tfjs: 'globalAveragePooling2d', kwargs: { data_format: 'channels_first' }, input: [null, 512, 7, 7] },
+  { name: 'GlobalMaxPooling1D', tfjs: 'globalMaxPooling1d', kwargs: {}, input: [null, 21, 4] },
+  { name: 'GlobalMaxPool1D', tfjs: 'globalMaxPooling1d', kwargs: {}, input: [null, 3, 8] },
+  { name: 'GlobalMaxPooling2D', tfjs: 'globalMaxPooling2d', kwargs: {}, input: [null, 5, 6, 3] },
+  { name: 'GlobalMaxPool2D', tfjs: 'globalMaxPooling2d', kwargs: { data_format: 'channels_first' }, input: [null, 3, 5, 6] },
+];
+
+function camel(key: string): string {
+  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The tfjs-layers config for Keras keyword arguments: camelCase keys, camelCase data formats. */
+function tfjsConfig(kwargs: Record<string, Json>): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(kwargs)) config[camel(k)] = k === 'data_format' ? camel(String(v)) : v;
+  return config;
+}
+
+/** Builds the layer in tfjs, applies it to a symbolic input, and reads its output shape and parameter count. */
+function tfjsTruth(c: KerasCase): { shape: Json; params: number } {
+  const factories = tf.layers as unknown as Record<string, (config: Record<string, unknown>) => tf.layers.Layer>;
+  const built = factories[c.tfjs](tfjsConfig(c.kwargs));
+  const output = built.apply(tf.input({ shape: c.input.slice(1) })) as tf.SymbolicTensor;
+  return { shape: output.shape as Json, params: built.countParams() };
+}
+
+describe('Keras pooling agrees with tfjs-layers', () => {
+  it.each(KERAS_POOL_CASES)('$name($kwargs) on $input', (c) => {
+    const truth = tfjsTruth(c);
+    const r = layer(`keras.layers.${c.name}`, [], c.kwargs as Record<string, ArgValue>, [c.input]);
+    expect(r.errors).toEqual([]);
+    expect(outputJson(r.output)).toEqual(truth.shape);
+    expect(r.params).toBe(truth.params);
+  });
+});
+
+describe('Keras pooling that tfjs lacks, by Keras formulas', () => {
+  // [name, kwargs, input, output]
+  const rows: [string, Record<string, Json>, (number | null)[], (number | null)[]][] = [
+    ['MaxPooling1D', { pool_size: 2, data_format: 'channels_first' }, [null, 4, 21], [null, 4, 10]],
+    ['AveragePooling1D', { pool_size: 3, strides: 2, padding: 'same', data_format: 'channels_first' }, [null, 4, 21], [null, 4, 11]],
+    ['GlobalMaxPooling1D', { data_format: 'channels_first' }, [null, 4, 21], [null, 4]],
+    ['GlobalAveragePooling1D', { keepdims: true }, [null, 21, 4], [null, 1, 4]],
+    ['GlobalAveragePooling2D', { keepdims: true }, [null, 7, 7, 512], [null, 1, 1, 512]],
+    ['GlobalMaxPooling2D', { keepdims: true, data_format: 'channels_first' }, [null, 512, 7, 7], [null, 512, 1, 1]],
+    ['GlobalAveragePooling3D', {}, [null, 4, 5, 6, 8], [null, 8]],
+    ['GlobalAvgPool3D', { data_format: 'channels_first', keepdims: true }, [null, 8, 4, 5, 6], [null, 8, 1, 1, 1]],
+    ['GlobalMaxPooling3D', {}, [null, 4, 5, 6, 8], [null, 8]],
+    ['GlobalMaxPool3D', { keepdims: true }, [null, 4, 5, 6, 8], [null, 1, 1, 1, 8]],
+  ];
+  it.each(rows)('%s(%j) on %j', (name, kwargs, input, output) => {
+    const r = layer(`keras.layers.${name}`, [], kwargs as Record<string, ArgValue>, [input]);
+    expect(r.errors).toEqual([]);
+    expect(outputJson(r.output)).toEqual(output);
+    expect(r.params).toBe(0);
+  });
+
+  it('takes positional arguments in Keras order', () => {
+    expect(outputJson(layer('keras.layers.MaxPooling2D', [3, 2, 'same'], { name: 'pool1' }, [[null, 7, 9, 3]]).output)).toEqual([null, 4, 5, 3]);
+    expect(outputJson(layer('keras.layers.GlobalAveragePooling2D', [null, true], {}, [[null, 7, 9, 3]]).output)).toEqual([null, 1, 1, 3]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Symbolic and unknown sizes.
+
+describe('symbolic and unknown sizes', () => {
+  const N = sym('N');
+  const H = sym('H');
+  const W = sym('W');
+  const text = (o: Output): string[] => (o as Dim[]).map((d) => dimToString(d));
+
+  it('MaxPool2d(2) halves H and W', () => {
+    const r = layer('torch.nn.MaxPool2d', [2], {}, [[N, 16, H, W]]);
+    expect(r.errors).toEqual([]);
+    const [n, c, h, w] = r.output as Dim[];
+    expect([dimToString(n), c]).toEqual(['N', 16]);
+    expect(equalDims(h, floordiv(H, 2))).toBe(true);
+    expect(equalDims(w, floordiv(W, 2))).toBe(true);
+  });
+
+  it('MaxPool2d(3, 1, 1) keeps H', () => {
+    expect(text(layer('torch.nn.MaxPool2d', [3, 1, 1], {}, [[N, 16, H, W]]).output)).toEqual(['N', '16', 'H', 'W']);
+  });
+
+  it('adaptive pools ignore the input size, and None keeps it', () => {
+    expect(text(layer('torch.nn.AdaptiveAvgPool2d', [[null, 1]], {}, [[N, 16, H, W]]).output)).toEqual(['N', '16', 'H', '1']);
+  });
+
+  it('Keras pooling and global pooling with symbolic sizes', () => {
+    const [batch, h, w, c] = layer('keras.layers.MaxPooling2D', [], {}, [[null, H, W, 3]]).output as Dim[];
+    expect([batch, c]).toEqual([null, 3]);
+    expect(equalDims(h, floordiv(H, 2))).toBe(true);
+    expect(evaluateDim(w, { W: 9 })).toBe(4);
+    expect(text(layer('keras.layers.GlobalAveragePooling2D', [], {}, [[N, H, W, sym('C')]]).output)).toEqual(['N', 'C']);
+  });
+
+  it('unknown dims, shapes and arguments never error', () => {
+    const unknown = UnknownArg.instance;
+    const runs = [
+      layer('torch.nn.MaxPool2d', [2], {}, [[null, null, null, null]]),
+      layer('torch.nn.MaxPool2d', [unknown], { padding: unknown }, [[1, 3, 2, 2]]),
+      layer('torch.nn.AvgPool1d', [3], { stride: unknown }, [[1, 3, 2]]),
+      layer('torch.nn.AdaptiveAvgPool2d', [unknown], {}, [[1, 3, 2, 2]]),
+      layer('torch.nn.MaxPool2d', [2], {}, [null]),
+      layer('keras.layers.MaxPooling2D', [unknown], {}, [[null, 1, 1, 3]]),
+      layer('keras.layers.AveragePooling2D', [], { padding: unknown }, [[null, 1, 1, 3]]),
+      layer('keras.layers.GlobalMaxPooling2D', [], {}, [null]),
+    ];
+    for (const r of runs) expect(r.errors).toEqual([]);
+    expect(outputJson(runs[0].output)).toEqual([null, null, null, null]);
+    expect(outputJson(runs[3].output)).toEqual([1, 3, null, null]);
+    expect(runs[4].output).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Errors, each with its argument and fix.
+
+describe('errors', () => {
+  it('nonpositive-size: a PyTorch window larger than its input', () => {
+    const r = layer('torch.nn.MaxPool2d', [3], {}, [[1, 1, 2, 2]]);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'nonpositive-size', arg: 'kernel_size', fix: { arg: 'kernel_size', value: 2 } })]);
+    expect(r.errors[0].message).toContain('kernel_size=3');
+    expect(r.errors[0].message).toContain('only 2');
+    expect(outputJson(r.output)).toEqual([1, 1, null, null]);
+  });
+
+  it('nonpositive-size: PyTorch refuses padding above half the kernel', () => {
+    const r = layer('torch.nn.MaxPool2d', [3], { padding: 2 }, [[1, 1, 8, 8]]);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'nonpositive-size', arg: 'padding', fix: { arg: 'padding', value: 1 } })]);
+    expect(r.errors[0].message).toContain('half of kernel_size');
+    expect(r.errors[0].message).toContain('closest rule');
+    expect(layer('torch.nn.AvgPool1d', [3], { padding: 2 }, [[1, 1, 8]]).errors[0]).toMatchObject({ code: 'nonpositive-size', arg: 'padding' });
+    // kernel 2 allows padding 1.
+    expect(layer('torch.nn.MaxPool2d', [2], { padding: 1 }, [[1, 1, 8, 8]]).errors).toEqual([]);
+  });
+
+  it("nonpositive-size: a Keras 'valid' pool larger than its input, not 'same'", () => {
+    const r = layer('keras.layers.MaxPooling2D', [3], {}, [[null, 2, 2, 1]]);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'nonpositive-size', arg: 'pool_size', fix: { arg: 'pool_size', value: 2 } })]);
+    expect(layer('keras.layers.MaxPooling2D', [3], { padding: 'same' }, [[null, 2, 2, 1]]).errors).toEqual([]);
+    const defaulted = layer('keras.layers.AveragePooling1D', [], {}, [[null, 1, 4]]);
+    expect(defaulted.errors[0]).toMatchObject({ code: 'nonpositive-size', arg: 'pool_size', fix: { arg: 'pool_size', value: 1 } });
+    expect(defaulted.errors[0].message).toContain('(default)');
+  });
+
+  it('rank-mismatch for PyTorch', () => {
+    const r = layer('torch.nn.MaxPool2d', [2], {}, [[8, 8]]);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'rank-mismatch' })]);
+    expect(r.errors[0].message).toContain('3-D (unbatched) or 4-D (batched)');
+    expect(layer('torch.nn.AdaptiveAvgPool2d', [1], {}, [[1, 2, 3, 4, 5]]).errors[0].code).toBe('rank-mismatch');
+    const indices = layer('torch.nn.MaxPool1d', [2], { return_indices: true }, [[8]]);
+    expect(indices.output).toBeInstanceOf(TupleOut);
+  });
+
+  it('rank-mismatch for Keras: GlobalMaxPooling2D fed a sequence', () => {
+    const r = layer('keras.layers.GlobalMaxPooling2D', [], {}, [[null, 100, 64]]);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'rank-mismatch' })]);
+    expect(r.errors[0].message).toContain('expected ndim=4, found ndim=3');
+    expect(r.errors[0].message).toContain('(None, 100, 64)');
+    expect(r.errors[0].message).toContain('its input');
+    expect(layer('keras.layers.MaxPooling1D', [], {}, [[null, 8, 8, 3]]).errors[0].message).toContain('expected ndim=3, found ndim=4');
+  });
+});
+
+describe('notes', () => {
+  it('shows the window formula', () => {
+    expect(layer('torch.nn.MaxPool2d', [3, 2, 1], {}, [[1, 64, 112, 112]]).notes).toEqual(['MaxPool2d spatial sizes: (112 + 2 − 3) // 2 + 1 = 56']);
+    expect(layer('keras.layers.MaxPooling1D', [3, 2, 'same'], {}, [[null, 21, 4]]).notes).toEqual(['MaxPooling1D spatial size: ceil(21 / 2) = 11']);
+  });
+});
