@@ -1,0 +1,76 @@
+// Diagnostics: the engine's ShapeDiagnostics as LSP diagnostics, one list per real document (a
+// file, or each Python cell of a notebook). Each carries its rule code, source 'cnnshape', the
+// related lines the numbers came from, and its fixes in `data`, so that code actions need no
+// hidden server state. Severities follow the per-rule settings; 'off' drops the rule.
+
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange } from 'vscode-languageserver';
+import type { AnalysisResult, Severity } from '../analysis/result';
+import type { Settings, SeverityChoice } from './settings';
+import type { AnalysisTarget } from './targets';
+
+export const DIAGNOSTIC_SOURCE = 'cnnshape';
+
+/** A fix as it travels in a diagnostic's `data`: already in the coordinates of a real document. */
+export interface FixData {
+  title: string;
+  uri: string;
+  range: LspRange;
+  newText: string;
+}
+
+export interface DiagnosticData {
+  fixes: FixData[];
+}
+
+const SEVERITIES: Record<Severity | Exclude<SeverityChoice, 'off'>, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Every document of the target gets an entry, empty when clean, so stale diagnostics are cleared. */
+export function diagnosticsByDocument(result: AnalysisResult, target: AnalysisTarget, settings: Settings): Map<string, Diagnostic[]> {
+  const byDocument = new Map<string, Diagnostic[]>(target.documentUris.map((uri) => [uri, []]));
+  if (!settings.enable) return byDocument;
+  for (const shapeDiagnostic of result.diagnostics) {
+    const chosen = settings.severityOverrides.get(shapeDiagnostic.code);
+    if (chosen === 'off') continue;
+    const place = target.toDocument(shapeDiagnostic.range);
+    if (!place) continue;
+    const relatedInformation: DiagnosticRelatedInformation[] = [];
+    for (const related of shapeDiagnostic.related) {
+      const relatedPlace = target.toDocument(related.range);
+      if (relatedPlace) relatedInformation.push({ location: relatedPlace, message: related.message });
+    }
+    const fixes: FixData[] = [];
+    for (const fix of shapeDiagnostic.fixes) {
+      const fixPlace = target.toDocument(fix.range);
+      if (fixPlace) fixes.push({ title: fix.title, uri: fixPlace.uri, range: fixPlace.range, newText: fix.newText });
+    }
+    const data: DiagnosticData = { fixes };
+    const diagnostic: Diagnostic = {
+      range: place.range,
+      severity: SEVERITIES[chosen ?? shapeDiagnostic.severity],
+      code: shapeDiagnostic.code,
+      source: DIAGNOSTIC_SOURCE,
+      message: shapeDiagnostic.message,
+      data,
+    };
+    if (relatedInformation.length > 0) diagnostic.relatedInformation = relatedInformation;
+    const list = byDocument.get(place.uri);
+    if (list) list.push(diagnostic);
+    else byDocument.set(place.uri, [diagnostic]);
+  }
+  return byDocument;
+}
+
+/** Reads the fixes back from a diagnostic sent by the client; anything malformed yields none. */
+export function fixesOf(diagnostic: Diagnostic): FixData[] {
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  if (!data || !Array.isArray(data.fixes)) return [];
+  return data.fixes.filter(
+    (fix): fix is FixData =>
+      typeof fix === 'object' && fix !== null && typeof fix.title === 'string' && typeof fix.uri === 'string' && typeof fix.newText === 'string' && typeof fix.range === 'object',
+  );
+}

@@ -1,0 +1,90 @@
+// Hover: on a layer (its constructor call, or the call that applies it) its input and output shapes,
+// parameter count and notes (the formulas of spatial sizes); on a tensor variable in forward() or
+// call() its shape at that point; on a model's class or variable name the whole summary table.
+// When several ranges hold the cursor, the innermost wins; the model's name comes last.
+
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import type { AnalysisResult, LayerRecord, Range } from '../analysis/result';
+import { formatOutput, formatShape } from '../shapes/shape';
+import { formatParams, layerLabel, modelSummaryMarkdown } from './summary';
+import { rangeContains, rangeSize, type AnalysisTarget } from './targets';
+
+interface Candidate {
+  range: Range;
+  markdown: () => string;
+}
+
+export function hoverAt(result: AnalysisResult, target: AnalysisTarget, uri: string, position: Position): Hover | null {
+  const analysed = target.toAnalysed(uri, position);
+  if (!analysed) return null;
+  const candidates: Candidate[] = [];
+  for (const model of result.models) {
+    for (const note of model.assignments) {
+      if (rangeContains(note.range, analysed)) {
+        candidates.push({ range: note.range, markdown: () => `\`${note.name}\`: \`${formatOutput(note.shape)}\`` });
+      }
+    }
+    // Records that share a range (one layer object applied twice, or every layer of a Sequential
+    // applied by one call) are shown together.
+    const byConstructor = groupByRange(model.layers.filter((layer) => rangeContains(layer.range, analysed)), (l) => l.range);
+    const byApplication = groupByRange(model.layers.filter((layer) => rangeContains(layer.callRange, analysed)), (l) => l.callRange);
+    for (const [range, layers] of [...byConstructor, ...byApplication]) {
+      candidates.push({ range, markdown: () => layersMarkdown(layers) });
+    }
+  }
+  candidates.sort((a, b) => rangeSize(a.range) - rangeSize(b.range));
+  let chosen = candidates[0];
+  if (!chosen) {
+    const model = result.models.find((m) => rangeContains(m.range, analysed));
+    if (model) chosen = { range: model.range, markdown: () => modelSummaryMarkdown(model) };
+  }
+  if (!chosen) return null;
+  const place = target.toDocument(chosen.range);
+  return {
+    contents: { kind: MarkupKind.Markdown, value: chosen.markdown() },
+    ...(place && place.uri === uri ? { range: place.range } : {}),
+  };
+}
+
+function groupByRange(layers: LayerRecord[], rangeOf: (layer: LayerRecord) => Range): [Range, LayerRecord[]][] {
+  const groups = new Map<string, [Range, LayerRecord[]]>();
+  for (const layer of layers) {
+    const range = rangeOf(layer);
+    const key = `${range.line}:${range.column}:${range.endLine}:${range.endColumn}`;
+    const group = groups.get(key);
+    if (group) group[1].push(layer);
+    else groups.set(key, [range, [layer]]);
+  }
+  return [...groups.values()];
+}
+
+function layersMarkdown(layers: LayerRecord[]): string {
+  const sameLayer = layers.every((l) => l.range === layers[0].range || sameRange(l.range, layers[0].range));
+  if (layers.length === 1 || sameLayer) return layers.map(layerMarkdown).join('\n\n---\n\n');
+  // One call applying many layers (a Sequential): a small table.
+  const lines = ['| Layer | Input | Output | Params |', '| --- | --- | --- | ---: |'];
+  for (const layer of layers) {
+    lines.push(`| ${layerLabel(layer)} | \`${inputsText(layer)}\` | \`${formatOutput(layer.output)}\` | ${formatParams(layer.params)} |`);
+  }
+  return lines.join('\n');
+}
+
+function layerMarkdown(layer: LayerRecord): string {
+  const lines = [
+    `**${layer.kind}**${layer.module && layer.name ? ` \`${layer.name}\`` : ''}`,
+    '',
+    `Input: \`${inputsText(layer)}\`  `,
+    `Output: \`${formatOutput(layer.output)}\``,
+  ];
+  if (layer.module) lines.push('', `Params: ${formatParams(layer.params)}`);
+  if (layer.notes.length > 0) lines.push('', ...layer.notes.map((note) => `- ${note}`));
+  return lines.join('\n');
+}
+
+function inputsText(layer: LayerRecord): string {
+  return layer.input.map((shape) => formatShape(shape)).join(', ') || '?';
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
+}

@@ -1,0 +1,7 @@
+// The bundle entry of dist/server.js. VS Code forks it with a node IPC channel; any other editor
+// (and `cnnshape lsp --stdio`, through startServer in server.ts) talks to it over stdio.
+
+import { startServer } from './server';
+
+// Without an IPC channel (a plain `node dist/server.js`), stdio is the only way to talk.
+startServer(process.argv.includes('--stdio') || !process.send ? 'stdio' : 'ipc');

@@ -1,0 +1,236 @@
+// The language server's wiring: the connection, the document collections (files and notebooks),
+// the settings cache, the analysis cache and the debounced diagnostics, and one guarded handler per
+// LSP feature. Each feature lives in its own file; this one only connects them.
+//
+// startServer('stdio') serves any editor over stdin/stdout (`cnnshape lsp --stdio`); startServer('ipc')
+// serves VS Code, which forks dist/server.js with a node IPC channel. Every request is isolated: a
+// failure is logged and answered with an error, and the server keeps running. It never executes
+// the user's code.
+
+import {
+  createConnection,
+  ErrorCodes,
+  IPCMessageReader,
+  IPCMessageWriter,
+  NotebookDocuments,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocuments,
+  TextDocumentSyncKind,
+  DidChangeConfigurationNotification,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache, Debouncer, describeError } from './analysisCache';
+import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
+import { diagnosticsByDocument } from './diagnostics';
+import { hoverAt } from './hover';
+import { inlayHintsFor } from './inlayHints';
+import { notebookDocumentSyncOptions, notebookTarget } from './notebooks';
+import { SettingsCache } from './settings';
+import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
+import { textDocumentTarget, type AnalysisTarget } from './targets';
+
+export type Transport = 'stdio' | 'ipc';
+
+/** How long edits must pause before the diagnostics are recomputed. */
+const DIAGNOSTICS_DELAY_MS = 150;
+
+/** Starts the language server on this process's stdio or node IPC channel and returns its connection. */
+export function startServer(transport: Transport): Connection {
+  const connection =
+    transport === 'stdio'
+      ? createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
+      : createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+  if (transport === 'stdio') {
+    // Stdout carries the protocol: anything a dependency prints goes to the client's log instead.
+    console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+    console.info = console.log;
+    console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
+  }
+  process.on('uncaughtException', (error) => connection.console.error(`cnnshape: uncaught: ${describeError(error)}`));
+  process.on('unhandledRejection', (error) => connection.console.error(`cnnshape: unhandled rejection: ${describeError(error)}`));
+  wireServer(connection);
+  connection.listen();
+  return connection;
+}
+
+function wireServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const notebooks = new NotebookDocuments(TextDocument);
+  const analyses = new AnalysisCache((message) => connection.console.error(message));
+  let settings = new SettingsCache(undefined);
+  let clientPullsConfiguration = false;
+  let clientRefreshesInlayHints = false;
+  /** The documents that last received diagnostics from each target, to clear the ones that drop out. */
+  const publishedUris = new Map<string, Set<string>>();
+
+  const isPython = (document: TextDocument) => document.languageId === 'python' || /\.pyi?$/.test(document.uri);
+
+  function targetByKey(key: string): AnalysisTarget | undefined {
+    const notebook = notebooks.getNotebookDocument(key);
+    if (notebook) return notebookTarget(notebook, (cellUri) => notebooks.cellTextDocuments.get(cellUri));
+    const document = documents.get(key);
+    return document && isPython(document) ? textDocumentTarget(document) : undefined;
+  }
+
+  /** The target a request's document belongs to: a notebook for a cell, else the file itself. */
+  function targetForUri(uri: string): AnalysisTarget | undefined {
+    const notebook = notebooks.findNotebookDocumentForCell(uri);
+    return notebook ? targetByKey(notebook.uri) : targetByKey(uri);
+  }
+
+  function sendDiagnostics(key: string, byDocument: Map<string, Diagnostic[]>, version?: number): void {
+    for (const uri of publishedUris.get(key) ?? []) if (!byDocument.has(uri)) byDocument.set(uri, []);
+    publishedUris.set(key, new Set([...byDocument].filter(([, list]) => list.length > 0).map(([uri]) => uri)));
+    for (const [uri, diagnostics] of byDocument) {
+      void connection.sendDiagnostics({ uri, diagnostics, ...(uri === key && version !== undefined ? { version } : {}) });
+    }
+  }
+
+  async function publishDiagnostics(key: string): Promise<void> {
+    try {
+      const target = targetByKey(key);
+      if (!target) return;
+      const documentSettings = await settings.get(target.key);
+      const current = targetByKey(key);
+      // A newer edit arrived while the settings were fetched: its own run will publish.
+      if (!current || current.version !== target.version || current.text !== target.text) return;
+      const result = analyses.get(current, documentSettings);
+      const isNotebook = notebooks.getNotebookDocument(key) !== undefined;
+      sendDiagnostics(key, diagnosticsByDocument(result, current, documentSettings), isNotebook ? undefined : current.version);
+    } catch (error) {
+      connection.console.error(`cnnshape: diagnostics for ${key} failed: ${describeError(error)}`);
+    }
+  }
+  const debouncer = new Debouncer(DIAGNOSTICS_DELAY_MS, publishDiagnostics);
+
+  function forgetTarget(key: string): void {
+    debouncer.cancel(key);
+    analyses.forget(key);
+    settings.forget(key);
+    sendDiagnostics(key, new Map());
+    publishedUris.delete(key);
+  }
+
+  function rescheduleAll(): void {
+    for (const document of documents.all()) debouncer.schedule(document.uri);
+    for (const key of publishedUris.keys()) if (notebooks.getNotebookDocument(key)) debouncer.schedule(key);
+  }
+
+  /** Wraps a request handler: bad params and failures become error responses, logged once. */
+  function guarded<P, R>(name: string, handler: (params: P, token: CancellationToken) => Promise<R>) {
+    return async (params: P, token: CancellationToken): Promise<R> => {
+      try {
+        return await handler(params, token);
+      } catch (error) {
+        if (error instanceof ResponseError) {
+          connection.console.error(`cnnshape: ${name}: ${error.message}`);
+          throw error;
+        }
+        connection.console.error(`cnnshape: ${name} failed: ${describeError(error)}`);
+        throw new ResponseError(ErrorCodes.InternalError, `cnnshape: ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+  }
+
+  function requireUri(params: unknown): string {
+    const uri = (params as { textDocument?: { uri?: unknown } } | undefined)?.textDocument?.uri;
+    if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'params.textDocument.uri must be a string');
+    return uri;
+  }
+
+  /** Settings and analysis for a request's document; undefined when the server does not serve it. */
+  async function analysisFor(uri: string) {
+    const target = targetForUri(uri);
+    if (!target) return undefined;
+    const documentSettings = await settings.get(target.key);
+    if (!documentSettings.enable) return undefined;
+    return { target, settings: documentSettings, result: analyses.get(target, documentSettings) };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
+    clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    if (clientPullsConfiguration) {
+      settings = new SettingsCache((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cnnshape' }));
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        notebookDocumentSync: notebookDocumentSyncOptions,
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },
+      },
+      serverInfo: { name: 'cnnshape' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (clientPullsConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cnnshape' }).catch(() => undefined);
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    settings.changed(params.settings);
+    rescheduleAll();
+    if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
+
+  documents.onDidChangeContent((event) => debouncer.schedule(event.document.uri));
+  documents.onDidClose((event) => forgetTarget(event.document.uri));
+  notebooks.onDidOpen((notebook) => debouncer.schedule(notebook.uri));
+  notebooks.onDidChange((event) => debouncer.schedule(event.notebookDocument.uri));
+  notebooks.onDidClose((notebook) => forgetTarget(notebook.uri));
+
+  connection.onHover(
+    guarded('hover', async (params, token) => {
+      const uri = requireUri(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis || token.isCancellationRequested) return null;
+      return hoverAt(analysis.result, analysis.target, uri, params.position);
+    }),
+  );
+
+  connection.languages.inlayHint.on(
+    guarded('inlayHint', async (params, token) => {
+      const uri = requireUri(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis || token.isCancellationRequested) return [];
+      return inlayHintsFor(analysis.result, analysis.target, uri, params.range, analysis.settings);
+    }),
+  );
+
+  connection.onCodeAction(
+    guarded('codeAction', async (params, token) => {
+      const uri = requireUri(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis || token.isCancellationRequested) return [];
+      const everyDiagnostic = [...diagnosticsByDocument(analysis.result, analysis.target, analysis.settings).values()].flat();
+      return codeActionsFor(params, analysis.target.documentText(uri) ?? '', everyDiagnostic);
+    }),
+  );
+
+  connection.onRequest(
+    SUMMARY_REQUEST,
+    guarded('summary', async (params: { uri?: unknown } | undefined) => {
+      const uri = params?.uri;
+      if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'params.uri must be a string');
+      const target = targetForUri(uri);
+      if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `cnnshape has no open Python file or notebook ${uri}`);
+      const result = analyses.get(target, await settings.get(target.key));
+      return documentSummaryMarkdown(result, decodeURIComponent(target.key.replace(/^.*\//, '')));
+    }),
+  );
+
+  connection.onShutdown(() => debouncer.cancelAll());
+
+  documents.listen(connection);
+  notebooks.listen(connection);
+}
