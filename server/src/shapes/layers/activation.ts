@@ -7,7 +7,7 @@
 // recurrent families share: rank checks and size positivity. Functional forms
 // (`torch.nn.functional.relu`) belong to ops/functional.ts.
 
-import { Dim, divExact, equalDims, isKnown, product } from '../dim';
+import { Dim, dimToString, divExact, equalDims, isKnown, product } from '../dim';
 import { formatShape, normAxis } from '../shape';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
 
@@ -116,7 +116,7 @@ function torchPreluRule(ctx: RuleContext): RuleResult {
     const channels: Dim = shape.length >= 2 ? shape[1] : 1;
     if (equalDims(channels, count) === false) {
       const fix = isKnown(channels) ? { arg: 'num_parameters', value: channels } : undefined;
-      ctx.error('norm-num-features', `PReLU expects num_parameters=${ctx.describe('num_parameters')} channels, but its input ${formatShape(shape)} has ${shape.length >= 2 ? `${channels} channels` : 'one channel'}: ${ctx.origin(0)}`, 'num_parameters', fix);
+      ctx.error('norm-num-features', `PReLU expects num_parameters=${ctx.describe('num_parameters')} channels, but its input ${formatShape(shape)} has ${shape.length >= 2 ? `${dimToString(channels)} channels` : 'one channel'}: ${ctx.origin(0)}`, 'num_parameters', fix);
     }
   }
   return { output: shape, params: countOf(count) };

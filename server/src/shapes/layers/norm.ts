@@ -10,7 +10,7 @@
 // (PyTorch running statistics are buffers, not parameters) and Keras `count_params` (moving mean and
 // variance included). Functional forms (`F.batch_norm`, `F.layer_norm`) belong to ops/functional.ts.
 
-import { Dim, equalDims, isKnown, mul, product } from '../dim';
+import { Dim, dimToString, equalDims, isKnown, mul, product } from '../dim';
 import { formatShape, normAxis } from '../shape';
 import type { LayerDef, Param, RuleContext, RuleResult } from '../types';
 import { checkRank, checkSizes, countOf, firstInput, KERAS_KWARGS, sameShape } from './activation';
@@ -23,7 +23,7 @@ function checkChannelCount(ctx: RuleContext, argName: string, channels: Dim): vo
   const expected = ctx.int(argName);
   if (equalDims(expected, channels) !== false) return;
   const fix = isKnown(channels) ? { arg: argName, value: channels } : undefined;
-  ctx.error('norm-num-features', `${ctx.kind} expects ${argName}=${ctx.describe(argName)}, but its input ${formatShape(firstInput(ctx))} has ${String(channels)} channels: ${ctx.origin(0)}`, argName, fix);
+  ctx.error('norm-num-features', `${ctx.kind} expects ${argName}=${ctx.describe(argName)}, but its input has ${dimToString(channels)} channels: ${ctx.origin(0)}`, argName, fix);
 }
 
 /** The largest divisor of `channels` not above `groups`: the nearest valid group count. */
