@@ -290,6 +290,7 @@ describe('errors', () => {
     const b = layer('torch.nn.Conv2d', [4, 6, 3], { groups: 4 }, [[1, 4, 8, 8]]);
     expect(b.errors).toEqual([expect.objectContaining({ code: 'groups-divisible', arg: 'groups' })]);
     expect(b.errors[0].message).toContain('out_channels is 6');
+    expect(b.params).toBeNull();
     const keras = layer('keras.layers.Conv2D', [6, 3], { groups: 4 }, [[null, 8, 8, 8]]);
     expect(keras.errors).toEqual([expect.objectContaining({ code: 'groups-divisible', arg: 'groups' })]);
     const kerasInput = layer('keras.layers.Conv2D', [6, 3], { groups: 2 }, [[null, 8, 8, 5]]);

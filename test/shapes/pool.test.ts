@@ -279,5 +279,6 @@ describe('notes', () => {
   it('shows the window formula', () => {
     expect(layer('torch.nn.MaxPool2d', [3, 2, 1], {}, [[1, 64, 112, 112]]).notes).toEqual(['MaxPool2d spatial sizes: (112 + 2 − 3) // 2 + 1 = 56']);
     expect(layer('keras.layers.MaxPooling1D', [3, 2, 'same'], {}, [[null, 21, 4]]).notes).toEqual(['MaxPooling1D spatial size: ceil(21 / 2) = 11']);
+    expect(layer('torch.nn.MaxPool1d', [2, 2], { ceil_mode: true }, [[1, 4, 7]]).notes).toEqual(['MaxPool1d spatial size: ceil((7 − 2) / 2) + 1 = 4']);
   });
 });

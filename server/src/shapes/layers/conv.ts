@@ -89,7 +89,7 @@ export function slideWindows(ctx: RuleContext, input: readonly Dim[], spec: Wind
     const same = padding === 'same';
     const padTotal = same ? mul(dilation, sub(kernel, 1)) : padding;
     const size = windowOutput(inputSize, kernel, stride, padTotal, dilation, spec.ceilMode ?? false);
-    if (size !== null) formulas.push(same ? `ceil(${dimToString(inputSize)} / ${dimToString(stride)}) = ${dimToString(size)}` : windowFormula(inputSize, kernel, stride, padTotal, dilation, size));
+    if (size !== null) formulas.push(same ? `ceil(${dimToString(inputSize)} / ${dimToString(stride)}) = ${dimToString(size)}` : axisFormula(inputSize, kernel, stride, padTotal, dilation, size, spec.ceilMode ?? false));
     if (typeof size === 'number' && size < 1) {
       const padded = add(inputSize, padTotal);
       // The largest kernel whose dilated span fits: dilation·(k − 1) + 1 <= padded input.
@@ -101,6 +101,12 @@ export function slideWindows(ctx: RuleContext, input: readonly Dim[], spec: Wind
   if (distinct.length) ctx.note(`${ctx.kind} spatial size${input.length > 1 ? 's' : ''}: ${distinct.join('; ')}`);
   if (misfits.length) reportMisfit(ctx, spec, misfits);
   return out;
+}
+
+/** windowFormula, with the division rounded up under PyTorch's ceil_mode: `ceil((7 + 0 − 2) / 2) + 1`. */
+function axisFormula(input: Dim, kernel: Dim, stride: Dim, padTotal: Dim, dilation: Dim, out: Dim, ceilMode: boolean): string {
+  const text = windowFormula(input, kernel, stride, padTotal, dilation, out);
+  return ceilMode ? text.replace(/^(\(.*\)) \/\/ (\S+) \+ 1 = /, 'ceil($1 / $2) + 1 = ') : text;
 }
 
 function reportMisfit(ctx: RuleContext, spec: WindowSpec, misfits: { axis: number; padded: Dim; span: Dim; fit: Dim; size: number }[]): void {
@@ -206,7 +212,8 @@ function torchConvolution(o: TorchConvOptions) {
       const outC = known(outChannels);
       const g = known(groups);
       const k = kernel ? known(product(kernel)) : null;
-      if (inC === null || outC === null || g === null || g <= 0 || k === null) return null;
+      // No module exists when groups does not divide both channel counts (groups-divisible).
+      if (inC === null || outC === null || g === null || g <= 0 || k === null || inC % g !== 0 || outC % g !== 0) return null;
       return (inC * outC * k) / g + (bias ? outC : 0);
     };
     const shape = ctx.inputs[0];
@@ -347,7 +354,7 @@ function kerasConvParams(ctx: RuleContext, variant: KerasConvVariant, kernel: Di
     return m === null ? null : k * inC * m + inC * m * f + (bias ? f : 0);
   }
   const g = variant === 'conv' ? known(groups) : 1;
-  if (g === null || g <= 0) return null;
+  if (g === null || g <= 0 || inC % g !== 0 || f % g !== 0) return null;
   return (k * inC * f) / g + (bias ? f : 0);
 }
 
