@@ -23,6 +23,12 @@ function productText(dims: readonly Dim[]): string {
   return dims.map((d) => dimToString(d)).join('*');
 }
 
+/** `12544 (7*7*256)`, or just `7` for a single size: a product and where it came from. */
+function productWithFactors(dims: readonly Dim[]): string {
+  const total = dimToString(product(dims));
+  return dims.length > 1 ? `${total} (${productText(dims)})` : total;
+}
+
 /** The entries of a list argument as dimensions, or null when the argument is not a known list. */
 function dimList(v: ArgValue): Dim[] | null {
   if (typeof v === 'number') return [asInt(v)];
@@ -102,7 +108,7 @@ function inferTorchUnflatten(ctx: RuleContext): RuleResult {
     const best = sizes.map((d, i) => (i === resolved.inferredAt ? null : d));
     return { output: [...input.slice(0, axis), ...best, ...input.slice(axis + 1)], params: 0 };
   }
-  if (resolved.inferredAt >= 0) ctx.note(`unflatten: -1 = ${dimToString(size)} / ${productText(sizes.filter((d) => d !== -1))} = ${dimToString(resolved.dims[resolved.inferredAt])}`);
+  if (resolved.inferredAt >= 0) ctx.note(`unflatten: -1 = ${dimToString(size)} / ${productWithFactors(sizes.filter((d) => d !== -1))} = ${dimToString(resolved.dims[resolved.inferredAt])}`);
   return { output: [...input.slice(0, axis), ...resolved.dims, ...input.slice(axis + 1)], params: 0 };
 }
 
@@ -132,27 +138,26 @@ function inferKerasReshape(ctx: RuleContext): RuleResult {
   if (input === null) return { output: [null, ...target.map((d) => (d === -1 ? null : d))], params: 0 };
   const perSample = input.slice(1);
   const total = product(perSample);
-  const inputText = perSample.length > 1 ? `${dimToString(total)} (${productText(perSample)})` : dimToString(total);
+  const inputText = productWithFactors(perSample);
   const resolved = resolveSizes(target, total);
   if (resolved.fits === false) {
     if (resolved.inferredAt < 0) {
-      const wanted = product(target);
       ctx.error(
         'reshape-size',
-        `Reshape expects a total size of ${dimToString(wanted)} (${productText(target)}) per sample, but its input has ${inputText}: ${ctx.origin(0)}`,
+        `Reshape expects a total size of ${productWithFactors(target)} per sample, but its input has ${inputText}: ${ctx.origin(0)}`,
         'target_shape',
       );
     } else {
       const others = target.filter((d) => d !== -1);
       ctx.error(
         'reshape-size',
-        `Reshape cannot fill the -1 in target_shape=${ctx.describe('target_shape')}: its input has ${inputText} per sample, which is not a multiple of ${dimToString(product(others))} (${productText(others)}): ${ctx.origin(0)}`,
+        `Reshape cannot fill the -1 in target_shape=${ctx.describe('target_shape')}: its input has ${inputText} per sample, which is not a multiple of ${productWithFactors(others)}: ${ctx.origin(0)}`,
         'target_shape',
       );
     }
     return { output: [batch, ...target.map((d) => (d === -1 ? null : d))], params: 0 };
   }
-  if (resolved.inferredAt >= 0) ctx.note(`reshape: -1 = ${dimToString(total)} / ${productText(target.filter((d) => d !== -1))} = ${dimToString(resolved.dims[resolved.inferredAt])}`);
+  if (resolved.inferredAt >= 0) ctx.note(`reshape: -1 = ${dimToString(total)} / ${productWithFactors(target.filter((d) => d !== -1))} = ${dimToString(resolved.dims[resolved.inferredAt])}`);
   return { output: [batch, ...resolved.dims], params: 0 };
 }
 

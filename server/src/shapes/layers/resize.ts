@@ -33,6 +33,11 @@ function withAxes(input: Dim[], axes: readonly number[], dims: readonly Dim[]): 
   return out;
 }
 
+/** `+ 3` or `− 3`: a signed term of a sum, for notes and messages. */
+function signedTerm(d: Dim): string {
+  return isKnown(d) && d < 0 ? ` − ${-d}` : ` + ${dimToString(d)}`;
+}
+
 /** Ordinal names of spatial axes for messages: `H`, `W`, or `D`, `H`, `W`. */
 function axisNames(count: number): string[] {
   return ['D', 'H', 'W'].slice(3 - count);
@@ -206,12 +211,14 @@ function inferTorchPad(ctx: RuleContext, mode: TorchPadMode, spatialCount: numbe
   }
   const smallest = mode === 'constant' ? 0 : 1;
   let reported = false;
+  const notes: string[] = [];
   pairs.forEach(([before, after], i) => {
     const axis = rank - 1 - i;
     const size = input[axis];
     const padded = add(add(size, before), after);
+    const sum = `${dimToString(size)}${signedTerm(before)}${signedTerm(after)} = ${dimToString(padded)}`;
     out[axis] = padded;
-    if (before !== 0 || after !== 0) ctx.note(`dim ${axis}: ${dimToString(size)} + ${dimToString(before)} + ${dimToString(after)} = ${dimToString(padded)}`);
+    if (before !== 0 || after !== 0) notes.unshift(`dim ${axis}: ${sum}`);
     if (reported || !isKnown(size)) return;
     const pair = `(${dimToString(before)}, ${dimToString(after)})`;
     if (mode === 'reflect' && ((isKnown(before) && before >= size) || (isKnown(after) && after >= size))) {
@@ -221,10 +228,11 @@ function inferTorchPad(ctx: RuleContext, mode: TorchPadMode, spatialCount: numbe
       ctx.error('nonpositive-size', `${ctx.kind} padding ${pair} at dimension ${axis} wraps around the input more than once; it can be at most that dimension of the input (${size}): ${ctx.origin(0)}`, 'padding');
       reported = true;
     } else if (isKnown(padded) && padded < smallest) {
-      ctx.error('nonpositive-size', `${ctx.kind} padding ${pair} makes dimension ${axis} of the input ${size} + ${dimToString(before)} + ${dimToString(after)} = ${padded}: ${ctx.origin(0)}`, 'padding');
+      ctx.error('nonpositive-size', `${ctx.kind} padding ${pair} makes dimension ${axis} of the input ${sum}, and PyTorch needs at least ${smallest}: ${ctx.origin(0)}`, 'padding');
       reported = true;
     }
   });
+  for (const n of notes) ctx.note(n);
   return { output: out, params: 0 };
 }
 
