@@ -1,7 +1,445 @@
 // Entry point of the core: Python text in, models with shapes and diagnostics out.
-// (Being written: the interpreter lands here shortly.)
-import type { AnalysisResult, AnalyzeOptions } from './result';
+//
+// It runs the module in the abstract interpreter, finds the models (nn.Module subclasses,
+// module-level Sequentials, Keras Sequential / functional / subclassed models and the functions
+// that build them), decides each model's input (comment, example call, flag, or symbolic, solved
+// back from a later Linear where it can), traces one forward pass per model, and turns the trace
+// into the plain result types. Pure: no I/O, and it never throws on user code.
 
-export function analyze(_text: string, _options: AnalyzeOptions = {}): AnalysisResult {
-  return { models: [], diagnostics: [] };
+import { Dim, evaluateDim, Expr, sym } from '../shapes/dim';
+import { formatShape } from '../shapes/shape';
+import { Framework, Output, Shape, TupleOut } from '../shapes/types';
+import { parsePython, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
+import { BudgetExceeded, Interpreter } from '../python/interpreter';
+import { RawDiagnostic, TraceRecord } from '../python/trace';
+import { ClassValue, FunctionValue, TensorValue, Value } from '../python/values';
+import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
+import { writeFix } from './fixes';
+import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, ShapeDiagnostic, TensorNote } from './result';
+
+export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  return analyzeTree(parsePython(text), text, options);
 }
+
+export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  try {
+    return new Analysis(tree, text, options).run();
+  } catch {
+    // Analysis never throws on user code; an internal failure leaves the file unanalysed.
+    return { models: [], diagnostics: [] };
+  }
+}
+
+interface Candidate {
+  name: string;
+  framework: Framework;
+  /** The node that names the model (class name, variable, function name). */
+  nameNode: SyntaxNode;
+  /** The line its comments sit above. */
+  anchorLine: number;
+  value: Value;
+  cls?: ClassValue;
+}
+
+class Analysis {
+  private readonly interp: Interpreter;
+  private readonly lines: string[];
+
+  constructor(
+    private readonly tree: Tree,
+    text: string,
+    private readonly options: AnalyzeOptions,
+  ) {
+    this.interp = new Interpreter(tree.rootNode);
+    this.lines = text.split(/\r?\n/);
+  }
+
+  run(): AnalysisResult {
+    this.interp.runModule();
+    const candidates = this.findModels();
+    const models: ModelResult[] = [];
+    for (const c of candidates) {
+      const m = this.analyseModel(c);
+      if (m) models.push(m);
+    }
+    models.sort((a, b) => a.range.line - b.range.line);
+    return { models, diagnostics: this.interp.trace.diagnostics.map((d) => this.toDiagnostic(d)) };
+  }
+
+  // ---------------------------------------------------------------- discovery
+
+  private findModels(): Candidate[] {
+    const interp = this.interp;
+    const out: Candidate[] = [];
+    const blockClassIds = new Set<number>();
+    const taken = new Set<number>();
+
+    // Module-level Sequentials and functional models, named by their variable.
+    const varCandidates: Candidate[] = [];
+    for (const [name, v] of interp.moduleScope.vars) {
+      if ((v.t === 'container' && (v.kind === 'Sequential' || v.kind === 'KerasSequential')) || v.t === 'functional') {
+        const assign = this.findModuleAssignment(name);
+        if (!assign) continue;
+        varCandidates.push({ name, framework: v.t === 'container' && v.kind === 'Sequential' ? 'torch' : 'keras', nameNode: assign, anchorLine: assign.startPosition.row, value: v });
+      }
+    }
+
+    // Functions that build and return a Keras model (`def build_model(): ... return keras.Model(...)`).
+    const builders: Candidate[] = [];
+    for (const [name, f] of interp.functions) {
+      const body = f.node.text;
+      if (!/\b(Sequential|Model)\s*\(/.test(body)) continue;
+      if (!this.allParamsHaveDefaults(f)) continue;
+      const v = this.safely(() => interp.callFunction(f, [], new Map(), f.node));
+      if (!v) continue;
+      const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
+      if (!isKerasModel) continue;
+      const nameNode = f.node.childForFieldName('name') ?? f.node;
+      builders.push({ name, framework: 'keras', nameNode, anchorLine: this.defLine(f.node), value: v });
+    }
+
+    // Classes deriving from nn.Module or keras.Model, each built as the file builds it.
+    const classCandidates: Candidate[] = [];
+    for (const cls of interp.classes) {
+      const base = interp.libraryBase(cls);
+      if (!base) continue;
+      if (!base.model) {
+        blockClassIds.add(cls.id);
+        continue;
+      }
+      const obj = this.construct(cls);
+      if (!obj) continue;
+      if (obj.t === 'object') for (const id of interp.constructedInside.get(obj.id) ?? []) if (id !== cls.id) blockClassIds.add(id);
+      const nameNode = cls.node.childForFieldName('name') ?? cls.node;
+      classCandidates.push({ name: cls.name, framework: base.framework, nameNode, anchorLine: this.defLine(cls.node), value: obj, cls });
+    }
+    // Classes used inside module-level containers are blocks too.
+    for (const v of varCandidates) this.collectClassIds(v.value, blockClassIds);
+    for (const b of builders) this.collectClassIds(b.value, blockClassIds, true);
+
+    for (const c of classCandidates) if (!blockClassIds.has(c.cls!.id)) out.push(c);
+    for (const b of builders) {
+      out.push(b);
+      taken.add(b.value.t === 'functional' || b.value.t === 'container' || b.value.t === 'object' ? b.value.id : -1);
+    }
+    const builderNames = new Set(builders.map((b) => b.name));
+    for (const v of varCandidates) {
+      const id = v.value.t === 'functional' || v.value.t === 'container' ? v.value.id : -1;
+      const creator = interp.creatorFunction.get(id);
+      if (creator && builderNames.has(creator)) continue;
+      if (this.usedInsideOtherModel(v.value, out)) continue;
+      out.push(v);
+    }
+    return out;
+  }
+
+  private collectClassIds(v: Value, ids: Set<number>, skipRoot = false, depth = 0): void {
+    if (depth > 30) return;
+    if (v.t === 'object') {
+      if (!skipRoot) ids.add(v.cls.id);
+      for (const a of v.attrs.values()) this.collectClassIds(a, ids, false, depth + 1);
+    } else if (v.t === 'container') for (const i of v.items) this.collectClassIds(i, ids, false, depth + 1);
+  }
+
+  private usedInsideOtherModel(v: Value, models: Candidate[]): boolean {
+    const contains = (root: Value, depth: number): boolean => {
+      if (depth > 30) return false;
+      if (root === v && depth > 0) return true;
+      if (root.t === 'object') return [...root.attrs.values()].some((a) => contains(a, depth + 1));
+      if (root.t === 'container') return root.items.some((i) => contains(i, depth + 1));
+      return false;
+    };
+    return models.some((m) => contains(m.value, 0));
+  }
+
+  private findModuleAssignment(name: string): SyntaxNode | null {
+    let found: SyntaxNode | null = null;
+    for (const stmt of this.tree.rootNode.namedChildren) {
+      const visit = (n: SyntaxNode) => {
+        if (n.type === 'expression_statement') {
+          for (const a of n.namedChildren) {
+            if (a.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier' && a.childForFieldName('left')!.text === name) found = a.childForFieldName('left');
+          }
+        } else if (n.type === 'if_statement' || n.type === 'block' || n.type === 'with_statement') for (const c of n.namedChildren) visit(c);
+      };
+      visit(stmt);
+    }
+    return found;
+  }
+
+  /** The line of a definition, or of its first decorator. */
+  private defLine(node: SyntaxNode): number {
+    return node.parent?.type === 'decorated_definition' ? node.parent.startPosition.row : node.startPosition.row;
+  }
+
+  private allParamsHaveDefaults(f: FunctionValue): boolean {
+    const params = f.node.childForFieldName('parameters');
+    if (!params) return true;
+    return params.namedChildren.every((p) => p.type !== 'identifier' && p.type !== 'typed_parameter');
+  }
+
+  private safely<T>(fn: () => T): T | undefined {
+    try {
+      this.interp.resetBudget(200_000);
+      return fn();
+    } catch (e) {
+      if (e instanceof BudgetExceeded) return undefined;
+      return undefined;
+    }
+  }
+
+  /** Builds a model class: `# model:` comment, an instance in the file, a factory function, or its defaults. */
+  private construct(cls: ClassValue): Value | undefined {
+    const interp = this.interp;
+    const comments = commentsAbove(this.lines, this.defLine(cls.node));
+    if (comments.model) {
+      const v = this.safely(() => this.evalSnippet(comments.model!.expr));
+      if (v && v.t === 'object') return v;
+    }
+    const instance = interp.moduleInstances.get(cls.id);
+    if (instance) return instance;
+    for (const f of interp.functions.values()) {
+      if (!this.allParamsHaveDefaults(f)) continue;
+      const returns = f.node.descendantsOfType('return_statement');
+      if (!returns.some((r) => r.namedChildren[0]?.type === 'call' && r.namedChildren[0].childForFieldName('function')?.text === cls.name)) continue;
+      const v = this.safely(() => interp.callFunction(f, [], new Map(), f.node));
+      if (v && v.t === 'object' && v.cls === cls) return v;
+    }
+    return this.safely(() => interp.instantiate(cls, [], new Map(), null));
+  }
+
+  private evalSnippet(expr: string): Value {
+    const t = parsePython(expr);
+    const stmt = t.rootNode.namedChildren[0];
+    const e = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (!e) return { t: 'unknown' };
+    return this.interp.evalExpr(e, this.interp.moduleScope);
+  }
+
+  // ---------------------------------------------------------------- one model
+
+  private analyseModel(c: Candidate): ModelResult | undefined {
+    const interp = this.interp;
+    const comments = commentsAbove(this.lines, c.anchorLine);
+    const trace = interp.trace;
+
+    // Keras functional models were traced while the module (or their builder) ran.
+    if (c.value.t === 'functional') return this.functionalResult(c, c.value, comments.input ? 'layer' : 'layer');
+
+    let input: Shape[] | undefined;
+    let source: InputSource = 'symbolic';
+    const example = interp.examples.get(c.value.t === 'object' || c.value.t === 'container' ? c.value.id : -1) ?? (c.cls ? interp.examples.get(c.cls.id) : undefined);
+    const kerasDeclared = c.value.t === 'container' && c.value.kind === 'KerasSequential' ? c.value.kerasInput : undefined;
+    const flag = this.options.input ? parseShapeList(this.options.input) : null;
+
+    if (c.framework === 'keras') {
+      if (kerasDeclared) [input, source] = [[kerasDeclared], 'layer'];
+      else if (example) [input, source] = [example.shapes, example.source];
+      else if (comments.input) [input, source] = [comments.input.shapes, 'comment'];
+      else if (flag) [input, source] = [flag, 'flag'];
+    } else {
+      if (comments.input) [input, source] = [comments.input.shapes, 'comment'];
+      else if (example) [input, source] = [example.shapes, example.source];
+      else if (flag) [input, source] = [flag, 'flag'];
+    }
+
+    if (!input) {
+      const symbolic = this.symbolicInput(c);
+      if (!symbolic) input = [null];
+      else {
+        input = [symbolic];
+        const solved = this.solveSpatial(c, symbolic);
+        if (solved) [input, source] = [[solved], 'inferred'];
+      }
+    }
+
+    const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
+    const run = this.traceRun(c, input);
+    if (!run) return undefined;
+    const records = trace.records.slice(marks.records);
+    const notes = trace.notes.slice(marks.notes);
+    return this.modelResult(c, input, source, records, run.output, notes);
+  }
+
+  private inputTensors(c: Candidate, input: Shape[], source: InputSource): TensorValue[] {
+    return input.map((s, i) => {
+      const text = source === 'comment' ? `the model input ${formatShape(s, c.framework === 'keras' ? 'None' : '?')} from the # input comment` : `the model input ${formatShape(s, c.framework === 'keras' ? 'None' : '?')}${i > 0 ? ` #${i + 1}` : ''}`;
+      return this.interp.makeTensor(s, c.framework, { text, node: null }, 0);
+    });
+  }
+
+  /** Runs the model's forward pass on the inputs, with the trace on. */
+  private traceRun(c: Candidate, input: Shape[]): { output: Output } | undefined {
+    const interp = this.interp;
+    const tensors = this.inputTensors(c, input, 'comment');
+    interp.inModelRun = true;
+    interp.resetBudget(400_000);
+    try {
+      const out = interp.applyModule(c.value, tensors, new Map(), c.nameNode);
+      return { output: valueToOutput(out) };
+    } catch {
+      return { output: null };
+    } finally {
+      interp.inModelRun = false;
+    }
+  }
+
+  /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
+  private symbolicInput(c: Candidate): Shape | undefined {
+    const interp = this.interp;
+    const probe = interp.makeTensor(null, c.framework, { text: 'the model input', node: null }, 0);
+    const trace = interp.trace;
+    const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
+    interp.inModelRun = true;
+    interp.resetBudget(200_000);
+    try {
+      interp.applyModule(c.value, [probe], new Map(), c.nameNode);
+    } catch {
+      // fall through
+    } finally {
+      interp.inModelRun = false;
+    }
+    const first = trace.records.slice(marks.records).find((r) => r.inputs.some((t) => t.id === probe.id));
+    this.truncate(marks);
+    if (!first || !first.layer) return undefined;
+    return symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
+  }
+
+  /** Where a Linear after a flatten fixes the flattened size, the square spatial size that gives it. */
+  private solveSpatial(c: Candidate, symbolic: Shape): Shape | undefined {
+    if (c.framework !== 'torch' || !symbolic) return undefined;
+    const spatial = symbolic.filter((d): d is Expr => d instanceof Expr && d.symbols().size === 1 && SPATIAL_SYMBOLS.includes([...d.symbols()][0]));
+    if (spatial.length === 0) return undefined;
+    const trace = this.interp.trace;
+    const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
+    this.traceRun(c, [symbolic]);
+    const records = trace.records.slice(marks.records);
+    this.truncate(marks);
+    for (const r of records) {
+      if (r.kind !== 'Linear' || !r.layer) continue;
+      const inFeatures = r.layer.bound.values.get('in_features');
+      const last = r.inputs[0]?.shape?.[r.inputs[0].shape.length - 1];
+      if (typeof inFeatures !== 'number' || !(last instanceof Expr)) continue;
+      const symbols = [...last.symbols()];
+      if (!symbols.every((s) => SPATIAL_SYMBOLS.includes(s))) return undefined;
+      const solutions: number[] = [];
+      for (let h = 1; h <= 2048; h++) {
+        const env: Record<string, number> = {};
+        for (const s of symbols) env[s] = h;
+        if (evaluateDim(last, env) === inFeatures) solutions.push(h);
+      }
+      const h = preferredSize(solutions);
+      if (h === undefined) return undefined;
+      return symbolic.map((d) => (d instanceof Expr && d.symbols().size === 1 && SPATIAL_SYMBOLS.includes([...d.symbols()][0]) && d.key === sym([...d.symbols()][0]).key ? h : d));
+    }
+    return undefined;
+  }
+
+  private truncate(marks: { records: number; diagnostics: number; notes: number }): void {
+    const trace = this.interp.trace;
+    trace.records.length = marks.records;
+    trace.diagnostics.length = marks.diagnostics;
+    trace.notes.length = marks.notes;
+  }
+
+  private functionalResult(c: Candidate, f: Value & { t: 'functional' }, source: InputSource): ModelResult {
+    const trace = this.interp.trace;
+    const bySeq = new Map<number, TraceRecord>();
+    for (const r of trace.records) bySeq.set(r.seq, r);
+    const wanted = new Set<number>();
+    const stack: TensorValue[] = [];
+    const pushOutputs = (v: Value) => {
+      if (v.t === 'tensor') stack.push(v);
+      else if (v.t === 'tuple' || v.t === 'list') v.items.forEach(pushOutputs);
+      else if (v.t === 'dict') for (const e of v.entries.values()) pushOutputs(e.value);
+    };
+    pushOutputs(f.outputs);
+    const inputIds = new Set(f.inputs.map((t) => t.id));
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (inputIds.has(t.id) || t.producer === 0 || wanted.has(t.producer)) continue;
+      const r = bySeq.get(t.producer);
+      if (!r) continue;
+      wanted.add(r.seq);
+      stack.push(...r.inputs);
+    }
+    const records = [...wanted].sort((a, b) => a - b).map((s) => bySeq.get(s)!);
+    const minSeq = records.length ? records[0].seq : 0;
+    const maxSeq = records.length ? records[records.length - 1].seq : 0;
+    const notes = trace.notes.filter((n) => n.seq >= minSeq && n.seq <= maxSeq + 1);
+    return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes);
+  }
+
+  private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output }[]): ModelResult {
+    const names = moduleNames(c.value);
+    const layers: LayerRecord[] = records.map((r) => ({
+      kind: r.kind,
+      module: r.module,
+      name: r.layer ? names.get(r.layer.id) ?? null : null,
+      range: rangeOf(r.defNode),
+      callRange: rangeOf(r.callNode),
+      input: r.inputs.map((t) => t.shape),
+      output: r.output,
+      params: r.module ? r.params ?? null : undefined,
+      notes: r.notes,
+    }));
+    const seen = new Set<number>();
+    let total: number | null = 0;
+    for (const r of records) {
+      if (!r.layer || seen.has(r.layer.id)) continue;
+      seen.add(r.layer.id);
+      if (typeof r.params !== 'number' || total === null) total = null;
+      else total += r.params;
+    }
+    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), shape: n.shape }));
+    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, assignments };
+  }
+
+  // ---------------------------------------------------------------- diagnostics
+
+  private toDiagnostic(d: RawDiagnostic): ShapeDiagnostic {
+    const fixes = d.fix ? [writeFix(d.node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(d.node))] : [];
+    return {
+      code: d.code,
+      severity: 'error',
+      message: d.message,
+      range: rangeOf(d.node),
+      related: d.related.map((r) => ({ range: rangeOf(r.node), message: r.message })),
+      fixes,
+    };
+  }
+}
+
+function valueToOutput(v: Value): Output {
+  if (v.t === 'tensor') return v.shape;
+  if (v.t === 'tuple' || v.t === 'list') return new TupleOut(v.items.map(valueToOutput));
+  return null;
+}
+
+/** Attribute paths of every layer object under a model, as PyTorch's named_modules() spells them. */
+function moduleNames(root: Value): Map<number, string> {
+  const out = new Map<number, string>();
+  const seen = new Set<Value>();
+  const visit = (v: Value, path: string, depth: number) => {
+    if (depth > 30 || seen.has(v)) return;
+    seen.add(v);
+    if (v.t === 'layer') {
+      if (!out.has(v.id)) out.set(v.id, path);
+    } else if (v.t === 'container') {
+      v.items.forEach((item, i) => visit(item, join(path, v.keys ? v.keys[i] : String(i)), depth + 1));
+    } else if (v.t === 'object') {
+      for (const [k, a] of v.attrs) visit(a, join(path, k), depth + 1);
+    } else if (v.t === 'list' || v.t === 'tuple') {
+      // Plain lists of layers are not registered by PyTorch; they keep no name.
+    }
+  };
+  visit(root, '', 0);
+  return out;
+}
+
+function join(a: string, b: string): string {
+  return a ? `${a}.${b}` : b;
+}
+
+export type { Dim };
+export { evaluateDim };

@@ -101,7 +101,8 @@ function termString(t: Term): string {
   const fs = t.factors.map((k) => {
     const a = atoms.get(k)!;
     if (a.kind === 'sym') return a.name;
-    return `(${printExpr(a.num)}) // ${a.den}`;
+    const inner = printExpr(a.num);
+    return /^[A-Za-z_]\w*$/.test(inner) ? `${inner} // ${a.den}` : `(${inner}) // ${a.den}`;
   });
   // A lone floor division reads best without extra parentheses: `(H - 1) // 2 + 1`.
   const body = fs.length === 1 ? fs[0] : fs.map((f) => (f.includes('//') ? `(${f})` : f)).join(' * ');
@@ -213,11 +214,11 @@ export function floordiv(a: Dim, b: Dim): Dim {
     if (t.coef % b === 0) whole.set(k, { coef: t.coef / b, factors: [...t.factors] });
     else rest.set(k, { coef: t.coef, factors: [...t.factors] });
   }
-  const cq = Math.floor(a.constant / b);
-  const cr = a.constant - cq * b;
-  const restExpr = Expr.make(rest, cr);
-  const inner: Dim = restExpr === null ? null : typeof restExpr === 'number' ? Math.floor(restExpr / b) : Expr.fromAtom({ kind: 'floordiv', num: restExpr, den: b });
-  return add(Expr.make(whole, cq), inner);
+  // With symbolic terms left over, the constant stays inside so that the formula reads as
+  // written: `(H - 1) // 2 + 1`, not `(H + 1) // 2`.
+  if (rest.size === 0) return add(Expr.make(whole, 0), Math.floor(a.constant / b));
+  const restExpr = Expr.make(rest, a.constant) as Expr;
+  return add(Expr.make(whole, 0), Expr.fromAtom({ kind: 'floordiv', num: restExpr, den: b }));
 }
 
 /** Python's ceiling division `-(-a // b)`. */

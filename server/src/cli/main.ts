@@ -1,0 +1,149 @@
+// The `cnnshape` command line: `check`, `summary` and `lsp --stdio`. It reads files, calls the
+// core and prints; all analysis lives in server/src/analysis.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { analyze } from '../analysis/analyze';
+import { fileToJson, formatDiagnostic, formatSummary } from './format';
+
+const USAGE = `Usage:
+  cnnshape check [--format text|json] [--input SHAPE] PATH...
+  cnnshape summary [--input SHAPE] FILE...
+  cnnshape lsp --stdio
+
+check    report the shape errors in Python files (directories are searched for .py files)
+summary  print a table of layers, output shapes and parameters for every model
+lsp      run the language server over stdio (for editors other than VS Code)
+
+Exit status: 0 no errors, 1 shape errors found, 2 bad usage or unreadable files.`;
+
+class UsageError extends Error {}
+
+interface Options {
+  format: 'text' | 'json';
+  input?: string;
+  paths: string[];
+  stdio: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { format: 'text', paths: [], stdio: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const takeValue = (name: string): string => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    if (a === '--format' || a.startsWith('--format=')) {
+      const v = takeValue('--format');
+      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not '${v}'`);
+      o.format = v;
+    } else if (a === '--input' || a.startsWith('--input=')) o.input = takeValue('--input');
+    else if (a === '--stdio') o.stdio = true;
+    else if (a === '-h' || a === '--help') throw new UsageError('');
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else o.paths.push(a);
+  }
+  return o;
+}
+
+function collectFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  const walk = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p).sort()) {
+        if (e.startsWith('.') || e === 'node_modules' || e === '__pycache__') continue;
+        const full = join(p, e);
+        if (statSync(full).isDirectory()) walk(full);
+        else if (e.endsWith('.py')) files.push(full);
+      }
+    } else files.push(p);
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) throw new UsageError(`cannot read '${p}': no such file or directory`);
+    walk(p);
+  }
+  return files;
+}
+
+function check(o: Options): number {
+  if (o.paths.length === 0) throw new UsageError('check needs at least one PATH');
+  const files = collectFiles(o.paths);
+  let errors = 0;
+  const json: unknown[] = [];
+  const text: string[] = [];
+  for (const f of files) {
+    let src: string;
+    try {
+      src = readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read '${f}': ${(e as Error).message}`);
+    }
+    const result = analyze(src, { input: o.input });
+    const shown = relative(process.cwd(), f) || f;
+    errors += result.diagnostics.filter((d) => d.severity === 'error').length;
+    if (o.format === 'json') json.push(fileToJson(shown, result));
+    else {
+      const lines = src.split(/\r?\n/);
+      for (const d of result.diagnostics) text.push(formatDiagnostic(shown, d, lines));
+    }
+  }
+  if (o.format === 'json') process.stdout.write(JSON.stringify({ files: json }, null, 2) + '\n');
+  else {
+    if (text.length) process.stdout.write(text.join('\n\n') + '\n\n');
+    process.stdout.write(`${files.length} file${files.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+function summary(o: Options): number {
+  if (o.paths.length === 0) throw new UsageError('summary needs a FILE');
+  const files = collectFiles(o.paths);
+  for (const f of files) {
+    const result = analyze(readFileSync(f, 'utf8'), { input: o.input });
+    process.stdout.write(`${relative(process.cwd(), f) || f}\n`);
+    if (result.models.length === 0) process.stdout.write('  no models found\n');
+    for (const m of result.models) process.stdout.write(formatSummary(m) + '\n\n');
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '-h' || command === '--help') {
+      process.stdout.write(USAGE + '\n');
+      return command ? 0 : 2;
+    }
+    const o = parseArgs(rest);
+    switch (command) {
+      case 'check':
+        return check(o);
+      case 'summary':
+        return summary(o);
+      case 'lsp': {
+        if (!o.stdio) throw new UsageError('lsp needs --stdio');
+        const { startServer } = await import('../lsp/server');
+        startServer('stdio');
+        return -1;
+      }
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(e.message ? `cnnshape: ${e.message}\n\n${USAGE}\n` : `${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`cnnshape: internal error: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+});

@@ -1,0 +1,84 @@
+// What the interpreter knows of the libraries by name: how import paths are normalised
+// (`tf.keras.layers.Conv2D` is `keras.layers.Conv2D`), which names are model containers, base
+// classes, tensor factories and input declarations. Layer and op shape rules live in shapes/.
+
+import { findLayer, findOp } from '../shapes/registry';
+import type { Framework } from '../shapes/types';
+
+/** Normalises a dotted import path to the spelling the registries use. */
+export function normaliseName(name: string): string {
+  let n = name;
+  if (n === 'tensorflow' || n === 'tf') return 'tensorflow';
+  n = n.replace(/^tensorflow\.python\.keras\b/, 'keras');
+  n = n.replace(/^tensorflow\.keras\b/, 'keras');
+  n = n.replace(/^tf\.keras\b/, 'keras');
+  n = n.replace(/^tensorflow\.compat\.v\d\.keras\b/, 'keras');
+  n = n.replace(/^keras\.src\b/, 'keras');
+  n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization)\./, 'keras.layers.');
+  n = n.replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1');
+  n = n.replace(/^keras\.layers\.(Input)$/, 'keras.Input');
+  n = n.replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.');
+  n = n.replace(/^torch\.functional\./, 'torch.');
+  n = n.replace(/^numpy\b/, 'numpy');
+  return n;
+}
+
+export const CONTAINERS: Record<string, 'Sequential' | 'ModuleList' | 'ModuleDict' | 'KerasSequential'> = {
+  'torch.nn.Sequential': 'Sequential',
+  'torch.nn.ModuleList': 'ModuleList',
+  'torch.nn.ModuleDict': 'ModuleDict',
+  'keras.Sequential': 'KerasSequential',
+};
+
+/** Library base classes of user-defined models and blocks. */
+export const BASE_CLASSES: Record<string, { framework: Framework; model: boolean }> = {
+  'torch.nn.Module': { framework: 'torch', model: true },
+  'keras.Model': { framework: 'keras', model: true },
+  'keras.layers.Layer': { framework: 'keras', model: false },
+};
+
+/** Functions that make a tensor of a given size: how their size is written. */
+export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'varargs' | 'shape' | 'randint' | 'data' | 'like' }> = {
+  'torch.randn': { framework: 'torch', size: 'varargs' },
+  'torch.rand': { framework: 'torch', size: 'varargs' },
+  'torch.zeros': { framework: 'torch', size: 'varargs' },
+  'torch.ones': { framework: 'torch', size: 'varargs' },
+  'torch.empty': { framework: 'torch', size: 'varargs' },
+  'torch.full': { framework: 'torch', size: 'shape' },
+  'torch.randint': { framework: 'torch', size: 'randint' },
+  'torch.tensor': { framework: 'torch', size: 'data' },
+  'torch.Tensor': { framework: 'torch', size: 'varargs' },
+  'torch.FloatTensor': { framework: 'torch', size: 'varargs' },
+  'torch.LongTensor': { framework: 'torch', size: 'varargs' },
+  'tensorflow.zeros': { framework: 'keras', size: 'shape' },
+  'tensorflow.ones': { framework: 'keras', size: 'shape' },
+  'tensorflow.random.normal': { framework: 'keras', size: 'shape' },
+  'tensorflow.random.uniform': { framework: 'keras', size: 'shape' },
+  'tensorflow.constant': { framework: 'keras', size: 'data' },
+  'numpy.zeros': { framework: 'keras', size: 'shape' },
+  'numpy.ones': { framework: 'keras', size: 'shape' },
+  'numpy.empty': { framework: 'keras', size: 'shape' },
+  'numpy.random.rand': { framework: 'keras', size: 'varargs' },
+  'numpy.random.randn': { framework: 'keras', size: 'varargs' },
+  'numpy.random.random': { framework: 'keras', size: 'shape' },
+  'numpy.random.normal': { framework: 'keras', size: 'shape' },
+  'numpy.random.uniform': { framework: 'keras', size: 'shape' },
+  'numpy.array': { framework: 'keras', size: 'data' },
+};
+
+/** Summary helpers that name an input size: `torchinfo.summary(net, input_size=...)`. */
+export const SUMMARY_CALLS = new Set(['torchinfo.summary', 'torchsummary.summary']);
+
+export function isKnownLibraryName(name: string): boolean {
+  return (
+    findLayer(name) !== undefined ||
+    findOp(name) !== undefined ||
+    name in CONTAINERS ||
+    name in BASE_CLASSES ||
+    name in TENSOR_FACTORIES ||
+    SUMMARY_CALLS.has(name) ||
+    name === 'keras.Input' ||
+    name === 'keras.Model' ||
+    name === 'keras.layers.InputLayer'
+  );
+}

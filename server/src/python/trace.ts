@@ -1,0 +1,68 @@
+// What the interpreter records while it runs a model: every application of a layer or op with
+// its shapes, the definite contradictions the rules found, and the shapes of assigned tensors.
+// Plain data keyed to syntax nodes; analysis/ turns it into ranges and messages for consumers.
+
+import type { SyntaxNode } from '../syntax/parse';
+import type { Framework, Output, RuleCode, Shape } from '../shapes/types';
+import type { LayerValue, TensorValue } from './values';
+
+export interface TraceRecord {
+  seq: number;
+  kind: string;
+  module: boolean;
+  framework: Framework;
+  layer: LayerValue | null;
+  /** Constructor call of a layer, or the op's own call. */
+  defNode: SyntaxNode;
+  /** The call in the user's code that applied it. */
+  callNode: SyntaxNode;
+  inputs: TensorValue[];
+  output: Output;
+  outputs: TensorValue[];
+  params?: number | null;
+  notes: string[];
+}
+
+export interface RawDiagnostic {
+  code: RuleCode;
+  message: string;
+  node: SyntaxNode;
+  related: { node: SyntaxNode; message: string }[];
+  /** The replacement number for `node`, and the shape it was flattened from (to write `6*7*7`). */
+  fix?: { value: number; flattenedFrom?: Shape };
+}
+
+export interface AssignmentNote {
+  name: string;
+  node: SyntaxNode;
+  shape: Output;
+  seq: number;
+}
+
+export class Trace {
+  records: TraceRecord[] = [];
+  diagnostics: RawDiagnostic[] = [];
+  notes: AssignmentNote[] = [];
+  private seq = 1;
+  /** While false (probing runs), nothing is kept. */
+  enabled = true;
+
+  nextSeq(): number {
+    return this.seq++;
+  }
+
+  addRecord(r: TraceRecord): void {
+    if (this.enabled) this.records.push(r);
+  }
+
+  addDiagnostic(d: RawDiagnostic): void {
+    if (!this.enabled) return;
+    const key = `${d.node.startIndex}:${d.node.endIndex}:${d.code}:${d.message}`;
+    if (this.diagnostics.some((x) => `${x.node.startIndex}:${x.node.endIndex}:${x.code}:${x.message}` === key)) return;
+    this.diagnostics.push(d);
+  }
+
+  addNote(n: AssignmentNote): void {
+    if (this.enabled) this.notes.push(n);
+  }
+}

@@ -1,0 +1,217 @@
+// The values of the abstract Python interpreter: plain Python data (numbers may be symbolic),
+// tensors that carry only a shape, layer objects, containers, user classes and their instances,
+// functions, and references to library names. Anything the interpreter cannot know is UNKNOWN.
+
+import type { SyntaxNode } from '../syntax/parse';
+import type { BoundArgs } from '../shapes/context';
+import type { Dim } from '../shapes/dim';
+import type { Framework, LayerDef, Shape } from '../shapes/types';
+import type { Scope } from './scope';
+
+export interface IntValue { t: 'int'; v: Dim }
+export interface FloatValue { t: 'float'; v: number }
+export interface BoolValue { t: 'bool'; v: boolean }
+export interface StrValue { t: 'str'; v: string }
+export interface NoneValue { t: 'none' }
+export interface UnknownValue { t: 'unknown' }
+export interface SeqValue { t: 'tuple' | 'list'; items: Value[] }
+export interface DictValue { t: 'dict'; entries: Map<string, { key: Value; value: Value }> }
+export interface SliceValue { t: 'slice'; start: Value; stop: Value; step: Value }
+export interface EllipsisValue { t: 'ellipsis' }
+
+/** Where a tensor came from: the record that produced it, for messages and related information. */
+export interface TensorOrigin {
+  text: string;
+  node: SyntaxNode | null;
+  /** The shape before a flatten or view, so that a quick fix can write `6*7*7`. */
+  flattenedFrom?: Shape;
+}
+
+export interface TensorValue {
+  t: 'tensor';
+  shape: Shape;
+  origin: TensorOrigin;
+  /** Sequence number of the record that produced it (0 for inputs). */
+  producer: number;
+  /** Keras symbolic tensors come from `keras.Input`. */
+  framework: Framework;
+  id: number;
+  /** Made by torch.randn, tf.zeros, np.zeros...: a concrete example input. */
+  fromFactory?: boolean;
+}
+
+export interface LayerValue {
+  t: 'layer';
+  def: LayerDef;
+  bound: BoundArgs;
+  /** Argument name → the node written for it (the value node of a keyword argument). */
+  argNodes: Map<string, SyntaxNode>;
+  /** The constructor call. */
+  node: SyntaxNode;
+  /** Binding failed (unexpected arguments): the layer's output is unknown. */
+  opaque: boolean;
+  id: number;
+}
+
+export interface ContainerValue {
+  t: 'container';
+  kind: 'Sequential' | 'ModuleList' | 'ModuleDict' | 'KerasSequential';
+  items: Value[];
+  keys: string[] | null;
+  node: SyntaxNode;
+  /** Keras Sequential: input shape from `input_shape=`, `keras.Input` or `build()`. */
+  kerasInput?: Shape;
+  id: number;
+}
+
+/** A Keras functional model: `keras.Model(inputs, outputs)`. */
+export interface FunctionalValue {
+  t: 'functional';
+  inputs: TensorValue[];
+  outputs: Value;
+  node: SyntaxNode;
+  id: number;
+}
+
+export interface ClassValue {
+  t: 'class';
+  name: string;
+  node: SyntaxNode;
+  bases: Value[];
+  attrs: Map<string, Value>;
+  id: number;
+}
+
+export interface ObjectValue {
+  t: 'object';
+  cls: ClassValue;
+  attrs: Map<string, Value>;
+  /** The call that constructed it. */
+  node: SyntaxNode | null;
+  id: number;
+}
+
+export interface FunctionValue {
+  t: 'function';
+  name: string;
+  node: SyntaxNode;
+  closure: Scope;
+  self?: Value;
+  /** The class whose method this is (for super()). */
+  owner?: ClassValue;
+}
+
+/** A library name (`torch.nn.Conv2d`, `len`), optionally bound to a receiver (`x.view`, `layers.append`). */
+export interface BuiltinValue {
+  t: 'builtin';
+  name: string;
+  self?: Value;
+}
+
+/** An imported module or package, `torch.nn`. */
+export interface ModuleValue {
+  t: 'module';
+  name: string;
+}
+
+/** `super()` inside a method. */
+export interface SuperValue {
+  t: 'super';
+  self: Value;
+  owner: ClassValue;
+}
+
+export type Value =
+  | IntValue
+  | FloatValue
+  | BoolValue
+  | StrValue
+  | NoneValue
+  | UnknownValue
+  | SeqValue
+  | DictValue
+  | SliceValue
+  | EllipsisValue
+  | TensorValue
+  | LayerValue
+  | ContainerValue
+  | FunctionalValue
+  | ClassValue
+  | ObjectValue
+  | FunctionValue
+  | BuiltinValue
+  | ModuleValue
+  | SuperValue;
+
+export const UNKNOWN: UnknownValue = { t: 'unknown' };
+export const NONE: NoneValue = { t: 'none' };
+
+export function int(v: Dim): IntValue | UnknownValue {
+  return v === null ? UNKNOWN : { t: 'int', v };
+}
+
+export function str(v: string): StrValue {
+  return { t: 'str', v };
+}
+
+export function bool(v: boolean): BoolValue {
+  return { t: 'bool', v };
+}
+
+export function tuple(items: Value[]): SeqValue {
+  return { t: 'tuple', items };
+}
+
+export function list(items: Value[]): SeqValue {
+  return { t: 'list', items };
+}
+
+/** The key a dict uses for a Python value; null for unhashable or unknown keys. */
+export function dictKey(v: Value): string | null {
+  switch (v.t) {
+    case 'str':
+      return `s:${v.v}`;
+    case 'int':
+      return typeof v.v === 'number' ? `i:${v.v}` : null;
+    case 'bool':
+      return `i:${v.v ? 1 : 0}`;
+    case 'none':
+      return 'none';
+    case 'tuple': {
+      const parts = v.items.map(dictKey);
+      return parts.some((p) => p === null) ? null : `t:(${parts.join(',')})`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Python truthiness; undefined when unknown. */
+export function truthy(v: Value): boolean | undefined {
+  switch (v.t) {
+    case 'bool':
+      return v.v;
+    case 'int':
+      return typeof v.v === 'number' ? v.v !== 0 : undefined;
+    case 'float':
+      return v.v !== 0;
+    case 'str':
+      return v.v.length > 0;
+    case 'none':
+      return false;
+    case 'tuple':
+    case 'list':
+      return v.items.length > 0;
+    case 'dict':
+      return v.entries.size > 0;
+    case 'unknown':
+    case 'tensor':
+      return undefined;
+    default:
+      return true;
+  }
+}
+
+export function isModuleLike(v: Value): v is LayerValue | ContainerValue | ObjectValue | FunctionalValue {
+  return v.t === 'layer' || v.t === 'container' || v.t === 'object' || v.t === 'functional';
+}
