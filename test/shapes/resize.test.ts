@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { dimToJson, sym } from '../../server/src/shapes/dim';
 import { firstShape } from '../../server/src/shapes/shape';
 import type { ArgValue, Output } from '../../server/src/shapes/types';
+import { findLayer } from '../../server/src/shapes/registry';
 import { layer } from '../helpers/rules';
 
 type Row = [string, ArgValue[], Record<string, ArgValue>, number[], number[] | string];
@@ -291,5 +292,28 @@ describe('Keras resize details', () => {
 
   it('reports a nonpositive Resizing height on height', () => {
     expect(codes(layer('keras.layers.Resizing', [0, 8], {}, [[null, 4, 4, 3]]))).toEqual([['nonpositive-size', 'height']]);
+  });
+});
+
+describe('signatures', () => {
+  const signature = (name: string) =>
+    findLayer(name)!.params.map((p) => (p.varkw ? `**${p.name}` : p.default === undefined ? p.name : `${p.name}=${JSON.stringify(p.default)}`)).join(', ');
+  it.each([
+    ['torch.nn.Upsample', 'size=null, scale_factor=null, mode="nearest", align_corners=null, recompute_scale_factor=null'],
+    ['torch.nn.UpsamplingNearest2d', 'size=null, scale_factor=null'],
+    ['torch.nn.PixelShuffle', 'upscale_factor'],
+    ['torch.nn.ZeroPad3d', 'padding'],
+    ['torch.nn.ConstantPad2d', 'padding, value'],
+    ['torch.nn.CircularPad1d', 'padding'],
+    ['keras.layers.UpSampling1D', 'size=2, **kwargs'],
+    ['keras.layers.UpSampling2D', 'size=[2,2], data_format=null, interpolation="nearest", **kwargs'],
+    ['keras.layers.ZeroPadding2D', 'padding=[1,1], data_format=null, **kwargs'],
+    ['keras.layers.Cropping1D', 'cropping=[1,1], **kwargs'],
+    ['keras.layers.Cropping2D', 'cropping=[[0,0],[0,0]], data_format=null, **kwargs'],
+    ['keras.layers.Resizing', 'height, width, interpolation="bilinear", crop_to_aspect_ratio=false, pad_to_aspect_ratio=false, fill_mode="constant", fill_value=0, antialias=false, data_format=null, **kwargs'],
+    ['keras.layers.CenterCrop', 'height, width, data_format=null, **kwargs'],
+    ['keras.layers.Rescaling', 'scale, offset=0, **kwargs'],
+  ])('%s(%s)', (name, expected) => {
+    expect(signature(name)).toBe(expected);
   });
 });

@@ -358,6 +358,24 @@ function inferIdentity(ctx: RuleContext): RuleResult {
   return { output: ctx.inputs[0] ?? null, params: 0 };
 }
 
+/** Keras ZeroPadding and Cropping of each rank: the argument, its Keras 3 default, and whether it takes data_format. */
+const KERAS_PAD_CROP: { kind: string; spatialCount: number; argName: 'padding' | 'cropping'; default: ArgValue; dataFormat: boolean }[] = [
+  { kind: 'ZeroPadding1D', spatialCount: 1, argName: 'padding', default: 1, dataFormat: true },
+  { kind: 'ZeroPadding2D', spatialCount: 2, argName: 'padding', default: [1, 1], dataFormat: true },
+  { kind: 'ZeroPadding3D', spatialCount: 3, argName: 'padding', default: [[1, 1], [1, 1], [1, 1]], dataFormat: true },
+  { kind: 'Cropping1D', spatialCount: 1, argName: 'cropping', default: [1, 1], dataFormat: false },
+  { kind: 'Cropping2D', spatialCount: 2, argName: 'cropping', default: [[0, 0], [0, 0]], dataFormat: true },
+  { kind: 'Cropping3D', spatialCount: 3, argName: 'cropping', default: [[1, 1], [1, 1], [1, 1]], dataFormat: true },
+];
+
+const kerasPadCropLayers: LayerDef[] = KERAS_PAD_CROP.map(({ kind, spatialCount, argName, default: byDefault, dataFormat }) => ({
+  kind,
+  framework: 'keras',
+  names: [`keras.layers.${kind}`],
+  params: [{ name: argName, default: byDefault }, ...(dataFormat ? [{ name: 'data_format', default: null }] : []), KERAS_KWARGS],
+  infer: (ctx: RuleContext) => inferKerasPadOrCrop(ctx, spatialCount, argName),
+}));
+
 const kerasLayers: LayerDef[] = [
   ...[1, 2, 3].map(
     (n): LayerDef => ({
@@ -373,48 +391,7 @@ const kerasLayers: LayerDef[] = [
       infer: (ctx) => inferKerasUpSampling(ctx, n),
     }),
   ),
-  {
-    kind: 'ZeroPadding1D',
-    framework: 'keras',
-    names: ['keras.layers.ZeroPadding1D'],
-    params: [{ name: 'padding', default: 1 }, { name: 'data_format', default: null }, KERAS_KWARGS],
-    infer: (ctx) => inferKerasPadOrCrop(ctx, 1, 'padding'),
-  },
-  {
-    kind: 'ZeroPadding2D',
-    framework: 'keras',
-    names: ['keras.layers.ZeroPadding2D'],
-    params: [{ name: 'padding', default: [1, 1] }, { name: 'data_format', default: null }, KERAS_KWARGS],
-    infer: (ctx) => inferKerasPadOrCrop(ctx, 2, 'padding'),
-  },
-  {
-    kind: 'ZeroPadding3D',
-    framework: 'keras',
-    names: ['keras.layers.ZeroPadding3D'],
-    params: [{ name: 'padding', default: [[1, 1], [1, 1], [1, 1]] }, { name: 'data_format', default: null }, KERAS_KWARGS],
-    infer: (ctx) => inferKerasPadOrCrop(ctx, 3, 'padding'),
-  },
-  {
-    kind: 'Cropping1D',
-    framework: 'keras',
-    names: ['keras.layers.Cropping1D'],
-    params: [{ name: 'cropping', default: [1, 1] }, KERAS_KWARGS],
-    infer: (ctx) => inferKerasPadOrCrop(ctx, 1, 'cropping'),
-  },
-  {
-    kind: 'Cropping2D',
-    framework: 'keras',
-    names: ['keras.layers.Cropping2D'],
-    params: [{ name: 'cropping', default: [[0, 0], [0, 0]] }, { name: 'data_format', default: null }, KERAS_KWARGS],
-    infer: (ctx) => inferKerasPadOrCrop(ctx, 2, 'cropping'),
-  },
-  {
-    kind: 'Cropping3D',
-    framework: 'keras',
-    names: ['keras.layers.Cropping3D'],
-    params: [{ name: 'cropping', default: [[1, 1], [1, 1], [1, 1]] }, { name: 'data_format', default: null }, KERAS_KWARGS],
-    infer: (ctx) => inferKerasPadOrCrop(ctx, 3, 'cropping'),
-  },
+  ...kerasPadCropLayers,
   {
     kind: 'Resizing',
     framework: 'keras',
