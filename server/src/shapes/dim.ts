@@ -217,6 +217,7 @@ export function floordiv(a: Dim, b: Dim): Dim {
   // With symbolic terms left over, the constant stays inside so that the formula reads as
   // written: `(H - 1) // 2 + 1`, not `(H + 1) // 2`.
   if (rest.size === 0) return add(Expr.make(whole, 0), Math.floor(a.constant / b));
+  if (a.constant % b === 0) return add(Expr.make(whole, a.constant / b), Expr.fromAtom({ kind: 'floordiv', num: Expr.make(rest, 0) as Expr, den: b }));
   const restExpr = Expr.make(rest, a.constant) as Expr;
   return add(Expr.make(whole, 0), Expr.fromAtom({ kind: 'floordiv', num: restExpr, den: b }));
 }
