@@ -122,7 +122,7 @@ function main(): void {
       bugs.total++;
       const codes = CATEGORY_CODES[meta.category] ?? [];
       const lines = new Set<number>([meta.bug_line, meta.error?.raised_at_line].filter((x) => typeof x === 'number'));
-      const hit = errors.find((e) => codes.includes(e.code) && (lines.has(e.range.line + 1) || e.related.some((r) => r.range.line + 1 === meta.bug_line)));
+      const hit = errors.find((e) => codes.includes(e.code) && (lines.has(e.range.line + 1) || e.related.some((r) => lines.has(r.range.line + 1))));
       if (hit) bugs.flagged++;
       const shown = hit ? `flagged ${hit.code}@${hit.range.line + 1}` : `MISSED (${meta.category} line ${meta.bug_line}); got: ${errors.map((e) => `${e.code}@${e.range.line + 1}`).join(', ') || 'nothing'}`;
       console.log(`  ${fw.padEnd(5)} ${f.padEnd(50)} ${shown}`);

@@ -382,7 +382,7 @@ export class Interpreter {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'collections.OrderedDict') {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'collections.OrderedDict') {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -493,7 +493,7 @@ export class Interpreter {
       case 'integer': {
         const t = node.text.replace(/_/g, '').toLowerCase();
         const v = t.startsWith('0x') ? parseInt(t, 16) : t.startsWith('0o') ? parseInt(t.slice(2), 8) : t.startsWith('0b') ? parseInt(t.slice(2), 2) : Number(t.replace(/l$/, ''));
-        return Number.isFinite(v) ? { t: 'int', v } : UNKNOWN;
+        return Number.isFinite(v) ? { t: 'int', v, src: node } : UNKNOWN;
       }
       case 'float': {
         const v = Number(node.text.replace(/_/g, ''));
@@ -831,7 +831,8 @@ export class Interpreter {
     const a = this.evalExpr(node.childForFieldName('left')!, scope);
     const b = this.evalExpr(node.childForFieldName('right')!, scope);
     const op = node.childForFieldName('operator')?.text ?? '';
-    return this.binary(op, a, b, node);
+    const r = this.binary(op, a, b, node);
+    return r.t === 'int' ? { ...r, src: node } : r;
   }
 
   binary(op: string, a: Value, b: Value, node: SyntaxNode, inPlace = false): Value {
@@ -1758,9 +1759,9 @@ export class Interpreter {
     const argNodes = new Map<string, SyntaxNode>();
     const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
     nodes.argNodes.forEach((n, i) => {
-      if (i < positional.length) argNodes.set(positional[i].name, n);
+      if (i < positional.length) argNodes.set(positional[i].name, writtenAt(n, args[i]));
     });
-    for (const [k, n] of nodes.kwNodes) argNodes.set(k, n);
+    for (const [k, n] of nodes.kwNodes) argNodes.set(k, writtenAt(n, kwargs.get(k)));
     for (const s of this.constructionStack) s.add(-1);
     return { t: 'layer', def, bound, argNodes, node, opaque: bound.problems.length > 0, id: this.newId() };
   }
@@ -2032,6 +2033,7 @@ export class Interpreter {
     for (const e of ctx.errors) {
       const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
       const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
+      if (argNode && !isWithin(argNode, layer.node)) related.unshift({ node: layer.node, message: `the ${layer.def.kind} built with this value` });
       this.trace.addDiagnostic({
         code: e.code,
         message: e.message,
@@ -2110,6 +2112,21 @@ export interface CallNodes {
   kwNodes: Map<string, SyntaxNode>;
 }
 
+
+/**
+ * Where an argument's number was really written: for `nn.Conv2d(in_planes, ...)` inside a block,
+ * the `480` of `Inception(480, ...)` that bound `in_planes`, so that the diagnostic and its fix
+ * land on the number to change.
+ */
+function writtenAt(argNode: SyntaxNode, v: Value | undefined): SyntaxNode {
+  if (v?.t !== 'int' || !v.src) return argNode;
+  if (argNode.type === 'identifier' || argNode.type === 'attribute' || argNode.type === 'subscript') return v.src;
+  return argNode;
+}
+
+function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
 
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';

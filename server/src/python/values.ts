@@ -8,7 +8,12 @@ import type { Dim } from '../shapes/dim';
 import type { Framework, LayerDef, Shape } from '../shapes/types';
 import type { Scope } from './scope';
 
-export interface IntValue { t: 'int'; v: Dim }
+export interface IntValue {
+  t: 'int';
+  v: Dim;
+  /** Where the number was written (a literal or an arithmetic expression), for diagnostics and fixes. */
+  src?: SyntaxNode;
+}
 export interface FloatValue { t: 'float'; v: number }
 export interface BoolValue { t: 'bool'; v: boolean }
 export interface StrValue { t: 'str'; v: string }
