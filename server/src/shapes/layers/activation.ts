@@ -61,13 +61,21 @@ function sameShapeWithRank(accepts: (rank: number) => boolean, expected: string)
   };
 }
 
-function torchLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult = sameShape): LayerDef {
+/** A PyTorch layer definition named `torch.nn.<kind>`. */
+export function torchLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult = sameShape): LayerDef {
   return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params, infer };
 }
 
-function kerasLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult = sameShape, aliases: string[] = []): LayerDef {
-  return { kind, framework: 'keras', names: [`keras.layers.${kind}`, ...aliases.map((a) => `keras.layers.${a}`)], params: [...params, KERAS_KWARGS], infer };
+/** A Keras layer definition named `keras.layers.<kind>`, its parameters closed by `**kwargs`. */
+export function kerasLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult = sameShape): LayerDef {
+  return { kind, framework: 'keras', names: [`keras.layers.${kind}`], params: [...params, KERAS_KWARGS], infer };
 }
+
+/** The trailing `device=None, dtype=None` of PyTorch constructors. */
+export const DEVICE_DTYPE: Param[] = [
+  { name: 'device', default: null },
+  { name: 'dtype', default: null },
+];
 
 const inplace: Param = { name: 'inplace', default: false };
 const dropoutParams: Param[] = [{ name: 'p', default: 0.5 }, inplace];
@@ -175,7 +183,7 @@ const torchLayers: LayerDef[] = [
   torchLayer('Softmin', [{ name: 'dim', default: null }], softmaxAlong('dim')),
   torchLayer('Softmax2d', [], sameShapeWithRank((r) => r === 3 || r === 4, 'a 3D (C, H, W) or 4D (N, C, H, W)')),
   torchLayer('GLU', [{ name: 'dim', default: -1 }], gluRule),
-  torchLayer('PReLU', [{ name: 'num_parameters', default: 1 }, { name: 'init', default: 0.25 }, { name: 'device', default: null }, { name: 'dtype', default: null }], torchPreluRule),
+  torchLayer('PReLU', [{ name: 'num_parameters', default: 1 }, { name: 'init', default: 0.25 }, ...DEVICE_DTYPE], torchPreluRule),
   torchLayer('Dropout1d', dropoutParams, sameShapeWithRank((r) => r === 2 || r === 3, 'a 2D (C, L) or 3D (N, C, L)')),
   torchLayer('FeatureAlphaDropout', dropoutParams, sameShapeWithRank((r) => r >= 2, 'an input of at least 2 dimensions (N, C, ...) as')),
 ];

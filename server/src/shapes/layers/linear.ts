@@ -10,7 +10,7 @@
 import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
 import type { LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
-import { checkRank, checkSizes, countOf, firstInput, KERAS_KWARGS, sameShape } from './activation';
+import { checkRank, checkSizes, countOf, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
 
 /** The shape with its last axis replaced. */
 function withLastAxis(shape: Shape, size: Dim): Shape {
@@ -42,11 +42,6 @@ function checkInFeatures(ctx: RuleContext, argName: string, inputIndex: number):
       : `${expects}, but its input has ${dimToString(last)} features: ${ctx.origin(inputIndex)}`;
   ctx.error('linear-in-features', message, argName, fix);
 }
-
-const deviceDtype: Param[] = [
-  { name: 'device', default: null },
-  { name: 'dtype', default: null },
-];
 
 const atLeastOneAxis = (r: number) => r >= 1;
 
@@ -113,18 +108,10 @@ function kerasDenseRule(ctx: RuleContext): RuleResult {
   return { output: withLastAxis(shape, units), params: denseCount(last, units, ctx.bool('use_bias')) };
 }
 
-function torchLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult): LayerDef {
-  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params, infer };
-}
-
-function kerasLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult): LayerDef {
-  return { kind, framework: 'keras', names: [`keras.layers.${kind}`], params: [...params, KERAS_KWARGS], infer };
-}
-
 const torchLayers: LayerDef[] = [
-  torchLayer('Linear', [{ name: 'in_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...deviceDtype], torchLinearRule(false)),
-  torchLayer('LazyLinear', [{ name: 'out_features' }, { name: 'bias', default: true }, ...deviceDtype], torchLinearRule(true)),
-  torchLayer('Bilinear', [{ name: 'in1_features' }, { name: 'in2_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...deviceDtype], bilinearRule),
+  torchLayer('Linear', [{ name: 'in_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchLinearRule(false)),
+  torchLayer('LazyLinear', [{ name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchLinearRule(true)),
+  torchLayer('Bilinear', [{ name: 'in1_features' }, { name: 'in2_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], bilinearRule),
   torchLayer('Identity', [{ name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], sameShape),
   torchLayer(
     'Embedding',
@@ -138,7 +125,7 @@ const torchLayers: LayerDef[] = [
       { name: 'sparse', default: false },
       { name: '_weight', default: null },
       { name: '_freeze', default: false },
-      ...deviceDtype,
+      ...DEVICE_DTYPE,
     ],
     embeddingRule('num_embeddings', 'embedding_dim'),
   ),

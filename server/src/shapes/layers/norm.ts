@@ -13,7 +13,7 @@
 import { Dim, dimToString, equalDims, isKnown, mul, product } from '../dim';
 import { formatShape, normAxis } from '../shape';
 import type { LayerDef, Param, RuleContext, RuleResult } from '../types';
-import { checkRank, checkSizes, countOf, firstInput, KERAS_KWARGS, sameShape } from './activation';
+import { checkRank, checkSizes, countOf, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
 
 /**
  * Reports `norm-num-features` when the channel count written in `argName` definitely differs from
@@ -37,15 +37,6 @@ function affineCount(flag: boolean | null, features: Dim, perFeature = 2): numbe
   if (flag === false) return 0;
   if (flag === null) return null;
   return countOf(mul(perFeature, features));
-}
-
-const deviceDtype: Param[] = [
-  { name: 'device', default: null },
-  { name: 'dtype', default: null },
-];
-
-function torchLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult): LayerDef {
-  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params, infer };
 }
 
 /**
@@ -81,26 +72,18 @@ function channelNormRule(spatial: number, options: { batchedOnly: boolean; lazy:
   };
 }
 
-function batchNormParams(lazy: boolean): Param[] {
+/**
+ * The BatchNorm and InstanceNorm constructors: the Lazy ones drop num_features. BatchNorm and the
+ * Lazy InstanceNorm default to affine=True and track_running_stats=True, InstanceNorm to False.
+ */
+function channelNormParams(lazy: boolean, statisticsByDefault: boolean): Param[] {
   return [
     ...(lazy ? [] : [{ name: 'num_features' }]),
     { name: 'eps', default: 1e-5 },
     { name: 'momentum', default: 0.1 },
-    { name: 'affine', default: true },
-    { name: 'track_running_stats', default: true },
-    ...deviceDtype,
-  ];
-}
-
-function instanceNormParams(lazy: boolean): Param[] {
-  // The Lazy InstanceNorm constructors default to affine=True and track_running_stats=True.
-  return [
-    ...(lazy ? [] : [{ name: 'num_features' }]),
-    { name: 'eps', default: 1e-5 },
-    { name: 'momentum', default: 0.1 },
-    { name: 'affine', default: lazy },
-    { name: 'track_running_stats', default: lazy },
-    ...deviceDtype,
+    { name: 'affine', default: statisticsByDefault },
+    { name: 'track_running_stats', default: statisticsByDefault },
+    ...DEVICE_DTYPE,
   ];
 }
 
@@ -155,23 +138,23 @@ function trailingNormRule(weightsPerElement: (ctx: RuleContext) => number | null
 const torchLayers: LayerDef[] = [];
 for (const spatial of [1, 2, 3]) {
   torchLayers.push(
-    torchLayer(`BatchNorm${spatial}d`, batchNormParams(false), channelNormRule(spatial, { batchedOnly: true, lazy: false })),
-    torchLayer(`LazyBatchNorm${spatial}d`, batchNormParams(true), channelNormRule(spatial, { batchedOnly: true, lazy: true })),
-    torchLayer(`InstanceNorm${spatial}d`, instanceNormParams(false), channelNormRule(spatial, { batchedOnly: false, lazy: false })),
-    torchLayer(`LazyInstanceNorm${spatial}d`, instanceNormParams(true), channelNormRule(spatial, { batchedOnly: false, lazy: true })),
+    torchLayer(`BatchNorm${spatial}d`, channelNormParams(false, true), channelNormRule(spatial, { batchedOnly: true, lazy: false })),
+    torchLayer(`LazyBatchNorm${spatial}d`, channelNormParams(true, true), channelNormRule(spatial, { batchedOnly: true, lazy: true })),
+    torchLayer(`InstanceNorm${spatial}d`, channelNormParams(false, false), channelNormRule(spatial, { batchedOnly: false, lazy: false })),
+    torchLayer(`LazyInstanceNorm${spatial}d`, channelNormParams(true, true), channelNormRule(spatial, { batchedOnly: false, lazy: true })),
   );
 }
 torchLayers.push(
-  torchLayer('GroupNorm', [{ name: 'num_groups' }, { name: 'num_channels' }, { name: 'eps', default: 1e-5 }, { name: 'affine', default: true }, ...deviceDtype], groupNormRule),
+  torchLayer('GroupNorm', [{ name: 'num_groups' }, { name: 'num_channels' }, { name: 'eps', default: 1e-5 }, { name: 'affine', default: true }, ...DEVICE_DTYPE], groupNormRule),
   torchLayer(
     'LayerNorm',
-    [{ name: 'normalized_shape' }, { name: 'eps', default: 1e-5 }, { name: 'elementwise_affine', default: true }, { name: 'bias', default: true }, ...deviceDtype],
+    [{ name: 'normalized_shape' }, { name: 'eps', default: 1e-5 }, { name: 'elementwise_affine', default: true }, { name: 'bias', default: true }, ...DEVICE_DTYPE],
     trailingNormRule((ctx) => {
       const bias = ctx.bool('bias');
       return bias === null ? null : bias ? 2 : 1;
     }),
   ),
-  torchLayer('RMSNorm', [{ name: 'normalized_shape' }, { name: 'eps', default: null }, { name: 'elementwise_affine', default: true }, ...deviceDtype], trailingNormRule(() => 1)),
+  torchLayer('RMSNorm', [{ name: 'normalized_shape' }, { name: 'eps', default: null }, { name: 'elementwise_affine', default: true }, ...DEVICE_DTYPE], trailingNormRule(() => 1)),
   torchLayer('LocalResponseNorm', [{ name: 'size' }, { name: 'alpha', default: 0.0001 }, { name: 'beta', default: 0.75 }, { name: 'k', default: 1.0 }], (ctx) => {
     checkRank(ctx, (r) => r >= 3, 'an (N, C, *) input of at least 3 dimensions as');
     return sameShape(ctx);
@@ -245,10 +228,6 @@ const regularizersConstraints: Param[] = [
   { name: 'beta_constraint', default: null },
   { name: 'gamma_constraint', default: null },
 ];
-
-function kerasLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult): LayerDef {
-  return { kind, framework: 'keras', names: [`keras.layers.${kind}`], params: [...params, KERAS_KWARGS], infer };
-}
 
 const kerasLayers: LayerDef[] = [
   kerasLayer(

@@ -11,17 +11,12 @@
 import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
 import { LayerArg, LayerDef, Output, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
-import { checkRank, checkSizes, firstInput, KERAS_KWARGS } from './activation';
+import { checkRank, checkSizes, DEVICE_DTYPE, firstInput, kerasLayer, torchLayer } from './activation';
 
 type RecurrentKind = 'RNN' | 'LSTM' | 'GRU';
 
 /** Weight matrices per gate: one for a plain RNN, four for LSTM (i, f, g, o), three for GRU (r, z, n). */
 const GATES: Record<RecurrentKind, number> = { RNN: 1, LSTM: 4, GRU: 3 };
-
-const deviceDtype: Param[] = [
-  { name: 'device', default: null },
-  { name: 'dtype', default: null },
-];
 
 /**
  * The PyTorch parameter count of a stacked recurrent layer, per the `torch.nn.LSTM` documentation:
@@ -104,10 +99,6 @@ function torchCellRule(kind: RecurrentKind): (ctx: RuleContext) => RuleResult {
   };
 }
 
-function torchLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult): LayerDef {
-  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params, infer };
-}
-
 // The real constructors take *args/**kwargs; these are the documented positional orders.
 const torchStackTail: Param[] = [
   { name: 'bias', default: true },
@@ -118,12 +109,12 @@ const torchStackTail: Param[] = [
 const sizes: Param[] = [{ name: 'input_size' }, { name: 'hidden_size' }];
 
 const torchLayers: LayerDef[] = [
-  torchLayer('RNN', [...sizes, { name: 'num_layers', default: 1 }, { name: 'nonlinearity', default: 'tanh' }, ...torchStackTail, ...deviceDtype], torchRecurrentRule('RNN')),
-  torchLayer('LSTM', [...sizes, { name: 'num_layers', default: 1 }, ...torchStackTail, { name: 'proj_size', default: 0 }, ...deviceDtype], torchRecurrentRule('LSTM')),
-  torchLayer('GRU', [...sizes, { name: 'num_layers', default: 1 }, ...torchStackTail, ...deviceDtype], torchRecurrentRule('GRU')),
-  torchLayer('RNNCell', [...sizes, { name: 'bias', default: true }, { name: 'nonlinearity', default: 'tanh' }, ...deviceDtype], torchCellRule('RNN')),
-  torchLayer('LSTMCell', [...sizes, { name: 'bias', default: true }, ...deviceDtype], torchCellRule('LSTM')),
-  torchLayer('GRUCell', [...sizes, { name: 'bias', default: true }, ...deviceDtype], torchCellRule('GRU')),
+  torchLayer('RNN', [...sizes, { name: 'num_layers', default: 1 }, { name: 'nonlinearity', default: 'tanh' }, ...torchStackTail, ...DEVICE_DTYPE], torchRecurrentRule('RNN')),
+  torchLayer('LSTM', [...sizes, { name: 'num_layers', default: 1 }, ...torchStackTail, { name: 'proj_size', default: 0 }, ...DEVICE_DTYPE], torchRecurrentRule('LSTM')),
+  torchLayer('GRU', [...sizes, { name: 'num_layers', default: 1 }, ...torchStackTail, ...DEVICE_DTYPE], torchRecurrentRule('GRU')),
+  torchLayer('RNNCell', [...sizes, { name: 'bias', default: true }, { name: 'nonlinearity', default: 'tanh' }, ...DEVICE_DTYPE], torchCellRule('RNN')),
+  torchLayer('LSTMCell', [...sizes, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchCellRule('LSTM')),
+  torchLayer('GRUCell', [...sizes, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchCellRule('GRU')),
 ];
 
 /**
@@ -223,10 +214,6 @@ function timeDistributedRule(ctx: RuleContext): RuleResult {
   const step: Shape = shape === null ? null : [shape[0], ...shape.slice(2)];
   const inner = ctx.runLayer(layer, [step]);
   return { output: shape === null ? null : withTimeAxis(inner.output, shape[1]), params: inner.params };
-}
-
-function kerasLayer(kind: string, params: Param[], infer: (ctx: RuleContext) => RuleResult): LayerDef {
-  return { kind, framework: 'keras', names: [`keras.layers.${kind}`], params: [...params, KERAS_KWARGS], infer };
 }
 
 const initializers: Param[] = [
