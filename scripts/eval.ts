@@ -7,8 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze } from '../server/src/analysis/analyze';
 import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
-import { shapeToJson } from '../server/src/cli/format';
-import { firstShape } from '../server/src/shapes/shape';
+import { outputToJson } from '../server/src/cli/format';
 
 const corpus = resolve(process.env.CNNSHAPE_CORPUS ?? join(__dirname, '..', '..', 'shared', 'corpus'));
 
@@ -41,7 +40,7 @@ interface TruthLayer {
 
 function findModel(models: ModelResult[], line: number | undefined): ModelResult | undefined {
   if (line !== undefined) {
-    const m = models.find((x) => x.range.line + 1 === line);
+    const m = models.find((x) => x.range.line + 1 === line || x.range.line === line);
     if (m) return m;
   }
   return models.length === 1 ? models[0] : undefined;
@@ -64,7 +63,7 @@ function gradeLayers(truth: TruthLayer[], ours: LayerRecord[]): { exact: number;
       misses.push(`${t.type}@${t.line}: missing`);
       continue;
     }
-    const got = shapeToJson(firstShape(ours[k].output));
+    const got = outputToJson(ours[k].output);
     if (same(got, t.output_shape)) exact++;
     else misses.push(`${t.type}@${t.line}: got ${JSON.stringify(got)} want ${JSON.stringify(t.output_shape)}`);
     j = k + 1;

@@ -254,11 +254,11 @@ class Analysis {
     }
 
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
-    const run = this.traceRun(c, input);
+    const run = this.traceRun(c, input, source);
     if (!run) return undefined;
     const records = trace.records.slice(marks.records);
     const notes = trace.notes.slice(marks.notes);
-    return this.modelResult(c, input, source, records, run.output, notes);
+    return this.modelResult(c, input, source, records, run.output, notes, run.inputIds);
   }
 
   private inputTensors(c: Candidate, input: Shape[], source: InputSource): TensorValue[] {
@@ -269,16 +269,17 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[]): { output: Output } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic'): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
-    const tensors = this.inputTensors(c, input, 'comment');
+    const tensors = this.inputTensors(c, input, source);
+    const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.resetBudget(400_000);
     try {
       const out = interp.applyModule(c.value, tensors, new Map(), c.nameNode);
-      return { output: valueToOutput(out) };
+      return { output: valueToOutput(out), inputIds };
     } catch {
-      return { output: null };
+      return { output: null, inputIds };
     } finally {
       interp.inModelRun = false;
     }
@@ -367,11 +368,13 @@ class Analysis {
     const minSeq = records.length ? records[0].seq : 0;
     const maxSeq = records.length ? records[records.length - 1].seq : 0;
     const notes = trace.notes.filter((n) => n.seq >= minSeq && n.seq <= maxSeq + 1);
-    return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes);
+    return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
   }
 
-  private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output }[]): ModelResult {
+  private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output }[], inputIds: number[]): ModelResult {
     const names = moduleNames(c.value);
+    const indexBySeq = new Map<number, number>();
+    records.forEach((r, i) => indexBySeq.set(r.seq, i));
     const layers: LayerRecord[] = records.map((r) => ({
       kind: r.kind,
       module: r.module,
@@ -382,6 +385,10 @@ class Analysis {
       output: r.output,
       params: r.module ? r.params ?? null : undefined,
       notes: r.notes,
+      args: r.layer ? Object.fromEntries(r.layer.bound.values) : null,
+      given: r.layer ? [...r.layer.bound.given] : [],
+      inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
+      modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
     }));
     const seen = new Set<number>();
     let total: number | null = 0;

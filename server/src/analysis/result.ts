@@ -2,7 +2,7 @@
 // confirmation). Ranges are 0-based lines and columns, like tree-sitter and LSP; the CLI's JSON
 // adds one to each. Nothing here depends on LSP types.
 
-import type { Framework, Output, RuleCode, Shape } from '../shapes/types';
+import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 
 export interface Range {
   line: number;
@@ -53,6 +53,14 @@ export interface LayerRecord {
   params?: number | null;
   /** Explanations for the hover: the formulas of spatial sizes. */
   notes: string[];
+  /** For layers: the constructor's arguments as bound to the framework's signature (defaults included). */
+  args: Record<string, ArgValue> | null;
+  /** Arguments written at the call site (the rest are defaults). */
+  given: string[];
+  /** For each input, the index in `layers` of the record that produced it; -1 for a model input or unknown. */
+  inputsFrom: number[];
+  /** For each input, the index of the model input it is (or -1). */
+  modelInputs: number[];
 }
 
 /** The shape of a named tensor after an assignment, for hovers and inlay hints. */

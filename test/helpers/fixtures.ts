@@ -1,0 +1,77 @@
+// Reads the expectation comments of a fixture and checks an analysis against them.
+//
+//   x = torch.flatten(x, 1)        # shape: (N, 294)
+//   nn.Linear(6 * 7 * 7, 10)       # error: [linear-in-features] "expects in_features=294"
+//   nn.Conv2d(1, 3, 3),            # params: 30
+//   class Net(nn.Module):          # source: inferred
+//
+// `shape` is the output after that line: the last tensor assigned on it, else the last layer
+// built on it, else the last layer applied on it. Every diagnostic must be expected by an
+// `error` comment on its line, and every `error` comment must be met.
+
+import type { AnalysisResult, LayerRecord } from '../../server/src/analysis/result';
+import { formatOutput } from '../../server/src/shapes/shape';
+
+export interface Expectation {
+  line: number;
+  kind: 'shape' | 'error' | 'params' | 'source';
+  value: string;
+  message?: string;
+}
+
+export function readExpectations(text: string): Expectation[] {
+  const out: Expectation[] = [];
+  text.split(/\r?\n/).forEach((src, line) => {
+    const re = /#\s*(shape|error|params|source):\s*([^#]*)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(src))) {
+      const kind = m[1] as Expectation['kind'];
+      const body = m[2].trim();
+      if (kind === 'error') {
+        const e = /^\[([\w-]+)\]\s*(?:"([^"]*)")?/.exec(body);
+        if (e) out.push({ line, kind, value: e[1], message: e[2] });
+      } else out.push({ line, kind, value: body });
+    }
+  });
+  return out;
+}
+
+function norm(s: string): string {
+  return s.replace(/\s+/g, '').replace(/None/g, '?');
+}
+
+function layersOn(result: AnalysisResult, line: number): { built: LayerRecord[]; applied: LayerRecord[] } {
+  const all = result.models.flatMap((m) => m.layers);
+  return { built: all.filter((l) => l.range.line === line), applied: all.filter((l) => l.callRange.line === line) };
+}
+
+/** Returns the list of failures (empty when the analysis meets every expectation). */
+export function checkExpectations(text: string, result: AnalysisResult): string[] {
+  const failures: string[] = [];
+  const expectations = readExpectations(text);
+  for (const e of expectations) {
+    const where = `line ${e.line + 1}`;
+    if (e.kind === 'shape') {
+      const notes = result.models.flatMap((m) => m.assignments).filter((a) => a.range.line === e.line);
+      const { built, applied } = layersOn(result, e.line);
+      const output = notes.length ? notes[notes.length - 1].shape : built.length ? built[built.length - 1].output : applied.length ? applied[applied.length - 1].output : undefined;
+      if (output === undefined) failures.push(`${where}: expected shape ${e.value}, but nothing was inferred there`);
+      else if (norm(formatOutput(output)) !== norm(e.value)) failures.push(`${where}: expected shape ${e.value}, got ${formatOutput(output)}`);
+    } else if (e.kind === 'params') {
+      const { built } = layersOn(result, e.line);
+      const got = built.length ? built[built.length - 1].params : undefined;
+      if (String(got) !== e.value) failures.push(`${where}: expected params ${e.value}, got ${got}`);
+    } else if (e.kind === 'source') {
+      const m = result.models.find((x) => x.range.line === e.line);
+      if (!m) failures.push(`${where}: expected a model named on this line`);
+      else if (m.inputSource !== e.value) failures.push(`${where}: expected input source ${e.value}, got ${m.inputSource}`);
+    } else {
+      const d = result.diagnostics.find((x) => x.range.line === e.line && x.code === e.value && (!e.message || x.message.includes(e.message)));
+      if (!d) failures.push(`${where}: expected error [${e.value}]${e.message ? ` "${e.message}"` : ''}, got ${result.diagnostics.filter((x) => x.range.line === e.line).map((x) => `[${x.code}] ${x.message}`).join('; ') || 'none'}`);
+    }
+  }
+  for (const d of result.diagnostics) {
+    if (!expectations.some((e) => e.kind === 'error' && e.line === d.range.line && e.value === d.code)) failures.push(`line ${d.range.line + 1}: unexpected [${d.code}] ${d.message}`);
+  }
+  return failures;
+}
