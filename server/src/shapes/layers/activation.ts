@@ -4,8 +4,8 @@
 // Almost every layer here keeps its input shape; they share one rule, `sameShape`, with an optional
 // rank check. The exceptions are PReLU (its parameter count), softmax along an axis (the axis must
 // exist) and GLU (halves one axis). This file also holds the small helpers that the norm, linear and
-// recurrent families share: rank checks and size positivity. Functional forms
-// (`torch.nn.functional.relu`) belong to ops/functional.ts.
+// recurrent families share: the layer definition factories, rank checks and size positivity.
+// Functional forms (`torch.nn.functional.relu`) belong to ops/functional.ts.
 
 import { Dim, dimToString, divExact, equalDims, isKnown, product } from '../dim';
 import { formatShape, normAxis } from '../shape';

@@ -46,14 +46,13 @@ function affineCount(flag: boolean | null, features: Dim, perFeature = 2): numbe
  */
 function channelNormRule(spatial: number, options: { batchedOnly: boolean; lazy: boolean }): (ctx: RuleContext) => RuleResult {
   const batchedRank = spatial + 2;
-  const accepts = (r: number) => r === batchedRank || (r === batchedRank - 1 && (!options.batchedOnly || spatial === 1));
   const layout = ['(N, C)', '(N, C, L)', '(N, C, H, W)', '(N, C, D, H, W)'];
   const unbatched = ['', '(C, L)', '(C, H, W)', '(C, D, H, W)'];
-  const expected = options.batchedOnly
-    ? spatial === 1
-      ? `a 2D ${layout[0]} or 3D ${layout[1]}`
-      : `a ${batchedRank}D ${layout[spatial]}`
-    : `a ${batchedRank - 1}D ${unbatched[spatial]} or ${batchedRank}D ${layout[spatial]}`;
+  // The one-axis-shorter input accepted besides the batched one: BatchNorm1d's (N, C), InstanceNorm's unbatched input.
+  const shorter = options.batchedOnly ? (spatial === 1 ? `2D ${layout[0]}` : null) : `${batchedRank - 1}D ${unbatched[spatial]}`;
+  const batched = `${batchedRank}D ${layout[spatial]}`;
+  const expected = shorter === null ? `a ${batched}` : `a ${shorter} or ${batched}`;
+  const accepts = (r: number) => r === batchedRank || (shorter !== null && r === batchedRank - 1);
   return (ctx) => {
     const shape = firstInput(ctx);
     if (!options.lazy) checkSizes(ctx, ['num_features'], 0);
