@@ -28,6 +28,7 @@ import {
   type CodeAction,
   type Diagnostic,
   type Hover,
+  type InitializeResult,
   type InlayHint,
   type Position,
   type ProtocolConnection,
@@ -108,6 +109,7 @@ export class TestClient {
   readonly logs: string[] = [];
   /** The `cnnshape` settings the client answers workspace/configuration with. */
   configuration: Record<string, unknown> = {};
+  initializeResult: InitializeResult | undefined;
 
   private constructor(
     readonly connection: ProtocolConnection,
@@ -131,7 +133,7 @@ export class TestClient {
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.configuration));
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
-    await connection.sendRequest(InitializeRequest.type, {
+    client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {

@@ -23,6 +23,7 @@ import {
   type Connection,
   type Diagnostic,
   type InitializeResult,
+  type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, Debouncer, describeError } from './analysisCache';
@@ -144,6 +145,14 @@ function wireServer(connection: Connection): void {
     return uri;
   }
 
+  function requirePosition(params: unknown): Position {
+    const position = (params as { position?: Partial<Position> } | undefined)?.position;
+    if (typeof position?.line !== 'number' || typeof position.character !== 'number') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'params.position must have a numeric line and character');
+    }
+    return position as Position;
+  }
+
   /** Settings and analysis for a request's document; undefined when the server does not serve it. */
   async function analysisFor(uri: string) {
     const target = targetForUri(uri);
@@ -192,9 +201,10 @@ function wireServer(connection: Connection): void {
   connection.onHover(
     guarded('hover', async (params, token) => {
       const uri = requireUri(params);
+      const position = requirePosition(params);
       const analysis = await analysisFor(uri);
       if (!analysis || token.isCancellationRequested) return null;
-      return hoverAt(analysis.result, analysis.target, uri, params.position);
+      return hoverAt(analysis.result, analysis.target, uri, position);
     }),
   );
 
