@@ -133,7 +133,7 @@ function convRule(ctx: RuleContext, n: number): RuleResult {
     kernel = weight.slice(2);
     const expected = mul(weight[1], groups);
     if (equalDims(expected, channels) === false) {
-      ctx.error('conv-in-channels', `Given groups=${dimToString(groups)}, weight of size ${formatShape(weight)}, expected input${formatShape(input)} to have ${dimToString(expected)} channels, but got ${dimToString(channels)} channels instead: the input is ${ctx.origin('input')}`, 'weight');
+      ctx.error('conv-in-channels', `Given groups=${dimToString(groups)}, weight of size ${dimsList(weight)}, expected input${dimsList(input)} to have ${dimToString(expected)} channels, but got ${dimToString(channels)} channels instead: the input is ${ctx.origin('input')}`, 'weight');
     }
   }
   const stride = ctx.tuple('stride', n);

@@ -156,7 +156,7 @@ function unflattenRule(ctx: RuleContext): RuleResult {
   const inferredCount = target.filter((d) => d === -1).length;
   const ratio = monomialRatio(size, fixedProduct);
   if ((inferredCount === 0 && ratio !== null && ratio !== 1) || (inferredCount === 1 && ratio !== null && !Number.isInteger(ratio))) {
-    ctx.error('reshape-size', `unflatten: provided sizes ${bracketList(target)} don't multiply up to the size of dim ${axis} (${dimToString(size)}) in the input tensor: ${ctx.origin('input')}`, 'sizes');
+    ctx.error('reshape-size', `unflatten: Provided sizes ${bracketList(target)} don't multiply up to the size of dim ${axis} (${dimToString(size)}) in the input tensor: ${ctx.origin('input')}`, 'sizes');
   }
   const inferred = divExact(size, fixedProduct);
   const middle = target.map((d) => (d === -1 ? (inferredCount === 1 ? inferred : null) : d));
@@ -422,10 +422,10 @@ function strictMatmulRule(ctx: RuleContext, rank: number): RuleResult {
   else if (a !== null && b !== null) {
     if (rank === 3 && equalDims(a[0], b[0]) === false) {
       ctx.error('broadcast-mismatch', `batch1 and batch2 must have same number of batches, got ${dimToString(a[0])} and ${dimToString(b[0])}: batch1 is ${ctx.origin('input')}; batch2 is ${ctx.origin('mat2')}`, 'mat2');
-    }
-    return { output: matmulShapes(ctx, a, b, 'input', 'mat2') };
+    } else matmulShapes(ctx, a, b, 'input', 'mat2');
   }
-  return { output: a === null || b === null ? null : rank === 2 ? [a[0], b[1]] : [a[0], a[1], b[2]] };
+  if (a === null || b === null || a.length !== rank || b.length !== rank) return { output: null };
+  return { output: rank === 2 ? [a[0], b[1]] : [a[0], a[1], b[2]] };
 }
 
 function outerRule(ctx: RuleContext): RuleResult {
@@ -500,6 +500,7 @@ export function catRule(ctx: RuleContext, listName: string, axisName: string): R
   const axis = checkedAxis(ctx, axisName, ctx.value(axisName), rank, listName);
   if (axis === null) return { output: null };
   const out: Dim[] = [];
+  let reported = false;
   for (let d = 0; d < rank; d++) {
     if (d === axis) {
       out.push(known.length === items.length ? known.reduce<Dim>((sum, t) => add(sum, t.shape[d]), 0) : null);
@@ -508,6 +509,8 @@ export function catRule(ctx: RuleContext, listName: string, axisName: string): R
     let size: Dim = reference.shape[d];
     for (const t of known.slice(1)) {
       if (equalDims(reference.shape[d], t.shape[d]) === false) {
+        if (reported) break;
+        reported = true;
         ctx.error('cat-mismatch', `Sizes of tensors must match except in dimension ${axis}. Expected size ${dimToString(reference.shape[d])} but got size ${dimToString(t.shape[d])} for tensor number ${t.index} in the list: tensor ${reference.index} is ${reference.origin}; tensor ${t.index} is ${t.origin}`, listName);
         break;
       }
