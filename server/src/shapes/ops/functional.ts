@@ -7,14 +7,10 @@
 // matmul live in ./tensor.ts, whose small helpers (input shape, axis checks) this file shares.
 
 import { asInt } from '../context';
-import { add, Dim, dimToString, divExact, equalDims, Expr, floordiv, mul, product } from '../dim';
+import { add, Dim, dimToString, divExact, equalDims, mul, product } from '../dim';
 import { broadcast, formatShape, windowFormula, windowOutput } from '../shape';
 import { ArgValue, OpDef, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
-import { alongAxisRule, checkedAxis, INPUT, keywordOnly, listArgument, param, sameShape, shapeOf } from './tensor';
-
-function defs(kind: string, names: string[], params: Param[], infer: (ctx: RuleContext) => RuleResult): OpDef {
-  return { kind, names, params, infer };
-}
+import { alongAxisRule, checkedAxis, defs, INPUT, keywordOnly, listArgument, param, sameShape, shapeOf } from './tensor';
 
 const F = 'torch.nn.functional.';
 
@@ -310,13 +306,8 @@ function gluRule(ctx: RuleContext): RuleResult {
     ctx.error('reshape-size', `Halving dimension must be even, but dimension ${axis} is size ${size}: ${ctx.origin('input')}`, 'dim');
   }
   const out = [...input];
-  out[axis] = typeof size === 'number' ? (size % 2 === 0 ? size / 2 : null) : floordivExact(size);
+  out[axis] = divExact(size, 2);
   return { output: out };
-}
-
-function floordivExact(size: Dim): Dim {
-  const half = divExact(size, 2);
-  return half !== null ? half : size instanceof Expr ? floordiv(size, 2) : null;
 }
 
 function layerNormRule(ctx: RuleContext): RuleResult {

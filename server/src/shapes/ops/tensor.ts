@@ -691,7 +691,8 @@ const MEMORY_FORMAT = keywordOnly('memory_format');
 const LIKE_KEYWORDS = ['dtype', 'layout', 'device', 'requires_grad', 'memory_format'].map((n) => keywordOnly(n, n === 'requires_grad' ? false : null));
 const FACTORY_KEYWORDS = ['out', 'dtype', 'layout', 'device', 'requires_grad', 'pin_memory', 'generator', 'memory_format', 'names'].map((n) => keywordOnly(n, n === 'requires_grad' || n === 'pin_memory' ? false : null));
 
-function defs(kind: string, names: string[], params: Param[], infer: (ctx: RuleContext) => RuleResult): OpDef {
+/** One op definition: its traced kind, the qualified names it answers to, its signature and rule. */
+export function defs(kind: string, names: string[], params: Param[], infer: (ctx: RuleContext) => RuleResult): OpDef {
   return { kind, names, params, infer };
 }
 
