@@ -10,6 +10,7 @@ import { Dim, evaluateDim, Expr, sym } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parsePython, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
+import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter } from '../python/interpreter';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, FunctionValue, TensorValue, Value } from '../python/values';
@@ -44,6 +45,7 @@ interface Candidate {
 class Analysis {
   private readonly interp: Interpreter;
   private readonly lines: string[];
+  private assignments: Map<string, SyntaxNode> | undefined;
 
   constructor(
     private readonly tree: Tree,
@@ -153,18 +155,8 @@ class Analysis {
   }
 
   private findModuleAssignment(name: string): SyntaxNode | null {
-    let found: SyntaxNode | null = null;
-    for (const stmt of this.tree.rootNode.namedChildren) {
-      const visit = (n: SyntaxNode) => {
-        if (n.type === 'expression_statement') {
-          for (const a of n.namedChildren) {
-            if (a.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier' && a.childForFieldName('left')!.text === name) found = a.childForFieldName('left');
-          }
-        } else if (n.type === 'if_statement' || n.type === 'block' || n.type === 'with_statement') for (const c of n.namedChildren) visit(c);
-      };
-      visit(stmt);
-    }
-    return found;
+    this.assignments ??= moduleAssignments(this.tree.rootNode);
+    return this.assignments.get(name) ?? null;
   }
 
   /** The line of a definition, or of its first decorator. */
