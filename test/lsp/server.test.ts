@@ -3,11 +3,27 @@
 // Linear sized for 14x14 maps and follow it through diagnostics, hover, inlay hints, quick fixes,
 // incremental edits, a notebook, settings, and malformed requests.
 
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CodeActionKind, DiagnosticSeverity, ErrorCodes, ResponseError, TextDocumentSyncKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import {
+  CodeActionKind,
+  createProtocolConnection,
+  DiagnosticSeverity,
+  DidOpenTextDocumentNotification,
+  ErrorCodes,
+  InitializeRequest,
+  IPCMessageReader,
+  IPCMessageWriter,
+  PublishDiagnosticsNotification,
+  ResponseError,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type Diagnostic,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEdits, hoverText, positionOf, rangeOf, TestClient, textAt, type NotebookCellText } from './harness';
+import { applyEdits, ensureServerBuilt, hoverText, positionOf, rangeOf, SERVER_BUNDLE, TestClient, textAt, type NotebookCellText } from './harness';
 
 const FIXTURES = resolve(__dirname, 'fixtures');
 const MODEL_TEXT = readFileSync(resolve(FIXTURES, 'torch_cnn_wrong.py'), 'utf8');
@@ -126,11 +142,14 @@ describe('the article model with a wrong in_features', () => {
     // Repair by typing: delete "14*14" and type "7*7" one keystroke at a time.
     const start = positionOf(MODEL_TEXT, WRONG, { offset: 2 });
     const publishedBefore = client.published.length;
-    await client.changeDocument(uri, 2, [{ range: { start, end: { line: start.line, character: start.character + 5 } }, text: '' }]);
+    // The notifications are written back to back, as an editor sends keystrokes.
+    const keystrokes = [client.changeDocument(uri, 2, [{ range: { start, end: { line: start.line, character: start.character + 5 } }, text: '' }])];
     let version = 2;
     for (const [index, typed] of ['7', '*', '7'].entries()) {
-      await client.changeDocument(uri, ++version, [{ range: { start: { ...start, character: start.character + index }, end: { ...start, character: start.character + index } }, text: typed }]);
+      const at = { ...start, character: start.character + index };
+      keystrokes.push(client.changeDocument(uri, ++version, [{ range: { start: at, end: at }, text: typed }]));
     }
+    await Promise.all(keystrokes);
     expect(await client.diagnostics(uri, { version, after: publishedBefore })).toEqual([]);
     const publishedForBurst = client.published.slice(publishedBefore).filter((p) => p.uri === uri);
     expect(publishedForBurst.map((p) => p.version)).toEqual([version]);
@@ -210,6 +229,8 @@ describe('notebooks', () => {
     const hover = hoverText(await client.hover(modelCell.uri, positionOf(modelCell.text, 'nn.Linear', { offset: 4 })));
     expect(hover).toMatch(/Output: `\(\w+, 10\)`/);
 
+    expect(await client.summary(notebookUri)).toContain('### CNN_NN (PyTorch)');
+
     // Fixing the cell clears its diagnostics.
     const before = client.published.length;
     await client.changeNotebookCell(notebookUri, 2, modelCell.uri, 2, [{ range: rangeOf(modelCell.text, WRONG), text: RIGHT }]);
@@ -241,5 +262,26 @@ describe('robustness', () => {
   it('answers requests about unknown documents with nothing', async () => {
     expect(await client.hover('file:///nowhere.py', { line: 0, character: 0 })).toBeNull();
     expect(await client.inlayHints('file:///nowhere.py', rangeOf('x', 'x'))).toEqual([]);
+  });
+});
+
+describe('the VS Code transport', () => {
+  it('serves over a node IPC channel when forked without --stdio', async () => {
+    ensureServerBuilt();
+    const child = fork(SERVER_BUNDLE, ['--node-ipc'], { silent: true });
+    const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    try {
+      const published = new Promise<PublishDiagnosticsParams>((found) => connection.onNotification(PublishDiagnosticsNotification.type, found));
+      connection.listen();
+      const initialized = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+      expect(initialized.serverInfo?.name).toBe('cnnshape');
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri: 'file:///ipc/torch_cnn.py', languageId: 'python', version: 1, text: MODEL_TEXT },
+      });
+      expect((await published).diagnostics.map((d) => d.code)).toEqual(['linear-in-features']);
+    } finally {
+      connection.dispose();
+      child.kill();
+    }
   });
 });
