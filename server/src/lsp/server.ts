@@ -67,6 +67,7 @@ function wireServer(connection: Connection): void {
   let settings = new SettingsCache(undefined);
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
+  const openNotebookUris = new Set<string>();
   /** The documents that last received diagnostics from each target, to clear the ones that drop out. */
   const publishedUris = new Map<string, Set<string>>();
 
@@ -120,7 +121,7 @@ function wireServer(connection: Connection): void {
 
   function rescheduleAll(): void {
     for (const document of documents.all()) debouncer.schedule(document.uri);
-    for (const key of publishedUris.keys()) if (notebooks.getNotebookDocument(key)) debouncer.schedule(key);
+    for (const notebookUri of openNotebookUris) debouncer.schedule(notebookUri);
   }
 
   /** Wraps a request handler: bad params and failures become error responses, logged once. */
@@ -194,9 +195,15 @@ function wireServer(connection: Connection): void {
 
   documents.onDidChangeContent((event) => debouncer.schedule(event.document.uri));
   documents.onDidClose((event) => forgetTarget(event.document.uri));
-  notebooks.onDidOpen((notebook) => debouncer.schedule(notebook.uri));
+  notebooks.onDidOpen((notebook) => {
+    openNotebookUris.add(notebook.uri);
+    debouncer.schedule(notebook.uri);
+  });
   notebooks.onDidChange((event) => debouncer.schedule(event.notebookDocument.uri));
-  notebooks.onDidClose((notebook) => forgetTarget(notebook.uri));
+  notebooks.onDidClose((notebook) => {
+    openNotebookUris.delete(notebook.uri);
+    forgetTarget(notebook.uri);
+  });
 
   connection.onHover(
     guarded('hover', async (params, token) => {
