@@ -1318,10 +1318,11 @@ export class Interpreter {
         }
       }
     }
+    // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
+    if (name in TENSOR_FACTORIES) return this.makeFactoryTensor(name, args, kwargs, node);
     const op = findOp(name);
     if (op) return this.applyOp(op, args, kwargs, node, nodes);
     if (name in CONTAINERS) return this.constructContainer(CONTAINERS[name], args, kwargs, node);
-    if (name in TENSOR_FACTORIES) return this.makeFactoryTensor(name, args, kwargs, node);
     if (name === 'keras.Input') return this.kerasInput(args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return this.kerasInputLayer(kwargs, node);
     if (name === 'keras.Model') return this.kerasModel(args, kwargs, node);
@@ -1820,7 +1821,8 @@ export class Interpreter {
   }
 
   private recordBuild(model: Value, shapeArg: Value): void {
-    const s = this.shapeFromValue(shapeArg);
+    // Keras `model.build((None, 32, 32, 3))` leaves the batch unknown.
+    const s = this.shapeFromValue(shapeArg, true);
     if (s && (model.t === 'object' || model.t === 'container')) this.examples.set(model.id, { shapes: [s], source: 'build' });
   }
 

@@ -1,0 +1,222 @@
+"""Checks the PyTorch fixtures (test/fixtures/torch/*.py) against real PyTorch.
+
+Each fixture is run for real: its `# input:` / `# model:` comment, its `# flag-input:` line, its
+own example calls, or an entry of RUNS below supply the model and input. While it runs, every
+module's output is recorded against the fixture line that constructed it, and every tensor a
+line assigns inside the fixture is recorded against that line. Then each `# shape:` comment must
+match one of the shapes seen on its line (with N, H, W, ... bound as RUNS says), each `# params:`
+comment the parameter count of the module built there, and a fixture with `# error:` comments
+must make PyTorch raise. Fixtures listed in SKIP are not PyTorch programs (broken or unknown code).
+
+Run: /usr/bin/python3 scripts/truth/fixtures_torch.py [fixture names...]
+"""
+import glob
+import os
+import re
+import sys
+import traceback
+
+import torch
+import torch.nn as nn
+
+ROOT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'fixtures', 'torch')
+
+# Fixtures whose model the engine runs symbolically: how to run it for real, and the symbol values.
+RUNS = {
+    'article_symbolic.py': ('CNN_NN()', [(3, 1, 28, 28)], {'N': 3}),
+    'sequential_module_level.py': ('model', [(3, 1, 28, 28)], {'N': 3}),
+    'factory_function.py': ('ResNetLite()', [(3, 3, 20, 12)], {'N': 3, 'H': 20, 'W': 12}),
+}
+
+# Not runnable programs (broken syntax, other libraries, deliberate hangs): nothing to check.
+SKIP = set()
+
+
+def parse_shape_list(text):
+    return [tuple(int(d) for d in m.split(',') if d.strip()) for m in re.findall(r'\(([^()]*)\)', text)]
+
+
+class Recorder:
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        self.built = {}      # line -> [module]
+        self.outputs = {}    # line -> [shape]
+        self.assigned = {}   # line -> [shape]
+
+    def creation_line(self):
+        f = sys._getframe(2)
+        while f is not None:
+            if os.path.abspath(f.f_code.co_filename) == self.path:
+                return f.f_lineno
+            f = f.f_back
+        return None
+
+    def install(self):
+        rec = self
+        original_init = nn.Module.__init__
+
+        def init(module, *a, **k):
+            original_init(module, *a, **k)
+            if not hasattr(module, '_fixture_line'):
+                object.__setattr__(module, '_fixture_line', rec.creation_line())
+                rec.built.setdefault(module._fixture_line, []).append(module)
+
+        nn.Module.__init__ = init
+
+        def hook(module, inputs, output):
+            line = getattr(module, '_fixture_line', None)
+            if line is not None:
+                rec.outputs.setdefault(line, []).append(shape_of(output))
+
+        torch.nn.modules.module.register_module_forward_hook(hook)
+        sys.settrace(self.trace)
+
+    def trace(self, frame, event, arg):
+        if os.path.abspath(frame.f_code.co_filename) != self.path:
+            return None
+        state = {'line': None, 'locals': {}}
+
+        def local(frame, event, arg):
+            if state['line'] is not None:
+                for k, v in frame.f_locals.items():
+                    s = shape_of(v)
+                    if s is not None and state['locals'].get(k) is not v:
+                        self.assigned.setdefault(state['line'], []).append(s)
+            if event == 'return' and shape_of(arg) is not None:
+                self.assigned.setdefault(frame.f_lineno, []).append(shape_of(arg))
+            state['line'] = frame.f_lineno
+            state['locals'] = dict(frame.f_locals)
+            return local
+        return local
+
+
+def shape_of(v):
+    if isinstance(v, torch.Tensor):
+        return tuple(v.shape)
+    if isinstance(v, (tuple, list)) and v and all(shape_of(i) is not None for i in v):
+        return tuple(shape_of(i) for i in v)
+    return None
+
+
+def expected_value(text, env):
+    body = text.strip().replace('?', 'None')
+    try:
+        return eval(body, {}, dict(env))
+    except Exception:
+        return 'unparsable'
+
+
+def matches(expected, got):
+    if expected is None:
+        return True
+    if isinstance(expected, int):
+        return expected == got
+    if not isinstance(expected, tuple) or not isinstance(got, tuple) or len(expected) != len(got):
+        return False
+    return all(matches(e, g) for e, g in zip(expected, got))
+
+
+def check(path):
+    name = os.path.basename(path)
+    if name in SKIP:
+        return 'skipped'
+    text = open(path).read()
+    lines = text.split('\n')
+    rec = Recorder(path)
+    namespace = {'__name__': '__main__', '__file__': path}
+    error = None
+    env = {}
+    old_init = nn.Module.__init__
+    try:
+        rec.install()
+        code = compile(text, path, 'exec')
+        exec(code, namespace)
+        run = RUNS.get(name)
+        inputs = None
+        target = None
+        flag = re.search(r'^# flag-input:\s*(.+)$', text, re.M)
+        for i, l in enumerate(lines):
+            m = re.match(r'#\s*input:\s*(.+)$', l.strip())
+            if m:
+                inputs = parse_shape_list(m.group(1))
+                k = i + 1
+                model_expr = None
+                while k < len(lines) and lines[k].strip().startswith('#'):
+                    mm = re.match(r'#\s*model:\s*(.+)$', lines[k].strip())
+                    if mm:
+                        model_expr = mm.group(1)
+                    k += 1
+                for j in range(i - 1, -1, -1):
+                    if not lines[j].strip().startswith('#'):
+                        break
+                    mm = re.match(r'#\s*model:\s*(.+)$', lines[j].strip())
+                    if mm:
+                        model_expr = mm.group(1)
+                decl = re.match(r'(?:class\s+(\w+)|(\w+)\s*=)', lines[k])
+                target = model_expr or (decl.group(1) + '()' if decl.group(1) else decl.group(2))
+                break
+        if run:
+            target, inputs, env = run
+        elif inputs is None and flag:
+            inputs = parse_shape_list(flag.group(1))
+            cls = [n for n, v in namespace.items() if isinstance(v, type) and issubclass(v, nn.Module) and v.__module__ is None or False]
+            target = re.search(r'^class\s+(\w+)\(', text, re.M).group(1) + '()'
+        if target is not None:
+            model = eval(target, namespace)
+            model(*[torch.randn(*s) for s in inputs])
+    except Exception as e:  # noqa: BLE001
+        error = e
+    finally:
+        sys.settrace(None)
+        nn.Module.__init__ = old_init
+    problems = []
+    wants_error = any(re.search(r'#\s*error:', l) for l in lines)
+    if wants_error and error is None:
+        problems.append('expected PyTorch to raise, but it ran')
+    if error is not None and not wants_error:
+        problems.append(f'PyTorch raised: {type(error).__name__}: {error}')
+    for i, l in enumerate(lines, start=1):
+        m = re.search(r'#\s*shape:\s*([^#]*)', l)
+        if m:
+            want = expected_value(m.group(1), env)
+            seen = rec.assigned.get(i, []) + rec.outputs.get(i, [])
+            if not seen:
+                if not error:
+                    problems.append(f'line {i}: nothing seen, expected {m.group(1).strip()}')
+            elif not any(matches(want, s) for s in seen):
+                problems.append(f'line {i}: expected {m.group(1).strip()}, PyTorch gave {sorted(set(map(str, seen)))}')
+        m = re.search(r'#\s*params:\s*(\d+)', l)
+        if m:
+            mods = rec.built.get(i, [])
+            counts = {sum(p.numel() for p in mod.parameters()) for mod in mods[-1:]}
+            if int(m.group(1)) not in counts:
+                problems.append(f'line {i}: expected params {m.group(1)}, PyTorch gave {counts}')
+    if error is not None and wants_error:
+        problems.append(f'(ok: raised {type(error).__name__}: {str(error).splitlines()[0][:160]})')
+    return problems
+
+
+def main():
+    names = sys.argv[1:]
+    paths = sorted(glob.glob(os.path.join(ROOT, '*.py')))
+    if names:
+        paths = [p for p in paths if os.path.basename(p) in names or os.path.basename(p)[:-3] in names]
+    bad = 0
+    for p in paths:
+        try:
+            problems = check(p)
+        except Exception:  # noqa: BLE001
+            problems = ['checker failed: ' + traceback.format_exc().splitlines()[-1]]
+        if problems == 'skipped':
+            print(f'SKIP {os.path.basename(p)}')
+            continue
+        real = [x for x in problems if not x.startswith('(ok')]
+        bad += bool(real)
+        print(f'{"FAIL" if real else "ok  "} {os.path.basename(p)}')
+        for x in problems:
+            print('     ' + x)
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == '__main__':
+    main()
