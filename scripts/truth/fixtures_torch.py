@@ -110,7 +110,7 @@ def matches(expected, got):
     if expected is None:
         return True
     if isinstance(expected, int):
-        return expected == got
+        return expected == got or got == (expected,)
     if not isinstance(expected, tuple) or not isinstance(got, tuple) or len(expected) != len(got):
         return False
     return all(matches(e, g) for e, g in zip(expected, got))

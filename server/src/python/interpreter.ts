@@ -382,7 +382,7 @@ export class Interpreter {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'collections.OrderedDict') {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter') {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1673,6 +1673,12 @@ export class Interpreter {
       }
       case 'builtins.print':
         return NONE;
+      case 'torch.nn.Parameter':
+      case 'torch.nn.parameter.Parameter': {
+        // A parameter is its data tensor, shape and all.
+        const data = args[0] ?? kwargs.get('data');
+        return data?.t === 'tensor' ? data : UNKNOWN;
+      }
       case 'builtins.super': {
         const m = this.methodStack[this.methodStack.length - 1];
         return m ? { t: 'super', self: m.self, owner: m.owner } : UNKNOWN;
