@@ -77,20 +77,68 @@ function table(rows: string[][], header: string[]): string {
   return [rule, line(header), rule, ...rows.map(line), rule].join('\n');
 }
 
-function layerLabel(l: LayerRecord, keras: boolean): string {
-  if (keras) return l.name ? `${l.name} (${l.kind})` : l.kind;
+function layerLabel(l: LayerRecord): string {
   return l.name ? `${l.kind} (${l.name})` : l.kind;
 }
 
-/** One model's summary table: torchinfo's layout for PyTorch, model.summary()'s for Keras. */
+/** Keras's automatic layer names: `conv2d`, `conv2d_1`, ... (or the `name=` given). */
+export function kerasLayerNames(layers: readonly LayerRecord[]): string[] {
+  const counts = new Map<string, number>();
+  const seen = new Map<string, string>();
+  return layers.map((l) => {
+    const given = l.args?.name;
+    if (typeof given === 'string') return given;
+    const key = `${l.range.line}:${l.range.column}`;
+    if (seen.has(key)) return seen.get(key)!;
+    const base = l.kind.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase().replace(/_(\d)_d\b/, '_$1d').replace(/(\d)_d$/, '$1d');
+    const n = counts.get(base) ?? 0;
+    counts.set(base, n + 1);
+    const name = n === 0 ? base : `${base}_${n}`;
+    seen.set(key, name);
+    return name;
+  });
+}
+
+/** Non-trainable parameters of a Keras layer: BatchNormalization's moving mean and variance. */
+function nonTrainable(l: LayerRecord): number {
+  if (l.kind !== 'BatchNormalization') return 0;
+  const input = l.input[0];
+  const c = input ? input[input.length - 1] : null;
+  return typeof c === 'number' ? 2 * c : 0;
+}
+
+function formatKerasSummary(m: ModelResult): string {
+  const layers = m.layers.filter((l) => l.module);
+  const names = kerasLayerNames(layers);
+  const rows = layers.map((l, i) => [`${names[i]} (${l.kind})`, fmt(l.output, true), l.params === null || l.params === undefined ? '?' : l.params.toLocaleString('en-US')]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #'];
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+  const cell = (c: string, i: number) => (i === 2 ? ` ${c.padStart(w[i] - 2)} ` : ` ${c.padEnd(w[i] - 2)} `);
+  const bar = (l: string, m2: string, r: string, f: string) => l + w.map((x) => f.repeat(x)).join(m2) + r;
+  const out = [`Model: "${m.name}"`, bar('┏', '┳', '┓', '━'), '┃' + header.map(cell).join('┃') + '┃', bar('┡', '╇', '┩', '━')];
+  rows.forEach((r, i) => {
+    out.push('│' + r.map(cell).join('│') + '│');
+    if (i < rows.length - 1) out.push(bar('├', '┼', '┤', '─'));
+  });
+  out.push(bar('└', '┴', '┘', '─'));
+  const bytes = (n: number) => (n * 4 >= 1024 * 1024 ? `${((n * 4) / 1024 / 1024).toFixed(2)} MB` : n * 4 >= 1024 ? `${((n * 4) / 1024).toFixed(2)} KB` : `${(n * 4).toFixed(2)} B`);
+  if (m.totalParams === null) out.push(' Total params: unknown (an input size is not known)');
+  else {
+    const frozen = layers.reduce((a, l) => a + nonTrainable(l), 0);
+    out.push(` Total params: ${m.totalParams.toLocaleString('en-US')} (${bytes(m.totalParams)})`);
+    out.push(` Trainable params: ${(m.totalParams - frozen).toLocaleString('en-US')} (${bytes(m.totalParams - frozen)})`);
+    out.push(` Non-trainable params: ${frozen.toLocaleString('en-US')} (${bytes(frozen)})`);
+  }
+  return out.join('\n');
+}
+
+/** One model's summary table: torchinfo's layout for PyTorch, Keras 3 model.summary()'s for Keras. */
 export function formatSummary(m: ModelResult): string {
-  const keras = m.framework === 'keras';
-  const rows = m.layers.filter((l) => l.module || !keras).map((l) => [layerLabel(l, keras), fmt(l.output, keras), l.module ? (l.params === null || l.params === undefined ? '?' : l.params.toLocaleString('en-US')) : '--']);
-  const title = keras ? `Model: "${m.name}"` : `${m.name} (input ${m.input.map((s) => fmt(s, false)).join(', ')} from ${m.inputSource})`;
-  const header = keras ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type:name)', 'Output Shape', 'Param #'];
+  if (m.framework === 'keras') return formatKerasSummary(m);
+  const rows = m.layers.map((l) => [layerLabel(l), fmt(l.output, false), l.module ? (l.params === null || l.params === undefined ? '?' : l.params.toLocaleString('en-US')) : '--']);
+  const title = `${m.name} (input ${m.input.map((s) => fmt(s, false)).join(', ')} from ${m.inputSource})`;
   const total = m.totalParams === null ? 'unknown' : m.totalParams.toLocaleString('en-US');
-  const tail = keras ? `Total params: ${total}` : `Total params: ${total}`;
-  return [title, table(rows, header), tail].join('\n');
+  return [title, table(rows, ['Layer (type:name)', 'Output Shape', 'Param #']), `Total params: ${total}`].join('\n');
 }
 
 export function describeDim(d: Parameters<typeof dimToString>[0]): string {

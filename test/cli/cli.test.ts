@@ -1,0 +1,85 @@
+// The `cnnshape` command as a user runs it: the built bundle, real files, exit statuses, and the
+// exact JSON document the issue specifies.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cnnshape check', () => {
+  it('prints a compiler-style error with the source line and a caret, and exits 1', () => {
+    const r = run('check', 'examples/article_torch_wrong_linear.py');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('examples/article_torch_wrong_linear.py:19:23: error[linear-in-features]: Linear expects in_features=1176 (6*14*14), but its input has 294 features: Flatten of (1, 6, 7, 7) at line 18');
+    expect(r.out).toContain('19 |             nn.Linear(6*14*14, 10)\n   |                       ^^^^^^^');
+    expect(r.out).toContain('fix: Change 6*14*14 to 6*7*7');
+  });
+
+  it('exits 0 on correct files and searches directories for .py files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-'));
+    writeFileSync(join(dir, 'ok.py'), 'import torch.nn as nn\n# input: (1, 4)\nnet = nn.Sequential(nn.Linear(4, 2))\n');
+    writeFileSync(join(dir, 'notes.txt'), 'not python');
+    const r = run('check', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1 file checked, 0 errors');
+  });
+
+  it('gives the JSON document of the issue, with 1-based positions', () => {
+    const r = run('check', '--format', 'json', 'examples/article_torch_wrong_linear.py');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    const file = doc.files[0];
+    expect(file.path).toBe('examples/article_torch_wrong_linear.py');
+    const model = file.models[0];
+    expect(model).toMatchObject({ name: 'CNN_NN', framework: 'torch', line: 8, input: [[1, 1, 28, 28]], inputSource: 'comment', output: [1, 10] });
+    expect(model.layers[0]).toEqual({ kind: 'Conv2d', module: true, name: 'model.0', line: 13, callLine: 23, input: [[1, 1, 28, 28]], output: [1, 3, 28, 28], params: 30 });
+    expect(model.layers.map((l: { kind: string }) => l.kind)).toEqual(['Conv2d', 'MaxPool2d', 'ReLU', 'Conv2d', 'ReLU', 'Flatten', 'Linear']);
+    expect(file.diagnostics[0]).toMatchObject({ code: 'linear-in-features', severity: 'error', line: 19, column: 23, endLine: 19, endColumn: 30 });
+  });
+
+  it('prints symbolic sizes as strings and the solved-back input of the article model', () => {
+    const doc = JSON.parse(run('check', '--format', 'json', 'examples/article_torch.py').out);
+    const model = doc.files[0].models[0];
+    expect(model.input).toEqual([['N', 1, 28, 28]]);
+    expect(model.inputSource).toBe('inferred');
+    const keras = JSON.parse(run('check', '--format', 'json', 'examples/article_keras.py').out).files[0].models[0];
+    expect(keras.input).toEqual([[null, 'H', 'W', 'C']]);
+    expect(keras.layers[1].output).toEqual([null, 'H // 2', 'W // 2', 3]);
+  });
+
+  it('takes the input from --input', () => {
+    const doc = JSON.parse(run('check', '--format', 'json', '--input', '(2, 1, 32, 32)', 'examples/article_torch.py').out);
+    expect(doc.files[0].models[0]).toMatchObject({ input: [[2, 1, 32, 32]], inputSource: 'flag' });
+    expect(doc.files[0].diagnostics[0].code).toBe('linear-in-features');
+  });
+
+  it('exits 2 with a clear message on bad usage and unreadable files', () => {
+    for (const args of [['check'], ['check', 'no/such/file.py'], ['check', '--format', 'xml', 'examples'], ['frobnicate'], []]) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err + r.out).toMatch(/Usage|cnnshape:/);
+      expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+});
+
+describe('cnnshape summary', () => {
+  it('prints a torchinfo-like table for PyTorch and Keras 3 layout for Keras', () => {
+    const r = run('summary', 'examples/article_torch.py', 'examples/article_keras.py');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Linear \(model\.6\)\s+\(N, 10\)\s+2,950/);
+    expect(r.out).toContain('Total params: 3,148');
+    expect(r.out).toContain('Model: "CNN_model"');
+    expect(r.out).toMatch(/┃ Layer \(type\)\s+┃ Output Shape\s+┃\s+Param # ┃/);
+    expect(r.out).toMatch(/│ conv2d \(Conv2D\)\s+│ \(None, H, W, 3\)/);
+  });
+});
