@@ -1915,16 +1915,20 @@ export class Interpreter {
   private summaryCall(name: string, args: Value[], kwargs: Map<string, Value>): Value {
     const model = args[0];
     if (!model || !(model.t === 'object' || model.t === 'container')) return NONE;
+    let shape: Shape = null;
     if (name === 'torchinfo.summary') {
       const s = kwargs.get('input_size') ?? args[1];
-      const shape = s ? this.shapeFromValue(s) : null;
-      if (shape) this.examples.set(model.id, { shapes: [shape], source: 'call' });
+      shape = s ? this.shapeFromValue(s) : null;
     } else {
       // torchsummary.summary(model, input_size, batch_size=-1): the size excludes the batch.
       const s = args[1] ?? kwargs.get('input_size');
-      const shape = s ? this.shapeFromValue(s) : null;
-      if (shape) this.examples.set(model.id, { shapes: [[1, ...shape]], source: 'call' });
+      const size = s ? this.shapeFromValue(s) : null;
+      shape = size ? [1, ...size] : null;
     }
+    if (!shape) return NONE;
+    this.examples.set(model.id, { shapes: [shape], source: 'call' });
+    // `summary(Net(), ...)` builds an instance nobody keeps: the class carries the example.
+    if (model.t === 'object' && !this.examples.has(model.cls.id)) this.examples.set(model.cls.id, { shapes: [shape], source: 'call' });
     return NONE;
   }
 
