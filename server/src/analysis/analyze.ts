@@ -119,7 +119,12 @@ class Analysis {
     for (const v of varCandidates) this.collectClassIds(v.value, blockClassIds);
     for (const b of builders) this.collectClassIds(b.value, blockClassIds, true);
 
-    for (const c of classCandidates) if (!blockClassIds.has(c.cls!.id)) out.push(c);
+    // A base class that only serves other model classes (and is never built by itself) is no model.
+    for (const c of classCandidates) {
+      if (blockClassIds.has(c.cls!.id)) continue;
+      if (this.onlyABase(c.cls!, classCandidates)) continue;
+      out.push(c);
+    }
     for (const b of builders) {
       out.push(b);
       taken.add(b.value.t === 'functional' || b.value.t === 'container' || b.value.t === 'object' ? b.value.id : -1);
@@ -133,6 +138,15 @@ class Analysis {
       out.push(v);
     }
     return out;
+  }
+
+  private onlyABase(cls: ClassValue, candidates: Candidate[]): boolean {
+    const interp = this.interp;
+    if (!candidates.some((c) => c.cls !== cls && interp.mro(c.cls!).includes(cls))) return false;
+    const comments = commentsAbove(this.lines, this.defLine(cls.node));
+    if (comments.model || comments.input || interp.moduleInstances.has(cls.id) || interp.examples.has(cls.id)) return false;
+    const returnedByFactory = [...interp.functions.values()].some((f) => f.node.descendantsOfType('return_statement').some((r) => r.namedChildren[0]?.type === 'call' && r.namedChildren[0].childForFieldName('function')?.text === cls.name));
+    return !returnedByFactory;
   }
 
   private collectClassIds(v: Value, ids: Set<number>, skipRoot = false, depth = 0): void {
