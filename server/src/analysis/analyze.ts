@@ -373,7 +373,10 @@ class Analysis {
     const records = [...wanted].sort((a, b) => a - b).map((s) => bySeq.get(s)!);
     const minSeq = records.length ? records[0].seq : 0;
     const maxSeq = records.length ? records[records.length - 1].seq : 0;
-    const notes = trace.notes.filter((n) => n.seq >= minSeq && n.seq <= maxSeq + 1);
+    // The assignments of the graph's span, and those that named its inputs (`inputs = keras.Input(...)`).
+    const inputCalls = new Set(f.inputs.map((t) => t.origin.node?.startIndex).filter((i) => i !== undefined));
+    const namesInput = (n: { node: SyntaxNode }) => n.node.parent?.type === 'assignment' && inputCalls.has(n.node.parent.childForFieldName('right')?.startIndex ?? -1);
+    const notes = trace.notes.filter((n) => (n.seq >= minSeq && n.seq <= maxSeq + 1) || namesInput(n));
     return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
   }
 
