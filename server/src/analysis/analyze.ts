@@ -6,7 +6,7 @@
 // back from a later Linear where it can), traces one forward pass per model, and turns the trace
 // into the plain result types. Pure: no I/O, and it never throws on user code.
 
-import { Dim, evaluateDim, Expr, sym } from '../shapes/dim';
+import { Dim, evaluateDim, Expr, product, sym } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parsePython, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
@@ -323,10 +323,8 @@ class Analysis {
     const records = trace.records.slice(marks.records);
     this.truncate(marks);
     for (const r of records) {
-      if (r.kind !== 'Linear' || !r.layer) continue;
-      const inFeatures = r.layer.bound.values.get('in_features');
-      const last = r.inputs[0]?.shape?.[r.inputs[0].shape.length - 1];
-      if (typeof inFeatures !== 'number' || !(last instanceof Expr)) continue;
+      const [last, inFeatures] = r.kind === 'Linear' ? linearConstraint(r) : r.kind === 'view' || r.kind === 'reshape' ? batchViewConstraint(r, symbolic[0]) : [null, null];
+      if (inFeatures === null || !(last instanceof Expr)) continue;
       const symbols = [...last.symbols()];
       if (!symbols.every((s) => SPATIAL_SYMBOLS.includes(s))) return undefined;
       const solutions: number[] = [];
@@ -424,6 +422,27 @@ class Analysis {
       fixes,
     };
   }
+}
+
+/** A Linear fixes the size of its input's last axis: [that size, in_features]. */
+function linearConstraint(r: TraceRecord): [Dim, number | null] {
+  const inFeatures = r.layer?.bound.values.get('in_features');
+  const shape = r.inputs[0]?.shape;
+  return [shape ? shape[shape.length - 1] : null, typeof inFeatures === 'number' ? inFeatures : null];
+}
+
+/**
+ * `x.view(-1, 320)` on a (N, C, h, w) input whose batch it cannot place (an unknown first axis)
+ * says that one sample holds 320 elements: [the per-sample size, 320].
+ */
+function batchViewConstraint(r: TraceRecord, batch: Dim): [Dim, number | null] {
+  const input = r.inputs[0]?.shape;
+  const output = r.output instanceof TupleOut ? null : r.output;
+  if (!input || !output || input.length < 2 || output.length < 2 || output[0] !== null) return [null, null];
+  if (!(batch instanceof Expr) || !(input[0] instanceof Expr) || input[0].key !== batch.key) return [null, null];
+  const rest = output.slice(1);
+  if (!rest.every((d): d is number => typeof d === 'number')) return [null, null];
+  return [product(input.slice(1)), rest.reduce((a, b) => a * b, 1)];
 }
 
 function valueToOutput(v: Value): Output {
