@@ -24,7 +24,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
 
 export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = {}): AnalysisResult {
   try {
-    return new Analysis(tree, text, options).run();
+    // A bracket left open while typing swallows the rest of the file; analyse it without that line.
+    const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
+    return new Analysis(repaired === null ? tree : parsePython(repaired), text, options).run();
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
     return { models: [], diagnostics: [] };
@@ -422,6 +424,54 @@ class Analysis {
       fixes,
     };
   }
+}
+
+/**
+ * The text with each statement whose brackets never close (`self.pool = nn.MaxPool2d(2` followed
+ * by a line no deeper than the statement) replaced by `pass`; null when there is none. Lines keep
+ * their numbers, so ranges in the repaired text are ranges in the original.
+ */
+export function withoutUnclosedStatements(text: string): string | null {
+  const lines = text.split('\n');
+  const indent = (l: string) => l.length - l.trimStart().length;
+  let depth = 0;
+  let start = -1;
+  let changed = false;
+  let quote: string | null = null;
+  const blank = (from: number, to: number) => {
+    for (let k = from; k <= to; k++) lines[k] = k === from ? `${' '.repeat(indent(lines[from]))}pass` : '';
+    changed = true;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (depth === 0 && quote === null) start = i;
+    for (let j = 0; j < line.length; j++) {
+      const ch = line[j];
+      if (quote !== null) {
+        if (ch === '\\') j++;
+        else if (line.startsWith(quote, j)) {
+          j += quote.length - 1;
+          quote = null;
+        }
+      } else if (ch === '#') break;
+      else if (ch === '"' || ch === "'") quote = line.startsWith(ch.repeat(3), j) ? ch.repeat(3) : ch;
+      else if ('([{'.includes(ch)) depth++;
+      else if (')]}'.includes(ch)) depth = Math.max(0, depth - 1);
+    }
+    if (quote !== null && quote.length === 1) quote = null; // a one-quote string ends with its line
+    if (depth === 0 || quote !== null) continue;
+    let next = i + 1;
+    while (next < lines.length && lines[next].trim() === '') next++;
+    const nextLine = next < lines.length ? lines[next] : '';
+    // A continuation may sit at the statement's own indentation; a new statement there ends it.
+    const startsStatement = /^(?:(?:def|class|return|if|elif|else|for|while|with|try|except|finally|import|from|pass|raise)\b|@|[\w.]+(?:\[[^\]]*\])?\s*(?:[-+*/]?=[^=]|,))/.test(nextLine.trim());
+    const ends = next >= lines.length || (!/^[)\]}]/.test(nextLine.trim()) && (indent(nextLine) < indent(lines[start]) || (indent(nextLine) === indent(lines[start]) && startsStatement)));
+    if (ends) {
+      blank(start, i);
+      depth = 0;
+    }
+  }
+  return changed ? lines.join('\n') : null;
 }
 
 /** A Linear fixes the size of its input's last axis: [that size, in_features]. */
