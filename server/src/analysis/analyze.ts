@@ -136,7 +136,7 @@ class Analysis {
       const id = v.value.t === 'functional' || v.value.t === 'container' ? v.value.id : -1;
       const creator = interp.creatorFunction.get(id);
       if (creator && builderNames.has(creator)) continue;
-      if (this.usedInsideOtherModel(v.value, out)) continue;
+      if (this.usedInsideOtherModel(v.value, [...out, ...varCandidates])) continue;
       out.push(v);
     }
     return out;
@@ -362,13 +362,21 @@ class Analysis {
     };
     pushOutputs(f.outputs);
     const inputIds = new Set(f.inputs.map((t) => t.id));
+    // The latest layer fed by a tensor of unknown origin (an op the engine does not know, a Lambda).
+    let deadEnd = 0;
     while (stack.length) {
       const t = stack.pop()!;
-      if (inputIds.has(t.id) || t.producer === 0 || wanted.has(t.producer)) continue;
-      const r = bySeq.get(t.producer);
+      if (inputIds.has(t.id) || wanted.has(t.producer)) continue;
+      const r = t.producer === 0 ? undefined : bySeq.get(t.producer);
       if (!r) continue;
       wanted.add(r.seq);
+      for (const i of r.inputs) if (i.producer === 0 && !inputIds.has(i.id)) deadEnd = Math.max(deadEnd, r.seq);
       stack.push(...r.inputs);
+    }
+    // The graph breaks there: the layers applied since the inputs were first used belong to it too.
+    if (deadEnd > 0) {
+      const first = trace.records.find((r) => r.inputs.some((i) => inputIds.has(i.id)));
+      for (const r of trace.records) if (first && r.seq >= first.seq && r.seq < deadEnd && r.framework === 'keras') wanted.add(r.seq);
     }
     const records = [...wanted].sort((a, b) => a - b).map((s) => bySeq.get(s)!);
     const minSeq = records.length ? records[0].seq : 0;

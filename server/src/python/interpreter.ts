@@ -1341,7 +1341,7 @@ export class Interpreter {
       else if (method === 'add' && args[0]) this.kerasSequentialAdd(self, args[0]);
       else if (method === 'extend' && args[0]) self.items.push(...(this.iterate(args[0]) ?? []));
       else if (method === 'add_module' && args[0]?.t === 'str' && args[1]) this.containerSet(self, args[0].v, args[1]);
-      else if (method === 'build' && args[0]) this.recordBuild(self, args[0]);
+      else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) this.recordBuild(self, (args[0] ?? kwargs.get('input_shape'))!);
       else if ((method === 'children' || method === 'modules') && self.kind !== 'ModuleDict') return list([...self.items]);
       else if (method === 'values' && self.kind === 'ModuleDict') return list([...self.items]);
       else if (method === 'items' && self.kind === 'ModuleDict') return list(self.items.map((v, i) => tuple([str(self.keys![i]), v])));
@@ -1358,7 +1358,13 @@ export class Interpreter {
         if (args[0]?.t === 'str') self.attrs.set(args[0].v, args[1] ?? UNKNOWN);
         return NONE;
       }
-      if (method === 'build' && args[0]) this.recordBuild(self, args[0]);
+      if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) this.recordBuild(self, (args[0] ?? kwargs.get('input_shape'))!);
+      if (method === 'add_weight') {
+        // Keras add_weight(shape=..., ...) (Keras 2: add_weight(name, shape, ...)): a weight of that shape, without a batch axis.
+        const shapeArg = kwargs.get('shape') ?? (args[0]?.t === 'str' ? args[1] : args[0]);
+        const shape = shapeArg ? this.shapeFromValue(shapeArg) : null;
+        return this.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+      }
       if (method === '__call__' || method === 'forward' || method === 'call') return this.applyModule(self, args, kwargs, node);
       if (method === 'modules' || method === 'children' || method === 'parameters') return UNKNOWN;
       return UNKNOWN;
@@ -2165,5 +2171,7 @@ export function kerasDeclaredInput(layer: LayerValue): Shape | undefined {
     }
     return withBatch ? dims : [null, ...dims];
   };
+  // Embedding's input_dim is its vocabulary; Keras 2's input_length is its sequence length.
+  if (layer.def.kind === 'Embedding') return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_length'), false);
   return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_dim'), false);
 }
