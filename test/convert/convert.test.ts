@@ -1,0 +1,148 @@
+// Keras → PyTorch conversion: every Keras model in the fixtures converts into code that the
+// project's own PyTorch engine analyses cleanly, with the same shape after every Keras layer
+// (channels moved from last to second), and a few outputs are pinned by file snapshots.
+// Numeric fidelity (real weights, real PyTorch) is checked by `npm run verify:convert`, not here.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../server/src/analysis/analyze';
+import type { LayerRecord } from '../../server/src/analysis/result';
+import { convertFile, convertKerasModel, convertModel, modelInputs } from '../../server/src/convert/pytorch';
+import { samePadding, torchAxis, torchShape } from '../../server/src/convert/layers';
+import { dimToString } from '../../server/src/shapes/dim';
+import type { Output, Shape } from '../../server/src/shapes/types';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURE_DIRS = [join(ROOT, 'test', 'fixtures', 'keras'), join(__dirname, 'fixtures')];
+
+function fixtureFiles(): string[] {
+  return FIXTURE_DIRS.flatMap((d) => {
+    try {
+      return readdirSync(d).filter((f) => f.endsWith('.py')).sort().map((f) => join(d, f));
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A shape without its batch axis, as text, so that Keras `None` and PyTorch `N` compare equal. */
+function shapeKey(s: Output): string {
+  if (!Array.isArray(s)) return String(s);
+  return `(${s.slice(1).map((d) => dimToString(d)).join(', ')})`;
+}
+
+/** Keras layers that depend, directly or through others, on a layer the converter could not convert. */
+function taintedBy(layers: LayerRecord[], unsupported: number[]): Set<number> {
+  const tainted = new Set(unsupported);
+  layers.forEach((r, i) => {
+    if (r.inputsFrom.some((k) => tainted.has(k))) tainted.add(i);
+  });
+  return tainted;
+}
+
+describe('every Keras fixture converts into PyTorch with the same shapes', () => {
+  for (const file of fixtureFiles()) {
+    const text = readFileSync(file, 'utf8');
+    const source = analyze(text);
+    // Files that pin a shape error have no correct model to convert.
+    if (source.diagnostics.length > 0) continue;
+    for (const model of source.models.filter((m) => m.framework === 'keras')) {
+      it(`${basename(file)}: ${model.name}`, () => {
+        const converted = convertKerasModel(model, text);
+        const torch = analyze(converted.code);
+        // Past a layer with no equivalent (marked TODO and warned about) the shapes may differ.
+        if (converted.unsupported.length === 0) expect(torch.diagnostics.map((d) => d.message)).toEqual([]);
+        else expect(converted.warnings.length).toBeGreaterThan(0);
+        const torchModel = torch.models.find((m) => m.name === converted.className);
+        expect(torchModel, converted.code).toBeDefined();
+        expect(torchModel!.input.map(shapeKey)).toEqual(modelInputs(model).map((s) => shapeKey(torchShape(s, converted.layout))));
+
+        const ownerOfLine = new Map<number, number>();
+        converted.layerLines.forEach((lines, k) => lines.forEach((l) => ownerOfLine.set(l, k)));
+        const recordsOf = model.layers.map(() => [] as LayerRecord[]);
+        for (const r of torchModel!.layers) {
+          const k = ownerOfLine.get(r.callRange.line) ?? ownerOfLine.get(r.range.line);
+          if (k !== undefined) recordsOf[k].push(r);
+        }
+        const skip = taintedBy(model.layers, converted.unsupported);
+        model.layers.forEach((keras, k) => {
+          if (skip.has(k) || !Array.isArray(keras.output) || keras.output.slice(1).includes(null)) return;
+          const expected = shapeKey(torchShape(keras.output as Shape, converted.layout));
+          const own = recordsOf[k];
+          if (own.length > 0) {
+            expect(shapeKey(own[own.length - 1].output), `${keras.kind} (Keras layer ${k})\n${converted.code}`).toBe(expected);
+            return;
+          }
+          // A layer inside a helper module (ChannelsLastFlatten): its consumers see its output.
+          const consumers = model.layers.map((r, j) => ({ r, j })).filter(({ r }) => r.inputsFrom.includes(k));
+          for (const { r, j } of consumers) {
+            const first = recordsOf[j][0];
+            if (!first) continue;
+            expect(shapeKey(first.input[r.inputsFrom.indexOf(k)] ?? null), `${keras.kind} (Keras layer ${k}) seen by its consumer`).toBe(expected);
+          }
+        });
+        if (converted.unsupported.length === 0 && model.output !== null) expect(shapeKey(torchModel!.output)).toBe(shapeKey(model.output instanceof Array || model.output === null ? torchShape(model.output as Shape, converted.layout) : model.output));
+      });
+    }
+  }
+});
+
+describe('generated code, pinned', () => {
+  const pinned: [string, string][] = [
+    ['test/fixtures/keras/article_cnn_comment.py', 'article_cnn.py'],
+    ['test/fixtures/keras/functional_multi_io.py', 'functional_multi_io.py'],
+    ['test/fixtures/keras/helper_blocks_loop.py', 'resnet_blocks.py'],
+    ['test/convert/fixtures/tf_same_padding.py', 'tf_same_padding.py'],
+    ['test/convert/fixtures/functional_layout.py', 'functional_layout.py'],
+  ];
+  for (const [input, snapshot] of pinned) {
+    it(snapshot, async () => {
+      const { code } = convertFile(readFileSync(join(ROOT, input), 'utf8'));
+      await expect(code).toMatchFileSnapshot(join(__dirname, '__snapshots__', snapshot));
+    });
+  }
+});
+
+describe('numeric details', () => {
+  it("TensorFlow 'same' padding: symmetric for stride 1 and an odd kernel, more at the bottom/right otherwise", () => {
+    expect(samePadding([28, 28], [3, 3], [1, 1], [1, 1]).pads).toEqual([[1, 1], [1, 1]]);
+    expect(samePadding([14, 14], [3, 3], [2, 2], [1, 1]).pads).toEqual([[0, 1], [0, 1]]);
+    expect(samePadding([15], [3], [2], [1]).pads).toEqual([[1, 1]]);
+    expect(samePadding([10], [4], [1], [1]).pads).toEqual([[1, 2]]);
+    expect(samePadding([null], [3], [2], [1]).assumed).toBe(true);
+  });
+
+  it('axes move with the channels', () => {
+    expect(torchAxis(-1, 4, 'last')).toBe(1);
+    expect(torchAxis(1, 4, 'last')).toBe(2);
+    expect(torchAxis(-1, 2, 'last')).toBe(1);
+    expect(torchAxis(1, 4, 'first')).toBe(1);
+  });
+
+  it('BatchNormalization carries Keras defaults as eps=1e-3 and momentum=0.01, and the values the source sets', () => {
+    const code = convertFile('from tensorflow import keras\nfrom tensorflow.keras import layers\nmodel = keras.Sequential([keras.Input(shape=(8, 8, 3)), layers.BatchNormalization(), layers.BatchNormalization(momentum=0.9, epsilon=1e-5)])\n').code;
+    expect(code).toContain('nn.BatchNorm2d(3, eps=0.001, momentum=0.01)');
+    expect(code).toContain('nn.BatchNorm2d(3, eps=1e-05, momentum=0.1)');
+  });
+
+  it('Flatten after a convolution permutes to channels-last, with the reason in a comment', () => {
+    const { code } = convertFile(readFileSync(join(ROOT, 'test/fixtures/keras/article_cnn_comment.py'), 'utf8'));
+    expect(code).toContain('ChannelsLastFlatten()');
+    expect(code).toMatch(/# Keras flattens channels-last/);
+    expect(code).toContain('nn.ZeroPad2d((0, 1, 0, 1))');
+  });
+
+  it('a layer with no equivalent gets marked code and a warning, never silence', () => {
+    const text = 'from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(20, 8))\nx = layers.LSTM(4)(inputs)\nmodel = keras.Model(inputs, x)\n';
+    const result = analyze(text);
+    const { code, warnings } = convertModel(text, result, 'model');
+    expect(code).toMatch(/# TODO: Keras LSTM is not converted yet/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^LSTM at line 4/);
+  });
+
+  it('an unknown model name is reported', () => {
+    expect(convertModel('x = 1\n', analyze('x = 1\n'), 'missing')).toEqual({ code: '', warnings: ["no Keras model named 'missing' was found"] });
+  });
+});
