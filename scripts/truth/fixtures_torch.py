@@ -28,6 +28,7 @@ RUNS = {
     'factory_function.py': ('ResNetLite()', [(3, 3, 20, 12)], {'N': 3, 'H': 20, 'W': 12}),
     'source_symbolic_expr.py': ('FCN()', [(3, 3, 21, 30)], {'N': 3, 'H': 21, 'W': 30}),
     'source_inferred_linear.py': ('Net()', [(3, 3, 32, 32)], {'N': 3}),
+    'err_symbolic_channels.py': ('Net()', [(2, 3, 10, 12)], {'N': 2, 'H': 10, 'W': 12}),
     'correct_view_batch_dynamic.py': ('MnistNet()', [(3, 1, 28, 28)], {'N': 3}),
 }
 

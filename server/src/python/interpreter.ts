@@ -1373,6 +1373,8 @@ export class Interpreter {
       if (method === '__call__' || method === 'call') return this.applyModule(self, args, kwargs, node);
       return UNKNOWN;
     }
+    // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
+    if (self.t === 'layer' && (method === 'forward' || method === '__call__' || method === 'call')) return this.applyModule(self, args, kwargs, node);
     if (name.startsWith('super.')) return NONE; // super().__init__(...) of a library base
     return UNKNOWN;
   }
