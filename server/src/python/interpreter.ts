@@ -1175,6 +1175,8 @@ export class Interpreter {
       case 'functional':
         return this.applyModule(fn, args, kwargs, node);
       default: {
+        // Keras's configured image layout, at its default (`if K.image_data_format() == 'channels_first':`).
+        if (fn.t === 'module' && (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format')) return str('channels_last');
         const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
         return t ? this.unknownTensor(t, node) : UNKNOWN;
       }
@@ -1870,7 +1872,9 @@ export class Interpreter {
     const inputs = args[0] ?? kwargs.get('inputs');
     const outputs = args[1] ?? kwargs.get('outputs');
     if (!inputs || !outputs) return UNKNOWN;
-    const ins = (inputs.t === 'tensor' ? [inputs] : this.iterate(inputs) ?? []).filter((t): t is TensorValue => t.t === 'tensor');
+    // Inputs may be one tensor, a list, or a dict of named inputs (`inputs={"left": left, ...}`).
+    const inputList = inputs.t === 'tensor' ? [inputs] : inputs.t === 'dict' ? [...inputs.entries.values()].map((e) => e.value) : this.iterate(inputs) ?? [];
+    const ins = inputList.filter((t): t is TensorValue => t.t === 'tensor');
     const id = this.newId();
     const fn = this.functionStack[0];
     if (fn) this.creatorFunction.set(id, fn);
