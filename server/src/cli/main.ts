@@ -1,18 +1,22 @@
-// The `cnnshape` command line: `check`, `summary` and `lsp --stdio`. It reads files, calls the
+// The `cnnshape` command line: `check`, `summary`, `convert` and `lsp --stdio`. It reads files, calls the
 // core and prints; all analysis lives in server/src/analysis.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyze } from '../analysis/analyze';
+import { convertFile } from '../convert/pytorch';
 import { fileToJson, formatDiagnostic, formatSummary } from './format';
 
 const USAGE = `Usage:
   cnnshape check [--format text|json] [--input SHAPE] PATH...
   cnnshape summary [--input SHAPE] FILE...
+  cnnshape convert FILE [--model NAME]
   cnnshape lsp --stdio
 
 check    report the shape errors in Python files (directories are searched for .py files)
 summary  print a table of layers, output shapes and parameters for every model
+convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model);
+         layers with no faithful equivalent are marked # TODO and reported on stderr
 lsp      run the language server over stdio (for editors other than VS Code)
 
 Exit status: 0 no errors, 1 shape errors found, 2 bad usage or unreadable files.`;
@@ -22,6 +26,7 @@ class UsageError extends Error {}
 interface Options {
   format: 'text' | 'json';
   input?: string;
+  model?: string;
   paths: string[];
   stdio: boolean;
 }
@@ -42,6 +47,7 @@ function parseArgs(argv: string[]): Options {
       if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not '${v}'`);
       o.format = v;
     } else if (a === '--input' || a.startsWith('--input=')) o.input = takeValue('--input');
+    else if (a === '--model' || a.startsWith('--model=')) o.model = takeValue('--model');
     else if (a === '--stdio') o.stdio = true;
     else if (a === '-h' || a === '--help') throw new UsageError('');
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
@@ -112,6 +118,16 @@ function summary(o: Options): number {
   return 0;
 }
 
+function convert(o: Options): number {
+  if (o.paths.length !== 1) throw new UsageError('convert needs exactly one FILE');
+  const f = o.paths[0];
+  if (!existsSync(f)) throw new UsageError(`cannot read '${f}': no such file or directory`);
+  const { code, warnings } = convertFile(readFileSync(f, 'utf8'), o.model);
+  if (code) process.stdout.write(code);
+  for (const w of warnings) process.stderr.write(`cnnshape: ${code ? 'warning: ' : ''}${w}\n`);
+  return code ? 0 : 2;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -125,6 +141,8 @@ async function main(argv: string[]): Promise<number> {
         return check(o);
       case 'summary':
         return summary(o);
+      case 'convert':
+        return convert(o);
       case 'lsp': {
         if (!o.stdio) throw new UsageError('lsp needs --stdio');
         const { startServer } = await import('../lsp/server');
