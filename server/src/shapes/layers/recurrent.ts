@@ -26,13 +26,11 @@ const GATES: Record<RecurrentKind, number> = { RNN: 1, LSTM: 4, GRU: 3 };
 function torchRecurrentCount(gates: number, input: Dim, hidden: Dim, numLayers: Dim, directions: number | null, proj: Dim, bias: boolean | null): number | null {
   if (!isKnown(input) || !isKnown(hidden) || !isKnown(numLayers) || directions === null || !isKnown(proj) || bias === null) return null;
   const projected = proj > 0 ? proj : hidden;
-  let total = 0;
-  for (let layer = 0; layer < numLayers; layer++) {
-    const layerInput = layer === 0 ? input : directions * projected;
-    const perDirection = gates * hidden * layerInput + gates * hidden * projected + (bias ? 2 * gates * hidden : 0) + (proj > 0 ? proj * hidden : 0);
-    total += directions * perDirection;
-  }
-  return total;
+  const perDirection = (layerInput: number) => gates * hidden * layerInput + gates * hidden * projected + (bias ? 2 * gates * hidden : 0) + (proj > 0 ? proj * hidden : 0);
+  // Closed form rather than a loop over the layers, so that num_layers=10**9 costs nothing.
+  const layers = Math.max(0, Math.ceil(numLayers));
+  if (layers === 0) return 0;
+  return directions * perDirection(input) + (layers - 1) * directions * perDirection(directions * projected);
 }
 
 /** Reports `rnn-input-size` in PyTorch's words when the last axis definitely differs from input_size. */
