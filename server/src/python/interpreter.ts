@@ -911,7 +911,7 @@ export class Interpreter {
       case 'object': {
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         const m = this.lookupClassAttr(obj.cls, name);
-        if (m) return m.t === 'function' ? { ...m, self: obj } : m;
+        if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
         const base = this.libraryBase(obj.cls);
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
@@ -925,7 +925,7 @@ export class Interpreter {
         const mro = this.mro(obj.owner).slice(1);
         for (const c of mro) {
           const m = c.attrs.get(name);
-          if (m) return m.t === 'function' ? { ...m, self: obj.self } : m;
+          if (m) return m.t === 'function' && obj.self.t === 'object' ? this.bindMethod(m, obj.self) : m.t === 'function' ? { ...m, self: obj.self } : m;
         }
         return { t: 'builtin', name: `super.${name}`, self: obj.self };
       }
@@ -949,6 +949,14 @@ export class Interpreter {
       default:
         return UNKNOWN;
     }
+  }
+
+  /** A method looked up on an instance: bound to it, to its class (@classmethod), or to nothing (@staticmethod). */
+  private bindMethod(m: FunctionValue, obj: ObjectValue): FunctionValue {
+    const decorators = m.node.parent?.type === 'decorated_definition' ? m.node.parent.namedChildren.filter((c) => c.type === 'decorator').map((d) => d.text.replace(/\s/g, '')) : [];
+    if (decorators.includes('@staticmethod')) return m;
+    if (decorators.includes('@classmethod')) return { ...m, self: obj.cls };
+    return { ...m, self: obj };
   }
 
   mro(cls: ClassValue): ClassValue[] {
