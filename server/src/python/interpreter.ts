@@ -2057,7 +2057,9 @@ export class Interpreter {
     }
     const seq = this.trace.nextSeq();
     const line = layer.node.startPosition.row + 1;
-    const inShape = inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`;
+    // Keras writes an unknown batch as None, PyTorch messages as ?.
+    const unknownSize = layer.def.framework === 'keras' ? 'None' : '?';
+    const inShape = inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`;
     const outputs: TensorValue[] = [];
     const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
     const outValue = this.outputToValue(result.output, layer.def.framework, () => ({ text: `${layer.def.kind} of ${inShape} at line ${line}`, node: layer.node, flattenedFrom: flattenedFrom ?? undefined }), seq, outputs);

@@ -137,7 +137,7 @@ function kerasRecurrentRule(kind: RecurrentKind): (ctx: RuleContext) => RuleResu
     let rankOk = true;
     if (shape !== null && shape.length !== 3) {
       rankOk = false;
-      ctx.error('rank-mismatch', `${ctx.kind} expects a 3D input (batch, timesteps, features): expected ndim=3, found ndim=${shape.length} in its input ${formatShape(shape)}: ${ctx.origin(0)}`);
+      ctx.error('rank-mismatch', `${ctx.kind} expects a 3D input (batch, timesteps, features): expected ndim=3, found ndim=${shape.length} in its input ${formatShape(shape, 'None')}: ${ctx.origin(0)}`);
     }
     const known = shape !== null && rankOk;
     const batch = known ? shape[0] : null;
