@@ -47,6 +47,9 @@ class ContinueSignal {}
 class RaiseSignal {}
 export class BudgetExceeded {}
 
+/** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
+const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
+
 const MAX_LOOP_ITERATIONS = 4096;
 const MAX_DEPTH = 60;
 
@@ -1357,6 +1360,7 @@ export class Interpreter {
       else if (method === 'items' && self.kind === 'ModuleDict') return list(self.items.map((v, i) => tuple([str(self.keys![i]), v])));
       else if (method === 'keys' && self.kind === 'ModuleDict') return list((self.keys ?? []).map(str));
       else if (method === 'forward' || method === 'call' || method === '__call__') return this.applyModule(self, args, kwargs, node);
+      else if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
       return NONE;
     }
     if (self.t === 'object') {
@@ -1376,6 +1380,7 @@ export class Interpreter {
         return this.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
       }
       if (method === '__call__' || method === 'forward' || method === 'call') return this.applyModule(self, args, kwargs, node);
+      if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
       if (method === 'modules' || method === 'children' || method === 'parameters') return UNKNOWN;
       return UNKNOWN;
     }
