@@ -126,7 +126,7 @@ class ArgReader {
   only(name: string, allowed: unknown[]): void {
     const v = this.plain(name);
     if (v === undefined || allowed.some((a) => JSON.stringify(a) === JSON.stringify(v))) return;
-    throw new Unconfirmable(`tfjs-layers has no ${this.kind}(${name}=${JSON.stringify(v)})`);
+    throw new Unconfirmable(`tfjs-layers has no ${this.kind}(${name}=${pythonText(v)})`);
   }
 
   dataFormat(): 'channelsFirst' | 'channelsLast' | undefined {
@@ -146,7 +146,7 @@ class ArgReader {
   padding(): string | undefined {
     const v = this.optional('padding');
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || !['valid', 'same'].includes(v.toLowerCase())) throw new Unconfirmable(`tfjs-layers has no ${this.kind}(padding=${JSON.stringify(v)})`);
+    if (typeof v !== 'string' || !['valid', 'same'].includes(v.toLowerCase())) throw new Unconfirmable(`tfjs-layers has no ${this.kind}(padding=${pythonText(v)})`);
     return v.toLowerCase();
   }
 
@@ -171,6 +171,15 @@ class ArgReader {
     this.notes.push(...inner.notes);
     return spec;
   }
+}
+
+/** A plain value as Python writes it, for reasons: `True`, `None`, `"causal"`, `(1, 2)`. */
+function pythonText(v: unknown): string {
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return `(${v.map(pythonText).join(', ')}${v.length === 1 ? ',' : ''})`;
+  return JSON.stringify(v);
 }
 
 /** Keras activation names → tfjs names. */
