@@ -679,8 +679,11 @@ function prelu(ctx: LayerContext): ConvertedLayer {
 function flatten(ctx: LayerContext): ConvertedLayer {
   const input = ctx.record.input[0];
   const rank = rankOf(input);
-  const spatialOnes = input ? input.slice(1, -1).every((d) => d === 1) : false;
-  if (!channelsLast(ctx.layout, rank) || spatialOnes) return { parts: [{ type: 'module', hint: 'flatten', code: 'nn.Flatten()' }] };
+  // Keras Flatten(data_format='channels_first') moves the channels last before flattening, too.
+  const kerasMovesChannels = ctx.record.args?.data_format === 'channels_first';
+  const spatial = input ? (ctx.layout === 'last' && !kerasMovesChannels ? input.slice(1, -1) : input.slice(2)) : [];
+  const spatialOnes = input ? spatial.every((d) => d === 1) : false;
+  if (!(channelsLast(ctx.layout, rank) || (kerasMovesChannels && rank !== null && rank >= 3)) || spatialOnes) return { parts: [{ type: 'module', hint: 'flatten', code: 'nn.Flatten()' }] };
   const comment = 'Keras flattens channels-last: permute first so that weights ported from Keras give the same outputs.';
   if (ctx.sequential) return { parts: [{ type: 'module', hint: 'flatten', code: 'ChannelsLastFlatten()' }], comment, helpers: ['ChannelsLastFlatten'] };
   return { parts: [{ type: 'expr', code: 'torch.flatten($x.movedim(1, -1), 1)' }], comment };

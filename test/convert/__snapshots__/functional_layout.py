@@ -37,5 +37,5 @@ class ModelTorch(nn.Module):
         r = self.norm(r.movedim(1, -1)).movedim(-1, 1)
         r = torch.flatten(self.pool2(r), 1)
         g = self.fc2(g)
-        outputs = g - r
+        outputs = (g + r) / 2
         return outputs

@@ -1,0 +1,270 @@
+// Numeric check of the Keras → PyTorch converter: each Keras fixture model is built in
+// TensorFlow.js from the engine's layer records, given fixed random weights and one fixed input;
+// the weights, the input, the output and the converted code go to a temp dir as JSON, and
+// scripts/verify_convert.py runs the converted module in real PyTorch and compares the outputs.
+//
+// Run: npx esbuild scripts/verify-convert.ts --bundle --platform=node --outfile=dist/verify-convert.js \
+//        --external:tree-sitter --external:tree-sitter-python --external:@tensorflow/* --loader:.scm=text
+//      node dist/verify-convert.js [--python /usr/bin/python3]
+// It needs PyTorch (apt-get install -y python3-torch), so it is not part of the default tests.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { analyze } from '../server/src/analysis/analyze';
+import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
+import { convertKerasModel, modelInputs } from '../server/src/convert/pytorch';
+import type { ArgValue } from '../server/src/shapes/types';
+
+const ROOT = process.cwd();
+const SEED_MODEL = '/work/shared/seed/keras_cnn.py';
+
+/** A small deterministic generator (mulberry32), so that every run sees the same numbers. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function cases(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  for (const dir of ['test/fixtures/keras', 'test/convert/fixtures']) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.py')).sort();
+    } catch {
+      continue;
+    }
+    for (const f of files) out.push({ name: `${basename(dir)}/${f}`, text: readFileSync(join(ROOT, dir, f), 'utf8') });
+  }
+  try {
+    const seed = readFileSync(SEED_MODEL, 'utf8').replace(/^class CNN_model/m, '# input: (None, 28, 28, 1)\nclass CNN_model');
+    out.push({ name: 'seed/keras_cnn.py', text: seed });
+  } catch {
+    // The seed model is optional.
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- records → tfjs layers
+
+function n(v: ArgValue | undefined): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+function ints(v: ArgValue | undefined): number | number[] | undefined {
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+  return undefined;
+}
+
+function s(v: ArgValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function dataFormat(a: Record<string, ArgValue>): 'channelsFirst' | 'channelsLast' {
+  return a.data_format === 'channels_first' ? 'channelsFirst' : 'channelsLast';
+}
+
+function activation(a: Record<string, ArgValue>): string | undefined {
+  const v = s(a.activation);
+  return v === 'swish' ? 'swish' : v ?? undefined;
+}
+
+/** The tfjs layer for a record, or a reason it has none. */
+function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
+  const a = r.args ?? {};
+  const conv = {
+    filters: n(a.filters)!,
+    kernelSize: ints(a.kernel_size)!,
+    strides: ints(a.strides),
+    padding: s(a.padding) as 'valid' | 'same' | 'causal',
+    dilationRate: ints(a.dilation_rate),
+    useBias: a.use_bias !== false,
+    activation: activation(a) as never,
+    dataFormat: dataFormat(a),
+  };
+  const pool = { poolSize: ints(a.pool_size) as never, strides: (ints(a.strides) ?? undefined) as never, padding: s(a.padding) as 'valid' | 'same', dataFormat: dataFormat(a) };
+  switch (r.kind) {
+    case 'Conv1D':
+      return tf.layers.conv1d(conv as never);
+    case 'Conv2D':
+      return tf.layers.conv2d(conv as never);
+    case 'Conv3D':
+      return tf.layers.conv3d(conv as never);
+    case 'Conv2DTranspose':
+      return tf.layers.conv2dTranspose(conv as never);
+    case 'SeparableConv2D':
+      return tf.layers.separableConv2d({ ...conv, depthMultiplier: n(a.depth_multiplier) ?? 1 } as never);
+    case 'DepthwiseConv2D':
+      return tf.layers.depthwiseConv2d({ ...conv, depthMultiplier: n(a.depth_multiplier) ?? 1 } as never);
+    case 'Dense':
+      return tf.layers.dense({ units: n(a.units)!, useBias: a.use_bias !== false, activation: activation(a) as never });
+    case 'BatchNormalization':
+      return tf.layers.batchNormalization({ axis: n(a.axis) ?? -1, epsilon: n(a.epsilon), momentum: n(a.momentum), center: a.center !== false, scale: a.scale !== false });
+    case 'LayerNormalization':
+      return tf.layers.layerNormalization({ axis: n(a.axis) ?? -1, epsilon: n(a.epsilon) });
+    case 'MaxPooling1D':
+      return tf.layers.maxPooling1d(pool);
+    case 'MaxPooling2D':
+      return tf.layers.maxPooling2d(pool);
+    case 'MaxPooling3D':
+      return tf.layers.maxPooling3d(pool);
+    case 'AveragePooling1D':
+      return tf.layers.averagePooling1d(pool);
+    case 'AveragePooling2D':
+      return tf.layers.averagePooling2d(pool);
+    case 'AveragePooling3D':
+      return tf.layers.averagePooling3d(pool);
+    case 'GlobalAveragePooling1D':
+      return a.keepdims === true ? 'keepdims is not in tfjs' : tf.layers.globalAveragePooling1d({});
+    case 'GlobalAveragePooling2D':
+      return a.keepdims === true ? 'keepdims is not in tfjs' : tf.layers.globalAveragePooling2d({ dataFormat: dataFormat(a) });
+    case 'GlobalMaxPooling1D':
+      return a.keepdims === true ? 'keepdims is not in tfjs' : tf.layers.globalMaxPooling1d({});
+    case 'GlobalMaxPooling2D':
+      return a.keepdims === true ? 'keepdims is not in tfjs' : tf.layers.globalMaxPooling2d({ dataFormat: dataFormat(a) });
+    case 'Flatten':
+      return tf.layers.flatten({ dataFormat: dataFormat(a) } as never);
+    case 'Dropout':
+    case 'SpatialDropout1D':
+      return tf.layers.dropout({ rate: n(a.rate) ?? 0.5 });
+    case 'Activation':
+      return tf.layers.activation({ activation: s(a.activation) as never });
+    case 'ReLU':
+      return n(a.negative_slope) || n(a.threshold) ? 'ReLU with a slope or threshold is not in tfjs' : tf.layers.reLU({ maxValue: n(a.max_value) });
+    case 'LeakyReLU':
+      return tf.layers.leakyReLU({ alpha: n(a.negative_slope) ?? n(a.alpha) ?? 0.3 });
+    case 'ELU':
+      return tf.layers.elu({ alpha: n(a.alpha) ?? 1 });
+    case 'ThresholdedReLU':
+      return tf.layers.thresholdedReLU({ theta: n(a.theta) ?? 1 });
+    case 'PReLU':
+      return tf.layers.prelu({ sharedAxes: ints(a.shared_axes) as never });
+    case 'Softmax':
+      return tf.layers.softmax({ axis: n(a.axis) ?? -1 });
+    case 'Add':
+      return tf.layers.add({});
+    case 'Subtract':
+      return r.input.length === 2 ? (tf.layers as unknown as { subtract?: () => tf.layers.Layer }).subtract?.() ?? 'Subtract is not in tfjs' : 'Subtract needs two inputs';
+    case 'Multiply':
+      return tf.layers.multiply({});
+    case 'Average':
+      return tf.layers.average({});
+    case 'Maximum':
+      return tf.layers.maximum({});
+    case 'Minimum':
+      return tf.layers.minimum({});
+    case 'Concatenate':
+      return tf.layers.concatenate({ axis: n(a.axis) ?? -1 });
+    case 'ZeroPadding2D':
+      return tf.layers.zeroPadding2d({ padding: a.padding as never, dataFormat: dataFormat(a) });
+    case 'Cropping2D':
+      return tf.layers.cropping2D({ cropping: a.cropping as never, dataFormat: dataFormat(a) });
+    case 'UpSampling2D':
+      return tf.layers.upSampling2d({ size: ints(a.size) as never, dataFormat: dataFormat(a), interpolation: s(a.interpolation) as never });
+    case 'Reshape':
+      return tf.layers.reshape({ targetShape: (a.target_shape as number[]) ?? [] });
+    case 'Permute':
+      return tf.layers.permute({ dims: a.dims as number[] });
+    case 'RepeatVector':
+      return tf.layers.repeatVector({ n: n(a.n)! });
+  }
+  return `${r.kind} is not built here`;
+}
+
+interface Exported {
+  shape: number[];
+  data: number[];
+}
+
+function exportTensor(t: tf.Tensor): Exported {
+  return { shape: t.shape, data: Array.from(t.dataSync()) };
+}
+
+/** Builds the model in tfjs, sets fixed weights, runs one fixed input; or says why it cannot. */
+function runKeras(model: ModelResult, seed: number): { inputs: Exported[]; outputs: Exported[]; weights: Exported[][] } | string {
+  const inputShapes = modelInputs(model);
+  if (!inputShapes.every((sh) => sh && sh.slice(1).every((d) => typeof d === 'number'))) return 'the input shape is not fully known';
+  const inputs = inputShapes.map((sh) => tf.input({ shape: sh!.slice(1) as number[] }));
+  const layers: tf.layers.Layer[] = [];
+  const tensors: tf.SymbolicTensor[] = [];
+  for (const r of model.layers) {
+    if (!r.module) return `the operation ${r.kind} is not built here`;
+    const layer = tfjsLayer(r);
+    if (typeof layer === 'string') return layer;
+    const ins = r.inputsFrom.map((k, j) => (k >= 0 ? tensors[k] : inputs[r.modelInputs[j]]));
+    if (ins.some((t) => !t)) return 'an input comes from an untraced layer';
+    layers.push(layer);
+    tensors.push(layer.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor);
+  }
+  const used = new Set(model.layers.flatMap((r) => r.inputsFrom));
+  const sinks = model.layers.map((_, i) => i).filter((i) => !used.has(i));
+  const tfModel = tf.model({ inputs, outputs: sinks.map((i) => tensors[i]) });
+  const random = generator(seed);
+  const weights: Exported[][] = [];
+  model.layers.forEach((r, i) => {
+    const values = layers[i].getWeights().map((w, j) => {
+      const size = w.size;
+      const isVariance = r.kind === 'BatchNormalization' && j === layers[i].getWeights().length - 1;
+      // Kernels scaled by 1/sqrt(fan-in) keep activations near 1, so that float32 rounding stays far below the tolerance.
+      const fanIn = w.shape.length >= 2 ? size / w.shape[w.shape.length - 1] : 1;
+      const scale = w.shape.length >= 2 ? 1 / Math.sqrt(fanIn) : 0.5;
+      const data = Float32Array.from({ length: size }, () => (isVariance ? 0.5 + random() : (random() - 0.5) * 2 * scale));
+      return tf.tensor(data, w.shape);
+    });
+    layers[i].setWeights(values);
+    weights.push(values.map(exportTensor));
+  });
+  const xs = inputShapes.map((sh) => tf.tensor(Float32Array.from({ length: (sh!.slice(1) as number[]).reduce((p, d) => p * d, 1) * 2 }, () => random() * 2 - 1), [2, ...(sh!.slice(1) as number[])]));
+  const ys = tfModel.predict(xs.length === 1 ? xs[0] : xs);
+  const outputs = (Array.isArray(ys) ? ys : [ys]).map(exportTensor);
+  return { inputs: xs.map(exportTensor), outputs, weights };
+}
+
+function main(): number {
+  const pythonFlag = process.argv.indexOf('--python');
+  const python = pythonFlag > 0 ? process.argv[pythonFlag + 1] : '/usr/bin/python3';
+  const dir = mkdtempSync(join(tmpdir(), 'cnnshape-verify-'));
+  const manifest: { name: string; file?: string; skipped?: string }[] = [];
+  let seed = 1;
+  for (const c of cases()) {
+    const result = analyze(c.text);
+    if (result.diagnostics.length > 0) continue;
+    for (const model of result.models.filter((m) => m.framework === 'keras')) {
+      const name = `${c.name}:${model.name}`;
+      const converted = convertKerasModel(model, c.text);
+      if (converted.unsupported.length > 0) {
+        manifest.push({ name, skipped: `not converted: ${converted.warnings[0] ?? ''}` });
+        continue;
+      }
+      let run: ReturnType<typeof runKeras>;
+      try {
+        run = runKeras(model, seed++);
+      } catch (e) {
+        run = `tfjs could not build it: ${(e as Error).message.split('\n')[0].slice(0, 80)}`;
+      }
+      if (typeof run === 'string') {
+        manifest.push({ name, skipped: run });
+        continue;
+      }
+      const ports = converted.ports.map((p) => ({ ...p, weights: run.weights[p.layer] }));
+      const file = join(dir, `case${manifest.length}.json`);
+      const used = new Set(model.layers.flatMap((r) => r.inputsFrom));
+      writeFileSync(file, JSON.stringify({ name, code: converted.code, className: converted.className, layout: converted.layout, inputs: run.inputs, outputs: run.outputs, ports, outputCount: model.layers.filter((_, i) => !used.has(i)).length }));
+      manifest.push({ name, file });
+    }
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  const py = spawnSync(python, [join(ROOT, 'scripts', 'verify_convert.py'), join(dir, 'manifest.json')], { stdio: 'inherit' });
+  return py.status ?? 2;
+}
+
+process.exitCode = main();
