@@ -33,6 +33,8 @@ export class Expr {
   readonly terms: ReadonlyMap<string, Term>;
   readonly constant: number;
   readonly key: string;
+  /** How to print it when it was built as a product of sums, kept factored for reading. */
+  private display: string | undefined;
 
   private constructor(terms: Map<string, Term>, constant: number) {
     this.terms = terms;
@@ -92,8 +94,20 @@ export class Expr {
     return total;
   }
 
+  /** The same expression, printed as `text` (a factored form of the same value). */
+  withDisplay(text: string): Expr {
+    const e = new Expr(new Map(this.terms), this.constant);
+    e.display = text;
+    return e;
+  }
+
   toString(): string {
-    return printExpr(this);
+    return this.display ?? printExpr(this);
+  }
+
+  /** True when printing needs parentheses as a factor (a sum, or a lone floor division). */
+  isSum(): boolean {
+    return this.terms.size + (this.constant !== 0 ? 1 : 0) > 1;
   }
 }
 
@@ -161,6 +175,34 @@ export function sub(a: Dim, b: Dim): Dim {
 }
 
 export function mul(a: Dim, b: Dim): Dim {
+  if (a === 1) return b;
+  if (b === 1) return a;
+  const r = mulExpanded(a, b);
+  // A product of sums (a flattened size such as 6 * (H // 2 + 1) * (W // 2 + 1)) reads best factored.
+  if (r instanceof Expr && ((a instanceof Expr && a.isSum()) || (b instanceof Expr && b.isSum()))) {
+    return r.withDisplay(`${factorText(a!)} * ${factorText(b!)}`);
+  }
+  return r;
+}
+
+function factorText(d: number | Expr): string {
+  if (typeof d === 'number') return d < 0 ? `(${d})` : String(d);
+  const t = d.toString();
+  return d.isSum() && !/^[^()]*\)$/.test(t) && !isWrapped(t) ? `(${t})` : t;
+}
+
+function isWrapped(t: string): boolean {
+  // A product already printed factored (`6 * (A) * (B)`) needs no more parentheses.
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '(') depth++;
+    else if (t[i] === ')') depth--;
+    else if (depth === 0 && (t[i] === '+' || (t[i] === '-' && i > 0))) return false;
+  }
+  return true;
+}
+
+function mulExpanded(a: Dim, b: Dim): Dim {
   if (a === 0 || b === 0) return 0;
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return a * b;
