@@ -402,6 +402,7 @@ class Analysis {
       output: r.output,
       params: r.module ? r.params ?? null : undefined,
       notes: r.notes,
+      layerId: r.layer ? r.layer.id : null,
       args: r.layer ? Object.fromEntries(r.layer.bound.values) : null,
       given: r.layer ? [...r.layer.bound.given] : [],
       inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),

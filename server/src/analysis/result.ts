@@ -53,6 +53,8 @@ export interface LayerRecord {
   params?: number | null;
   /** Explanations for the hover: the formulas of spatial sizes. */
   notes: string[];
+  /** For layers: the identity of the layer object (the same id when one layer is applied twice); null for ops. */
+  layerId: number | null;
   /** For layers: the constructor's arguments as bound to the framework's signature (defaults included). */
   args: Record<string, ArgValue> | null;
   /** Arguments written at the call site (the rest are defaults). */
