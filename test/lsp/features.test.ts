@@ -40,6 +40,7 @@ function seedResult(text = TEXT): AnalysisResult {
     output,
     params,
     notes,
+    layerId: index,
     args: null,
     given: [],
     inputsFrom: [index - 1],
