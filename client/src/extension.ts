@@ -24,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('cnnshape', 'cnnshape', serverOptions, clientOptions);
   context.subscriptions.push(vscode.commands.registerCommand('cnnshape.showModelSummary', showModelSummary));
+  context.subscriptions.push(vscode.commands.registerCommand('cnnshape.openConverted', openConverted));
   await client.start();
 }
 
@@ -41,4 +42,12 @@ async function showModelSummary(): Promise<void> {
   const markdown = await client.sendRequest<string>('cnnshape/summary', { uri: uri.toString() });
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
   await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+}
+
+/** Opens a converted model in a new, unsaved editor beside the source; its warnings in a message. */
+async function openConverted(args: { code?: string; warnings?: string[] } | undefined): Promise<void> {
+  if (!args?.code) return;
+  const document = await vscode.workspace.openTextDocument({ language: 'python', content: args.code });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  if (args.warnings && args.warnings.length > 0) void vscode.window.showWarningMessage(`cnnshape: the PyTorch version differs where marked TODO: ${args.warnings.join('; ')}`);
 }

@@ -52,6 +52,7 @@ function seedResult(text = TEXT): AnalysisResult {
         name: 'CNN_NN',
         framework: 'torch',
         range: at('CNN_NN', text),
+        extent: at('CNN_NN', text),
         input: [[N, 1, 28, 28]],
         inputSource: 'inferred',
         layers: [

@@ -68,7 +68,7 @@ describe('initialize', () => {
     });
     expect(capabilities?.hoverProvider).toBe(true);
     expect(capabilities?.inlayHintProvider).toBe(true);
-    expect(capabilities?.codeActionProvider).toEqual({ codeActionKinds: [CodeActionKind.QuickFix, 'source.fixAll.cnnshape'] });
+    expect(capabilities?.codeActionProvider).toEqual({ codeActionKinds: [CodeActionKind.QuickFix, 'source.fixAll.cnnshape', 'refactor.convert.cnnshape'] });
   });
 });
 

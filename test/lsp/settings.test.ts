@@ -28,6 +28,7 @@ describe('package.json settings', () => {
     const client = readFileSync(resolve(__dirname, '../../client/src/extension.ts'), 'utf8');
     const commands: { command: string }[] = packageJson.contributes.commands;
     expect(commands.map((c) => c.command)).toEqual(['cnnshape.showModelSummary']);
+    expect(client).toContain("'cnnshape.openConverted'");
     for (const { command } of commands) expect(client).toContain(`'${command}'`);
   });
 

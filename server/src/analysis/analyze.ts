@@ -40,6 +40,8 @@ interface Candidate {
   nameNode: SyntaxNode;
   /** The line its comments sit above. */
   anchorLine: number;
+  /** The whole definition (class, function, or assignment statement). */
+  extentNode: SyntaxNode;
   value: Value;
   cls?: ClassValue;
 }
@@ -84,7 +86,7 @@ class Analysis {
       if ((v.t === 'container' && (v.kind === 'Sequential' || v.kind === 'KerasSequential')) || v.t === 'functional') {
         const assign = this.findModuleAssignment(name);
         if (!assign) continue;
-        varCandidates.push({ name, framework: v.t === 'container' && v.kind === 'Sequential' ? 'torch' : 'keras', nameNode: assign, anchorLine: assign.startPosition.row, value: v });
+        varCandidates.push({ name, framework: v.t === 'container' && v.kind === 'Sequential' ? 'torch' : 'keras', nameNode: assign, anchorLine: assign.startPosition.row, extentNode: statementOf(assign), value: v });
       }
     }
 
@@ -99,7 +101,7 @@ class Analysis {
       const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
       if (!isKerasModel) continue;
       const nameNode = f.node.childForFieldName('name') ?? f.node;
-      builders.push({ name, framework: 'keras', nameNode, anchorLine: this.defLine(f.node), value: v });
+      builders.push({ name, framework: 'keras', nameNode, anchorLine: this.defLine(f.node), extentNode: f.node, value: v });
     }
 
     // Classes deriving from nn.Module or keras.Model, each built as the file builds it.
@@ -115,7 +117,7 @@ class Analysis {
       if (!obj) continue;
       if (obj.t === 'object') for (const id of interp.constructedInside.get(obj.id) ?? []) if (id !== cls.id) blockClassIds.add(id);
       const nameNode = cls.node.childForFieldName('name') ?? cls.node;
-      classCandidates.push({ name: cls.name, framework: base.framework, nameNode, anchorLine: this.defLine(cls.node), value: obj, cls });
+      classCandidates.push({ name: cls.name, framework: base.framework, nameNode, anchorLine: this.defLine(cls.node), extentNode: cls.node, value: obj, cls });
     }
     // Classes used inside module-level containers are blocks too.
     for (const v of varCandidates) this.collectClassIds(v.value, blockClassIds);
@@ -417,7 +419,7 @@ class Analysis {
       else total += r.params;
     }
     const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), shape: n.shape }));
-    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, assignments };
+    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), input, inputSource: source, layers, output, totalParams: total, assignments };
   }
 
   // ---------------------------------------------------------------- diagnostics
@@ -502,6 +504,13 @@ function batchViewConstraint(r: TraceRecord, batch: Dim): [Dim, number | null] {
   const rest = output.slice(1);
   if (!rest.every((d): d is number => typeof d === 'number')) return [null, null];
   return [product(input.slice(1)), rest.reduce((a, b) => a * b, 1)];
+}
+
+/** The statement a name is assigned in (`model = keras.Sequential([...])`). */
+function statementOf(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.parent && n.type !== 'expression_statement') n = n.parent;
+  return n.type === 'expression_statement' ? n : node;
 }
 
 function valueToOutput(v: Value): Output {

@@ -79,6 +79,8 @@ export interface ModelResult {
   framework: Framework;
   /** The class name or the variable that names the model. */
   range: Range;
+  /** The whole definition: the class, the building function, or the assignment statement. */
+  extent: Range;
   input: Shape[];
   inputSource: InputSource;
   layers: LayerRecord[];

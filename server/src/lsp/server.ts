@@ -28,6 +28,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, Debouncer, describeError } from './analysisCache';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
+import { convertActionsFor, CONVERT_KIND } from './convert';
 import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
 import { inlayHintsFor } from './inlayHints';
@@ -175,7 +176,7 @@ function wireServer(connection: Connection): void {
         notebookDocumentSync: notebookDocumentSyncOptions,
         hoverProvider: true,
         inlayHintProvider: true,
-        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },
+        codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CONVERT_KIND] },
       },
       serverInfo: { name: 'cnnshape' },
     };
@@ -230,7 +231,7 @@ function wireServer(connection: Connection): void {
       const analysis = await analysisFor(uri);
       if (!analysis || token.isCancellationRequested) return [];
       const everyDiagnostic = [...diagnosticsByDocument(analysis.result, analysis.target, analysis.settings).values()].flat();
-      return codeActionsFor(params, analysis.target.documentText(uri) ?? '', everyDiagnostic);
+      return [...codeActionsFor(params, analysis.target.documentText(uri) ?? '', everyDiagnostic), ...convertActionsFor(params, analysis.result, analysis.target)];
     }),
   );
 
