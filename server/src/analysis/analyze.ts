@@ -9,7 +9,7 @@
 import { Dim, evaluateDim, Expr, product, sym } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
-import { parsePython, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
+import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter } from '../python/interpreter';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
@@ -19,14 +19,14 @@ import { writeFix } from './fixes';
 import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, ShapeDiagnostic, TensorNote } from './result';
 
 export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
-  return analyzeTree(parsePython(text), text, options);
+  return analyzeTree(parseSyntax(text), text, options);
 }
 
 export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = {}): AnalysisResult {
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parsePython(repaired), text, options).run();
+    return new Analysis(repaired === null ? tree : parseSyntax(repaired), text, options).run();
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
     return { models: [], diagnostics: [] };
@@ -134,11 +134,12 @@ class Analysis {
       taken.add(b.value.t === 'functional' || b.value.t === 'container' || b.value.t === 'object' ? b.value.id : -1);
     }
     const builderNames = new Set(builders.map((b) => b.name));
+    const nested = nestedValues([...out, ...varCandidates].map((c) => c.value));
     for (const v of varCandidates) {
       const id = v.value.t === 'functional' || v.value.t === 'container' ? v.value.id : -1;
       const creator = interp.creatorFunction.get(id);
       if (creator && builderNames.has(creator)) continue;
-      if (this.usedInsideOtherModel(v.value, [...out, ...varCandidates])) continue;
+      if (nested.has(v.value)) continue;
       out.push(v);
     }
     return out;
@@ -149,8 +150,7 @@ class Analysis {
     if (!candidates.some((c) => c.cls !== cls && interp.mro(c.cls!).includes(cls))) return false;
     const comments = commentsAbove(this.lines, this.defLine(cls.node));
     if (comments.model || comments.input || interp.moduleInstances.has(cls.id) || interp.examples.has(cls.id)) return false;
-    const returnedByFactory = [...interp.functions.values()].some((f) => f.node.descendantsOfType('return_statement').some((r) => r.namedChildren[0]?.type === 'call' && r.namedChildren[0].childForFieldName('function')?.text === cls.name));
-    return !returnedByFactory;
+    return !this.factories().has(cls.name);
   }
 
   private collectClassIds(v: Value, ids: Set<number>, skipRoot = false, depth = 0): void {
@@ -161,19 +161,25 @@ class Analysis {
     } else if (v.t === 'container') for (const i of v.items) this.collectClassIds(i, ids, false, depth + 1);
   }
 
-  private usedInsideOtherModel(v: Value, models: Candidate[]): boolean {
-    const contains = (root: Value, depth: number): boolean => {
-      if (depth > 30) return false;
-      if (root === v && depth > 0) return true;
-      if (root.t === 'object') return [...root.attrs.values()].some((a) => contains(a, depth + 1));
-      if (root.t === 'container') return root.items.some((i) => contains(i, depth + 1));
-      return false;
-    };
-    return models.some((m) => contains(m.value, 0));
+  private factoryCache: Map<string, FunctionValue[]> | undefined;
+
+  /** Module-level functions by the name of the class they return a call of (`return ResNet(...)`). */
+  private factories(): Map<string, FunctionValue[]> {
+    if (this.factoryCache) return this.factoryCache;
+    const out = new Map<string, FunctionValue[]>();
+    for (const f of this.interp.functions.values()) {
+      for (const r of f.node.descendantsOfType('return_statement')) {
+        const call = r.namedChildren[0];
+        const name = call?.type === 'call' ? call.childForFieldName('function')?.text : undefined;
+        if (name && !(out.get(name) ?? []).includes(f)) out.set(name, [...(out.get(name) ?? []), f]);
+      }
+    }
+    this.factoryCache = out;
+    return out;
   }
 
   private findModuleAssignment(name: string): SyntaxNode | null {
-    this.assignments ??= moduleAssignments(this.tree.rootNode);
+    this.assignments ??= moduleAssignments(this.tree);
     return this.assignments.get(name) ?? null;
   }
 
@@ -208,10 +214,8 @@ class Analysis {
     }
     const instance = interp.moduleInstances.get(cls.id);
     if (instance) return instance;
-    for (const f of interp.functions.values()) {
+    for (const f of this.factories().get(cls.name) ?? []) {
       if (!this.allParamsHaveDefaults(f)) continue;
-      const returns = f.node.descendantsOfType('return_statement');
-      if (!returns.some((r) => r.namedChildren[0]?.type === 'call' && r.namedChildren[0].childForFieldName('function')?.text === cls.name)) continue;
       const v = this.safely(() => interp.callFunction(f, [], new Map(), f.node));
       if (v && v.t === 'object' && v.cls === cls) return v;
     }
@@ -219,7 +223,7 @@ class Analysis {
   }
 
   private evalSnippet(expr: string): Value {
-    const t = parsePython(expr);
+    const t = parseSyntax(expr);
     const stmt = t.rootNode.namedChildren[0];
     const e = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
     if (!e) return { t: 'unknown' };
@@ -504,6 +508,22 @@ function batchViewConstraint(r: TraceRecord, batch: Dim): [Dim, number | null] {
   const rest = output.slice(1);
   if (!rest.every((d): d is number => typeof d === 'number')) return [null, null];
   return [product(input.slice(1)), rest.reduce((a, b) => a * b, 1)];
+}
+
+/** Every module-like value held inside one of `roots` (not the roots themselves, unless nested in another). */
+function nestedValues(roots: Value[]): Set<Value> {
+  const out = new Set<Value>();
+  const visit = (v: Value, depth: number) => {
+    if (depth > 30) return;
+    if (depth > 0) {
+      if (out.has(v)) return;
+      out.add(v);
+    }
+    if (v.t === 'object') for (const a of v.attrs.values()) visit(a, depth + 1);
+    else if (v.t === 'container') for (const i of v.items) visit(i, depth + 1);
+  };
+  for (const r of roots) visit(r, 0);
+  return out;
 }
 
 /** The statement a name is assigned in (`model = keras.Sequential([...])`). */

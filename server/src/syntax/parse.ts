@@ -4,9 +4,10 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import type { Range } from '../analysis/result';
+import { copyTree, SyntaxNode, type SyntaxTree } from './tree';
 
-export type SyntaxNode = Parser.SyntaxNode;
-export type Tree = Parser.Tree;
+export { SyntaxNode } from './tree';
+export type { SyntaxTree as Tree } from './tree';
 
 let parser: Parser | undefined;
 
@@ -18,10 +19,15 @@ function getParser(): Parser {
   return parser;
 }
 
-/** Parses Python source; pass the previous tree (already edited) for an incremental re-parse. */
-export function parsePython(text: string, oldTree?: Tree): Tree {
+/** The bare tree-sitter parse; pass the previous tree (already edited) for an incremental re-parse. */
+export function parsePython(text: string, oldTree?: Parser.Tree): Parser.Tree {
   // The Node binding reads the text in chunks; a buffer larger than the text avoids its 32 KiB default limit.
   return getParser().parse(text, oldTree, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1) });
+}
+
+/** Parses Python source into the plain syntax tree the engine works on. */
+export function parseSyntax(text: string, oldTree?: Parser.Tree): SyntaxTree {
+  return copyTree(parsePython(text, oldTree), text);
 }
 
 export function rangeOf(node: SyntaxNode): Range {

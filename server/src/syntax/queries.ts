@@ -4,7 +4,7 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import modelsQuery from '../../../grammars/models.scm?raw';
-import type { SyntaxNode } from './parse';
+import type { SyntaxNode, SyntaxTree } from './tree';
 
 let compiled: Parser.Query | undefined;
 
@@ -19,10 +19,11 @@ function insideDefinition(node: SyntaxNode): boolean {
 }
 
 /** Module-level `name = ...` assignments (also under `if __name__ == "__main__":`), by name; the last wins. */
-export function moduleAssignments(root: SyntaxNode): Map<string, SyntaxNode> {
+export function moduleAssignments(tree: SyntaxTree): Map<string, SyntaxNode> {
   const out = new Map<string, SyntaxNode>();
-  for (const m of query().matches(root)) {
-    const name = m.captures.find((c) => c.name === 'assigned.name')?.node;
+  for (const m of query().matches(tree.native.rootNode)) {
+    const captured = m.captures.find((c) => c.name === 'assigned.name')?.node;
+    const name = captured ? tree.nodeFor(captured) : undefined;
     if (name && !insideDefinition(name)) out.set(name.text, name);
   }
   return out;

@@ -1,0 +1,143 @@
+// A plain JavaScript copy of a tree-sitter syntax tree, made in one cursor walk.
+//
+// The interpreter visits the same nodes many times (a block's forward() runs once per block, a
+// model is traced up to three times); every property read on a native tree-sitter node crosses into
+// C++, which made the native tree the analysis's main cost. This copy answers the same questions
+// (type, text, children, fields, positions) from plain objects. It keeps the native tree for the
+// queries in grammars/.
+
+import type Parser from 'tree-sitter';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+export class SyntaxNode {
+  readonly children: SyntaxNode[] = [];
+  parent: SyntaxNode | null = null;
+  /** The field this node fills in its parent (`left`, `body`, ...), if any. */
+  field: string | null = null;
+  private named: SyntaxNode[] | undefined;
+  private textCache: string | undefined;
+
+  constructor(
+    private readonly source: Source,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly hasError: boolean,
+  ) {}
+
+  get text(): string {
+    this.textCache ??= this.source.text.slice(this.startIndex, this.endIndex);
+    return this.textCache;
+  }
+
+  /** Line and column (UTF-16 code units, as LSP counts them), computed on demand. */
+  get startPosition(): Point {
+    return this.source.point(this.startIndex);
+  }
+
+  get endPosition(): Point {
+    return this.source.point(this.endIndex);
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    this.named ??= this.children.filter((c) => c.isNamed);
+    return this.named;
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    for (const c of this.children) if (c.field === name) return c;
+    return null;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    return this.children.filter((c) => c.field === name);
+  }
+
+  descendantsOfType(type: string): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === type) out.push(n);
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+    return out;
+  }
+}
+
+export interface SyntaxTree {
+  rootNode: SyntaxNode;
+  /** The native tree, for queries and incremental re-parsing. */
+  native: Parser.Tree;
+  /** Finds the copy of a native node (a query capture). */
+  nodeFor(native: Parser.SyntaxNode): SyntaxNode | undefined;
+}
+
+/** The source text with its line starts, to turn offsets into positions. */
+class Source {
+  private readonly lineStarts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  point(index: number): Point {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - this.lineStarts[lo] };
+  }
+}
+
+/** Copies a native tree into plain objects, walking it once with a cursor. */
+export function copyTree(native: Parser.Tree, text: string): SyntaxTree {
+  const cursor = native.walk();
+  const source = new Source(text);
+  const make = (): SyntaxNode => {
+    const type = cursor.nodeType;
+    return new SyntaxNode(source, type, cursor.nodeIsNamed, cursor.startIndex, cursor.endIndex, type === 'ERROR');
+  };
+  const root = make();
+  // Iterative pre-order walk: deeply nested code must not overflow the stack. The stack holds the
+  // ancestors of the cursor's node.
+  const stack: SyntaxNode[] = [root];
+  if (cursor.gotoFirstChild()) {
+    for (;;) {
+      const parent = stack[stack.length - 1];
+      const node = make();
+      node.parent = parent;
+      node.field = cursor.currentFieldName ?? null;
+      parent.children.push(node);
+      if (cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) break;
+        stack.pop();
+        if (stack.length === 0) break;
+      }
+      if (stack.length === 0) break;
+    }
+  }
+  (root as unknown as { hasError: boolean }).hasError = native.rootNode.hasError;
+  return { rootNode: root, native, nodeFor: (n) => findNode(root, n.startIndex, n.endIndex, n.type) };
+}
+
+/** The node with this range and type, found by descending from the root. */
+function findNode(root: SyntaxNode, start: number, end: number, type: string): SyntaxNode | undefined {
+  let n: SyntaxNode | undefined = root;
+  while (n) {
+    if (n.startIndex === start && n.endIndex === end && n.type === type) return n;
+    n = n.children.find((c) => c.startIndex <= start && c.endIndex >= end && !(c.startIndex === c.endIndex && start !== end));
+  }
+  return undefined;
+}
