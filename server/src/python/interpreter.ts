@@ -51,6 +51,8 @@ export class BudgetExceeded {}
 const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
 
 const MAX_LOOP_ITERATIONS = 4096;
+/** Steps one file may take in all, whatever its number of models: the bound on its analysis time. */
+const FILE_BUDGET = 1_500_000;
 const MAX_DEPTH = 60;
 
 /** An example call found in the file: `net(torch.randn(1, 1, 28, 28))`, `model.build((None, 28, 28, 1))`. */
@@ -94,6 +96,8 @@ export class Interpreter {
   inModelRun = false;
 
   private steps = 0;
+  /** Steps spent in earlier phases of this file. */
+  private spent = 0;
   private budget: number;
   private depth = 0;
   private nextId = 1;
@@ -116,9 +120,11 @@ export class Interpreter {
     return this.nextId++;
   }
 
+  /** Starts a phase with its own step budget, never beyond what is left of the whole file's. */
   resetBudget(budget = this.budget): void {
+    this.spent += this.steps;
     this.steps = 0;
-    this.budget = budget;
+    this.budget = Math.max(0, Math.min(budget, FILE_BUDGET - this.spent));
   }
 
   private tick(): void {
