@@ -90,7 +90,8 @@ class Analysis {
       }
     }
 
-    // Functions that build and return a Keras model (`def build_model(): ... return keras.Model(...)`).
+    // Functions that build and return a model: Keras (`def build_model(): ... return keras.Model(...)`),
+    // or a PyTorch Sequential from a function that nothing else in the file calls (else it is a helper).
     const builders: Candidate[] = [];
     for (const [name, f] of interp.functions) {
       const body = f.node.text;
@@ -99,9 +100,10 @@ class Analysis {
       const v = this.safely(() => interp.callFunction(f, [], new Map(), f.node));
       if (!v) continue;
       const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
-      if (!isKerasModel) continue;
+      const isTorchModel = v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
+      if (!isKerasModel && !isTorchModel) continue;
       const nameNode = f.node.childForFieldName('name') ?? f.node;
-      builders.push({ name, framework: 'keras', nameNode, anchorLine: this.defLine(f.node), extentNode: f.node, value: v });
+      builders.push({ name, framework: isKerasModel ? 'keras' : 'torch', nameNode, anchorLine: this.defLine(f.node), extentNode: f.node, value: v });
     }
 
     // Classes deriving from nn.Module or keras.Model, each built as the file builds it.
@@ -159,6 +161,20 @@ class Analysis {
       if (!skipRoot) ids.add(v.cls.id);
       for (const a of v.attrs.values()) this.collectClassIds(a, ids, false, depth + 1);
     } else if (v.t === 'container') for (const i of v.items) this.collectClassIds(i, ids, false, depth + 1);
+  }
+
+  /** How often a name is used in the file outside its own definition. */
+  private referenceCount(name: string): number {
+    let count = 0;
+    const visit = (n: SyntaxNode) => {
+      if (n.type === 'identifier' && n.text === name) {
+        const p = n.parent;
+        if (!(p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n)) count++;
+      }
+      for (const c of n.children) visit(c);
+    };
+    visit(this.tree.rootNode);
+    return count;
   }
 
   private factoryCache: Map<string, FunctionValue[]> | undefined;
