@@ -5,11 +5,11 @@
 //
 // Run: npx esbuild scripts/verify-convert.ts --bundle --platform=node --outfile=dist/verify-convert.js \
 //        --external:tree-sitter --external:tree-sitter-python --external:@tensorflow/* --loader:.scm=text
-//      node dist/verify-convert.js [--python /usr/bin/python3]
+//      node dist/verify-convert.js [--python /usr/bin/python3] [fixture files or folders; default: all]
 // It needs PyTorch (apt-get install -y python3-torch), so it is not part of the default tests.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -33,8 +33,17 @@ function generator(seed: number): () => number {
   };
 }
 
-function cases(): { name: string; text: string }[] {
+/** The fixture files: those named on the command line (files or folders), else every default fixture and the seed model. */
+function cases(named: string[]): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
+  if (named.length > 0) {
+    for (const path of named) {
+      if (statSync(path).isDirectory()) {
+        for (const f of readdirSync(path).filter((f) => f.endsWith('.py')).sort()) out.push({ name: `${basename(path)}/${f}`, text: readFileSync(join(path, f), 'utf8') });
+      } else out.push({ name: basename(path), text: readFileSync(path, 'utf8') });
+    }
+    return out;
+  }
   for (const dir of ['test/fixtures/keras', 'test/convert/fixtures']) {
     let files: string[] = [];
     try {
@@ -108,7 +117,8 @@ function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
     case 'Dense':
       return tf.layers.dense({ units: n(a.units)!, useBias: a.use_bias !== false, activation: activation(a) as never });
     case 'BatchNormalization':
-      return tf.layers.batchNormalization({ axis: n(a.axis) ?? -1, epsilon: n(a.epsilon), momentum: n(a.momentum), center: a.center !== false, scale: a.scale !== false });
+      // The axis is applied by applyLayer, which moves it last (see there).
+      return tf.layers.batchNormalization({ axis: -1, epsilon: n(a.epsilon), momentum: n(a.momentum), center: a.center !== false, scale: a.scale !== false });
     case 'LayerNormalization':
       return tf.layers.layerNormalization({ axis: n(a.axis) ?? -1, epsilon: n(a.epsilon) });
     case 'MaxPooling1D':
@@ -180,6 +190,33 @@ function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
   return `${r.kind} is not built here`;
 }
 
+/**
+ * Applies a tfjs layer to its inputs, working around tfjs bugs with an equivalent arrangement of
+ * tfjs's own layers (never our converter's code), and saying so in `notes` for the report.
+ *
+ * BatchNormalization on an axis other than the last: the CPU backend's FusedBatchNorm kernel
+ * (tfjs-backend-cpu 4.22, kernels/BatchNorm.js) walks the flat input and cycles through mean,
+ * variance, scale and offset as if they lay along the last axis, ignoring their broadcast shape
+ * [1, C, 1, 1]; test/convert/tfjs-bugs.test.ts reproduces it with tf.batchNorm4d alone. The layer is
+ * therefore built as Permute (axis last) → BatchNormalization(axis=-1) → Permute back, with the same
+ * weights, which tfjs computes correctly.
+ */
+function applyLayer(r: LayerRecord, layer: tf.layers.Layer, ins: tf.SymbolicTensor[], notes: string[]): tf.SymbolicTensor {
+  const rank = ins[0].shape.length;
+  const axisArg = n(r.args?.axis) ?? -1;
+  const axis = axisArg < 0 ? axisArg + rank : axisArg;
+  if (r.kind === 'BatchNormalization' && rank >= 3 && axis !== rank - 1 && axis > 0) {
+    notes.push(`tfjs CPU batch norm on axis ${axis} is wrong, see test/convert/tfjs-bugs.test.ts; built as permute, BN(axis=-1), permute`);
+    const others = Array.from({ length: rank - 1 }, (_, i) => i + 1).filter((a) => a !== axis);
+    const forward = [...others, axis];
+    const back = Array.from({ length: rank - 1 }, (_, i) => forward.indexOf(i + 1) + 1);
+    const moved = tf.layers.permute({ dims: forward }).apply(ins[0]) as tf.SymbolicTensor;
+    const normalised = layer.apply(moved) as tf.SymbolicTensor;
+    return tf.layers.permute({ dims: back }).apply(normalised) as tf.SymbolicTensor;
+  }
+  return layer.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor;
+}
+
 interface Exported {
   shape: number[];
   data: number[];
@@ -190,7 +227,8 @@ function exportTensor(t: tf.Tensor): Exported {
 }
 
 /** Builds the model in tfjs, sets fixed weights, runs one fixed input; or says why it cannot. */
-function runKeras(model: ModelResult, seed: number): { inputs: Exported[]; outputs: Exported[]; weights: Exported[][] } | string {
+function runKeras(model: ModelResult, seed: number): { inputs: Exported[]; outputs: Exported[]; weights: Exported[][]; notes: string[] } | string {
+  const notes: string[] = [];
   const inputShapes = modelInputs(model);
   if (!inputShapes.every((sh) => sh && sh.slice(1).every((d) => typeof d === 'number'))) return 'the input shape is not fully known';
   const inputs = inputShapes.map((sh) => tf.input({ shape: sh!.slice(1) as number[] }));
@@ -203,7 +241,7 @@ function runKeras(model: ModelResult, seed: number): { inputs: Exported[]; outpu
     const ins = r.inputsFrom.map((k, j) => (k >= 0 ? tensors[k] : inputs[r.modelInputs[j]]));
     if (ins.some((t) => !t)) return 'an input comes from an untraced layer';
     layers.push(layer);
-    tensors.push(layer.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor);
+    tensors.push(applyLayer(r, layer, ins, notes));
   }
   const used = new Set(model.layers.flatMap((r) => r.inputsFrom));
   const sinks = model.layers.map((_, i) => i).filter((i) => !used.has(i));
@@ -226,16 +264,17 @@ function runKeras(model: ModelResult, seed: number): { inputs: Exported[]; outpu
   const xs = inputShapes.map((sh) => tf.tensor(Float32Array.from({ length: (sh!.slice(1) as number[]).reduce((p, d) => p * d, 1) * 2 }, () => random() * 2 - 1), [2, ...(sh!.slice(1) as number[])]));
   const ys = tfModel.predict(xs.length === 1 ? xs[0] : xs);
   const outputs = (Array.isArray(ys) ? ys : [ys]).map(exportTensor);
-  return { inputs: xs.map(exportTensor), outputs, weights };
+  return { inputs: xs.map(exportTensor), outputs, weights, notes: [...new Set(notes)] };
 }
 
 function main(): number {
   const pythonFlag = process.argv.indexOf('--python');
   const python = pythonFlag > 0 ? process.argv[pythonFlag + 1] : '/usr/bin/python3';
+  const named = process.argv.slice(2).filter((a, i, all) => a !== '--python' && all[i - 1] !== '--python');
   const dir = mkdtempSync(join(tmpdir(), 'cnnshape-verify-'));
-  const manifest: { name: string; file?: string; skipped?: string }[] = [];
+  const manifest: { name: string; file?: string; skipped?: string; note?: string }[] = [];
   let seed = 1;
-  for (const c of cases()) {
+  for (const c of cases(named)) {
     const result = analyze(c.text);
     if (result.diagnostics.length > 0) continue;
     for (const model of result.models.filter((m) => m.framework === 'keras')) {
@@ -259,7 +298,7 @@ function main(): number {
       const file = join(dir, `case${manifest.length}.json`);
       const used = new Set(model.layers.flatMap((r) => r.inputsFrom));
       writeFileSync(file, JSON.stringify({ name, code: converted.code, className: converted.className, layout: converted.layout, inputs: run.inputs, outputs: run.outputs, ports, outputCount: model.layers.filter((_, i) => !used.has(i)).length }));
-      manifest.push({ name, file });
+      manifest.push({ name, file, note: run.notes.join('; ') || undefined });
     }
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));

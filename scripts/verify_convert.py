@@ -141,7 +141,10 @@ def main():
             worst = run_case(case)
             ok = worst < TOLERANCE
             failed += 0 if ok else 1
-            rows.append((entry["name"], f"{worst:.2e}", "ok" if ok else "DIFFERS"))
+            result = "ok" if ok else "DIFFERS"
+            if entry.get("note"):
+                result += f" ({entry['note']})"
+            rows.append((entry["name"], f"{worst:.2e}", result))
         except Exception as e:  # noqa: BLE001 - one failing model must not hide the others
             failed += 1
             rows.append((entry["name"], "error", str(e).splitlines()[0][:100]))
