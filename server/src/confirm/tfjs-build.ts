@@ -434,7 +434,7 @@ export function concreteShape(shape: Shape, symbols: Record<string, number> = {}
   return out;
 }
 
-function instantiate(tf: TfModule, spec: TfjsLayerSpec): TfLayer {
+export function instantiate(tf: TfModule, spec: TfjsLayerSpec): TfLayer {
   const cfg: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec.config)) cfg[k] = isSpec(v) ? instantiate(tf, v) : v;
   const factory = (tf.layers as unknown as Record<string, (c: unknown) => TfLayer>)[spec.factory];

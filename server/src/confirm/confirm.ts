@@ -1,0 +1,318 @@
+// Confirms the engine's shapes with one TensorFlow.js forward pass: every layer record of a model
+// runs on real tensors (random weights, random input of the model's input shape with batch 1 and
+// symbols given concrete values), its actual output shape is compared with the prediction, and
+// each record is reported as confirmed, different, unconfirmable (named, with the reason) or
+// failed (tfjs raised there; its message kept).
+//
+// Keras layers run as tfjs-layers (tfjs-build.ts's mapping) applied eagerly; PyTorch layers and
+// operations run as tfjs ops in torch-ops.ts, channels-last inside and NCHW between layers, so
+// shapes are reported in the source framework's layout. A layer whose producer failed, could not
+// run or differs from the engine gets a random input of the engine's own input shape, so each
+// difference is reported once, where it arises. The tf module and backend are chosen by the
+// caller (backends.ts); reading files, threads and printing are left to worker.ts, report.ts and
+// the CLI. Nothing here throws on user code.
+
+import type { Tensor } from '@tensorflow/tfjs';
+import { analyze } from '../analysis/analyze';
+import type { LayerRecord, ModelResult } from '../analysis/result';
+import { Expr, evaluateDim } from '../shapes/dim';
+import { LayerArg, TensorArg, TupleOut, UnknownArg, type ArgValue, type Output, type Shape } from '../shapes/types';
+import { NOT_CONSTANT, parseCall, type ParsedValue } from './call-args';
+import { instantiate, layerSpec, type TfModule } from './tfjs-build';
+import { OP_SIGNATURES, TORCH_LAYERS, TORCH_OPS, TorchArgs, Unconfirmable, VARARG_OPS, type TorchValue } from './torch-ops';
+
+export type ConfirmStatus = 'confirmed' | 'different' | 'unconfirmable' | 'failed';
+
+/** A shape as JSON: numbers (null where unknown), or a list of them for a layer with several outputs. */
+export type JsonOutput = (number | null)[] | JsonOutput[] | null;
+
+export interface LayerConfirmation {
+  kind: string;
+  /** 1-based line of the layer's constructor call (of the call, for an operation). */
+  line: number;
+  /** The module's attribute path, where the layer is a named module. */
+  name?: string;
+  predicted: JsonOutput;
+  actual: JsonOutput;
+  status: ConfirmStatus;
+  /** Why tfjs cannot express this layer (status unconfirmable). */
+  reason?: string;
+  /** What tfjs raised (status failed). */
+  message?: string;
+  /** True when the layer ran on a random input of the engine's shape instead of its producer's output. */
+  detached?: boolean;
+}
+
+export interface ConfirmSummary {
+  confirmed: number;
+  different: number;
+  unconfirmable: number;
+  failed: number;
+}
+
+export interface ModelConfirmation {
+  name: string;
+  framework: 'torch' | 'keras';
+  backend: string;
+  device: string;
+  ms: number;
+  /** The concrete input shapes the forward pass ran on. */
+  input: (number | null)[][] | null;
+  /** Values given to the input's symbols (`H`, `W`, ...). */
+  symbols?: Record<string, number>;
+  layers: LayerConfirmation[];
+  summary: ConfirmSummary;
+  /** Why the model was not run at all (over the memory limit, no concrete input). */
+  refused?: string;
+}
+
+export interface ConfirmOptions {
+  /** Only the model of this name. */
+  model?: string;
+  /** The `--input` shape text, as for `check`. */
+  input?: string;
+  /** Values for symbolic sizes, over the defaults (batch 1, C 3, other sizes 64). */
+  symbols?: Record<string, number>;
+  /** Models whose weights (4 bytes a parameter) exceed this many MiB are refused. */
+  memoryLimitMb?: number;
+}
+
+export interface BackendInfo {
+  tf: TfModule;
+  backend: string;
+  device: string;
+}
+
+export const DEFAULT_MEMORY_LIMIT_MB = 1024;
+
+/** Symbols of a symbolic input get these values unless given: batch names 1, channel names 3, the rest 64. */
+const BATCH_SYMBOLS = new Set(['N', 'B', 'batch', 'batch_size', 'bs']);
+const CHANNEL_SYMBOLS = new Set(['C', 'channels', 'in_channels']);
+const DEFAULT_SIZE = 64;
+
+function symbolValues(model: ModelResult, given: Record<string, number>): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const shape of model.input) {
+    for (const d of shape ?? []) {
+      if (!(d instanceof Expr)) continue;
+      for (const s of d.symbols()) values[s] = given[s] ?? (BATCH_SYMBOLS.has(s) ? 1 : CHANNEL_SYMBOLS.has(s) ? 3 : DEFAULT_SIZE);
+    }
+  }
+  return values;
+}
+
+/** A shape with symbols evaluated; an unknown leading batch becomes 1 when `batchOne`; null when a size stays unknown. */
+function concrete(shape: Shape, symbols: Record<string, number>, batchOne: boolean): number[] | null {
+  if (shape === null) return null;
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    const n = d === null ? (i === 0 && batchOne ? 1 : null) : evaluateDim(d, symbols);
+    if (n === null) return null;
+    out.push(n);
+  }
+  return out;
+}
+
+/** The prediction as JSON: symbols evaluated, unknown sizes null. */
+function predictedJson(o: Output, symbols: Record<string, number>): JsonOutput {
+  if (o instanceof TupleOut) return o.items.map((i) => predictedJson(i, symbols));
+  if (o === null) return null;
+  return o.map((d) => (d === null ? null : evaluateDim(d, symbols)));
+}
+
+function actualJson(v: TorchValue): JsonOutput {
+  if (Array.isArray(v)) return v.map(actualJson);
+  return [...v.shape];
+}
+
+/** An unknown predicted size agrees with any actual one; tuples compare item by item. */
+function sameShape(predicted: JsonOutput, actual: JsonOutput): boolean {
+  if (predicted === null || actual === null) return predicted === actual;
+  const nested = (x: JsonOutput[]) => x.some((i) => Array.isArray(i));
+  const p = predicted as JsonOutput[];
+  const a = actual as JsonOutput[];
+  if (nested(p) || nested(a)) return nested(p) && nested(a) && p.length === a.length && p.every((item, i) => sameShape(item, a[i]));
+  return p.length === a.length && p.every((d, i) => d === null || d === a[i]);
+}
+
+function hasEmptyAxis(v: JsonOutput): boolean {
+  if (v === null) return false;
+  return v.some((d) => (Array.isArray(d) ? hasEmptyAxis(d) : typeof d === 'number' && d <= 0));
+}
+
+/** The tensors of a value, depth first. */
+function tensorsOf(v: TorchValue): Tensor[] {
+  return Array.isArray(v) ? v.flatMap(tensorsOf) : [v];
+}
+
+/** Of a producer's outputs, the one the engine says this input is (by shape), else the first. */
+function pickTensor(v: TorchValue, shape: number[] | null): Tensor {
+  const all = tensorsOf(v);
+  const key = JSON.stringify(shape);
+  return all.find((t) => JSON.stringify(t.shape) === key) ?? all[0];
+}
+
+/** A constructor's bound arguments as plain values; what is not a constant becomes NOT_CONSTANT. */
+function plainArgs(args: Record<string, ArgValue>, symbols: Record<string, number>): Record<string, unknown> {
+  const toPlain = (v: ArgValue): unknown => {
+    if (v instanceof UnknownArg || v instanceof TensorArg || v instanceof LayerArg) return NOT_CONSTANT;
+    if (v instanceof Expr) return evaluateDim(v, symbols) ?? NOT_CONSTANT;
+    if (Array.isArray(v)) return v.map(toPlain);
+    return v;
+  };
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, toPlain(v)]));
+}
+
+const FUNCTION_PREFIXES = /^(torch|F|nn\.functional|torch\.nn\.functional|functional)\.\w+$|^\w+$/;
+
+/** An operation's arguments from its call text: the tensor input skipped in function form, the rest bound to OP_SIGNATURES. */
+function opArgs(record: LayerRecord, lines: string[]): Record<string, unknown> {
+  const r = record.range;
+  const text = r.line === r.endLine ? lines[r.line]?.slice(r.column, r.endColumn) ?? '' : [lines[r.line]?.slice(r.column) ?? '', ...lines.slice(r.line + 1, r.endLine), lines[r.endLine]?.slice(0, r.endColumn) ?? ''].join('\n');
+  const call = parseCall(text);
+  if (!call) return {};
+  const functionForm = FUNCTION_PREFIXES.test(call.callee);
+  const positional: ParsedValue[] = functionForm ? call.positional.slice(1) : call.positional;
+  const kind = record.kind.replace(/_$/, '');
+  const out: Record<string, unknown> = {};
+  if (VARARG_OPS.has(kind)) {
+    const dims = positional.length === 1 && (Array.isArray(positional[0]) || positional[0] === NOT_CONSTANT) ? positional[0] : positional.includes(NOT_CONSTANT) ? NOT_CONSTANT : positional;
+    out.dims = call.keywords.shape ?? call.keywords.dims ?? call.keywords.size ?? dims;
+    return out;
+  }
+  (OP_SIGNATURES[kind] ?? []).forEach((name, i) => {
+    if (i < positional.length) out[name] = positional[i];
+  });
+  for (const [k, v] of Object.entries(call.keywords)) out[k === 'axis' ? 'dim' : k] = v;
+  return out;
+}
+
+/** Runs one record on its input tensors; throws Unconfirmable or tfjs's error. */
+function runRecord(tf: TfModule, model: ModelResult, record: LayerRecord, inputs: Tensor[], symbols: Record<string, number>, lines: string[], kerasLayers: Map<number, ReturnType<typeof instantiate>>, predicted: JsonOutput): TorchValue {
+  if (model.framework === 'keras') {
+    const made = layerSpec(record, 'keras', symbols);
+    if ('reason' in made) throw new Unconfirmable(made.reason);
+    const id = record.layerId ?? -1;
+    const layer = kerasLayers.get(id) ?? instantiate(tf, made.spec);
+    if (id >= 0) kerasLayers.set(id, layer);
+    const merge = ['Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot'].includes(record.kind);
+    // Token ids for an Embedding, whatever the random input was.
+    if (record.kind === 'Embedding') inputs = inputs.map((t) => tf.zeros(t.shape, 'int32'));
+    return layer.apply(inputs.length === 1 && !merge ? inputs[0] : inputs) as unknown as TorchValue;
+  }
+  if (record.module) {
+    const run = TORCH_LAYERS[record.kind];
+    if (!run) throw new Unconfirmable(`tfjs has no ${record.kind} layer here`);
+    return run(tf, new TorchArgs(record.kind, plainArgs(record.args ?? {}, symbols)), inputs);
+  }
+  const run = TORCH_OPS[record.kind];
+  if (!run) throw new Unconfirmable(`the operation ${record.kind} is not run in tfjs`);
+  const flatPredicted = Array.isArray(predicted) && predicted.every((d) => typeof d === 'number') ? (predicted as number[]) : null;
+  return run(tf, new TorchArgs(record.kind, opArgs(record, lines)), inputs, flatPredicted);
+}
+
+function summarise(layers: LayerConfirmation[]): ConfirmSummary {
+  const summary: ConfirmSummary = { confirmed: 0, different: 0, unconfirmable: 0, failed: 0 };
+  for (const l of layers) summary[l.status]++;
+  return summary;
+}
+
+/** Weight memory of a model in MiB (4 bytes a parameter; unknown counts left out). */
+export function weightMegabytes(model: ModelResult): number {
+  const seen = new Set<number>();
+  let params = 0;
+  for (const r of model.layers) {
+    if (typeof r.params !== 'number' || (r.layerId !== null && seen.has(r.layerId))) continue;
+    if (r.layerId !== null) seen.add(r.layerId);
+    params += r.params;
+  }
+  return (params * 4) / 1048576;
+}
+
+/** Confirms one analysed model on the given backend. `lines` is the source, for operations' arguments. */
+export async function confirmModel(backend: BackendInfo, model: ModelResult, lines: string[], options: ConfirmOptions = {}): Promise<ModelConfirmation> {
+  const { tf } = backend;
+  const symbols = symbolValues(model, options.symbols ?? {});
+  const base = { name: model.name, framework: model.framework, backend: backend.backend, device: backend.device, symbols: Object.keys(symbols).length ? symbols : undefined };
+  const limit = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  const megabytes = weightMegabytes(model);
+  const refuse = (refused: string): ModelConfirmation => ({ ...base, ms: 0, input: null, layers: [], summary: summarise([]), refused });
+  if (megabytes > limit) return refuse(`its weights need ${megabytes.toFixed(1)} MiB, over the memory limit of ${limit} MiB (setting cnnshape.confirm.memoryLimitMb, flag --memory-limit)`);
+  const inputShapes = model.input.map((s) => concrete(s, symbols, true));
+  if (inputShapes.length === 0 || inputShapes.some((s) => s === null)) return refuse('its input shape is not known (give one with # input: or --input)');
+
+  const start = performance.now();
+  const kept: Tensor[] = [];
+  const layers: LayerConfirmation[] = [];
+  tf.engine().startScope();
+  try {
+    const modelInputs = (inputShapes as number[][]).map((s) => tf.randomNormal(s));
+    const values: (TorchValue | undefined)[] = [];
+    const kerasLayers = new Map<number, ReturnType<typeof instantiate>>();
+    for (const record of model.layers) {
+      const predicted = predictedJson(record.output, symbols);
+      const entry: LayerConfirmation = { kind: record.kind, line: record.range.line + 1, ...(record.name ? { name: record.name } : {}), predicted, actual: null, status: 'unconfirmable' };
+      layers.push(entry);
+      values.push(undefined);
+      const inputs: Tensor[] = [];
+      let missing: string | null = null;
+      for (let j = 0; j < record.input.length; j++) {
+        const engineShape = concrete(record.input[j], symbols, true);
+        const from = record.inputsFrom[j] ?? -1;
+        const produced = from >= 0 ? values[from] : undefined;
+        const fromProducer = produced ? pickTensor(produced, engineShape) : undefined;
+        const modelInput = record.modelInputs[j] ?? -1;
+        if (fromProducer && (!engineShape || JSON.stringify(fromProducer.shape) === JSON.stringify(engineShape))) inputs.push(fromProducer);
+        else if (from < 0 && modelInput >= 0 && modelInputs[modelInput]) inputs.push(modelInputs[modelInput]);
+        else if (engineShape) {
+          inputs.push(tf.randomNormal(engineShape));
+          entry.detached = true;
+        } else {
+          missing = `input ${j + 1} of ${record.kind} has no concrete shape`;
+          break;
+        }
+      }
+      if (missing) {
+        entry.reason = missing;
+        continue;
+      }
+      try {
+        const out = runRecord(tf, model, record, inputs, symbols, lines, kerasLayers, predicted);
+        values[values.length - 1] = out;
+        kept.push(...tensorsOf(out));
+        entry.actual = actualJson(out);
+        if (hasEmptyAxis(entry.actual)) {
+          entry.status = 'failed';
+          entry.message = `tfjs produced the shape ${JSON.stringify(entry.actual)}, with a size of 0 or less`;
+        } else if (predicted === null) entry.reason = 'the engine predicts no shape here (its output is unknown)';
+        else entry.status = sameShape(predicted, entry.actual) ? 'confirmed' : 'different';
+      } catch (e) {
+        if (e instanceof Unconfirmable) entry.reason = e.message;
+        else {
+          entry.status = 'failed';
+          entry.message = e instanceof Error ? e.message : String(e);
+        }
+      }
+    }
+    // Waits for the device to finish every layer, so that the time is the forward pass's.
+    const finals = kept.filter((t) => t.size > 0);
+    if (finals.length) await tf.addN(finals.map((t) => tf.sum(tf.cast(t, 'float32')))).data();
+  } catch (e) {
+    layers.push({ kind: '(forward pass)', line: model.range.line + 1, predicted: null, actual: null, status: 'failed', message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    tf.engine().endScope();
+  }
+  const ms = Math.round((performance.now() - start) * 10) / 10;
+  return { ...base, ms, input: inputShapes as number[][], layers, summary: summarise(layers) };
+}
+
+/** Analyses a file's text and confirms its models (or the one named). */
+export async function confirmText(backend: BackendInfo, text: string, options: ConfirmOptions = {}): Promise<ModelConfirmation[]> {
+  const result = analyze(text, { input: options.input });
+  const lines = text.split(/\r?\n/);
+  const models = result.models.filter((m) => !options.model || m.name === options.model);
+  const out: ModelConfirmation[] = [];
+  for (const model of models) out.push(await confirmModel(backend, model, lines, options));
+  return out;
+}
