@@ -1,9 +1,12 @@
-// The `cnnshape` command line: `check`, `summary`, `convert` and `lsp --stdio`. It reads files, calls the
+// The `cnnshape` command line: `check`, `summary`, `convert`, `confirm` and `lsp --stdio`. It reads files, calls the
 // core and prints; all analysis lives in server/src/analysis.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyze } from '../analysis/analyze';
+import { BACKEND_NAMES, BackendUnavailable, type BackendRequest } from '../confirm/backends';
+import { formatReportText, hasDifferences, reportToJson } from '../confirm/report';
+import { confirmFiles } from '../confirm/worker';
 import { convertFile } from '../convert/pytorch';
 import { fileToJson, formatDiagnostic, formatSummary } from './format';
 
@@ -11,15 +14,21 @@ const USAGE = `Usage:
   cnnshape check [--format text|json] [--input SHAPE] PATH...
   cnnshape summary [--input SHAPE] FILE...
   cnnshape convert FILE [--model NAME]
+  cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
+                   [--input SHAPE] [--memory-limit MB]
   cnnshape lsp --stdio
 
 check    report the shape errors in Python files (directories are searched for .py files)
 summary  print a table of layers, output shapes and parameters for every model
 convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model);
          layers with no faithful equivalent are marked # TODO and reported on stderr
+confirm  run one TensorFlow.js forward pass (random weights) and compare every layer's actual
+         output shape with the prediction: confirmed, different, not confirmable or failed;
+         the backend is chosen automatically (tfjs-node, WebGPU, wasm, cpu) unless --backend
 lsp      run the language server over stdio (for editors other than VS Code)
 
-Exit status: 0 no errors, 1 shape errors found, 2 bad usage or unreadable files.`;
+Exit status: 0 no errors, 1 shape errors found (confirm: a layer differs or failed), 2 bad usage,
+unreadable files or an unavailable --backend.`;
 
 class UsageError extends Error {}
 
@@ -27,6 +36,8 @@ interface Options {
   format: 'text' | 'json';
   input?: string;
   model?: string;
+  backend?: string;
+  memoryLimitMb?: number;
   paths: string[];
   stdio: boolean;
 }
@@ -48,7 +59,12 @@ function parseArgs(argv: string[]): Options {
       o.format = v;
     } else if (a === '--input' || a.startsWith('--input=')) o.input = takeValue('--input');
     else if (a === '--model' || a.startsWith('--model=')) o.model = takeValue('--model');
-    else if (a === '--stdio') o.stdio = true;
+    else if (a === '--backend' || a.startsWith('--backend=')) o.backend = takeValue('--backend');
+    else if (a === '--memory-limit' || a.startsWith('--memory-limit=')) {
+      const v = Number(takeValue('--memory-limit'));
+      if (!(v > 0)) throw new UsageError('--memory-limit must be a positive number of MiB');
+      o.memoryLimitMb = v;
+    } else if (a === '--stdio') o.stdio = true;
     else if (a === '-h' || a === '--help') throw new UsageError('');
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else o.paths.push(a);
@@ -128,6 +144,23 @@ function convert(o: Options): number {
   return code ? 0 : 2;
 }
 
+async function confirm(o: Options): Promise<number> {
+  if (o.paths.length === 0) throw new UsageError('confirm needs a FILE');
+  const backend = o.backend ?? 'auto';
+  if (backend !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(backend)) throw new UsageError(`--backend must be auto, ${BACKEND_NAMES.join(', ')}, not '${backend}'`);
+  const files = collectFiles(o.paths).map((f) => ({ path: relative(process.cwd(), f) || f, text: readFileSync(f, 'utf8') }));
+  let report;
+  try {
+    report = await confirmFiles({ files, backend: backend as BackendRequest, options: { model: o.model, input: o.input, memoryLimitMb: o.memoryLimitMb } });
+  } catch (e) {
+    if (!(e instanceof BackendUnavailable)) throw e;
+    process.stderr.write(`cnnshape: ${e.message}\n`);
+    return 2;
+  }
+  process.stdout.write(o.format === 'json' ? reportToJson(report) : formatReportText(report));
+  return hasDifferences(report) ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -143,6 +176,8 @@ async function main(argv: string[]): Promise<number> {
         return summary(o);
       case 'convert':
         return convert(o);
+      case 'confirm':
+        return await confirm(o);
       case 'lsp': {
         if (!o.stdio) throw new UsageError('lsp needs --stdio');
         const { startServer } = await import('../lsp/server');

@@ -1,0 +1,15 @@
+// The worker thread's entry (bundled as dist/confirm-worker.js): one request in, one report (or
+// error) out. The host side and the work itself are in worker.ts.
+
+import { parentPort } from 'node:worker_threads';
+import { confirmFiles, type ConfirmRequest, type WorkerReply } from './worker';
+
+const port = parentPort;
+if (port) {
+  port.once('message', (request: ConfirmRequest) => {
+    confirmFiles(request).then(
+      (report) => port.postMessage({ ok: true, report } satisfies WorkerReply),
+      (error: unknown) => port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+    );
+  });
+}
