@@ -26,7 +26,7 @@ import {
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache, Debouncer, describeError } from './analysisCache';
+import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING } from './analysisCache';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
 import { convertActionsFor, CONVERT_KIND } from './convert';
 import { diagnosticsByDocument } from './diagnostics';
@@ -38,9 +38,6 @@ import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
 
 export type Transport = 'stdio' | 'ipc';
-
-/** How long edits must pause before the diagnostics are recomputed. */
-const DIAGNOSTICS_DELAY_MS = 150;
 
 /** Starts the language server on this process's stdio or node IPC channel and returns its connection. */
 export function startServer(transport: Transport): Connection {
@@ -110,7 +107,7 @@ function wireServer(connection: Connection): void {
       connection.console.error(`cnnshape: diagnostics for ${key} failed: ${describeError(error)}`);
     }
   }
-  const debouncer = new Debouncer(DIAGNOSTICS_DELAY_MS, publishDiagnostics);
+  const debouncer = new Debouncer(DIAGNOSTICS_TIMING, publishDiagnostics);
 
   function forgetTarget(key: string): void {
     debouncer.cancel(key);
