@@ -17,6 +17,7 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js' },
   { in: 'scripts/eval.ts', out: 'dist/eval.js' },
   { in: 'scripts/bench.ts', out: 'dist/bench.js' },
+  { in: 'server/src/confirm/confirm-worker.ts', out: 'dist/confirm-worker.js' },
 ];
 
 await Promise.all(

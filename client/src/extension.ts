@@ -1,12 +1,16 @@
 // The VS Code side of cnnshape: starts the bundled language server (dist/server.js) over node IPC
-// for Python files and Jupyter notebooks, and registers the one command, "cnnshape: Show model
-// summary", which asks the server for Markdown (`cnnshape/summary`) and opens its preview.
+// for Python files and Jupyter notebooks, and registers two commands: "cnnshape: Show model
+// summary", which asks the server for Markdown (`cnnshape/summary`) and opens its preview, and
+// "cnnshape: Confirm shapes with TensorFlow.js" (also the code lens above each model), which asks
+// for `cnnshape/confirm` under a cancellable progress notification, previews the table and shows
+// the layers that differ as information diagnostics in their own collection.
 // Everything else (diagnostics, hovers, hints, fixes, settings) is the server's.
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+let confirmDiagnostics: vscode.DiagnosticCollection | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -24,6 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('cnnshape', 'cnnshape', serverOptions, clientOptions);
   context.subscriptions.push(vscode.commands.registerCommand('cnnshape.showModelSummary', showModelSummary));
+  confirmDiagnostics = vscode.languages.createDiagnosticCollection('cnnshape-confirm');
+  context.subscriptions.push(confirmDiagnostics, vscode.commands.registerCommand('cnnshape.confirm', confirmShapes));
   context.subscriptions.push(vscode.commands.registerCommand('cnnshape.openConverted', openConverted));
   await client.start();
 }
@@ -50,4 +56,40 @@ async function openConverted(args: { code?: string; warnings?: string[] } | unde
   const document = await vscode.workspace.openTextDocument({ language: 'python', content: args.code });
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   if (args.warnings && args.warnings.length > 0) void vscode.window.showWarningMessage(`cnnshape: the PyTorch version differs where marked TODO: ${args.warnings.join('; ')}`);
+}
+
+interface ConfirmReply {
+  markdown: string;
+  diagnostics: { uri: string; diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; message: string }[] }[];
+}
+
+/** Confirms the models of a document (or the one a code lens names) and shows the result. */
+async function confirmShapes(uriText?: string, model?: string): Promise<void> {
+  const uri = uriText ?? (vscode.window.activeNotebookEditor?.notebook.uri ?? vscode.window.activeTextEditor?.document.uri)?.toString();
+  if (!client || !uri) {
+    void vscode.window.showInformationMessage('cnnshape: open a Python file or notebook first.');
+    return;
+  }
+  const active = client;
+  const reply = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `cnnshape: confirming ${model ?? 'the models'} with TensorFlow.js`, cancellable: true },
+    (_progress, token) => active.sendRequest<ConfirmReply>('cnnshape/confirm', { uri, model }, token).then(undefined, (error: unknown) => {
+      if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`cnnshape: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }),
+  );
+  if (!reply) return;
+  for (const entry of reply.diagnostics) {
+    confirmDiagnostics?.set(
+      vscode.Uri.parse(entry.uri),
+      entry.diagnostics.map((d) => {
+        const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
+        const diagnostic = new vscode.Diagnostic(range, d.message, vscode.DiagnosticSeverity.Information);
+        diagnostic.source = 'cnnshape confirm';
+        return diagnostic;
+      }),
+    );
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: reply.markdown });
+  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
 }

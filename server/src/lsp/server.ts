@@ -28,6 +28,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING } from './analysisCache';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
+import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams } from './confirm';
 import { convertActionsFor, CONVERT_KIND } from './convert';
 import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
@@ -241,6 +242,29 @@ function wireServer(connection: Connection): void {
       if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `cnnshape has no open Python file or notebook ${uri}`);
       const result = analyses.get(target, await settings.get(target.key));
       return documentSummaryMarkdown(result, decodeURIComponent(target.key.replace(/^.*\//, '')));
+    }),
+  );
+
+  connection.onCodeLens(
+    guarded('codeLens', async (params, token) => {
+      const uri = requireUri(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis || token.isCancellationRequested) return [];
+      return confirmCodeLenses(analysis.result, analysis.target, uri);
+    }),
+  );
+
+  connection.onRequest(
+    CONFIRM_REQUEST,
+    guarded('confirm', async (params: Partial<ConfirmParams> | undefined, token) => {
+      const uri = params?.uri;
+      if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'params.uri must be a string');
+      const target = targetForUri(uri);
+      if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `cnnshape has no open Python file or notebook ${uri}`);
+      const documentSettings = await settings.get(target.key);
+      const raw = clientPullsConfiguration ? await connection.workspace.getConfiguration({ scopeUri: target.key, section: 'cnnshape.confirm' }).catch(() => undefined) : undefined;
+      const model = typeof params?.model === 'string' ? params.model : undefined;
+      return confirmTarget(target, { uri, model }, confirmSettingsFrom(raw), documentSettings.defaultInputShape, token);
     }),
   );
 

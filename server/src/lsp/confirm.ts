@@ -1,0 +1,122 @@
+// "Confirm shapes": a code lens above each model, and the custom request `cnnshape/confirm` behind
+// it (and behind the command of the same name), which runs the TensorFlow.js forward pass of
+// server/src/confirm in a worker thread (dist/confirm-worker.js beside the server bundle), so the
+// server keeps answering while it runs; cancelling the request terminates the worker. The reply
+// carries the report, a Markdown table per model, and information diagnostics for the layers that
+// differ or failed, which the client shows in its own collection (the server's diagnostics stay
+// the engine's). Settings: `cnnshape.confirm.backend` and `cnnshape.confirm.memoryLimitMb`.
+
+import { join } from 'node:path';
+import { DiagnosticSeverity, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
+import type { AnalysisResult } from '../analysis/result';
+import { BACKEND_NAMES, type BackendRequest } from '../confirm/backends';
+import type { JsonOutput } from '../confirm/confirm';
+import type { ConfirmReport } from '../confirm/report';
+import { confirmInWorker } from '../confirm/worker';
+import type { AnalysisTarget } from './targets';
+
+export const CONFIRM_REQUEST = 'cnnshape/confirm';
+export const CONFIRM_COMMAND = 'cnnshape.confirm';
+
+export interface ConfirmParams {
+  uri: string;
+  /** Only this model; all of the document's models when absent. */
+  model?: string;
+}
+
+export interface ConfirmReply {
+  report: ConfirmReport;
+  markdown: string;
+  /** By document URI: one information diagnostic per layer that differs or failed. */
+  diagnostics: { uri: string; diagnostics: Diagnostic[] }[];
+}
+
+/** The `cnnshape.confirm` section, normalised. */
+export interface ConfirmSettings {
+  backend: BackendRequest;
+  memoryLimitMb?: number;
+}
+
+export function confirmSettingsFrom(raw: unknown): ConfirmSettings {
+  const section = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const backend = typeof section.backend === 'string' && (section.backend === 'auto' || (BACKEND_NAMES as readonly string[]).includes(section.backend)) ? (section.backend as BackendRequest) : 'auto';
+  const limit = typeof section.memoryLimitMb === 'number' && section.memoryLimitMb > 0 ? section.memoryLimitMb : undefined;
+  return { backend, memoryLimitMb: limit };
+}
+
+/** One "Confirm shapes" lens on each model's name. */
+export function confirmCodeLenses(result: AnalysisResult, target: AnalysisTarget, uri: string): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  for (const model of result.models) {
+    const place = target.toDocument(model.range);
+    if (!place || place.uri !== uri) continue;
+    lenses.push({ range: place.range, command: { title: 'Confirm shapes', command: CONFIRM_COMMAND, arguments: [uri, model.name] } });
+  }
+  return lenses;
+}
+
+function shapeText(s: JsonOutput): string {
+  if (s === null) return '?';
+  if (s.some((d) => Array.isArray(d))) return `(${(s as JsonOutput[]).map(shapeText).join(', ')})`;
+  return `(${(s as (number | null)[]).map((d) => (d === null ? '?' : String(d))).join(', ')})`;
+}
+
+export function reportMarkdown(report: ConfirmReport, documentName: string): string {
+  const lines = [`# cnnshape: confirming ${documentName}`, ''];
+  const passed = report.backend.notes.length ? ` (passed over: ${report.backend.notes.join('; ')})` : '';
+  lines.push(`Backend: **${report.backend.name}**, ${report.backend.device}${passed}`, '');
+  for (const m of report.files.flatMap((f) => f.models)) {
+    lines.push(`## ${m.name} (${m.framework === 'torch' ? 'PyTorch' : 'Keras'}), ${m.ms} ms`, '');
+    if (m.refused) {
+      lines.push(`Not run: ${m.refused}`, '');
+      continue;
+    }
+    lines.push('| Line | Layer | Predicted | Actual | Status |', '| ---: | --- | --- | --- | --- |');
+    for (const l of m.layers) {
+      const detail = (l.reason ?? l.message ?? '').replace(/\|/g, '\\|');
+      lines.push(`| ${l.line} | ${l.name ? `${l.name} (${l.kind})` : l.kind} | \`${shapeText(l.predicted)}\` | \`${shapeText(l.actual)}\` | ${l.status}${detail ? `: ${detail}` : ''} |`);
+    }
+    const s = m.summary;
+    lines.push('', `${s.confirmed} confirmed, ${s.different} different, ${s.unconfirmable} not confirmable, ${s.failed} failed`, '');
+  }
+  return lines.join('\n');
+}
+
+function confirmDiagnostics(report: ConfirmReport, target: AnalysisTarget): ConfirmReply['diagnostics'] {
+  const byUri = new Map<string, Diagnostic[]>();
+  const textLines = target.text.split(/\r?\n/);
+  for (const m of report.files.flatMap((f) => f.models)) {
+    for (const l of m.layers) {
+      if (l.status !== 'different' && l.status !== 'failed') continue;
+      const text = textLines[l.line - 1] ?? '';
+      const column = text.length - text.trimStart().length;
+      const place = target.toDocument({ line: l.line - 1, column, endLine: l.line - 1, endColumn: text.length });
+      if (!place) continue;
+      const message =
+        l.status === 'different'
+          ? `TensorFlow.js (${m.backend}) gives ${shapeText(l.actual)} for ${l.kind}; cnnshape predicts ${shapeText(l.predicted)}`
+          : `TensorFlow.js (${m.backend}) fails at ${l.kind}: ${l.message}`;
+      const list = byUri.get(place.uri) ?? [];
+      list.push({ range: place.range, severity: DiagnosticSeverity.Information, source: 'cnnshape confirm', message });
+      byUri.set(place.uri, list);
+    }
+  }
+  return target.documentUris.map((uri) => ({ uri, diagnostics: byUri.get(uri) ?? [] }));
+}
+
+/** Runs the confirmation of a target's models in a worker; cancelling the token stops it. */
+export async function confirmTarget(target: AnalysisTarget, params: ConfirmParams, settings: ConfirmSettings, input: string | undefined, token: CancellationToken): Promise<ConfirmReply> {
+  const controller = new AbortController();
+  const subscription = token.onCancellationRequested(() => controller.abort());
+  try {
+    const name = decodeURIComponent(target.key.replace(/^.*\//, ''));
+    const report = await confirmInWorker(
+      { files: [{ path: name, text: target.text }], backend: settings.backend, options: { model: params.model, input, memoryLimitMb: settings.memoryLimitMb } },
+      join(__dirname, 'confirm-worker.js'),
+      controller.signal,
+    );
+    return { report, markdown: reportMarkdown(report, name), diagnostics: confirmDiagnostics(report, target) };
+  } finally {
+    subscription.dispose();
+  }
+}
