@@ -60,8 +60,11 @@ async function runCommand(command, args, { cwd = repositoryRoot, env = process.e
   }
 }
 
+// Node 24 first on PATH, and none of the npm_* variables that `npm run test:vscode` sets: an npm
+// started from here would read them as its own configuration (its user agent would name Node 20).
 function environmentWithNode24() {
-  return { ...process.env, PATH: `${dirname(node24Binary)}:${process.env.PATH}` };
+  const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+  return { ...environment, PATH: `${dirname(node24Binary)}:${process.env.PATH}` };
 }
 
 // Chromium runs the browser; libkrb5-dev lets code-server build its `kerberos` native module.
