@@ -17,6 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { analyze } from '../server/src/analysis/analyze';
 import { parsePython } from '../server/src/syntax/parse';
 import { generateLargeFile } from './generate-large';
+import { benchLanguageServer } from './bench-lsp';
 
 const root = resolve(__dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -206,3 +207,4 @@ function main(): void {
 }
 
 main();
+benchLanguageServer().catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`));
