@@ -16,6 +16,8 @@ export function normaliseName(name: string): string {
   n = n.replace(/^keras\.src\b/, 'keras');
   n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization)\./, 'keras.layers.');
   n = n.replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1');
+  // Keras 3 ops live in submodules (`keras.ops.numpy.reshape`) and are exported flat (`keras.ops.reshape`).
+  n = n.replace(/^keras\.ops\.(numpy|nn|math|core)\./, 'keras.ops.');
   n = n.replace(/^keras\.layers\.(Input)$/, 'keras.Input');
   n = n.replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.');
   n = n.replace(/^torch\.functional\./, 'torch.');

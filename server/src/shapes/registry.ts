@@ -2,6 +2,7 @@
 // file under layers/ or ops/ and one import here.
 
 import * as activation from './layers/activation';
+import * as attention from './layers/attention';
 import * as conv from './layers/conv';
 import * as linear from './layers/linear';
 import * as merge from './layers/merge';
@@ -12,6 +13,7 @@ import * as reshape from './layers/reshape';
 import * as resize from './layers/resize';
 import * as functional from './ops/functional';
 import * as tensor from './ops/tensor';
+import * as tensorflow from './ops/tensorflow';
 import type { LayerDef, OpDef } from './types';
 
 export const allLayers: readonly LayerDef[] = [
@@ -24,9 +26,10 @@ export const allLayers: readonly LayerDef[] = [
   ...reshape.layers,
   ...resize.layers,
   ...merge.layers,
+  ...attention.layers,
 ];
 
-export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops];
+export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops, ...tensorflow.ops];
 
 const layersByName = new Map<string, LayerDef>();
 for (const d of allLayers) for (const n of d.names) layersByName.set(n, d);
