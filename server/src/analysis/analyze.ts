@@ -163,18 +163,20 @@ class Analysis {
     } else if (v.t === 'container') for (const i of v.items) this.collectClassIds(i, ids, false, depth + 1);
   }
 
-  /** How often a name is used in the file outside its own definition. */
+  private referenceCounts: Map<string, number> | undefined;
+
+  /** How often a name is used in the file outside its own definition (counted once per file). */
   private referenceCount(name: string): number {
-    let count = 0;
-    const visit = (n: SyntaxNode) => {
-      if (n.type === 'identifier' && n.text === name) {
+    if (!this.referenceCounts) {
+      const counts = new Map<string, number>();
+      for (const n of this.tree.rootNode.descendantsOfType('identifier')) {
         const p = n.parent;
-        if (!(p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n)) count++;
+        if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
+        counts.set(n.text, (counts.get(n.text) ?? 0) + 1);
       }
-      for (const c of n.children) visit(c);
-    };
-    visit(this.tree.rootNode);
-    return count;
+      this.referenceCounts = counts;
+    }
+    return this.referenceCounts.get(name) ?? 0;
   }
 
   private factoryCache: Map<string, FunctionValue[]> | undefined;
