@@ -15,8 +15,9 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../server/src/analysis/analyze';
 import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
-import { convertKerasModel, modelInputs } from '../server/src/convert/pytorch';
-import type { ArgValue } from '../server/src/shapes/types';
+import { convertKerasModel, modelInputs, outputRecords, tupleItemPicker } from '../server/src/convert/pytorch';
+import type { BoundArgs } from '../server/src/shapes/context';
+import { LayerArg, type ArgValue } from '../server/src/shapes/types';
 
 const ROOT = process.cwd();
 const SEED_MODEL = '/work/shared/seed/keras_cnn.py';
@@ -44,7 +45,8 @@ function cases(named: string[]): { name: string; text: string }[] {
     }
     return out;
   }
-  for (const dir of ['test/fixtures/keras', 'test/convert/fixtures']) {
+  // test/convert/fixtures/numeric: converted code the shape engine cannot follow yet (Tensor.flip), so numeric checks only.
+  for (const dir of ['test/fixtures/keras', 'test/convert/fixtures', 'test/convert/fixtures/numeric']) {
     let files: string[] = [];
     try {
       files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.py')).sort();
@@ -184,6 +186,27 @@ function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
       return tf.layers.reshape({ targetShape: (a.target_shape as number[]) ?? [] });
     case 'Permute':
       return tf.layers.permute({ dims: a.dims as number[] });
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU':
+      return recurrentLayer(r.kind, a);
+    case 'Bidirectional': {
+      const inner = innerRecord(r);
+      if (!inner) return 'the wrapped layer could not be read';
+      if (inner.kind === 'GRU' && inner.args?.reset_after !== false) return "tfjs has no GRU(reset_after=True) to wrap in Bidirectional";
+      const layer = tfjsLayer(inner);
+      if (typeof layer === 'string') return layer;
+      const merge = a.merge_mode === null ? null : s(a.merge_mode) ?? 'concat';
+      return merge === null ? 'merge_mode=None is not built here' : tf.layers.bidirectional({ layer: layer as never, mergeMode: merge as never });
+    }
+    case 'TimeDistributed': {
+      const inner = innerRecord(r);
+      if (!inner) return 'the wrapped layer could not be read';
+      const layer = tfjsLayer(inner);
+      return typeof layer === 'string' ? layer : tf.layers.timeDistributed({ layer });
+    }
+    case 'Embedding':
+      return tf.layers.embedding({ inputDim: n(a.input_dim)!, outputDim: n(a.output_dim)! });
     case 'RepeatVector':
       return tf.layers.repeatVector({ n: n(a.n)! });
   }
@@ -201,7 +224,7 @@ function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
  * therefore built as Permute (axis last) → BatchNormalization(axis=-1) → Permute back, with the same
  * weights, which tfjs computes correctly.
  */
-function applyLayer(r: LayerRecord, layer: tf.layers.Layer, ins: tf.SymbolicTensor[], notes: string[]): tf.SymbolicTensor {
+function applyLayer(r: LayerRecord, layer: tf.layers.Layer, ins: tf.SymbolicTensor[], notes: string[]): tf.SymbolicTensor | tf.SymbolicTensor[] {
   const rank = ins[0].shape.length;
   const axisArg = n(r.args?.axis) ?? -1;
   const axis = axisArg < 0 ? axisArg + rank : axisArg;
@@ -214,12 +237,119 @@ function applyLayer(r: LayerRecord, layer: tf.layers.Layer, ins: tf.SymbolicTens
     const normalised = layer.apply(moved) as tf.SymbolicTensor;
     return tf.layers.permute({ dims: back }).apply(normalised) as tf.SymbolicTensor;
   }
-  return layer.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor;
+  return layer.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor | tf.SymbolicTensor[];
+}
+
+/** The record of the layer a wrapper holds (`Bidirectional(LSTM(8))`): its kind and bound arguments. */
+function innerRecord(r: LayerRecord): LayerRecord | null {
+  const v = r.args?.layer;
+  if (!(v instanceof LayerArg)) return null;
+  return { ...r, kind: v.def.kind, args: Object.fromEntries((v.bound as BoundArgs).values) };
+}
+
+/** tfjs's names of the Keras activations a recurrent layer takes. */
+function tfjsActivation(name: string | undefined, fallback: string): string {
+  const v = name ?? fallback;
+  return v === 'hard_sigmoid' ? 'hardSigmoid' : v;
+}
+
+/** A Keras SimpleRNN, LSTM or GRU in tfjs; GRU(reset_after=True), which tfjs lacks, is the script's own layer. */
+function recurrentLayer(kind: string, a: Record<string, ArgValue>): tf.layers.Layer | string {
+  const config = {
+    units: n(a.units)!,
+    returnSequences: a.return_sequences === true,
+    returnState: a.return_state === true,
+    goBackwards: a.go_backwards === true,
+    useBias: a.use_bias !== false,
+    // tfjs defaults recurrent_activation to hard sigmoid; Keras to sigmoid.
+    activation: tfjsActivation(s(a.activation), 'tanh') as never,
+    recurrentActivation: tfjsActivation(s(a.recurrent_activation), 'sigmoid') as never,
+  };
+  if (kind === 'SimpleRNN') {
+    const { recurrentActivation: _unused, ...simple } = config;
+    return tf.layers.simpleRNN(simple);
+  }
+  if (kind === 'LSTM') return tf.layers.lstm(config);
+  if (a.reset_after === false) return tf.layers.gru(config);
+  if (config.activation !== 'tanh' || config.recurrentActivation !== 'sigmoid') return 'GRU(reset_after=True) with other activations is not built here';
+  return new GRUResetAfter(config);
+}
+
+/**
+ * Keras GRU with reset_after=True (the Keras 3 default), which tfjs does not have, written from
+ * Keras's equations with tf ops on Keras's weight layout: kernel (features, 3·units) and
+ * recurrent_kernel (units, 3·units) with the gates in the order z, r, h, and bias (2, 3·units)
+ * holding the input bias then the recurrent bias:
+ *   z = σ(x·Wz + bz + h·Uz + b'z), r = σ(x·Wr + br + h·Ur + b'r),
+ *   ĥ = tanh(x·Wh + bh + r ⊙ (h·Uh + b'h)), h ← z ⊙ h + (1 − z) ⊙ ĥ.
+ * It is the oracle for the converter's nn.GRU, so it shares nothing with the converter.
+ */
+class GRUResetAfter extends tf.layers.Layer {
+  static className = 'GRUResetAfter';
+  private readonly config: { units: number; returnSequences: boolean; returnState: boolean; goBackwards: boolean; useBias: boolean };
+  private kernel!: tf.LayerVariable;
+  private recurrentKernel!: tf.LayerVariable;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(config: { units: number; returnSequences: boolean; returnState: boolean; goBackwards: boolean; useBias: boolean }) {
+    super({});
+    this.config = config;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const u = this.config.units;
+    this.kernel = this.addWeight('kernel', [shape[shape.length - 1]!, 3 * u], 'float32', tf.initializers.zeros());
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 3 * u], 'float32', tf.initializers.zeros());
+    if (this.config.useBias) this.bias = this.addWeight('bias', [2, 3 * u], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const last = [shape[0], this.config.units];
+    const out = this.config.returnSequences ? [shape[0], shape[1], this.config.units] : last;
+    return this.config.returnState ? [out, last] : out;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
+      const [batch, steps] = x.shape;
+      const u = this.config.units;
+      const kernel = this.kernel.read() as tf.Tensor2D;
+      const recurrent = this.recurrentKernel.read() as tf.Tensor2D;
+      const bias = this.bias ? this.bias.read() : null;
+      let h: tf.Tensor2D = tf.zeros([batch, u]);
+      const outputs: tf.Tensor2D[] = [];
+      for (let i = 0; i < steps; i++) {
+        const t = this.config.goBackwards ? steps - 1 - i : i;
+        const xt = x.slice([0, t, 0], [batch, 1, -1]).reshape([batch, -1]) as tf.Tensor2D;
+        let fromInput = tf.matMul(xt, kernel);
+        let fromState = tf.matMul(h, recurrent);
+        if (bias) {
+          fromInput = fromInput.add(bias.slice([0, 0], [1, -1]));
+          fromState = fromState.add(bias.slice([1, 0], [1, -1]));
+        }
+        const [xz, xr, xh] = tf.split(fromInput, 3, 1);
+        const [hz, hr, hh] = tf.split(fromState, 3, 1);
+        const z = tf.sigmoid(xz.add(hz));
+        const r = tf.sigmoid(xr.add(hr));
+        const candidate = tf.tanh(xh.add(r.mul(hh)));
+        h = z.mul(h).add(tf.onesLike(z).sub(z).mul(candidate)) as tf.Tensor2D;
+        outputs.push(h);
+      }
+      const out = this.config.returnSequences ? tf.stack(outputs, 1) : h;
+      return this.config.returnState ? [out, h] : out;
+    });
+  }
 }
 
 interface Exported {
   shape: number[];
   data: number[];
+  /** Set on an input of token ids (PyTorch's Embedding wants integers). */
+  ids?: boolean;
 }
 
 function exportTensor(t: tf.Tensor): Exported {
@@ -227,25 +357,34 @@ function exportTensor(t: tf.Tensor): Exported {
 }
 
 /** Builds the model in tfjs, sets fixed weights, runs one fixed input; or says why it cannot. */
-function runKeras(model: ModelResult, seed: number): { inputs: Exported[]; outputs: Exported[]; weights: Exported[][]; notes: string[] } | string {
+function runKeras(model: ModelResult, text: string, seed: number): { inputs: Exported[]; outputs: Exported[]; weights: Exported[][]; notes: string[] } | string {
   const notes: string[] = [];
+  // Which tensor of a layer with several outputs (return_state) each consumer reads: the converter's
+  // own reading of the source, shared here because the layer records do not carry it.
+  const itemOf = tupleItemPicker(model, text);
   const inputShapes = modelInputs(model);
   if (!inputShapes.every((sh) => sh && sh.slice(1).every((d) => typeof d === 'number'))) return 'the input shape is not fully known';
   const inputs = inputShapes.map((sh) => tf.input({ shape: sh!.slice(1) as number[] }));
   const layers: tf.layers.Layer[] = [];
-  const tensors: tf.SymbolicTensor[] = [];
+  const tensors: (tf.SymbolicTensor | tf.SymbolicTensor[])[] = [];
   for (const r of model.layers) {
     if (!r.module) return `the operation ${r.kind} is not built here`;
     const layer = tfjsLayer(r);
     if (typeof layer === 'string') return layer;
-    const ins = r.inputsFrom.map((k, j) => (k >= 0 ? tensors[k] : inputs[r.modelInputs[j]]));
+    const index = tensors.length;
+    const ins = r.inputsFrom.map((k, j) => {
+      const t = k >= 0 ? tensors[k] : inputs[r.modelInputs[j]];
+      return Array.isArray(t) ? t[itemOf(index, j) ?? 0] : t;
+    });
     if (ins.some((t) => !t)) return 'an input comes from an untraced layer';
     layers.push(layer);
     tensors.push(applyLayer(r, layer, ins, notes));
   }
   const used = new Set(model.layers.flatMap((r) => r.inputsFrom));
   const sinks = model.layers.map((_, i) => i).filter((i) => !used.has(i));
-  const tfModel = tf.model({ inputs, outputs: sinks.map((i) => tensors[i]) });
+  // The outputs in the order the Keras model returns them, as the converted module does.
+  const order = outputRecords(model);
+  const tfModel = tf.model({ inputs, outputs: (order.length === sinks.length ? order : sinks).flatMap((i) => tensors[i]) });
   const random = generator(seed);
   const weights: Exported[][] = [];
   model.layers.forEach((r, i) => {
@@ -261,10 +400,18 @@ function runKeras(model: ModelResult, seed: number): { inputs: Exported[]; outpu
     layers[i].setWeights(values);
     weights.push(values.map(exportTensor));
   });
-  const xs = inputShapes.map((sh) => tf.tensor(Float32Array.from({ length: (sh!.slice(1) as number[]).reduce((p, d) => p * d, 1) * 2 }, () => random() * 2 - 1), [2, ...(sh!.slice(1) as number[])]));
+  // An input read by an Embedding holds token ids below its input_dim; the others, values in [-1, 1).
+  const vocabulary = inputShapes.map((_, k) => Math.min(...model.layers.filter((r) => r.kind === 'Embedding' && r.modelInputs.includes(k)).map((r) => n(r.args?.input_dim) ?? 1)));
+  const xs = inputShapes.map((sh, k) => {
+    const size = (sh!.slice(1) as number[]).reduce((p, d) => p * d, 1) * 2;
+    const ids = Number.isFinite(vocabulary[k]);
+    const data = Float32Array.from({ length: size }, () => (ids ? Math.floor(random() * vocabulary[k]) : random() * 2 - 1));
+    return tf.tensor(data, [2, ...(sh!.slice(1) as number[])]);
+  });
   const ys = tfModel.predict(xs.length === 1 ? xs[0] : xs);
   const outputs = (Array.isArray(ys) ? ys : [ys]).map(exportTensor);
-  return { inputs: xs.map(exportTensor), outputs, weights, notes: [...new Set(notes)] };
+  const ids = xs.map((_, k) => Number.isFinite(vocabulary[k]));
+  return { inputs: xs.map((x, k) => ({ ...exportTensor(x), ids: ids[k] || undefined })), outputs, weights, notes: [...new Set(notes)] };
 }
 
 function main(): number {
@@ -272,7 +419,7 @@ function main(): number {
   const python = pythonFlag > 0 ? process.argv[pythonFlag + 1] : '/usr/bin/python3';
   const named = process.argv.slice(2).filter((a, i, all) => a !== '--python' && all[i - 1] !== '--python');
   const dir = mkdtempSync(join(tmpdir(), 'cnnshape-verify-'));
-  const manifest: { name: string; file?: string; skipped?: string; note?: string }[] = [];
+  const manifest: { name: string; file?: string; skipped?: string; note?: string; todo?: string }[] = [];
   let seed = 1;
   for (const c of cases(named)) {
     const result = analyze(c.text);
@@ -286,7 +433,7 @@ function main(): number {
       }
       let run: ReturnType<typeof runKeras>;
       try {
-        run = runKeras(model, seed++);
+        run = runKeras(model, c.text, seed++);
       } catch (e) {
         run = `tfjs could not build it: ${(e as Error).message.split('\n')[0].slice(0, 80)}`;
       }
@@ -298,7 +445,8 @@ function main(): number {
       const file = join(dir, `case${manifest.length}.json`);
       const used = new Set(model.layers.flatMap((r) => r.inputsFrom));
       writeFileSync(file, JSON.stringify({ name, code: converted.code, className: converted.className, layout: converted.layout, inputs: run.inputs, outputs: run.outputs, ports, outputCount: model.layers.filter((_, i) => !used.has(i)).length }));
-      manifest.push({ name, file, note: run.notes.join('; ') || undefined });
+      // A conversion marked TODO may differ: the table says so, with the TODO, instead of failing.
+      manifest.push({ name, file, note: run.notes.join('; ') || undefined, todo: converted.warnings.join('; ') || undefined });
     }
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));

@@ -95,6 +95,7 @@ describe('generated code, pinned', () => {
     ['test/fixtures/keras/helper_blocks_loop.py', 'resnet_blocks.py'],
     ['test/convert/fixtures/tf_same_padding.py', 'tf_same_padding.py'],
     ['test/convert/fixtures/functional_layout.py', 'functional_layout.py'],
+    ['test/convert/fixtures/recurrent_tagger.py', 'recurrent_tagger.py'],
   ];
   for (const [input, snapshot] of pinned) {
     it(snapshot, async () => {
@@ -134,12 +135,52 @@ describe('numeric details', () => {
   });
 
   it('a layer with no equivalent gets marked code and a warning, never silence', () => {
-    const text = 'from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(20, 8))\nx = layers.LSTM(4)(inputs)\nmodel = keras.Model(inputs, x)\n';
+    const text = 'from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(8, 8, 3))\nx = layers.Resizing(16, 16)(inputs)\nmodel = keras.Model(inputs, x)\n';
     const result = analyze(text);
     const { code, warnings } = convertModel(text, result, 'model');
-    expect(code).toMatch(/# TODO: Keras LSTM is not converted yet/);
+    expect(code).toMatch(/# TODO: Keras Resizing is not converted yet/);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^LSTM at line 4/);
+    expect(warnings[0]).toMatch(/^Resizing at line 4/);
+  });
+
+  it('recurrent layers become batch-first nn.LSTM / nn.GRU / nn.RNN; the last step without return_sequences', () => {
+    const text = 'from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(20, 8))\nx = layers.LSTM(4, return_sequences=True)(inputs)\nx = layers.GRU(3)(x)\nmodel = keras.Model(inputs, x)\n';
+    const { code, warnings } = convertFile(text);
+    expect(warnings).toEqual([]);
+    expect(code).toContain('nn.LSTM(8, 4, batch_first=True)');
+    expect(code).toContain('nn.GRU(4, 3, batch_first=True)');
+    expect(code).toContain('self.lstm(x.movedim(1, -1))[0].movedim(-1, 1)');
+    expect(code).toContain('self.gru(x.movedim(1, -1))[0][:, -1]');
+  });
+
+  it('GRU reset_after=False has no nn.GRU equivalent: converted with a TODO and a warning', () => {
+    const text = 'from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(20, 8))\nx = layers.GRU(3, reset_after=False)(inputs)\nmodel = keras.Model(inputs, x)\n';
+    const { code, warnings } = convertFile(text);
+    expect(code).toMatch(/nn\.GRU\(8, 3, batch_first=True\)  # TODO: GRU reset_after=False/);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('Bidirectional merges the directions as merge_mode says', () => {
+    const make = (mode: string, seq: boolean) => convertFile(`from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(20, 8))\nx = layers.Bidirectional(layers.LSTM(4, return_sequences=${seq ? 'True' : 'False'}), merge_mode="${mode}")(inputs)\nmodel = keras.Model(inputs, x)\n`).code;
+    expect(make('concat', true)).toContain('nn.LSTM(8, 4, batch_first=True, bidirectional=True)');
+    expect(make('concat', true)).toContain('self.lstm(x.movedim(1, -1))[0].movedim(-1, 1)');
+    expect(make('sum', true)).toContain('(x[0][..., :4] + x[0][..., 4:]).movedim(-1, 1)');
+    expect(make('ave', false)).toContain('(x[1][0][0] + x[1][0][1]) / 2');
+    expect(make('mul', false)).toContain('x[1][0][0] * x[1][0][1]');
+    expect(make('concat', false)).toContain('torch.cat([x[1][0][0], x[1][0][1]], dim=-1)');
+  });
+
+  it('return_state: each consumer reads the state the source names', () => {
+    const { code } = convertFile(readFileSync(join(__dirname, 'fixtures', 'recurrent_states.py'), 'utf8'));
+    expect(code).toContain('lstm_outputs = (lstm_outputs[0].movedim(-1, 1), lstm_outputs[1][0][0], lstm_outputs[1][1][0])');
+    expect(code).toContain('torch.cat([lstm_outputs[2], lstm_outputs[1], bidirectional_outputs[1], bidirectional_outputs[4], bidirectional_outputs[0], g], dim=1)');
+  });
+
+  it('TimeDistributed(Dense) is a Linear on the last axis; other layers fold time into the batch', () => {
+    const { code } = convertFile(readFileSync(join(__dirname, 'fixtures', 'time_distributed.py'), 'utf8'));
+    expect(code).toContain('self.conv(x.movedim(1, 2).flatten(0, 1))');
+    expect(code).toContain('.unflatten(0, (-1, 5)).movedim(2, 1)');
+    expect(code).toContain('self.fc1(x.movedim(1, -1)).movedim(-1, 1)');
   });
 
   it('an unknown model name is reported', () => {

@@ -9,6 +9,8 @@
 import type { Dim } from '../shapes/dim';
 import { formatShape, normAxis } from '../shapes/shape';
 import { tfSamePadding } from '../shapes/layers/conv';
+import type { BoundArgs } from '../shapes/context';
+import { LayerArg } from '../shapes/types';
 import type { ArgValue, Shape } from '../shapes/types';
 import type { LayerRecord } from '../analysis/result';
 
@@ -16,7 +18,7 @@ import type { LayerRecord } from '../analysis/result';
 export type Layout = 'last' | 'first';
 
 /** How the verify script moves a Keras layer's weights into the PyTorch module(s). */
-export type PortKind = 'conv' | 'conv_transpose' | 'depthwise' | 'separable_depthwise' | 'separable_pointwise' | 'dense' | 'batchnorm' | 'layernorm' | 'prelu' | 'embedding';
+export type PortKind = 'conv' | 'conv_transpose' | 'depthwise' | 'separable_depthwise' | 'separable_pointwise' | 'dense' | 'batchnorm' | 'layernorm' | 'prelu' | 'embedding' | 'lstm' | 'gru' | 'rnn';
 
 export interface ModulePart {
   type: 'module';
@@ -369,6 +371,14 @@ export function convertLayer(ctx: LayerContext): ConvertedLayer {
     }
     case 'Embedding':
       return embedding(ctx);
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU':
+      return recurrent(ctx, r.kind, r.args ?? {});
+    case 'Bidirectional':
+      return bidirectional(ctx);
+    case 'TimeDistributed':
+      return timeDistributed(ctx);
     case 'InputLayer':
       return { parts: [] };
   }
@@ -747,4 +757,140 @@ function embedding(ctx: LayerContext): ConvertedLayer {
   const outRank = rankOf(firstOutput(r));
   if (channelsLast(ctx.layout, outRank)) return { parts: [{ type: 'module', hint: 'embedding', code, port: 'embedding', apply: '$m($x).movedim(-1, 1)' }], comment: 'The embedding features become the channels (axis 1).' };
   return { parts: [{ type: 'module', hint: 'embedding', code, port: 'embedding' }] };
+}
+
+// ---------------------------------------------------------------- recurrent layers and wrappers
+
+/** The kind and bound arguments of a layer passed to a wrapper (`Bidirectional(LSTM(8))`), or null. */
+function innerLayer(v: ArgValue | undefined): { kind: string; args: Record<string, ArgValue> } | null {
+  if (!(v instanceof LayerArg)) return null;
+  const bound = v.bound as BoundArgs | undefined;
+  if (!bound || !(bound.values instanceof Map)) return null;
+  return { kind: v.def.kind, args: Object.fromEntries(bound.values) };
+}
+
+const TORCH_RECURRENT: Record<string, { module: string; port: PortKind; hint: string }> = {
+  LSTM: { module: 'nn.LSTM', port: 'lstm', hint: 'lstm' },
+  GRU: { module: 'nn.GRU', port: 'gru', hint: 'gru' },
+  SimpleRNN: { module: 'nn.RNN', port: 'rnn', hint: 'rnn' },
+};
+
+/**
+ * Keras SimpleRNN / LSTM / GRU (alone, or wrapped by Bidirectional with `merge`) as nn.RNN / nn.LSTM /
+ * nn.GRU with batch_first=True. The module part returns PyTorch's `(output, state)`; an expression
+ * part then picks what Keras returns: the whole sequence (return_sequences), the last step, and the
+ * states after it with return_state, in Keras's order ([output, h] or [output, h, c]; Bidirectional:
+ * forward states, then backward ones). Sequences are channels-first in the converted model when
+ * the Keras model is channels-last, so they move to (N, T, F) and back around the module.
+ *
+ * The gate orders (Keras LSTM i, f, c, o = PyTorch i, f, g, o; Keras GRU z, r, h, PyTorch r, z, n)
+ * are reconciled by the weight port (scripts/verify_convert.py). GRU reset_after=True (the Keras 3
+ * default) is PyTorch's formulation; reset_after=False applies the reset gate before the recurrent
+ * matmul, which nn.GRU cannot express, so it is converted with a TODO.
+ */
+function recurrent(ctx: LayerContext, kind: string, a: Record<string, ArgValue>, merge?: string | null): ConvertedLayer {
+  const r = ctx.record;
+  const spec = TORCH_RECURRENT[kind];
+  const input = r.input[0];
+  const bidirectional = merge !== undefined;
+  const units = num(a.units);
+  const features = input && input.length === 3 ? dimText(input[2]) : null;
+  if (!spec || units === null) return unsupported(ctx, `Keras ${kind} could not be read`);
+  if (!features) return unsupported(ctx, `${kind} needs the input features: add a # input: comment to the Keras model`);
+  const returnSequences = a.return_sequences === true;
+  const returnState = a.return_state === true;
+  const goBackwards = a.go_backwards === true;
+  const useBias = a.use_bias !== false;
+  let todo: string | undefined;
+
+  const kw = [features, String(units)];
+  const activationName = str(a.activation) ?? 'tanh';
+  if (kind === 'SimpleRNN') {
+    if (activationName === 'relu') kw.push("nonlinearity='relu'");
+    else if (activationName !== 'tanh') todo = joinTodo(todo, `activation '${activationName}': nn.RNN offers tanh and relu only`);
+  } else {
+    if (activationName !== 'tanh') todo = joinTodo(todo, `activation '${activationName}': nn.${kind} uses tanh`);
+    const recurrentActivation = str(a.recurrent_activation) ?? 'sigmoid';
+    if (recurrentActivation !== 'sigmoid') todo = joinTodo(todo, `recurrent_activation '${recurrentActivation}': nn.${kind} uses sigmoid`);
+  }
+  if (kind === 'GRU' && a.reset_after === false) todo = joinTodo(todo, 'GRU reset_after=False applies the reset gate before the recurrent matmul; nn.GRU applies it after (Keras reset_after=True), so the outputs differ');
+  if (!useBias) kw.push('bias=False');
+  kw.push('batch_first=True');
+  if (bidirectional) kw.push('bidirectional=True');
+  if (a.stateful === true) todo = joinTodo(todo, 'stateful=True: pass the last state back in yourself');
+  if ((num(a.dropout) ?? 0) > 0 || (num(a.recurrent_dropout) ?? 0) > 0) todo = joinTodo(todo, 'dropout= and recurrent_dropout= (training only) are not converted');
+
+  // The module's input: batch-first (N, T, F), reversed in time for go_backwards.
+  const channelsMoved = channelsLast(ctx.layout, 3);
+  let source = channelsMoved ? '$x.movedim(1, -1)' : '$x';
+  if (goBackwards) source += '.flip(1)';
+  const parts: Part[] = [{ type: 'module', hint: spec.hint, code: `${spec.module}(${kw.join(', ')})`, port: spec.port, apply: `$m(${source})` }];
+
+  // What Keras returns, from PyTorch's (output, state); h_n is (directions, N, units).
+  const h = (d: number) => (kind === 'LSTM' ? `$x[1][0][${d}]` : `$x[1][${d}]`);
+  const c = (d: number) => `$x[1][1][${d}]`;
+  const back = (t: string) => (channelsMoved ? `${t}.movedim(-1, 1)` : t);
+  const statesOf = (d: number) => (kind === 'LSTM' ? [h(d), c(d)] : [h(d)]);
+  let outputs: string[];
+  let states: string[];
+  if (!bidirectional) {
+    outputs = [returnSequences ? back('$x[0]') : '$x[0][:, -1]'];
+    states = statesOf(0);
+  } else {
+    const forward = returnSequences ? `$x[0][..., :${units}]` : h(0);
+    const backward = returnSequences ? `$x[0][..., ${units}:]` : h(1);
+    const combined: Record<string, string> = { sum: `${forward} + ${backward}`, ave: `(${forward} + ${backward}) / 2`, mul: `${forward} * ${backward}` };
+    if (merge === 'concat') outputs = [returnSequences ? back('$x[0]') : `torch.cat([${forward}, ${backward}], dim=-1)`];
+    else if (merge && combined[merge]) outputs = [returnSequences ? back(`(${combined[merge]})`) : combined[merge]];
+    else outputs = [returnSequences ? back(forward) : forward, returnSequences ? back(backward) : backward];
+    states = [...statesOf(0), ...statesOf(1)];
+  }
+  const all = returnState ? [...outputs, ...states] : outputs;
+  parts.push({ type: 'expr', code: all.length === 1 ? all[0] : `(${all.join(', ')})` });
+  const comment = returnState || all.length > 1 ? `Keras ${kind} returns ${returnState ? 'its output and states' : 'two outputs'}: PyTorch's (output, h_n${kind === 'LSTM' ? ', c_n' : ''}) rearranged into that tuple.` : undefined;
+  return { parts, todo, comment, portInfo: { bidirectional, resetAfter: kind === 'GRU' ? a.reset_after !== false : undefined, useBias } };
+}
+
+/** Keras Bidirectional(LSTM/GRU/SimpleRNN) → the same module with bidirectional=True, outputs merged as merge_mode says. */
+function bidirectional(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const inner = innerLayer(arg(r, 'layer'));
+  if (!inner || !TORCH_RECURRENT[inner.kind]) return unsupported(ctx, 'Bidirectional of this layer is not converted yet');
+  if (arg(r, 'backward_layer') instanceof LayerArg) return unsupported(ctx, 'Bidirectional with its own backward_layer is not converted yet');
+  if (inner.args.go_backwards === true) return unsupported(ctx, 'Bidirectional of a go_backwards layer is not converted yet');
+  const merge = arg(r, 'merge_mode');
+  const mode = merge === null ? null : str(merge) ?? 'concat';
+  if (mode !== null && !['concat', 'sum', 'ave', 'mul'].includes(mode)) return unsupported(ctx, `merge_mode '${mode}' is not known`);
+  return recurrent(ctx, inner.kind, inner.args, mode);
+}
+
+/**
+ * Keras TimeDistributed(layer): Dense acts on the last axis anyway, so it converts as Dense on the whole
+ * sequence; any other layer runs on the time steps folded into the batch, (N·T, ...), and is unfolded after.
+ * In the channels-first layout the time axis sits second after the channels: it moves next to the batch.
+ */
+function timeDistributed(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const inner = innerLayer(arg(r, 'layer'));
+  const input = r.input[0];
+  const output = firstOutput(r);
+  if (!inner) return unsupported(ctx, 'the wrapped layer could not be read');
+  if (inner.kind === 'Dense') {
+    const converted = dense({ ...ctx, record: { ...r, kind: 'Dense', args: inner.args } });
+    return { ...converted, comment: converted.comment ?? 'TimeDistributed(Dense): Dense acts on the last axis of every time step.' };
+  }
+  const steps = input && input.length >= 3 ? dimText(input[1]) : null;
+  if (!input || !output || !steps || TORCH_RECURRENT[inner.kind] || inner.kind === 'Bidirectional' || inner.kind === 'TimeDistributed') return unsupported(ctx, `TimeDistributed(${inner.kind}) is not converted yet`);
+  const perStep = (s: Shape): Shape => (s ? [null, ...s.slice(2)] : s);
+  const innerRecord: LayerRecord = { ...r, kind: inner.kind, args: inner.args, input: [perStep(input)], output: perStep(output) };
+  const converted = convertLayer({ record: innerRecord, layout: ctx.layout, sequential: false });
+  if (converted.todo && converted.parts.length === 1 && (converted.parts[0] as ModulePart).code === 'nn.Identity()') return unsupported(ctx, `TimeDistributed(${inner.kind}) is not converted yet: ${converted.todo}`);
+  const moved = ctx.layout === 'last';
+  const fold: Part = { type: 'expr', code: moved ? '$x.movedim(1, 2).flatten(0, 1)' : '$x.flatten(0, 1)' };
+  const unfold: Part = { type: 'expr', code: moved ? `$x.unflatten(0, (-1, ${steps})).movedim(2, 1)` : `$x.unflatten(0, (-1, ${steps}))` };
+  return {
+    ...converted,
+    parts: [fold, ...converted.parts, unfold],
+    comment: `TimeDistributed(${inner.kind}): the time steps are folded into the batch and unfolded after.`,
+  };
 }

@@ -304,9 +304,14 @@ function writeForward(w: Writer, model: ModelResult, plans: LayerPlan[], ports: 
     if (holderValue < 0) return model.layers.some((r, j) => j >= at && r.modelInputs.includes(-1 - holderValue));
     return (lastUse.get(holderValue) ?? -1) >= at;
   };
+  const itemOf = tupleItemPicker(model, text);
   for (const p of plans) {
-    const ins = p.record.inputsFrom.map((k, i) => nameOf(k, p.record.modelInputs[i]));
-    let name = assigned.get(p.index) ?? (p.record.inputsFrom.length === 1 && p.record.inputsFrom[0] >= 0 ? valueName.get(p.record.inputsFrom[0]) ?? 'x' : 'x');
+    const ins = p.record.inputsFrom.map((k, i) => {
+      const item = itemOf(p.index, i);
+      return nameOf(k, p.record.modelInputs[i]) + (item === null ? '' : `[${item}]`);
+    });
+    const tuple = p.record.output instanceof TupleOut;
+    let name = tuple ? `${p.record.kind.toLowerCase()}_outputs` : assigned.get(p.index) ?? (p.record.inputsFrom.length === 1 && p.record.inputsFrom[0] >= 0 ? valueName.get(p.record.inputsFrom[0]) ?? 'x' : 'x');
     const free = (n: string) => !holder.has(n) || !isLive(holder.get(n)!, p.index + 1) || holder.get(n) === p.index;
     if (!free(name)) name = ['x', 'y', 'z', 'h'].find(free) ?? `h${p.index}`;
     const statements = forwardStatements(p, forms[p.index], ins, name);
@@ -344,8 +349,39 @@ function forwardStatements(p: LayerPlan, forms: (string | null)[], inputs: strin
   return statements;
 }
 
+/**
+ * For an input that comes from a layer returning several tensors (return_state), which of them it
+ * reads: the source's own names (`seq, h, c = lstm(x)` and then `concatenate([h, c])`), else the
+ * first not yet taken whose shape matches. Null for inputs that are single tensors.
+ */
+export function tupleItemPicker(model: ModelResult, text: string): (consumer: number, input: number) => number | null {
+  const lines = text.split('\n');
+  const identifiers = (s: string) => s.match(/[A-Za-z_]\w*/g) ?? [];
+  const targetsOf = (k: number): string[] | null => {
+    const m = /^\s*([A-Za-z_][\w\s,()[\]]*?)\s*=(?!=)/.exec(lines[model.layers[k].callRange.line] ?? '');
+    return m && m[1].includes(',') ? identifiers(m[1]) : null;
+  };
+  const key = (s: unknown) => JSON.stringify(Array.isArray(s) ? s.slice(1).map((d) => dimToString(d as never)) : null);
+  return (consumer, input) => {
+    const r = model.layers[consumer];
+    const k = r.inputsFrom[input];
+    const produced = k >= 0 ? model.layers[k].output : null;
+    if (!(produced instanceof TupleOut)) return null;
+    const nth = r.inputsFrom.slice(0, input).filter((j) => j === k).length;
+    const targets = targetsOf(k);
+    if (targets && targets.length === produced.items.length) {
+      const line = lines[r.callRange.line] ?? '';
+      const right = /^\s*[\w\s,()[\]]*=(?!=)/.test(line) ? line.slice(line.indexOf('=') + 1) : line;
+      const named = identifiers(right).filter((t) => targets.includes(t));
+      if (named[nth] !== undefined) return targets.indexOf(named[nth]);
+    }
+    const matching = produced.items.map((item, j) => ({ item, j })).filter(({ item }) => key(item) === key(r.input[input]));
+    return (matching[nth] ?? matching[0])?.j ?? 0;
+  };
+}
+
 /** The records whose outputs the model returns, in the order of the model's outputs. */
-function outputRecords(model: ModelResult): number[] {
+export function outputRecords(model: ModelResult): number[] {
   const used = new Set(model.layers.flatMap((r) => r.inputsFrom));
   const sinks = model.layers.map((_, i) => i).filter((i) => !used.has(i));
   const outs = model.output instanceof TupleOut ? model.output.items : [model.output];
