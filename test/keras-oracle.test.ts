@@ -38,6 +38,7 @@ const NO_TFJS_EQUIVALENT = new Set([
   'Cropping1D',
   'Cropping3D',
   'Subtract',
+  'MultiHeadAttention',
 ]);
 
 /** The rule codes whose layer tfjs must refuse too. */

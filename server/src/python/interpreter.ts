@@ -23,6 +23,7 @@ import {
   ContainerValue,
   dictKey,
   DictValue,
+  FunctionalValue,
   FunctionValue,
   int,
   LayerValue,
@@ -391,7 +392,7 @@ export class Interpreter {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter') {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter') {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1344,6 +1345,8 @@ export class Interpreter {
     if (name in CONTAINERS) return this.constructContainer(CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return this.kerasInput(args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return this.kerasInputLayer(kwargs, node);
+    // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
+    if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
     if (name === 'keras.Model') return this.kerasModel(args, kwargs, node);
     if (name === 'collections.OrderedDict') return this.orderedDict(args);
     if (SUMMARY_CALLS.has(name)) return this.summaryCall(name, args, kwargs);
@@ -1987,12 +1990,17 @@ export class Interpreter {
     switch (m.t) {
       case 'layer': {
         const inputs: TensorValue[] = [];
-        const first = args[0] ?? kwargs.get('inputs') ?? kwargs.get('input') ?? kwargs.get('x');
+        const firstNames = ['inputs', 'input', 'x', 'query'];
+        const firstName = firstNames.find((k) => kwargs.has(k));
+        const first = args[0] ?? (firstName ? kwargs.get(firstName) : undefined);
         if (first?.t === 'tuple' || first?.t === 'list') for (const i of first.items) inputs.push(this.asTensor(i, node, m.def.framework));
         else if (first) inputs.push(this.asTensor(first, node, m.def.framework));
-        // PyTorch layers with a second tensor input (Bilinear, RNN initial state) take it positionally.
-        if (m.def.framework === 'torch') for (const extra of args.slice(1)) if (extra.t === 'tensor') inputs.push(extra);
-        return this.applyLayer(m, inputs, node);
+        // Layers with further tensor inputs (Bilinear, an RNN's initial state, attention's key and value) take them positionally.
+        for (const extra of args.slice(1)) if (extra.t === 'tensor') inputs.push(extra);
+        // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
+        const callKeywords = new Map<string, ArgValue>();
+        for (const [k, v] of kwargs) if (k !== firstName) callKeywords.set(`call.${k}`, this.toArg(v));
+        return this.applyLayer(m, inputs, node, callKeywords);
       }
       case 'container': {
         if (m.kind === 'ModuleList' || m.kind === 'ModuleDict') return UNKNOWN;
@@ -2031,14 +2039,43 @@ export class Interpreter {
         }
       }
       case 'functional': {
-        // Calling a functional model as a layer: its output shapes follow from its graph.
-        const outs = m.outputs;
-        if (outs.t === 'tensor') return this.makeTensor(outs.shape, 'keras', { text: `a sub-model at line ${node.startPosition.row + 1}`, node }, 0);
-        return UNKNOWN;
+        // A functional model called as a layer is one row, as in Keras's summary: its traced output
+        // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
+        const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+        const declared = m.inputs.map((t) => t.shape);
+        const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
+        const output = fits ? valueShapes(m.outputs) : null;
+        const params = this.functionalParams(m);
+        const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
+        const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
+        return this.applyLayer(layer, inputs, node);
       }
       default:
         return UNKNOWN;
     }
+  }
+
+  /** The parameters of a functional model's graph: its layers between its outputs and its inputs, each layer once. */
+  private functionalParams(m: FunctionalValue): number | null {
+    const bySeq = new Map(this.trace.records.map((r) => [r.seq, r]));
+    const inputIds = new Set(m.inputs.map((t) => t.id));
+    const stack = collectTensors(m.outputs);
+    const visited = new Set<number>();
+    const counted = new Set<number>();
+    let total: number | null = 0;
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (inputIds.has(t.id) || visited.has(t.producer)) continue;
+      visited.add(t.producer);
+      const r = bySeq.get(t.producer);
+      if (!r) continue;
+      if (r.layer && !counted.has(r.layer.id)) {
+        counted.add(r.layer.id);
+        total = total !== null && typeof r.params === 'number' ? total + r.params : null;
+      }
+      stack.push(...r.inputs);
+    }
+    return total;
   }
 
   private asTensor(v: Value, node: SyntaxNode, framework: Framework): TensorValue {
@@ -2046,14 +2083,15 @@ export class Interpreter {
     return this.makeTensor(null, framework, { text: `a value at line ${node.startPosition.row + 1}`, node }, 0);
   }
 
-  applyLayer(layer: LayerValue, inputs: TensorValue[], node: SyntaxNode): Value {
+  applyLayer(layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
     const callNode = this.callSiteOverride ?? node;
     const argTexts = new Map<string, string>();
     for (const [k, n] of layer.argNodes) argTexts.set(k, n.text);
+    const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]) } : layer.bound;
     const ctx = new ArgContext({
       framework: layer.def.framework,
       kind: layer.def.kind,
-      bound: layer.bound,
+      bound,
       inputs: inputs.map((t) => t.shape),
       inputOrigins: inputs.map((t) => t.origin.text),
       argTexts,
@@ -2175,6 +2213,27 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
 
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
+}
+
+/** The tensors of an output value (a tensor, or tuples, lists and dicts of them). */
+function collectTensors(v: Value): TensorValue[] {
+  if (v.t === 'tensor') return [v];
+  if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(collectTensors);
+  if (v.t === 'dict') return [...v.entries.values()].flatMap((e) => collectTensors(e.value));
+  return [];
+}
+
+/** The shapes of an output value, as a layer rule's output. */
+function valueShapes(v: Value): Output {
+  if (v.t === 'tensor') return v.shape;
+  if (v.t === 'tuple' || v.t === 'list') return new TupleOut(v.items.map(valueShapes));
+  return null;
+}
+
+/** False only when two shapes definitely differ (rank, or a size known on both sides). */
+function compatibleShapes(a: Shape, b: Shape): boolean {
+  if (a === null || b === null) return true;
+  return a.length === b.length && a.every((d, i) => equalDims(d, b[i]) !== false);
 }
 
 /** The Keras layer classes behind the lowercase merge functions (`layers.concatenate`). */
