@@ -782,6 +782,9 @@ const conversionOps: OpDef[] = [
   defs('clamp_max', both('clamp_max'), [INPUT, param('max')], sameShape),
   defs('contiguous', ['Tensor.contiguous'], [INPUT, param('memory_format', null)], sameShape),
   defs('clone', both('clone'), [INPUT, MEMORY_FORMAT], sameShape),
+  // flip/roll reorder elements along axes; the shape stays.
+  defs('flip', both('flip'), [INPUT, param('dims')], sameShape),
+  defs('roll', both('roll'), [INPUT, param('shifts'), param('dims', null)], sameShape),
   defs('detach', [...both('detach'), 'Tensor.detach_'], [INPUT], sameShape),
   ...['float', 'double', 'half', 'bfloat16', 'long', 'int', 'short', 'bool', 'byte', 'char', 'cpu'].map((name) => defs(name, [`Tensor.${name}`], [INPUT, param('memory_format', null)], sameShape)),
   defs('to', ['Tensor.to'], [INPUT, { name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], sameShape),
