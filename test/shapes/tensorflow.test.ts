@@ -159,6 +159,8 @@ const UNKNOWN_BATCH: [string, ArgValue[], Record<string, ArgValue>, (number | nu
   ['tensorflow.reshape', [t(null, 16, 16, 32), [-1, 100]], {}, [null, 100]],
   ['tensorflow.reshape', [t(null, 3136), [new Tensor([], 'tf.shape(x)[0]'), 7, 7, 64]], {}, [null, 7, 7, 64]],
   ['tensorflow.reshape', [t(null, 3136), new Tensor([2], 'tf.shape(y)')], {}, null],
+  ['tensorflow.reshape', [t(null, 7, 7, 64), [new Tensor([], 'tf.shape(x)[0]'), -1]], {}, [null, 3136]],
+  ['tensorflow.reshape', [t(null, 7, 7, 64), [new Tensor([], 'tf.shape(x)[0]'), -1, 64]], {}, [null, 49, 64]],
   ['keras.ops.reshape', [t(null, 4, 4, 8), [-1, 4, 32]], {}, [null, 4, 32]],
   ['tensorflow.concat', [[t(null, 5), t(null, 5)]], { axis: -1 }, [null, 10]],
   ['tensorflow.concat', [[t(null, 5), t(8, 5)], 0], {}, [null, 5]],

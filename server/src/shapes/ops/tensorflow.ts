@@ -77,7 +77,10 @@ function reshapeRule(ctx: RuleContext, tensorName: string, shapeName: string): R
     if (isKnown(total) && isKnown(fixedProduct) && fixedProduct > 0 && total % fixedProduct !== 0) {
       ctx.error('reshape-size', `Input to reshape is a tensor with ${total} values, but the requested shape requires a multiple of ${fixedProduct}: the input is ${ctx.origin(tensorName)}`, shapeName);
     }
-    const size = divExact(total, fixedProduct);
+    // `tf.reshape(x, (tf.shape(x)[0], -1))`: a first size computed from a tensor stands for the batch,
+    // as TensorFlow's own shape inference finds, so the -1 is the rest of the sample.
+    const batchFromTensor = requested[0] instanceof TensorArg && input !== null && input.length > 0 && input[0] === null;
+    const size = batchFromTensor ? divExact(product((input as Dim[]).slice(1)), product(fixed.slice(1))) : divExact(total, fixedProduct);
     return { output: target.map((d) => (d === -1 ? size : d)) };
   }
   if (equalDims(total, fixedProduct) === false) {
