@@ -112,6 +112,7 @@ describe('PyTorch attention errors', () => {
   });
   it('a query of another width (PyTorch: "was expecting embedding dimension of 32, but got 16")', () => {
     const r = run('torch.nn.MultiheadAttention', [32, 4], {}, [[10, 2, 16], [10, 2, 16], [10, 2, 16]]);
+    expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatchObject({ code: 'linear-in-features', arg: 'embed_dim', fix: { arg: 'embed_dim', value: 16 } });
     expect(r.errors[0].message).toContain('was expecting query embedding dimension of 32, but got 16: input (10, 2, 16)');
     expect(plain(r.output)).toEqual([[10, 2, 32], [2, 10, 10]]);

@@ -33,20 +33,21 @@ function checkAttentionRank(ctx: RuleContext, shape: Shape, what: string, origin
 /**
  * Reports an input whose last axis is not the expected size, in PyTorch's words. `sizeArg` names
  * the expected size (kdim and vdim fall back to embed_dim when None); the quick fix rewrites it
- * only when it is the argument written for this input (and still divides by the heads).
+ * only when it is the argument written for this input (and still divides by the heads). True when reported.
  */
-function checkEmbedding(ctx: RuleContext, shape: Shape, origin: string, sizeArg: string, what: string): void {
-  if (shape === null || shape.length === 0) return;
+function checkEmbedding(ctx: RuleContext, shape: Shape, origin: string, sizeArg: string, what: string): boolean {
+  if (shape === null || shape.length === 0) return false;
   const last = shape[shape.length - 1];
   const fallsBack = ctx.value(sizeArg) === null;
   const expected = fallsBack ? ctx.int('embed_dim') : ctx.int(sizeArg);
-  if (equalDims(expected, last) !== false) return;
+  if (equalDims(expected, last) !== false) return false;
   const argName = fallsBack ? 'embed_dim' : sizeArg;
   const shown = fallsBack ? `${dimToString(expected)} (embed_dim, as kdim and vdim are None)` : ctx.describe(sizeArg);
   const heads = sizeArg === 'd_model' ? ctx.int('nhead') : ctx.int('num_heads');
   const headsDivide = isKnown(last) && isKnown(heads) && heads > 0 && last % heads === 0;
   const fixable = isKnown(last) && !fallsBack && (sizeArg === 'kdim' || sizeArg === 'vdim' || headsDivide);
   ctx.error('linear-in-features', `${ctx.kind} was expecting ${what} embedding dimension of ${shown}, but got ${dimToString(last)}: ${origin}`, argName, fixable ? { arg: argName, value: last as number } : undefined);
+  return true;
 }
 
 /** embed_dim (d_model) must be a multiple of the number of heads. */
@@ -88,9 +89,9 @@ function torchMultiheadAttentionRule(ctx: RuleContext): RuleResult {
   if (query === null) return { output: new TupleOut([null, null]), params };
   const rankOk = checkAttentionRank(ctx, query.shape, 'query', query.origin);
   if (!rankOk) return { output: new TupleOut([null, null]), params };
-  checkEmbedding(ctx, query.shape, query.origin, 'embed_dim', 'query');
-  if (key) checkEmbedding(ctx, key.shape, key.origin, 'kdim', 'key');
-  if (value) checkEmbedding(ctx, value.shape, value.origin, 'vdim', 'value');
+  // PyTorch stops at the first input that does not fit; so do we, rather than repeat it for key and value.
+  const checks: [typeof query | null, string, string][] = [[query, 'embed_dim', 'query'], [key, 'kdim', 'key'], [value, 'vdim', 'value']];
+  for (const [input, sizeArg, what] of checks) if (input && checkEmbedding(ctx, input.shape, input.origin, sizeArg, what)) break;
   const output = withLast(query.shape, embed);
   const needWeights = ctx.value('call.need_weights');
   if (needWeights === false) return { output: new TupleOut([output, null]), params };
