@@ -9,10 +9,9 @@ import { add, sym } from '../../server/src/shapes/dim';
 import { findLayer } from '../../server/src/shapes/registry';
 import { formatOutput } from '../../server/src/shapes/shape';
 import { ArgValue, Shape, UnknownArg } from '../../server/src/shapes/types';
+import { torchTableTests, type RefusedRow, type TorchRow } from '../helpers/torch-table';
 import { layer } from '../helpers/rules';
 
-type TorchRow = [string, ArgValue[], Record<string, ArgValue>, Shape[], string, number];
-type RefusedRow = [string, ArgValue[], Record<string, ArgValue>, Shape[], string, string | null, number | null];
 type KerasRow = [string, ArgValue[], Record<string, ArgValue>, (number | null)[], () => tf.layers.Layer];
 
 // Computed with PyTorch 1.13.0a0 by scripts/truth/norm_linear_rnn.py: kind, args, kwargs, inputs, output, params.
@@ -45,19 +44,7 @@ const TORCH_REFUSED: RefusedRow[] = [
 ];
 
 describe('PyTorch linear layers against PyTorch', () => {
-  it.each(TORCH_ROWS)('%s(%j, %j) on %j', (kind, args, kwargs, inputs, output, params) => {
-    const r = layer(`torch.nn.${kind}`, args, kwargs, inputs);
-    expect(r.errors).toEqual([]);
-    expect(formatOutput(r.output)).toBe(output);
-    expect(r.params).toBe(params);
-  });
-
-  it.each(TORCH_REFUSED)('%s(%j, %j) refuses %j', (kind, args, kwargs, inputs, code, arg, fix) => {
-    const r = layer(`torch.nn.${kind}`, args, kwargs, inputs);
-    expect(r.errors.map((e) => e.code)).toEqual([code]);
-    expect(r.errors[0].arg ?? null).toBe(arg);
-    expect(r.errors[0].fix?.value ?? null).toBe(fix);
-  });
+  torchTableTests(TORCH_ROWS, TORCH_REFUSED);
 });
 
 /** Runs a layer with the origins and argument texts the interpreter would pass, and returns its errors. */
