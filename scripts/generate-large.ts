@@ -8,6 +8,8 @@
 // engine that analyses it finds nothing to report. Ordinary code (data helpers, constants,
 // training loops) fills the file up to the requested number of lines.
 
+import { mulberry32 } from '../test/helpers/prng';
+
 export interface LargeFileOptions {
   /** How many models the file holds. */
   models?: number;
@@ -22,17 +24,6 @@ export interface LargeFile {
   models: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so the file is the same everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Picker {
   constructor(private readonly random: () => number) {}

@@ -4,6 +4,10 @@
 // Used by test/fuzz.test.ts (fixtures and examples) and scripts/fuzz-corpus.ts (the shared corpus);
 // what counts as a failure (a throw, a slow analysis) is left to them.
 
+import { mulberry32 } from './prng';
+
+export { mulberry32 };
+
 export interface Mutant {
   /** Says which mutation made it and where, e.g. `truncate at 412/900 (mid-token)`. */
   name: string;
@@ -20,17 +24,6 @@ export interface MutantOptions {
   large?: boolean;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stable 32-bit hash of a string (FNV-1a), to seed each file's mutants by its name. */
 export function hashString(s: string): number {

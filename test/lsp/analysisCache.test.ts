@@ -11,6 +11,7 @@ import { AnalysisCache, Debouncer, editBetween, reparseIncrementally } from '../
 import { Settings } from '../../server/src/lsp/settings';
 import type { AnalysisTarget } from '../../server/src/lsp/targets';
 import { parseSyntax, type SyntaxNode } from '../../server/src/syntax/parse';
+import { mulberry32 as random } from '../helpers/prng';
 
 const ARTICLE = readFileSync(resolve(__dirname, '../../examples/article_torch_wrong_linear.py'), 'utf8');
 /** Non-ASCII before the model (accents, an emoji: a surrogate pair), so indices and columns are tested in UTF-16 units. */
@@ -28,17 +29,6 @@ function outline(root: SyntaxNode): string[] {
   return lines;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['7', '*', '14', '(', ')', ',', '\n', '\n        ', ' ', 'x', 'nn.ReLU(),', 'é', '😀', '#', '"', ':', 'def f(x):\n    return x\n', 'nn.Linear(6*7*7, 10)'];
 
