@@ -18,21 +18,11 @@ import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
 import { convertKerasModel, modelInputs, outputRecords, tupleItemPicker } from '../server/src/convert/pytorch';
 import type { BoundArgs } from '../server/src/shapes/context';
 import { LayerArg, type ArgValue } from '../server/src/shapes/types';
+import { mulberry32 as generator } from '../test/helpers/prng';
 
 const ROOT = process.cwd();
 const SEED_MODEL = '/work/shared/seed/keras_cnn.py';
 
-/** A small deterministic generator (mulberry32), so that every run sees the same numbers. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The fixture files: those named on the command line (files or folders), else every default fixture and the seed model. */
 function cases(named: string[]): { name: string; text: string }[] {
