@@ -199,7 +199,18 @@ function runRecord(tf: TfModule, model: ModelResult, record: LayerRecord, inputs
     const merge = ['Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot'].includes(record.kind);
     // Token ids for an Embedding, whatever the random input was.
     if (record.kind === 'Embedding') inputs = inputs.map((t) => tf.zeros(t.shape, 'int32'));
-    return layer.apply(inputs.length === 1 && !merge ? inputs[0] : inputs) as unknown as TorchValue;
+    const applied = inputs.length === 1 && !merge ? inputs[0] : inputs;
+    // A window larger than its input: tfjs-layers computes a size of 0 or less, which the wasm
+    // backend cannot run (it writes out of bounds), and Keras refuses. Said without running it.
+    let planned: unknown;
+    try {
+      planned = layer.computeOutputShape(Array.isArray(applied) ? applied.map((t) => t.shape) : applied.shape);
+    } catch {
+      planned = undefined;
+    }
+    const flat = (JSON.stringify(planned ?? []).match(/-?\d+/g) ?? []).map(Number);
+    if (flat.some((d) => d <= 0)) throw new Error(`tfjs-layers computes the output shape ${JSON.stringify(planned)}, with a size of 0 or less (Keras refuses it)`);
+    return layer.apply(applied) as unknown as TorchValue;
   }
   if (record.module) {
     const run = TORCH_LAYERS[record.kind];

@@ -109,6 +109,18 @@ function effectiveKernel(kernel: number[], dilation: number[]): number[] {
   return kernel.map((k, i) => dilation[i] * (k - 1) + 1);
 }
 
+/**
+ * PyTorch's check before a window op: the padded input must hold one window. (tfjs computes a
+ * negative size instead of refusing, and the wasm backend then writes out of bounds.)
+ */
+function checkWindow(kind: string, x: Tensor, spatialRank: number, kernel: number[], before: number[], after: number[]): void {
+  const sizes = x.shape.slice(1, 1 + spatialRank);
+  const outputs = sizes.map((size, i) => size + before[i] + after[i] - kernel[i] + 1);
+  if (outputs.some((o) => o <= 0)) {
+    throw new Error(`${kind}: Given input size: (${sizes.join('x')}). Calculated output size: (${outputs.join('x')}). Output size is too small`);
+  }
+}
+
 /** Pads the spatial axes of a channels-last tensor: before[i] and after[i] zeros on axis i + 1. */
 function padSpatial(tf: TfModule, x: Tensor, before: number[], after: number[]): Tensor {
   if (before.every((p) => p === 0) && after.every((p) => p === 0)) return x;
@@ -139,6 +151,7 @@ function convolution(spatialRank: number): LayerRun {
       after = keff.map((k, i) => k - 1 - before[i]);
     } else before = after = a.ints('padding', spatialRank);
     return inChannelsLast(tf, x, spatialRank, (xl) => {
+      checkWindow(a.kind, xl, spatialRank, keff, before, after);
       const padded = padSpatial(tf, xl, before, after);
       const parts = groups === 1 ? [padded] : tf.split(padded, groups, spatialRank + 1);
       const outs = parts.map((part) => {
@@ -215,6 +228,7 @@ function pooling(spatialRank: number, type: 'max' | 'avg'): LayerRun {
     return inChannelsLast(tf, x, spatialRank, (xl) => {
       const sizes = xl.shape.slice(1, 1 + spatialRank);
       const extra = sizes.map((s, i) => (ceilMode ? ceilModeExtra(s, keff[i], stride[i], padding[i]) : 0));
+      checkWindow(a.kind, xl, spatialRank, keff, padding, padding.map((p, i) => p + extra[i]));
       const padded = padSpatial(tf, xl, padding, padding.map((p, i) => p + extra[i]));
       const pool2d = (t: Tensor, k: number[], s: number[]) => (type === 'max' ? tf.maxPool(t as never, k as never, s as never, 'valid') : tf.avgPool(t as never, k as never, s as never, 'valid'));
       if (spatialRank === 1) return via2d(tf, padded, (t) => pool2d(t, [1, keff[0]], [1, stride[0]]));
@@ -686,7 +700,12 @@ export const TORCH_OPS: Readonly<Record<string, OpRun>> = {
       (tf: TfModule, a: TorchArgs, inputs: Tensor[]) => {
         // A scalar operand changes no shape; two tensors broadcast as tfjs (and PyTorch) do.
         if (inputs.length < 2) return tf.clone(only(inputs, a.kind));
-        return inputs.slice(1).reduce((acc, t) => tf.add(acc, t), inputs[0]);
+        const out = inputs.slice(1).reduce((acc, t) => tf.add(acc, t), inputs[0]);
+        // In place (`add_`, `+=`), the result is written into the first operand, which cannot grow.
+        if (k.endsWith('_') && out.shape.join(',') !== inputs[0].shape.join(',')) {
+          throw new Error(`output with shape [${inputs[0].shape.join(', ')}] doesn't match the broadcast shape [${out.shape.join(', ')}]`);
+        }
+        return out;
       },
     ]),
   ),
