@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendUnavailable, defaultLoaders, selectBackend, type BackendLoaders } from '../../server/src/confirm/backends';
 import { confirmText, type BackendInfo, type ModelConfirmation } from '../../server/src/confirm/confirm';
 import { formatReportText } from '../../server/src/confirm/report';
@@ -49,7 +49,14 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** Expected errors that tfjs cannot show because their layer is not confirmable: printed after the fixtures. */
+const skipped: string[] = [];
+
 describe('fixtures confirmed layer by layer (cpu backend)', () => {
+  afterAll(() => {
+    if (skipped.length) console.info(`expected errors on layers tfjs cannot run (skipped):\n  ${skipped.join('\n  ')}`);
+  });
+
   for (const f of [...fixtures('torch'), ...fixtures('keras')]) {
     it(`${f.framework}/${f.file}`, async () => {
       const models = await confirmFixture(f);
@@ -57,8 +64,10 @@ describe('fixtures confirmed layer by layer (cpu backend)', () => {
       const errorLines = new Set(expected.map((e) => FAILS_ELSEWHERE[`${f.file}:${e.line + 1}`] ?? e.line + 1));
       const problems: string[] = [];
       const failedLines = new Set<number>();
+      const unconfirmableLines = new Map<number, string>();
       for (const m of models) {
         for (const l of m.layers) {
+          if (l.status === 'unconfirmable') unconfirmableLines.set(l.line, `${l.kind}: ${l.reason}`);
           const where = `${m.name} line ${l.line} ${l.kind}`;
           if (l.status === 'different') problems.push(`${where}: predicted ${JSON.stringify(l.predicted)}, tfjs ${JSON.stringify(l.actual)}`);
           if (l.status === 'failed') {
@@ -70,7 +79,9 @@ describe('fixtures confirmed layer by layer (cpu backend)', () => {
       }
       // A layer applied on another line than its constructor (a Sequential) fails on its constructor's line, which the fixture marks.
       for (const line of errorLines) {
-        if (!failedLines.has(line)) problems.push(`line ${line}: the engine expects an error, but tfjs did not fail there`);
+        // A layer tfjs cannot express cannot show its error: skipped, with the reason.
+        if (!failedLines.has(line) && unconfirmableLines.has(line)) skipped.push(`${f.framework}/${f.file}:${line}: ${unconfirmableLines.get(line)}`);
+        else if (!failedLines.has(line)) problems.push(`line ${line}: the engine expects an error, but tfjs did not fail there`);
       }
       expect(problems).toEqual([]);
     });
