@@ -90,7 +90,7 @@ export const defaultLoaders: BackendLoaders = {
     const info = adapter.info ?? {};
     const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0).join(' ') || 'unnamed adapter';
     // tfjs-backend-webgpu asks navigator.gpu for its adapter.
-    const nav = (globalThis as { navigator?: Record<string, unknown> }).navigator;
+    const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator;
     if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     return { name, software: adapter.isFallbackAdapter === true || SOFTWARE_ADAPTERS.test(name) };
