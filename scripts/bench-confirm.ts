@@ -47,5 +47,3 @@ export async function benchConfirm(runs = 5): Promise<ConfirmBenchRow[]> {
   for (const r of rows) console.log(`  ${r.backend.padEnd(10)} ${r.model.padEnd(18)} ${r.ms === null ? `unavailable: ${r.note}` : `${r.ms.toFixed(1)} ms  (${r.device})`}`);
   return rows;
 }
-
-if (require.main === module) void benchConfirm();

@@ -17,6 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { analyze } from '../server/src/analysis/analyze';
 import { parsePython } from '../server/src/syntax/parse';
 import { generateLargeFile } from './generate-large';
+import { benchConfirm } from './bench-confirm';
 import { benchLanguageServer } from './bench-lsp';
 
 const root = resolve(__dirname, '..');
@@ -207,4 +208,7 @@ function main(): void {
 }
 
 main();
-benchLanguageServer().catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`));
+benchLanguageServer()
+  .catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
+  .then(() => benchConfirm())
+  .catch((error) => console.log(`confirmation benchmark failed: ${error instanceof Error ? error.message : String(error)}`));
