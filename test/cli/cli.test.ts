@@ -1,7 +1,7 @@
 // The `cnnshape` command as a user runs it: the built bundle, real files, exit statuses, and the
 // exact JSON document the issue specifies.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,30 @@ describe('cnnshape check', () => {
       expect(r.err + r.out).toMatch(/Usage|cnnshape:/);
       expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     }
+  });
+});
+
+describe('cnnshape lsp --stdio', () => {
+  it('answers initialize over stdio with the server capabilities', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    const child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { cwd: root });
+    let out = '';
+    const reply = await new Promise<{ id: number; result: { capabilities: { hoverProvider: boolean } } }>((resolveReply, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply; got: ${out}`)), 10000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        const start = out.indexOf('{');
+        const header = /Content-Length: (\d+)/.exec(out);
+        if (start >= 0 && header && Buffer.byteLength(out.slice(start)) >= Number(header[1])) {
+          clearTimeout(timer);
+          resolveReply(JSON.parse(out.slice(start)));
+        }
+      });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+    child.kill();
+    expect(reply.id).toBe(1);
+    expect(reply.result.capabilities.hoverProvider).toBe(true);
   });
 });
 

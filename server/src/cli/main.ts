@@ -2,6 +2,7 @@
 // core and prints; all analysis lives in server/src/analysis.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { analyze } from '../analysis/analyze';
 import { BACKEND_NAMES, BackendUnavailable, type BackendRequest } from '../confirm/backends';
@@ -180,8 +181,10 @@ async function main(argv: string[]): Promise<number> {
         return await confirm(o);
       case 'lsp': {
         if (!o.stdio) throw new UsageError('lsp needs --stdio');
-        const { startServer } = await import('../lsp/server');
-        startServer('stdio');
+        // The server is its own bundle (dist/server.js, beside this one): loading it here keeps the
+        // language-server libraries out of every other command's start-up. It serves stdio when
+        // given --stdio, which is in this process's arguments.
+        createRequire(__filename)(join(__dirname, 'server.js'));
         return -1;
       }
       default:
