@@ -13,7 +13,7 @@ import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter } from '../python/interpreter';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
-import { ClassValue, FunctionValue, TensorValue, Value } from '../python/values';
+import { ClassValue, CONTAINER_ATTR, FunctionValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { writeFix } from './fixes';
 import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, ShapeDiagnostic, TensorNote } from './result';
@@ -252,7 +252,7 @@ class Analysis {
 
   private analyseModel(c: Candidate): ModelResult | undefined {
     const interp = this.interp;
-    const comments = commentsAbove(this.lines, c.anchorLine);
+    const comments = this.modelComments(c);
     const trace = interp.trace;
 
     // Keras functional models were traced while the module (or their builder) ran.
@@ -315,6 +315,20 @@ class Analysis {
     } finally {
       interp.inModelRun = false;
     }
+  }
+
+  /** The comments above the model, or else above the module-level assignment of its instance (`model = Net()`). */
+  private modelComments(c: Candidate): ReturnType<typeof commentsAbove> {
+    const comments = commentsAbove(this.lines, c.anchorLine);
+    if (comments.input || !c.cls) return comments;
+    for (const [name, v] of this.interp.moduleScope.vars) {
+      if (v !== c.value) continue;
+      const assigned = this.findModuleAssignment(name);
+      if (!assigned) continue;
+      const atInstance = commentsAbove(this.lines, statementOf(assigned).startPosition.row);
+      if (atInstance.input) return { ...comments, input: atInstance.input };
+    }
+    return comments;
   }
 
   /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
@@ -569,7 +583,8 @@ function moduleNames(root: Value): Map<number, string> {
     } else if (v.t === 'container') {
       v.items.forEach((item, i) => visit(item, join(path, v.keys ? v.keys[i] : String(i)), depth + 1));
     } else if (v.t === 'object') {
-      for (const [k, a] of v.attrs) visit(a, join(path, k), depth + 1);
+      // A container subclass's layers are its own children: `features.0.1`, not `features.0.__container__.1`.
+      for (const [k, a] of v.attrs) visit(a, k === CONTAINER_ATTR ? path : join(path, k), depth + 1);
     } else if (v.t === 'list' || v.t === 'tuple') {
       // Plain lists of layers are not registered by PyTorch; they keep no name.
     }

@@ -20,6 +20,8 @@ import { Trace } from './trace';
 import {
   bool,
   ClassValue,
+  CONTAINER_ATTR,
+  containerOf,
   ContainerValue,
   dictKey,
   DictValue,
@@ -897,6 +899,8 @@ export class Interpreter {
 
   /** The items of an iterable value, or null when they cannot be known. */
   iterate(v: Value): Value[] | null {
+    const held = v.t === 'object' ? containerOf(v) : undefined;
+    if (held) return this.iterate(held);
     switch (v.t) {
       case 'tuple':
       case 'list':
@@ -1016,6 +1020,8 @@ export class Interpreter {
   }
 
   subscript(value: Value, idx: Value, node: SyntaxNode): Value {
+    const held = value.t === 'object' ? containerOf(value) : undefined;
+    if (held) return this.subscript(held, idx, node);
     switch (value.t) {
       case 'tuple':
       case 'list': {
@@ -1373,6 +1379,14 @@ export class Interpreter {
       return NONE;
     }
     if (self.t === 'object') {
+      const held = containerOf(self);
+      if (name.startsWith('super.') && method === '__init__') {
+        // super().__init__(*layers) of an nn.Sequential / ModuleList / ModuleDict subclass.
+        const base = this.libraryBase(self.cls);
+        if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, this.constructContainer(CONTAINERS[base.name], args, kwargs, node));
+        return NONE;
+      }
+      if (held && ['append', 'extend', 'insert', 'add_module', 'children', 'values', 'items', 'keys'].includes(method)) return this.callMethod(`Container.${method}`, held, args, kwargs, node, nodes);
       if (method === 'add_module' || method === 'register_module') {
         if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
         return NONE;
@@ -2022,6 +2036,8 @@ export class Interpreter {
         const methodName = base?.framework === 'keras' ? 'call' : 'forward';
         let method = this.lookupClassAttr(m.cls, methodName) ?? this.lookupClassAttr(m.cls, '__call__');
         if (!method && base?.framework === 'keras') method = this.lookupClassAttr(m.cls, 'forward');
+        const held = containerOf(m);
+        if ((!method || method.t !== 'function') && held) return this.applyModule(held, args, kwargs, node);
         if (!method || method.t !== 'function') return UNKNOWN;
         const saved = this.callSiteOverride;
         this.callSiteOverride = null;

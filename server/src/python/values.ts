@@ -148,6 +148,19 @@ export type Value =
   | ModuleValue
   | SuperValue;
 
+/** The attribute under which an instance of a container subclass keeps its container. */
+export const CONTAINER_ATTR = '__container__';
+
+/** The container behind a value: itself, or the one an `nn.Sequential` subclass instance holds. */
+export function containerOf(v: Value): ContainerValue | undefined {
+  if (v.t === 'container') return v;
+  if (v.t === 'object') {
+    const c = v.attrs.get(CONTAINER_ATTR);
+    if (c?.t === 'container') return c;
+  }
+  return undefined;
+}
+
 export const UNKNOWN: UnknownValue = { t: 'unknown' };
 export const NONE: NoneValue = { t: 'none' };
 
