@@ -454,6 +454,8 @@ class Analysis {
       if (typeof r.params !== 'number' || total === null) total = null;
       else total += r.params;
     }
+    // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
+    if (total !== null) for (const p of directParameters(c.value)) total = p === null || total === null ? null : total + p;
     const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), shape: n.shape }));
     return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), input, inputSource: source, layers, output, totalParams: total, assignments };
   }
@@ -540,6 +542,26 @@ function batchViewConstraint(r: TraceRecord, batch: Dim): [Dim, number | null] {
   const rest = output.slice(1);
   if (!rest.every((d): d is number => typeof d === 'number')) return [null, null];
   return [product(input.slice(1)), rest.reduce((a, b) => a * b, 1)];
+}
+
+/** The element counts of the nn.Parameters held by the user modules under a model (null when a size is unknown). */
+function directParameters(root: Value): (number | null)[] {
+  const out: (number | null)[] = [];
+  const seen = new Set<Value>();
+  const visit = (v: Value, depth: number) => {
+    if (depth > 30 || seen.has(v)) return;
+    seen.add(v);
+    if (v.t === 'object') {
+      for (const a of v.attrs.values()) {
+        if (a.t === 'tensor' && a.parameter && !seen.has(a)) {
+          seen.add(a);
+          out.push(a.shape && a.shape.every((d): d is number => typeof d === 'number') ? a.shape.reduce((x, y) => x * y, 1) : null);
+        } else visit(a, depth + 1);
+      }
+    } else if (v.t === 'container') for (const i of v.items) visit(i, depth + 1);
+  };
+  visit(root, 0);
+  return out;
 }
 
 /** Every module-like value held inside one of `roots` (not the roots themselves, unless nested in another). */

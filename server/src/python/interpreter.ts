@@ -891,8 +891,38 @@ export class Interpreter {
       return { t: a.t, items };
     }
     if (a.t === 'str' && b.t === 'str' && op === '+') return str(a.v + b.v);
-    if (a.t === 'str' && op === '%') return UNKNOWN;
+    if (a.t === 'str' && op === '%') return this.percentFormat(a.v, b);
     return UNKNOWN;
+  }
+
+  /** Python's `'conv%d' % i` for the common conversions (%d %i %s %r %f, with flags and width). */
+  private percentFormat(format: string, args: Value): Value {
+    const values = args.t === 'tuple' ? args.items : [args];
+    let i = 0;
+    let failed = false;
+    const out = format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([diusrf%])/g, (_m, flags: string, width: string, precision: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      const v = values[i++];
+      if (!v) {
+        failed = true;
+        return '';
+      }
+      let text: string | null;
+      if (conv === 'f') {
+        const n = this.numeric(v);
+        text = n === null ? null : n.toFixed(precision === undefined ? 6 : Number(precision));
+      } else if (conv === 'd' || conv === 'i' || conv === 'u') {
+        const n = this.numeric(v);
+        text = n === null ? null : String(Math.trunc(n));
+      } else text = v.t === 'str' && conv === 'r' ? `'${v.v}'` : this.toText(v);
+      if (text === null) {
+        failed = true;
+        return '';
+      }
+      const w = width ? Number(width) : 0;
+      return flags.includes('-') ? text.padEnd(w) : text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+    });
+    return failed || i !== values.length ? UNKNOWN : str(out);
   }
 
   // ---------------------------------------------------------------- iteration, attributes, subscripts
@@ -1368,7 +1398,10 @@ export class Interpreter {
       if (method === 'append' && args[0]) self.items.push(args[0]);
       else if (method === 'add' && args[0]) this.kerasSequentialAdd(self, args[0]);
       else if (method === 'extend' && args[0]) self.items.push(...(this.iterate(args[0]) ?? []));
-      else if (method === 'add_module' && args[0]?.t === 'str' && args[1]) this.containerSet(self, args[0].v, args[1]);
+      else if (method === 'add_module' && args[1]) {
+        // A name we cannot compute still adds the module, so the layers after it stay in order.
+        this.containerSet(self, args[0]?.t === 'str' ? args[0].v : `?${self.items.length}`, args[1]);
+      }
       else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) this.recordBuild(self, (args[0] ?? kwargs.get('input_shape'))!);
       else if ((method === 'children' || method === 'modules') && self.kind !== 'ModuleDict') return list([...self.items]);
       else if (method === 'values' && self.kind === 'ModuleDict') return list([...self.items]);
@@ -1389,6 +1422,7 @@ export class Interpreter {
       if (held && ['append', 'extend', 'insert', 'add_module', 'children', 'values', 'items', 'keys'].includes(method)) return this.callMethod(`Container.${method}`, held, args, kwargs, node, nodes);
       if (method === 'add_module' || method === 'register_module') {
         if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
+        else if (args[1]) self.attrs.set(`?${self.attrs.size}`, args[1]);
         return NONE;
       }
       if (method === 'register_buffer' || method === 'register_parameter') {
@@ -1670,7 +1704,13 @@ export class Interpreter {
         let result: boolean | undefined = false;
         for (const ty of types) {
           if (ty.t !== 'builtin') return UNKNOWN;
-          const map: Record<string, string[]> = { 'builtins.int': ['int', 'bool'], 'builtins.float': ['float'], 'builtins.str': ['str'], 'builtins.list': ['list'], 'builtins.tuple': ['tuple'], 'builtins.dict': ['dict'], 'builtins.bool': ['bool'] };
+          const map: Record<string, string[]> = { 'builtins.int': ['int', 'bool'], 'builtins.float': ['float'], 'builtins.str': ['str'], 'builtins.list': ['list'], 'builtins.tuple': ['tuple'], 'builtins.dict': ['dict'], 'builtins.bool': ['bool'], 'torch.Tensor': ['tensor'], 'tensorflow.Tensor': ['tensor'] };
+          const layerDef = findLayer(ty.name);
+          if (layerDef) {
+            if (v.t === 'unknown') return UNKNOWN;
+            if (v.t === 'layer' && v.def === layerDef) result = true;
+            continue;
+          }
           const ts = map[ty.name];
           if (!ts) return UNKNOWN;
           if (v.t === 'unknown') return UNKNOWN;
@@ -1721,9 +1761,11 @@ export class Interpreter {
         return NONE;
       case 'torch.nn.Parameter':
       case 'torch.nn.parameter.Parameter': {
-        // A parameter is its data tensor, shape and all.
+        // A parameter is its data tensor, shape and all, counted in the model's parameters.
         const data = args[0] ?? kwargs.get('data');
-        return data?.t === 'tensor' ? data : UNKNOWN;
+        if (data?.t !== 'tensor') return UNKNOWN;
+        const requiresGrad = kwargs.get('requires_grad') ?? args[1];
+        return { ...data, id: this.newId(), parameter: requiresGrad?.t === 'bool' && !requiresGrad.v ? 'frozen' : 'trainable' };
       }
       case 'builtins.super': {
         const m = this.methodStack[this.methodStack.length - 1];

@@ -43,6 +43,8 @@ export interface TensorValue {
   id: number;
   /** Made by torch.randn, tf.zeros, np.zeros...: a concrete example input. */
   fromFactory?: boolean;
+  /** An `nn.Parameter` held directly by a module: its elements count in the model's parameters. */
+  parameter?: 'trainable' | 'frozen';
 }
 
 export interface LayerValue {
