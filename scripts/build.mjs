@@ -1,7 +1,12 @@
 // Bundles the command line, the language server and the VS Code client with esbuild.
 // Native tree-sitter bindings stay external (they load their prebuilt binaries at run time).
+// The confirmation worker carries TensorFlow.js inside its bundle (tfjs-core, tfjs-layers and the
+// cpu, wasm and WebGPU backends), with the wasm backend's binaries copied to dist/wasm/; only the
+// optional tfjs-node and Dawn (`webgpu`) stay outside it. The other bundles leave tfjs external.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 
 const rawText = {
   name: 'raw-text',
@@ -17,8 +22,16 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js' },
   { in: 'scripts/eval.ts', out: 'dist/eval.js' },
   { in: 'scripts/bench.ts', out: 'dist/bench.js' },
-  { in: 'server/src/confirm/confirm-worker.ts', out: 'dist/confirm-worker.js' },
+  { in: 'server/src/confirm/bundled-worker.ts', out: 'dist/confirm-worker.js', external: ['@tensorflow/tfjs-node', 'webgpu'] },
 ];
+const external = ['vscode', 'tree-sitter', 'tree-sitter-python'];
+
+const root = join(import.meta.dirname, '..');
+const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+mkdirSync(join(root, 'dist/wasm'), { recursive: true });
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  copyFileSync(join(wasmDir, f), join(root, 'dist/wasm', f));
+}
 
 await Promise.all(
   entries
@@ -32,7 +45,7 @@ await Promise.all(
         target: 'node20',
         format: 'cjs',
         sourcemap: true,
-        external: ['vscode', 'tree-sitter', 'tree-sitter-python', '@tensorflow/*', 'webgpu'],
+        external: [...external, ...(e.external ?? ['@tensorflow/*', 'webgpu'])],
         plugins: [rawText],
         logLevel: 'warning',
       }),

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { analyze } from '../analysis/analyze';
 import { BACKEND_NAMES, BackendUnavailable, type BackendRequest } from '../confirm/backends';
 import { formatReportText, hasDifferences, reportToJson } from '../confirm/report';
-import { confirmFiles } from '../confirm/worker';
+import { confirmFiles, confirmInWorker } from '../confirm/worker';
 import { convertFile } from '../convert/pytorch';
 import { fileToJson, formatDiagnostic, formatSummary } from './format';
 
@@ -152,7 +152,11 @@ async function confirm(o: Options): Promise<number> {
   const files = collectFiles(o.paths).map((f) => ({ path: relative(process.cwd(), f) || f, text: readFileSync(f, 'utf8') }));
   let report;
   try {
-    report = await confirmFiles({ files, backend: backend as BackendRequest, options: { model: o.model, input: o.input, memoryLimitMb: o.memoryLimitMb } });
+    const request = { files, backend: backend as BackendRequest, options: { model: o.model, input: o.input, memoryLimitMb: o.memoryLimitMb } };
+    // Bundled (dist/cli.js), the worker beside it carries TensorFlow.js, which the installed
+    // extension has nowhere else; from the sources, tfjs comes from node_modules in this thread.
+    const workerFile = join(__dirname, 'confirm-worker.js');
+    report = existsSync(workerFile) ? await confirmInWorker(request, workerFile) : await confirmFiles(request);
   } catch (e) {
     if (!(e instanceof BackendUnavailable)) throw e;
     process.stderr.write(`cnnshape: ${e.message}\n`);

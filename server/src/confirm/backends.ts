@@ -51,16 +51,29 @@ export interface BackendLoaders {
 const runtimeRequire: NodeRequire = createRequire(typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js'));
 
 /**
- * Modules a self-contained bundle imported statically (the GPU run carries no node_modules): they
- * are used before anything is looked up at run time.
+ * Modules a self-contained bundle carries (the GPU run and the packaged extension have no
+ * node_modules for tfjs): they are used before anything is looked up at run time. A backend is
+ * `true` when the bundle imported it already, or a function that loads it from the bundle on first
+ * use (the WebGPU backend registers itself only if navigator.gpu exists when it loads).
  */
-export const preloaded: { tfjs?: TfModule; webgpu?: boolean; wasm?: boolean } = {};
+export const preloaded: { tfjs?: TfModule; webgpu?: boolean | (() => void); wasm?: boolean | (() => void) } = {};
+
+/** Loads a backend from the bundle when it carries one, else the package `name` at run time. */
+function loadBackend(carried: boolean | (() => void) | undefined, name: string): void {
+  if (typeof carried === 'function') carried();
+  else if (!carried) runtimeRequire(name);
+}
 
 /** The dawn.node of the `webgpu` package (or CNNSHAPE_DAWN_NODE), loaded directly: the package itself is an ES module. */
 function loadDawn(): { create(options: string[]): GpuLike; globals: Record<string, unknown> } {
   const override = process.env.CNNSHAPE_DAWN_NODE;
   if (override) return runtimeRequire(override);
-  const root = dirname(runtimeRequire.resolve('webgpu/package.json'));
+  let root: string;
+  try {
+    root = dirname(runtimeRequire.resolve('webgpu/package.json'));
+  } catch {
+    throw new Error('Dawn is not installed here (the universal extension package carries none; the platform-specific one does)');
+  }
   const arch = process.platform === 'darwin' ? 'universal' : process.arch;
   const path = join(root, 'dist', `${process.platform}-${arch}`, 'dawn.node');
   if (!existsSync(path)) throw new Error(`the webgpu package has no Dawn build for ${process.platform}-${arch}`);
@@ -95,8 +108,8 @@ export const defaultLoaders: BackendLoaders = {
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     return { name, software: adapter.isFallbackAdapter === true || SOFTWARE_ADAPTERS.test(name) };
   },
-  webgpuBackend: () => void (preloaded.webgpu || runtimeRequire('@tensorflow/tfjs-backend-webgpu')),
-  wasmBackend: () => void (preloaded.wasm || runtimeRequire('@tensorflow/tfjs-backend-wasm')),
+  webgpuBackend: () => loadBackend(preloaded.webgpu, '@tensorflow/tfjs-backend-webgpu'),
+  wasmBackend: () => loadBackend(preloaded.wasm, '@tensorflow/tfjs-backend-wasm'),
 };
 
 function reason(e: unknown): string {

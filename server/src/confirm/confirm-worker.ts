@@ -2,6 +2,7 @@
 // error) out. The host side and the work itself are in worker.ts.
 
 import { parentPort } from 'node:worker_threads';
+import { BackendUnavailable } from './backends';
 import { confirmFiles, type ConfirmRequest, type WorkerReply } from './worker';
 
 const port = parentPort;
@@ -9,7 +10,8 @@ if (port) {
   port.once('message', (request: ConfirmRequest) => {
     confirmFiles(request).then(
       (report) => port.postMessage({ ok: true, report } satisfies WorkerReply),
-      (error: unknown) => port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+      (error: unknown) =>
+        port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error), unavailable: error instanceof BackendUnavailable } satisfies WorkerReply),
     );
   });
 }

@@ -6,7 +6,7 @@
 // thing in the calling thread (the CLI).
 
 import { Worker } from 'node:worker_threads';
-import { selectBackend, type BackendRequest } from './backends';
+import { BackendUnavailable, selectBackend, type BackendRequest } from './backends';
 import { confirmText, DEFAULT_MEMORY_LIMIT_MB, type ConfirmOptions } from './confirm';
 import type { ConfirmReport } from './report';
 
@@ -16,7 +16,8 @@ export interface ConfirmRequest {
   options: ConfirmOptions;
 }
 
-export type WorkerReply = { ok: true; report: ConfirmReport } | { ok: false; error: string };
+/** `unavailable`: the error was a BackendUnavailable (a forced backend that cannot be had). */
+export type WorkerReply = { ok: true; report: ConfirmReport } | { ok: false; error: string; unavailable?: boolean };
 
 /** Chooses the backend and confirms every file, in this thread. Throws only when a forced backend is unavailable. */
 export async function confirmFiles(request: ConfirmRequest): Promise<ConfirmReport> {
@@ -55,7 +56,7 @@ export function confirmInWorker(request: ConfirmRequest, workerFile: string, sig
     };
     const onAbort = () => finish(() => reject(new ConfirmCancelled()));
     signal?.addEventListener('abort', onAbort);
-    worker.on('message', (reply: WorkerReply) => finish(() => (reply.ok ? resolve(reply.report) : reject(new Error(reply.error)))));
+    worker.on('message', (reply: WorkerReply) => finish(() => (reply.ok ? resolve(reply.report) : reject(reply.unavailable ? new BackendUnavailable(reply.error) : new Error(reply.error)))));
     worker.on('error', (error) => finish(() => reject(error)));
     worker.on('exit', (code) => finish(() => reject(new Error(`the confirmation worker stopped (exit code ${code})`))));
     worker.postMessage(request);
