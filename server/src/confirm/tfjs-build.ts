@@ -264,6 +264,10 @@ function recurrent(factory: string, extra: (a: ArgReader) => Record<string, unkn
       goBackwards: a.optional('go_backwards'),
       stateful: a.optional('stateful'),
       unroll: a.optional('unroll'),
+      // tfjs 4.22's orthogonal initializer (the recurrent default) fails on the CPU backend for
+      // kernels over 2000 elements ("rMat.flatten is not a function"); the weights are random
+      // anyway, and the shapes do not depend on them.
+      recurrentInitializer: 'glorotUniform',
       ...extra(a),
     }),
   });

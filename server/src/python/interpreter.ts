@@ -1361,6 +1361,9 @@ export class Interpreter {
   private callBuiltin(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     // Receivers first: tensor methods, list methods, module methods.
     if (self) return this.callMethod(name, self, args, kwargs, node, nodes);
+    // tf.shape(x) / keras.ops.shape(x): the sizes as numbers (the batch unknown), so that
+    // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
+    if ((name === 'tensorflow.shape' || name === 'keras.ops.shape') && args[0]?.t === 'tensor') return this.tensorAttr(args[0], 'shape', node);
     const layer = findLayer(name);
     if (layer) return this.constructLayer(layer, args, kwargs, node, nodes);
     if (name.startsWith('keras.layers.') && /^[a-z]/.test(name.slice('keras.layers.'.length))) {
@@ -1966,7 +1969,7 @@ export class Interpreter {
     const dims: Dim[] = [];
     for (const i of v.items) {
       if (i.t === 'int') dims.push(i.v);
-      else if (i.t === 'none' && allowNone) dims.push(null);
+      else if ((i.t === 'none' || i.t === 'unknown') && allowNone) dims.push(null);
       else return null;
     }
     return dims;
@@ -1982,7 +1985,7 @@ export class Interpreter {
     } else if (f.size === 'shape') {
       const s = args[0] ?? kwargs.get('shape') ?? kwargs.get('size');
       if (name === 'numpy.random.normal' || name === 'numpy.random.uniform') shape = kwargs.has('size') ? this.shapeFromValue(kwargs.get('size')!) : args[2] ? this.shapeFromValue(args[2]) : null;
-      else if (s) shape = this.shapeFromValue(s);
+      else if (s) shape = this.shapeFromValue(s, f.framework === 'keras');
     } else if (f.size === 'randint') {
       const s = kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
       if (s) shape = this.shapeFromValue(s);
