@@ -66,6 +66,7 @@ export function formatDiagnostic(path: string, d: ShapeDiagnostic, lines: readon
 }
 
 function fmt(o: Output, keras: boolean): string {
+  if (o === null) return '?';
   const s = formatOutput(o);
   return keras ? s.replace(/\?/g, 'None') : s;
 }
@@ -88,7 +89,8 @@ export function kerasLayerNames(layers: readonly LayerRecord[]): string[] {
   return layers.map((l) => {
     const given = l.args?.name;
     if (typeof given === 'string') return given;
-    const key = `${l.range.line}:${l.range.column}`;
+    // One name per layer object: a layer built in a loop is a new layer each time round.
+    const key = l.layerId !== null ? `id:${l.layerId}` : `at:${l.range.line}:${l.range.column}`;
     if (seen.has(key)) return seen.get(key)!;
     const base = l.kind.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase().replace(/_(\d)_d\b/, '_$1d').replace(/(\d)_d$/, '$1d');
     const n = counts.get(base) ?? 0;
