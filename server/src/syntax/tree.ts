@@ -13,8 +13,11 @@ export interface Point {
   column: number;
 }
 
+const NO_CHILDREN: SyntaxNode[] = [];
+
 export class SyntaxNode {
-  readonly children: SyntaxNode[] = [];
+  /** The children in order; leaves share one empty array (most nodes are leaves). */
+  children: SyntaxNode[] = NO_CHILDREN;
   parent: SyntaxNode | null = null;
   /** The field this node fills in its parent (`left`, `body`, ...), if any. */
   field: string | null = null;
@@ -45,7 +48,7 @@ export class SyntaxNode {
   }
 
   get namedChildren(): SyntaxNode[] {
-    this.named ??= this.children.filter((c) => c.isNamed);
+    this.named ??= this.children === NO_CHILDREN ? NO_CHILDREN : this.children.filter((c) => c.isNamed);
     return this.named;
   }
 
@@ -97,13 +100,28 @@ class Source {
   }
 }
 
+/** Per grammar symbol: its type name and whether it is named (the same for every node of that symbol). */
+const typeInfo: { type: string; named: boolean }[] = [];
+const fieldNames: (string | null)[] = [];
+
 /** Copies a native tree into plain objects, walking it once with a cursor. */
 export function copyTree(native: Parser.Tree, text: string): SyntaxTree {
   const cursor = native.walk();
   const source = new Source(text);
+  // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
+  // string getters of the cursor cost a crossing into C++ and a new string for every node.
   const make = (): SyntaxNode => {
-    const type = cursor.nodeType;
-    return new SyntaxNode(source, type, cursor.nodeIsNamed, cursor.startIndex, cursor.endIndex, type === 'ERROR');
+    const typeId = cursor.nodeTypeId;
+    let info = typeInfo[typeId];
+    if (!info) info = typeInfo[typeId] = { type: cursor.nodeType, named: cursor.nodeIsNamed };
+    return new SyntaxNode(source, info.type, info.named, cursor.startIndex, cursor.endIndex, info.type === 'ERROR');
+  };
+  const fieldName = (): string | null => {
+    const id = cursor.currentFieldId;
+    if (!id) return null;
+    let name = fieldNames[id];
+    if (name === undefined) name = fieldNames[id] = cursor.currentFieldName ?? null;
+    return name;
   };
   const root = make();
   // Iterative pre-order walk: deeply nested code must not overflow the stack. The stack holds the
@@ -114,8 +132,9 @@ export function copyTree(native: Parser.Tree, text: string): SyntaxTree {
       const parent = stack[stack.length - 1];
       const node = make();
       node.parent = parent;
-      node.field = cursor.currentFieldName ?? null;
-      parent.children.push(node);
+      node.field = fieldName();
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
       if (cursor.gotoFirstChild()) {
         stack.push(node);
         continue;
