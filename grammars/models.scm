@@ -1,10 +1,16 @@
 ; Queries the engine runs over a file before interpreting it (server/src/syntax/queries.ts).
 
-; A name bound by a plain assignment (`model = nn.Sequential(...)`, `net = keras.Model(a, b)`):
-; module-level models are named by the variable and located on it.
-(assignment
-  left: (identifier) @assigned.name) @assigned
+; A name bound by a plain assignment at module level (`model = nn.Sequential(...)`,
+; `net = keras.Model(a, b)`), also under `if __name__ == "__main__":`: module-level models are
+; named by the variable and located on it.
+(module
+  (expression_statement
+    (assignment
+      left: (identifier) @assigned.name) @assigned))
 
-; Comments that say how to build or feed a model: `# input: (1, 3, 32, 32)`, `# model: ResNet(...)`.
-((comment) @annotation
-  (#match? @annotation "^#[ \t]*(input|model|input-dtype)[ \t]*:"))
+(module
+  (if_statement
+    consequence: (block
+      (expression_statement
+        (assignment
+          left: (identifier) @assigned.name) @assigned))))
