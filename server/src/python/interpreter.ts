@@ -2154,7 +2154,7 @@ export class Interpreter {
       kind: layer.def.kind,
       bound,
       inputs: inputs.map((t) => t.shape),
-      inputOrigins: inputs.map((t) => t.origin.text),
+      originOf: (i) => inputs[i]?.origin.text ?? 'its input',
       argTexts,
     });
     let result: RuleResult = { output: null, params: null };
@@ -2169,10 +2169,10 @@ export class Interpreter {
     const line = layer.node.startPosition.row + 1;
     // Keras writes an unknown batch as None, PyTorch messages as ?.
     const unknownSize = layer.def.framework === 'keras' ? 'None' : '?';
-    const inShape = inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`;
+    const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
     const outputs: TensorValue[] = [];
     const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
-    const outValue = this.outputToValue(result.output, layer.def.framework, () => ({ text: `${layer.def.kind} of ${inShape} at line ${line}`, node: layer.node, flattenedFrom: flattenedFrom ?? undefined }), seq, outputs);
+    const outValue = this.outputToValue(result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at line ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
     this.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes });
     for (const e of ctx.errors) {
       const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
@@ -2232,11 +2232,11 @@ export class Interpreter {
   private recordOp(kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = []): Value {
     const seq = this.trace.nextSeq();
     const line = node.startPosition.row + 1;
-    const inShape = inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`;
+    const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`);
     const outputs: TensorValue[] = [];
     const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
     const framework = inputs[0]?.framework ?? 'torch';
-    const value = this.outputToValue(output, framework, () => ({ text: `${kind} of ${inShape} at line ${line}`, node, flattenedFrom: flattening ? inputs[0]?.shape ?? undefined : undefined }), seq, outputs);
+    const value = this.outputToValue(output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at line ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
     const callNode = this.callSiteOverride ?? node;
     this.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
     for (const e of errors) {
@@ -2256,6 +2256,19 @@ export interface CallNodes {
   kwNodes: Map<string, SyntaxNode>;
 }
 
+
+/** A tensor's origin whose text is written only when a message needs it (most never do). */
+function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: Shape | undefined): TensorValue['origin'] {
+  let cached: string | undefined;
+  return {
+    get text() {
+      cached ??= text();
+      return cached;
+    },
+    node,
+    flattenedFrom,
+  };
+}
 
 /**
  * Where an argument's number was really written: for `nn.Conv2d(in_planes, ...)` inside a block,

@@ -70,13 +70,16 @@ export interface ArgContextOptions {
   inputOrigins?: string[];
   /** Source text of each argument as written (`6*14*14`), for messages. */
   argTexts?: Map<string, string>;
+  /** Where input i came from, computed only when a message needs it (instead of inputOrigins). */
+  originOf?: (i: number) => string;
 }
 
 export class ArgContext implements RuleContext {
   readonly framework: Framework;
   readonly kind: string;
   readonly inputs: Shape[];
-  readonly inputOrigins: string[];
+  private origins: string[] | undefined;
+  private readonly originOf: ((i: number) => string) | undefined;
   readonly errors: ReportedError[] = [];
   readonly notes: string[] = [];
   private readonly bound: BoundArgs;
@@ -87,8 +90,14 @@ export class ArgContext implements RuleContext {
     this.kind = o.kind;
     this.bound = o.bound;
     this.inputs = o.inputs ?? [];
-    this.inputOrigins = o.inputOrigins ?? this.inputs.map(() => 'its input');
+    this.origins = o.inputOrigins;
+    this.originOf = o.originOf;
     this.argTexts = o.argTexts ?? new Map();
+  }
+
+  get inputOrigins(): string[] {
+    this.origins ??= this.inputs.map((_, i) => (this.originOf ? this.originOf(i) : 'its input'));
+    return this.origins;
   }
 
   has(name: string): boolean {
