@@ -21,7 +21,7 @@ function insideDefinition(node: SyntaxNode): boolean {
 /** Module-level `name = ...` assignments (also under `if __name__ == "__main__":`), by name; the last wins. */
 export function moduleAssignments(tree: SyntaxTree): Map<string, SyntaxNode> {
   const out = new Map<string, SyntaxNode>();
-  for (const m of query().matches(tree.native.rootNode)) {
+  for (const m of query().matches(tree.native.rootNode, { maxStartDepth: 0 })) {
     const captured = m.captures.find((c) => c.name === 'assigned.name')?.node;
     const name = captured ? tree.nodeFor(captured) : undefined;
     if (name && !insideDefinition(name)) out.set(name.text, name);
