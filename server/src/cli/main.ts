@@ -8,21 +8,24 @@ import { analyze } from '../analysis/analyze';
 import { BACKEND_NAMES, BackendUnavailable, type BackendRequest } from '../confirm/backends';
 import { formatReportText, hasDifferences, reportToJson } from '../confirm/report';
 import { confirmFiles, confirmInWorker } from '../confirm/worker';
+import { convertTorchFile } from '../convert/keras';
 import { convertFile } from '../convert/pytorch';
 import { fileToJson, formatDiagnostic, formatSummary } from './format';
 
 const USAGE = `Usage:
   cnnshape check [--format text|json] [--input SHAPE] PATH...
   cnnshape summary [--input SHAPE] FILE...
-  cnnshape convert FILE [--model NAME]
+  cnnshape convert FILE [--to pytorch|keras] [--model NAME]
   cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
                    [--input SHAPE] [--memory-limit MB]
   cnnshape lsp --stdio
 
 check    report the shape errors in Python files (directories are searched for .py files)
 summary  print a table of layers, output shapes and parameters for every model
-convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model);
-         layers with no faithful equivalent are marked # TODO and reported on stderr
+convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model), or
+         with --to keras a Keras version of its PyTorch models; without --to, a file with no Keras
+         model but PyTorch ones converts to Keras; layers with no faithful equivalent are marked
+         # TODO and reported on stderr
 confirm  run one TensorFlow.js forward pass (random weights) and compare every layer's actual
          output shape with the prediction: confirmed, different, not confirmable or failed;
          the backend is chosen automatically (tfjs-node, WebGPU, wasm, cpu) unless --backend
@@ -37,6 +40,7 @@ interface Options {
   format: 'text' | 'json';
   input?: string;
   model?: string;
+  to?: 'pytorch' | 'keras';
   backend?: string;
   memoryLimitMb?: number;
   paths: string[];
@@ -61,6 +65,11 @@ function parseArgs(argv: string[]): Options {
     } else if (a === '--input' || a.startsWith('--input=')) o.input = takeValue('--input');
     else if (a === '--model' || a.startsWith('--model=')) o.model = takeValue('--model');
     else if (a === '--backend' || a.startsWith('--backend=')) o.backend = takeValue('--backend');
+    else if (a === '--to' || a.startsWith('--to=')) {
+      const v = takeValue('--to');
+      if (v !== 'pytorch' && v !== 'keras') throw new UsageError(`--to must be pytorch or keras, not '${v}'`);
+      o.to = v;
+    }
     else if (a === '--memory-limit' || a.startsWith('--memory-limit=')) {
       const v = Number(takeValue('--memory-limit'));
       if (!(v > 0)) throw new UsageError('--memory-limit must be a positive number of MiB');
@@ -139,7 +148,9 @@ function convert(o: Options): number {
   if (o.paths.length !== 1) throw new UsageError('convert needs exactly one FILE');
   const f = o.paths[0];
   if (!existsSync(f)) throw new UsageError(`cannot read '${f}': no such file or directory`);
-  const { code, warnings } = convertFile(readFileSync(f, 'utf8'), o.model);
+  const text = readFileSync(f, 'utf8');
+  const to = o.to ?? (convertFile(text, o.model).code === '' && convertTorchFile(text, o.model).code !== '' ? 'keras' : 'pytorch');
+  const { code, warnings } = to === 'keras' ? convertTorchFile(text, o.model) : convertFile(text, o.model);
   if (code) process.stdout.write(code);
   for (const w of warnings) process.stderr.write(`cnnshape: ${code ? 'warning: ' : ''}${w}\n`);
   return code ? 0 : 2;
