@@ -1,6 +1,7 @@
 // The "Convert to PyTorch" code actions over stdio: on the Keras model's name line the server
 // offers to open the PyTorch version beside the source (a client command carrying the code) and to
 // insert it below the model; the inserted code analyses cleanly. Nothing is written by the server.
+// The mirror, "Convert to Keras", is offered on a PyTorch model's name line.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../server/src/analysis/analyze';
@@ -53,6 +54,25 @@ describe('Convert to PyTorch', () => {
     expect(insert?.edit?.changes?.[uri]).toHaveLength(1);
     const after = applyEdits(KERAS, insert!.edit!.changes![uri]);
     expect(after.startsWith(KERAS.trimEnd())).toBe(true);
+    const result = analyze(after);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.models.map((m) => m.framework).sort()).toEqual(['keras', 'torch']);
+  });
+
+  it('offers the Keras version of a PyTorch model, to open beside it or to insert below', async () => {
+    const TORCH = `import torch\nfrom torch import nn\n\n\n# input: (1, 1, 28, 28)\nclass Small(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(1, 4, 3, padding=1)\n        self.fc = nn.Linear(4 * 28 * 28, 10)\n\n    def forward(self, x):\n        return self.fc(torch.flatten(torch.relu(self.conv(x)), 1))\n`;
+    const uri = 'file:///workspace/convert/torch_small.py';
+    await client.openDocument(uri, TORCH, 1);
+    await client.diagnostics(uri, { version: 1 });
+    const actions = await client.codeActions(uri, rangeOf(TORCH, 'Small'), []);
+    const open = actions.find((a) => a.title === 'Convert Small to Keras');
+    const insert = actions.find((a) => a.title === 'Insert Keras version of Small below');
+    expect(open?.command?.command).toBe('cnnshape.openConverted');
+    const code = (open?.command?.arguments?.[0] as { code: string }).code;
+    expect(code).toContain('keras.Input(shape=(28, 28, 1))');
+    expect(code).toContain('layers.Conv2D(4, 3, padding="same")');
+    expect(code).toContain('layers.Permute((3, 1, 2))');
+    const after = applyEdits(TORCH, insert!.edit!.changes![uri]);
     const result = analyze(after);
     expect(result.diagnostics).toEqual([]);
     expect(result.models.map((m) => m.framework).sort()).toEqual(['keras', 'torch']);
