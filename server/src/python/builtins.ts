@@ -1,0 +1,413 @@
+// Python's own builtins for the abstract interpreter: range, len, int, zip, enumerate, min, max,
+// sum, isinstance, getattr and the rest, math.*, the methods of lists, dicts, strings and tuples,
+// %-formatting, and the conversions behind them (a value as a number, as text, a slice's range).
+// Each works on plain values and answers UNKNOWN for what it cannot know.
+//
+// Receivers and names are dispatched by interpreter.ts, which also keeps the framework's calls
+// (layers, containers, Keras models, tensor factories) and tensors.
+
+import { add, Dim, isKnown, product } from '../shapes/dim';
+import { findLayer } from '../shapes/registry';
+import type { SyntaxNode } from '../syntax/parse';
+import type { Interpreter } from './interpreter';
+import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+
+/** Loops, comprehensions, range() and list repetition stop after this many items. */
+export const MAX_LOOP_ITERATIONS = 4096;
+
+export function pythonBuiltin(name: string): Value {
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object'];
+  if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
+  return UNKNOWN;
+}
+
+export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
+  switch (name) {
+    case 'builtins.range': {
+      const ns = args.map((a) => (a.t === 'int' && isKnown(a.v) ? a.v : null));
+      if (ns.some((n) => n === null) || ns.length === 0) return UNKNOWN;
+      const [start, stop, step] = ns.length === 1 ? [0, ns[0]!, 1] : [ns[0]!, ns[1]!, ns[2] ?? 1];
+      if (step === 0) return UNKNOWN;
+      const items: Value[] = [];
+      for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+        items.push(int(i));
+        if (items.length > MAX_LOOP_ITERATIONS) return UNKNOWN;
+      }
+      return list(items);
+    }
+    case 'builtins.len': {
+      const a = args[0];
+      if (!a) return UNKNOWN;
+      if (a.t === 'tensor') return a.shape && a.shape.length ? int(a.shape[0]) : UNKNOWN;
+      const items = interp.iterate(a);
+      return items === null ? UNKNOWN : int(items.length);
+    }
+    case 'builtins.int': {
+      const a = args[0];
+      if (!a) return int(0);
+      if (a.t === 'int') return a;
+      const n = nums(a);
+      if (n !== null) return int(Math.trunc(n));
+      if (a.t === 'str' && /^-?\d+$/.test(a.v.trim())) return int(Number(a.v));
+      return UNKNOWN;
+    }
+    case 'builtins.float': {
+      const n = nums(args[0]);
+      return n === null ? UNKNOWN : { t: 'float', v: n };
+    }
+    case 'builtins.bool': {
+      const t = args[0] ? truthy(args[0]) : false;
+      return t === undefined ? UNKNOWN : bool(t);
+    }
+    case 'builtins.str': {
+      const s = args[0] ? toText(args[0]) : '';
+      return s === null ? UNKNOWN : str(s);
+    }
+    case 'builtins.round': {
+      const n = nums(args[0]);
+      return n === null ? UNKNOWN : args[1] ? { t: 'float', v: n } : int(Math.round(n));
+    }
+    case 'builtins.abs': {
+      const a = args[0];
+      if (a?.t === 'int' && isKnown(a.v)) return int(Math.abs(a.v));
+      const n = nums(a);
+      return n === null ? UNKNOWN : { t: 'float', v: Math.abs(n) };
+    }
+    case 'builtins.list':
+    case 'builtins.tuple':
+    case 'builtins.set': {
+      if (!args[0]) return name === 'builtins.tuple' ? tuple([]) : list([]);
+      const items = interp.iterate(args[0]);
+      if (items === null) return UNKNOWN;
+      return name === 'builtins.tuple' ? tuple([...items]) : list([...items]);
+    }
+    case 'builtins.dict': {
+      const d: DictValue = { t: 'dict', entries: new Map() };
+      if (args[0]) {
+        if (args[0].t === 'dict') for (const [k, e] of args[0].entries) d.entries.set(k, e);
+        else {
+          const items = interp.iterate(args[0]);
+          for (const it of items ?? []) {
+            const pair = interp.iterate(it);
+            if (pair && pair.length === 2) {
+              const k = dictKey(pair[0]);
+              if (k) d.entries.set(k, { key: pair[0], value: pair[1] });
+            }
+          }
+        }
+      }
+      for (const [k, v] of kwargs) d.entries.set(`s:${k}`, { key: str(k), value: v });
+      return d;
+    }
+    case 'builtins.zip': {
+      const lists = args.map((a) => interp.iterate(a));
+      if (lists.some((l) => l === null)) return UNKNOWN;
+      const n = Math.min(...lists.map((l) => l!.length));
+      return list(Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => tuple(lists.map((l) => l![i]))));
+    }
+    case 'builtins.enumerate': {
+      const items = args[0] ? interp.iterate(args[0]) : null;
+      const start = args[1]?.t === 'int' && isKnown(args[1].v) ? args[1].v : 0;
+      if (items === null) return UNKNOWN;
+      return list(items.map((v, i) => tuple([int(i + start), v])));
+    }
+    case 'builtins.reversed': {
+      const items = args[0] ? interp.iterate(args[0]) : null;
+      return items === null ? UNKNOWN : list([...items].reverse());
+    }
+    case 'builtins.sorted': {
+      const items = args[0] ? interp.iterate(args[0]) : null;
+      if (items === null || items.some((i) => nums(i) === null)) return UNKNOWN;
+      return list([...items].sort((a, b) => nums(a)! - nums(b)!));
+    }
+    case 'builtins.min':
+    case 'builtins.max':
+    case 'builtins.sum': {
+      const items = args.length === 1 ? interp.iterate(args[0]) : args;
+      if (items === null) return UNKNOWN;
+      if (name === 'builtins.sum') {
+        let total: Dim = 0;
+        let isFloat = false;
+        for (const i of items) {
+          if (i.t === 'int') total = add(total, i.v);
+          else if (i.t === 'float' && isKnown(total)) {
+            total += i.v;
+            isFloat = true;
+          } else return UNKNOWN;
+        }
+        return isFloat && isKnown(total) ? { t: 'float', v: total } : int(total);
+      }
+      const ns = items.map(nums);
+      if (ns.some((n) => n === null) || ns.length === 0) return UNKNOWN;
+      const r = name === 'builtins.min' ? Math.min(...(ns as number[])) : Math.max(...(ns as number[]));
+      return items.every((i) => i.t === 'int') ? int(r) : { t: 'float', v: r };
+    }
+    case 'builtins.isinstance': {
+      const [v, t] = args;
+      if (!v || !t) return UNKNOWN;
+      const types = t.t === 'tuple' ? t.items : [t];
+      let result: boolean | undefined = false;
+      for (const ty of types) {
+        if (ty.t !== 'builtin') return UNKNOWN;
+        const map: Record<string, string[]> = { 'builtins.int': ['int', 'bool'], 'builtins.float': ['float'], 'builtins.str': ['str'], 'builtins.list': ['list'], 'builtins.tuple': ['tuple'], 'builtins.dict': ['dict'], 'builtins.bool': ['bool'], 'torch.Tensor': ['tensor'], 'tensorflow.Tensor': ['tensor'] };
+        const layerDef = findLayer(ty.name);
+        if (layerDef) {
+          if (v.t === 'unknown') return UNKNOWN;
+          if (v.t === 'layer' && v.def === layerDef) result = true;
+          continue;
+        }
+        const ts = map[ty.name];
+        if (!ts) return UNKNOWN;
+        if (v.t === 'unknown') return UNKNOWN;
+        if (ts.includes(v.t)) result = true;
+      }
+      return bool(result === true);
+    }
+    case 'builtins.getattr': {
+      const [o, n, d] = args;
+      if (!o || n?.t !== 'str') return UNKNOWN;
+      const v = interp.getAttr(o, n.v, node);
+      return v.t === 'unknown' && d ? d : v;
+    }
+    case 'builtins.setattr': {
+      const [o, n, v] = args;
+      if (o?.t === 'object' && n?.t === 'str' && v) o.attrs.set(n.v, v);
+      return NONE;
+    }
+    case 'builtins.hasattr': {
+      const [o, n] = args;
+      if (o?.t === 'object' && n?.t === 'str') return bool(o.attrs.has(n.v) || interp.lookupClassAttr(o.cls, n.v) !== undefined);
+      return UNKNOWN;
+    }
+    case 'builtins.divmod': {
+      const [a, b] = args.map(nums);
+      return a === null || b === null || b === 0 ? UNKNOWN : tuple([int(Math.floor(a / b)), int(a - Math.floor(a / b) * b)]);
+    }
+    case 'builtins.pow': {
+      const [a, b] = args.map(nums);
+      return a === null || b === null ? UNKNOWN : int(a ** b);
+    }
+    case 'builtins.any':
+    case 'builtins.all': {
+      const items = args[0] ? interp.iterate(args[0]) : null;
+      if (items === null) return UNKNOWN;
+      const ts = items.map(truthy);
+      if (ts.some((x) => x === undefined)) return UNKNOWN;
+      return bool(name === 'builtins.any' ? ts.some(Boolean) : ts.every(Boolean));
+    }
+    case 'builtins.map': {
+      const [f, ...its] = args;
+      const lists = its.map((a) => interp.iterate(a));
+      if (!f || lists.length === 0 || lists.some((l) => l === null)) return UNKNOWN;
+      const n = Math.min(...lists.map((l) => l!.length));
+      return list(Array.from({ length: n }, (_, i) => interp.call(f, lists.map((l) => l![i]), new Map(), node)));
+    }
+    case 'builtins.print':
+      return NONE;
+    case 'torch.nn.Parameter':
+    case 'torch.nn.parameter.Parameter': {
+      // A parameter is its data tensor, shape and all, counted in the model's parameters.
+      const data = args[0] ?? kwargs.get('data');
+      if (data?.t !== 'tensor') return UNKNOWN;
+      const requiresGrad = kwargs.get('requires_grad') ?? args[1];
+      return { ...data, id: interp.newId(), parameter: requiresGrad?.t === 'bool' && !requiresGrad.v ? 'frozen' : 'trainable' };
+    }
+    case 'builtins.super': {
+      const m = interp.methodStack[interp.methodStack.length - 1];
+      return m ? { t: 'super', self: m.self, owner: m.owner } : UNKNOWN;
+    }
+    case 'math.ceil': {
+      const n = nums(args[0]);
+      if (n !== null) return int(Math.ceil(n));
+      return UNKNOWN;
+    }
+    case 'math.floor': {
+      const n = nums(args[0]);
+      return n === null ? UNKNOWN : int(Math.floor(n));
+    }
+    case 'math.sqrt': {
+      const n = nums(args[0]);
+      return n === null ? UNKNOWN : { t: 'float', v: Math.sqrt(n) };
+    }
+    case 'math.prod':
+    case 'numpy.prod': {
+      const items = args[0] ? interp.iterate(args[0]) : null;
+      if (items === null || items.some((i) => i.t !== 'int')) return UNKNOWN;
+      return int(product(items.map((i) => (i as { v: Dim }).v)));
+    }
+  }
+  const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
+  return t ? interp.unknownTensor(t, node) : UNKNOWN;
+}
+
+export function orderedDict(interp: Interpreter, args: Value[]): Value {
+  const d: DictValue = { t: 'dict', entries: new Map() };
+  const items = args[0] ? (args[0].t === 'dict' ? [...args[0].entries.values()].map((e) => tuple([e.key, e.value])) : interp.iterate(args[0])) : [];
+  for (const it of items ?? []) {
+    const pair = interp.iterate(it);
+    if (pair && pair.length === 2) {
+      const k = dictKey(pair[0]);
+      if (k) d.entries.set(k, { key: pair[0], value: pair[1] });
+    }
+  }
+  return d;
+}
+
+
+export function collectionMethod(interp: Interpreter, self: Value, method: string, args: Value[], kwargs: Map<string, Value>): Value {
+  if (self.t === 'list') {
+    switch (method) {
+      case 'append':
+        if (args[0]) self.items.push(args[0]);
+        return NONE;
+      case 'extend': {
+        const items = args[0] ? interp.iterate(args[0]) : null;
+        if (items) self.items.push(...items);
+        else self.items.push(UNKNOWN);
+        return NONE;
+      }
+      case 'insert':
+        if (args[0]?.t === 'int' && isKnown(args[0].v) && args[1]) self.items.splice(args[0].v < 0 ? self.items.length + args[0].v : args[0].v, 0, args[1]);
+        return NONE;
+      case 'pop':
+        return self.items.pop() ?? UNKNOWN;
+      case 'copy':
+        return list([...self.items]);
+      case 'index': {
+        const i = self.items.findIndex((x) => args[0] && interp.valuesEqual(x, args[0]) === true);
+        return i >= 0 ? int(i) : UNKNOWN;
+      }
+      case 'reverse':
+        self.items.reverse();
+        return NONE;
+    }
+    return UNKNOWN;
+  }
+  if (self.t === 'dict') {
+    switch (method) {
+      case 'items':
+        return list([...self.entries.values()].map((e) => tuple([e.key, e.value])));
+      case 'keys':
+        return list([...self.entries.values()].map((e) => e.key));
+      case 'values':
+        return list([...self.entries.values()].map((e) => e.value));
+      case 'get': {
+        const k = args[0] ? dictKey(args[0]) : null;
+        return (k && self.entries.get(k)?.value) || (args[1] ?? NONE);
+      }
+      case 'pop': {
+        const k = args[0] ? dictKey(args[0]) : null;
+        const v = k ? self.entries.get(k)?.value : undefined;
+        if (k) self.entries.delete(k);
+        return v ?? args[1] ?? UNKNOWN;
+      }
+      case 'update':
+        if (args[0]?.t === 'dict') for (const [k, e] of args[0].entries) self.entries.set(k, e);
+        for (const [k, v] of kwargs) self.entries.set(`s:${k}`, { key: str(k), value: v });
+        return NONE;
+      case 'setdefault': {
+        const k = args[0] ? dictKey(args[0]) : null;
+        if (!k) return UNKNOWN;
+        if (!self.entries.has(k)) self.entries.set(k, { key: args[0], value: args[1] ?? NONE });
+        return self.entries.get(k)!.value;
+      }
+      case 'copy':
+        return { t: 'dict', entries: new Map(self.entries) };
+    }
+    return UNKNOWN;
+  }
+  if (self.t === 'str') {
+    switch (method) {
+      case 'lower':
+        return str(self.v.toLowerCase());
+      case 'upper':
+        return str(self.v.toUpperCase());
+      case 'format':
+        return UNKNOWN;
+      case 'startswith':
+        return args[0]?.t === 'str' ? bool(self.v.startsWith(args[0].v)) : UNKNOWN;
+      case 'endswith':
+        return args[0]?.t === 'str' ? bool(self.v.endsWith(args[0].v)) : UNKNOWN;
+      case 'split':
+        return args[0]?.t === 'str' ? list(self.v.split(args[0].v).map(str)) : list(self.v.split(/\s+/).filter(Boolean).map(str));
+    }
+    return UNKNOWN;
+  }
+  if (self.t === 'tuple') {
+    if (method === 'index') {
+      const i = self.items.findIndex((x) => args[0] && interp.valuesEqual(x, args[0]) === true);
+      return i >= 0 ? int(i) : UNKNOWN;
+    }
+    if (method === 'count') return UNKNOWN;
+  }
+  return UNKNOWN;
+}
+
+/** Python's `'conv%d' % i` for the common conversions (%d %i %s %r %f, with flags and width). */
+export function percentFormat(format: string, args: Value): Value {
+  const values = args.t === 'tuple' ? args.items : [args];
+  let i = 0;
+  let failed = false;
+  const out = format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([diusrf%])/g, (_m, flags: string, width: string, precision: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    const v = values[i++];
+    if (!v) {
+      failed = true;
+      return '';
+    }
+    let text: string | null;
+    if (conv === 'f') {
+      const n = numeric(v);
+      text = n === null ? null : n.toFixed(precision === undefined ? 6 : Number(precision));
+    } else if (conv === 'd' || conv === 'i' || conv === 'u') {
+      const n = numeric(v);
+      text = n === null ? null : String(Math.trunc(n));
+    } else text = v.t === 'str' && conv === 'r' ? `'${v.v}'` : toText(v);
+    if (text === null) {
+      failed = true;
+      return '';
+    }
+    const w = width ? Number(width) : 0;
+    return flags.includes('-') ? text.padEnd(w) : text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+  });
+  return failed || i !== values.length ? UNKNOWN : str(out);
+}
+
+export function numeric(v: Value): number | null {
+  if (v.t === 'int') return isKnown(v.v) ? v.v : null;
+  if (v.t === 'float') return v.v;
+  if (v.t === 'bool') return v.v ? 1 : 0;
+  return null;
+}
+
+export function toText(v: Value): string | null {
+  switch (v.t) {
+    case 'str':
+      return v.v;
+    case 'int':
+      return isKnown(v.v) ? String(v.v) : null;
+    case 'float':
+      return String(v.v);
+    case 'bool':
+      return v.v ? 'True' : 'False';
+    default:
+      return null;
+  }
+}
+
+export function sliceRange(s: Value & { t: 'slice' }, n: number): { start: number; stop: number; step: number } | null {
+  const num = (v: Value, d: number): number | null => (v.t === 'none' ? d : v.t === 'int' && isKnown(v.v) ? v.v : null);
+  const step = num(s.step, 1);
+  if (step === null || step === 0) return null;
+  let start = num(s.start, step > 0 ? 0 : n - 1);
+  let stop = num(s.stop, step > 0 ? n : -n - 1);
+  if (start === null || stop === null) return null;
+  if (start < 0) start += n;
+  if (stop < 0) stop += n;
+  start = Math.max(step > 0 ? 0 : -1, Math.min(start, step > 0 ? n : n - 1));
+  stop = Math.max(step > 0 ? 0 : -1, Math.min(stop, n));
+  return { start, stop, step };
+}
+
+
