@@ -3,8 +3,8 @@
 // %-formatting, and the conversions behind them (a value as a number, as text, a slice's range).
 // Each works on plain values and answers UNKNOWN for what it cannot know.
 //
-// Receivers and names are dispatched by interpreter.ts, which also keeps the framework's calls
-// (layers, containers, Keras models, tensor factories) and tensors.
+// Receivers and names are dispatched by interpreter.ts; the framework's calls (layers, containers,
+// Keras models, tensor factories, nn.Parameter) are in library.ts, tensors in tensors.ts.
 
 import { add, Dim, isKnown, product } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
@@ -15,12 +15,14 @@ import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tu
 /** Loops, comprehensions, range() and list repetition stop after this many items. */
 export const MAX_LOOP_ITERATIONS = 4096;
 
+/** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
   const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
 
+/** Calls a Python builtin or math function by its normalised name (`builtins.len`, `math.ceil`); unknown names give UNKNOWN (or an unknown tensor when a tensor was passed). */
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
   switch (name) {
@@ -205,14 +207,6 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.print':
       return NONE;
-    case 'torch.nn.Parameter':
-    case 'torch.nn.parameter.Parameter': {
-      // A parameter is its data tensor, shape and all, counted in the model's parameters.
-      const data = args[0] ?? kwargs.get('data');
-      if (data?.t !== 'tensor') return UNKNOWN;
-      const requiresGrad = kwargs.get('requires_grad') ?? args[1];
-      return { ...data, id: interp.newId(), parameter: requiresGrad?.t === 'bool' && !requiresGrad.v ? 'frozen' : 'trainable' };
-    }
     case 'builtins.super': {
       const m = interp.methodStack[interp.methodStack.length - 1];
       return m ? { t: 'super', self: m.self, owner: m.owner } : UNKNOWN;
@@ -241,6 +235,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
   return t ? interp.unknownTensor(t, node) : UNKNOWN;
 }
 
+/** `collections.OrderedDict(...)`: a dict from a dict or from (key, value) pairs. */
 export function orderedDict(interp: Interpreter, args: Value[]): Value {
   const d: DictValue = { t: 'dict', entries: new Map() };
   const items = args[0] ? (args[0].t === 'dict' ? [...args[0].entries.values()].map((e) => tuple([e.key, e.value])) : interp.iterate(args[0])) : [];
@@ -254,7 +249,7 @@ export function orderedDict(interp: Interpreter, args: Value[]): Value {
   return d;
 }
 
-
+/** The methods of lists, dicts, strings and tuples (`layers.append(x)`, `cfg.items()`, `name.split('.')`). */
 export function collectionMethod(interp: Interpreter, self: Value, method: string, args: Value[], kwargs: Map<string, Value>): Value {
   if (self.t === 'list') {
     switch (method) {
@@ -374,6 +369,7 @@ export function percentFormat(format: string, args: Value): Value {
   return failed || i !== values.length ? UNKNOWN : str(out);
 }
 
+/** A number, a float or a bool as a plain number; null when unknown or symbolic. */
 export function numeric(v: Value): number | null {
   if (v.t === 'int') return isKnown(v.v) ? v.v : null;
   if (v.t === 'float') return v.v;
@@ -381,6 +377,7 @@ export function numeric(v: Value): number | null {
   return null;
 }
 
+/** A value as `str()` writes it; null when it cannot be known. */
 export function toText(v: Value): string | null {
   switch (v.t) {
     case 'str':
@@ -396,6 +393,7 @@ export function toText(v: Value): string | null {
   }
 }
 
+/** The start, stop and step a slice selects from n items (Python's `slice.indices(n)`); null when unknown. */
 export function sliceRange(s: Value & { t: 'slice' }, n: number): { start: number; stop: number; step: number } | null {
   const num = (v: Value, d: number): number | null => (v.t === 'none' ? d : v.t === 'int' && isKnown(v.v) ? v.v : null);
   const step = num(s.step, 1);
@@ -409,5 +407,4 @@ export function sliceRange(s: Value & { t: 'slice' }, n: number): { start: numbe
   stop = Math.max(step > 0 ? 0 : -1, Math.min(stop, n));
   return { start, stop, step };
 }
-
 

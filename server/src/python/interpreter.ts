@@ -6,42 +6,41 @@
 // It never executes user code for real, never throws on user code (every failure becomes an
 // UNKNOWN value), and stops after a fixed budget of steps so that no input can make it hang.
 // Framework knowledge comes from model/library.ts (names) and shapes/ (layer and op rules).
-// Python's own builtins and the methods of lists, dicts and strings are in builtins.ts.
+//
+// This file is the core: the step budget, statements, assignment, expressions, comparisons and
+// arithmetic, attribute access and subscripts, the dispatch of calls, and user functions and
+// classes. What a call does once dispatched lives beside it: Python's builtins in builtins.ts, the
+// framework's calls (layers, containers, Keras models, factories) in library.ts, tensors and the
+// application of layers, ops and modules in tensors.ts.
 
-import { ArgContext, bindArgs, BoundArgs } from '../shapes/context';
-import { add, ceildiv, Dim, dimToString, equalDims, Expr, floordiv, isKnown, mul, product, sub } from '../shapes/dim';
+import { add, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
-import { formatShape, normAxis } from '../shapes/shape';
-import { ArgValue, Framework, LayerArg, LayerDef, OpDef, Output, Param, RuleResult, Shape, TensorArg, TupleOut, UnknownArg } from '../shapes/types';
-import { Expr as DimExpr } from '../shapes/dim';
+import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { collectionMethod, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
-import { Scope } from './scope';
-import { Trace } from './trace';
 import {
-  bool,
-  ClassValue,
-  CONTAINER_ATTR,
-  containerOf,
-  ContainerValue,
-  dictKey,
-  DictValue,
-  FunctionalValue,
-  FunctionValue,
-  int,
-  LayerValue,
-  list,
-  NONE,
-  ObjectValue,
-  SeqValue,
-  str,
-  TensorValue,
-  truthy,
-  tuple,
-  UNKNOWN,
-  Value,
-} from './values';
+  constructContainer,
+  constructLayer,
+  containerMethod,
+  containerSet,
+  fromArg,
+  kerasFunctionalMerge,
+  kerasInput,
+  kerasInputLayer,
+  kerasMerge,
+  kerasModel,
+  makeFactoryTensor,
+  nnParameter,
+  summaryCall,
+  userModuleMethod,
+} from './library';
+import { Scope } from './scope';
+import { applyModule, applyOp, indexTensor, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { Trace } from './trace';
+import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+
+export { kerasDeclaredInput } from './library';
 
 class ReturnSignal {
   constructor(readonly value: Value) {}
@@ -52,8 +51,6 @@ class ContinueSignal {}
 class RaiseSignal {}
 export class BudgetExceeded {}
 
-/** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
-const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
 /** Steps one file may take in all, whatever its number of models: the bound on its analysis time. */
 const FILE_BUDGET = 1_500_000;
 const MAX_DEPTH = 60;
@@ -68,17 +65,6 @@ export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
 }
-
-const BINARY_OPS: Record<string, string> = {
-  '+': 'add',
-  '-': 'sub',
-  '*': 'mul',
-  '/': 'truediv',
-  '//': 'floordiv',
-  '%': 'mod',
-  '@': 'matmul',
-  '**': 'pow',
-};
 
 export class Interpreter {
   readonly trace = new Trace();
@@ -104,11 +90,16 @@ export class Interpreter {
   private budget: number;
   private depth = 0;
   private nextId = 1;
-  private callSiteOverride: SyntaxNode | null = null;
-  private constructionStack: Set<number>[] = [];
-  private functionStack: string[] = [];
   private uncertainReturn = false;
-  /** The methods being run, innermost last (for `super()`; read by builtins.ts). */
+
+  // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
+  /** The call in the user's code that records are attributed to while a container runs its items. */
+  callSiteOverride: SyntaxNode | null = null;
+  /** One set per object under construction: the classes (and -1 for layers) instantiated inside it. */
+  readonly constructionStack: Set<number>[] = [];
+  /** The module-level functions being run, outermost first. */
+  readonly functionStack: string[] = [];
+  /** The methods being run, innermost last (for `super()`). */
   readonly methodStack: { self: Value; owner: ClassValue }[] = [];
 
   constructor(
@@ -456,7 +447,7 @@ export class Interpreter {
           const i = idx.v < 0 ? idx.v + obj.items.length : idx.v;
           if (i >= 0 && i < obj.items.length) obj.items[i] = value;
         } else if (obj.t === 'container' && obj.kind === 'ModuleDict' && idx.t === 'str') {
-          this.containerSet(obj, idx.v, value);
+          containerSet(obj, idx.v, value);
         }
         return;
       }
@@ -566,7 +557,7 @@ export class Interpreter {
         if (op === '-') {
           if (v.t === 'int') return int(mul(v.v, -1));
           if (v.t === 'float') return { t: 'float', v: -v.v };
-          if (v.t === 'tensor') return this.tensorLike(v, node, 'neg');
+          if (v.t === 'tensor') return tensorLike(this, v, node, 'neg');
         }
         if (op === '+') return v;
         if (op === '~' && v.t === 'int' && isKnown(v.v)) return int(~v.v);
@@ -826,11 +817,7 @@ export class Interpreter {
   }
 
   binary(op: string, a: Value, b: Value, node: SyntaxNode, inPlace = false): Value {
-    if (a.t === 'tensor' || b.t === 'tensor') {
-      const name = BINARY_OPS[op];
-      if (!name) return this.unknownTensor(a.t === 'tensor' ? a : (b as TensorValue), node);
-      return this.applyOpByName(`operator.${inPlace ? 'i' : ''}${name}`, [a, b], new Map(), node);
-    }
+    if (a.t === 'tensor' || b.t === 'tensor') return tensorOperator(this, op, a, b, node, inPlace);
     if (a.t === 'int' && b.t === 'int') {
       switch (op) {
         case '+': return int(add(a.v, b.v));
@@ -922,11 +909,11 @@ export class Interpreter {
         return { t: 'builtin', name: `super.${name}`, self: obj.self };
       }
       case 'tensor':
-        return this.tensorAttr(obj, name, node);
+        return tensorAttr(this, obj, name, node);
       case 'layer': {
-        if (obj.bound.values.has(name)) return this.fromArg(obj.bound.values.get(name)!);
+        if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         const aliases: Record<string, string> = { filters: 'filters', units: 'units' };
-        if (aliases[name] && obj.bound.values.has(aliases[name])) return this.fromArg(obj.bound.values.get(aliases[name])!);
+        if (aliases[name] && obj.bound.values.has(aliases[name])) return fromArg(obj.bound.values.get(aliases[name])!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
       case 'container':
@@ -980,23 +967,6 @@ export class Interpreter {
     return undefined;
   }
 
-  private tensorAttr(t: TensorValue, name: string, node: SyntaxNode): Value {
-    switch (name) {
-      case 'shape':
-        return t.shape === null ? UNKNOWN : tuple(t.shape.map((d) => (d === null ? UNKNOWN : int(d))));
-      case 'ndim':
-        return t.shape === null ? UNKNOWN : int(t.shape.length);
-      case 'T':
-        return t.shape === null ? this.unknownTensor(t, node) : this.makeTensor([...t.shape].reverse(), t.framework, { text: `transpose of ${formatShape(t.shape)} at line ${node.startPosition.row + 1}`, node }, 0);
-      case 'dtype':
-      case 'device':
-      case 'data':
-        return name === 'data' ? t : UNKNOWN;
-      default:
-        return { t: 'builtin', name: `Tensor.${name}`, self: t };
-    }
-  }
-
   subscript(value: Value, idx: Value, node: SyntaxNode): Value {
     const held = value.t === 'object' ? containerOf(value) : undefined;
     if (held) return this.subscript(held, idx, node);
@@ -1044,44 +1014,10 @@ export class Interpreter {
         return UNKNOWN;
       }
       case 'tensor':
-        return this.indexTensor(value, idx, node);
+        return indexTensor(this, value, idx, node);
       default:
         return UNKNOWN;
     }
-  }
-
-  /** `x[:, 0]`, `x[..., None]`, `x[:, -1, :]`, `x[0]`: the shape after basic indexing. */
-  private indexTensor(t: TensorValue, idx: Value, node: SyntaxNode): Value {
-    const parts = idx.t === 'tuple' ? idx.items : [idx];
-    let out: Shape = null;
-    if (t.shape !== null && parts.every((p) => p.t === 'int' || p.t === 'slice' || p.t === 'none' || p.t === 'ellipsis')) {
-      const shape = t.shape;
-      const consumed = parts.filter((p) => p.t === 'int' || p.t === 'slice').length;
-      const ellipsisAt = parts.findIndex((p) => p.t === 'ellipsis');
-      const expanded: Value[] = [];
-      for (let i = 0; i < parts.length; i++) {
-        if (i === ellipsisAt) for (let k = 0; k < shape.length - consumed; k++) expanded.push({ t: 'slice', start: NONE, stop: NONE, step: NONE });
-        else expanded.push(parts[i]);
-      }
-      const dims: Dim[] = [];
-      let axis = 0;
-      let ok = consumed <= shape.length;
-      for (const p of expanded) {
-        if (!ok) break;
-        if (p.t === 'none') dims.push(1);
-        else if (p.t === 'int') axis++;
-        else if (p.t === 'slice') {
-          const d = shape[axis++];
-          if (p.start.t === 'none' && p.stop.t === 'none' && p.step.t === 'none') dims.push(d);
-          else if (isKnown(d)) {
-            const r = sliceRange(p, d);
-            dims.push(r ? Math.max(0, Math.ceil((r.stop - r.start) / r.step)) : null);
-          } else dims.push(null);
-        }
-      }
-      if (ok) out = [...dims, ...shape.slice(axis)];
-    }
-    return this.recordOp('__getitem__', [t], out, node, []);
   }
 
   // ---------------------------------------------------------------- calls
@@ -1292,92 +1228,40 @@ export class Interpreter {
 
   // ---------------------------------------------------------------- library calls
 
+  /** A call of a name (`torch.nn.Conv2d`, `len`) or of a method bound to a receiver: dispatched to the file that knows it. */
   private callBuiltin(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     // Receivers first: tensor methods, list methods, module methods.
     if (self) return this.callMethod(name, self, args, kwargs, node, nodes);
     // tf.shape(x) / keras.ops.shape(x): the sizes as numbers (the batch unknown), so that
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
-    if ((name === 'tensorflow.shape' || name === 'keras.ops.shape') && args[0]?.t === 'tensor') return this.tensorAttr(args[0], 'shape', node);
+    if ((name === 'tensorflow.shape' || name === 'keras.ops.shape') && args[0]?.t === 'tensor') return tensorAttr(this, args[0], 'shape', node);
     const layer = findLayer(name);
-    if (layer) return this.constructLayer(layer, args, kwargs, node, nodes);
-    if (name.startsWith('keras.layers.') && /^[a-z]/.test(name.slice('keras.layers.'.length))) {
-      const mergeTarget = kerasFunctionalMerge(name);
-      if (mergeTarget) {
-        const def = findLayer(mergeTarget);
-        const [inputs, ...rest] = args;
-        if (def && inputs) {
-          const l = this.constructLayer(def, rest, kwargs, node, { argNodes: nodes.argNodes.slice(1), kwNodes: nodes.kwNodes });
-          return this.applyModule(l, [inputs], new Map(), node);
-        }
-      }
-    }
+    if (layer) return constructLayer(this, layer, args, kwargs, node, nodes);
+    const merged = kerasMerge(this, name, args, kwargs, node, nodes);
+    if (merged) return merged;
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
-    if (name in TENSOR_FACTORIES) return this.makeFactoryTensor(name, args, kwargs, node);
+    if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
-    if (op) return this.applyOp(op, args, kwargs, node, nodes);
-    if (name in CONTAINERS) return this.constructContainer(CONTAINERS[name], args, kwargs, node);
-    if (name === 'keras.Input') return this.kerasInput(args, kwargs, node);
-    if (name === 'keras.layers.InputLayer') return this.kerasInputLayer(kwargs, node);
+    if (op) return applyOp(this, op, args, kwargs, node, nodes);
+    if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
+    if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
+    if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, kwargs, node);
     // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
     if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
-    if (name === 'keras.Model') return this.kerasModel(args, kwargs, node);
+    if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
-    if (SUMMARY_CALLS.has(name)) return this.summaryCall(name, args, kwargs);
+    if (SUMMARY_CALLS.has(name)) return summaryCall(this, name, args, kwargs);
     if (name in BASE_CLASSES) return UNKNOWN;
+    if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     return pythonCall(this, name, args, kwargs, node);
   }
 
   private callMethod(name: string, self: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     const method = name.slice(name.lastIndexOf('.') + 1);
-    if (self.t === 'tensor') return this.tensorMethod(self, method, args, kwargs, node, nodes);
+    if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
-    if (self.t === 'container') {
-      if (method === 'append' && args[0]) self.items.push(args[0]);
-      else if (method === 'add' && args[0]) this.kerasSequentialAdd(self, args[0]);
-      else if (method === 'extend' && args[0]) self.items.push(...(this.iterate(args[0]) ?? []));
-      else if (method === 'add_module' && args[1]) {
-        // A name we cannot compute still adds the module, so the layers after it stay in order.
-        this.containerSet(self, args[0]?.t === 'str' ? args[0].v : `?${self.items.length}`, args[1]);
-      }
-      else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) this.recordBuild(self, (args[0] ?? kwargs.get('input_shape'))!);
-      else if ((method === 'children' || method === 'modules') && self.kind !== 'ModuleDict') return list([...self.items]);
-      else if (method === 'values' && self.kind === 'ModuleDict') return list([...self.items]);
-      else if (method === 'items' && self.kind === 'ModuleDict') return list(self.items.map((v, i) => tuple([str(self.keys![i]), v])));
-      else if (method === 'keys' && self.kind === 'ModuleDict') return list((self.keys ?? []).map(str));
-      else if (method === 'forward' || method === 'call' || method === '__call__') return this.applyModule(self, args, kwargs, node);
-      else if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
-      return NONE;
-    }
-    if (self.t === 'object') {
-      const held = containerOf(self);
-      if (name.startsWith('super.') && method === '__init__') {
-        // super().__init__(*layers) of an nn.Sequential / ModuleList / ModuleDict subclass.
-        const base = this.libraryBase(self.cls);
-        if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, this.constructContainer(CONTAINERS[base.name], args, kwargs, node));
-        return NONE;
-      }
-      if (held && ['append', 'extend', 'insert', 'add_module', 'children', 'values', 'items', 'keys'].includes(method)) return this.callMethod(`Container.${method}`, held, args, kwargs, node, nodes);
-      if (method === 'add_module' || method === 'register_module') {
-        if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
-        else if (args[1]) self.attrs.set(`?${self.attrs.size}`, args[1]);
-        return NONE;
-      }
-      if (method === 'register_buffer' || method === 'register_parameter') {
-        if (args[0]?.t === 'str') self.attrs.set(args[0].v, args[1] ?? UNKNOWN);
-        return NONE;
-      }
-      if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) this.recordBuild(self, (args[0] ?? kwargs.get('input_shape'))!);
-      if (method === 'add_weight') {
-        // Keras add_weight(shape=..., ...) (Keras 2: add_weight(name, shape, ...)): a weight of that shape, without a batch axis.
-        const shapeArg = kwargs.get('shape') ?? (args[0]?.t === 'str' ? args[1] : args[0]);
-        const shape = shapeArg ? this.shapeFromValue(shapeArg) : null;
-        return this.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
-      }
-      if (method === '__call__' || method === 'forward' || method === 'call') return this.applyModule(self, args, kwargs, node);
-      if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
-      if (method === 'modules' || method === 'children' || method === 'parameters') return UNKNOWN;
-      return UNKNOWN;
-    }
+    if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
+    if (self.t === 'object') return userModuleMethod(this, name, method, self, args, kwargs, node);
     if (self.t === 'functional') {
       if (method === '__call__' || method === 'call') return this.applyModule(self, args, kwargs, node);
       return UNKNOWN;
@@ -1388,248 +1272,7 @@ export class Interpreter {
     return UNKNOWN;
   }
 
-  private tensorMethod(t: TensorValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
-    switch (method) {
-      case 'size': {
-        if (t.shape === null) return UNKNOWN;
-        const dimArg = args[0] ?? kwargs.get('dim');
-        if (!dimArg) return tuple(t.shape.map((d) => int(d)));
-        if (dimArg.t === 'int' && isKnown(dimArg.v)) {
-          const a = normAxis(dimArg.v, t.shape.length);
-          return a === null ? UNKNOWN : int(t.shape[a]);
-        }
-        return UNKNOWN;
-      }
-      case 'dim':
-      case 'ndimension':
-        return t.shape === null ? UNKNOWN : int(t.shape.length);
-      case 'numel':
-        return t.shape === null ? UNKNOWN : int(product(t.shape));
-      case 'item':
-      case 'tolist':
-      case 'numpy':
-        return UNKNOWN;
-      case 'get_shape':
-        return this.tensorAttr(t, 'shape', node);
-    }
-    const op = findOp(`Tensor.${method}`);
-    if (op) return this.applyOp(op, [t, ...args], kwargs, node, { argNodes: [node, ...nodes.argNodes], kwNodes: nodes.kwNodes });
-    return this.unknownTensor(t, node);
-  }
-
-  // ---------------------------------------------------------------- layers, containers, ops
-
-  toArg(v: Value): ArgValue {
-    switch (v.t) {
-      case 'int':
-        return v.v;
-      case 'float':
-        return v.v;
-      case 'bool':
-        return v.v;
-      case 'str':
-        return v.v;
-      case 'none':
-        return null;
-      case 'tuple':
-      case 'list':
-        return v.items.map((i) => this.toArg(i));
-      case 'tensor':
-        return new TensorArg(v.shape, v.origin.text);
-      case 'layer':
-        return new LayerArg(v.def, v.bound);
-      case 'dict': {
-        return UnknownArg.instance;
-      }
-      default:
-        return UnknownArg.instance;
-    }
-  }
-
-  fromArg(a: ArgValue): Value {
-    if (a === null) return NONE;
-    if (typeof a === 'number') return Number.isInteger(a) ? int(a) : { t: 'float', v: a };
-    if (typeof a === 'string') return str(a);
-    if (typeof a === 'boolean') return bool(a);
-    if (a instanceof DimExpr) return int(a);
-    if (Array.isArray(a)) return tuple(a.map((x) => this.fromArg(x)));
-    return UNKNOWN;
-  }
-
-  constructLayer(def: LayerDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): LayerValue {
-    const kw = new Map<string, ArgValue>();
-    for (const [k, v] of kwargs) kw.set(k, this.toArg(v));
-    const bound = bindArgs(def.params, args.map((a) => this.toArg(a)), kw, true);
-    const argNodes = new Map<string, SyntaxNode>();
-    const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
-    nodes.argNodes.forEach((n, i) => {
-      if (i < positional.length) argNodes.set(positional[i].name, writtenAt(n, args[i]));
-    });
-    for (const [k, n] of nodes.kwNodes) argNodes.set(k, writtenAt(n, kwargs.get(k)));
-    for (const s of this.constructionStack) s.add(-1);
-    return { t: 'layer', def, bound, argNodes, node, opaque: bound.problems.length > 0, id: this.newId() };
-  }
-
-  private constructContainer(kind: ContainerValue['kind'], args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    const c: ContainerValue = { t: 'container', kind, items: [], keys: null, node, id: this.newId() };
-    if (kind === 'Sequential') {
-      if (args.length === 1 && args[0].t === 'dict') {
-        c.keys = [];
-        for (const e of args[0].entries.values()) {
-          c.keys.push(e.key.t === 'str' ? e.key.v : String(c.keys.length));
-          c.items.push(e.value);
-        }
-      } else c.items = [...args];
-    } else if (kind === 'ModuleList') {
-      const items = args[0] ? this.iterate(args[0]) : [];
-      c.items = items ? [...items] : [UNKNOWN];
-    } else if (kind === 'ModuleDict') {
-      c.keys = [];
-      const d = args[0];
-      if (d?.t === 'dict') for (const e of d.entries.values()) this.containerSet(c, e.key.t === 'str' ? e.key.v : '?', e.value);
-      else if (d) for (const it of this.iterate(d) ?? []) {
-        const pair = this.iterate(it);
-        if (pair?.length === 2 && pair[0].t === 'str') this.containerSet(c, pair[0].v, pair[1]);
-      }
-    } else {
-      // keras.Sequential(layers=None, trainable=True, name=None)
-      const layersArg = args[0] ?? kwargs.get('layers');
-      const items = layersArg ? this.iterate(layersArg) : [];
-      for (const it of items ?? []) this.kerasSequentialAdd(c, it);
-    }
-    return c;
-  }
-
-  private containerSet(c: ContainerValue, key: string, v: Value): void {
-    c.keys = c.keys ?? [];
-    const i = c.keys.indexOf(key);
-    if (i >= 0) c.items[i] = v;
-    else {
-      c.keys.push(key);
-      c.items.push(v);
-    }
-  }
-
-  /** `Sequential.add(layer)`: an Input or InputLayer fixes the input; a first layer's `input_shape=` too. */
-  private kerasSequentialAdd(c: ContainerValue, item: Value): void {
-    if (item.t === 'tensor') {
-      if (c.items.length === 0) c.kerasInput = item.shape;
-      return;
-    }
-    if (c.items.length === 0 && c.kerasInput === undefined && item.t === 'layer') {
-      const s = kerasDeclaredInput(item);
-      if (s) c.kerasInput = s;
-    }
-    c.items.push(item);
-  }
-
-  private recordBuild(model: Value, shapeArg: Value): void {
-    // Keras `model.build((None, 32, 32, 3))` leaves the batch unknown.
-    const s = this.shapeFromValue(shapeArg, true);
-    if (s && (model.t === 'object' || model.t === 'container')) this.examples.set(model.id, { shapes: [s], source: 'build' });
-  }
-
-  private kerasInput(args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    // keras.Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None)
-    const shapeV = args[0] ?? kwargs.get('shape');
-    const batchShape = kwargs.get('batch_shape');
-    const batch = args[1] ?? kwargs.get('batch_size');
-    let shape: Shape = null;
-    if (batchShape) shape = this.shapeFromValue(batchShape, true);
-    else if (shapeV) {
-      const s = this.shapeFromValue(shapeV, true);
-      shape = s ? [batch?.t === 'int' ? batch.v : null, ...s] : null;
-    }
-    return this.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
-  }
-
-  private kerasInputLayer(kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    const s = kwargs.get('input_shape') ?? kwargs.get('shape');
-    const bs = kwargs.get('batch_input_shape') ?? kwargs.get('batch_shape');
-    let shape: Shape = null;
-    if (bs) shape = this.shapeFromValue(bs, true);
-    else if (s) {
-      const inner = this.shapeFromValue(s, true);
-      shape = inner ? [null, ...inner] : null;
-    }
-    return this.makeTensor(shape, 'keras', { text: `InputLayer ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
-  }
-
-  private kerasModel(args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    const inputs = args[0] ?? kwargs.get('inputs');
-    const outputs = args[1] ?? kwargs.get('outputs');
-    if (!inputs || !outputs) return UNKNOWN;
-    // Inputs may be one tensor, a list, or a dict of named inputs (`inputs={"left": left, ...}`).
-    const inputList = inputs.t === 'tensor' ? [inputs] : inputs.t === 'dict' ? [...inputs.entries.values()].map((e) => e.value) : this.iterate(inputs) ?? [];
-    const ins = inputList.filter((t): t is TensorValue => t.t === 'tensor');
-    const id = this.newId();
-    const fn = this.functionStack[0];
-    if (fn) this.creatorFunction.set(id, fn);
-    return { t: 'functional', inputs: ins, outputs, node, id };
-  }
-
-  /** A tuple of ints (None allowed) as a shape. */
-  shapeFromValue(v: Value, allowNone = false): Shape {
-    if (v.t === 'int') return [v.v];
-    if (v.t !== 'tuple' && v.t !== 'list') return null;
-    const dims: Dim[] = [];
-    for (const i of v.items) {
-      if (i.t === 'int') dims.push(i.v);
-      else if ((i.t === 'none' || i.t === 'unknown') && allowNone) dims.push(null);
-      else return null;
-    }
-    return dims;
-  }
-
-  private makeFactoryTensor(name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    const f = TENSOR_FACTORIES[name];
-    let shape: Shape = null;
-    if (f.size === 'varargs') {
-      if (args.length === 1 && (args[0].t === 'tuple' || args[0].t === 'list')) shape = this.shapeFromValue(args[0]);
-      else if (args.length > 0 && args.every((a) => a.t === 'int')) shape = args.map((a) => (a as { v: Dim }).v);
-      else if (kwargs.has('size')) shape = this.shapeFromValue(kwargs.get('size')!);
-    } else if (f.size === 'shape') {
-      const s = args[0] ?? kwargs.get('shape') ?? kwargs.get('size');
-      if (name === 'numpy.random.normal' || name === 'numpy.random.uniform') shape = kwargs.has('size') ? this.shapeFromValue(kwargs.get('size')!) : args[2] ? this.shapeFromValue(args[2]) : null;
-      else if (s) shape = this.shapeFromValue(s, f.framework === 'keras');
-    } else if (f.size === 'randint') {
-      const s = kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
-      if (s) shape = this.shapeFromValue(s);
-    } else if (f.size === 'data') {
-      shape = args[0] ? this.dataShape(args[0]) : null;
-    }
-    const t = this.makeTensor(shape, f.framework, { text: `${name.split('.').pop()}${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
-    t.fromFactory = true;
-    return t;
-  }
-
-  private dataShape(v: Value): Shape {
-    if (v.t === 'int' || v.t === 'float' || v.t === 'bool') return [];
-    if (v.t !== 'list' && v.t !== 'tuple') return null;
-    if (v.items.length === 0) return [0];
-    const inner = this.dataShape(v.items[0]);
-    return inner === null ? null : [v.items.length, ...inner];
-  }
-
-  private summaryCall(name: string, args: Value[], kwargs: Map<string, Value>): Value {
-    const model = args[0];
-    if (!model || !(model.t === 'object' || model.t === 'container')) return NONE;
-    let shape: Shape = null;
-    if (name === 'torchinfo.summary') {
-      const s = kwargs.get('input_size') ?? args[1];
-      shape = s ? this.shapeFromValue(s) : null;
-    } else {
-      // torchsummary.summary(model, input_size, batch_size=-1): the size excludes the batch.
-      const s = args[1] ?? kwargs.get('input_size');
-      const size = s ? this.shapeFromValue(s) : null;
-      shape = size ? [1, ...size] : null;
-    }
-    if (!shape) return NONE;
-    this.examples.set(model.id, { shapes: [shape], source: 'call' });
-    // `summary(Net(), ...)` builds an instance nobody keeps: the class carries the example.
-    if (model.t === 'object' && !this.examples.has(model.cls.id)) this.examples.set(model.cls.id, { shapes: [shape], source: 'call' });
-    return NONE;
-  }
+  // ---------------------------------------------------------------- tensor values
 
   makeTensor(shape: Shape, framework: Framework, origin: TensorValue['origin'], producer: number): TensorValue {
     return { t: 'tensor', shape, origin, producer, framework, id: this.newId() };
@@ -1640,221 +1283,9 @@ export class Interpreter {
     return this.makeTensor(null, like.framework, { text: `an expression at line ${node.startPosition.row + 1}`, node }, 0);
   }
 
-  private tensorLike(t: TensorValue, node: SyntaxNode, kind: string): Value {
-    return this.recordOp(kind, [t], t.shape, node, []);
-  }
-
-  /** Applies a model-like value (layer, container, user module, functional model) to arguments. */
+  /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */
   applyModule(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    // A model called on a concrete tensor outside any traced forward pass is an example call.
-    if (!this.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
-      const shapes = args.filter((a): a is TensorValue => a.t === 'tensor').map((a) => a.shape);
-      if (!this.examples.has(m.id)) this.examples.set(m.id, { shapes, source: 'call' });
-      if (m.t === 'object' && !this.examples.has(m.cls.id)) this.examples.set(m.cls.id, { shapes, source: 'call' });
-      return UNKNOWN;
-    }
-    switch (m.t) {
-      case 'layer': {
-        const inputs: TensorValue[] = [];
-        const firstNames = ['inputs', 'input', 'x', 'query'];
-        const firstName = firstNames.find((k) => kwargs.has(k));
-        const first = args[0] ?? (firstName ? kwargs.get(firstName) : undefined);
-        if (first?.t === 'tuple' || first?.t === 'list') for (const i of first.items) inputs.push(this.asTensor(i, node, m.def.framework));
-        else if (first) inputs.push(this.asTensor(first, node, m.def.framework));
-        // Layers with further tensor inputs (Bilinear, an RNN's initial state, attention's key and value) take them positionally.
-        for (const extra of args.slice(1)) if (extra.t === 'tensor') inputs.push(extra);
-        // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
-        const callKeywords = new Map<string, ArgValue>();
-        for (const [k, v] of kwargs) if (k !== firstName) callKeywords.set(`call.${k}`, this.toArg(v));
-        return this.applyLayer(m, inputs, node, callKeywords);
-      }
-      case 'container': {
-        if (m.kind === 'ModuleList' || m.kind === 'ModuleDict') return UNKNOWN;
-        const saved = this.callSiteOverride;
-        this.callSiteOverride = saved ?? node;
-        try {
-          let x: Value = args[0] ?? UNKNOWN;
-          if (m.kind === 'KerasSequential' && m.kerasInput !== undefined && x.t === 'unknown') x = this.makeTensor(m.kerasInput, 'keras', { text: 'the declared input', node: m.node }, 0);
-          for (const item of m.items) {
-            x = this.call(item, [x], new Map(), node);
-          }
-          return x;
-        } finally {
-          this.callSiteOverride = saved;
-        }
-      }
-      case 'object': {
-        const base = this.libraryBase(m.cls);
-        const methodName = base?.framework === 'keras' ? 'call' : 'forward';
-        let method = this.lookupClassAttr(m.cls, methodName) ?? this.lookupClassAttr(m.cls, '__call__');
-        if (!method && base?.framework === 'keras') method = this.lookupClassAttr(m.cls, 'forward');
-        const held = containerOf(m);
-        if ((!method || method.t !== 'function') && held) return this.applyModule(held, args, kwargs, node);
-        if (!method || method.t !== 'function') return UNKNOWN;
-        const saved = this.callSiteOverride;
-        this.callSiteOverride = null;
-        try {
-          const buildFn = base?.framework === 'keras' ? this.lookupClassAttr(m.cls, 'build') : undefined;
-          if (buildFn?.t === 'function' && !m.attrs.has('__built__')) {
-            m.attrs.set('__built__', bool(true));
-            const first = args[0];
-            const shapeValue = first?.t === 'tensor' && first.shape ? tuple(first.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN;
-            this.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
-          }
-          return this.callFunction({ ...method, self: m }, args, kwargs, node);
-        } finally {
-          this.callSiteOverride = saved;
-        }
-      }
-      case 'functional': {
-        // A functional model called as a layer is one row, as in Keras's summary: its traced output
-        // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
-        const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
-        const declared = m.inputs.map((t) => t.shape);
-        const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
-        const output = fits ? valueShapes(m.outputs) : null;
-        const params = this.functionalParams(m);
-        const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
-        const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
-        return this.applyLayer(layer, inputs, node);
-      }
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  /** The parameters of a functional model's graph: its layers between its outputs and its inputs, each layer once. */
-  private functionalParams(m: FunctionalValue): number | null {
-    const bySeq = new Map(this.trace.records.map((r) => [r.seq, r]));
-    const inputIds = new Set(m.inputs.map((t) => t.id));
-    const stack = collectTensors(m.outputs);
-    const visited = new Set<number>();
-    const counted = new Set<number>();
-    let total: number | null = 0;
-    while (stack.length) {
-      const t = stack.pop()!;
-      if (inputIds.has(t.id) || visited.has(t.producer)) continue;
-      visited.add(t.producer);
-      const r = bySeq.get(t.producer);
-      if (!r) continue;
-      if (r.layer && !counted.has(r.layer.id)) {
-        counted.add(r.layer.id);
-        total = total !== null && typeof r.params === 'number' ? total + r.params : null;
-      }
-      stack.push(...r.inputs);
-    }
-    return total;
-  }
-
-  private asTensor(v: Value, node: SyntaxNode, framework: Framework): TensorValue {
-    if (v.t === 'tensor') return v;
-    return this.makeTensor(null, framework, { text: `a value at line ${node.startPosition.row + 1}`, node }, 0);
-  }
-
-  applyLayer(layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
-    const callNode = this.callSiteOverride ?? node;
-    const argTexts = new Map<string, string>();
-    for (const [k, n] of layer.argNodes) argTexts.set(k, n.text);
-    const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]) } : layer.bound;
-    const ctx = new ArgContext({
-      framework: layer.def.framework,
-      kind: layer.def.kind,
-      bound,
-      inputs: inputs.map((t) => t.shape),
-      originOf: (i) => inputs[i]?.origin.text ?? 'its input',
-      argTexts,
-    });
-    let result: RuleResult = { output: null, params: null };
-    if (!layer.opaque) {
-      try {
-        result = layer.def.infer(ctx);
-      } catch {
-        result = { output: null, params: null };
-      }
-    }
-    const seq = this.trace.nextSeq();
-    const line = layer.node.startPosition.row + 1;
-    // Keras writes an unknown batch as None, PyTorch messages as ?.
-    const unknownSize = layer.def.framework === 'keras' ? 'None' : '?';
-    const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
-    const outputs: TensorValue[] = [];
-    const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
-    const outValue = this.outputToValue(result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at line ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
-    this.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes });
-    for (const e of ctx.errors) {
-      const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
-      const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
-      if (argNode && !isWithin(argNode, layer.node)) related.unshift({ node: layer.node, message: `the ${layer.def.kind} built with this value` });
-      this.trace.addDiagnostic({
-        code: e.code,
-        message: e.message,
-        node: argNode ?? layer.node,
-        related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
-        fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
-      });
-    }
-    return outValue;
-  }
-
-  private outputToValue(o: Output, framework: Framework, origin: () => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
-    if (o instanceof TupleOut) return tuple(o.items.map((i) => this.outputToValue(i, framework, origin, seq, collect)));
-    const t = this.makeTensor(o, framework, origin(), seq);
-    collect.push(t);
-    return t;
-  }
-
-  applyOpByName(name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-    const def = findOp(name);
-    if (!def) {
-      const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
-      return t ? this.unknownTensor(t, node) : UNKNOWN;
-    }
-    return this.applyOp(def, args, kwargs, node, { argNodes: [], kwNodes: new Map() });
-  }
-
-  applyOp(def: OpDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, _nodes: CallNodes): Value {
-    const kw = new Map<string, ArgValue>();
-    for (const [k, v] of kwargs) kw.set(k, this.toArg(v));
-    const bound = bindArgs(def.params, args.map((a) => this.toArg(a)), kw, true);
-    const tensors: TensorValue[] = [];
-    const collectTensors = (v: Value) => {
-      if (v.t === 'tensor') tensors.push(v);
-      else if (v.t === 'tuple' || v.t === 'list') v.items.forEach(collectTensors);
-    };
-    args.forEach(collectTensors);
-    kwargs.forEach(collectTensors);
-    const framework: Framework = tensors[0]?.framework ?? 'torch';
-    const ctx = new ArgContext({ framework, kind: def.kind, bound, inputs: [], inputOrigins: [] });
-    let result: RuleResult = { output: null };
-    if (bound.problems.length === 0) {
-      try {
-        result = def.infer(ctx);
-      } catch {
-        result = { output: null };
-      }
-    }
-    return this.recordOp(def.kind, tensors, result.output, node, ctx.notes, ctx.errors);
-  }
-
-  private recordOp(kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = []): Value {
-    const seq = this.trace.nextSeq();
-    const line = node.startPosition.row + 1;
-    const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`);
-    const outputs: TensorValue[] = [];
-    const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
-    const framework = inputs[0]?.framework ?? 'torch';
-    const value = this.outputToValue(output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at line ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
-    const callNode = this.callSiteOverride ?? node;
-    this.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
-    for (const e of errors) {
-      this.trace.addDiagnostic({
-        code: e.code,
-        message: e.message,
-        node,
-        related: inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text })),
-      });
-    }
-    return value;
+    return applyModule(this, m, args, kwargs, node);
   }
 }
 
@@ -1863,82 +1294,6 @@ export interface CallNodes {
   kwNodes: Map<string, SyntaxNode>;
 }
 
-
-/** A tensor's origin whose text is written only when a message needs it (most never do). */
-function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: Shape | undefined): TensorValue['origin'] {
-  let cached: string | undefined;
-  return {
-    get text() {
-      cached ??= text();
-      return cached;
-    },
-    node,
-    flattenedFrom,
-  };
-}
-
-/**
- * Where an argument's number was really written: for `nn.Conv2d(in_planes, ...)` inside a block,
- * the `480` of `Inception(480, ...)` that bound `in_planes`, so that the diagnostic and its fix
- * land on the number to change.
- */
-function writtenAt(argNode: SyntaxNode, v: Value | undefined): SyntaxNode {
-  if (v?.t !== 'int' || !v.src) return argNode;
-  if (argNode.type === 'identifier' || argNode.type === 'attribute' || argNode.type === 'subscript') return v.src;
-  return argNode;
-}
-
-function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
-}
-
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
-}
-
-/** The tensors of an output value (a tensor, or tuples, lists and dicts of them). */
-function collectTensors(v: Value): TensorValue[] {
-  if (v.t === 'tensor') return [v];
-  if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(collectTensors);
-  if (v.t === 'dict') return [...v.entries.values()].flatMap((e) => collectTensors(e.value));
-  return [];
-}
-
-/** The shapes of an output value, as a layer rule's output. */
-function valueShapes(v: Value): Output {
-  if (v.t === 'tensor') return v.shape;
-  if (v.t === 'tuple' || v.t === 'list') return new TupleOut(v.items.map(valueShapes));
-  return null;
-}
-
-/** False only when two shapes definitely differ (rank, or a size known on both sides). */
-function compatibleShapes(a: Shape, b: Shape): boolean {
-  if (a === null || b === null) return true;
-  return a.length === b.length && a.every((d, i) => equalDims(d, b[i]) !== false);
-}
-
-/** The Keras layer classes behind the lowercase merge functions (`layers.concatenate`). */
-function kerasFunctionalMerge(name: string): string | undefined {
-  const fn = name.slice('keras.layers.'.length);
-  const map: Record<string, string> = { concatenate: 'Concatenate', add: 'Add', subtract: 'Subtract', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', dot: 'Dot' };
-  return map[fn] ? `keras.layers.${map[fn]}` : undefined;
-}
-
-/** The input a Keras layer declares with `input_shape=` / `batch_input_shape=` / `input_dim=`. */
-export function kerasDeclaredInput(layer: LayerValue): Shape | undefined {
-  const v = layer.bound.values;
-  const toShape = (a: ArgValue | undefined, withBatch: boolean): Shape | undefined => {
-    if (a === undefined) return undefined;
-    const items = Array.isArray(a) ? a : [a];
-    const dims: Dim[] = [];
-    for (const i of items) {
-      if (typeof i === 'number' || i instanceof DimExpr) dims.push(i);
-      else if (i === null) dims.push(null);
-      else return undefined;
-    }
-    return withBatch ? dims : [null, ...dims];
-  };
-  // Embedding's input_dim is its vocabulary; Keras 2's input_length is its sequence length.
-  if (layer.def.kind === 'Embedding') return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_length'), false);
-  return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_dim'), false);
 }

@@ -1,0 +1,374 @@
+// The framework's calls as the abstract interpreter runs them: building layers (their arguments
+// bound to the rule's parameters, and where each number was written), PyTorch containers and
+// Keras Sequential (construction, add/append/add_module, build), keras.Input, InputLayer and
+// functional keras.Model, the lowercase Keras merge functions, tensor factories (torch.randn,
+// np.zeros: the example inputs), nn.Parameter, torchinfo/torchsummary summary calls, and the
+// nn.Module / keras.Model methods a user module inherits from its library base.
+//
+// Which names these are comes from model/library.ts and the rule registry; applying a layer or a
+// module to tensors is tensors.ts's work, plain Python values builtins.ts's.
+
+import { bindArgs } from '../shapes/context';
+import { Dim, Expr as DimExpr } from '../shapes/dim';
+import { findLayer } from '../shapes/registry';
+import { formatShape } from '../shapes/shape';
+import { ArgValue, LayerArg, LayerDef, Shape, TensorArg, UnknownArg } from '../shapes/types';
+import type { SyntaxNode } from '../syntax/parse';
+import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
+import type { CallNodes, Interpreter } from './interpreter';
+import { bool, CONTAINER_ATTR, containerOf, ContainerValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+
+/** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
+const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
+
+// ---------------------------------------------------------------- values as the rules' arguments
+
+/** An interpreter value as a rule argument. */
+export function toArg(v: Value): ArgValue {
+  switch (v.t) {
+    case 'int':
+      return v.v;
+    case 'float':
+      return v.v;
+    case 'bool':
+      return v.v;
+    case 'str':
+      return v.v;
+    case 'none':
+      return null;
+    case 'tuple':
+    case 'list':
+      return v.items.map((i) => toArg(i));
+    case 'tensor':
+      return new TensorArg(v.shape, v.origin.text);
+    case 'layer':
+      return new LayerArg(v.def, v.bound);
+    case 'dict': {
+      return UnknownArg.instance;
+    }
+    default:
+      return UnknownArg.instance;
+  }
+}
+
+/** A rule argument (a layer's bound value) back as an interpreter value. */
+export function fromArg(a: ArgValue): Value {
+  if (a === null) return NONE;
+  if (typeof a === 'number') return Number.isInteger(a) ? int(a) : { t: 'float', v: a };
+  if (typeof a === 'string') return str(a);
+  if (typeof a === 'boolean') return bool(a);
+  if (a instanceof DimExpr) return int(a);
+  if (Array.isArray(a)) return tuple(a.map((x) => fromArg(x)));
+  return UNKNOWN;
+}
+
+// ---------------------------------------------------------------- layers
+
+/** A layer object: its arguments bound to the rule's parameters, with the node each was written at. */
+export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): LayerValue {
+  const kw = new Map<string, ArgValue>();
+  for (const [k, v] of kwargs) kw.set(k, toArg(v));
+  const bound = bindArgs(def.params, args.map((a) => toArg(a)), kw, true);
+  const argNodes = new Map<string, SyntaxNode>();
+  const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
+  nodes.argNodes.forEach((n, i) => {
+    if (i < positional.length) argNodes.set(positional[i].name, writtenAt(n, args[i]));
+  });
+  for (const [k, n] of nodes.kwNodes) argNodes.set(k, writtenAt(n, kwargs.get(k)));
+  for (const s of interp.constructionStack) s.add(-1);
+  return { t: 'layer', def, bound, argNodes, node, opaque: bound.problems.length > 0, id: interp.newId() };
+}
+
+/**
+ * Where an argument's number was really written: for `nn.Conv2d(in_planes, ...)` inside a block,
+ * the `480` of `Inception(480, ...)` that bound `in_planes`, so that the diagnostic and its fix
+ * land on the number to change.
+ */
+function writtenAt(argNode: SyntaxNode, v: Value | undefined): SyntaxNode {
+  if (v?.t !== 'int' || !v.src) return argNode;
+  if (argNode.type === 'identifier' || argNode.type === 'attribute' || argNode.type === 'subscript') return v.src;
+  return argNode;
+}
+
+/** `layers.concatenate([a, b])`: the merge layer built and applied to its list at once; undefined for other names. */
+export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value | undefined {
+  if (name.startsWith('keras.layers.') && /^[a-z]/.test(name.slice('keras.layers.'.length))) {
+    const mergeTarget = kerasFunctionalMerge(name);
+    if (mergeTarget) {
+      const def = findLayer(mergeTarget);
+      const [inputs, ...rest] = args;
+      if (def && inputs) {
+        const l = constructLayer(interp, def, rest, kwargs, node, { argNodes: nodes.argNodes.slice(1), kwNodes: nodes.kwNodes });
+        return interp.applyModule(l, [inputs], new Map(), node);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The Keras layer classes behind the lowercase merge functions (`layers.concatenate`). */
+export function kerasFunctionalMerge(name: string): string | undefined {
+  const fn = name.slice('keras.layers.'.length);
+  const map: Record<string, string> = { concatenate: 'Concatenate', add: 'Add', subtract: 'Subtract', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', dot: 'Dot' };
+  return map[fn] ? `keras.layers.${map[fn]}` : undefined;
+}
+
+/** The input a Keras layer declares with `input_shape=` / `batch_input_shape=` / `input_dim=`. */
+export function kerasDeclaredInput(layer: LayerValue): Shape | undefined {
+  const v = layer.bound.values;
+  const toShape = (a: ArgValue | undefined, withBatch: boolean): Shape | undefined => {
+    if (a === undefined) return undefined;
+    const items = Array.isArray(a) ? a : [a];
+    const dims: Dim[] = [];
+    for (const i of items) {
+      if (typeof i === 'number' || i instanceof DimExpr) dims.push(i);
+      else if (i === null) dims.push(null);
+      else return undefined;
+    }
+    return withBatch ? dims : [null, ...dims];
+  };
+  // Embedding's input_dim is its vocabulary; Keras 2's input_length is its sequence length.
+  if (layer.def.kind === 'Embedding') return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_length'), false);
+  return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_dim'), false);
+}
+
+// ---------------------------------------------------------------- containers
+
+/** `nn.Sequential(...)`, `nn.ModuleList([...])`, `nn.ModuleDict({...})`, `keras.Sequential([...])`. */
+export function constructContainer(interp: Interpreter, kind: ContainerValue['kind'], args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const c: ContainerValue = { t: 'container', kind, items: [], keys: null, node, id: interp.newId() };
+  if (kind === 'Sequential') {
+    if (args.length === 1 && args[0].t === 'dict') {
+      c.keys = [];
+      for (const e of args[0].entries.values()) {
+        c.keys.push(e.key.t === 'str' ? e.key.v : String(c.keys.length));
+        c.items.push(e.value);
+      }
+    } else c.items = [...args];
+  } else if (kind === 'ModuleList') {
+    const items = args[0] ? interp.iterate(args[0]) : [];
+    c.items = items ? [...items] : [UNKNOWN];
+  } else if (kind === 'ModuleDict') {
+    c.keys = [];
+    const d = args[0];
+    if (d?.t === 'dict') for (const e of d.entries.values()) containerSet(c, e.key.t === 'str' ? e.key.v : '?', e.value);
+    else if (d) for (const it of interp.iterate(d) ?? []) {
+      const pair = interp.iterate(it);
+      if (pair?.length === 2 && pair[0].t === 'str') containerSet(c, pair[0].v, pair[1]);
+    }
+  } else {
+    // keras.Sequential(layers=None, trainable=True, name=None)
+    const layersArg = args[0] ?? kwargs.get('layers');
+    const items = layersArg ? interp.iterate(layersArg) : [];
+    for (const it of items ?? []) kerasSequentialAdd(c, it);
+  }
+  return c;
+}
+
+/** Sets a named item of a container (`ModuleDict[key] = m`, `add_module(name, m)`), keeping the order of first insertion. */
+export function containerSet(c: ContainerValue, key: string, v: Value): void {
+  c.keys = c.keys ?? [];
+  const i = c.keys.indexOf(key);
+  if (i >= 0) c.items[i] = v;
+  else {
+    c.keys.push(key);
+    c.items.push(v);
+  }
+}
+
+/** `Sequential.add(layer)`: an Input or InputLayer fixes the input; a first layer's `input_shape=` too. */
+function kerasSequentialAdd(c: ContainerValue, item: Value): void {
+  if (item.t === 'tensor') {
+    if (c.items.length === 0) c.kerasInput = item.shape;
+    return;
+  }
+  if (c.items.length === 0 && c.kerasInput === undefined && item.t === 'layer') {
+    const s = kerasDeclaredInput(item);
+    if (s) c.kerasInput = s;
+  }
+  c.items.push(item);
+}
+
+function recordBuild(interp: Interpreter, model: Value, shapeArg: Value): void {
+  // Keras `model.build((None, 32, 32, 3))` leaves the batch unknown.
+  const s = shapeFromValue(shapeArg, true);
+  if (s && (model.t === 'object' || model.t === 'container')) interp.examples.set(model.id, { shapes: [s], source: 'build' });
+}
+
+/** The methods of a container: append, add, extend, add_module, build, children, items... and applying it. */
+export function containerMethod(interp: Interpreter, method: string, self: ContainerValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  if (method === 'append' && args[0]) self.items.push(args[0]);
+  else if (method === 'add' && args[0]) kerasSequentialAdd(self, args[0]);
+  else if (method === 'extend' && args[0]) self.items.push(...(interp.iterate(args[0]) ?? []));
+  else if (method === 'add_module' && args[1]) {
+    // A name we cannot compute still adds the module, so the layers after it stay in order.
+    containerSet(self, args[0]?.t === 'str' ? args[0].v : `?${self.items.length}`, args[1]);
+  }
+  else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
+  else if ((method === 'children' || method === 'modules') && self.kind !== 'ModuleDict') return list([...self.items]);
+  else if (method === 'values' && self.kind === 'ModuleDict') return list([...self.items]);
+  else if (method === 'items' && self.kind === 'ModuleDict') return list(self.items.map((v, i) => tuple([str(self.keys![i]), v])));
+  else if (method === 'keys' && self.kind === 'ModuleDict') return list((self.keys ?? []).map(str));
+  else if (method === 'forward' || method === 'call' || method === '__call__') return interp.applyModule(self, args, kwargs, node);
+  else if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
+  return NONE;
+}
+
+/**
+ * The methods a user module inherits from its library base (`name` is `Module.x`, `KerasModel.x`
+ * or `super.x`): super().__init__, add_module, register_buffer, build, add_weight, forward, to...
+ */
+export function userModuleMethod(interp: Interpreter, name: string, method: string, self: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const held = containerOf(self);
+  if (name.startsWith('super.') && method === '__init__') {
+    // super().__init__(*layers) of an nn.Sequential / ModuleList / ModuleDict subclass.
+    const base = interp.libraryBase(self.cls);
+    if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, constructContainer(interp, CONTAINERS[base.name], args, kwargs, node));
+    return NONE;
+  }
+  if (held && ['append', 'extend', 'insert', 'add_module', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
+  if (method === 'add_module' || method === 'register_module') {
+    if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
+    else if (args[1]) self.attrs.set(`?${self.attrs.size}`, args[1]);
+    return NONE;
+  }
+  if (method === 'register_buffer' || method === 'register_parameter') {
+    if (args[0]?.t === 'str') self.attrs.set(args[0].v, args[1] ?? UNKNOWN);
+    return NONE;
+  }
+  if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
+  if (method === 'add_weight') {
+    // Keras add_weight(shape=..., ...) (Keras 2: add_weight(name, shape, ...)): a weight of that shape, without a batch axis.
+    const shapeArg = kwargs.get('shape') ?? (args[0]?.t === 'str' ? args[1] : args[0]);
+    const shape = shapeArg ? shapeFromValue(shapeArg) : null;
+    return interp.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+  }
+  if (method === '__call__' || method === 'forward' || method === 'call') return interp.applyModule(self, args, kwargs, node);
+  if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
+  if (method === 'modules' || method === 'children' || method === 'parameters') return UNKNOWN;
+  return UNKNOWN;
+}
+
+// ---------------------------------------------------------------- Keras inputs and models
+
+/** `keras.Input(shape=...)`: a symbolic tensor with the batch axis in front. */
+export function kerasInput(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  // keras.Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None)
+  const shapeV = args[0] ?? kwargs.get('shape');
+  const batchShape = kwargs.get('batch_shape');
+  const batch = args[1] ?? kwargs.get('batch_size');
+  let shape: Shape = null;
+  if (batchShape) shape = shapeFromValue(batchShape, true);
+  else if (shapeV) {
+    const s = shapeFromValue(shapeV, true);
+    shape = s ? [batch?.t === 'int' ? batch.v : null, ...s] : null;
+  }
+  return interp.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+}
+
+/** `keras.layers.InputLayer(input_shape=...)`: its input tensor (a Sequential that starts with it takes it as its input). */
+export function kerasInputLayer(interp: Interpreter, kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const s = kwargs.get('input_shape') ?? kwargs.get('shape');
+  const bs = kwargs.get('batch_input_shape') ?? kwargs.get('batch_shape');
+  let shape: Shape = null;
+  if (bs) shape = shapeFromValue(bs, true);
+  else if (s) {
+    const inner = shapeFromValue(s, true);
+    shape = inner ? [null, ...inner] : null;
+  }
+  return interp.makeTensor(shape, 'keras', { text: `InputLayer ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+}
+
+/** `keras.Model(inputs, outputs)`: a functional model over the traced graph. */
+export function kerasModel(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const inputs = args[0] ?? kwargs.get('inputs');
+  const outputs = args[1] ?? kwargs.get('outputs');
+  if (!inputs || !outputs) return UNKNOWN;
+  // Inputs may be one tensor, a list, or a dict of named inputs (`inputs={"left": left, ...}`).
+  const inputList = inputs.t === 'tensor' ? [inputs] : inputs.t === 'dict' ? [...inputs.entries.values()].map((e) => e.value) : interp.iterate(inputs) ?? [];
+  const ins = inputList.filter((t): t is TensorValue => t.t === 'tensor');
+  const id = interp.newId();
+  const fn = interp.functionStack[0];
+  if (fn) interp.creatorFunction.set(id, fn);
+  return { t: 'functional', inputs: ins, outputs, node, id };
+}
+
+// ---------------------------------------------------------------- tensors made by the library
+
+/** A tuple of ints (None allowed) as a shape. */
+function shapeFromValue(v: Value, allowNone = false): Shape {
+  if (v.t === 'int') return [v.v];
+  if (v.t !== 'tuple' && v.t !== 'list') return null;
+  const dims: Dim[] = [];
+  for (const i of v.items) {
+    if (i.t === 'int') dims.push(i.v);
+    else if ((i.t === 'none' || i.t === 'unknown') && allowNone) dims.push(null);
+    else return null;
+  }
+  return dims;
+}
+
+/** `torch.randn(1, 3, 32, 32)`, `tf.zeros((1, 28, 28, 1))`, `np.zeros(...)`: a concrete tensor that marks an example call. */
+export function makeFactoryTensor(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const f = TENSOR_FACTORIES[name];
+  let shape: Shape = null;
+  if (f.size === 'varargs') {
+    if (args.length === 1 && (args[0].t === 'tuple' || args[0].t === 'list')) shape = shapeFromValue(args[0]);
+    else if (args.length > 0 && args.every((a) => a.t === 'int')) shape = args.map((a) => (a as { v: Dim }).v);
+    else if (kwargs.has('size')) shape = shapeFromValue(kwargs.get('size')!);
+  } else if (f.size === 'shape') {
+    const s = args[0] ?? kwargs.get('shape') ?? kwargs.get('size');
+    if (name === 'numpy.random.normal' || name === 'numpy.random.uniform') shape = kwargs.has('size') ? shapeFromValue(kwargs.get('size')!) : args[2] ? shapeFromValue(args[2]) : null;
+    else if (s) shape = shapeFromValue(s, f.framework === 'keras');
+  } else if (f.size === 'randint') {
+    const s = kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
+    if (s) shape = shapeFromValue(s);
+  } else if (f.size === 'data') {
+    shape = args[0] ? dataShape(args[0]) : null;
+  }
+  const t = interp.makeTensor(shape, f.framework, { text: `${name.split('.').pop()}${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
+  t.fromFactory = true;
+  return t;
+}
+
+/** The shape of nested lists of numbers (`torch.tensor([[1, 2], [3, 4]])`). */
+function dataShape(v: Value): Shape {
+  if (v.t === 'int' || v.t === 'float' || v.t === 'bool') return [];
+  if (v.t !== 'list' && v.t !== 'tuple') return null;
+  if (v.items.length === 0) return [0];
+  const inner = dataShape(v.items[0]);
+  return inner === null ? null : [v.items.length, ...inner];
+}
+
+/** `nn.Parameter(data, requires_grad=True)`. */
+export function nnParameter(interp: Interpreter, args: Value[], kwargs: Map<string, Value>): Value {
+  // A parameter is its data tensor, shape and all, counted in the model's parameters.
+  const data = args[0] ?? kwargs.get('data');
+  if (data?.t !== 'tensor') return UNKNOWN;
+  const requiresGrad = kwargs.get('requires_grad') ?? args[1];
+  return { ...data, id: interp.newId(), parameter: requiresGrad?.t === 'bool' && !requiresGrad.v ? 'frozen' : 'trainable' };
+}
+
+// ---------------------------------------------------------------- summary calls
+
+/** `torchinfo.summary(model, input_size=...)` and `torchsummary.summary(model, size)`: an example input for the model. */
+export function summaryCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>): Value {
+  const model = args[0];
+  if (!model || !(model.t === 'object' || model.t === 'container')) return NONE;
+  let shape: Shape = null;
+  if (name === 'torchinfo.summary') {
+    const s = kwargs.get('input_size') ?? args[1];
+    shape = s ? shapeFromValue(s) : null;
+  } else {
+    // torchsummary.summary(model, input_size, batch_size=-1): the size excludes the batch.
+    const s = args[1] ?? kwargs.get('input_size');
+    const size = s ? shapeFromValue(s) : null;
+    shape = size ? [1, ...size] : null;
+  }
+  if (!shape) return NONE;
+  interp.examples.set(model.id, { shapes: [shape], source: 'call' });
+  // `summary(Net(), ...)` builds an instance nobody keeps: the class carries the example.
+  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes: [shape], source: 'call' });
+  return NONE;
+}
+

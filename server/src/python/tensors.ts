@@ -1,0 +1,378 @@
+// What happens to tensors in the abstract interpreter: their attributes and methods (x.shape,
+// x.size(1), x.dim(), x.numel(), x.view(...)), basic indexing (x[:, 0], x[..., None]), Python
+// operators on them, and the application of layers, ops and whole modules (a layer, a container,
+// a user module's forward()/call(), a functional model), each recorded in the trace with its
+// shapes, notes and diagnostics.
+//
+// Shapes come only from the rules of shapes/ (findLayer, findOp); this file binds their
+// arguments and records what they answer. Building layers and containers is library.ts's work,
+// plain Python values are builtins.ts's.
+
+import { ArgContext, bindArgs } from '../shapes/context';
+import { Dim, equalDims, isKnown, product } from '../shapes/dim';
+import { findOp } from '../shapes/registry';
+import { formatShape, normAxis } from '../shapes/shape';
+import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut } from '../shapes/types';
+import type { SyntaxNode } from '../syntax/parse';
+import { sliceRange } from './builtins';
+import type { CallNodes, Interpreter } from './interpreter';
+import { toArg } from './library';
+import { bool, containerOf, FunctionalValue, int, LayerValue, NONE, TensorValue, tuple, UNKNOWN, Value } from './values';
+
+const BINARY_OPS: Record<string, string> = {
+  '+': 'add',
+  '-': 'sub',
+  '*': 'mul',
+  '/': 'truediv',
+  '//': 'floordiv',
+  '%': 'mod',
+  '@': 'matmul',
+  '**': 'pow',
+};
+
+/** `a + b`, `x @ w`, `x += y` with a tensor on either side: the op rule of the operator (`operator.add`, `operator.iadd`). */
+export function tensorOperator(interp: Interpreter, op: string, a: Value, b: Value, node: SyntaxNode, inPlace: boolean): Value {
+  const name = BINARY_OPS[op];
+  if (!name) return interp.unknownTensor(a.t === 'tensor' ? a : (b as TensorValue), node);
+  return applyOpByName(interp, `operator.${inPlace ? 'i' : ''}${name}`, [a, b], new Map(), node);
+}
+
+/** `x.shape`, `x.ndim`, `x.T`, `x.data`; any other attribute is a method to call (`Tensor.view`). */
+export function tensorAttr(interp: Interpreter, t: TensorValue, name: string, node: SyntaxNode): Value {
+  switch (name) {
+    case 'shape':
+      return t.shape === null ? UNKNOWN : tuple(t.shape.map((d) => (d === null ? UNKNOWN : int(d))));
+    case 'ndim':
+      return t.shape === null ? UNKNOWN : int(t.shape.length);
+    case 'T':
+      return t.shape === null ? interp.unknownTensor(t, node) : interp.makeTensor([...t.shape].reverse(), t.framework, { text: `transpose of ${formatShape(t.shape)} at line ${node.startPosition.row + 1}`, node }, 0);
+    case 'dtype':
+    case 'device':
+    case 'data':
+      return name === 'data' ? t : UNKNOWN;
+    default:
+      return { t: 'builtin', name: `Tensor.${name}`, self: t };
+  }
+}
+
+/** `x.size(1)`, `x.dim()`, `x.numel()`, and the op rules registered as `Tensor.<method>` (view, permute, ...). */
+export function tensorMethod(interp: Interpreter, t: TensorValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+  switch (method) {
+    case 'size': {
+      if (t.shape === null) return UNKNOWN;
+      const dimArg = args[0] ?? kwargs.get('dim');
+      if (!dimArg) return tuple(t.shape.map((d) => int(d)));
+      if (dimArg.t === 'int' && isKnown(dimArg.v)) {
+        const a = normAxis(dimArg.v, t.shape.length);
+        return a === null ? UNKNOWN : int(t.shape[a]);
+      }
+      return UNKNOWN;
+    }
+    case 'dim':
+    case 'ndimension':
+      return t.shape === null ? UNKNOWN : int(t.shape.length);
+    case 'numel':
+      return t.shape === null ? UNKNOWN : int(product(t.shape));
+    case 'item':
+    case 'tolist':
+    case 'numpy':
+      return UNKNOWN;
+    case 'get_shape':
+      return tensorAttr(interp, t, 'shape', node);
+  }
+  const op = findOp(`Tensor.${method}`);
+  if (op) return applyOp(interp, op, [t, ...args], kwargs, node, { argNodes: [node, ...nodes.argNodes], kwNodes: nodes.kwNodes });
+  return interp.unknownTensor(t, node);
+}
+
+/** `x[:, 0]`, `x[..., None]`, `x[:, -1, :]`, `x[0]`: the shape after basic indexing. */
+export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, node: SyntaxNode): Value {
+  const parts = idx.t === 'tuple' ? idx.items : [idx];
+  let out: Shape = null;
+  if (t.shape !== null && parts.every((p) => p.t === 'int' || p.t === 'slice' || p.t === 'none' || p.t === 'ellipsis')) {
+    const shape = t.shape;
+    const consumed = parts.filter((p) => p.t === 'int' || p.t === 'slice').length;
+    const ellipsisAt = parts.findIndex((p) => p.t === 'ellipsis');
+    const expanded: Value[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      if (i === ellipsisAt) for (let k = 0; k < shape.length - consumed; k++) expanded.push({ t: 'slice', start: NONE, stop: NONE, step: NONE });
+      else expanded.push(parts[i]);
+    }
+    const dims: Dim[] = [];
+    let axis = 0;
+    let ok = consumed <= shape.length;
+    for (const p of expanded) {
+      if (!ok) break;
+      if (p.t === 'none') dims.push(1);
+      else if (p.t === 'int') axis++;
+      else if (p.t === 'slice') {
+        const d = shape[axis++];
+        if (p.start.t === 'none' && p.stop.t === 'none' && p.step.t === 'none') dims.push(d);
+        else if (isKnown(d)) {
+          const r = sliceRange(p, d);
+          dims.push(r ? Math.max(0, Math.ceil((r.stop - r.start) / r.step)) : null);
+        } else dims.push(null);
+      }
+    }
+    if (ok) out = [...dims, ...shape.slice(axis)];
+  }
+  return recordOp(interp, '__getitem__', [t], out, node, []);
+}
+
+/** An elementwise op (`-x`): the same shape, recorded. */
+export function tensorLike(interp: Interpreter, t: TensorValue, node: SyntaxNode, kind: string): Value {
+  return recordOp(interp, kind, [t], t.shape, node, []);
+}
+
+/** Applies a model-like value (layer, container, user module, functional model) to arguments. */
+export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  // A model called on a concrete tensor outside any traced forward pass is an example call.
+  if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
+    const shapes = args.filter((a): a is TensorValue => a.t === 'tensor').map((a) => a.shape);
+    if (!interp.examples.has(m.id)) interp.examples.set(m.id, { shapes, source: 'call' });
+    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
+    return UNKNOWN;
+  }
+  switch (m.t) {
+    case 'layer': {
+      const inputs: TensorValue[] = [];
+      const firstNames = ['inputs', 'input', 'x', 'query'];
+      const firstName = firstNames.find((k) => kwargs.has(k));
+      const first = args[0] ?? (firstName ? kwargs.get(firstName) : undefined);
+      if (first?.t === 'tuple' || first?.t === 'list') for (const i of first.items) inputs.push(asTensor(interp, i, node, m.def.framework));
+      else if (first) inputs.push(asTensor(interp, first, node, m.def.framework));
+      // Layers with further tensor inputs (Bilinear, an RNN's initial state, attention's key and value) take them positionally.
+      for (const extra of args.slice(1)) if (extra.t === 'tensor') inputs.push(extra);
+      // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
+      const callKeywords = new Map<string, ArgValue>();
+      for (const [k, v] of kwargs) if (k !== firstName) callKeywords.set(`call.${k}`, toArg(v));
+      return applyLayer(interp, m, inputs, node, callKeywords);
+    }
+    case 'container': {
+      if (m.kind === 'ModuleList' || m.kind === 'ModuleDict') return UNKNOWN;
+      const saved = interp.callSiteOverride;
+      interp.callSiteOverride = saved ?? node;
+      try {
+        let x: Value = args[0] ?? UNKNOWN;
+        if (m.kind === 'KerasSequential' && m.kerasInput !== undefined && x.t === 'unknown') x = interp.makeTensor(m.kerasInput, 'keras', { text: 'the declared input', node: m.node }, 0);
+        for (const item of m.items) {
+          x = interp.call(item, [x], new Map(), node);
+        }
+        return x;
+      } finally {
+        interp.callSiteOverride = saved;
+      }
+    }
+    case 'object': {
+      const base = interp.libraryBase(m.cls);
+      const methodName = base?.framework === 'keras' ? 'call' : 'forward';
+      let method = interp.lookupClassAttr(m.cls, methodName) ?? interp.lookupClassAttr(m.cls, '__call__');
+      if (!method && base?.framework === 'keras') method = interp.lookupClassAttr(m.cls, 'forward');
+      const held = containerOf(m);
+      if ((!method || method.t !== 'function') && held) return applyModule(interp, held, args, kwargs, node);
+      if (!method || method.t !== 'function') return UNKNOWN;
+      const saved = interp.callSiteOverride;
+      interp.callSiteOverride = null;
+      try {
+        const buildFn = base?.framework === 'keras' ? interp.lookupClassAttr(m.cls, 'build') : undefined;
+        if (buildFn?.t === 'function' && !m.attrs.has('__built__')) {
+          m.attrs.set('__built__', bool(true));
+          const first = args[0];
+          const shapeValue = first?.t === 'tensor' && first.shape ? tuple(first.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN;
+          interp.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
+        }
+        return interp.callFunction({ ...method, self: m }, args, kwargs, node);
+      } finally {
+        interp.callSiteOverride = saved;
+      }
+    }
+    case 'functional': {
+      // A functional model called as a layer is one row, as in Keras's summary: its traced output
+      // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
+      const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+      const declared = m.inputs.map((t) => t.shape);
+      const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
+      const output = fits ? valueShapes(m.outputs) : null;
+      const params = functionalParams(interp, m);
+      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
+      const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
+      return applyLayer(interp, layer, inputs, node);
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** The parameters of a functional model's graph: its layers between its outputs and its inputs, each layer once. */
+function functionalParams(interp: Interpreter, m: FunctionalValue): number | null {
+  const bySeq = new Map(interp.trace.records.map((r) => [r.seq, r]));
+  const inputIds = new Set(m.inputs.map((t) => t.id));
+  const stack = collectTensors(m.outputs);
+  const visited = new Set<number>();
+  const counted = new Set<number>();
+  let total: number | null = 0;
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (inputIds.has(t.id) || visited.has(t.producer)) continue;
+    visited.add(t.producer);
+    const r = bySeq.get(t.producer);
+    if (!r) continue;
+    if (r.layer && !counted.has(r.layer.id)) {
+      counted.add(r.layer.id);
+      total = total !== null && typeof r.params === 'number' ? total + r.params : null;
+    }
+    stack.push(...r.inputs);
+  }
+  return total;
+}
+
+function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Framework): TensorValue {
+  if (v.t === 'tensor') return v;
+  return interp.makeTensor(null, framework, { text: `a value at line ${node.startPosition.row + 1}`, node }, 0);
+}
+
+/** Runs a layer's rule on its inputs and records the application, its notes and its diagnostics. */
+function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
+  const callNode = interp.callSiteOverride ?? node;
+  const argTexts = new Map<string, string>();
+  for (const [k, n] of layer.argNodes) argTexts.set(k, n.text);
+  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]) } : layer.bound;
+  const ctx = new ArgContext({
+    framework: layer.def.framework,
+    kind: layer.def.kind,
+    bound,
+    inputs: inputs.map((t) => t.shape),
+    originOf: (i) => inputs[i]?.origin.text ?? 'its input',
+    argTexts,
+  });
+  let result: RuleResult = { output: null, params: null };
+  if (!layer.opaque) {
+    try {
+      result = layer.def.infer(ctx);
+    } catch {
+      result = { output: null, params: null };
+    }
+  }
+  const seq = interp.trace.nextSeq();
+  const line = layer.node.startPosition.row + 1;
+  // Keras writes an unknown batch as None, PyTorch messages as ?.
+  const unknownSize = layer.def.framework === 'keras' ? 'None' : '?';
+  const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
+  const outputs: TensorValue[] = [];
+  const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
+  const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at line ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
+  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes });
+  for (const e of ctx.errors) {
+    const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
+    const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
+    if (argNode && !isWithin(argNode, layer.node)) related.unshift({ node: layer.node, message: `the ${layer.def.kind} built with this value` });
+    interp.trace.addDiagnostic({
+      code: e.code,
+      message: e.message,
+      node: argNode ?? layer.node,
+      related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
+      fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
+    });
+  }
+  return outValue;
+}
+
+function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: () => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
+  if (o instanceof TupleOut) return tuple(o.items.map((i) => outputToValue(interp, i, framework, origin, seq, collect)));
+  const t = interp.makeTensor(o, framework, origin(), seq);
+  collect.push(t);
+  return t;
+}
+
+function applyOpByName(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const def = findOp(name);
+  if (!def) {
+    const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
+    return t ? interp.unknownTensor(t, node) : UNKNOWN;
+  }
+  return applyOp(interp, def, args, kwargs, node, { argNodes: [], kwNodes: new Map() });
+}
+
+/** Runs an op's rule (torch.flatten, F.relu, x.view, operator.add) on its arguments and records it. */
+export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, _nodes: CallNodes): Value {
+  const kw = new Map<string, ArgValue>();
+  for (const [k, v] of kwargs) kw.set(k, toArg(v));
+  const bound = bindArgs(def.params, args.map((a) => toArg(a)), kw, true);
+  const tensors: TensorValue[] = [];
+  const collectTensors = (v: Value) => {
+    if (v.t === 'tensor') tensors.push(v);
+    else if (v.t === 'tuple' || v.t === 'list') v.items.forEach(collectTensors);
+  };
+  args.forEach(collectTensors);
+  kwargs.forEach(collectTensors);
+  const framework: Framework = tensors[0]?.framework ?? 'torch';
+  const ctx = new ArgContext({ framework, kind: def.kind, bound, inputs: [], inputOrigins: [] });
+  let result: RuleResult = { output: null };
+  if (bound.problems.length === 0) {
+    try {
+      result = def.infer(ctx);
+    } catch {
+      result = { output: null };
+    }
+  }
+  return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors);
+}
+
+function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = []): Value {
+  const seq = interp.trace.nextSeq();
+  const line = node.startPosition.row + 1;
+  const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`);
+  const outputs: TensorValue[] = [];
+  const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
+  const framework = inputs[0]?.framework ?? 'torch';
+  const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at line ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
+  const callNode = interp.callSiteOverride ?? node;
+  interp.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
+  for (const e of errors) {
+    interp.trace.addDiagnostic({
+      code: e.code,
+      message: e.message,
+      node,
+      related: inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text })),
+    });
+  }
+  return value;
+}
+
+/** A tensor's origin whose text is written only when a message needs it (most never do). */
+function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: Shape | undefined): TensorValue['origin'] {
+  let cached: string | undefined;
+  return {
+    get text() {
+      cached ??= text();
+      return cached;
+    },
+    node,
+    flattenedFrom,
+  };
+}
+
+function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The tensors of an output value (a tensor, or tuples, lists and dicts of them). */
+function collectTensors(v: Value): TensorValue[] {
+  if (v.t === 'tensor') return [v];
+  if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(collectTensors);
+  if (v.t === 'dict') return [...v.entries.values()].flatMap((e) => collectTensors(e.value));
+  return [];
+}
+
+/** The shapes of an output value, as a layer rule's output. */
+function valueShapes(v: Value): Output {
+  if (v.t === 'tensor') return v.shape;
+  if (v.t === 'tuple' || v.t === 'list') return new TupleOut(v.items.map(valueShapes));
+  return null;
+}
+
+/** False only when two shapes definitely differ (rank, or a size known on both sides). */
+function compatibleShapes(a: Shape, b: Shape): boolean {
+  if (a === null || b === null) return true;
+  return a.length === b.length && a.every((d, i) => equalDims(d, b[i]) !== false);
+}
