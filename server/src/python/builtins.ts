@@ -68,7 +68,12 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.round': {
       const n = nums(args[0]);
-      return n === null ? UNKNOWN : args[1] ? { t: 'float', v: n } : int(Math.round(n));
+      if (n === null) return UNKNOWN;
+      if (!args[1] || args[1].t === 'none') return int(roundHalfEven(n));
+      const digits = nums(args[1]);
+      if (digits === null) return UNKNOWN;
+      const scale = 10 ** digits;
+      return { t: 'float', v: roundHalfEven(n * scale) / scale };
     }
     case 'builtins.abs': {
       const a = args[0];
@@ -120,12 +125,16 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.sorted': {
       const items = args[0] ? interp.iterate(args[0]) : null;
-      if (items === null || items.some((i) => nums(i) === null)) return UNKNOWN;
-      return list([...items].sort((a, b) => nums(a)! - nums(b)!));
+      if (kwargs.has('key') || items === null || items.some((i) => nums(i) === null)) return UNKNOWN;
+      const sorted = [...items].sort((a, b) => nums(a)! - nums(b)!);
+      const reverse = kwargs.get('reverse');
+      if (reverse && reverse.t !== 'bool') return UNKNOWN;
+      return list(reverse?.t === 'bool' && reverse.v ? sorted.reverse() : sorted);
     }
     case 'builtins.min':
     case 'builtins.max':
     case 'builtins.sum': {
+      if (name !== 'builtins.sum' && kwargs.has('key')) return UNKNOWN;
       const items = args.length === 1 ? interp.iterate(args[0]) : args;
       if (items === null) return UNKNOWN;
       if (name === 'builtins.sum') {
@@ -188,7 +197,9 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.pow': {
       const [a, b] = args.map(nums);
-      return a === null || b === null ? UNKNOWN : int(a ** b);
+      if (a === null || b === null) return UNKNOWN;
+      const whole = args.every((x) => x.t === 'int' || x.t === 'bool') && b >= 0;
+      return whole ? int(a ** b) : { t: 'float', v: a ** b };
     }
     case 'builtins.any':
     case 'builtins.all': {
@@ -265,8 +276,16 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
       case 'insert':
         if (args[0]?.t === 'int' && isKnown(args[0].v) && args[1]) self.items.splice(args[0].v < 0 ? self.items.length + args[0].v : args[0].v, 0, args[1]);
         return NONE;
-      case 'pop':
-        return self.items.pop() ?? UNKNOWN;
+      case 'pop': {
+        if (!args[0]) return self.items.pop() ?? UNKNOWN;
+        const at = args[0].t === 'int' && isKnown(args[0].v) ? (args[0].v < 0 ? args[0].v + self.items.length : args[0].v) : null;
+        if (at === null || at < 0 || at >= self.items.length) {
+          // An index we cannot know: the list's contents are no longer known either.
+          self.items.splice(0, self.items.length, UNKNOWN);
+          return UNKNOWN;
+        }
+        return self.items.splice(at, 1)[0];
+      }
       case 'copy':
         return list([...self.items]);
       case 'index': {
@@ -408,3 +427,8 @@ export function sliceRange(s: Value & { t: 'slice' }, n: number): { start: numbe
   return { start, stop, step };
 }
 
+/** Python's round(): halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

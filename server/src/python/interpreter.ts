@@ -824,7 +824,7 @@ export class Interpreter {
         case '-': return int(sub(a.v, b.v));
         case '*': return int(mul(a.v, b.v));
         case '//': return int(floordiv(a.v, b.v));
-        case '/': return isKnown(a.v) && isKnown(b.v) && b.v !== 0 ? { t: 'float', v: a.v / b.v } : a.v !== null && b.v !== null && !isKnown(b.v) ? UNKNOWN : UNKNOWN;
+        case '/': return isKnown(a.v) && isKnown(b.v) && b.v !== 0 ? { t: 'float', v: a.v / b.v } : UNKNOWN;
         case '%': return isKnown(a.v) && isKnown(b.v) && b.v !== 0 ? int(((a.v % b.v) + b.v) % b.v) : UNKNOWN;
         case '**': return isKnown(a.v) && isKnown(b.v) && b.v >= 0 ? int(a.v ** b.v) : UNKNOWN;
         case '<<': return isKnown(a.v) && isKnown(b.v) ? int(a.v << b.v) : UNKNOWN;
@@ -912,8 +912,6 @@ export class Interpreter {
         return tensorAttr(this, obj, name, node);
       case 'layer': {
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
-        const aliases: Record<string, string> = { filters: 'filters', units: 'units' };
-        if (aliases[name] && obj.bound.values.has(aliases[name])) return fromArg(obj.bound.values.get(aliases[name])!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
       case 'container':
