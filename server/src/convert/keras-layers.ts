@@ -338,6 +338,8 @@ export function convertTorchRecord(ctx: TorchRecordContext): KerasConversion {
     case 'permute':
     case 'transpose':
       return permute(ctx, a);
+    case '__getitem__':
+      return lastStep(ctx);
   }
   return todo(`${r.module ? 'nn.' : 'the operation '}${r.kind} is not converted yet`);
 }
@@ -613,6 +615,15 @@ function permute(ctx: TorchRecordContext, a: Record<string, unknown>): KerasConv
   } else if (Array.isArray(a.dims) && a.dims.every((d) => typeof d === 'number')) order = (a.dims as number[]).map((d) => normAxis(d, rank) ?? -1);
   if (!order || order[0] !== 0) return todo(`${r.kind} that moves the batch axis or has unknown axes is not converted`, 'id');
   return { parts: [{ code: `layers.Permute(${tupleText(order.slice(1))})` }], wants: 'id', produces: 'id' };
+}
+
+/** `out[:, -1]` on a (N, T, F) sequence: the last step, cropped out and flattened. (The backward half of a bidirectional output at the last step is its first step, which Keras's return_sequences=False does not give.) */
+function lastStep(ctx: TorchRecordContext): KerasConversion {
+  const r = ctx.record;
+  const input = r.input[0] ?? null;
+  const steps = input && input.length === 3 ? input[1] : null;
+  if (!isLastStep(r, ctx.lines) || typeof steps !== 'number') return todo('indexing is not converted yet', 'id');
+  return { parts: [{ code: `layers.Cropping1D((${steps - 1}, 0))` }, { code: 'layers.Flatten()' }], wants: 'id', comment: 'out[:, -1]: the last time step' };
 }
 
 /** nn.LSTM / nn.GRU / nn.RNN, batch-first, as one Keras layer per stacked layer. */

@@ -95,7 +95,7 @@ export function convertPyTorchModel(model: ModelResult, text: string): Converted
     const only = consumers[k].length === 1 && !outputs.includes(k) ? consumers[k][0] : -1;
     if (only < 0) return;
     const c = records[only];
-    const lastStep = RECURRENT.has(r.kind) && isLastStep(c, lines) && (itemOf(only, 0) ?? 0) === 0;
+    const lastStep = RECURRENT.has(r.kind) && r.args?.bidirectional !== true && isLastStep(c, lines) && (itemOf(only, 0) ?? 0) === 0;
     const pooledThenFlattened = isGlobalPool(r, lines) && ['Flatten', 'flatten', 'view', 'reshape'].includes(c.kind) && Array.isArray(c.output) && c.output.length === 2;
     if (lastStep || pooledThenFlattened) {
       mergedInto.set(k, only);

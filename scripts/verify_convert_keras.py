@@ -1,0 +1,75 @@
+"""Runs PyTorch fixture models in real PyTorch for scripts/verify-convert-keras.ts.
+
+Reads a manifest of cases (fixture file, model name, input shapes, seed), builds each model from
+its source with fixed random parameters and batch-norm statistics, runs one fixed input in eval
+mode, and writes the state_dict, the inputs and the outputs as JSON beside the manifest. A case
+that fails to build or run gets an "error" instead. Needs python3-torch (Debian), nothing else.
+"""
+import json
+import sys
+
+import torch
+from torch import nn
+
+
+def build(text, name):
+    namespace = {"__name__": "fixture"}
+    exec(compile(text, "fixture.py", "exec"), namespace)
+    obj = namespace[name]
+    if isinstance(obj, nn.Module):
+        return obj
+    return obj()
+
+
+def tensor_json(t):
+    t = t.detach().to(torch.float32).contiguous()
+    return {"shape": list(t.shape), "data": t.flatten().tolist()}
+
+
+def flat_tensors(value):
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [t for item in value for t in flat_tensors(item)]
+    return []
+
+
+def run(case):
+    torch.manual_seed(case["seed"])
+    model = build(open(case["file"]).read(), case["model"])
+    generator = torch.Generator().manual_seed(case["seed"])
+    for module in model.modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.running_mean is not None:
+            module.running_mean.copy_(torch.rand(module.running_mean.shape, generator=generator) - 0.5)
+            module.running_var.copy_(torch.rand(module.running_var.shape, generator=generator) + 0.5)
+            if module.affine:
+                module.weight.data.copy_(torch.rand(module.weight.shape, generator=generator) + 0.5)
+                module.bias.data.copy_(torch.rand(module.bias.shape, generator=generator) - 0.5)
+    model.eval()
+    inputs = []
+    for spec in case["inputs"]:
+        if spec.get("ids"):
+            inputs.append(torch.randint(0, spec["ids"], spec["shape"], generator=generator))
+        else:
+            inputs.append(torch.rand(spec["shape"], generator=generator) * 2 - 1)
+    with torch.no_grad():
+        outputs = flat_tensors(model(*inputs))
+    return {
+        "state": {k: tensor_json(v) for k, v in model.state_dict().items() if v.dtype.is_floating_point},
+        "inputs": [tensor_json(t) for t in inputs],
+        "outputs": [tensor_json(t) for t in outputs],
+    }
+
+
+def main():
+    manifest = json.load(open(sys.argv[1]))
+    for case in manifest:
+        try:
+            result = run(case)
+        except Exception as e:  # noqa: BLE001 - any failure is reported for the case
+            result = {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''}"}
+        json.dump(result, open(case["out"], "w"))
+
+
+if __name__ == "__main__":
+    main()
