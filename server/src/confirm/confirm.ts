@@ -17,7 +17,8 @@ import { analyze } from '../analysis/analyze';
 import type { LayerRecord, ModelResult } from '../analysis/result';
 import { Expr, evaluateDim } from '../shapes/dim';
 import { LayerArg, TensorArg, TupleOut, UnknownArg, type ArgValue, type Output, type Shape } from '../shapes/types';
-import { NOT_CONSTANT, parseCall, type ParsedValue } from './call-args';
+import { NOT_CONSTANT } from './call-args';
+import { operationArgs } from './op-args';
 import { instantiate, layerSpec, type TfModule } from './tfjs-build';
 import { OP_SIGNATURES, TORCH_LAYERS, TORCH_OPS, TorchArgs, Unconfirmable, VARARG_OPS, type TorchValue } from './torch-ops';
 
@@ -164,30 +165,6 @@ function plainArgs(args: Record<string, ArgValue>, symbols: Record<string, numbe
   return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, toPlain(v)]));
 }
 
-const FUNCTION_PREFIXES = /^(torch|F|nn\.functional|torch\.nn\.functional|functional)\.\w+$|^\w+$/;
-
-/** An operation's arguments from its call text: the tensor input skipped in function form, the rest bound to OP_SIGNATURES. */
-function opArgs(record: LayerRecord, lines: string[]): Record<string, unknown> {
-  const r = record.range;
-  const text = r.line === r.endLine ? lines[r.line]?.slice(r.column, r.endColumn) ?? '' : [lines[r.line]?.slice(r.column) ?? '', ...lines.slice(r.line + 1, r.endLine), lines[r.endLine]?.slice(0, r.endColumn) ?? ''].join('\n');
-  const call = parseCall(text);
-  if (!call) return {};
-  const functionForm = FUNCTION_PREFIXES.test(call.callee);
-  const positional: ParsedValue[] = functionForm ? call.positional.slice(1) : call.positional;
-  const kind = record.kind.replace(/_$/, '');
-  const out: Record<string, unknown> = {};
-  if (VARARG_OPS.has(kind)) {
-    const dims = positional.length === 1 && (Array.isArray(positional[0]) || positional[0] === NOT_CONSTANT) ? positional[0] : positional.includes(NOT_CONSTANT) ? NOT_CONSTANT : positional;
-    out.dims = call.keywords.shape ?? call.keywords.dims ?? call.keywords.size ?? dims;
-    return out;
-  }
-  (OP_SIGNATURES[kind] ?? []).forEach((name, i) => {
-    if (i < positional.length) out[name] = positional[i];
-  });
-  for (const [k, v] of Object.entries(call.keywords)) out[k === 'axis' ? 'dim' : k] = v;
-  return out;
-}
-
 /** Runs one record on its input tensors; throws Unconfirmable or tfjs's error. */
 function runRecord(tf: TfModule, model: ModelResult, record: LayerRecord, inputs: Tensor[], symbols: Record<string, number>, lines: string[], kerasLayers: Map<number, ReturnType<typeof instantiate>>, predicted: JsonOutput): TorchValue {
   if (model.framework === 'keras') {
@@ -220,7 +197,7 @@ function runRecord(tf: TfModule, model: ModelResult, record: LayerRecord, inputs
   const run = TORCH_OPS[record.kind];
   if (!run) throw new Unconfirmable(`the operation ${record.kind} is not run in tfjs`);
   const flatPredicted = Array.isArray(predicted) && predicted.every((d) => typeof d === 'number') ? (predicted as number[]) : null;
-  return run(tf, new TorchArgs(record.kind, opArgs(record, lines)), inputs, flatPredicted);
+  return run(tf, new TorchArgs(record.kind, operationArgs(record, lines)), inputs, flatPredicted);
 }
 
 function summarise(layers: LayerConfirmation[]): ConfirmSummary {

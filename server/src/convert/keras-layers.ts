@@ -9,8 +9,8 @@
 // equivalent still gets code, with a TODO that the caller reports as a warning. Pure, never throws.
 
 import type { LayerRecord } from '../analysis/result';
-import { NOT_CONSTANT, parseCall, type ParsedValue } from '../confirm/call-args';
-import { OP_SIGNATURES, VARARG_OPS } from '../confirm/torch-ops';
+import { NOT_CONSTANT, type ParsedValue } from '../confirm/call-args';
+import { operationArgs, recordText } from '../confirm/op-args';
 import { equalDims, product, type Dim } from '../shapes/dim';
 import { normAxis } from '../shapes/shape';
 import type { Shape } from '../shapes/types';
@@ -71,39 +71,6 @@ function ints(v: unknown, n: number): number[] | null {
   return null;
 }
 
-const FUNCTION_FORM = /^(torch|F|nn\.functional|torch\.nn\.functional|functional)\.\w+$|^\w+$/;
-
-/**
- * An operation's arguments from its call text, bound to PyTorch's parameter names (the tensor
- * input skipped in function form); NOT_CONSTANT where a value is not a constant. The same reading
- * as the confirmation's, on the shared parser and signatures.
- */
-export function operationArgs(record: LayerRecord, lines: string[]): Record<string, ParsedValue> {
-  const r = record.range;
-  const text = r.line === r.endLine ? lines[r.line]?.slice(r.column, r.endColumn) ?? '' : [lines[r.line]?.slice(r.column) ?? '', ...lines.slice(r.line + 1, r.endLine), lines[r.endLine]?.slice(0, r.endColumn) ?? ''].join('\n');
-  const call = parseCall(text);
-  if (!call) return {};
-  const positional = FUNCTION_FORM.test(call.callee) ? call.positional.slice(1) : call.positional;
-  const kind = record.kind.replace(/_$/, '');
-  const out: Record<string, ParsedValue> = {};
-  if (VARARG_OPS.has(kind)) {
-    out.dims = positional.length === 1 && Array.isArray(positional[0]) ? positional[0] : positional.includes(NOT_CONSTANT) ? NOT_CONSTANT : (positional as ParsedValue);
-    return out;
-  }
-  const signature = OP_SIGNATURES[kind] ?? (kind === 'leaky_relu' ? ['negative_slope'] : []);
-  signature.forEach((name, i) => {
-    if (i < positional.length) out[name] = positional[i];
-  });
-  for (const [k, v] of Object.entries(call.keywords)) out[k === 'axis' ? 'dim' : k] = v;
-  return out;
-}
-
-/** The record's source text (for indexing such as `out[:, -1, :]`). */
-export function recordText(record: LayerRecord, lines: string[]): string {
-  const r = record.range;
-  if (r.line === r.endLine) return lines[r.line]?.slice(r.column, r.endColumn) ?? '';
-  return [lines[r.line]?.slice(r.column) ?? '', ...lines.slice(r.line + 1, r.endLine), lines[r.endLine]?.slice(0, r.endColumn) ?? ''].join('\n');
-}
 
 // ---------------------------------------------------------------- Python text
 
