@@ -15,6 +15,7 @@ import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
 import { LayerArg, LayerDef, Output, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
 import { checkSizes, DEVICE_DTYPE, KERAS_KWARGS, torchLayer } from './activation';
+import { KERAS_WEIGHT_PARAMS } from './keras-params';
 
 /** An attention input: the positional input at `index`, else the call keyword `name`; null when unknown or absent. */
 function attentionInput(ctx: RuleContext, index: number, name: string): { shape: Shape; origin: string } | null {
@@ -263,13 +264,7 @@ const kerasLayers: LayerDef[] = [
       { name: 'use_bias', default: true },
       { name: 'output_shape', default: null },
       { name: 'attention_axes', default: null },
-      { name: 'kernel_initializer', default: 'glorot_uniform' },
-      { name: 'bias_initializer', default: 'zeros' },
-      { name: 'kernel_regularizer', default: null },
-      { name: 'bias_regularizer', default: null },
-      { name: 'activity_regularizer', default: null },
-      { name: 'kernel_constraint', default: null },
-      { name: 'bias_constraint', default: null },
+      ...KERAS_WEIGHT_PARAMS,
       KERAS_KWARGS,
     ],
     infer: kerasMultiHeadAttentionRule,

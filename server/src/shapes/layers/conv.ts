@@ -11,6 +11,7 @@
 import { add, ceildiv, Dim, dimToString, equalDims, floordiv, mul, product, sub } from '../dim';
 import { formatShape, windowFormula, windowOutput } from '../shape';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
+import { KERAS_WEIGHT_PARAMS } from './keras-params';
 
 /** Where the channel axis sits: PyTorch is always channels-first; Keras defaults to channels-last. */
 export type Layout = 'channels_first' | 'channels_last';
@@ -366,13 +367,7 @@ function repeated(value: number, n: number): ArgValue {
 const KERAS_CONV_TAIL: Param[] = [
   { name: 'activation', default: null },
   { name: 'use_bias', default: true },
-  { name: 'kernel_initializer', default: 'glorot_uniform' },
-  { name: 'bias_initializer', default: 'zeros' },
-  { name: 'kernel_regularizer', default: null },
-  { name: 'bias_regularizer', default: null },
-  { name: 'activity_regularizer', default: null },
-  { name: 'kernel_constraint', default: null },
-  { name: 'bias_constraint', default: null },
+  ...KERAS_WEIGHT_PARAMS,
   { name: 'kwargs', varkw: true },
 ];
 

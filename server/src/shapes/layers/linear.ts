@@ -11,6 +11,7 @@ import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
 import type { LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
 import { checkRank, checkSizes, countOf, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
+import { KERAS_WEIGHT_PARAMS } from './keras-params';
 
 /** The shape with its last axis replaced. */
 function withLastAxis(shape: Shape, size: Dim): Shape {
@@ -138,13 +139,7 @@ const kerasLayers: LayerDef[] = [
       { name: 'units' },
       { name: 'activation', default: null },
       { name: 'use_bias', default: true },
-      { name: 'kernel_initializer', default: 'glorot_uniform' },
-      { name: 'bias_initializer', default: 'zeros' },
-      { name: 'kernel_regularizer', default: null },
-      { name: 'bias_regularizer', default: null },
-      { name: 'activity_regularizer', default: null },
-      { name: 'kernel_constraint', default: null },
-      { name: 'bias_constraint', default: null },
+      ...KERAS_WEIGHT_PARAMS,
       { name: 'lora_rank', default: null },
       { name: 'lora_alpha', default: null },
       { name: 'quantization_config', default: null },
