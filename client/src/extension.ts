@@ -27,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'cnnshape' },
   };
   client = new LanguageClient('cnnshape', 'cnnshape', serverOptions, clientOptions);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider('cnnshape', reportProvider), reportChanged);
   context.subscriptions.push(vscode.commands.registerCommand('cnnshape.showModelSummary', showModelSummary));
   confirmDiagnostics = vscode.languages.createDiagnosticCollection('cnnshape-confirm');
   context.subscriptions.push(confirmDiagnostics, vscode.commands.registerCommand('cnnshape.confirm', confirmShapes));
@@ -46,8 +47,7 @@ async function showModelSummary(): Promise<void> {
     return;
   }
   const markdown = await client.sendRequest<string>('cnnshape/summary', { uri: uri.toString() });
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  await showMarkdown(`summary of ${uri.path.split('/').pop()}`, markdown);
 }
 
 /** Opens a converted model in a new, unsaved editor beside the source; its warnings in a message. */
@@ -90,6 +90,23 @@ async function confirmShapes(uriText?: string, model?: string): Promise<void> {
       }),
     );
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: reply.markdown });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  await showMarkdown(`confirmation of ${uri.split("/").pop()}`, reply.markdown);
+}
+
+/**
+ * Read-only Markdown reports (summary tables, confirmations) live under the cnnshape: scheme, so
+ * their preview leaves no unsaved untitled document behind.
+ */
+const reports = new Map<string, string>();
+const reportChanged = new vscode.EventEmitter<vscode.Uri>();
+const reportProvider: vscode.TextDocumentContentProvider = {
+  onDidChange: reportChanged.event,
+  provideTextDocumentContent: (uri) => reports.get(uri.toString()) ?? '',
+};
+
+async function showMarkdown(title: string, markdown: string): Promise<void> {
+  const uri = vscode.Uri.from({ scheme: 'cnnshape', path: `/${title}.md` });
+  reports.set(uri.toString(), markdown);
+  reportChanged.fire(uri);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
 }

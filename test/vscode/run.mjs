@@ -303,9 +303,16 @@ async function main() {
     report(false, 'an error squiggle within 60 s (none: did the language server start? its log follows)');
     return;
   }
-  const squiggleBox = await squiggle.boundingBox();
-  const lineNumberBox = await editor.locator('.line-numbers', { hasText: new RegExp(`^${expectedErrorLine}$`) }).boundingBox();
-  const onExpectedLine = squiggleBox !== null && lineNumberBox !== null && Math.abs(squiggleBox.y + squiggleBox.height / 2 - (lineNumberBox.y + lineNumberBox.height / 2)) < lineNumberBox.height / 2;
+  // The editor may still be laying out (inlay hints, the lens row) when the squiggle first
+  // attaches: compare positions until they agree, for at most 10 s.
+  let squiggleBox = null;
+  let onExpectedLine = false;
+  for (const deadline = Date.now() + 10_000; !onExpectedLine && Date.now() < deadline; ) {
+    squiggleBox = await squiggle.boundingBox();
+    const lineNumberBox = await editor.locator('.line-numbers', { hasText: new RegExp(`^${expectedErrorLine}$`) }).boundingBox();
+    onExpectedLine = squiggleBox !== null && lineNumberBox !== null && Math.abs(squiggleBox.y + squiggleBox.height / 2 - (lineNumberBox.y + lineNumberBox.height / 2)) < lineNumberBox.height / 2;
+    if (!onExpectedLine) await page.waitForTimeout(200);
+  }
   report(onExpectedLine, `error squiggle on line ${expectedErrorLine}`);
   const problemsStatus = await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null);
   if (problemsStatus) log(`status bar problems: ${problemsStatus}`);
