@@ -303,8 +303,11 @@ async function main() {
     report(false, 'an error squiggle within 60 s (none: did the language server start? its log follows)');
     return;
   }
-  // The editor may still be laying out (inlay hints, the lens row) when the squiggle first
-  // attaches: compare positions until they agree, for at most 10 s.
+  // The "Confirm shapes" lens adds a row above the class when it arrives, moving every line below:
+  // wait for it before measuring where the squiggle is and hovering it.
+  await editor.locator('.codelens-decoration a', { hasText: 'Confirm shapes' }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+  // The editor may still be laying out (inlay hints) when the squiggle first attaches: compare
+  // positions until they agree, for at most 10 s.
   let squiggleBox = null;
   let onExpectedLine = false;
   for (const deadline = Date.now() + 10_000; !onExpectedLine && Date.now() < deadline; ) {
