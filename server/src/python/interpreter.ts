@@ -385,7 +385,7 @@ export class Interpreter {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter') {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable') {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1251,6 +1251,8 @@ export class Interpreter {
     if (SUMMARY_CALLS.has(name)) return summaryCall(this, name, args, kwargs);
     if (name in BASE_CLASSES) return UNKNOWN;
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
+    // The old autograd wrapper is the tensor itself.
+    if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
     return pythonCall(this, name, args, kwargs, node);
   }
 
