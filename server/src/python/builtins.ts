@@ -337,8 +337,29 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         return str(self.v.toLowerCase());
       case 'upper':
         return str(self.v.toUpperCase());
-      case 'format':
-        return UNKNOWN;
+      case 'format': {
+        // '{}', '{0}', '{name}' and their format specs for integers and strings ('{:02d}').
+        let next = 0;
+        let failed = false;
+        const out = self.v.replace(/\{\{|\}\}|\{([^{}:!]*)(?:![rsa])?(?::([^{}]*))?\}/g, (m, field: string | undefined, spec: string | undefined) => {
+          if (m === '{{') return '{';
+          if (m === '}}') return '}';
+          const key = field ?? '';
+          const v = key === '' ? args[next++] : /^\d+$/.test(key) ? args[Number(key)] : kwargs.get(key);
+          const text = v ? toText(v) : null;
+          if (text === null) {
+            failed = true;
+            return '';
+          }
+          const width = spec ? /^0?(\d+)d?$/.exec(spec) : null;
+          if (spec && !width && spec !== 's' && spec !== 'd') {
+            failed = true;
+            return '';
+          }
+          return width ? text.padStart(Number(width[1]), spec!.startsWith('0') ? '0' : ' ') : text;
+        });
+        return failed ? UNKNOWN : str(out);
+      }
       case 'startswith':
         return args[0]?.t === 'str' ? bool(self.v.startsWith(args[0].v)) : UNKNOWN;
       case 'endswith':
