@@ -39,6 +39,14 @@ const NO_TFJS_EQUIVALENT = new Set([
   'Cropping3D',
   'Subtract',
   'MultiHeadAttention',
+  'RandomFlip',
+  'RandomRotation',
+  'RandomZoom',
+  'RandomTranslation',
+  'RandomContrast',
+  'RandomBrightness',
+  'RandomCrop',
+  'Normalization',
 ]);
 
 /** The rule codes whose layer tfjs must refuse too. */

@@ -358,6 +358,16 @@ function inferIdentity(ctx: RuleContext): RuleResult {
   return { output: ctx.inputs[0] ?? null, params: 0 };
 }
 
+/** Keras's random image augmentation layers (shape-preserving) and their leading parameters. */
+const KERAS_AUGMENTATION: { kind: string; params: Param[] }[] = [
+  { kind: 'RandomFlip', params: [{ name: 'mode', default: 'horizontal_and_vertical' }] },
+  { kind: 'RandomRotation', params: [{ name: 'factor' }, { name: 'fill_mode', default: 'reflect' }, { name: 'interpolation', default: 'bilinear' }] },
+  { kind: 'RandomZoom', params: [{ name: 'height_factor' }, { name: 'width_factor', default: null }, { name: 'fill_mode', default: 'reflect' }, { name: 'interpolation', default: 'bilinear' }] },
+  { kind: 'RandomTranslation', params: [{ name: 'height_factor' }, { name: 'width_factor' }, { name: 'fill_mode', default: 'reflect' }, { name: 'interpolation', default: 'bilinear' }] },
+  { kind: 'RandomContrast', params: [{ name: 'factor' }] },
+  { kind: 'RandomBrightness', params: [{ name: 'factor' }, { name: 'value_range', default: [0, 255] }] },
+];
+
 /** Keras ZeroPadding and Cropping of each rank: the argument, its Keras 3 default, and whether it takes data_format. */
 const KERAS_PAD_CROP: { kind: string; spatialCount: number; argName: 'padding' | 'cropping'; default: ArgValue; dataFormat: boolean }[] = [
   { kind: 'ZeroPadding1D', spatialCount: 1, argName: 'padding', default: 1, dataFormat: true },
@@ -423,6 +433,31 @@ const kerasLayers: LayerDef[] = [
     names: ['keras.layers.Rescaling'],
     params: [{ name: 'scale' }, { name: 'offset', default: 0.0 }, KERAS_KWARGS],
     infer: inferIdentity,
+  },
+  // Image augmentation: random at training time, the identity at inference; the shape stays.
+  ...KERAS_AUGMENTATION.map(
+    ({ kind, params }): LayerDef => ({ kind, framework: 'keras', names: [`keras.layers.${kind}`], params: [...params, { name: 'seed', default: null }, KERAS_KWARGS], infer: inferIdentity }),
+  ),
+  {
+    // RandomCrop(height, width) crops to that size (at inference it center-crops).
+    kind: 'RandomCrop',
+    framework: 'keras',
+    names: ['keras.layers.RandomCrop'],
+    params: [{ name: 'height' }, { name: 'width' }, { name: 'seed', default: null }, { name: 'data_format', default: null }, KERAS_KWARGS],
+    infer: inferKerasResizeTo,
+  },
+  {
+    // Normalization keeps a mean and a variance per feature and a count: 2·C + 1 weights, as Keras counts them.
+    kind: 'Normalization',
+    framework: 'keras',
+    names: ['keras.layers.Normalization'],
+    params: [{ name: 'axis', default: -1 }, { name: 'mean', default: null }, { name: 'variance', default: null }, { name: 'invert', default: false }, KERAS_KWARGS],
+    infer: (ctx) => {
+      const input = ctx.inputs[0] ?? null;
+      const axis = ctx.int('axis');
+      const c = input && typeof axis === 'number' && input.length > 0 ? input[axis < 0 ? input.length + axis : axis] ?? null : null;
+      return { output: input, params: typeof c === 'number' ? 2 * c + 1 : null };
+    },
   },
 ];
 
