@@ -1213,15 +1213,35 @@ export class Interpreter {
     try {
       const init = this.lookupClassAttr(cls, '__init__');
       if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node);
+      else if (isRecordClass(cls)) this.bindRecordFields(cls, obj, args, kwargs);
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
-      if (process.env.CNNSHAPE_DEBUG) console.error(e);
     } finally {
       this.constructionStack.pop();
     }
     this.constructedInside.set(obj.id, inside);
     if (fn) this.creatorFunction.set(obj.id, fn);
     return obj;
+  }
+
+  /**
+   * The generated `__init__` of a `@dataclass` or `NamedTuple` class: its annotated fields, in order
+   * (base classes first), take the arguments; the others keep their class-level defaults.
+   */
+  private bindRecordFields(cls: ClassValue, obj: ObjectValue, args: Value[], kwargs: Map<string, Value>): void {
+    const fields: string[] = [];
+    for (const c of this.mro(cls).reverse()) {
+      for (const stmt of c.node.childForFieldName('body')?.namedChildren ?? []) {
+        const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+        const name = a?.type === 'assignment' && a.childForFieldName('type') && a.childForFieldName('left')?.type === 'identifier' ? a.childForFieldName('left')!.text : null;
+        if (name && !fields.includes(name)) fields.push(name);
+      }
+    }
+    fields.forEach((name, i) => {
+      const v = i < args.length ? args[i] : kwargs.get(name);
+      if (v) obj.attrs.set(name, v);
+      else if (!this.lookupClassAttr(cls, name)) obj.attrs.set(name, UNKNOWN);
+    });
   }
 
   // ---------------------------------------------------------------- library calls
@@ -1296,4 +1316,11 @@ export interface CallNodes {
 
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
+}
+
+/** A class whose `__init__` Python writes from its annotated fields: `@dataclass`, `NamedTuple`. */
+function isRecordClass(cls: ClassValue): boolean {
+  const decorated = cls.node.parent?.type === 'decorated_definition' ? cls.node.parent : null;
+  if (decorated?.namedChildren.some((d) => d.type === 'decorator' && /\bdataclass\b/.test(d.text))) return true;
+  return cls.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /(^|\.)NamedTuple$/.test(b.name));
 }
