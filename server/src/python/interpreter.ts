@@ -91,6 +91,8 @@ export class Interpreter {
   private depth = 0;
   private nextId = 1;
   private uncertainReturn = false;
+  /** Set when a `break`/`continue` sits in a branch whose condition is unknown. */
+  private uncertainExit = false;
 
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
@@ -246,9 +248,16 @@ export class Interpreter {
     const visit = (n: SyntaxNode) => {
       if (n.type === 'function_definition' || n.type === 'class_definition') return;
       if (n.type === 'return_statement') this.uncertainReturn = true;
+      if (n.type === 'break_statement' || n.type === 'continue_statement') this.uncertainExit = true;
       if (n.type === 'assignment' || n.type === 'augmented_assignment') {
         const left = n.childForFieldName('left');
         if (left) this.forgetTarget(left, scope);
+      }
+      // `layers.append(...)`, `self.features.add_module(...)`: what the call may have changed is unknown.
+      if (n.type === 'call') {
+        const fn = n.childForFieldName('function');
+        const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+        if (receiver && MUTATING_METHODS.has(fn!.childForFieldName('attribute')?.text ?? '')) this.forgetTarget(receiver, scope);
       }
       if (n.type === 'for_statement') {
         const left = n.childForFieldName('left');
@@ -261,6 +270,11 @@ export class Interpreter {
 
   private forgetTarget(target: SyntaxNode, scope: Scope): void {
     if (target.type === 'identifier') scope.set(target.text, UNKNOWN);
+    else if (target.type === 'subscript') {
+      // `d[k] = v`, `layers[i] = m`: the container itself is no longer known.
+      const container = target.childForFieldName('value');
+      if (container) this.forgetTarget(container, scope);
+    }
     else if (target.type === 'attribute') {
       const obj = this.safeEval(target.childForFieldName('object'), scope);
       const name = target.childForFieldName('attribute')?.text;
@@ -290,18 +304,30 @@ export class Interpreter {
       return;
     }
     let broke = false;
-    for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
-      this.assignTarget(left, item, scope);
-      try {
-        this.execBlock(body, scope);
-      } catch (e) {
-        if (e instanceof BreakSignal) {
-          broke = true;
-          break;
+    const outerExit = this.uncertainExit;
+    this.uncertainExit = false;
+    try {
+      for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
+        this.assignTarget(left, item, scope);
+        try {
+          this.execBlock(body, scope);
+        } catch (e) {
+          if (e instanceof BreakSignal) {
+            broke = true;
+            break;
+          }
+          if (e instanceof ContinueSignal) continue;
+          throw e;
         }
-        if (e instanceof ContinueSignal) continue;
-        throw e;
       }
+      // A `break` or `continue` under an unknown condition: any iteration may have ended early.
+      if (this.uncertainExit) {
+        this.forgetTarget(left, scope);
+        this.forgetAssignments(body, scope);
+        return;
+      }
+    } finally {
+      this.uncertainExit = outerExit;
     }
     const elseClause = node.childForFieldName('alternative');
     if (!broke && elseClause) this.execBlock(elseClause.childForFieldName('body'), scope);
@@ -1317,6 +1343,9 @@ export interface CallNodes {
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
 }
+
+/** Methods that change their receiver; a call under an unknown condition makes the receiver unknown. */
+const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'update', 'setdefault', 'add_module', 'register_module', 'register_buffer', 'register_parameter', 'add', 'reverse', 'sort']);
 
 /** A class whose `__init__` Python writes from its annotated fields: `@dataclass`, `NamedTuple`. */
 function isRecordClass(cls: ClassValue): boolean {
