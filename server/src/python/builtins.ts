@@ -308,7 +308,10 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         return list([...self.entries.values()].map((e) => e.value));
       case 'get': {
         const k = args[0] ? dictKey(args[0]) : null;
-        return (k && self.entries.get(k)?.value) || (args[1] ?? NONE);
+        if (!k) return UNKNOWN;
+        const found = self.entries.get(k)?.value;
+        if (found) return found;
+        return self.partial ? UNKNOWN : (args[1] ?? NONE);
       }
       case 'pop': {
         const k = args[0] ? dictKey(args[0]) : null;

@@ -303,6 +303,12 @@ export class Interpreter {
       this.forgetAssignments(body, scope);
       return;
     }
+    if (items.length > MAX_LOOP_ITERATIONS) {
+      // Running only the first iterations would give definite but wrong values.
+      this.forgetTarget(left, scope);
+      this.forgetAssignments(body, scope);
+      return;
+    }
     let broke = false;
     const outerExit = this.uncertainExit;
     this.uncertainExit = false;
@@ -469,6 +475,7 @@ export class Interpreter {
         if (obj.t === 'dict') {
           const k = dictKey(idx);
           if (k) obj.entries.set(k, { key: idx, value });
+          else obj.partial = true;
         } else if (obj.t === 'list' && idx.t === 'int' && isKnown(idx.v)) {
           const i = idx.v < 0 ? idx.v + obj.items.length : idx.v;
           if (i >= 0 && i < obj.items.length) obj.items[i] = value;
@@ -775,6 +782,7 @@ export class Interpreter {
         if (eq === undefined) found = undefined;
       }
       if (b.t === 'str' && a.t === 'str') found = b.v.includes(a.v);
+      if (found === false && b.t === 'dict' && b.partial) found = undefined;
       return found === undefined ? undefined : op === 'in' ? found : !found;
     }
     if (op === 'is' || op === 'is not') {

@@ -20,7 +20,12 @@ export interface StrValue { t: 'str'; v: string }
 export interface NoneValue { t: 'none' }
 export interface UnknownValue { t: 'unknown' }
 export interface SeqValue { t: 'tuple' | 'list'; items: Value[] }
-export interface DictValue { t: 'dict'; entries: Map<string, { key: Value; value: Value }> }
+export interface DictValue {
+  t: 'dict';
+  entries: Map<string, { key: Value; value: Value }>;
+  /** Written under a key we could not know: a key missing here may still be there. */
+  partial?: boolean;
+}
 export interface SliceValue { t: 'slice'; start: Value; stop: Value; step: Value }
 export interface EllipsisValue { t: 'ellipsis' }
 
