@@ -713,7 +713,7 @@ export class Interpreter {
         return;
       }
       const items = this.iterate(this.evalExpr(c.childForFieldName('right')!, inner));
-      if (items === null) {
+      if (items === null || items.length > MAX_LOOP_ITERATIONS) {
         ok = false;
         return;
       }
@@ -885,6 +885,7 @@ export class Interpreter {
     }
     if ((a.t === 'list' || a.t === 'tuple') && b.t === a.t && op === '+') return { t: a.t, items: [...a.items, ...b.items] };
     if ((a.t === 'list' || a.t === 'tuple') && b.t === 'int' && op === '*' && isKnown(b.v)) {
+      if (b.v * a.items.length > MAX_LOOP_ITERATIONS) return UNKNOWN;
       const items: Value[] = [];
       for (let i = 0; i < Math.min(b.v, MAX_LOOP_ITERATIONS); i++) items.push(...a.items);
       return { t: a.t, items };
