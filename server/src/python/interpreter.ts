@@ -91,6 +91,8 @@ export class Interpreter {
   private depth = 0;
   private nextId = 1;
   private uncertainReturn = false;
+  /** Modules imported with `from M import *`, in order. */
+  private readonly wildcardModules: string[] = [];
   /** Set when a `break`/`continue` sits in a branch whose condition is unknown. */
   private uncertainExit = false;
 
@@ -404,6 +406,8 @@ export class Interpreter {
     }
     const moduleNode = node.childForFieldName('module_name');
     const from = moduleNode?.text ?? '';
+    // `from keras.layers import *`: names not otherwise bound are looked up in that module.
+    if (node.namedChildren.some((c) => c.type === 'wildcard_import')) this.wildcardModules.push(from);
     for (const c of node.childrenForFieldName('name')) {
       if (c.type === 'dotted_name') scope.set(c.text, this.libraryRef(`${from}.${c.text}`));
       else if (c.type === 'aliased_import') {
@@ -557,7 +561,13 @@ export class Interpreter {
       case 'identifier': {
         const v = scope.lookup(node.text);
         if (v !== undefined) return v;
-        return pythonBuiltin(node.text);
+        const builtin = pythonBuiltin(node.text);
+        if (builtin.t !== 'unknown') return builtin;
+        for (const from of this.wildcardModules) {
+          const ref = this.libraryRef(`${from}.${node.text}`);
+          if (ref.t === 'builtin') return ref;
+        }
+        return builtin;
       }
       case 'attribute': {
         const obj = this.evalExpr(node.childForFieldName('object')!, scope);
