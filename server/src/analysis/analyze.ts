@@ -389,8 +389,7 @@ class Analysis {
 
   private functionalResult(c: Candidate, f: Value & { t: 'functional' }, source: InputSource): ModelResult {
     const trace = this.interp.trace;
-    const bySeq = new Map<number, TraceRecord>();
-    for (const r of trace.records) bySeq.set(r.seq, r);
+    const bySeq = this.recordsBySeq();
     const wanted = new Set<number>();
     const stack: TensorValue[] = [];
     const pushOutputs = (v: Value) => {
@@ -424,6 +423,20 @@ class Analysis {
     const namesInput = (n: { node: SyntaxNode }) => n.node.parent?.type === 'assignment' && inputCalls.has(n.node.parent.childForFieldName('right')?.startIndex ?? -1);
     const notes = trace.notes.filter((n) => (n.seq >= minSeq && n.seq <= maxSeq + 1) || namesInput(n));
     return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
+  }
+
+  private seqIndex: { key: string; map: Map<number, TraceRecord> } | undefined;
+
+  /** The trace's records by sequence number, rebuilt only when the trace changed (sequence numbers only grow). */
+  private recordsBySeq(): Map<number, TraceRecord> {
+    const records = this.interp.trace.records;
+    const key = `${records.length}:${records[records.length - 1]?.seq ?? 0}`;
+    if (this.seqIndex?.key !== key) {
+      const map = new Map<number, TraceRecord>();
+      for (const r of records) map.set(r.seq, r);
+      this.seqIndex = { key, map };
+    }
+    return this.seqIndex.map;
   }
 
   private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output }[], inputIds: number[]): ModelResult {

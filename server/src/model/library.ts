@@ -6,7 +6,18 @@ import { findLayer, findOp } from '../shapes/registry';
 import type { Framework } from '../shapes/types';
 
 /** Normalises a dotted import path to the spelling the registries use. */
+const normalised = new Map<string, string>();
+
 export function normaliseName(name: string): string {
+  let n = normalised.get(name);
+  if (n === undefined) {
+    n = normaliseUncached(name);
+    normalised.set(name, n);
+  }
+  return n;
+}
+
+function normaliseUncached(name: string): string {
   let n = name;
   if (n === 'tensorflow' || n === 'tf') return 'tensorflow';
   n = n.replace(/^tensorflow\.python\.keras\b/, 'keras');
