@@ -55,7 +55,7 @@ async function openConverted(args: { code?: string; warnings?: string[] } | unde
   if (!args?.code) return;
   const document = await vscode.workspace.openTextDocument({ language: 'python', content: args.code });
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-  if (args.warnings && args.warnings.length > 0) void vscode.window.showWarningMessage(`cnnshape: the PyTorch version differs where marked TODO: ${args.warnings.join('; ')}`);
+  if (args.warnings && args.warnings.length > 0) void vscode.window.showWarningMessage(`cnnshape: the converted model differs from the source where marked TODO: ${args.warnings.join('; ')}`);
 }
 
 interface ConfirmReply {
