@@ -7,18 +7,13 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { add, Dim, dimToJson, dimToString, equalDims, evaluateDim, floordiv, sub, sym } from '../../server/src/shapes/dim';
+import { add, Dim, dimToString, equalDims, evaluateDim, floordiv, sub, sym } from '../../server/src/shapes/dim';
 import { tfSamePadding } from '../../server/src/shapes/layers/conv';
-import { ArgValue, Output, Shape, TupleOut, UnknownArg } from '../../server/src/shapes/types';
+import { ArgValue, Shape, UnknownArg } from '../../server/src/shapes/types';
+import { kerasAgainstTfjs, outputJson, type Json, type KerasCase } from '../helpers/keras-table';
 import { layer } from '../helpers/rules';
 
-type Json = number | string | boolean | null | Json[] | { [key: string]: Json };
 type TorchRow = [string, Json[], Record<string, Json>, number[], Json, number];
-
-function outputJson(o: Output): Json {
-  if (o instanceof TupleOut) return { tuple: o.items.map(outputJson) };
-  return o === null ? null : o.map(dimToJson);
-}
 
 // Conv truth from PyTorch 1.13.0a0 (scripts/truth/conv_pool.py).
 const TORCH_CONV_TRUTH: TorchRow[] = [
@@ -66,15 +61,6 @@ describe('PyTorch convolutions agree with PyTorch', () => {
 // ---------------------------------------------------------------------------------------------
 // Keras, against tfjs-layers.
 
-interface KerasCase {
-  name: string;
-  /** The tfjs-layers factory that builds the same layer. */
-  tfjs: string;
-  kwargs: Record<string, Json>;
-  /** Input shape with the batch axis (null). */
-  input: (number | null)[];
-}
-
 const KERAS_CONV_CASES: KerasCase[] = [
   { name: 'Conv1D', tfjs: 'conv1d', kwargs: { filters: 8, kernel_size: 3 }, input: [null, 20, 4] },
   { name: 'Conv1D', tfjs: 'conv1d', kwargs: { filters: 8, kernel_size: 4, strides: 2, padding: 'same' }, input: [null, 21, 4] },
@@ -109,33 +95,8 @@ const KERAS_CONV_CASES: KerasCase[] = [
   { name: 'DepthwiseConv2D', tfjs: 'depthwiseConv2d', kwargs: { kernel_size: 5, data_format: 'channels_first', use_bias: false }, input: [null, 4, 9, 10] },
 ];
 
-function camel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** The tfjs-layers config for Keras keyword arguments: camelCase keys, camelCase data formats. */
-function tfjsConfig(kwargs: Record<string, Json>): Record<string, unknown> {
-  const config: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(kwargs)) config[camel(k)] = k === 'data_format' ? camel(String(v)) : k === 'padding' ? String(v).toLowerCase() : v;
-  return config;
-}
-
-/** Builds the layer in tfjs, applies it to a symbolic input, and reads its output shape and parameter count. */
-function tfjsTruth(c: KerasCase): { shape: Json; params: number } {
-  const factories = tf.layers as unknown as Record<string, (config: Record<string, unknown>) => tf.layers.Layer>;
-  const built = factories[c.tfjs](tfjsConfig(c.kwargs));
-  const output = built.apply(tf.input({ shape: c.input.slice(1) })) as tf.SymbolicTensor;
-  return { shape: output.shape as Json, params: built.countParams() };
-}
-
 describe('Keras convolutions agree with tfjs-layers', () => {
-  it.each(KERAS_CONV_CASES)('$name($kwargs) on $input', (c) => {
-    const truth = tfjsTruth(c);
-    const r = layer(`keras.layers.${c.name}`, [], c.kwargs as Record<string, ArgValue>, [c.input]);
-    expect(r.errors).toEqual([]);
-    expect(outputJson(r.output)).toEqual(truth.shape);
-    expect(r.params).toBe(truth.params);
-  });
+  kerasAgainstTfjs(KERAS_CONV_CASES);
 });
 
 describe('Keras convolutions that tfjs lacks, by Keras formulas', () => {

@@ -3,19 +3,13 @@
 // expectations are computed in the test itself by building the same layer in @tensorflow/tfjs.
 // What tfjs lacks (1-D data_format, GlobalPooling3D, keepdims) is checked by hand.
 
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Dim, dimToJson, dimToString, equalDims, evaluateDim, floordiv, sym } from '../../server/src/shapes/dim';
+import { Dim, dimToString, equalDims, evaluateDim, floordiv, sym } from '../../server/src/shapes/dim';
 import { ArgValue, Output, TupleOut, UnknownArg } from '../../server/src/shapes/types';
+import { kerasAgainstTfjs, outputJson, type Json, type KerasCase } from '../helpers/keras-table';
 import { layer } from '../helpers/rules';
 
-type Json = number | string | boolean | null | Json[] | { [key: string]: Json };
 type TorchRow = [string, Json[], Record<string, Json>, number[], Json, number];
-
-function outputJson(o: Output): Json {
-  if (o instanceof TupleOut) return { tuple: o.items.map(outputJson) };
-  return o === null ? null : o.map(dimToJson);
-}
 
 // Pool truth from PyTorch 1.13.0a0 (scripts/truth/conv_pool.py).
 const TORCH_POOL_TRUTH: TorchRow[] = [
@@ -75,15 +69,6 @@ describe('PyTorch pooling agrees with PyTorch', () => {
 // ---------------------------------------------------------------------------------------------
 // Keras, against tfjs-layers.
 
-interface KerasCase {
-  name: string;
-  /** The tfjs-layers factory that builds the same layer. */
-  tfjs: string;
-  kwargs: Record<string, Json>;
-  /** Input shape with the batch axis (null). */
-  input: (number | null)[];
-}
-
 const KERAS_POOL_CASES: KerasCase[] = [
   { name: 'MaxPooling1D', tfjs: 'maxPooling1d', kwargs: {}, input: [null, 21, 4] },
   { name: 'MaxPooling1D', tfjs: 'maxPooling1d', kwargs: { pool_size: 3, strides: 2, padding: 'same' }, input: [null, 21, 4] },
@@ -116,33 +101,8 @@ const KERAS_POOL_CASES: KerasCase[] = [
   { name: 'GlobalMaxPool2D', tfjs: 'globalMaxPooling2d', kwargs: { data_format: 'channels_first' }, input: [null, 3, 5, 6] },
 ];
 
-function camel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** The tfjs-layers config for Keras keyword arguments: camelCase keys, camelCase data formats. */
-function tfjsConfig(kwargs: Record<string, Json>): Record<string, unknown> {
-  const config: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(kwargs)) config[camel(k)] = k === 'data_format' ? camel(String(v)) : v;
-  return config;
-}
-
-/** Builds the layer in tfjs, applies it to a symbolic input, and reads its output shape and parameter count. */
-function tfjsTruth(c: KerasCase): { shape: Json; params: number } {
-  const factories = tf.layers as unknown as Record<string, (config: Record<string, unknown>) => tf.layers.Layer>;
-  const built = factories[c.tfjs](tfjsConfig(c.kwargs));
-  const output = built.apply(tf.input({ shape: c.input.slice(1) })) as tf.SymbolicTensor;
-  return { shape: output.shape as Json, params: built.countParams() };
-}
-
 describe('Keras pooling agrees with tfjs-layers', () => {
-  it.each(KERAS_POOL_CASES)('$name($kwargs) on $input', (c) => {
-    const truth = tfjsTruth(c);
-    const r = layer(`keras.layers.${c.name}`, [], c.kwargs as Record<string, ArgValue>, [c.input]);
-    expect(r.errors).toEqual([]);
-    expect(outputJson(r.output)).toEqual(truth.shape);
-    expect(r.params).toBe(truth.params);
-  });
+  kerasAgainstTfjs(KERAS_POOL_CASES);
 });
 
 describe('Keras pooling that tfjs lacks, by Keras formulas', () => {
