@@ -5,7 +5,7 @@
 // snapshots. Numeric fidelity (real PyTorch weights in TensorFlow.js) is scripts/verify-convert-keras.ts.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../server/src/analysis/analyze';
 import type { LayerRecord } from '../../server/src/analysis/result';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { mul, sym } from '../../server/src/shapes/dim';
 import { formatOutput } from '../../server/src/shapes/shape';
-import { ArgValue, Shape, UnknownArg } from '../../server/src/shapes/types';
+import { ArgValue, UnknownArg } from '../../server/src/shapes/types';
 import { torchTableTests, type RefusedRow, type TorchRow } from '../helpers/torch-table';
 import { layer } from '../helpers/rules';
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { add, Dim, evaluateDim, sym } from '../../server/src/shapes/dim';
 import { findOp } from '../../server/src/shapes/registry';
 import { formatOutput, formatShape } from '../../server/src/shapes/shape';
-import { ArgValue, Output, Shape, TupleOut, UnknownArg } from '../../server/src/shapes/types';
+import { ArgValue, Output, TupleOut, UnknownArg } from '../../server/src/shapes/types';
 import { op, Tensor } from '../helpers/rules';
 
 type Expected = number[] | { tuple: Expected[] };

@@ -20,7 +20,7 @@ import { LayerArg, TensorArg, TupleOut, UnknownArg, type ArgValue, type Output, 
 import { NOT_CONSTANT } from './call-args';
 import { operationArgs } from './op-args';
 import { instantiate, layerSpec, type TfModule } from './tfjs-build';
-import { OP_SIGNATURES, TORCH_LAYERS, TORCH_OPS, TorchArgs, Unconfirmable, VARARG_OPS, type TorchValue } from './torch-ops';
+import { TORCH_LAYERS, TORCH_OPS, TorchArgs, Unconfirmable, type TorchValue } from './torch-ops';
 
 export type ConfirmStatus = 'confirmed' | 'different' | 'unconfirmable' | 'failed';
 

@@ -9,7 +9,6 @@
 // equivalent still gets code, with a TODO that the caller reports as a warning. Pure, never throws.
 
 import type { LayerRecord } from '../analysis/result';
-import { NOT_CONSTANT, type ParsedValue } from '../confirm/call-args';
 import { operationArgs, recordText } from '../confirm/op-args';
 import { equalDims, product, type Dim } from '../shapes/dim';
 import { normAxis } from '../shapes/shape';

@@ -12,7 +12,7 @@ import type { AnalysisResult, LayerRecord, ModelResult } from '../analysis/resul
 import { dimToString } from '../shapes/dim';
 import type { Shape } from '../shapes/types';
 import { TupleOut } from '../shapes/types';
-import { convertLayer, ConvertedLayer, Layout, ModulePart, Part, PortKind, torchShape } from './layers';
+import { convertLayer, ConvertedLayer, Layout, ModulePart, PortKind, torchShape } from './layers';
 
 export interface WeightPort {
   /** Index of the Keras layer record. */

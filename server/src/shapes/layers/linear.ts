@@ -9,7 +9,7 @@
 
 import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
-import type { LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
+import type { LayerDef, RuleContext, RuleResult, Shape } from '../types';
 import { checkRank, checkSizes, countOf, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
 import { KERAS_WEIGHT_PARAMS } from './keras-params';
 

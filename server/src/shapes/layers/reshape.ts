@@ -9,7 +9,7 @@
 import { asInt } from '../context';
 import { Dim, dimToString, divExact, equalDims, product } from '../dim';
 import { formatShape, normAxis } from '../shape';
-import type { ArgValue, LayerDef, RuleContext, RuleResult, Shape } from '../types';
+import type { ArgValue, LayerDef, RuleContext, RuleResult } from '../types';
 
 const KERAS_KWARGS = { name: 'kwargs', varkw: true };
 

@@ -11,7 +11,7 @@
 import { asInt } from '../context';
 import { add, Dim, dimToString, divExact, equalDims, isKnown, product } from '../dim';
 import { broadcast } from '../shape';
-import { ArgValue, OpDef, Param, RuleContext, RuleResult, Shape, TensorArg, UnknownArg } from '../types';
+import { ArgValue, OpDef, Param, RuleContext, RuleResult, TensorArg, UnknownArg } from '../types';
 import { operandShape, shapeOf } from './tensor';
 
 /** How TensorFlow prints a shape in messages: `[2,3,4]`, with `?` for an unknown size. */
