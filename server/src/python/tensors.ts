@@ -128,7 +128,9 @@ export function tensorLike(interp: Interpreter, t: TensorValue, node: SyntaxNode
 export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   // A model called on a concrete tensor outside any traced forward pass is an example call.
   if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
-    const shapes = args.filter((a): a is TensorValue => a.t === 'tensor').map((a) => a.shape);
+    // One entry per argument, in order: an argument that is not a known tensor (a hidden state
+    // returned by another example call) stays unknown rather than shifting the others.
+    const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
     if (!interp.examples.has(m.id)) interp.examples.set(m.id, { shapes, source: 'call' });
     if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
     return UNKNOWN;
