@@ -328,6 +328,8 @@ function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], outp
   const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
   const framework = inputs[0]?.framework ?? 'torch';
   const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at line ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
+  // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
+  if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
   const callNode = interp.callSiteOverride ?? node;
   interp.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
   for (const e of errors) {
