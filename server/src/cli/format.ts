@@ -92,13 +92,19 @@ export function kerasLayerNames(layers: readonly LayerRecord[]): string[] {
     // One name per layer object: a layer built in a loop is a new layer each time round.
     const key = l.layerId !== null ? `id:${l.layerId}` : `at:${l.range.line}:${l.range.column}`;
     if (seen.has(key)) return seen.get(key)!;
-    const base = l.kind.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase().replace(/_(\d)_d\b/, '_$1d').replace(/(\d)_d$/, '$1d');
+    const base = kerasSnakeCase(l.kind);
     const n = counts.get(base) ?? 0;
     counts.set(base, n + 1);
     const name = n === 0 ? base : `${base}_${n}`;
     seen.set(key, name);
     return name;
   });
+}
+
+/** Keras's own `to_snake_case` of a class name: `Conv2DTranspose` → `conv2d_transpose`, `ReLU` → `re_lu`. */
+export function kerasSnakeCase(name: string): string {
+  const intermediate = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2');
+  return intermediate.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Non-trainable parameters of a Keras layer: BatchNormalization's moving mean and variance. */
