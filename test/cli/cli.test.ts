@@ -107,3 +107,11 @@ describe('cnnshape summary', () => {
     expect(r.out).toMatch(/│ conv2d \(Conv2D\)\s+│ \(None, H, W, 3\)/);
   });
 });
+
+describe('Keras layer names in summaries', () => {
+  it('follow Keras to_snake_case', async () => {
+    const { kerasSnakeCase } = await import('../../server/src/cli/format');
+    const names = ['Conv2D', 'Conv2DTranspose', 'MaxPooling2D', 'BatchNormalization', 'GlobalAveragePooling2D', 'ReLU', 'PReLU', 'LSTM', 'Dense', 'SeparableConv2D'].map(kerasSnakeCase);
+    expect(names).toEqual(['conv2d', 'conv2d_transpose', 'max_pooling2d', 'batch_normalization', 'global_average_pooling2d', 're_lu', 'p_re_lu', 'lstm', 'dense', 'separable_conv2d']);
+  });
+});
