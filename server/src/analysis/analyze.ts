@@ -286,8 +286,17 @@ class Analysis {
     }
 
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
-    const run = this.traceRun(c, input, source);
+    let run = this.traceRun(c, input, source);
     if (!run) return undefined;
+    if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
+      // The solved size is an assumption (square, the first constraint): if it contradicts the
+      // rest of the model, the contradiction is the assumption's, not the user's. Stay symbolic.
+      this.truncate(marks);
+      input = [this.symbolicInput(c) ?? null];
+      source = 'symbolic';
+      run = this.traceRun(c, input, source);
+      if (!run) return undefined;
+    }
     const records = trace.records.slice(marks.records);
     const notes = trace.notes.slice(marks.notes);
     return this.modelResult(c, input, source, records, run.output, notes, run.inputIds);
@@ -361,6 +370,7 @@ class Analysis {
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
     this.traceRun(c, [symbolic]);
     const records = trace.records.slice(marks.records);
+    this.symbolicDiagnostics = trace.diagnostics.length - marks.diagnostics;
     this.truncate(marks);
     for (const r of records) {
       const [last, inFeatures] = r.kind === 'Linear' ? linearConstraint(r) : r.kind === 'view' || r.kind === 'reshape' ? batchViewConstraint(r, symbolic[0]) : [null, null];
@@ -424,6 +434,9 @@ class Analysis {
     const notes = trace.notes.filter((n) => (n.seq >= minSeq && n.seq <= maxSeq + 1) || namesInput(n));
     return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
   }
+
+  /** Diagnostics of the last symbolic run made to solve a spatial size. */
+  private symbolicDiagnostics = 0;
 
   private seqIndex: { key: string; map: Map<number, TraceRecord> } | undefined;
 
