@@ -215,6 +215,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `cnnshape check . | head`: a reader that stops early is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 void main(process.argv.slice(2)).then((code) => {
   if (code >= 0) process.exitCode = code;
 });
