@@ -935,6 +935,7 @@ export class Interpreter {
       case 'object': {
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         const m = this.lookupClassAttr(obj.cls, name);
+        if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
         const base = this.libraryBase(obj.cls);
@@ -975,7 +976,7 @@ export class Interpreter {
 
   /** A method looked up on an instance: bound to it, to its class (@classmethod), or to nothing (@staticmethod). */
   private bindMethod(m: FunctionValue, obj: ObjectValue): FunctionValue {
-    const decorators = m.node.parent?.type === 'decorated_definition' ? m.node.parent.namedChildren.filter((c) => c.type === 'decorator').map((d) => d.text.replace(/\s/g, '')) : [];
+    const decorators = decoratorsOf(m);
     if (decorators.includes('@staticmethod')) return m;
     if (decorators.includes('@classmethod')) return { ...m, self: obj.cls };
     return { ...m, self: obj };
@@ -1371,4 +1372,9 @@ function isRecordClass(cls: ClassValue): boolean {
   const decorated = cls.node.parent?.type === 'decorated_definition' ? cls.node.parent : null;
   if (decorated?.namedChildren.some((d) => d.type === 'decorator' && /\bdataclass\b/.test(d.text))) return true;
   return cls.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /(^|\.)NamedTuple$/.test(b.name));
+}
+
+/** A function's decorators as written, without spaces (`@staticmethod`, `@property`). */
+function decoratorsOf(m: FunctionValue): string[] {
+  return m.node.parent?.type === 'decorated_definition' ? m.node.parent.namedChildren.filter((c) => c.type === 'decorator').map((d) => d.text.replace(/\s/g, '')) : [];
 }
