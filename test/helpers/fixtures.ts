@@ -6,8 +6,9 @@
 //   class Net(nn.Module):          # source: inferred
 //
 // `shape` is the output after that line: the last tensor assigned on it, else the last layer
-// built on it, else the last layer applied on it. Every diagnostic must be expected by an
-// `error` comment on its line, and every `error` comment must be met.
+// built or applied on it (ops belong to the line that calls them), in execution order. Every
+// diagnostic must be expected by an `error` comment on its line, and every `error` comment must
+// be met.
 
 import type { AnalysisResult, LayerRecord } from '../../server/src/analysis/result';
 import { formatOutput } from '../../server/src/shapes/shape';
@@ -42,7 +43,11 @@ function norm(s: string): string {
 
 function layersOn(result: AnalysisResult, line: number): { built: LayerRecord[]; applied: LayerRecord[] } {
   const all = result.models.flatMap((m) => m.layers);
-  return { built: all.filter((l) => l.range.line === line), applied: all.filter((l) => l.callRange.line === line) };
+  // A layer object belongs to the line that builds it; a function or method to the line that calls
+  // it (where it is also "built"). On a line like `return self.fc(self.conv(x).flatten(1))` the
+  // last of these in execution order is the line's result.
+  const onLine = all.filter((l) => (l.module && l.range.line === line) || l.callRange.line === line);
+  return { built: all.filter((l) => l.module && l.range.line === line), applied: onLine };
 }
 
 /** Returns the list of failures (empty when the analysis meets every expectation). */
@@ -54,7 +59,7 @@ export function checkExpectations(text: string, result: AnalysisResult): string[
     if (e.kind === 'shape') {
       const notes = result.models.flatMap((m) => m.assignments).filter((a) => a.range.line === e.line);
       const { built, applied } = layersOn(result, e.line);
-      const output = notes.length ? notes[notes.length - 1].shape : built.length ? built[built.length - 1].output : applied.length ? applied[applied.length - 1].output : undefined;
+      const output = notes.length ? notes[notes.length - 1].shape : applied.length ? applied[applied.length - 1].output : built.length ? built[built.length - 1].output : undefined;
       if (output === undefined) failures.push(`${where}: expected shape ${e.value}, but nothing was inferred there`);
       else if (norm(formatOutput(output)) !== norm(e.value)) failures.push(`${where}: expected shape ${e.value}, got ${formatOutput(output)}`);
     } else if (e.kind === 'params') {
