@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { dimToJson } from '../../server/src/shapes/dim';
+import { formatOutput } from '../../server/src/shapes/shape';
 import { ArgValue, Output, TupleOut } from '../../server/src/shapes/types';
 import { layer } from './rules';
 
@@ -51,6 +52,28 @@ export function kerasAgainstTfjs(cases: KerasCase[]): void {
     const r = layer(`keras.layers.${c.name}`, [], c.kwargs as Record<string, ArgValue>, [c.input]);
     expect(r.errors).toEqual([]);
     expect(outputJson(r.output)).toEqual(truth.shape);
+    expect(r.params).toBe(truth.params);
+  });
+}
+
+/** A Keras layer row: kind, args, kwargs, the per-sample input shape, and the tfjs layer that mirrors it. */
+export type KerasRow = [string, ArgValue[], Record<string, ArgValue>, (number | null)[], () => tf.layers.Layer];
+
+/** Applies a tfjs layer to a symbolic input of this per-sample shape: its output(s) printed as the engine prints them, and its parameters. */
+export function tfjsLayerTruth(make: () => tf.layers.Layer, perSample: (number | null)[]): { output: string; params: number } {
+  const built = make();
+  const out = built.apply(tf.input({ shape: perSample })) as tf.SymbolicTensor | tf.SymbolicTensor[];
+  const shapes = (Array.isArray(out) ? out : [out]).map((t) => `(${t.shape.map((d) => (d === null ? '?' : String(d))).join(', ')})`);
+  return { output: shapes.length === 1 ? shapes[0] : `(${shapes.join(', ')})`, params: built.countParams() };
+}
+
+/** Declares one test per row: the engine's output and parameters equal the tfjs layer's. */
+export function kerasRowTests(rows: KerasRow[]): void {
+  it.each(rows)('%s(%j, %j) on (batch, ...%j)', (kind, args, kwargs, perSample, make) => {
+    const truth = tfjsLayerTruth(make, perSample);
+    const r = layer(`keras.layers.${kind}`, args, kwargs, [[null, ...perSample]]);
+    expect(r.errors).toEqual([]);
+    expect(formatOutput(r.output)).toBe(truth.output);
     expect(r.params).toBe(truth.params);
   });
 }

@@ -6,11 +6,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { mul, sym } from '../../server/src/shapes/dim';
 import { formatOutput } from '../../server/src/shapes/shape';
-import { ArgValue, UnknownArg } from '../../server/src/shapes/types';
+import { UnknownArg } from '../../server/src/shapes/types';
+import { kerasRowTests, tfjsLayerTruth, type KerasRow } from '../helpers/keras-table';
 import { torchTableTests, type RefusedRow, type TorchRow } from '../helpers/torch-table';
 import { layer } from '../helpers/rules';
-
-type KerasRow = [string, ArgValue[], Record<string, ArgValue>, (number | null)[], () => tf.layers.Layer];
 
 // Computed with PyTorch 1.13.0a0 by scripts/truth/norm_linear_rnn.py: kind, args, kwargs, inputs, output, params.
 const TORCH_ROWS: TorchRow[] = [
@@ -106,13 +105,6 @@ describe('PyTorch activation details', () => {
 });
 
 /** tfjs's output shapes (printed as formatOutput prints them) and parameter count on a per-sample input. */
-function tfjsTruth(make: () => tf.layers.Layer, perSample: (number | null)[]): { output: string; params: number } {
-  const built = make();
-  const out = built.apply(tf.input({ shape: perSample })) as tf.SymbolicTensor | tf.SymbolicTensor[];
-  const shapes = (Array.isArray(out) ? out : [out]).map((t) => `(${t.shape.map((d) => (d === null ? '?' : String(d))).join(', ')})`);
-  return { output: shapes.length === 1 ? shapes[0] : `(${shapes.join(', ')})`, params: built.countParams() };
-}
-
 const KERAS_ROWS: KerasRow[] = [
   ['Activation', ['relu'], {}, [10], () => tf.layers.activation({ activation: 'relu' })],
   ['Activation', [], { activation: 'softmax' }, [4, 5], () => tf.layers.activation({ activation: 'softmax' })],
@@ -140,16 +132,10 @@ const KERAS_ROWS: KerasRow[] = [
 ];
 
 describe('Keras activation and dropout layers against tfjs-layers', () => {
-  it.each(KERAS_ROWS)('%s(%j, %j) on (batch, ...%j)', (kind, args, kwargs, perSample, make) => {
-    const truth = tfjsTruth(make, perSample);
-    const r = layer(`keras.layers.${kind}`, args, kwargs, [[null, ...perSample]]);
-    expect(r.errors).toEqual([]);
-    expect(formatOutput(r.output)).toBe(truth.output);
-    expect(r.params).toBe(truth.params);
-  });
+  kerasRowTests(KERAS_ROWS);
 
   it('refuses SpatialDropout1D on a rank-2 input, as tfjs does', () => {
-    expect(() => tfjsTruth(() => tf.layers.spatialDropout1d({ rate: 0.5 }), [50])).toThrow(/expected ndim=3/);
+    expect(() => tfjsLayerTruth(() => tf.layers.spatialDropout1d({ rate: 0.5 }), [50])).toThrow(/expected ndim=3/);
     expect(layer('keras.layers.SpatialDropout1D', [0.5], {}, [[null, 50]]).errors.map((e) => e.code)).toEqual(['rank-mismatch']);
   });
 });

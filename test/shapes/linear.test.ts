@@ -9,10 +9,9 @@ import { add, sym } from '../../server/src/shapes/dim';
 import { findLayer } from '../../server/src/shapes/registry';
 import { formatOutput } from '../../server/src/shapes/shape';
 import { ArgValue, Shape, UnknownArg } from '../../server/src/shapes/types';
+import { kerasRowTests, tfjsLayerTruth, type KerasRow } from '../helpers/keras-table';
 import { torchTableTests, type RefusedRow, type TorchRow } from '../helpers/torch-table';
 import { layer } from '../helpers/rules';
-
-type KerasRow = [string, ArgValue[], Record<string, ArgValue>, (number | null)[], () => tf.layers.Layer];
 
 // Computed with PyTorch 1.13.0a0 by scripts/truth/norm_linear_rnn.py: kind, args, kwargs, inputs, output, params.
 const TORCH_ROWS: TorchRow[] = [
@@ -108,13 +107,6 @@ describe('PyTorch linear details', () => {
 });
 
 /** tfjs's output shapes (printed as formatOutput prints them) and parameter count on a per-sample input. */
-function tfjsTruth(make: () => tf.layers.Layer, perSample: (number | null)[]): { output: string; params: number } {
-  const built = make();
-  const out = built.apply(tf.input({ shape: perSample })) as tf.SymbolicTensor | tf.SymbolicTensor[];
-  const shapes = (Array.isArray(out) ? out : [out]).map((t) => `(${t.shape.map((d) => (d === null ? '?' : String(d))).join(', ')})`);
-  return { output: shapes.length === 1 ? shapes[0] : `(${shapes.join(', ')})`, params: built.countParams() };
-}
-
 const KERAS_ROWS: KerasRow[] = [
   ['Dense', [10], {}, [784], () => tf.layers.dense({ units: 10 })],
   ['Dense', [64], { use_bias: false }, [32], () => tf.layers.dense({ units: 64, useBias: false })],
@@ -128,16 +120,10 @@ const KERAS_ROWS: KerasRow[] = [
 ];
 
 describe('Keras linear layers against tfjs-layers', () => {
-  it.each(KERAS_ROWS)('%s(%j, %j) on (batch, ...%j)', (kind, args, kwargs, perSample, make) => {
-    const truth = tfjsTruth(make, perSample);
-    const r = layer(`keras.layers.${kind}`, args, kwargs, [[null, ...perSample]]);
-    expect(r.errors).toEqual([]);
-    expect(formatOutput(r.output)).toBe(truth.output);
-    expect(r.params).toBe(truth.params);
-  });
+  kerasRowTests(KERAS_ROWS);
 
   it('refuses Dense on a rank-1 input, as tfjs does', () => {
-    expect(() => tfjsTruth(() => tf.layers.dense({ units: 3 }), [])).toThrow(/min_ndim=2/);
+    expect(() => tfjsLayerTruth(() => tf.layers.dense({ units: 3 }), [])).toThrow(/min_ndim=2/);
     const r = layer('keras.layers.Dense', [3], {}, [[null]]);
     expect(r.errors.map((e) => e.code)).toEqual(['rank-mismatch']);
     expect(formatOutput(r.output)).toBe('(3)');

@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { add, sym } from '../../server/src/shapes/dim';
 import { formatOutput } from '../../server/src/shapes/shape';
 import { ArgValue, Shape, UnknownArg } from '../../server/src/shapes/types';
+import { kerasRowTests, type KerasRow } from '../helpers/keras-table';
 import { torchTableTests, type RefusedRow, type TorchRow } from '../helpers/torch-table';
 import { layer } from '../helpers/rules';
-
-type KerasRow = [string, ArgValue[], Record<string, ArgValue>, (number | null)[], () => tf.layers.Layer];
 
 // Computed with PyTorch 1.13.0a0 by scripts/truth/norm_linear_rnn.py: kind, args, kwargs, inputs, output, params.
 const TORCH_ROWS: TorchRow[] = [
@@ -127,13 +126,6 @@ describe('PyTorch normalization details', () => {
 });
 
 /** tfjs's output shapes (printed as formatOutput prints them) and parameter count on a per-sample input. */
-function tfjsTruth(make: () => tf.layers.Layer, perSample: (number | null)[]): { output: string; params: number } {
-  const built = make();
-  const out = built.apply(tf.input({ shape: perSample })) as tf.SymbolicTensor | tf.SymbolicTensor[];
-  const shapes = (Array.isArray(out) ? out : [out]).map((t) => `(${t.shape.map((d) => (d === null ? '?' : String(d))).join(', ')})`);
-  return { output: shapes.length === 1 ? shapes[0] : `(${shapes.join(', ')})`, params: built.countParams() };
-}
-
 const KERAS_ROWS: KerasRow[] = [
   ['BatchNormalization', [], {}, [10, 8], () => tf.layers.batchNormalization()],
   ['BatchNormalization', [], { axis: 1 }, [16, 8, 8], () => tf.layers.batchNormalization({ axis: 1 })],
@@ -147,13 +139,7 @@ const KERAS_ROWS: KerasRow[] = [
 ];
 
 describe('Keras normalization layers against tfjs-layers', () => {
-  it.each(KERAS_ROWS)('%s(%j, %j) on (batch, ...%j)', (kind, args, kwargs, perSample, make) => {
-    const truth = tfjsTruth(make, perSample);
-    const r = layer(`keras.layers.${kind}`, args, kwargs, [[null, ...perSample]]);
-    expect(r.errors).toEqual([]);
-    expect(formatOutput(r.output)).toBe(truth.output);
-    expect(r.params).toBe(truth.params);
-  });
+  kerasRowTests(KERAS_ROWS);
 });
 
 describe('Keras normalization details', () => {

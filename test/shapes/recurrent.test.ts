@@ -6,11 +6,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { sym } from '../../server/src/shapes/dim';
 import { formatOutput } from '../../server/src/shapes/shape';
-import { ArgValue, UnknownArg } from '../../server/src/shapes/types';
+import { UnknownArg } from '../../server/src/shapes/types';
+import { kerasRowTests, tfjsLayerTruth, type KerasRow } from '../helpers/keras-table';
 import { torchTableTests, type RefusedRow, type TorchRow } from '../helpers/torch-table';
 import { layer, layerArg } from '../helpers/rules';
-
-type KerasRow = [string, ArgValue[], Record<string, ArgValue>, (number | null)[], () => tf.layers.Layer];
 
 // Computed with PyTorch 1.13.0a0 by scripts/truth/norm_linear_rnn.py: kind, args, kwargs, inputs, output, params.
 const TORCH_ROWS: TorchRow[] = [
@@ -82,13 +81,6 @@ describe('PyTorch recurrent details', () => {
 });
 
 /** tfjs's output shapes (printed as formatOutput prints them) and parameter count on a per-sample input. */
-function tfjsTruth(make: () => tf.layers.Layer, perSample: (number | null)[]): { output: string; params: number } {
-  const built = make();
-  const out = built.apply(tf.input({ shape: perSample })) as tf.SymbolicTensor | tf.SymbolicTensor[];
-  const shapes = (Array.isArray(out) ? out : [out]).map((t) => `(${t.shape.map((d) => (d === null ? '?' : String(d))).join(', ')})`);
-  return { output: shapes.length === 1 ? shapes[0] : `(${shapes.join(', ')})`, params: built.countParams() };
-}
-
 // tfjs-layers only has GRU(reset_after=False); Keras 3's default reset_after=True is checked below.
 const KERAS_ROWS: KerasRow[] = [
   ['SimpleRNN', [4], {}, [10, 8], () => tf.layers.simpleRNN({ units: 4 })],
@@ -118,16 +110,10 @@ const KERAS_ROWS: KerasRow[] = [
 ];
 
 describe('Keras recurrent layers against tfjs-layers', () => {
-  it.each(KERAS_ROWS)('%s(%j, %j) on (batch, ...%j)', (kind, args, kwargs, perSample, make) => {
-    const truth = tfjsTruth(make, perSample);
-    const r = layer(`keras.layers.${kind}`, args, kwargs, [[null, ...perSample]]);
-    expect(r.errors).toEqual([]);
-    expect(formatOutput(r.output)).toBe(truth.output);
-    expect(r.params).toBe(truth.params);
-  });
+  kerasRowTests(KERAS_ROWS);
 
   it('refuses a rank-2 input to LSTM in Keras words, as tfjs does', () => {
-    expect(() => tfjsTruth(() => tf.layers.lstm({ units: 3 }), [8])).toThrow(/expected ndim=3, found ndim=2/);
+    expect(() => tfjsLayerTruth(() => tf.layers.lstm({ units: 3 }), [8])).toThrow(/expected ndim=3, found ndim=2/);
     const r = layer('keras.layers.LSTM', [3], {}, [[null, 8]]);
     expect(r.errors.map((e) => [e.code, e.arg])).toEqual([['rank-mismatch', undefined]]);
     expect(r.errors[0].message).toContain('expected ndim=3, found ndim=2');
@@ -135,7 +121,7 @@ describe('Keras recurrent layers against tfjs-layers', () => {
   });
 
   it('refuses a rank-2 input to TimeDistributed, as tfjs does', () => {
-    expect(() => tfjsTruth(() => tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4 }) }), [50])).toThrow(/>= 3D/);
+    expect(() => tfjsLayerTruth(() => tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4 }) }), [50])).toThrow(/>= 3D/);
     const r = layer('keras.layers.TimeDistributed', [layerArg('keras.layers.Dense', [4])], {}, [[null, 50]]);
     expect(r.errors.map((e) => e.code)).toEqual(['rank-mismatch']);
     expect(r.errors[0].message).toBe('TimeDistributed expects an input of at least 3 dimensions (batch, time, ...), but received (?, 50): its input');
@@ -144,7 +130,7 @@ describe('Keras recurrent layers against tfjs-layers', () => {
 
 describe('Keras recurrent details', () => {
   it('counts the second recurrent bias of GRU with reset_after=True (the Keras 3 default)', () => {
-    const tfjs = tfjsTruth(() => tf.layers.gru({ units: 4 }), [10, 8]);
+    const tfjs = tfjsLayerTruth(() => tf.layers.gru({ units: 4 }), [10, 8]);
     const r = layer('keras.layers.GRU', [4], {}, [[null, 10, 8]]);
     expect(r.params).toBe(tfjs.params + 3 * 4);
     const bidirectional = layer('keras.layers.Bidirectional', [layerArg('keras.layers.GRU', [4])], {}, [[null, 10, 8]]);
