@@ -1017,22 +1017,12 @@ export class Interpreter {
     switch (value.t) {
       case 'tuple':
       case 'list': {
-        if (idx.t === 'int' && isKnown(idx.v)) {
-          const i = idx.v < 0 ? idx.v + value.items.length : idx.v;
-          return value.items[i] ?? UNKNOWN;
-        }
-        if (idx.t === 'slice') {
-          const r = sliceRange(idx, value.items.length);
-          if (!r) return UNKNOWN;
-          const items: Value[] = [];
-          for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) items.push(value.items[i]);
-          return { t: value.t, items };
-        }
-        return UNKNOWN;
+        const picked = indexItems(value.items, idx);
+        return Array.isArray(picked) ? { t: value.t, items: picked } : picked;
       }
       case 'str': {
-        if (idx.t === 'int' && isKnown(idx.v)) return value.v[idx.v < 0 ? idx.v + value.v.length : idx.v] !== undefined ? str(value.v[idx.v < 0 ? idx.v + value.v.length : idx.v]) : UNKNOWN;
-        return UNKNOWN;
+        const ch = idx.t === 'int' && isKnown(idx.v) ? value.v[idx.v < 0 ? idx.v + value.v.length : idx.v] : undefined;
+        return ch === undefined ? UNKNOWN : str(ch);
       }
       case 'dict': {
         const k = dictKey(idx);
@@ -1044,18 +1034,8 @@ export class Interpreter {
           const i = value.keys.indexOf(idx.v);
           return i >= 0 ? value.items[i] : UNKNOWN;
         }
-        if (idx.t === 'int' && isKnown(idx.v)) {
-          const i = idx.v < 0 ? idx.v + value.items.length : idx.v;
-          return value.items[i] ?? UNKNOWN;
-        }
-        if (idx.t === 'slice') {
-          const r = sliceRange(idx, value.items.length);
-          if (!r) return UNKNOWN;
-          const items: Value[] = [];
-          for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) items.push(value.items[i]);
-          return { ...value, items, id: this.newId() };
-        }
-        return UNKNOWN;
+        const picked = indexItems(value.items, idx);
+        return Array.isArray(picked) ? { ...value, items: picked, id: this.newId() } : picked;
       }
       case 'tensor':
         return indexTensor(this, value, idx, node);
@@ -1377,4 +1357,15 @@ function isRecordClass(cls: ClassValue): boolean {
 /** A function's decorators as written, without spaces (`@staticmethod`, `@property`). */
 function decoratorsOf(m: FunctionValue): string[] {
   return m.node.parent?.type === 'decorated_definition' ? m.node.parent.namedChildren.filter((c) => c.type === 'decorator').map((d) => d.text.replace(/\s/g, '')) : [];
+}
+
+/** `items[i]` (negative from the end) or `items[a:b:c]` (the picked items); unknown otherwise. */
+function indexItems(items: Value[], idx: Value): Value | Value[] {
+  if (idx.t === 'int' && isKnown(idx.v)) return items[idx.v < 0 ? idx.v + items.length : idx.v] ?? UNKNOWN;
+  if (idx.t !== 'slice') return UNKNOWN;
+  const r = sliceRange(idx, items.length);
+  if (!r) return UNKNOWN;
+  const picked: Value[] = [];
+  for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) picked.push(items[i]);
+  return picked;
 }
