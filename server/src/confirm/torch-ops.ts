@@ -128,20 +128,22 @@ function padSpatial(tf: TfModule, x: Tensor, before: number[], after: number[]):
   return tf.pad(x, pads);
 }
 
+/** What a convolution or transposed convolution reads alike: its input, channels, stride and dilated kernel. */
+function convolutionArgs(a: TorchArgs, inputs: Tensor[], spatialRank: number) {
+  const x = only(inputs, a.kind);
+  const inChannels = a.kind.startsWith('Lazy') ? x.shape[x.rank - spatialRank - 1] : a.int('in_channels');
+  const kernel = a.ints('kernel_size', spatialRank);
+  const dilation = a.ints('dilation', spatialRank, Array(spatialRank).fill(1));
+  return { x, inChannels, outChannels: a.int('out_channels'), stride: a.ints('stride', spatialRank, Array(spatialRank).fill(1)), keff: effectiveKernel(kernel, dilation) };
+}
+
 function convolution(spatialRank: number): LayerRun {
   return (tf, a, inputs) => {
-    const x = only(inputs, a.kind);
-    const lazy = a.kind.startsWith('Lazy');
-    const inChannels = lazy ? x.shape[x.rank - spatialRank - 1] : a.int('in_channels');
-    const outChannels = a.int('out_channels');
-    const kernel = a.ints('kernel_size', spatialRank);
-    const stride = a.ints('stride', spatialRank, Array(spatialRank).fill(1));
-    const dilation = a.ints('dilation', spatialRank, Array(spatialRank).fill(1));
+    const { x, inChannels, outChannels, stride, keff } = convolutionArgs(a, inputs, spatialRank);
     const groups = a.int('groups', 1);
     // PyTorch's own constructor checks, which run before any input is seen.
     if (inChannels % groups !== 0) throw new Error('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new Error('out_channels must be divisible by groups');
-    const keff = effectiveKernel(kernel, dilation);
     const padding = a.optional('padding') ?? 0;
     let before: number[];
     let after: number[];
@@ -167,17 +169,10 @@ function convolution(spatialRank: number): LayerRun {
 
 function transposedConvolution(spatialRank: number): LayerRun {
   return (tf, a, inputs) => {
-    const x = only(inputs, a.kind);
-    const lazy = a.kind.startsWith('Lazy');
-    const inChannels = lazy ? x.shape[x.rank - spatialRank - 1] : a.int('in_channels');
-    const outChannels = a.int('out_channels');
-    const kernel = a.ints('kernel_size', spatialRank);
-    const stride = a.ints('stride', spatialRank, Array(spatialRank).fill(1));
-    const dilation = a.ints('dilation', spatialRank, Array(spatialRank).fill(1));
+    const { x, inChannels, outChannels, stride, keff } = convolutionArgs(a, inputs, spatialRank);
     const padding = a.ints('padding', spatialRank, Array(spatialRank).fill(0));
     const outputPadding = a.ints('output_padding', spatialRank, Array(spatialRank).fill(0));
     if (a.int('groups', 1) !== 1) throw new Unconfirmable(`tfjs has no grouped ${a.kind}`);
-    const keff = effectiveKernel(kernel, dilation);
     return inChannelsLast(tf, x, spatialRank, (xl) => {
       // The full transposed convolution, then PyTorch's padding cropped and output_padding added.
       const full = xl.shape.slice(1, 1 + spatialRank).map((size, i) => (size - 1) * stride[i] + keff[i]);
@@ -219,8 +214,8 @@ function pooling(spatialRank: number, type: 'max' | 'avg'): LayerRun {
     const stride = a.ints('stride', spatialRank, kernel);
     const padding = a.ints('padding', spatialRank, Array(spatialRank).fill(0));
     const dilation = type === 'max' ? a.ints('dilation', spatialRank, Array(spatialRank).fill(1)) : Array<number>(spatialRank).fill(1);
-    const ceilMode = a.bool('ceil_mode');
     const keff = effectiveKernel(kernel, dilation);
+    const ceilMode = a.bool('ceil_mode');
     // PyTorch's check before it pools.
     padding.forEach((p, i) => {
       if (p > kernel[i] / 2) throw new Error(`pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${kernel[i]}`);
