@@ -37,6 +37,7 @@ import { analyzeTree } from '../server/src/analysis/analyze';
 import { editBetween } from '../server/src/lsp/analysisCache';
 import { parsePython } from '../server/src/syntax/parse';
 import { copyTree } from '../server/src/syntax/tree';
+import { median, mib, ms, percentile } from './bench-util';
 import { generateLargeFile } from './generate-large';
 
 const root = resolve(__dirname, '..');
@@ -151,25 +152,6 @@ class BenchClient {
       return undefined;
     }
   }
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function ms(value: number): string {
-  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
 const pause = (milliseconds: number) => new Promise((wake) => setTimeout(wake, milliseconds));

@@ -16,6 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { analyze } from '../server/src/analysis/analyze';
 import { parsePython } from '../server/src/syntax/parse';
+import { median, mib, ms } from './bench-util';
 import { generateLargeFile } from './generate-large';
 import { benchConfirm } from './bench-confirm';
 import { benchLanguageServer } from './bench-lsp';
@@ -47,20 +48,6 @@ interface Row {
   baseline: string;
   ratio: string;
   goal: string;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function ms(value: number): string {
-  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
 /** Wall time of one child process, in milliseconds, or an error text when it did not exit cleanly. */
