@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyze } from '../../server/src/analysis/analyze';
 import type { AnalysisResult, LayerRecord, ModelResult } from '../../server/src/analysis/result';
+export { inAnalysedFile as localView } from '../../server/src/analysis/view';
 import { dimToJson } from '../../server/src/shapes/dim';
 import type { Output } from '../../server/src/shapes/types';
 import { TupleOut } from '../../server/src/shapes/types';
@@ -82,21 +83,6 @@ export function ownFiles(project: Project): string[] {
 export function analyseFile(project: Project, file: string): AnalysisResult {
   const path = `${project.root}/${file}`;
   return analyze(project.texts.get(path) ?? '', { path, workspace: project.workspace, input: project.spec.input, model: project.spec.model });
-}
-
-/**
- * What an expectation comment in the analysed file can see: the layers, notes, models and
- * diagnostics located in that file (a layer defined in another file keeps only its call here).
- */
-export function localView(result: AnalysisResult): AnalysisResult {
-  const nowhere = { line: -1, column: 0, endLine: -1, endColumn: 0 };
-  const models = result.models.map((m) => ({
-    ...m,
-    range: m.path === undefined ? m.range : nowhere,
-    layers: m.layers.map((l) => ({ ...l, range: l.path === undefined ? l.range : nowhere, callRange: l.callPath === undefined ? l.callRange : nowhere })),
-    assignments: m.assignments.filter((a) => a.path === undefined),
-  }));
-  return { models, diagnostics: result.diagnostics.filter((d) => d.path === undefined) };
 }
 
 function outputJson(o: Output): unknown {

@@ -13,6 +13,8 @@ import { normalisePath } from '../workspace/paths';
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv', 'env']);
 /** The most files one workspace lists (the scripts that may build a model are searched among them). */
 const MAX_LISTED_FILES = 5000;
+/** The most folders one listing visits, so that a huge tree costs a bounded time. */
+const MAX_LISTED_FOLDERS = 2000;
 
 /** A path as the core spells it: absolute, with '/'. */
 export function corePath(path: string): string {
@@ -50,10 +52,15 @@ export class DiskReader {
   }
 }
 
-/** The Python files under a folder, in a stable order, skipping hidden folders, environments and caches. */
-export function listPythonFiles(folder: string, limit = MAX_LISTED_FILES): string[] {
+/**
+ * The Python files of a folder (and, when `recursive`, of its subfolders), in a stable order,
+ * skipping hidden folders, environments and caches; bounded in files and folders visited.
+ */
+export function listPythonFiles(folder: string, recursive = true): string[] {
   const out: string[] = [];
+  let folders = 0;
   const walk = (dir: string) => {
+    if (++folders > MAX_LISTED_FOLDERS) return;
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
@@ -61,7 +68,7 @@ export function listPythonFiles(folder: string, limit = MAX_LISTED_FILES): strin
       return;
     }
     for (const e of entries) {
-      if (out.length >= limit) return;
+      if (out.length >= MAX_LISTED_FILES) return;
       if (e.startsWith('.')) continue;
       const full = join(dir, e);
       let st;
@@ -71,7 +78,7 @@ export function listPythonFiles(folder: string, limit = MAX_LISTED_FILES): strin
         continue;
       }
       if (st.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(e)) walk(full);
+        if (recursive && !SKIPPED_FOLDERS.has(e)) walk(full);
       } else if (e.endsWith('.py')) out.push(corePath(full));
     }
   };
@@ -94,29 +101,33 @@ export class WorkspaceFactory {
 
   constructor(private readonly settings: WorkspaceSettings) {}
 
-  /** The workspace of a folder checked as a whole: the folder and its `src/` are import roots. */
+  /** The workspace of a folder checked as a whole: the folder and its `src/` are import roots, all its files its own. */
   forFolder(folder: string): Workspace {
     const root = corePath(folder);
-    return this.make([root, `${root}/src`, ...this.settings.roots.map(corePath)], root);
-  }
-
-  /** The workspace of a file checked alone: its folder, then the `--root` folders. */
-  forFile(file: string): Workspace {
     const roots = this.settings.roots.map(corePath);
-    return this.make([corePath(dirname(file)), ...roots], roots[0] ?? corePath(dirname(file)));
+    return this.make([root, `${root}/src`, ...roots], [{ folder: root, recursive: true }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
   }
 
-  private make(roots: string[], listed: string): Workspace {
+  /** The workspace of a file checked alone: its folder, then the `--root` folders (its own files: those of its folder and the roots). */
+  forFile(file: string): Workspace {
+    const own = corePath(dirname(file));
+    const roots = this.settings.roots.map(corePath);
+    return this.make([own, ...roots], [{ folder: own, recursive: false }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
+  }
+
+  private make(roots: string[], listed: { folder: string; recursive: boolean }[]): Workspace {
     const reader = this.reader;
     const lists = this.lists;
+    const listOf = ({ folder, recursive }: { folder: string; recursive: boolean }) => {
+      const key = `${recursive}:${folder}`;
+      let l = lists.get(key);
+      if (!l) lists.set(key, (l = listPythonFiles(folder, recursive)));
+      return l;
+    };
     const files: WorkspaceFiles = {
       read: (path) => (path.endsWith('.py') ? reader.read(path) : undefined),
       isFolder: (path) => reader.isFolder(path),
-      list: () => {
-        let l = lists.get(listed);
-        if (!l) lists.set(listed, (l = listPythonFiles(listed)));
-        return l;
-      },
+      list: () => [...new Set(listed.flatMap(listOf))],
     };
     return { files, roots: [...new Set(roots)].filter((r) => reader.isFolder(r)), libraries: this.settings.libraries, cache: this.cache };
   }
