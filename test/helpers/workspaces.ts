@@ -30,6 +30,8 @@ export interface TruthLayer {
 
 export interface TruthModel {
   class: string;
+  /** The script's variable holding the model (a model of an installed library is named by it). */
+  var?: string;
   file: string | null;
   script: string;
   input: number[][];
@@ -96,10 +98,11 @@ export interface Grade {
   misses: string[];
 }
 
-/** The model of a truth entry in an analysis of `analysedFile` (relative paths). */
+/** The model of a truth entry in an analysis of `analysedFile` (relative paths): by its class, or for a class of an installed library by the script's variable. */
 export function findModel(project: Project, result: AnalysisResult, analysedFile: string, truth: TruthModel): ModelResult | undefined {
   const wanted = truth.file === null ? null : `${project.root}/${truth.file}`;
   const analysed = `${project.root}/${analysedFile}`;
+  if (wanted !== null && project.workspace.libraries.some((l) => wanted.startsWith(`${l}/`))) return result.models.find((m) => m.name === truth.var && m.path === undefined);
   return result.models.find((m) => m.name === truth.class && (m.path ?? analysed) === wanted);
 }
 

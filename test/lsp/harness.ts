@@ -117,7 +117,7 @@ export class TestClient {
   ) {}
 
   /** Starts the server; `workspaceFolders` are the file URIs of the folders the client opened. */
-  static async start(configuration: Record<string, unknown> = {}, { workspaceFolders }: { workspaceFolders?: string[] } = {}): Promise<TestClient> {
+  static async start(configuration: Record<string, unknown> = {}, { workspaceFolders, initializationOptions }: { workspaceFolders?: string[]; initializationOptions?: unknown } = {}): Promise<TestClient> {
     ensureServerBuilt();
     const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { cwd: REPOSITORY_ROOT });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -148,6 +148,7 @@ export class TestClient {
         notebookDocument: { synchronization: {} },
       },
       workspaceFolders: workspaceFolders ? workspaceFolders.map((uri) => ({ uri, name: uri.replace(/^.*\//, '') })) : null,
+      ...(initializationOptions === undefined ? {} : { initializationOptions }),
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;

@@ -3,7 +3,7 @@
 // re-checks the open files that import it, and an error found in blocks.py from a model built in
 // model.py is published on blocks.py.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,5 +95,38 @@ describe('language server over a workspace', () => {
     // The number to change is written in widths.py: the error is published there.
     const after = await client.eventualDiagnostics(uri('widths.py'), (d) => d.length > 0);
     expect(after.map((d) => [d.code, d.range.start.line])).toEqual([['linear-in-features', 0]]);
+  });
+});
+
+describe('language server over installed libraries', () => {
+  // The zoo's resnet10 gives 64 features: a head sized for 32 is an error only the library's source shows.
+  const USER = 'import torch\nimport torch.nn as nn\nimport minivision\n\nbackbone = minivision.models.resnet10(weights=None)\nbackbone.fc = nn.Linear(32, 10)\nbackbone(torch.randn(2, 3, 64, 64))\n';
+  const zoo = join(__dirname, '..', 'workspaces', 'installed_zoo', 'lib', 'site-packages', 'minivision');
+
+  async function diagnosticsOf(folderPath: string, configuration: Record<string, unknown>, initializationOptions?: unknown) {
+    const c = await TestClient.start(configuration, { workspaceFolders: [pathToFileURL(folderPath).href], initializationOptions });
+    try {
+      const u = pathToFileURL(join(folderPath, 'train.py')).href;
+      await c.openDocument(u, USER, 1);
+      return (await c.diagnostics(u, { version: 1 })).map((d) => d.code);
+    } finally {
+      await c.stop();
+    }
+  }
+
+  it('reads a .venv of the workspace folder, the interpreter of cnnshape.pythonPath, or the one the client selected', async () => {
+    const withVenv = mkdtempSync(join(tmpdir(), 'cnnshape-lsp-venv-'));
+    mkdirSync(join(withVenv, '.venv'));
+    writeFileSync(join(withVenv, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+    cpSync(zoo, join(withVenv, '.venv', 'lib', 'python3.11', 'site-packages', 'minivision'), { recursive: true });
+    expect(await diagnosticsOf(withVenv, {})).toEqual(['linear-in-features']);
+
+    const bare = mkdtempSync(join(tmpdir(), 'cnnshape-lsp-bare-'));
+    expect(await diagnosticsOf(bare, {})).toEqual([]);
+    const python = join(withVenv, '.venv', 'bin', 'python');
+    mkdirSync(join(withVenv, '.venv', 'bin'));
+    writeFileSync(python, '');
+    expect(await diagnosticsOf(bare, { pythonPath: python })).toEqual(['linear-in-features']);
+    expect(await diagnosticsOf(bare, {}, { pythonInterpreter: python })).toEqual(['linear-in-features']);
   });
 });

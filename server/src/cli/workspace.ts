@@ -1,16 +1,28 @@
 // The workspaces of a `check` or `summary` run, read from the disk: `cnnshape check DIR` makes DIR
 // one workspace (its folder and `src/` as import roots); `cnnshape check FILE` resolves FILE's
-// imports from its own folder, plus every `--root`. Each reads files through one caching reader
+// imports from its own folder, plus every `--root`. Installed libraries are read from the
+// site-packages of `--python-path`, else of a `.venv`/`venv` in the workspace's folders. Each reads files through one caching reader
 // and parses through one shared module cache, so a file imported by many is read and parsed once.
 // The core receives the reader as a callback (see server/src/workspace/files.ts) and does no I/O.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { sitePackagesOfInterpreter, sitePackagesOfWorkspace, type FolderLister } from '../workspace/environment';
 import { ModuleCache, type Workspace, type WorkspaceFiles } from '../workspace/files';
 import { normalisePath } from '../workspace/paths';
 
-/** Folders never searched for the workspace's own files. */
-const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv', 'env']);
+/** Folders never searched for the workspace's own files (besides hidden ones and Python environments). */
+const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
+
+/** True for a folder that holds no files of the user's own: a cache, installed packages, a Python environment (its pyvenv.cfg). */
+export function isSkippedFolder(path: string, name: string): boolean {
+  if (name.startsWith('.') || SKIPPED_FOLDERS.has(name)) return true;
+  try {
+    return statSync(join(path, 'pyvenv.cfg')).isFile();
+  } catch {
+    return false;
+  }
+}
 /** The most files one workspace lists (the scripts that may build a model are searched among them). */
 const MAX_LISTED_FILES = 5000;
 /** The most folders one listing visits, so that a huge tree costs a bounded time. */
@@ -69,7 +81,6 @@ export function listPythonFiles(folder: string, recursive = true): string[] {
     }
     for (const e of entries) {
       if (out.length >= MAX_LISTED_FILES) return;
-      if (e.startsWith('.')) continue;
       const full = join(dir, e);
       let st;
       try {
@@ -78,7 +89,7 @@ export function listPythonFiles(folder: string, recursive = true): string[] {
         continue;
       }
       if (st.isDirectory()) {
-        if (recursive && !SKIPPED_FOLDERS.has(e)) walk(full);
+        if (recursive && !isSkippedFolder(full, e)) walk(full);
       } else if (e.endsWith('.py')) out.push(corePath(full));
     }
   };
@@ -86,11 +97,22 @@ export function listPythonFiles(folder: string, recursive = true): string[] {
   return out;
 }
 
+/** Folder listings from the disk, for finding environments. */
+export const diskLister: FolderLister = {
+  list(path) {
+    try {
+      return readdirSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
 export interface WorkspaceSettings {
   /** Extra import roots (`--root`). */
   roots: string[];
-  /** The site-packages folders of the Python environment, if one was found. */
-  libraries: string[];
+  /** The Python interpreter whose site-packages hold the installed libraries (`--python-path`). */
+  pythonPath?: string;
 }
 
 /** Builds workspaces over one reader and one module cache. */
@@ -99,7 +121,22 @@ export class WorkspaceFactory {
   readonly cache = new ModuleCache();
   private readonly lists = new Map<string, string[]>();
 
+  private interpreterLibraries: string[] | undefined;
+
   constructor(private readonly settings: WorkspaceSettings) {}
+
+  /** The site-packages folders of `--python-path`; empty when it names no environment. */
+  librariesOfInterpreter(): string[] {
+    if (this.settings.pythonPath === undefined) return [];
+    this.interpreterLibraries ??= sitePackagesOfInterpreter(corePath(this.settings.pythonPath), diskLister);
+    return this.interpreterLibraries;
+  }
+
+  /** The environment's site-packages: `--python-path`'s, else a `.venv`/`venv` in one of the folders. */
+  private librariesFor(folders: string[]): string[] {
+    if (this.settings.pythonPath !== undefined) return this.librariesOfInterpreter();
+    return sitePackagesOfWorkspace(folders, diskLister);
+  }
 
   /** The workspace of a folder checked as a whole: the folder and its `src/` are import roots, all its files its own. */
   forFolder(folder: string): Workspace {
@@ -129,6 +166,7 @@ export class WorkspaceFactory {
       isFolder: (path) => reader.isFolder(path),
       list: () => [...new Set(listed.flatMap(listOf))],
     };
-    return { files, roots: [...new Set(roots)].filter((r) => reader.isFolder(r)), libraries: this.settings.libraries, cache: this.cache };
+    const libraries = this.librariesFor(listed.map((l) => l.folder));
+    return { files, roots: [...new Set(roots)].filter((r) => reader.isFolder(r)), libraries, cache: this.cache };
   }
 }

@@ -42,12 +42,21 @@ import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
 import { inlayHintsFor } from './inlayHints';
 import { notebookDocumentSyncOptions, notebookTarget } from './notebooks';
-import { SettingsCache } from './settings';
+import { SettingsCache, type Settings } from './settings';
 import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
 import { LspWorkspace, pathOfUri } from './workspace';
 
 export type Transport = 'stdio' | 'ipc';
+
+/** Sent by the client when VS Code's Python extension selects an interpreter: `{ pythonInterpreter: path | null }`. */
+export const PYTHON_INTERPRETER_NOTIFICATION = 'cnnshape/pythonInterpreter';
+
+/** The interpreter path in the client's initialization options or notification, if any. */
+function interpreterOption(options: unknown): string | undefined {
+  const path = (options as { pythonInterpreter?: unknown } | undefined)?.pythonInterpreter;
+  return typeof path === 'string' && path.trim() !== '' ? path.trim() : undefined;
+}
 
 /** Starts the language server on this process's stdio or node IPC channel and returns its connection. */
 export function startServer(transport: Transport): Connection {
@@ -99,15 +108,15 @@ function wireServer(connection: Connection): void {
   }
 
   /** Where a target lies in the workspace: its path (none for notebooks and untitled files) and the files it may import. */
-  function contextFor(target: AnalysisTarget): TargetContext {
+  function contextFor(target: AnalysisTarget, documentSettings: Settings): TargetContext {
     const path = pathOfUri(target.key);
     const isNotebook = notebooks.getNotebookDocument(target.key) !== undefined;
-    return { ...(path !== undefined && !isNotebook ? { path } : {}), workspace: workspace.workspaceFor(path) };
+    return { ...(path !== undefined && !isNotebook ? { path } : {}), workspace: workspace.workspaceFor(path, documentSettings.pythonPath) };
   }
 
   /** The URI a path of the workspace publishes to; none for an installed library's files. */
   function uriOfPath(path: string): string | undefined {
-    return workspace.libraryFolders.some((l) => path.startsWith(`${l}/`)) ? undefined : workspace.uriOf(path);
+    return workspace.isLibrary(path) ? undefined : workspace.uriOf(path);
   }
 
   /**
@@ -153,7 +162,7 @@ function wireServer(connection: Connection): void {
       const current = targetByKey(key);
       // A newer edit arrived while the settings were fetched: its own run will publish.
       if (!current || current.version !== target.version || current.text !== target.text) return;
-      const result = analyses.get(current, documentSettings, contextFor(current));
+      const result = analyses.get(current, documentSettings, contextFor(current, documentSettings));
       const isNotebook = notebooks.getNotebookDocument(key) !== undefined;
       sendDiagnostics(key, diagnosticsByDocument(result, current, documentSettings, uriOfPath), isNotebook ? undefined : current.version);
     } catch (error) {
@@ -211,7 +220,7 @@ function wireServer(connection: Connection): void {
     if (!target) return undefined;
     const documentSettings = await settings.get(target.key);
     if (!documentSettings.enable) return undefined;
-    return { target, settings: documentSettings, result: inAnalysedFile(analyses.get(target, documentSettings, contextFor(target))) };
+    return { target, settings: documentSettings, result: inAnalysedFile(analyses.get(target, documentSettings, contextFor(target, documentSettings))) };
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -219,6 +228,7 @@ function wireServer(connection: Connection): void {
     clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workspace.setFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    workspace.setClientInterpreter(interpreterOption(params.initializationOptions));
     if (clientPullsConfiguration) {
       settings = new SettingsCache((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cnnshape' }));
     }
@@ -252,6 +262,7 @@ function wireServer(connection: Connection): void {
       if (path === undefined) continue;
       const createdOrDeleted = change.type !== FileChangeType.Changed;
       workspace.fileChanged(path, createdOrDeleted);
+      if (createdOrDeleted) workspace.forgetEnvironments();
       layoutChanged ||= createdOrDeleted;
       scheduleDependents(path);
     }
@@ -259,8 +270,15 @@ function wireServer(connection: Connection): void {
     if (layoutChanged) rescheduleAll();
   });
 
+  // The client's Python extension selected another interpreter.
+  connection.onNotification(PYTHON_INTERPRETER_NOTIFICATION, (params: unknown) => {
+    workspace.setClientInterpreter(interpreterOption(params));
+    rescheduleAll();
+  });
+
   connection.onDidChangeConfiguration((params) => {
     settings.changed(params.settings);
+    workspace.forgetEnvironments();
     rescheduleAll();
     if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
@@ -322,7 +340,8 @@ function wireServer(connection: Connection): void {
       if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'params.uri must be a string');
       const target = targetForUri(uri);
       if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `cnnshape has no open Python file or notebook ${uri}`);
-      const result = analyses.get(target, await settings.get(target.key), contextFor(target));
+      const documentSettings = await settings.get(target.key);
+      const result = analyses.get(target, documentSettings, contextFor(target, documentSettings));
       return documentSummaryMarkdown(result, decodeURIComponent(target.key.replace(/^.*\//, '')));
     }),
   );

@@ -1,12 +1,15 @@
-// The language server's view of the workspace: the folders the client opened, and the files the
+// The language server's view of the workspace: the folders the client opened, the files the
 // analysis may read, from the editor's open documents (their live text, never the disk's copy)
-// or else the disk (kept while a file's modification time and size are unchanged). Parsed files
+// or else the disk (kept while a file's modification time and size are unchanged), and the Python
+// environment whose installed libraries it may read: the `cnnshape.pythonPath` setting, else the
+// interpreter VS Code's Python extension selected, else a `.venv`/`venv` in the workspace folder. Parsed files
 // live in one module cache for the whole session, keyed by content, so an import shared by every
 // open file is parsed once. The core receives all this as a Workspace callback and does no I/O.
 
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { listPythonFiles } from '../cli/workspace';
+import { diskLister, listPythonFiles } from '../cli/workspace';
+import { sitePackagesOfInterpreter, sitePackagesOfWorkspace } from '../workspace/environment';
 import { ModuleCache, type Workspace, type WorkspaceFiles } from '../workspace/files';
 import { dirname, isInside, normalisePath } from '../workspace/paths';
 
@@ -19,7 +22,9 @@ interface DiskText {
 export class LspWorkspace {
   readonly cache = new ModuleCache();
   private folders: string[] = [];
-  private libraries: string[] = [];
+  /** The interpreter the client's Python extension selected, if it said. */
+  private clientInterpreter: string | undefined;
+  private readonly environments = new Map<string, string[]>();
   private readonly disk = new Map<string, DiskText>();
   private readonly lists = new Map<string, string[]>();
   /** Open documents by path: their URI and live text. */
@@ -31,13 +36,21 @@ export class LspWorkspace {
     this.lists.clear();
   }
 
-  /** The site-packages folders of the Python environment found for the workspace. */
-  setLibraries(paths: readonly string[]): void {
-    this.libraries = [...paths];
+  /** The interpreter the client's Python extension selected (undefined: none). */
+  setClientInterpreter(path: string | undefined): void {
+    this.clientInterpreter = path;
+    this.environments.clear();
   }
 
-  get libraryFolders(): readonly string[] {
-    return this.libraries;
+  /** Environments are looked for again (the settings changed, a pyvenv.cfg appeared). */
+  forgetEnvironments(): void {
+    this.environments.clear();
+  }
+
+  /** True for a file of one of the environments found so far. */
+  isLibrary(path: string): boolean {
+    for (const folders of this.environments.values()) if (folders.some((f) => isInside(path, f))) return true;
+    return false;
   }
 
   get folderPaths(): readonly string[] {
@@ -65,8 +78,8 @@ export class LspWorkspace {
     return this.open.get(path)?.uri ?? pathToFileURL(path).href;
   }
 
-  /** The workspace of a document (undefined path: a notebook or untitled text in `folder`). */
-  workspaceFor(path: string | undefined): Workspace {
+  /** The workspace of a document (undefined path: an untitled text); `pythonPath` is the document's setting. */
+  workspaceFor(path: string | undefined, pythonPath?: string): Workspace {
     const inside = this.workspaceFolderOf(path);
     // Outside every workspace folder, a file's own folder is its workspace (not listed below it).
     const folder = inside ?? (path === undefined ? undefined : dirname(path));
@@ -76,7 +89,7 @@ export class LspWorkspace {
       isFolder: (p) => isFolderOnDisk(p),
       list: () => (folder === undefined ? [] : this.list(folder, inside !== undefined)),
     };
-    return { files, roots, libraries: this.libraries, cache: this.cache };
+    return { files, roots, libraries: this.librariesFor(folder, pythonPath), cache: this.cache };
   }
 
   /** The current text of a file: the open document's, else the disk's. */
@@ -101,6 +114,19 @@ export class LspWorkspace {
     } catch {
       return undefined;
     }
+  }
+
+  /** The site-packages of the environment: the setting's interpreter, the client's, else a venv in the folder. */
+  private librariesFor(folder: string | undefined, pythonPath: string | undefined): string[] {
+    const interpreter = pythonPath ?? this.clientInterpreter;
+    const key = interpreter !== undefined ? `python:${interpreter}` : `folder:${folder ?? ''}`;
+    let found = this.environments.get(key);
+    if (!found) {
+      if (interpreter !== undefined) found = sitePackagesOfInterpreter(normalisePath(interpreter), diskLister);
+      else found = folder === undefined ? [] : sitePackagesOfWorkspace([folder], diskLister);
+      this.environments.set(key, found);
+    }
+    return found;
   }
 
   /** The workspace folder holding a path (the innermost); the first folder for a document that is no file. */
