@@ -62,6 +62,7 @@ class Analysis {
 
   run(): AnalysisResult {
     this.interp.runModule();
+    this.interp.probeUncalledFunctions();
     const candidates = this.findModels();
     const models: ModelResult[] = [];
     for (const c of candidates) {
@@ -230,7 +231,7 @@ class Analysis {
       const v = this.safely(() => this.evalSnippet(comments.model!.expr));
       if (v && v.t === 'object') return v;
     }
-    const instance = interp.moduleInstances.get(cls.id);
+    const instance = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
     if (instance) return instance;
     for (const f of this.factories().get(cls.name) ?? []) {
       if (!this.allParamsHaveDefaults(f)) continue;
