@@ -194,7 +194,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.setattr': {
       const [o, n, v] = args;
-      if (o?.t === 'object' && n?.t === 'str' && v) o.attrs.set(n.v, v);
+      if (o?.t === 'object' && n?.t === 'str' && v) interp.setObjectAttr(o, n.v, v);
       return NONE;
     }
     case 'builtins.hasattr': {

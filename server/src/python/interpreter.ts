@@ -39,7 +39,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -510,7 +510,7 @@ export class Interpreter {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
         const name = target.childForFieldName('attribute')?.text;
         if (!name) return;
-        if (obj.t === 'object') obj.attrs.set(name, value);
+        if (obj.t === 'object') this.setObjectAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
         return;
       }
@@ -560,6 +560,17 @@ export class Interpreter {
       default:
         return;
     }
+  }
+
+  /**
+   * `self.name = value`. In a subclass of nn.Sequential, ModuleList or ModuleDict, a module
+   * assigned as an attribute is also one of the container's children, in assignment order (as
+   * nn.Module.__setattr__ registers it): `Sequential.forward` then applies it.
+   */
+  setObjectAttr(obj: ObjectValue, name: string, value: Value): void {
+    obj.attrs.set(name, value);
+    const held = containerOf(obj);
+    if (held && isModuleLike(value) && held.kind !== 'KerasSequential') containerSet(held, name, value);
   }
 
   private noteAssignment(target: SyntaxNode, value: Value): void {
@@ -851,7 +862,13 @@ export class Interpreter {
     if (op === 'is' || op === 'is not') {
       let eq: boolean | undefined;
       if (a.t === 'none' || b.t === 'none') eq = a.t === 'unknown' || b.t === 'unknown' ? undefined : a.t === b.t;
-      else eq = a === b ? true : a.t === 'unknown' || b.t === 'unknown' ? undefined : a.t !== b.t ? false : undefined;
+      else if (a === b) eq = true;
+      else if (a.t === 'unknown' || b.t === 'unknown') eq = undefined;
+      else if (a.t !== b.t) eq = false;
+      // Classes, instances and layers are never copied: another value is another object.
+      else if (a.t === 'class' || a.t === 'object' || a.t === 'layer') eq = false;
+      else if (a.t === 'bool' && b.t === 'bool') eq = a.v === b.v;
+      else eq = undefined;
       return eq === undefined ? undefined : op === 'is' ? eq : !eq;
     }
     if (op === '==' || op === '!=') {
@@ -901,9 +918,16 @@ export class Interpreter {
       return all;
     }
     if (a.t === 'tensor' || b.t === 'tensor') return undefined;
-    // Plain values of different kinds are never equal (`stage == 2` where stage is a list).
-    if (a.t !== b.t) return PLAIN_KINDS.has(a.t) && PLAIN_KINDS.has(b.t) ? false : undefined;
-    return a === b ? true : undefined;
+    // Values of different kinds are never equal (`stage == 2` where stage is a list), unless a
+    // user class may define its own __eq__.
+    const decided = (v: Value) => PLAIN_KINDS.has(v.t) || IDENTITY_KINDS.has(v.t) || (v.t === 'object' && !this.lookupClassAttr(v.cls, '__eq__'));
+    if (a.t !== b.t) return decided(a) && decided(b) ? false : undefined;
+    if (a === b) return true;
+    // Classes and layers compare by identity (`block == BasicBlock`), as do instances without __eq__.
+    if (a.t === 'class' || a.t === 'layer' || (a.t === 'object' && decided(a))) return false;
+    if (a.t === 'builtin' && b.t === 'builtin' && !a.self && !b.self) return a.name === b.name;
+    if (a.t === 'module' && b.t === 'module') return a.name === b.name;
+    return undefined;
   }
 
   private evalBinary(node: SyntaxNode, scope: Scope): Value {
@@ -1429,6 +1453,9 @@ export interface CallNodes extends HiddenArgs {
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
 }
+
+/** Values compared by identity; two of them of different kinds are never equal. */
+const IDENTITY_KINDS = new Set<Value['t']>(['class', 'layer', 'builtin', 'module', 'function']);
 
 /** A function whose body makes example data (a tensor factory or a summary call). */
 const EXAMPLE_DATA = /\b(?:randn|rand|randint|zeros|ones|empty|summary|Tensor|FloatTensor)\s*\(/;

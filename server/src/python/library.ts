@@ -226,15 +226,16 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, constructContainer(interp, CONTAINERS[base.name], args, kwargs, node));
     return NONE;
   }
-  if (held && ['append', 'extend', 'insert', 'add_module', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
   if (method === 'add_module' || method === 'register_module') {
-    if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
-    else if (args[1]) self.attrs.set(`?${self.attrs.size}`, args[1]);
+    // A child under its name; one whose name we cannot compute still keeps its place.
+    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
+    else if (args[1]) interp.setObjectAttr(self, `?${self.attrs.size}`, args[1]);
     return NONE;
   }
+  if (held && ['append', 'extend', 'insert', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
   // `self.__setattr__('level_%d' % i, m)` and `self.__getattr__(name)`, as nn.Module spells them.
   if (method === '__setattr__') {
-    if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
+    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
     return NONE;
   }
   if (method === '__getattr__' || method === '__getattribute__') return args[0]?.t === 'str' ? interp.getAttr(self, args[0].v, node) : UNKNOWN;
