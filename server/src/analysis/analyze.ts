@@ -56,8 +56,36 @@ class Analysis {
     text: string,
     private readonly options: AnalyzeOptions,
   ) {
-    this.interp = new Interpreter(tree.rootNode);
     this.lines = text.split(/\r?\n/);
+    this.interp = new Interpreter(tree.rootNode, { kerasInputFor: (call, enclosing) => this.givenKerasInput(call, enclosing) });
+  }
+
+  /** Which Input (by call) took which position of each comment's or the flag's list of shapes. */
+  private readonly givenInputOrder = new Map<string, number[]>();
+
+  /**
+   * A `# input:` comment above the statement of a `keras.Input` call, above the function that
+   * builds the model, or above the module-level statement that calls it; else `--input`. Several
+   * shapes go to the Inputs they cover in the order those are first built.
+   */
+  private givenKerasInput(call: SyntaxNode, enclosing: SyntaxNode[]): { shape: Dim[]; source: 'comment' | 'flag' } | undefined {
+    const pick = (key: string, shapes: Shape[]): Dim[] | undefined => {
+      const order = this.givenInputOrder.get(key) ?? [];
+      if (!order.includes(call.startIndex)) order.push(call.startIndex);
+      this.givenInputOrder.set(key, order);
+      return shapes[order.indexOf(call.startIndex)] ?? undefined;
+    };
+    for (const stmt of enclosing) {
+      const line = this.defLine(stmt);
+      const comment = commentsAbove(this.lines, line).input;
+      if (comment) {
+        const shape = pick(`comment:${comment.line}`, comment.shapes);
+        return shape ? { shape, source: 'comment' } : undefined;
+      }
+    }
+    const flag = this.options.input ? parseShapeList(this.options.input) : null;
+    const shape = flag ? pick('flag', flag) : undefined;
+    return shape ? { shape, source: 'flag' } : undefined;
   }
 
   run(): AnalysisResult {
@@ -81,13 +109,10 @@ class Analysis {
     const taken = new Set<number>();
 
     // Module-level Sequentials and functional models, named by their variable.
+    // Each model a module-level name held, also when the name is bound again later.
     const varCandidates: Candidate[] = [];
-    for (const [name, v] of interp.moduleScope.vars) {
-      if ((v.t === 'container' && (v.kind === 'Sequential' || v.kind === 'KerasSequential')) || v.t === 'functional') {
-        const assign = this.findModuleAssignment(name);
-        if (!assign) continue;
-        varCandidates.push({ name, framework: v.t === 'container' && v.kind === 'Sequential' ? 'torch' : 'keras', nameNode: assign, anchorLine: assign.startPosition.row, extentNode: statementOf(assign), value: v });
-      }
+    for (const { name, node: assign, value: v } of interp.moduleModels) {
+      varCandidates.push({ name, framework: v.t === 'container' && v.kind === 'Sequential' ? 'torch' : 'keras', nameNode: assign, anchorLine: statementOf(assign).startPosition.row, extentNode: statementOf(assign), value: v });
     }
 
     // Functions that build and return a model: Keras (`def build_model(): ... return keras.Model(...)`),
@@ -256,7 +281,10 @@ class Analysis {
     const trace = interp.trace;
 
     // Keras functional models were traced while the module (or their builder) ran.
-    if (c.value.t === 'functional') return this.functionalResult(c, c.value, comments.input ? 'layer' : 'layer');
+    if (c.value.t === 'functional') {
+      const given = c.value.inputs.map((t) => interp.givenInputs.get(t.id)).find((g) => g !== undefined);
+      return this.functionalResult(c, c.value, given ?? 'layer');
+    }
 
     let input: Shape[] | undefined;
     let source: InputSource = 'symbolic';

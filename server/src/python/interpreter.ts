@@ -13,10 +13,11 @@
 // framework's calls (layers, containers, Keras models, factories) in library.ts, tensors and the
 // application of layers, ops and modules in tensors.ts.
 
-import { add, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
+import { add, Dim, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
+import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { collectionMethod, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
@@ -30,6 +31,7 @@ import {
   kerasInputLayer,
   kerasMerge,
   kerasModel,
+  loadDataset,
   makeFactoryTensor,
   nnParameter,
   summaryCall,
@@ -64,6 +66,13 @@ export interface ExampleInput {
 export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
+  /**
+   * The shape the user gives (a `# input:` comment, `--input`) for a `keras.Input` whose code does
+   * not fix every size (`Input(shape=x_train.shape[1:])` on data we cannot see). `enclosing` lists,
+   * innermost first, the statements the call sits in: its own statement, the module-level
+   * function being run, the module-level statement being run.
+   */
+  kerasInputFor?: (call: SyntaxNode, enclosing: SyntaxNode[]) => { shape: Dim[]; source: 'comment' | 'flag' } | undefined;
 }
 
 export class Interpreter {
@@ -81,8 +90,19 @@ export class Interpreter {
   readonly creatorFunction = new Map<number, string>();
   /** The first module-level instance of each class (class id → object). */
   readonly moduleInstances = new Map<number, Value>();
+  /**
+   * Every container or functional model assigned to a module-level name, in order, with the name
+   * it was assigned to: a name bound again later (`model = keras.Model(...)` twice in a notebook,
+   * `model = keras.models.load_model(path)`) keeps each model it held.
+   */
+  readonly moduleModels: { name: string; node: SyntaxNode; value: Value }[] = [];
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
+  /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
+  readonly givenInputs = new Map<number, 'comment' | 'flag'>();
+  /** The module-level statement being run. */
+  currentModuleStatement: SyntaxNode | null = null;
+  readonly kerasInputFor: InterpreterOptions['kerasInputFor'];
 
   private steps = 0;
   /** Steps spent in earlier phases of this file. */
@@ -111,6 +131,7 @@ export class Interpreter {
     options: InterpreterOptions = {},
   ) {
     this.budget = options.budget ?? 400_000;
+    this.kerasInputFor = options.kerasInputFor;
     this.moduleScope.set('__name__', str('__main__'));
   }
 
@@ -134,6 +155,7 @@ export class Interpreter {
   /** Runs the module's top-level statements; each failing statement is skipped. */
   runModule(): void {
     for (const stmt of this.root.namedChildren) {
+      this.currentModuleStatement = stmt;
       try {
         this.execStatement(stmt, this.moduleScope);
       } catch (e) {
@@ -421,7 +443,7 @@ export class Interpreter {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable') {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -463,6 +485,9 @@ export class Interpreter {
         scope.set(target.text, value);
         if (value.t === 'tensor' || (value.t === 'tuple' && value.items.some((i) => i.t === 'tensor'))) this.noteAssignment(target, value);
         if (scope === this.moduleScope && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
+        if (scope === this.moduleScope && (value.t === 'functional' || (value.t === 'container' && (value.kind === 'Sequential' || value.kind === 'KerasSequential')))) {
+          if (!this.moduleModels.some((m) => m.value === value || m.node.startIndex === target.startIndex)) this.moduleModels.push({ name: target.text, node: target, value });
+        }
         return;
       case 'attribute': {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
@@ -577,11 +602,12 @@ export class Interpreter {
         return node.namedChildren[0] ? this.evalExpr(node.namedChildren[0], scope) : UNKNOWN;
       case 'tuple':
       case 'expression_list':
-        return tuple(this.evalItems(node.namedChildren, scope));
       case 'list':
-        return list(this.evalItems(node.namedChildren, scope));
-      case 'set':
-        return list(this.evalItems(node.namedChildren, scope));
+      case 'set': {
+        // `(*x.shape[1:-1], c)` with an unknown `x.shape`: even the length is unknown.
+        const items = this.evalItems(node.namedChildren, scope);
+        return items === null ? UNKNOWN : node.type === 'list' || node.type === 'set' ? list(items) : tuple(items);
+      }
       case 'dictionary':
         return this.evalDict(node, scope);
       case 'list_comprehension':
@@ -679,13 +705,14 @@ export class Interpreter {
     return str(s);
   }
 
-  private evalItems(nodes: SyntaxNode[], scope: Scope): Value[] {
+  /** The items of a tuple or list display; null when a starred item's length is unknown. */
+  private evalItems(nodes: SyntaxNode[], scope: Scope): Value[] | null {
     const out: Value[] = [];
     for (const n of nodes) {
       if (n.type === 'comment') continue;
       if (n.type === 'list_splat') {
         const items = this.iterate(this.evalExpr(n.namedChildren[0], scope));
-        if (items === null) return [UNKNOWN];
+        if (items === null) return null;
         out.push(...items);
       } else out.push(this.evalExpr(n, scope));
     }
@@ -931,6 +958,8 @@ export class Interpreter {
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
     switch (obj.t) {
       case 'module':
+        // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
+        if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
         return this.libraryRef(`${obj.name}.${name}`);
       case 'object': {
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
@@ -1286,7 +1315,8 @@ export class Interpreter {
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
-    if (op) return applyOp(this, op, args, kwargs, node, nodes);
+    // NumPy's functions also take plain numbers and lists (`np.sqrt(2)`, `np.max([a, b])`): only an array makes them an op.
+    if (op && (!name.startsWith('numpy.') || args.some((a) => a.t === 'tensor' || ((a.t === 'list' || a.t === 'tuple') && a.items.some((i) => i.t === 'tensor'))))) return applyOp(this, op, args, kwargs, node, nodes);
     if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, kwargs, node);
@@ -1299,6 +1329,12 @@ export class Interpreter {
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
     if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
+    if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
+    if (isArrayReader(name)) {
+      const t = this.makeTensor(null, 'keras', { text: `the array read at line ${node.startPosition.row + 1}`, node }, 0);
+      t.array = true;
+      return t;
+    }
     return pythonCall(this, name, args, kwargs, node);
   }
 
@@ -1326,7 +1362,9 @@ export class Interpreter {
 
   /** A tensor whose shape is unknown, standing for an expression the interpreter cannot follow. */
   unknownTensor(like: TensorValue, node: SyntaxNode): TensorValue {
-    return this.makeTensor(null, like.framework, { text: `an expression at line ${node.startPosition.row + 1}`, node }, 0);
+    const t = this.makeTensor(null, like.framework, { text: `an expression at line ${node.startPosition.row + 1}`, node }, 0);
+    if (like.array) t.array = true;
+    return t;
   }
 
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */

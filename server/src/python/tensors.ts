@@ -50,6 +50,10 @@ export function tensorAttr(interp: Interpreter, t: TensorValue, name: string, no
     case 'device':
     case 'data':
       return name === 'data' ? t : UNKNOWN;
+    case 'size':
+      // NumPy's `a.size` is the element count; torch's `x.size` is a method.
+      if (t.array) return t.shape === null ? UNKNOWN : int(product(t.shape));
+      return { t: 'builtin', name: `Tensor.${name}`, self: t };
     default:
       return { t: 'builtin', name: `Tensor.${name}`, self: t };
   }
@@ -57,6 +61,12 @@ export function tensorAttr(interp: Interpreter, t: TensorValue, name: string, no
 
 /** `x.size(1)`, `x.dim()`, `x.numel()`, and the op rules registered as `Tensor.<method>` (view, permute, ...). */
 export function tensorMethod(interp: Interpreter, t: TensorValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+  if (t.array) {
+    // A NumPy array's methods are NumPy's (`a.reshape`, `a.astype`, `a.transpose(0, 2, 3, 1)`), registered as `ndarray.<method>`.
+    const op = findOp(`ndarray.${method}`);
+    if (op) return applyOp(interp, op, [t, ...args], kwargs, node, { argNodes: [node, ...nodes.argNodes], kwNodes: nodes.kwNodes });
+    return method === 'tolist' || method === 'item' ? UNKNOWN : interp.unknownTensor(t, node);
+  }
   switch (method) {
     case 'size': {
       if (t.shape === null) return UNKNOWN;
@@ -330,6 +340,8 @@ function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], outp
   const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at line ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
   // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
   if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
+  // NumPy arrays stay arrays through NumPy's functions and operators (`x_train / 255`, `np.expand_dims(x, -1)`).
+  if (inputs.length > 0 && inputs.every((t) => t.array)) for (const t of outputs) t.array = true;
   const callNode = interp.callSiteOverride ?? node;
   interp.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
   for (const e of errors) {

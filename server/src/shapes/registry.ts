@@ -12,6 +12,7 @@ import * as recurrent from './layers/recurrent';
 import * as reshape from './layers/reshape';
 import * as resize from './layers/resize';
 import * as functional from './ops/functional';
+import * as numpy from './ops/numpy';
 import * as tensor from './ops/tensor';
 import * as tensorflow from './ops/tensorflow';
 import type { LayerDef, OpDef } from './types';
@@ -29,7 +30,7 @@ export const allLayers: readonly LayerDef[] = [
   ...attention.layers,
 ];
 
-export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops, ...tensorflow.ops];
+export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops, ...tensorflow.ops, ...numpy.ops];
 
 const layersByName = new Map<string, LayerDef>();
 for (const d of allLayers) for (const n of d.names) layersByName.set(n, d);

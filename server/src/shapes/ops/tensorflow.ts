@@ -15,27 +15,27 @@ import { ArgValue, OpDef, Param, RuleContext, RuleResult, TensorArg, UnknownArg 
 import { operandShape, shapeOf } from './tensor';
 
 /** How TensorFlow prints a shape in messages: `[2,3,4]`, with `?` for an unknown size. */
-function tfShape(dims: readonly Dim[]): string {
+export function tfShape(dims: readonly Dim[]): string {
   return `[${dims.map((d) => dimToString(d)).join(',')}]`;
 }
 
-function required(name: string): Param {
+export function required(name: string): Param {
   return { name };
 }
 
-function optional(name: string, defaultValue: ArgValue): Param {
+export function optional(name: string, defaultValue: ArgValue): Param {
   return { name, default: defaultValue };
 }
 
 const NAME = optional('name', null);
 
 /** An op with several spellings: `tensorflow.reduce_mean`, `tensorflow.math.reduce_mean`. */
-function op(kind: string, names: string[], params: Param[], infer: (ctx: RuleContext) => RuleResult): OpDef {
+export function op(kind: string, names: string[], params: Param[], infer: (ctx: RuleContext) => RuleResult): OpDef {
   return { kind, names, params, infer };
 }
 
 /** A list of axes or sizes from an int, a tuple or a list; null when unknown. */
-function entries(value: ArgValue): ArgValue[] | null {
+export function entries(value: ArgValue): ArgValue[] | null {
   if (Array.isArray(value)) return value;
   if (value === null || value instanceof UnknownArg || value instanceof TensorArg) return null;
   return [value];
@@ -45,7 +45,7 @@ function entries(value: ArgValue): ArgValue[] | null {
  * Normalises an axis (possibly negative) against `rank`; reports rank-mismatch when it is definitely
  * out of range. `rank` is the input's rank, plus one for expand_dims.
  */
-function tfAxis(ctx: RuleContext, argName: string, value: ArgValue, rank: number, what: string, tensorName: string): number | null {
+export function tfAxis(ctx: RuleContext, argName: string, value: ArgValue, rank: number, what: string, tensorName: string): number | null {
   const axis = asInt(value);
   if (!isKnown(axis)) return null;
   const normalised = axis < 0 ? axis + rank : axis;
@@ -59,9 +59,12 @@ function tfAxis(ctx: RuleContext, argName: string, value: ArgValue, rank: number
 // ---------------------------------------------------------------------------------------------
 // reshape, transpose, expand_dims, squeeze.
 
-/** tf.reshape: one -1 is inferred; a total that definitely differs is reported in TensorFlow's words. */
-function reshapeRule(ctx: RuleContext, tensorName: string, shapeName: string): RuleResult {
-  const requested = entries(ctx.value(shapeName));
+/**
+ * tf.reshape: one -1 is inferred; a total that definitely differs is reported in TensorFlow's words.
+ * `requested` overrides the argument's value (NumPy's `a.reshape(2, 3)` gives its sizes as varargs).
+ */
+export function reshapeRule(ctx: RuleContext, tensorName: string, shapeName: string, requestedSizes?: ArgValue[] | null): RuleResult {
+  const requested = requestedSizes !== undefined ? requestedSizes : entries(ctx.value(shapeName));
   if (requested === null) return { output: null };
   const input = shapeOf(ctx, tensorName);
   const target = requested.map(asInt);
@@ -90,10 +93,10 @@ function reshapeRule(ctx: RuleContext, tensorName: string, shapeName: string): R
 }
 
 /** tf.transpose(a, perm=None): perm None reverses the axes. */
-function transposeRule(ctx: RuleContext, tensorName: string, permName: string): RuleResult {
+export function transposeRule(ctx: RuleContext, tensorName: string, permName: string, permOverride?: ArgValue): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
-  const permValue = ctx.value(permName);
+  const permValue = permOverride !== undefined ? permOverride : ctx.value(permName);
   if (permValue === null) return { output: [...input].reverse() };
   const perm = entries(permValue);
   if (perm === null) return { output: null };
@@ -110,7 +113,7 @@ function transposeRule(ctx: RuleContext, tensorName: string, permName: string): 
   return { output: order.map((a) => input[a as number]) };
 }
 
-function expandDimsRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function expandDimsRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
   const axis = tfAxis(ctx, 'axis', ctx.value('axis'), input.length + 1, 'expand_dims', tensorName);
@@ -122,7 +125,7 @@ function expandDimsRule(ctx: RuleContext, tensorName: string): RuleResult {
  * tf.squeeze drops axes of size one: every such axis when axis is None (an unknown size then makes
  * the rank unknown), else the listed axes, which must have size one.
  */
-function squeezeRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function squeezeRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
   const requested = ctx.value('axis');
@@ -147,7 +150,7 @@ function squeezeRule(ctx: RuleContext, tensorName: string): RuleResult {
 // concat, reductions.
 
 /** tf.concat / keras.ops.concatenate: ranks must match, and every axis but the joined one. */
-function concatRule(ctx: RuleContext, listName: string, axisName: string): RuleResult {
+export function concatRule(ctx: RuleContext, listName: string, axisName: string): RuleResult {
   const value = ctx.value(listName);
   if (!Array.isArray(value) || value.length === 0) return { output: null };
   const shapes = value.map((v) => (v instanceof TensorArg ? v.shape : null));
@@ -192,7 +195,7 @@ function concatRule(ctx: RuleContext, listName: string, axisName: string): RuleR
 }
 
 /** The shape after reducing `axis` (None: every axis), keeping reduced axes as 1 with keepdims. */
-function reduceRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function reduceRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
   const keep = ctx.bool('keepdims');
@@ -219,7 +222,7 @@ function originOf(ctx: RuleContext, name: string): string {
 }
 
 /** Numpy-style broadcasting of two operands (either may be a plain number), in TensorFlow's words. */
-function broadcastRule(ctx: RuleContext, left: string, right: string): RuleResult {
+export function broadcastRule(ctx: RuleContext, left: string, right: string): RuleResult {
   const a = operandShape(ctx.value(left));
   const b = operandShape(ctx.value(right));
   const result = broadcast(a, b);
@@ -268,12 +271,12 @@ function matmulRule(ctx: RuleContext, leftName: string, rightName: string, vecto
 // ---------------------------------------------------------------------------------------------
 // Activations, tf.shape, tf.image.resize.
 
-function sameShape(ctx: RuleContext, name: string): RuleResult {
+export function sameShape(ctx: RuleContext, name: string): RuleResult {
   return { output: shapeOf(ctx, name) };
 }
 
 /** Along one axis (softmax); checks the axis when given. */
-function alongAxisRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function alongAxisRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   const axis = ctx.value('axis');
   if (input !== null && axis !== null) tfAxis(ctx, 'axis', axis, input.length, ctx.kind, tensorName);
