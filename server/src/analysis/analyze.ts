@@ -166,7 +166,9 @@ class Analysis {
       const id = v.value.t === 'functional' || v.value.t === 'container' ? v.value.id : -1;
       const creator = interp.creatorFunction.get(id);
       if (creator && builderNames.has(creator)) continue;
-      if (nested.has(v.value)) continue;
+      // A Keras model the file names is reported even when another holds it (a GAN given its
+      // generator and discriminator, a VAE its encoder and decoder), as Keras users summarise each.
+      if (nested.has(v.value) && v.framework === 'torch') continue;
       out.push(v);
     }
     return out;

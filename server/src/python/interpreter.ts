@@ -38,7 +38,7 @@ import {
   userModuleMethod,
 } from './library';
 import { Scope } from './scope';
-import { applyModule, applyOp, indexTensor, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -443,7 +443,7 @@ export class Interpreter {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1307,7 +1307,13 @@ export class Interpreter {
     if (self) return this.callMethod(name, self, args, kwargs, node, nodes);
     // tf.shape(x) / keras.ops.shape(x): the sizes as numbers (the batch unknown), so that
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
-    if ((name === 'tensorflow.shape' || name === 'keras.ops.shape') && args[0]?.t === 'tensor') return tensorAttr(this, args[0], 'shape', node);
+    if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
+    // `tf.math.equal(x.shape[-1], filters)` on plain numbers is a Python comparison (a branch condition).
+    const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
+    if (comparison && /^(tensorflow|keras\.ops)\./.test(name) && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
+      const r = this.compare(comparison, args[0], args[1]);
+      return r === undefined ? UNKNOWN : bool(r);
+    }
     const layer = findLayer(name);
     if (layer) return constructLayer(this, layer, args, kwargs, node, nodes);
     const merged = kerasMerge(this, name, args, kwargs, node, nodes);
@@ -1381,6 +1387,12 @@ export interface CallNodes {
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
 }
+
+/** Functions that answer a tensor's sizes as numbers (`K.int_shape(x)`), answered by the interpreter. */
+const SIZE_FUNCTIONS = new Set(['tensorflow.shape', 'keras.ops.shape', 'keras.backend.shape', 'keras.backend.int_shape']);
+
+/** TensorFlow's and keras.ops' comparison functions, as Python operators. */
+const TF_COMPARISONS: Record<string, string> = { equal: '==', not_equal: '!=', less: '<', less_equal: '<=', greater: '>', greater_equal: '>=' };
 
 /** Methods that change their receiver; a call under an unknown condition makes the receiver unknown. */
 const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'update', 'setdefault', 'add_module', 'register_module', 'register_buffer', 'register_parameter', 'add', 'reverse', 'sort']);

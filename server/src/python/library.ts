@@ -356,7 +356,7 @@ function shapeFromValue(v: Value, allowNone = false): Shape {
   const dims: Dim[] = [];
   for (const i of v.items) {
     if (i.t === 'int') dims.push(i.v);
-    else if ((i.t === 'none' || i.t === 'unknown') && allowNone) dims.push(null);
+    else if ((i.t === 'none' || i.t === 'unknown' || i.t === 'tensor') && allowNone) dims.push(null);
     else return null;
   }
   return dims;

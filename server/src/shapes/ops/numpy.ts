@@ -9,10 +9,11 @@
 // TensorFlow's (./tensorflow.ts): NumPy follows the same semantics.
 
 import { asInt } from '../context';
-import { add, Dim, equalDims, isKnown, product } from '../dim';
-import { ArgValue, OpDef, Param, RuleContext, RuleResult, TensorArg } from '../types';
+import { add, Dim, isKnown, product } from '../dim';
+import { ArgValue, OpDef, Param, RuleContext, RuleResult } from '../types';
 import { listArgument, shapeOf } from './tensor';
-import { concatRule, entries, expandDimsRule, op, optional, reduceRule, required, reshapeRule, sameShape, squeezeRule, tfAxis, transposeRule } from './tensorflow';
+import { stackRule } from './tensorflow-build';
+import { concatRule, entries, expandDimsRule, op, optional, reduceRule, required, reshapeRule, sameShape, squeezeRule, transposeRule } from './tensorflow';
 
 const A = required('a');
 const REST: Param = { name: 'kwargs', varkw: true };
@@ -22,26 +23,6 @@ function arrayTransposeRule(ctx: RuleContext): RuleResult {
   const axes = listArgument(ctx.value('axes'));
   if (axes === null) return { output: null };
   return transposeRule(ctx, 'a', 'axes', axes.length === 0 || (axes.length === 1 && axes[0] === null) ? null : axes);
-}
-
-/** `np.stack(arrays, axis=0)`: arrays of one shape joined along a new axis. */
-function stackRule(ctx: RuleContext): RuleResult {
-  const value = ctx.value('arrays');
-  if (!Array.isArray(value) || value.length === 0) return { output: null };
-  const shapes = value.map((v) => (v instanceof TensorArg ? v.shape : null));
-  const known = shapes.find((s) => s !== null);
-  if (!known) return { output: null };
-  const same: Dim[] = [...known];
-  for (const s of shapes) {
-    if (s === null) continue;
-    if (s.length !== known.length || s.some((d, i) => equalDims(d, known[i]) === false)) return { output: null };
-    s.forEach((d, i) => {
-      if (!isKnown(same[i]) && isKnown(d)) same[i] = d;
-    });
-  }
-  const axis = tfAxis(ctx, 'axis', ctx.value('axis'), known.length + 1, 'stack', 'arrays');
-  if (axis === null) return { output: null };
-  return { output: [...same.slice(0, axis), value.length, ...same.slice(axis)] };
 }
 
 /** `np.pad(a, pad_width)`: an int, one (before, after) pair, or one pair per axis. */
@@ -121,7 +102,7 @@ export const ops: OpDef[] = [
   op('squeeze', ['numpy.squeeze'], [A, optional('axis', null)], (ctx) => squeezeRule(ctx, 'a')),
   op('transpose', ['numpy.transpose'], [A, optional('axes', null)], (ctx) => transposeRule(ctx, 'a', 'axes')),
   op('concatenate', ['numpy.concatenate'], [required('arrays'), optional('axis', 0), REST], (ctx) => concatRule(ctx, 'arrays', 'axis')),
-  op('stack', ['numpy.stack'], [required('arrays'), optional('axis', 0), REST], stackRule),
+  op('stack', ['numpy.stack'], [required('arrays'), optional('axis', 0), REST], (ctx) => stackRule(ctx, 'arrays', 'axis')),
   op('pad', ['numpy.pad'], [required('array'), required('pad_width'), optional('mode', 'constant'), REST], padRule),
   ...['asarray', 'ascontiguousarray', 'float32', 'float64', 'uint8', 'int32', 'int64', 'copy', 'clip', 'abs', 'sqrt', 'exp', 'log', 'round'].map((name) =>
     op(name, [`numpy.${name}`], [A, { name: 'args', varargs: true }, REST], copyRule),

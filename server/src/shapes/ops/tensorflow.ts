@@ -304,6 +304,60 @@ function tfAndMath(name: string): string[] {
   return [`tensorflow.${name}`, `tensorflow.math.${name}`];
 }
 
+/** The shape of the value converted to a tensor: a tensor's, or that of nested lists of numbers. */
+function convertedShape(ctx: RuleContext, name: string): RuleResult {
+  const value = ctx.value(name);
+  if (value instanceof TensorArg) return { output: value.shape };
+  const shapeOfList = (v: ArgValue): Dim[] | null => {
+    if (typeof v === 'number' || typeof v === 'boolean') return [];
+    if (!Array.isArray(v)) return null;
+    if (v.length === 0) return [0];
+    const inner = shapeOfList(v[0]);
+    return inner === null ? null : [v.length, ...inner];
+  };
+  return { output: shapeOfList(value) };
+}
+
+/** `tf.argmax(x, axis=None)`: TensorFlow reduces axis 0 when none is given. */
+function argReduceRule(ctx: RuleContext, tensorName: string, defaultAxis: number | null): RuleResult {
+  const input = shapeOf(ctx, tensorName);
+  if (input === null) return { output: null };
+  const requested = ctx.value('axis');
+  if (requested === null && defaultAxis === null) return { output: ctx.bool('keepdims') ? input.map(() => 1) : [] };
+  const axis = tfAxis(ctx, 'axis', requested === null ? defaultAxis : requested, input.length, `${ctx.kind}: Invalid dimension`, tensorName);
+  if (axis === null) return { output: null };
+  return { output: ctx.bool('keepdims') ? input.map((d, i) => (i === axis ? 1 : d)) : input.filter((_, i) => i !== axis) };
+}
+
+/** `tf.image.rgb_to_grayscale`: one channel. */
+function grayscaleRule(ctx: RuleContext): RuleResult {
+  const input = shapeOf(ctx, 'images');
+  return { output: input === null || input.length === 0 ? null : [...input.slice(0, -1), 1] };
+}
+
+/** Same-shape TensorFlow functions whose first argument is the tensor: conversions, clipping, flips, normalisation. */
+const TF_SAME_SHAPE: [string, string[]][] = [
+  ['cast', ['tensorflow.cast', 'tensorflow.dtypes.cast']],
+  ['clip_by_value', ['tensorflow.clip_by_value']],
+  ['ones_like', ['tensorflow.ones_like']],
+  ['zeros_like', ['tensorflow.zeros_like']],
+  ['identity', ['tensorflow.identity']],
+  ['stop_gradient', ['tensorflow.stop_gradient']],
+  ['l2_normalize', ['tensorflow.math.l2_normalize', 'tensorflow.nn.l2_normalize']],
+  ['convert_image_dtype', ['tensorflow.image.convert_image_dtype']],
+  ['dropout', ['tensorflow.nn.dropout']],
+  ['bias_add', ['tensorflow.nn.bias_add']],
+  ['flip_left_right', ['tensorflow.image.flip_left_right', 'tensorflow.image.random_flip_left_right']],
+  ['flip_up_down', ['tensorflow.image.flip_up_down', 'tensorflow.image.random_flip_up_down']],
+  ['adjust', ['tensorflow.image.random_brightness', 'tensorflow.image.random_contrast', 'tensorflow.image.adjust_brightness', 'tensorflow.image.adjust_contrast']],
+  ['sin', tfAndMath('sin')],
+  ['cos', tfAndMath('cos')],
+  ['tan', tfAndMath('tan')],
+  ['atan', tfAndMath('atan')],
+  ['is_nan', ['tensorflow.math.is_nan']],
+  ['logical_not', tfAndMath('logical_not')],
+];
+
 const tensorflowOps: OpDef[] = [
   op('reshape', ['tensorflow.reshape'], [required('tensor'), required('shape'), NAME], (ctx) => reshapeRule(ctx, 'tensor', 'shape')),
   op('concat', ['tensorflow.concat'], [required('values'), required('axis'), optional('name', 'concat')], (ctx) => concatRule(ctx, 'values', 'axis')),
@@ -336,6 +390,13 @@ const tensorflowOps: OpDef[] = [
     const input = shapeOf(ctx);
     return { output: input === null ? [null] : [input.length] };
   }),
+  ...TF_SAME_SHAPE.map(([kind, names]) => op(kind, names, [required('x'), { name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], (ctx) => sameShape(ctx, 'x'))),
+  op('convert_to_tensor', ['tensorflow.convert_to_tensor'], [required('value'), optional('dtype', null), optional('dtype_hint', null), NAME], (ctx) => convertedShape(ctx, 'value')),
+  ...['argmax', 'argmin'].map((name) => op(name, tfAndMath(name), [required('input'), optional('axis', null), optional('output_type', null), NAME], (ctx) => argReduceRule(ctx, 'input', 0))),
+  ...['equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'logical_and', 'logical_or'].map((name) =>
+    op(name, tfAndMath(name), [required('x'), required('y'), NAME], (ctx) => broadcastRule(ctx, 'x', 'y')),
+  ),
+  op('rgb_to_grayscale', ['tensorflow.image.rgb_to_grayscale'], [required('images'), NAME], grayscaleRule),
   op(
     'resize',
     ['tensorflow.image.resize'],
@@ -358,6 +419,27 @@ const kerasOps: OpDef[] = [
   ...['relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'silu', 'swish', 'exp', 'log', 'sqrt', 'square', 'abs', 'negative'].map((name) => op(name, [`${K}${name}`], [required('x')], (ctx) => sameShape(ctx, 'x'))),
   op('gelu', [`${K}gelu`], [required('x'), optional('approximate', true)], (ctx) => sameShape(ctx, 'x')),
   ...['softmax', 'log_softmax'].map((name) => op(name, [`${K}${name}`], [required('x'), optional('axis', -1)], (ctx) => alongAxisRule(ctx, 'x'))),
+  ...['cast', 'clip', 'sin', 'cos', 'tan', 'erf', 'ones_like', 'zeros_like', 'stop_gradient', 'normalize', 'sign', 'floor', 'ceil', 'round', 'reciprocal', 'log1p', 'hard_sigmoid', 'leaky_relu', 'softsign', 'mish', 'hard_silu', 'logical_not', 'nan_to_num'].map((name) =>
+    op(name, [`${K}${name}`], [required('x'), { name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], (ctx) => sameShape(ctx, 'x')),
+  ),
+  op('convert_to_tensor', [`${K}convert_to_tensor`], [required('x'), optional('dtype', null), optional('sparse', null)], (ctx) => convertedShape(ctx, 'x')),
+  ...['argmax', 'argmin'].map((name) => op(name, [`${K}${name}`], [required('x'), optional('axis', null), optional('keepdims', false)], (ctx) => argReduceRule(ctx, 'x', null))),
+  op('norm', [`${K}norm`], [required('x'), optional('ord', null), optional('axis', null), optional('keepdims', false)], (ctx) => reduceRule(ctx, 'x')),
+  ...['equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'logical_and', 'logical_or'].map((name) =>
+    op(name, [`${K}${name}`], [required('x1'), required('x2')], (ctx) => broadcastRule(ctx, 'x1', 'x2')),
+  ),
+  op(
+    'resize',
+    [`${K}image.resize`],
+    [required('images'), required('size'), optional('interpolation', 'bilinear'), optional('antialias', false), optional('crop_to_aspect_ratio', false), optional('pad_to_aspect_ratio', false), optional('fill_mode', 'constant'), optional('fill_value', 0.0), optional('data_format', null)],
+    (ctx) => {
+      const input = shapeOf(ctx, 'images');
+      const size = entries(ctx.value('size'));
+      if (input === null || (input.length !== 3 && input.length !== 4) || ctx.value('data_format') === 'channels_first') return { output: null };
+      const [height, width] = size !== null && size.length === 2 ? size.map(asInt) : [null, null];
+      return { output: [...input.slice(0, -3), height, width, input[input.length - 1]] };
+    },
+  ),
 ];
 
 export const ops: OpDef[] = [...tensorflowOps, ...kerasOps];
