@@ -88,6 +88,8 @@ export interface ModelResult {
   /** Sum of the parameters of every distinct layer object applied; null when some are unknown. */
   totalParams: number | null;
   assignments: TensorNote[];
+  /** A Keras functional model's outputs, in its order: the index in `layers` of the record producing each (-1: a model input or unknown). */
+  outputsFrom?: number[];
 }
 
 export interface AnalysisResult {
@@ -98,4 +100,6 @@ export interface AnalysisResult {
 export interface AnalyzeOptions {
   /** Input shape(s) from the `--input` flag or a setting, e.g. `(1, 3, 32, 32)`. */
   input?: string;
+  /** Also list the models used inside others (a Keras model that is an item of a Sequential), for the converter. */
+  nestedModels?: boolean;
 }

@@ -12,7 +12,7 @@ import { bindArgs } from '../shapes/context';
 import { Dim, Expr as DimExpr } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import { formatShape } from '../shapes/shape';
-import { ArgValue, LayerArg, LayerDef, Shape, TensorArg, UnknownArg } from '../shapes/types';
+import { ArgValue, LayerArg, LayerDef, ReferenceArg, Shape, TensorArg, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
 import type { CallNodes, Interpreter } from './interpreter';
@@ -46,6 +46,10 @@ export function toArg(v: Value): ArgValue {
     case 'dict': {
       return UnknownArg.instance;
     }
+    case 'builtin':
+      return v.self === undefined ? new ReferenceArg(v.name) : UnknownArg.instance;
+    case 'module':
+      return new ReferenceArg(v.name);
     default:
       return UnknownArg.instance;
   }
