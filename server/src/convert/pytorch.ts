@@ -57,6 +57,8 @@ export interface ConvertedSubModel {
   model: ModelResult;
   /** The records of the parent that the call covers (one for a functional model, the layers of an inlined Sequential). */
   records: number[];
+  /** A Sequential whose layers are the parent's records (not a functional model's one record). */
+  inlined: boolean;
   converted: ConvertedModel;
 }
 
@@ -385,8 +387,9 @@ function convertClass(model: ModelResult, session: Session): ConvertedModel {
     if (!s.sub) return;
     const sub = session.subModel(s.sub.key, s.sub.model)!;
     const attr = sequential ? `${sequentialContainer(model)}.${steps.slice(0, k).reduce((n, x) => n + x.converted.parts.length, 0)}` : s.attrs[0]!;
-    subModels.set(s.records[0], { attr, model: s.sub.model, records: s.records, converted: sub });
-    if (s.records.length > 1 || model.layers[s.records[0]].kind !== 'Functional') {
+    const inlined = s.records.length > 1 || model.layers[s.records[0]].kind !== 'Functional';
+    subModels.set(s.records[0], { attr, model: s.sub.model, records: s.records, converted: sub, inlined });
+    if (inlined) {
       // An inlined Sequential: its layers are this model's records, in order.
       for (const sp of sub.ports) ports.push({ layer: s.records[sp.layer], kind: sp.kind, paths: sp.paths.map((p) => `${attr}.${p}`), info: sp.info });
     }
@@ -637,22 +640,27 @@ function writeForward(w: Writer, model: ModelResult, steps: Step[], ports: StepP
     holder.set(name, index);
     valueName.set(index, name);
   });
-  const returned = outputs.map((o, j) => (valueName.get(o) ?? 'x') + outputItem(model, outputs, j));
+  const returned = modelOutputs(model).map(({ record, item }) => (valueName.get(record) ?? 'x') + (item === null ? '' : `[${item}]`));
   w.line(`        return ${returned.length ? returned.join(', ') : inputs[0]}`);
 }
 
 /**
- * For a functional model's output that is one tensor of a layer returning several (return_state):
- * `[i]`, the item whose shape is that output's, the n-th such for the n-th output read from that layer.
+ * The model's outputs: the record producing each and, for a functional model's output that is one
+ * tensor of a layer returning several (return_state), which item: the one whose shape is that
+ * output's, the n-th such for the n-th output read from that layer.
  */
-function outputItem(model: ModelResult, outputs: number[], j: number): string {
-  const produced = model.layers[outputs[j]]?.output;
-  if (!model.outputsFrom || !(produced instanceof TupleOut) || !(model.output instanceof TupleOut) || model.output.items.length !== outputs.length) return '';
+export function modelOutputs(model: ModelResult): { record: number; item: number | null }[] {
+  const outputs = outputRecords(model);
   const key = (s: unknown) => JSON.stringify(Array.isArray(s) ? s.slice(1).map((d) => dimToString(d as never)) : null);
-  const wanted = key(model.output.items[j]);
-  const nth = outputs.slice(0, j).filter((o, k) => o === outputs[j] && key((model.output as TupleOut).items[k]) === wanted).length;
-  const matching = produced.items.map((item, i) => ({ item, i })).filter(({ item }) => key(item) === wanted);
-  return matching[nth] ? `[${matching[nth].i}]` : '';
+  return outputs.map((record, j) => {
+    const produced = model.layers[record]?.output;
+    if (!model.outputsFrom || !(produced instanceof TupleOut) || !(model.output instanceof TupleOut) || model.output.items.length !== outputs.length) return { record, item: null };
+    const items = model.output.items;
+    const wanted = key(items[j]);
+    const nth = outputs.slice(0, j).filter((o, k) => o === record && key(items[k]) === wanted).length;
+    const matching = produced.items.map((item, i) => ({ item, i })).filter(({ item }) => key(item) === wanted);
+    return { record, item: matching[nth]?.i ?? null };
+  });
 }
 
 function firstCallOf(s: Step, steps: Step[]): boolean {
