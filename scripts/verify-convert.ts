@@ -76,7 +76,7 @@ function argumentCases(): Case[] {
     for (const [arg, spec] of Object.entries(kerasSignature(row.kind) ?? {})) {
       const value = exampleValue(row, arg);
       if (spec.use !== 'mapped' || value === undefined || arg === 'trainable') continue;
-      out.push({ name: `${row.kind}(${arg}=${value})`, text: rowModel(row, `${arg}=${value}`) });
+      out.push({ name: `${row.kind}(${arg}=${value})`, text: rowModel(row, [arg, value]) });
     }
   }
   return out;
@@ -229,16 +229,31 @@ function convolutionOp(r: LayerRecord, rank: number, transposed: boolean): tf.la
   const bias = a.use_bias !== false;
   const outputPadding = a.output_padding === null || a.output_padding === undefined ? null : ints(a.output_padding, rank)!;
   const first = channelsFirst(a);
-  if (transposed && dilation.some((d) => d !== 1)) return 'tf ops have no dilated transposed convolution';
+  // A dilated kernel is the kernel with dilation − 1 zeros between its taps (tf's transposed convolutions take no dilation).
+  const dilate = (k: tf.Tensor): tf.Tensor => {
+    let out = k;
+    dilation.forEach((d, axis) => {
+      if (d === 1) return;
+      const size = out.shape[axis]!;
+      const zeros = tf.zerosLike(out);
+      const interleaved = tf.stack([out, ...Array(d - 1).fill(zeros)], axis + 1);
+      const shape = [...out.shape];
+      shape[axis] = size * d;
+      out = tf.slice(interleaved.reshape(shape), Array(out.rank).fill(0), shape.map((x, i) => (i === axis ? (size - 1) * d + 1 : x)));
+    });
+    return out;
+  };
   const weights = (input: number[]): WeightSpec[] => {
     const c = first ? input[1] : input[input.length - 1];
     const kernelShape = transposed ? [...kernel, filters, c] : [...kernel, c / groups, filters];
     return [{ name: 'kernel', shape: kernelShape }, ...(bias ? [{ name: 'bias', shape: [filters] }] : [])];
   };
-  const core = (x: tf.Tensor, w: tf.Tensor[]): tf.Tensor => {
+  const core = (x: tf.Tensor, weights: tf.Tensor[]): tf.Tensor => {
+    let w = weights;
     let y: tf.Tensor;
     if (transposed) {
-      const sizes = x.shape.slice(1, 1 + rank).map((len, i) => deconvLength(len, kernel[i], strides[i], 1, padding, outputPadding ? outputPadding[i] : null));
+      const sizes = x.shape.slice(1, 1 + rank).map((len, i) => deconvLength(len, kernel[i], strides[i], dilation[i], padding, outputPadding ? outputPadding[i] : null));
+      w = [dilate(w[0]), ...w.slice(1)];
       const pad = padding as 'same' | 'valid';
       if (rank === 1) {
         const x4 = x.expandDims(1) as tf.Tensor4D;
@@ -270,12 +285,12 @@ function convolutionOp(r: LayerRecord, rank: number, transposed: boolean): tf.la
   return new OpLayer(r.kind, weights, (xs, w) => channelsLastOp(first, (x) => act(core(x, w)) as tf.Tensor)(xs[0]));
 }
 
-/** Keras's depthwise and separable convolutions in 1D, on a dummy height axis. */
-function depthwise1dOp(r: LayerRecord, separable: boolean): tf.layers.Layer | string {
+/** Keras's depthwise and separable convolutions (1D on a dummy height axis), with tf ops, which take the dilation tfjs-layers' DepthwiseConv2D drops. */
+function depthwiseOp(r: LayerRecord, rank: number, separable: boolean): tf.layers.Layer | string {
   const a = r.args ?? {};
-  const k = ints(a.kernel_size, 1)![0];
-  const stride = ints(a.strides, 1)?.[0] ?? 1;
-  const dilation = ints(a.dilation_rate, 1)?.[0] ?? 1;
+  const k = ints(a.kernel_size, rank)!;
+  const stride = ints(a.strides, rank) ?? Array(rank).fill(1);
+  const dilation = ints(a.dilation_rate, rank) ?? Array(rank).fill(1);
   const m = n(a.depth_multiplier) ?? 1;
   const filters = n(a.filters) ?? 0;
   const padding = (s(a.padding) ?? 'valid').toLowerCase() as 'same' | 'valid';
@@ -283,22 +298,35 @@ function depthwise1dOp(r: LayerRecord, separable: boolean): tf.layers.Layer | st
   const first = channelsFirst(a);
   const act = withActivation((x) => x, a);
   if (typeof act(tf.zeros([1])) === 'string') return 'the activation is not known here';
+  if (stride.some((x) => x !== 1) && dilation.some((d) => d !== 1)) return 'TensorFlow refuses strides and dilation together';
   const weights = (input: number[]): WeightSpec[] => {
     const c = first ? input[1] : input[input.length - 1];
-    if (separable) return [{ name: 'depthwise_kernel', shape: [k, c, m] }, { name: 'pointwise_kernel', shape: [1, c * m, filters] }, ...(bias ? [{ name: 'bias', shape: [filters] }] : [])];
-    return [{ name: 'kernel', shape: [k, c, m] }, ...(bias ? [{ name: 'bias', shape: [c * m] }] : [])];
+    if (separable) return [{ name: 'depthwise_kernel', shape: [...k, c, m] }, { name: 'pointwise_kernel', shape: [...Array(rank).fill(1), c * m, filters] }, ...(bias ? [{ name: 'bias', shape: [filters] }] : [])];
+    return [{ name: 'kernel', shape: [...k, c, m] }, ...(bias ? [{ name: 'bias', shape: [c * m] }] : [])];
   };
+  const two = (v: number[]): [number, number] => (rank === 1 ? [1, v[0]] : [v[0], v[1]]);
   return new OpLayer(r.kind, weights, (xs, w) =>
     channelsLastOp(first, (x) => {
-      const x4 = x.expandDims(1) as tf.Tensor4D;
-      const depth = w[0].expandDims(0) as tf.Tensor4D;
+      const x4 = (rank === 1 ? x.expandDims(1) : x) as tf.Tensor4D;
+      const depth = (rank === 1 ? w[0].expandDims(0) : w[0]) as tf.Tensor4D;
       let y: tf.Tensor;
-      if (separable) y = tf.separableConv2d(x4, depth, w[1].expandDims(0) as tf.Tensor4D, [1, stride], padding, [1, dilation]).squeeze([1]);
-      else y = tf.depthwiseConv2d(x4, depth, [1, stride], padding, 'NHWC', [1, dilation]).squeeze([1]);
+      if (separable) y = tf.separableConv2d(x4, depth, (rank === 1 ? w[1].expandDims(0) : w[1]) as tf.Tensor4D, two(stride), padding, two(dilation));
+      else y = tf.depthwiseConv2d(x4, depth, two(stride), padding, 'NHWC', two(dilation));
+      if (rank === 1) y = y.squeeze([1]);
       if (bias) y = y.add(w[w.length - 1]);
       return act(y) as tf.Tensor;
     })(xs[0]),
   );
+}
+
+/** Keras's 1D pooling with tf ops (tfjs-layers pools 1D channels-last only). */
+function pool1dOp(r: LayerRecord): tf.layers.Layer {
+  const a = r.args ?? {};
+  const size = ints(a.pool_size, 1)?.[0] ?? 2;
+  const stride = ints(a.strides, 1)?.[0] ?? size;
+  const padding = (s(a.padding) ?? 'valid').toLowerCase() as 'same' | 'valid';
+  const pool = r.kind.startsWith('Max') ? tf.maxPool : tf.avgPool;
+  return new OpLayer(r.kind, () => [], ([x]) => channelsLastOp(channelsFirst(a), (t) => pool(t.expandDims(1) as tf.Tensor4D, [1, size], [1, stride], padding).squeeze([1]))(x));
 }
 
 /** Weightless Keras layers written with tf ops: padding, cropping, upsampling and global pooling of any rank, ReLU, Subtract, activations. */
@@ -327,7 +355,9 @@ function functionOp(r: LayerRecord): tf.layers.Layer | string | null {
       }
       case 'UpSampling': {
         const size = ints(a.size, rank) ?? Array(rank).fill(2);
-        if ((s(a.interpolation) ?? 'nearest') !== 'nearest') return 'bilinear upsampling is tfjs-layers own (2D only)';
+        // Keras's bilinear upsampling is tf.image.resize (half-pixel centres); tfjs-layers' UpSampling2D uses corner-aligned pixels.
+        if ((s(a.interpolation) ?? 'nearest') === 'bilinear' && rank === 2) return op(([x]) => channelsLastOp(first, (t) => tf.image.resizeBilinear(t as tf.Tensor4D, [t.shape[1]! * size[0], t.shape[2]! * size[1]], false, true))(x));
+        if ((s(a.interpolation) ?? 'nearest') !== 'nearest') return `interpolation '${s(a.interpolation)}' is not written here`;
         return op(([x]) =>
           channelsLastOp(first, (t) => {
             let y = t;
@@ -364,6 +394,19 @@ function functionOp(r: LayerRecord): tf.layers.Layer | string | null {
     }
     case 'Subtract':
       return op(([x, y]) => x.sub(y));
+    case 'ELU': {
+      const alpha = n(a.alpha) ?? 1;
+      return op(([x]) => tf.where(tf.greater(x, 0), x, tf.exp(x).sub(1).mul(alpha)));
+    }
+    case 'Softmax': {
+      const axis = n(a.axis) ?? -1;
+      return op(([x]) => {
+        const at = axis < 0 ? axis + x.rank : axis;
+        const perm = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== at).concat([at]);
+        const back = perm.map((_, i) => perm.indexOf(i));
+        return tf.transpose(tf.softmax(tf.transpose(x, perm)), back);
+      });
+    }
     case 'Activation': {
       const name = activationName(a.activation);
       if (!name || !ACTIVATIONS[name]) return 'the activation is not known here';
@@ -377,7 +420,24 @@ function functionOp(r: LayerRecord): tf.layers.Layer | string | null {
       const size: [number, number] = [n(a.height)!, n(a.width)!];
       const method = s(a.interpolation) ?? 'bilinear';
       if (!['bilinear', 'nearest'].includes(method)) return `interpolation '${method}' is not written here`;
-      return op(([x]) => channelsLastOp(first, (t) => (method === 'bilinear' ? tf.image.resizeBilinear(t as tf.Tensor4D, size, false, true) : tf.image.resizeNearestNeighbor(t as tf.Tensor4D, size, false, true)))(x));
+      if (a.antialias === true) return 'antialias is not written here';
+      // keras/src/backend/tensorflow/image.py, resize: crop or pad to the target aspect ratio first (sizes in float32).
+      const f32 = (x: number, y: number) => Math.trunc(Math.fround(Math.fround(x) / y));
+      const aspect = (t: tf.Tensor): tf.Tensor => {
+        const [H, W] = [t.shape[1]!, t.shape[2]!];
+        if (a.crop_to_aspect_ratio === true) {
+          const ch = Math.max(Math.min(H, f32(W * size[0], size[1])), 1);
+          const cw = Math.max(Math.min(W, f32(H * size[1], size[0])), 1);
+          return tf.slice(t, [0, Math.trunc((H - ch) / 2), Math.trunc((W - cw) / 2), 0], [-1, ch, cw, -1]);
+        }
+        if (a.pad_to_aspect_ratio === true) {
+          const top = Math.trunc((Math.max(H, f32(W * size[0], size[1])) - H) / 2);
+          const left = Math.trunc((Math.max(W, f32(H * size[1], size[0])) - W) / 2);
+          return tf.pad(t, [[0, 0], [top, top], [left, left], [0, 0]], n(a.fill_value) ?? 0);
+        }
+        return t;
+      };
+      return op(([x]) => channelsLastOp(first, (t) => (method === 'bilinear' ? tf.image.resizeBilinear(aspect(t) as tf.Tensor4D, size, false, true) : tf.image.resizeNearestNeighbor(aspect(t) as tf.Tensor4D, size, false, true)))(x));
     }
     case 'CenterCrop': {
       const h = n(a.height)!;
@@ -420,16 +480,14 @@ function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
   if (convM) {
     const rank = Number(convM[2]);
     if (convM[1] === 'Conv') {
-      const simple = (n(a.groups) ?? 1) === 1 && a.padding !== 'causal' && (a.output_padding === null || a.output_padding === undefined) && !(convM[3] && rank === 1) && tfjsActivation && ['linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'swish', 'mish', 'gelu', 'hardSigmoid'].includes(tfjsActivation);
+      // tfjs-layers' Conv1D ignores channels_first, its transposed convolutions the dilation.
+      const simple = (n(a.groups) ?? 1) === 1 && a.padding !== 'causal' && !(rank === 1 && channelsFirst(a)) && !(convM[3] && (ints(a.dilation_rate, rank) ?? []).some((d) => d !== 1)) && (a.output_padding === null || a.output_padding === undefined) && !(convM[3] && rank === 1) && tfjsActivation && ['linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'swish', 'mish', 'gelu', 'hardSigmoid'].includes(tfjsActivation);
       if (!simple) return convolutionOp(r, rank, !!convM[3]);
       const conv = { filters: n(a.filters)!, kernelSize: ints(a.kernel_size, rank)!, strides: ints(a.strides, rank), padding: (s(a.padding) ?? 'valid').toLowerCase(), dilationRate: ints(a.dilation_rate, rank), useBias: a.use_bias !== false, activation: tfjsActivation, dataFormat };
       if (convM[3]) return rank === 2 ? tf.layers.conv2dTranspose(conv as never) : tf.layers.conv3dTranspose(conv as never);
       return [tf.layers.conv1d, tf.layers.conv2d, tf.layers.conv3d][rank - 1](conv as never);
     }
-    if (rank === 1) return depthwise1dOp(r, convM[1] === 'SeparableConv');
-    if (!tfjsActivation) return 'the activation is not known here';
-    const base = { kernelSize: ints(a.kernel_size, 2)!, strides: ints(a.strides, 2), padding: (s(a.padding) ?? 'valid').toLowerCase(), dilationRate: ints(a.dilation_rate, 2), useBias: a.use_bias !== false, activation: tfjsActivation, dataFormat, depthMultiplier: n(a.depth_multiplier) ?? 1 };
-    return convM[1] === 'SeparableConv' ? tf.layers.separableConv2d({ ...base, filters: n(a.filters)! } as never) : tf.layers.depthwiseConv2d(base as never);
+    return depthwiseOp(r, rank, convM[1] === 'SeparableConv');
   }
   const own = functionOp(r);
   if (own !== null) return own;
@@ -438,8 +496,7 @@ function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
   switch (r.kind) {
     case 'MaxPooling1D':
     case 'AveragePooling1D':
-      if (channelsFirst(a)) return 'tfjs-layers pools 1D channels-last only';
-      return r.kind === 'MaxPooling1D' ? tf.layers.maxPooling1d({ ...pool, dataFormat: undefined } as never) : tf.layers.averagePooling1d({ ...pool, dataFormat: undefined } as never);
+      return pool1dOp(r);
     case 'MaxPooling2D':
       return tf.layers.maxPooling2d(pool);
     case 'MaxPooling3D':
@@ -470,14 +527,10 @@ function tfjsLayer(r: LayerRecord): tf.layers.Layer | string {
       return tf.layers.gaussianNoise({ stddev: n(a.stddev) ?? 0 });
     case 'LeakyReLU':
       return tf.layers.leakyReLU({ alpha: r.given.includes('alpha') && !r.given.includes('negative_slope') ? n(a.alpha) : n(a.negative_slope) ?? 0.3 });
-    case 'ELU':
-      return tf.layers.elu({ alpha: n(a.alpha) ?? 1 });
     case 'ThresholdedReLU':
       return tf.layers.thresholdedReLU({ theta: n(a.theta) ?? 1 });
     case 'PReLU':
       return tf.layers.prelu({ sharedAxes: ints(a.shared_axes, 1) as never });
-    case 'Softmax':
-      return tf.layers.softmax({ axis: n(a.axis) ?? -1 });
     case 'Add':
       return tf.layers.add({});
     case 'Multiply':
@@ -563,7 +616,6 @@ function recurrentLayer(kind: string, a: Record<string, ArgValue>): tf.layers.La
   const activation = recurrentActivation(a.activation, 'tanh');
   const recurrent = recurrentActivation(a.recurrent_activation, 'sigmoid');
   if (!activation || !recurrent) return 'the activation is not known here';
-  if (a.stateful === true) return 'stateful layers need a fixed batch in tfjs';
   const config = {
     units: n(a.units)!,
     returnSequences: a.return_sequences === true,
@@ -575,6 +627,7 @@ function recurrentLayer(kind: string, a: Record<string, ArgValue>): tf.layers.La
     activation: activation as never,
     // tfjs defaults recurrent_activation to hard sigmoid; Keras to sigmoid.
     recurrentActivation: recurrent as never,
+    stateful: a.stateful === true,
     recurrentInitializer: 'glorotUniform' as never,
   };
   if (kind === 'SimpleRNN') {
@@ -714,13 +767,16 @@ interface Built {
 }
 
 /** Builds a Keras model in tfjs from its records; a Sequential called inline is built as a tfjs Sequential. */
-function build(model: ModelResult, converted: ConvertedModel, text: string, notes: string[], sequential: boolean, cache: Map<ConvertedModel, Built>): Built | string {
+function build(model: ModelResult, converted: ConvertedModel, text: string, notes: string[], sequential: boolean, cache: Map<ConvertedModel, Built>, root = false): Built | string {
   const done = cache.get(converted);
   if (done) return done;
   const itemOf = tupleItemPicker(model, text);
   const inputShapes = modelInputs(model);
-  if (!inputShapes.every((sh) => sh && sh.slice(1).every((d) => typeof d === 'number'))) return 'the input shape is not fully known';
-  const inputs = inputShapes.map((sh) => tf.input({ shape: sh!.slice(1) as number[] }));
+  // A sub-model called with several sizes is built for any size where they differ (the root's input is concrete).
+  if (!inputShapes.every((sh) => sh && sh.slice(1).every((d) => typeof d === 'number' || (d === null && !root)))) return 'the input shape is not fully known';
+  // A stateful recurrent layer needs the batch size (the check runs a batch of 2).
+  const stateful = model.layers.some((r) => r.args?.stateful === true || innerRecord(r)?.args?.stateful === true);
+  const inputs = inputShapes.map((sh) => (stateful ? tf.input({ batchShape: [2, ...(sh!.slice(1) as number[])] }) : tf.input({ shape: sh!.slice(1) as number[] })));
   const layerOf = new Map<number, tf.layers.Layer>();
   const subs = new Map<number, Built>();
   const shared = new Map<number, tf.layers.Layer>();
@@ -729,15 +785,15 @@ function build(model: ModelResult, converted: ConvertedModel, text: string, note
   for (const [start, sub] of converted.subModels) for (const k of sub.records) groupOf.set(k, start);
   for (let i = 0; i < model.layers.length; i++) {
     const r = model.layers[i];
+    const start = groupOf.get(i);
+    if (start !== undefined && start !== i) continue;
     const ins = r.inputsFrom.map((k, j) => {
       const t = k >= 0 ? tensors[k] : inputs[r.modelInputs[j]];
       return Array.isArray(t) ? t[itemOf(i, j) ?? 0] : t;
     });
     if (ins.some((t) => !t)) return 'an input comes from an untraced layer';
-    const start = groupOf.get(i);
     if (start !== undefined) {
       const sub = converted.subModels.get(start)!;
-      if (start !== i) continue;
       const built = build(sub.model, sub.converted, text, notes, sub.inlined, cache);
       if (typeof built === 'string') return `sub-model ${sub.model.name}: ${built}`;
       subs.set(i, built);
@@ -833,7 +889,7 @@ function kerasTree(model: tf.LayersModel): object[] {
 /** Builds the model, sets fixed weights, runs one fixed input; or says why it cannot. */
 function runKeras(model: ModelResult, converted: ConvertedModel, text: string, seed: number): { inputs: Exported[]; outputs: Exported[]; ports: object[]; keras: object[]; notes: string[] } | string {
   const notes: string[] = [];
-  const built = build(model, converted, text, notes, false, new Map());
+  const built = build(model, converted, text, notes, false, new Map(), true);
   if (typeof built === 'string') return built;
   setRandomWeights(built.model, seed);
   const random = generator(seed + 1000);

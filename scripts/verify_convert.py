@@ -136,10 +136,19 @@ def port(model, p):
         assign(m.running_mean, mean)
         assign(m.running_var, var)
     elif kind == "layernorm":
-        assign(m.weight, w[0])
-        assign(m.bias, w[1])
+        info = p.get("info") or {}
+        values = list(w)
+        gamma = values.pop(0) if info.get("scale", True) else None
+        beta = values.pop(0) if info.get("center", True) else None
+        if m.weight is not None:
+            assign(m.weight, gamma if gamma is not None else np.ones(tuple(m.weight.shape), dtype=np.float32))
+            assign(m.bias, beta if beta is not None else np.zeros(tuple(m.bias.shape), dtype=np.float32))
     elif kind == "prelu":
-        assign(m.weight, w[0].reshape(-1))
+        # Keras's alpha has the input's layout without the batch axis: channels move first with it.
+        alpha = w[0]
+        if (p.get("info") or {}).get("channelsLast") and alpha.ndim > 1:
+            alpha = np.moveaxis(alpha, -1, 0)
+        assign(m.weight, alpha.reshape(tuple(m.weight.shape)))
     elif kind == "embedding":
         assign(m.weight, w[0])
     elif kind in GATES:

@@ -28,7 +28,7 @@ describe('every argument is mapped, reported or inert', () => {
           failures.push(`${arg}: no example value`);
           continue;
         }
-        const converted = convertFile(rowModel(row, `${arg}=${value}`));
+        const converted = convertFile(rowModel(row, [arg, value]));
         const named = converted.warnings.some((w) => w.includes(arg));
         const changed = converted.code !== base.code;
         if (converted.models.length === 0) failures.push(`${arg}=${value}: no model (${converted.warnings.join('; ')})`);

@@ -489,17 +489,48 @@ function upsampling(ctx: LayerContext, n: number): ConvertedLayer {
   return unsupported(ctx, `interpolation '${interpolation}' has no PyTorch equivalent (TensorFlow's kernels and edge rules differ from F.interpolate's)`);
 }
 
-/** Keras Resizing: TensorFlow's bilinear and nearest resizing use half-pixel centres, PyTorch's bilinear (align_corners=False) and nearest-exact. */
+/**
+ * Keras Resizing: TensorFlow's bilinear and nearest resizing use half-pixel centres, PyTorch's
+ * bilinear (align_corners=False) and nearest-exact. crop_to_aspect_ratio first crops the centre to
+ * the target's aspect ratio, pad_to_aspect_ratio pads both sides with fill_value
+ * (keras/src/backend/tensorflow/image.py, resize), sizes computed as Keras does in float32.
+ */
 function resizing(ctx: LayerContext): ConvertedLayer {
   const r = ctx.record;
   const h = num(arg(r, 'height'));
   const w = num(arg(r, 'width'));
   const interpolation = str(arg(r, 'interpolation')) ?? 'bilinear';
   if (h === null || w === null) return unsupported(ctx, 'the target size could not be read');
-  for (const name of ['crop_to_aspect_ratio', 'pad_to_aspect_ratio', 'antialias']) if (arg(r, name) === true) return unsupported(ctx, `Resizing with ${name}=True is not converted yet`);
+  if (arg(r, 'antialias') === true) return unsupported(ctx, "antialias=True: TensorFlow's antialiased resize is not checked against PyTorch's, so it is not converted");
   const mode: Record<string, string> = { bilinear: "mode='bilinear', align_corners=False", nearest: "mode='nearest-exact'" };
   if (!mode[interpolation]) return unsupported(ctx, `interpolation '${interpolation}' has no PyTorch equivalent (TensorFlow's kernels and edge rules differ from F.interpolate's)`);
-  return { parts: [{ type: 'expr', code: `F.interpolate($x, size=(${h}, ${w}), ${mode[interpolation]})` }] };
+  const parts: Part[] = [];
+  const crop = arg(r, 'crop_to_aspect_ratio') === true;
+  const pad = arg(r, 'pad_to_aspect_ratio') === true;
+  let comment: string | undefined;
+  if (crop || pad) {
+    const [H, W] = spatialOf(r.input[0], ctx.layout, 2);
+    if (typeof H !== 'number' || typeof W !== 'number') return unsupported(ctx, 'resizing to an aspect ratio needs the input size: add a # input: comment');
+    const f32 = (a: number, b: number) => Math.trunc(Math.fround(Math.fround(a) / b));
+    if (crop) {
+      const ch = Math.max(Math.min(H, f32(W * h, w)), 1);
+      const cw = Math.max(Math.min(W, f32(H * w, h)), 1);
+      const top = Math.trunc((H - ch) / 2);
+      const left = Math.trunc((W - cw) / 2);
+      parts.push({ type: 'expr', code: `$x[:, :, ${top}:${top + ch}, ${left}:${left + cw}]` });
+      comment = 'Resizing with crop_to_aspect_ratio: the centre at the target aspect ratio, then resized.';
+    } else {
+      const ph = Math.max(H, f32(W * h, w));
+      const pw = Math.max(W, f32(H * w, h));
+      const top = Math.trunc((ph - H) / 2);
+      const left = Math.trunc((pw - W) / 2);
+      const fill = num(arg(r, 'fill_value')) ?? 0;
+      if (top > 0 || left > 0) parts.push({ type: 'expr', code: `F.pad($x, (${left}, ${left}, ${top}, ${top}), value=${pyFloat(fill)})` });
+      comment = 'Resizing with pad_to_aspect_ratio: fill_value on both sides up to the target aspect ratio, then resized.';
+    }
+  }
+  parts.push({ type: 'expr', code: `F.interpolate($x, size=(${h}, ${w}), ${mode[interpolation]})` });
+  return { parts, comment };
 }
 
 /** Keras CenterCrop: the middle height × width, the extra row or column dropped at the bottom/right. */

@@ -136,7 +136,13 @@ export function bidirectional(ctx: LayerContext, unsupported: (reason: string) =
   const r = ctx.record;
   const inner = innerLayer(r.args?.layer);
   if (!inner || !TORCH_RECURRENT[inner.kind]) return unsupported('Bidirectional of this layer is not converted yet');
-  if (r.args?.backward_layer instanceof LayerArg) return unsupported('Bidirectional with its own backward_layer is not converted yet');
+  const backward = innerLayer(r.args?.backward_layer);
+  if (backward) {
+    // A backward layer that is the forward one reading backwards is nn.LSTM(bidirectional=True)'s; other ones are not converted.
+    const differs = backward.kind !== inner.kind ? [`a ${backward.kind}`] : Object.keys({ ...inner.args, ...backward.args }).filter((k) => !['go_backwards', 'name'].includes(k) && JSON.stringify(inner.args[k] ?? null) !== JSON.stringify(backward.args[k] ?? null));
+    if (differs.length > 0) return unsupported(`Bidirectional whose backward_layer differs from its layer (${differs.join(', ')}) is not converted yet`);
+    if (backward.args.go_backwards !== true) return unsupported('a backward_layer without go_backwards=True is not valid Keras');
+  }
   if (inner.args.go_backwards === true) return unsupported('Bidirectional of a go_backwards layer is not converted yet');
   const merge = r.args?.merge_mode;
   const mode = merge === null ? null : str(merge) ?? 'concat';
