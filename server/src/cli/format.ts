@@ -16,12 +16,18 @@ export function outputToJson(o: Output): unknown {
   return shapeToJson(o);
 }
 
-export function fileToJson(path: string, result: AnalysisResult): unknown {
+/**
+ * The JSON of one checked file. A model, layer, diagnostic or related location in another file of
+ * the workspace carries that file's `path` (as `showPath` writes it); the checked file's own carry none.
+ */
+export function fileToJson(path: string, result: AnalysisResult, showPath: (path: string) => string = (p) => p): unknown {
+  const at = (p: string | undefined) => (p === undefined ? {} : { path: showPath(p) });
   return {
     path,
     models: result.models.map((m) => ({
       name: m.name,
       framework: m.framework,
+      ...at(m.path),
       line: m.range.line + 1,
       input: m.input.map(shapeToJson),
       inputSource: m.inputSource,
@@ -30,6 +36,7 @@ export function fileToJson(path: string, result: AnalysisResult): unknown {
           kind: l.kind,
           module: l.module,
           name: l.name,
+          ...at(l.path),
           line: l.range.line + 1,
           callLine: l.callRange.line + 1,
           input: l.input.map(shapeToJson),
@@ -45,11 +52,12 @@ export function fileToJson(path: string, result: AnalysisResult): unknown {
       code: d.code,
       severity: d.severity,
       message: d.message,
+      ...at(d.path),
       line: d.range.line + 1,
       column: d.range.column + 1,
       endLine: d.range.endLine + 1,
       endColumn: d.range.endColumn + 1,
-      related: d.related.map((r) => ({ line: r.range.line + 1, column: r.range.column + 1, message: r.message })),
+      related: d.related.map((r) => ({ ...at(r.path), line: r.range.line + 1, column: r.range.column + 1, message: r.message })),
       fixes: d.fixes.map((f) => ({ title: f.title, newText: f.newText })),
     })),
   };
@@ -141,10 +149,11 @@ function formatKerasSummary(m: ModelResult): string {
 }
 
 /** One model's summary table: torchinfo's layout for PyTorch, Keras 3 model.summary()'s for Keras. */
-export function formatSummary(m: ModelResult): string {
+export function formatSummary(m: ModelResult, showPath: (path: string) => string = (p) => p): string {
   if (m.framework === 'keras') return formatKerasSummary(m);
   const rows = m.layers.map((l) => [layerLabel(l), fmt(l.output, false), l.module ? (l.params === null || l.params === undefined ? '?' : l.params.toLocaleString('en-US')) : '--']);
-  const title = `${m.name} (input ${m.input.map((s) => fmt(s, false)).join(', ')} from ${m.inputSource})`;
+  const where = m.path === undefined ? '' : `, defined in ${showPath(m.path)}`;
+  const title = `${m.name} (input ${m.input.map((s) => fmt(s, false)).join(', ')} from ${m.inputSource}${where})`;
   const total = m.totalParams === null ? 'unknown' : m.totalParams.toLocaleString('en-US');
   return [title, table(rows, ['Layer (type:name)', 'Output Shape', 'Param #']), `Total params: ${total}`].join('\n');
 }

@@ -10,17 +10,22 @@ import { formatReportText, hasDifferences, reportToJson } from '../confirm/repor
 import { confirmFiles, confirmInWorker } from '../confirm/worker';
 import { convertTorchFile } from '../convert/keras';
 import { convertFile } from '../convert/pytorch';
+import type { AnalysisResult } from '../analysis/result';
 import { fileToJson, formatDiagnostic, formatSummary } from './format';
+import { corePath, WorkspaceFactory } from './workspace';
 
 const USAGE = `Usage:
-  cnnshape check [--format text|json] [--input SHAPE] PATH...
-  cnnshape summary [--input SHAPE] FILE...
+  cnnshape check [--format text|json] [--input SHAPE] [--model NAME] [--root DIR]... PATH...
+  cnnshape summary [--input SHAPE] [--model NAME] [--root DIR]... FILE...
   cnnshape convert FILE [--to pytorch|keras] [--model NAME]
   cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
                    [--input SHAPE] [--memory-limit MB]
   cnnshape lsp --stdio
 
-check    report the shape errors in Python files (directories are searched for .py files)
+check    report the shape errors in Python files; a directory is one workspace (its files import
+         each other, with the directory and its src/ as roots), a file's imports are resolved from
+         its folder and every --root; --input goes to the model the workspace builds at the top
+         (or the one --model names), not to classes other files use as blocks
 summary  print a table of layers, output shapes and parameters for every model
 convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model), or
          with --to keras a Keras version of its PyTorch models; without --to, a file with no Keras
@@ -43,12 +48,14 @@ interface Options {
   to?: 'pytorch' | 'keras';
   backend?: string;
   memoryLimitMb?: number;
+  /** Extra import roots for the checked files (`--root`, repeatable). */
+  roots: string[];
   paths: string[];
   stdio: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { format: 'text', paths: [], stdio: false };
+  const o: Options = { format: 'text', paths: [], roots: [], stdio: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const takeValue = (name: string): string => {
@@ -64,6 +71,11 @@ function parseArgs(argv: string[]): Options {
       o.format = v;
     } else if (a === '--input' || a.startsWith('--input=')) o.input = takeValue('--input');
     else if (a === '--model' || a.startsWith('--model=')) o.model = takeValue('--model');
+    else if (a === '--root' || a.startsWith('--root=')) {
+      const v = takeValue('--root');
+      if (!existsSync(v) || !statSync(v).isDirectory()) throw new UsageError(`--root must be a directory: '${v}'`);
+      o.roots.push(v);
+    }
     else if (a === '--backend' || a.startsWith('--backend=')) o.backend = takeValue('--backend');
     else if (a === '--to' || a.startsWith('--to=')) {
       const v = takeValue('--to');
@@ -102,26 +114,87 @@ function collectFiles(paths: string[]): string[] {
   return files;
 }
 
+interface CheckedFile {
+  file: string;
+  text: string;
+  result: AnalysisResult;
+}
+
+/**
+ * Analyses every file of the paths: a directory as one workspace, a file with its folder and the
+ * `--root` folders as import roots. A model or diagnostic that several files' analyses share (a
+ * block's error found from two models, a class built by a script) is kept once: with the file it
+ * lies in when that file is checked too, else with the first file that found it.
+ */
+function analyseFiles(o: Options): CheckedFile[] {
+  const factory = new WorkspaceFactory({ roots: o.roots, libraries: [] });
+  const checked: CheckedFile[] = [];
+  for (const p of o.paths) {
+    if (!existsSync(p)) throw new UsageError(`cannot read '${p}': no such file or directory`);
+    const folder = statSync(p).isDirectory();
+    const workspace = folder ? factory.forFolder(p) : undefined;
+    for (const f of collectFiles([p])) {
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read '${f}': ${(e as Error).message}`);
+      }
+      const result = analyze(text, { input: o.input, model: o.model, path: corePath(f), workspace: workspace ?? factory.forFile(f) });
+      checked.push({ file: f, text, result });
+    }
+  }
+  const own = new Set(checked.map((c) => corePath(c.file)));
+  const modelKeys = new Set(checked.flatMap((c) => c.result.models.filter((m) => m.path === undefined).map((m) => `${corePath(c.file)}:${m.name}`)));
+  const seenDiagnostics = new Set<string>();
+  for (const c of checked) {
+    const path = corePath(c.file);
+    c.result = {
+      ...c.result,
+      models: c.result.models.filter((m) => m.path === undefined || !own.has(m.path) || !modelKeys.has(`${m.path}:${m.name}`)),
+      diagnostics: c.result.diagnostics.filter((d) => {
+        const key = `${d.path ?? path}:${d.range.line}:${d.range.column}:${d.code}`;
+        if (seenDiagnostics.has(key)) return false;
+        seenDiagnostics.add(key);
+        return true;
+      }),
+    };
+  }
+  return checked;
+}
+
+/** A path as the user reads it: relative to the working folder. */
+function shownPath(path: string): string {
+  return relative(process.cwd(), path) || path;
+}
+
 function check(o: Options): number {
   if (o.paths.length === 0) throw new UsageError('check needs at least one PATH');
-  const files = collectFiles(o.paths);
+  const checked = analyseFiles(o);
+  const files = checked.map((c) => c.file);
   let errors = 0;
   const json: unknown[] = [];
   const text: string[] = [];
-  for (const f of files) {
-    let src: string;
-    try {
-      src = readFileSync(f, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read '${f}': ${(e as Error).message}`);
+  const otherLines = new Map<string, string[]>();
+  const linesOf = (path: string) => {
+    let lines = otherLines.get(path);
+    if (!lines) {
+      try {
+        lines = readFileSync(path, 'utf8').split(/\r?\n/);
+      } catch {
+        lines = [];
+      }
+      otherLines.set(path, lines);
     }
-    const result = analyze(src, { input: o.input });
-    const shown = relative(process.cwd(), f) || f;
+    return lines;
+  };
+  for (const { file: f, text: src, result } of checked) {
+    const shown = shownPath(f);
     errors += result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (o.format === 'json') json.push(fileToJson(shown, result));
+    if (o.format === 'json') json.push(fileToJson(shown, result, shownPath));
     else {
       const lines = src.split(/\r?\n/);
-      for (const d of result.diagnostics) text.push(formatDiagnostic(shown, d, lines));
+      for (const d of result.diagnostics) text.push(d.path === undefined ? formatDiagnostic(shown, d, lines) : formatDiagnostic(shownPath(d.path), d, linesOf(d.path)));
     }
   }
   if (o.format === 'json') process.stdout.write(JSON.stringify({ files: json }, null, 2) + '\n');
@@ -134,12 +207,10 @@ function check(o: Options): number {
 
 function summary(o: Options): number {
   if (o.paths.length === 0) throw new UsageError('summary needs a FILE');
-  const files = collectFiles(o.paths);
-  for (const f of files) {
-    const result = analyze(readFileSync(f, 'utf8'), { input: o.input });
-    process.stdout.write(`${relative(process.cwd(), f) || f}\n`);
+  for (const { file: f, result } of analyseFiles(o)) {
+    process.stdout.write(`${shownPath(f)}\n`);
     if (result.models.length === 0) process.stdout.write('  no models found\n');
-    for (const m of result.models) process.stdout.write(formatSummary(m) + '\n\n');
+    for (const m of result.models) process.stdout.write(formatSummary(m, shownPath) + '\n\n');
   }
   return 0;
 }

@@ -25,9 +25,9 @@ export function parsePython(text: string, oldTree?: Parser.Tree): Parser.Tree {
   return getParser().parse(text, oldTree, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1) });
 }
 
-/** Parses Python source into the plain syntax tree the engine works on. */
-export function parseSyntax(text: string, oldTree?: Parser.Tree): SyntaxTree {
-  return copyTree(parsePython(text, oldTree), text);
+/** Parses Python source into the plain syntax tree the engine works on; `file` is the path of another file of the workspace. */
+export function parseSyntax(text: string, oldTree?: Parser.Tree, file?: string): SyntaxTree {
+  return copyTree(parsePython(text, oldTree), text, file);
 }
 
 export function rangeOf(node: SyntaxNode): Range {

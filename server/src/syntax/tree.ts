@@ -33,6 +33,11 @@ export class SyntaxNode {
     readonly hasError: boolean,
   ) {}
 
+  /** The path of the file this node was parsed from; undefined for the analysed text itself. */
+  get file(): string | undefined {
+    return this.source.file;
+  }
+
   get text(): string {
     this.textCache ??= this.source.text.slice(this.startIndex, this.endIndex);
     return this.textCache;
@@ -73,6 +78,13 @@ export class SyntaxNode {
   }
 }
 
+/** Where a node is, for messages: `line 12` in the analysed file, `blocks.py:12` in another file of the workspace. */
+export function lineLabel(node: SyntaxNode): string {
+  const line = node.startPosition.row + 1;
+  const file = node.file;
+  return file === undefined ? `line ${line}` : `${file.slice(file.lastIndexOf('/') + 1)}:${line}`;
+}
+
 export interface SyntaxTree {
   rootNode: SyntaxNode;
   /** The native tree, for queries and incremental re-parsing. */
@@ -84,7 +96,10 @@ export interface SyntaxTree {
 /** The source text with its line starts, to turn offsets into positions. */
 class Source {
   private readonly lineStarts: number[] = [0];
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    readonly file: string | undefined,
+  ) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
@@ -104,10 +119,10 @@ class Source {
 const typeInfo: { type: string; named: boolean }[] = [];
 const fieldNames: (string | null)[] = [];
 
-/** Copies a native tree into plain objects, walking it once with a cursor. */
-export function copyTree(native: Parser.Tree, text: string): SyntaxTree {
+/** Copies a native tree into plain objects, walking it once with a cursor; `file` names the file it came from. */
+export function copyTree(native: Parser.Tree, text: string, file?: string): SyntaxTree {
   const cursor = native.walk();
-  const source = new Source(text);
+  const source = new Source(text, file);
   // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
   // string getters of the cursor cost a crossing into C++ and a new string for every node.
   const make = (): SyntaxNode => {
