@@ -177,14 +177,17 @@ class OpLayer extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** The output shape, found by running the layer on zeros; a size unknown at the input is probed twice, and unknown where the results differ. */
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    const shapes = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as number[][];
-    const out = tf.tidy(() => {
-      const y = this.fn(shapes.map((sh) => tf.zeros([1, ...sh.slice(1)])), this.vars.map((v) => v.read()));
-      return Array.isArray(y) ? y.map((t) => t.shape) : y.shape;
-    });
-    const unbatched = (sh: number[]) => [null, ...sh.slice(1)];
-    return Array.isArray(out[0]) ? (out as number[][]).map(unbatched) : unbatched(out as number[]);
+    const shapes = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as (number | null)[][];
+    const probe = (size: number) =>
+      tf.tidy(() => {
+        const y = this.fn(shapes.map((sh) => tf.zeros([1, ...sh.slice(1).map((d) => d ?? size)])), this.vars.map((v) => v.read()));
+        return (Array.isArray(y) ? y : [y]).map((t) => t.shape);
+      });
+    const [a, b] = [probe(6), probe(9)];
+    const out = a.map((sh, i) => [null, ...sh.slice(1).map((d, j) => (d === b[i][j + 1] ? d : null))]);
+    return out.length === 1 ? out[0] : out;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {

@@ -110,6 +110,8 @@ describe('generated code, pinned', () => {
     ['test/convert/fixtures/tf_same_padding.py', 'tf_same_padding.py'],
     ['test/convert/fixtures/functional_layout.py', 'functional_layout.py'],
     ['test/convert/fixtures/recurrent_tagger.py', 'recurrent_tagger.py'],
+    ['test/convert/fixtures/composed_models.py', 'composed_models.py'],
+    ['test/convert/fixtures/gan_pair.py', 'gan_pair.py'],
   ];
   for (const [input, snapshot] of pinned) {
     it(snapshot, async () => {

@@ -108,8 +108,10 @@ class Analysis {
     for (const [name, f] of interp.functions) {
       const body = f.node.text;
       if (!/\b(Sequential|Model)\s*\(/.test(body)) continue;
-      if (!this.allParamsHaveDefaults(f)) continue;
-      const v = this.safely(() => interp.callFunction(f, [], new Map(), f.node));
+      // A builder with required arguments is called as its `# model:` comment says.
+      const call = commentsAbove(this.lines, this.defLine(f.node)).model;
+      if (!call && !this.allParamsHaveDefaults(f)) continue;
+      const v = this.safely(() => (call ? this.evalSnippet(call.expr) : interp.callFunction(f, [], new Map(), f.node)));
       if (!v) continue;
       const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
       const isTorchModel = v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);

@@ -19,7 +19,7 @@ import type { CallNodes, Interpreter } from './interpreter';
 import { bool, CONTAINER_ATTR, containerOf, ContainerValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
-const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
+export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
 
 // ---------------------------------------------------------------- values as the rules' arguments
 
@@ -270,9 +270,9 @@ export function kerasInput(interp: Interpreter, args: Value[], kwargs: Map<strin
   return interp.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
 }
 
-/** `keras.layers.InputLayer(input_shape=...)`: its input tensor (a Sequential that starts with it takes it as its input). */
-export function kerasInputLayer(interp: Interpreter, kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  const s = kwargs.get('input_shape') ?? kwargs.get('shape');
+/** `keras.layers.InputLayer(input_shape=...)` (or its shape written first): its input tensor (a Sequential that starts with it takes it as its input). */
+export function kerasInputLayer(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const s = kwargs.get('input_shape') ?? kwargs.get('shape') ?? args[0];
   const bs = kwargs.get('batch_input_shape') ?? kwargs.get('batch_shape');
   let shape: Shape = null;
   if (bs) shape = shapeFromValue(bs, true);
