@@ -119,8 +119,6 @@ export interface AnalysisResult {
 export interface AnalyzeOptions {
   /** Input shape(s) from the `--input` flag or a setting, e.g. `(1, 3, 32, 32)`. */
   input?: string;
-  /** Also list the models used inside others (a Keras model that is an item of a Sequential), for the converter. */
-  nestedModels?: boolean;
   /** The analysed file's absolute path ('/'-separated), for its relative imports and for the files that import it. */
   path?: string;
   /** The other files the analysed one may import, and where imports are searched; absent, imports are library names. */

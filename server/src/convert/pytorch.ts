@@ -85,7 +85,7 @@ export function convertFile(text: string, modelName?: string): { code: string; w
 
 /** What the classes of one converted file share: the source, the sub-models found, class names, helpers. */
 class Session {
-  private nestedResult: AnalysisResult | undefined;
+  private analysed: AnalysisResult | undefined;
   /** Every class written, in the order of the file: sub-models before the models that call them. */
   readonly classes: { key: string; converted: ConvertedModel }[] = [];
   readonly helpers = new Set<string>();
@@ -98,13 +98,10 @@ class Session {
     private readonly result: AnalysisResult | undefined,
   ) {}
 
-  /** Every Keras model of the file, those used inside others included. */
+  /** Every Keras model of the file (the analysis lists those used inside others too). */
   kerasModels(): ModelResult[] {
-    const listed = this.result?.models ?? [];
-    this.nestedResult ??= analyze(this.text, { nestedModels: true });
-    const out = listed.filter((m) => m.framework === 'keras');
-    for (const m of this.nestedResult.models) if (m.framework === 'keras' && !out.some((o) => o.name === m.name)) out.push(m);
-    return out;
+    this.analysed ??= this.result ?? analyze(this.text);
+    return this.analysed.models.filter((m) => m.framework === 'keras');
   }
 
   uniqueClassName(base: string): string {
@@ -116,7 +113,7 @@ class Session {
 
   /** A model the user asked for, converted once. */
   root(model: ModelResult): ConvertedModel {
-    return this.subModel(`root:${model.name}`, model)!;
+    return this.subModel(`model:${model.name}`, model)!;
   }
 
   /** The class of a (sub-)model, converted once per key; null for a model that contains itself. */
@@ -270,12 +267,12 @@ function sequentialOwner(r: LayerRecord, model: ModelResult, models: () => Model
   if (nested) {
     const prefix = `${nested[1] ? `${nested[1]}.` : ''}${nested[2]}`;
     const sub = models().find((m) => within(r.range, m.extent) && !within(r.callRange, m.extent));
-    return { key: sub ? `model:${sub.name}` : `seq:${model.name}:${prefix}`, name: sub?.name ?? `block${nested[2]}`, strip: (n) => (n && n.startsWith(`${prefix}.`) ? n.slice(prefix.length + 1) : n) };
+    return { key: sub ? `seq:${sub.name}` : `seq:${model.name}:${prefix}`, name: sub?.name ?? `block${nested[2]}`, strip: (n) => (n && n.startsWith(`${prefix}.`) ? n.slice(prefix.length + 1) : n) };
   }
   if (r.name !== null) return null;
   const sub = models().find((m) => within(r.range, m.extent) && !within(r.callRange, m.extent) && !within(m.extent, model.extent) && m.layers.some((l) => l.layerId === r.layerId));
   if (!sub || !sub.layers.every((l) => l.name !== null)) return null;
-  return { key: `model:${sub.name}`, name: sub.name, strip: () => null };
+  return { key: `seq:${sub.name}`, name: sub.name, strip: () => null };
 }
 
 // ---------------------------------------------------------------- one class

@@ -13,10 +13,11 @@
 // framework's calls (layers, containers, Keras models, factories) in library.ts, tensors and the
 // application of layers, ops and modules in tensors.ts.
 
-import { add, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
+import { add, Dim, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
+import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { lineLabel } from '../syntax/tree';
 import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { collectionMethod, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
@@ -32,6 +33,7 @@ import {
   MODULE_METHODS_RETURNING_SELF,
   kerasMerge,
   kerasModel,
+  loadDataset,
   makeFactoryTensor,
   nnParameter,
   summaryCall,
@@ -39,7 +41,7 @@ import {
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
 import { Scope } from './scope';
-import { applyModule, applyOp, indexTensor, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -67,6 +69,13 @@ export interface ExampleInput {
 export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
+  /**
+   * The shape the user gives (a `# input:` comment, `--input`) for a `keras.Input` whose code does
+   * not fix every size (`Input(shape=x_train.shape[1:])` on data we cannot see). `enclosing` lists,
+   * innermost first, the statements the call sits in: its own statement, the module-level
+   * function being run, the module-level statement being run.
+   */
+  kerasInputFor?: (call: SyntaxNode, enclosing: SyntaxNode[]) => { shape: Dim[]; source: 'comment' | 'flag' } | undefined;
   /** Finds the files of imported modules (the workspace's, an environment's); without it imports are library names. */
   loader?: ModuleLoader;
   /** The analysed file as a module (its path and folder), for its relative imports and for files that import it. */
@@ -88,8 +97,19 @@ export class Interpreter implements ModuleHost {
   readonly creatorFunction = new Map<number, string>();
   /** The first module-level instance of each class (class id → object). */
   readonly moduleInstances = new Map<number, Value>();
+  /**
+   * Every container or functional model assigned to a module-level name, in order, with the name
+   * it was assigned to: a name bound again later (`model = keras.Model(...)` twice in a notebook,
+   * `model = keras.models.load_model(path)`) keeps each model it held.
+   */
+  readonly moduleModels: { name: string; node: SyntaxNode; value: Value }[] = [];
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
+  /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
+  readonly givenInputs = new Map<number, 'comment' | 'flag'>();
+  /** The module-level statement being run. */
+  currentModuleStatement: SyntaxNode | null = null;
+  readonly kerasInputFor: InterpreterOptions['kerasInputFor'];
   /** Finds the source files of imported modules; undefined when the file is analysed alone. */
   readonly loader: ModuleLoader | undefined;
   /** The modules read as source in this run, by path (the analysed file's own among them). */
@@ -125,6 +145,7 @@ export class Interpreter implements ModuleHost {
     options: InterpreterOptions = {},
   ) {
     this.budget = options.budget ?? 400_000;
+    this.kerasInputFor = options.kerasInputFor;
     this.moduleScope.set('__name__', str('__main__'));
     this.loader = options.loader;
     this.scriptScopes.add(this.moduleScope);
@@ -151,6 +172,7 @@ export class Interpreter implements ModuleHost {
   /** Runs the module's top-level statements; each failing statement is skipped. */
   runModule(): void {
     for (const stmt of this.root.namedChildren) {
+      this.currentModuleStatement = stmt;
       try {
         this.execStatement(stmt, this.moduleScope);
       } catch (e) {
@@ -548,7 +570,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable') {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -590,6 +612,9 @@ export class Interpreter implements ModuleHost {
         scope.set(target.text, value);
         if (value.t === 'tensor' || (value.t === 'tuple' && value.items.some((i) => i.t === 'tensor'))) this.noteAssignment(target, value);
         if (this.scriptScopes.has(scope) && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
+        if (scope === this.moduleScope && (value.t === 'functional' || (value.t === 'container' && (value.kind === 'Sequential' || value.kind === 'KerasSequential')))) {
+          if (!this.moduleModels.some((m) => m.value === value || m.node.startIndex === target.startIndex)) this.moduleModels.push({ name: target.text, node: target, value });
+        }
         return;
       case 'attribute': {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
@@ -704,11 +729,12 @@ export class Interpreter implements ModuleHost {
         return node.namedChildren[0] ? this.evalExpr(node.namedChildren[0], scope) : UNKNOWN;
       case 'tuple':
       case 'expression_list':
-        return tuple(this.evalItems(node.namedChildren, scope));
       case 'list':
-        return list(this.evalItems(node.namedChildren, scope));
-      case 'set':
-        return list(this.evalItems(node.namedChildren, scope));
+      case 'set': {
+        // `(*x.shape[1:-1], c)` with an unknown `x.shape`: even the length is unknown.
+        const items = this.evalItems(node.namedChildren, scope);
+        return items === null ? UNKNOWN : node.type === 'list' || node.type === 'set' ? list(items) : tuple(items);
+      }
       case 'dictionary':
         return this.evalDict(node, scope);
       case 'list_comprehension':
@@ -806,13 +832,14 @@ export class Interpreter implements ModuleHost {
     return str(s);
   }
 
-  private evalItems(nodes: SyntaxNode[], scope: Scope): Value[] {
+  /** The items of a tuple or list display; null when a starred item's length is unknown. */
+  private evalItems(nodes: SyntaxNode[], scope: Scope): Value[] | null {
     const out: Value[] = [];
     for (const n of nodes) {
       if (n.type === 'comment') continue;
       if (n.type === 'list_splat') {
         const items = this.iterate(this.evalExpr(n.namedChildren[0], scope));
-        if (items === null) return [UNKNOWN];
+        if (items === null) return null;
         out.push(...items);
       } else out.push(this.evalExpr(n, scope));
     }
@@ -1058,6 +1085,8 @@ export class Interpreter implements ModuleHost {
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
     switch (obj.t) {
       case 'module':
+        // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
+        if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
         return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
       case 'object': {
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
@@ -1407,7 +1436,13 @@ export class Interpreter implements ModuleHost {
     if (self) return this.callMethod(name, self, args, kwargs, node, nodes);
     // tf.shape(x) / keras.ops.shape(x): the sizes as numbers (the batch unknown), so that
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
-    if ((name === 'tensorflow.shape' || name === 'keras.ops.shape') && args[0]?.t === 'tensor') return tensorAttr(this, args[0], 'shape', node);
+    if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
+    // `tf.math.equal(x.shape[-1], filters)` on plain numbers is a Python comparison (a branch condition).
+    const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
+    if (comparison && /^(tensorflow|keras\.ops)\./.test(name) && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
+      const r = this.compare(comparison, args[0], args[1]);
+      return r === undefined ? UNKNOWN : bool(r);
+    }
     const layer = findLayer(name);
     if (layer) return constructLayer(this, layer, args, kwargs, node, nodes);
     const merged = kerasMerge(this, name, args, kwargs, node, nodes);
@@ -1415,7 +1450,8 @@ export class Interpreter implements ModuleHost {
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
-    if (op) return applyOp(this, op, args, kwargs, node, nodes);
+    // NumPy's functions also take plain numbers and lists (`np.sqrt(2)`, `np.max([a, b])`): only an array makes them an op.
+    if (op && (!name.startsWith('numpy.') || args.some((a) => a.t === 'tensor' || ((a.t === 'list' || a.t === 'tuple') && a.items.some((i) => i.t === 'tensor'))))) return applyOp(this, op, args, kwargs, node, nodes);
     if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
@@ -1428,6 +1464,12 @@ export class Interpreter implements ModuleHost {
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
     if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
+    if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
+    if (isArrayReader(name)) {
+      const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
+      t.array = true;
+      return t;
+    }
     return pythonCall(this, name, args, kwargs, node);
   }
 
@@ -1457,7 +1499,9 @@ export class Interpreter implements ModuleHost {
 
   /** A tensor whose shape is unknown, standing for an expression the interpreter cannot follow. */
   unknownTensor(like: TensorValue, node: SyntaxNode): TensorValue {
-    return this.makeTensor(null, like.framework, { text: `an expression at ${lineLabel(node)}`, node }, 0);
+    const t = this.makeTensor(null, like.framework, { text: `an expression at ${lineLabel(node)}`, node }, 0);
+    if (like.array) t.array = true;
+    return t;
   }
 
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */
@@ -1474,6 +1518,12 @@ export interface CallNodes {
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
 }
+
+/** Functions that answer a tensor's sizes as numbers (`K.int_shape(x)`), answered by the interpreter. */
+const SIZE_FUNCTIONS = new Set(['tensorflow.shape', 'keras.ops.shape', 'keras.backend.shape', 'keras.backend.int_shape']);
+
+/** TensorFlow's and keras.ops' comparison functions, as Python operators. */
+const TF_COMPARISONS: Record<string, string> = { equal: '==', not_equal: '!=', less: '<', less_equal: '<=', greater: '>', greater_equal: '>=' };
 
 /** Methods that change their receiver; a call under an unknown condition makes the receiver unknown. */
 const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'update', 'setdefault', 'add_module', 'register_module', 'register_buffer', 'register_parameter', 'add', 'reverse', 'sort']);

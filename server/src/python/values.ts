@@ -49,6 +49,8 @@ export interface TensorValue {
   id: number;
   /** Made by torch.randn, tf.zeros, np.zeros...: a concrete example input. */
   fromFactory?: boolean;
+  /** A NumPy array (its methods are NumPy's, not torch.Tensor's): data loaded or made with `np.*`. */
+  array?: boolean;
   /** An `nn.Parameter` held directly by a module: its elements count in the model's parameters. */
   parameter?: 'trainable' | 'frozen';
 }

@@ -66,68 +66,6 @@ class DecoderTorch(nn.Module):
 
 
 # input: (N, 1, 16, 16)
-class EncoderTorch2(nn.Module):
-    """PyTorch version of the Keras model `encoder`; tensors are channels first (the Keras model is channels-last)."""
-
-    # The Keras layers with weights, in the Keras model's order: their groups in a Keras 3 weights
-    # file, how the weights change layout, the modules that receive them, and how many of them
-    # Keras trains and does not (the order of a Keras 2 file). load_keras_weights reads it.
-    keras_layers = [
-        (("conv2d",), "conv", ("conv",), (2, 0), {}),
-        (("dense",), "dense", ("code",), (2, 0), {}),
-    ]
-
-    def __init__(self):
-        super().__init__()
-        # TensorFlow 'same' padding puts the extra row/column at the bottom/right.
-        self.conv = nn.Conv2d(1, 4, kernel_size=3, stride=2)
-        self.code = nn.Linear(256, 6)
-
-    def forward(self, x):
-        h = F.relu(self.conv(F.pad(x, (0, 1, 0, 1))))
-        # Keras flattens channels-last: permute first so that weights ported from Keras give the same outputs.
-        h = torch.flatten(h.movedim(1, -1), 1)
-        code = self.code(h)
-        return code
-
-    def load_keras_weights(self, path):
-        """Loads the Keras model's trained weights: a .weights.h5 file from Keras 3 (model.save_weights),
-        a .keras file, or an .h5 file from Keras 2 (model.save_weights or model.save)."""
-        load_keras_weights_into(self, path)
-
-
-# input: (N, 6)
-class DecoderTorch2(nn.Module):
-    """PyTorch version of the Keras model `decoder`; tensors are channels first (the Keras model is channels-last)."""
-
-    # The Keras layers with weights, in the Keras model's order: their groups in a Keras 3 weights
-    # file, how the weights change layout, the modules that receive them, and how many of them
-    # Keras trains and does not (the order of a Keras 2 file). load_keras_weights reads it.
-    keras_layers = [
-        (("dense",), "dense", ("fc",), (2, 0), {}),
-        (("conv2d_transpose",), "conv_transpose", ("deconv",), (2, 0), {}),
-    ]
-
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(6, 256)
-        # Keras 'same' transposed convolution: TensorFlow drops the extra row/column at the bottom/right, so crop it there.
-        self.deconv = nn.ConvTranspose2d(4, 1, kernel_size=3, stride=2)
-
-    def forward(self, x):
-        g = F.relu(self.fc(x))
-        # Keras reshapes channels-last: move the channels last around the reshape.
-        g = g.reshape(g.shape[0], 8, 8, 4).movedim(-1, 1)
-        g = torch.sigmoid(F.pad(self.deconv(g), (0, -1, 0, -1)))
-        return g
-
-    def load_keras_weights(self, path):
-        """Loads the Keras model's trained weights: a .weights.h5 file from Keras 3 (model.save_weights),
-        a .keras file, or an .h5 file from Keras 2 (model.save_weights or model.save)."""
-        load_keras_weights_into(self, path)
-
-
-# input: (N, 1, 16, 16)
 class AutoencoderTorch(nn.Module):
     """PyTorch version of the Keras model `autoencoder`; tensors are channels first (the Keras model is channels-last)."""
 
@@ -141,8 +79,8 @@ class AutoencoderTorch(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.encoder = EncoderTorch2()
-        self.decoder = DecoderTorch2()
+        self.encoder = EncoderTorch()
+        self.decoder = DecoderTorch()
 
     def forward(self, x):
         z = self.encoder(x)
@@ -155,7 +93,7 @@ class AutoencoderTorch(nn.Module):
         load_keras_weights_into(self, path)
 
 
-# input: (N, C, H, W)
+# input: (N, 3, 10, 10)
 class BlockTorch(nn.Module):
     """PyTorch version of the Keras model `block`; tensors are channels first (the Keras model is channels-last)."""
 
@@ -169,7 +107,7 @@ class BlockTorch(nn.Module):
     def __init__(self):
         super().__init__()
         self.layers = nn.Sequential(
-            nn.LazyConv2d(3, kernel_size=3, padding=1),  # TODO: the input channels are unknown, so a lazy module infers them: add a # input: comment to the Keras model
+            nn.Conv2d(3, 3, kernel_size=3, padding=1),
             nn.ReLU(),
         )
 
