@@ -544,7 +544,12 @@ class Analysis {
     const inputCalls = new Set(f.inputs.map((t) => t.origin.node?.startIndex).filter((i) => i !== undefined));
     const namesInput = (n: { node: SyntaxNode }) => n.node.parent?.type === 'assignment' && inputCalls.has(n.node.parent.childForFieldName('right')?.startIndex ?? -1);
     const notes = trace.notes.filter((n) => (n.seq >= minSeq && n.seq <= maxSeq + 1) || namesInput(n));
-    return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
+    const result = this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
+    const outputs: TensorValue[] = [];
+    const collect = (v: Value) => (v.t === 'tensor' ? outputs.push(v) : v.t === 'tuple' || v.t === 'list' ? v.items.forEach(collect) : v.t === 'dict' ? [...v.entries.values()].forEach((e) => collect(e.value)) : undefined);
+    collect(f.outputs);
+    result.outputsFrom = outputs.map((t) => records.findIndex((r) => r.seq === t.producer));
+    return result;
   }
 
   /** Diagnostics of the last symbolic run made to solve a spatial size. */

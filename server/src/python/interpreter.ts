@@ -30,6 +30,7 @@ import {
   kerasFunctionalMerge,
   kerasInput,
   kerasInputLayer,
+  MODULE_METHODS_RETURNING_SELF,
   kerasMerge,
   kerasModel,
   loadDataset,
@@ -1554,7 +1555,7 @@ export class Interpreter implements ModuleHost {
     if (op && (!name.startsWith('numpy.') || args.some((a) => a.t === 'tensor' || ((a.t === 'list' || a.t === 'tuple') && a.items.some((i) => i.t === 'tensor'))))) return applyOp(this, op, args, kwargs, node, nodes);
     if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
-    if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, kwargs, node);
+    if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
     // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
     if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
@@ -1586,6 +1587,8 @@ export class Interpreter implements ModuleHost {
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
     if (self.t === 'layer' && (method === 'forward' || method === '__call__' || method === 'call')) return this.applyModule(self, args, kwargs, node);
+    // `nn.Conv2d(...).requires_grad_(False)`, `.to(device)`: the layer itself.
+    if (self.t === 'layer' && MODULE_METHODS_RETURNING_SELF.has(method)) return self;
     if (name.startsWith('super.')) return NONE; // super().__init__(...) of a library base
     return UNKNOWN;
   }

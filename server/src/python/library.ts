@@ -12,7 +12,7 @@ import { bindArgs } from '../shapes/context';
 import { Dim, equalDims, Expr as DimExpr } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import { formatShape } from '../shapes/shape';
-import { ArgValue, LayerArg, LayerDef, Shape, TensorArg, UnknownArg } from '../shapes/types';
+import { ArgValue, LayerArg, LayerDef, ReferenceArg, Shape, TensorArg, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { datasetArrays, DatasetSplit } from '../model/datasets';
 import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
@@ -20,7 +20,7 @@ import type { CallNodes, Interpreter } from './interpreter';
 import { bool, CONTAINER_ATTR, containerOf, ContainerValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
-const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
+export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
 
 // ---------------------------------------------------------------- values as the rules' arguments
 
@@ -47,6 +47,10 @@ export function toArg(v: Value): ArgValue {
     case 'dict': {
       return UnknownArg.instance;
     }
+    case 'builtin':
+      return v.self === undefined ? new ReferenceArg(v.name) : UnknownArg.instance;
+    case 'module':
+      return new ReferenceArg(v.name);
     default:
       return UnknownArg.instance;
   }
@@ -326,9 +330,10 @@ function givenInput(interp: Interpreter, node: SyntaxNode, shape: Shape): { shap
   return given;
 }
 
-/** `keras.layers.InputLayer(input_shape=...)`: its input tensor (a Sequential that starts with it takes it as its input). */
-export function kerasInputLayer(interp: Interpreter, kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  const s = kwargs.get('input_shape') ?? kwargs.get('shape');
+/** `keras.layers.InputLayer(input_shape=...)` (or its shape written first): its input tensor (a Sequential that starts with it takes it as its input). */
+export function kerasInputLayer(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const s = kwargs.get('input_shape') ?? kwargs.get('shape') ?? args[0];
+
   const bs = kwargs.get('batch_input_shape') ?? kwargs.get('batch_shape');
   let shape: Shape = null;
   if (bs) shape = shapeFromValue(bs, true);
