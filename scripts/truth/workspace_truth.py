@@ -23,7 +23,10 @@ def main(project):
     models = []
     libraries = [os.path.join(project, l) for l in spec.get('libraries', [])]
     for script in spec['scripts']:
-        models.extend(run_script(project, script, libraries))
+        try:
+            models.extend(run_script(project, script, libraries))
+        except Exception as e:  # a script real Python cannot run has no truth
+            print(f'{project}/{script}: {type(e).__name__}: {e}'.splitlines()[0], file=sys.stderr)
     with open(os.path.join(project, 'truth.json'), 'w') as f:
         f.write(dump({'generated': f'torch {torch.__version__}', 'models': models}))
     print(f'{project}: {len(models)} model(s), {sum(len(m["layers"]) for m in models)} layer(s)')
@@ -78,8 +81,12 @@ def run_script(project, script, libraries):
 
     def post(module, inputs, output):
         stack.pop()
-        # Leaf layers only: containers (an empty Sequential is the identity) and user modules record nothing.
+        # The framework's leaf layers only: containers (an empty Sequential is the identity) record
+        # nothing, and a module of the project or a library is read as source: its operations are
+        # what the engine records.
         if len(list(module.children())) > 0 or isinstance(module, (nn.Sequential, nn.ModuleList, nn.ModuleDict)) or not calls:
+            return
+        if not type(module).__module__.startswith('torch.'):
             return
         site = module.__dict__.get('_cnnshape_site')
         out = list(output.shape) if torch.is_tensor(output) else None

@@ -48,14 +48,15 @@ export interface Project {
   workspace: Workspace;
 }
 
-export function projectNames(): string[] {
-  return readdirSync(WORKSPACES)
-    .filter((e) => statSync(join(WORKSPACES, e)).isDirectory())
+/** The projects (folders holding a workspace.json) under `base`. */
+export function projectNames(base = WORKSPACES): string[] {
+  return readdirSync(base)
+    .filter((e) => existsSync(join(base, e, 'workspace.json')))
     .sort();
 }
 
-export function loadProject(name: string): Project {
-  const root = normalisePath(join(WORKSPACES, name));
+export function loadProject(name: string, base = WORKSPACES): Project {
+  const root = normalisePath(join(base, name));
   const texts = new Map<string, string>();
   const walk = (dir: string) => {
     for (const e of readdirSync(dir).sort()) {

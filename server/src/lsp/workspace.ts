@@ -83,7 +83,8 @@ export class LspWorkspace {
     const inside = this.workspaceFolderOf(path);
     // Outside every workspace folder, a file's own folder is its workspace (not listed below it).
     const folder = inside ?? (path === undefined ? undefined : dirname(path));
-    const roots = folder === undefined ? [] : [folder, `${folder}/src`];
+    // The document's own folder comes first: Jupyter runs a notebook there, so its imports start there.
+    const roots = [...new Set([...(path === undefined ? [] : [dirname(path)]), ...(folder === undefined ? [] : [folder, `${folder}/src`])])];
     const files: WorkspaceFiles = {
       read: (p) => this.read(p),
       isFolder: (p) => isFolderOnDisk(p),
