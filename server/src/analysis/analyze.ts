@@ -239,15 +239,25 @@ class Analysis {
     for (const { path, text, enclosing } of discovery.enclosingClasses(c.cls.name)) {
       const cls = this.safely(() => interp.sourceModule(this.loader!.fileFor(path, text)).get(enclosing));
       if (!cls || cls.t !== 'class' || cls === c.cls) continue;
-      const base = interp.libraryBase(cls);
-      if (!base?.model) continue;
-      const obj = this.construct(cls);
+      const top = this.builtModel(cls);
       // The block must really be built inside it (a class of the same name elsewhere is another class).
-      if (!obj || obj.t !== 'object' || !interp.constructedInside.get(obj.id)?.has(c.cls.id)) continue;
-      const top: Candidate = { name: cls.name, framework: base.framework, nameNode: cls.node.childForFieldName('name') ?? cls.node, anchorLine: this.defLine(cls.node), extentNode: cls.node, value: obj, cls };
+      if (!top || !interp.constructedInside.get(top.value.t === 'object' ? top.value.id : -1)?.has(c.cls.id)) continue;
       return this.enclosingModel(top, depth + 1) ?? top;
     }
     return undefined;
+  }
+
+  private readonly builtModels = new Map<ClassValue, Candidate | null>();
+
+  /** A model class of another file, built once as the workspace builds it. */
+  private builtModel(cls: ClassValue): Candidate | undefined {
+    const known = this.builtModels.get(cls);
+    if (known !== undefined) return known ?? undefined;
+    const base = this.interp.libraryBase(cls);
+    const obj = base?.model ? this.construct(cls) : undefined;
+    const top: Candidate | null = base && obj && obj.t === 'object' ? { name: cls.name, framework: base.framework, nameNode: cls.node.childForFieldName('name') ?? cls.node, anchorLine: this.defLine(cls.node), extentNode: cls.node, value: obj, cls } : null;
+    this.builtModels.set(cls, top);
+    return top ?? undefined;
   }
 
   private onlyABase(cls: ClassValue, candidates: Candidate[]): boolean {

@@ -86,6 +86,8 @@ function wireServer(connection: Connection): void {
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
   let clientWatchesFiles = false;
+  let clientHasFolders = false;
+  let folderUris: string[] = [];
   const openNotebookUris = new Set<string>();
   /** The documents that last received diagnostics from each target, to clear the ones that drop out. */
   const publishedUris = new Map<string, Set<string>>();
@@ -227,7 +229,9 @@ function wireServer(connection: Connection): void {
     clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
     clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    workspace.setFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    clientHasFolders = params.capabilities.workspace?.workspaceFolders === true;
+    folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.setFolders(folderUris);
     workspace.setClientInterpreter(interpreterOption(params.initializationOptions));
     if (clientPullsConfiguration) {
       settings = new SettingsCache((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cnnshape' }));
@@ -240,6 +244,7 @@ function wireServer(connection: Connection): void {
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CONVERT_KIND] },
         codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'cnnshape' },
     };
@@ -248,6 +253,16 @@ function wireServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (clientPullsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cnnshape' }).catch(() => undefined);
+    }
+    // Folders added to or removed from the workspace change its roots and environments.
+    if (clientHasFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(event.removed.map((f) => f.uri));
+        folderUris = [...folderUris.filter((u) => !removed.has(u)), ...event.added.map((f) => f.uri)];
+        workspace.setFolders(folderUris);
+        workspace.forgetEnvironments();
+        rescheduleAll();
+      });
     }
     // Files the open ones import may change outside the editor (a git checkout, another tool).
     if (clientWatchesFiles) {
