@@ -192,6 +192,12 @@ const HELPERS: Record<string, Helper> = {
         return x * (1 + torch.randn_like(x) * (self.rate / (1 - self.rate)) ** 0.5)`,
   },
 
+  keras_hard_sigmoid: {
+    code: `def keras_hard_sigmoid(x):
+    """Keras 2's hard_sigmoid activation: clip(0.2 * x + 0.5, 0, 1)."""
+    return (0.2 * x + 0.5).clamp(0.0, 1.0)`,
+  },
+
   keras_sparse_plus: {
     code: `def keras_sparse_plus(x):
     """Keras's sparse_plus activation: 0 below -1, (x + 1)² / 4 between, x above 1."""
