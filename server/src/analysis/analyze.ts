@@ -100,6 +100,7 @@ class Analysis {
 
   run(): AnalysisResult {
     this.interp.runModule();
+    this.interp.probeUncalledFunctions();
     const candidates = this.findModels();
     const models: ModelResult[] = [];
     for (const c of candidates) {
@@ -298,7 +299,7 @@ class Analysis {
       const v = this.safely(() => this.evalSnippet(comments.model!.expr));
       if (v && v.t === 'object') return v;
     }
-    const instance = interp.moduleInstances.get(cls.id);
+    const instance = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
     if (instance) return instance;
     // Another file of the workspace may build it (`net = UNet(n_channels=3, n_classes=2)` in train.py).
     if (this.discovery) {

@@ -73,7 +73,7 @@ export function fromArg(a: ArgValue): Value {
 export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): LayerValue {
   const kw = new Map<string, ArgValue>();
   for (const [k, v] of kwargs) kw.set(k, toArg(v));
-  const bound = bindArgs(def.params, args.map((a) => toArg(a)), kw, true);
+  const bound = bindArgs(def.params, args.map((a) => toArg(a)), kw, true, nodes.unknownArgs || nodes.unknownKwargs ? { unknownArgs: nodes.unknownArgs, unknownKwargs: nodes.unknownKwargs } : undefined);
   const argNodes = new Map<string, SyntaxNode>();
   const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
   nodes.argNodes.forEach((n, i) => {
@@ -257,12 +257,19 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, constructContainer(interp, CONTAINERS[base.name], args, kwargs, node));
     return NONE;
   }
-  if (held && ['append', 'extend', 'insert', 'add_module', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
   if (method === 'add_module' || method === 'register_module') {
-    if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
-    else if (args[1]) self.attrs.set(`?${self.attrs.size}`, args[1]);
+    // A child under its name; one whose name we cannot compute still keeps its place.
+    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
+    else if (args[1]) interp.setObjectAttr(self, `?${self.attrs.size}`, args[1]);
     return NONE;
   }
+  if (held && ['append', 'extend', 'insert', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
+  // `self.__setattr__('level_%d' % i, m)` and `self.__getattr__(name)`, as nn.Module spells them.
+  if (method === '__setattr__') {
+    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
+    return NONE;
+  }
+  if (method === '__getattr__' || method === '__getattribute__') return args[0]?.t === 'str' ? interp.getAttr(self, args[0].v, node) : UNKNOWN;
   if (method === 'register_buffer' || method === 'register_parameter') {
     if (args[0]?.t === 'str') self.attrs.set(args[0].v, args[1] ?? UNKNOWN);
     return NONE;
@@ -452,9 +459,8 @@ export function summaryCall(interp: Interpreter, name: string, args: Value[], kw
     shape = size ? [1, ...size] : null;
   }
   if (!shape) return NONE;
-  interp.examples.set(model.id, { shapes: [shape], source: 'call' });
-  // `summary(Net(), ...)` builds an instance nobody keeps: the class carries the example.
-  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes: [shape], source: 'call' });
+  // `summary(Net(), ...)` builds an instance nobody keeps: the class carries the example too.
+  interp.recordExample(model, { shapes: [shape], source: 'call' });
   return NONE;
 }
 

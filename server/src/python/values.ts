@@ -95,6 +95,8 @@ export interface ClassValue {
   bases: Value[];
   attrs: Map<string, Value>;
   id: number;
+  /** A standard-library class modelled by stdlib.ts (`argparse.ArgumentParser`), not one of the user's. */
+  library?: string;
 }
 
 export interface ObjectValue {
@@ -203,6 +205,9 @@ export function dictKey(v: Value): string | null {
       return `s:${v.v}`;
     case 'int':
       return typeof v.v === 'number' ? `i:${v.v}` : null;
+    case 'float':
+      // 1.0 and 1 are the same key, as in Python (`configs[0.5]`, `configs[1]`).
+      return Number.isInteger(v.v) ? `i:${v.v}` : `f:${v.v}`;
     case 'bool':
       return `i:${v.v ? 1 : 0}`;
     case 'none':
