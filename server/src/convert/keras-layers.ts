@@ -346,7 +346,7 @@ function convolution(ctx: TorchRecordContext, a: Record<string, unknown>, n: num
   const bias = keywords([['use_bias', a.bias === false ? 'False' : null]]);
   if (groups > 1 && inChannels !== null && groups === inChannels && filters % inChannels === 0 && n === 2) {
     const multiplier = filters / inChannels;
-    parts.push({ code: `layers.DepthwiseConv2D(${intOrTuple(kernel)}${common}${keywords([['depth_multiplier', multiplier === 1 ? null : String(multiplier)]])}${bias})`, port: 'depthwise' });
+    parts.push({ code: `layers.DepthwiseConv2D(${intOrTuple(kernel)}${common}${keywords([['depth_multiplier', multiplier === 1 ? null : String(multiplier)]])}${bias})`, port: 'depthwise', portInfo: { channels: inChannels } });
   } else {
     parts.push({ code: `layers.Conv${n}D(${filters}, ${intOrTuple(kernel)}${common}${keywords([['groups', groups === 1 ? null : String(groups)]])}${bias})`, port: 'conv' });
   }
