@@ -73,6 +73,11 @@ function tfjsLayer(r: LayerRecord): { apply: (x: tf.SymbolicTensor | tf.Symbolic
     const layer = tf.layers.dropout({ rate: 0.5 });
     return { layer, apply: (x) => layer.apply(x) as tf.SymbolicTensor };
   }
+  if (r.kind === 'Resizing') {
+    // tfjs-layers' Resizing drops the batch axis of its shape; tf.image.resize (TensorFlow 2) uses half-pixel centres.
+    const layer = new Resizing([Number(r.args?.height), Number(r.args?.width)], r.args?.interpolation === 'nearest' ? 'nearest' : 'bilinear');
+    return { layer, apply: (x) => layer.apply(x) as tf.SymbolicTensor };
+  }
   if (r.kind === 'Cropping1D' && Array.isArray(r.args?.cropping)) {
     const layer = new Cropping1D(r.args.cropping as [number, number]);
     return { layer, apply: (x) => layer.apply(x) as tf.SymbolicTensor };
@@ -95,6 +100,28 @@ class LogSoftmax extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.logSoftmax(Array.isArray(inputs) ? inputs[0] : inputs);
+  }
+}
+
+/** Keras Resizing as tf.image.resize computes it in TensorFlow 2 (half-pixel centres, no antialiasing). */
+class Resizing extends tf.layers.Layer {
+  static className = 'ResizingHalfPixel';
+
+  constructor(
+    private readonly size: [number, number],
+    private readonly method: 'bilinear' | 'nearest',
+  ) {
+    super({});
+  }
+
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
+    const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
+    return [s[0], this.size[0], this.size[1], s[3]];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    return this.method === 'bilinear' ? tf.image.resizeBilinear(x, this.size, false, true) : tf.image.resizeNearestNeighbor(x, this.size, false, true);
   }
 }
 

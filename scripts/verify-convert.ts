@@ -569,6 +569,16 @@ function tfOperation(r: LayerRecord, lines: readonly string[]): tf.layers.Layer 
       const perm = arg(1, 'perm', 'axes');
       return op(([x]) => tf.transpose(x, perm as number[]));
     }
+    case 'depth_to_space':
+    case 'space_to_depth': {
+      const b = arg(1, 'block_size') as number;
+      if (r.kind === 'depth_to_space') return op(([x]) => tf.depthToSpace(x as tf.Tensor4D, b, 'NHWC'));
+      // tf.nn.space_to_depth: out[n, h, w, (i·b + j)·C + c] = in[n, h·b + i, w·b + j, c].
+      return op(([x]) => {
+        const [n, h, w, c] = x.shape as number[];
+        return x.reshape([n, h / b, b, w / b, b, c]).transpose([0, 1, 3, 2, 4, 5]).reshape([n, h / b, w / b, b * b * c]);
+      });
+    }
     case 'resize': {
       const size = arg(1, 'size') as [number, number];
       const method = (arg(2, 'method') ?? 'bilinear') as string;
@@ -1044,7 +1054,9 @@ function main(): number {
       const name = args.includes('--arguments') ? c.name : `${c.name}:${model.name}`;
       const converted = convertKerasModel(model, c.text, result);
       if (converted.unsupported.length > 0) {
-        manifest.push({ name, skipped: `not converted: ${converted.warnings[0] ?? ''}` });
+        const r = model.layers[converted.unsupported[0]];
+        const why = converted.warnings.find((w) => w.startsWith(`${r.kind} at line ${r.range.line + 1}:`)) ?? converted.warnings[0] ?? '';
+        manifest.push({ name, skipped: `not converted: ${why}` });
         continue;
       }
       let run: ReturnType<typeof runKeras>;

@@ -367,7 +367,7 @@ export function accountArguments(kind: string, args: Record<string, ArgValue> | 
     else if (s.use === 'unsupported') reasons.push(`${name}=${argText(value)}: ${s.why ?? 'not converted'}`);
     else if (s.use === 'mapped' && value instanceof UnknownArg) unreadable.push(name);
   }
-  if (unreadable.length > 0) reasons.push(`the value of ${unreadable.join(', ')} could not be read, so the default is written`);
+  if (unreadable.length > 0) reasons.push(`the value of ${unreadable.join(', ')} could not be read (it is not a constant), so the conversion does not follow it`);
   if (trainingOnly.length > 0) reasons.push(`training-only ${trainingOnly.length === 1 ? 'argument' : 'arguments'} not converted: ${trainingOnly.join(', ')} (the converted module computes the same; PyTorch initialises and regularises as its own code says)`);
   return { reasons };
 }

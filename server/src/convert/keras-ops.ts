@@ -137,6 +137,18 @@ export function convertKerasOp(record: LayerRecord, lines: readonly string[], la
     const torchPerm = toTorch.map((t) => fromTorch[(perm as number[])[t]]);
     return { parts: [{ type: 'expr', code: `$x.permute(${torchPerm.join(', ')})` }] };
   }
+  if (kind === 'depth_to_space' || kind === 'space_to_depth') {
+    // TensorFlow's NHWC layout orders the moved pixels before the channels (DCR): (i·b + j)·C + c.
+    const b = number(argument(call, 1, 'block_size'));
+    const output = firstOutput(record);
+    const input = record.input[0];
+    if (b === null || !input || !output || input.length !== 4 || layout !== 'last') return notConverted(record, 'its block size or the channels-last layout it needs could not be read');
+    const code =
+      kind === 'depth_to_space'
+        ? `$x.unflatten(1, (${b}, ${b}, -1)).permute(0, 3, 4, 1, 5, 2).flatten(4, 5).flatten(2, 3)`
+        : `$x.unflatten(3, (-1, ${b})).unflatten(2, (-1, ${b})).permute(0, 3, 5, 1, 2, 4).flatten(1, 3)`;
+    return { parts: [{ type: 'expr', code }], comment: `tf.nn.${kind}: TensorFlow orders the moved pixels before the channels.` };
+  }
   if (kind === 'resize') {
     const size = argument(call, 1, 'size');
     const method = argument(call, 2, 'method') ?? 'bilinear';
