@@ -273,6 +273,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       if (items === null || items.some((i) => i.t !== 'int')) return UNKNOWN;
       return int(product(items.map((i) => (i as { v: Dim }).v)));
     }
+    // Eager PyTorch is neither scripting nor tracing; torch.jit.annotate(T, v) is v.
+    case 'torch.jit.is_scripting':
+    case 'torch.jit.is_tracing':
+    case 'torch._jit_internal.is_scripting':
+      return bool(false);
+    case 'torch._C._get_tracing_state':
+      return NONE;
+    case 'torch.jit.annotate':
+      return args[1] ?? UNKNOWN;
     // `typing.cast(int, v)` is `v`.
     case 'typing.cast':
       return args[1] ?? kwargs.get('val') ?? UNKNOWN;

@@ -12,6 +12,7 @@ import { add, ceildiv, Dim, dimToString, equalDims, floordiv, mul, product, sub 
 import { formatShape, windowFormula, windowOutput } from '../shape';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
 import { KERAS_WEIGHT_PARAMS } from './keras-params';
+import { asInt } from '../context';
 
 /** Where the channel axis sits: PyTorch is always channels-first; Keras defaults to channels-last. */
 export type Layout = 'channels_first' | 'channels_last';
@@ -248,6 +249,14 @@ function torchConvPadding(ctx: RuleContext, n: number): WindowPadding[] | null {
 
 function torchTransposedSpatial(ctx: RuleContext, input: Dim[], kernel: Dim[] | null, stride: Dim[] | null, dilation: Dim[] | null): Dim[] {
   const n = input.length;
+  // forward(x, output_size=skip.size()): PyTorch picks the output padding that reaches the
+  // requested size (its last n entries; batch and channels may lead).
+  const requested = ctx.value('call.output_size');
+  if (Array.isArray(requested) && requested.length >= n) {
+    const sizes = requested.slice(requested.length - n).map((d) => asInt(d));
+    ctx.note(`${ctx.kind} spatial size${n > 1 ? 's' : ''} from output_size: ${sizes.map((d) => dimToString(d)).join(', ')}`);
+    return sizes;
+  }
   const padding = ctx.tuple('padding', n);
   const outputPadding = ctx.tuple('output_padding', n);
   const at = (t: Dim[] | null, i: number): Dim => (t ? t[i] : null);
