@@ -4,6 +4,8 @@
 // "cnnshape: Confirm shapes with TensorFlow.js" (also the code lens above each model), which asks
 // for `cnnshape/confirm` under a cancellable progress notification, previews the table and shows
 // the layers that differ as information diagnostics in their own collection.
+// It also tells the server which Python interpreter VS Code's Python extension selected, so that
+// imports of installed libraries are read from that environment (read, never run).
 // Everything else (diagnostics, hovers, hints, fixes, settings) is the server's.
 
 import * as vscode from 'vscode';
@@ -25,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { notebook: 'jupyter-notebook', language: 'python' },
     ],
     synchronize: { configurationSection: 'cnnshape' },
+    initializationOptions: { pythonInterpreter: (await selectedPythonInterpreter()) ?? null },
   };
   client = new LanguageClient('cnnshape', 'cnnshape', serverOptions, clientOptions);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider('cnnshape', reportProvider), reportChanged);
@@ -33,6 +36,37 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(confirmDiagnostics, vscode.commands.registerCommand('cnnshape.confirm', confirmShapes));
   context.subscriptions.push(vscode.commands.registerCommand('cnnshape.openConverted', openConverted));
   await client.start();
+  const active = client;
+  const changed = pythonEnvironments()?.onDidChangeActiveEnvironmentPath?.(() => {
+    void selectedPythonInterpreter().then((path) => active.sendNotification('cnnshape/pythonInterpreter', { pythonInterpreter: path ?? null }));
+  });
+  if (changed) context.subscriptions.push(changed);
+}
+
+/** The part of the Python extension's API used here (ms-python.python: `environments`). */
+interface PythonEnvironments {
+  getActiveEnvironmentPath?(resource?: vscode.Uri): { path?: string } | undefined;
+  onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
+}
+
+function pythonEnvironments(): PythonEnvironments | undefined {
+  const extension = vscode.extensions.getExtension<{ environments?: PythonEnvironments }>('ms-python.python');
+  return extension?.isActive ? extension.exports?.environments : undefined;
+}
+
+/** The interpreter the Python extension selected for the first workspace folder; undefined without it. */
+async function selectedPythonInterpreter(): Promise<string | undefined> {
+  try {
+    const extension = vscode.extensions.getExtension<{ environments?: PythonEnvironments }>('ms-python.python');
+    if (!extension) return undefined;
+    // Never wait long for it: the server starts without an interpreter, and hears of one later.
+    if (!extension.isActive) await Promise.race([extension.activate(), new Promise((wake) => setTimeout(wake, 3000))]);
+    if (!extension.isActive) return undefined;
+    const path = extension.exports?.environments?.getActiveEnvironmentPath?.(vscode.workspace.workspaceFolders?.[0]?.uri)?.path;
+    return typeof path === 'string' && path !== '' ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function deactivate(): Promise<void> {

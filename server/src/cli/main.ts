@@ -12,11 +12,11 @@ import { convertTorchFile } from '../convert/keras';
 import { convertFile } from '../convert/pytorch';
 import type { AnalysisResult } from '../analysis/result';
 import { fileToJson, formatDiagnostic, formatSummary } from './format';
-import { corePath, WorkspaceFactory } from './workspace';
+import { corePath, isSkippedFolder, WorkspaceFactory } from './workspace';
 
 const USAGE = `Usage:
-  cnnshape check [--format text|json] [--input SHAPE] [--model NAME] [--root DIR]... PATH...
-  cnnshape summary [--input SHAPE] [--model NAME] [--root DIR]... FILE...
+  cnnshape check [--format text|json] [--input SHAPE] [--model NAME] [--root DIR]... [--python-path PYTHON] PATH...
+  cnnshape summary [--input SHAPE] [--model NAME] [--root DIR]... [--python-path PYTHON] FILE...
   cnnshape convert FILE [--to pytorch|keras] [--model NAME]
   cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
                    [--input SHAPE] [--memory-limit MB]
@@ -25,7 +25,9 @@ const USAGE = `Usage:
 check    report the shape errors in Python files; a directory is one workspace (its files import
          each other, with the directory and its src/ as roots), a file's imports are resolved from
          its folder and every --root; --input goes to the model the workspace builds at the top
-         (or the one --model names), not to classes other files use as blocks
+         (or the one --model names), not to classes other files use as blocks; installed libraries
+         (torchvision, timm, ...) are read from the site-packages of --python-path, else of a
+         .venv or venv in the workspace, never run
 summary  print a table of layers, output shapes and parameters for every model
 convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model), or
          with --to keras a Keras version of its PyTorch models; without --to, a file with no Keras
@@ -50,6 +52,8 @@ interface Options {
   memoryLimitMb?: number;
   /** Extra import roots for the checked files (`--root`, repeatable). */
   roots: string[];
+  /** The Python interpreter whose installed libraries imports may read (`--python-path`). */
+  pythonPath?: string;
   paths: string[];
   stdio: boolean;
 }
@@ -75,6 +79,10 @@ function parseArgs(argv: string[]): Options {
       const v = takeValue('--root');
       if (!existsSync(v) || !statSync(v).isDirectory()) throw new UsageError(`--root must be a directory: '${v}'`);
       o.roots.push(v);
+    } else if (a === '--python-path' || a.startsWith('--python-path=')) {
+      const v = takeValue('--python-path');
+      if (!existsSync(v)) throw new UsageError(`--python-path: no such file or directory: '${v}'`);
+      o.pythonPath = v;
     }
     else if (a === '--backend' || a.startsWith('--backend=')) o.backend = takeValue('--backend');
     else if (a === '--to' || a.startsWith('--to=')) {
@@ -100,10 +108,10 @@ function collectFiles(paths: string[]): string[] {
     const st = statSync(p);
     if (st.isDirectory()) {
       for (const e of readdirSync(p).sort()) {
-        if (e.startsWith('.') || e === 'node_modules' || e === '__pycache__') continue;
         const full = join(p, e);
-        if (statSync(full).isDirectory()) walk(full);
-        else if (e.endsWith('.py')) files.push(full);
+        if (statSync(full).isDirectory()) {
+          if (!isSkippedFolder(full, e)) walk(full);
+        } else if (e.endsWith('.py')) files.push(full);
       }
     } else files.push(p);
   };
@@ -127,7 +135,10 @@ interface CheckedFile {
  * lies in when that file is checked too, else with the first file that found it.
  */
 function analyseFiles(o: Options): CheckedFile[] {
-  const factory = new WorkspaceFactory({ roots: o.roots, libraries: [] });
+  const factory = new WorkspaceFactory({ roots: o.roots, pythonPath: o.pythonPath });
+  if (o.pythonPath !== undefined && factory.librariesOfInterpreter().length === 0) {
+    process.stderr.write(`cnnshape: warning: no site-packages found for '${o.pythonPath}'; installed libraries stay unknown\n`);
+  }
   const checked: CheckedFile[] = [];
   for (const p of o.paths) {
     if (!existsSync(p)) throw new UsageError(`cannot read '${p}': no such file or directory`);

@@ -7,12 +7,15 @@
 // the native tree-sitter tree with the exact text it was parsed from. A new text is compared with
 // that text (common prefix and suffix), the difference is applied to the old tree with tree.edit(),
 // and tree-sitter re-parses only what changed. The analysis itself (analyzeTree) still runs over the
-// whole module: it is a pure function of the text, so the cache needs no invalidation beyond "the
-// version or the text changed". Results never refer to the tree, so editing it in place is safe.
+// whole module: it is a pure function of the text and of the other files it read (its imports, the
+// scripts that build its models), so a result stays valid while the version, the text and the
+// text of each of those files are unchanged; `dependents(path)` names the targets to re-check when
+// a file changes. Results never refer to the tree, so editing it in place is safe.
 
 import type Parser from 'tree-sitter';
 import { analyzeTree } from '../analysis/analyze';
 import type { AnalysisResult } from '../analysis/result';
+import type { Workspace } from '../workspace/files';
 import { parseSyntax } from '../syntax/parse';
 import type { Settings } from './settings';
 import type { AnalysisTarget } from './targets';
@@ -22,6 +25,15 @@ interface CachedAnalysis {
   text: string;
   input: string | undefined;
   result: AnalysisResult;
+  /** The other files the analysis read, with the text each had then. */
+  dependencies: Map<string, string | undefined>;
+  workspace: Workspace | undefined;
+}
+
+/** Where a target lies in the workspace: its file's path (none for a notebook) and the workspace it imports from. */
+export interface TargetContext {
+  path?: string;
+  workspace?: Workspace;
 }
 
 /** The last native tree of a target, and the text it was parsed from (the base for the next edit). */
@@ -38,24 +50,31 @@ export class AnalysisCache {
 
   constructor(private readonly logError: (message: string) => void) {}
 
-  get(target: AnalysisTarget, settings: Settings): AnalysisResult {
+  get(target: AnalysisTarget, settings: Settings, context: TargetContext = {}): AnalysisResult {
     const input = settings.defaultInputShape;
     const cached = this.entries.get(target.key);
-    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text) {
+    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text && dependenciesUnchanged(cached)) {
       return cached.result;
     }
     let result: AnalysisResult;
     try {
       const tree = this.parse(target.key, target.text);
-      result = analyzeTree(tree, target.text, input === undefined ? {} : { input });
+      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context });
     } catch (error) {
       // The core promises not to throw; if it does, the document simply gets no results.
       this.logError(`cnnshape: analysis of ${target.key} failed: ${describeError(error)}`);
       this.parsed.delete(target.key);
       result = EMPTY_RESULT;
     }
-    this.entries.set(target.key, { version: target.version, text: target.text, input, result });
+    const dependencies = new Map<string, string | undefined>();
+    for (const path of result.files ?? []) dependencies.set(path, context.workspace?.files.read(path));
+    this.entries.set(target.key, { version: target.version, text: target.text, input, result, dependencies, workspace: context.workspace });
     return result;
+  }
+
+  /** The targets whose last analysis read `path` (an import, a script that builds their models). */
+  dependents(path: string): string[] {
+    return [...this.entries].filter(([, e]) => e.dependencies.has(path)).map(([key]) => key);
   }
 
   forget(key: string): void {
@@ -70,6 +89,14 @@ export class AnalysisCache {
     this.parsed.set(key, { text, tree: tree.native });
     return tree;
   }
+}
+
+/** True while every file the analysis read still has the text it had. */
+function dependenciesUnchanged(cached: CachedAnalysis): boolean {
+  const files = cached.workspace?.files;
+  if (!files) return true;
+  for (const [path, text] of cached.dependencies) if (files.read(path) !== text) return false;
+  return true;
 }
 
 /** A tree-sitter edit in the units of the Node binding: UTF-16 code unit indices, rows split at '\n'. */

@@ -285,37 +285,52 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     // `typing.cast(int, v)` is `v`.
     case 'typing.cast':
       return args[1] ?? kwargs.get('val') ?? UNKNOWN;
-    case 'copy.copy':
-      return args[0] ? copyValue(interp, args[0], false, 0) : UNKNOWN;
-    case 'copy.deepcopy':
-      return args[0] ? copyValue(interp, args[0], true, 0) : UNKNOWN;
   }
   const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
   return t ? interp.unknownTensor(t, node) : UNKNOWN;
 }
 
 /**
- * `copy.copy` (a new object, list or dict holding the same items) and `copy.deepcopy` (the items
- * copied too: a copied layer or block is another module, with the same arguments).
+ * `copy.copy(v)` and `copy.deepcopy(v)`: a new object, list, dict or layer with the same contents
+ * (deep: the contents copied too, so that a copied block gets layers of its own). Tensors, classes,
+ * functions and library names are shared, as deepcopy shares what it cannot copy meaningfully here.
  */
-function copyValue(interp: Interpreter, v: Value, deep: boolean, depth: number): Value {
+export function copyValue(interp: Interpreter, v: Value, deep: boolean, depth = 0, copies = new Map<Value, Value>()): Value {
   if (depth > 30) return UNKNOWN;
-  const item = (x: Value) => (deep ? copyValue(interp, x, true, depth + 1) : x);
+  const known = copies.get(v);
+  if (known) return known;
+  const inner = (x: Value) => (deep ? copyValue(interp, x, deep, depth + 1, copies) : x);
   switch (v.t) {
+    case 'object': {
+      const o = { ...v, attrs: new Map<string, Value>(), id: interp.newId() };
+      copies.set(v, o);
+      for (const [k, a] of v.attrs) o.attrs.set(k, inner(a));
+      return o;
+    }
+    case 'layer': {
+      const l = { ...v, id: interp.newId() };
+      copies.set(v, l);
+      return l;
+    }
+    case 'container': {
+      const c = { ...v, items: [] as Value[], id: interp.newId() };
+      copies.set(v, c);
+      c.items.push(...v.items.map(inner));
+      return c;
+    }
     case 'list':
-    case 'tuple':
-      return v.t === 'tuple' && !deep ? v : { t: v.t, items: v.items.map(item) };
+    case 'tuple': {
+      const seq = { t: v.t, items: [] as Value[] };
+      copies.set(v, seq);
+      seq.items.push(...v.items.map(inner));
+      return seq;
+    }
     case 'dict': {
-      const d: DictValue = { t: 'dict', entries: new Map(), partial: v.partial };
-      for (const [k, e] of v.entries) d.entries.set(k, { key: e.key, value: item(e.value) });
+      const d: DictValue = { t: 'dict', entries: new Map(), ...(v.partial ? { partial: true } : {}) };
+      copies.set(v, d);
+      for (const [k, e] of v.entries) d.entries.set(k, { key: e.key, value: inner(e.value) });
       return d;
     }
-    case 'object':
-      return { ...v, attrs: new Map([...v.attrs].map(([k, x]) => [k, item(x)])), id: interp.newId() };
-    case 'layer':
-      return deep ? { ...v, id: interp.newId() } : v;
-    case 'container':
-      return deep ? { ...v, items: v.items.map(item), keys: v.keys ? [...v.keys] : null, id: interp.newId() } : v;
     default:
       return v;
   }

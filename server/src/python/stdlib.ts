@@ -1,8 +1,7 @@
 // Standard-library objects that model code uses for its hyper-parameters, modelled by their
 // documented behaviour: argparse (an ArgumentParser whose parse_args() answers each option's
-// default, as a run without command-line flags does), the attribute bags
-// types.SimpleNamespace and argparse.Namespace, and functools.partial (a layer class with some
-// arguments bound: `norm_layer = partial(nn.BatchNorm2d, eps=0.001)`).
+// default, as a run without command-line flags does), and the attribute bags
+// types.SimpleNamespace and argparse.Namespace.
 //
 // Each is an ObjectValue of a class made here and marked with the library name it stands for;
 // the interpreter sends attribute reads and method calls on such objects to this file. What the
@@ -14,13 +13,12 @@ import { bool, ClassValue, DictValue, list, NONE, ObjectValue, str, tuple, UNKNO
 
 const PARSER = 'argparse.ArgumentParser';
 const NAMESPACE = 'argparse.Namespace';
-const PARTIAL = 'functools.partial';
 
 /** The hidden attribute under which a parser keeps its options (dest → default). */
 const OPTIONS = '__argparse_options__';
 
 /** Constructors this file answers, by normalised name. */
-const CONSTRUCTORS = new Set([PARSER, NAMESPACE, 'types.SimpleNamespace', PARTIAL]);
+const CONSTRUCTORS = new Set([PARSER, NAMESPACE, 'types.SimpleNamespace']);
 
 /** The methods of an ArgumentParser (and of its argument groups, which add to the same parser). */
 const PARSER_METHODS = new Set(['add_argument', 'add_argument_group', 'add_mutually_exclusive_group', 'parse_args', 'parse_known_args', 'set_defaults', 'get_default', 'print_help', 'print_usage', 'error', 'add_subparsers']);
@@ -38,34 +36,9 @@ export function stdlibCall(interp: Interpreter, name: string, _args: Value[], kw
     parser.attrs.set(OPTIONS, { t: 'dict', entries: new Map() });
     return parser;
   }
-  if (name === PARTIAL) {
-    // partial(func, *args, **keywords), with its documented attributes.
-    const [func, ...args] = _args;
-    if (!func) return UNKNOWN;
-    const p = libraryObject(interp, PARTIAL, node);
-    const keywords: DictValue = { t: 'dict', entries: new Map() };
-    for (const [k, v] of kwargs) keywords.entries.set(`s:${k}`, { key: str(k), value: v });
-    p.attrs.set('func', func);
-    p.attrs.set('args', tuple(args));
-    p.attrs.set('keywords', keywords);
-    return p;
-  }
   const ns = libraryObject(interp, NAMESPACE, node);
   for (const [k, v] of kwargs) ns.attrs.set(k, v);
   return ns;
-}
-
-/** Calls a library object: a partial calls its function with its bound arguments first. */
-export function callStdlibObject(interp: Interpreter, obj: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  if (obj.cls.library !== PARTIAL) return UNKNOWN;
-  const func = obj.attrs.get('func');
-  const bound = obj.attrs.get('args');
-  const keywords = obj.attrs.get('keywords');
-  if (!func || bound?.t !== 'tuple' || keywords?.t !== 'dict') return UNKNOWN;
-  const merged = new Map<string, Value>();
-  for (const e of keywords.entries.values()) if (e.key.t === 'str') merged.set(e.key.v, e.value);
-  for (const [k, v] of kwargs) merged.set(k, v);
-  return interp.call(func, [...bound.items, ...args], merged, node);
 }
 
 /** An attribute of a library object: a namespace's value, or a parser's bound method; unknown otherwise. */
