@@ -615,7 +615,7 @@ class Analysis {
       params: r.module ? r.params ?? null : undefined,
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
-      args: r.layer ? Object.fromEntries(r.layer.bound.values) : null,
+      args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,
       given: r.layer ? [...r.layer.bound.given] : [],
       inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),

@@ -234,8 +234,22 @@ function torchConvolution(o: TorchConvOptions) {
     const stride = ctx.tuple('stride', n);
     const dilation = ctx.tuple('dilation', n);
     const spatial = o.transposed ? torchTransposedSpatial(ctx, parts.spatial, kernel, stride, dilation) : slideWindows(ctx, parts.spatial, { kernel, stride, dilation, padding: torchConvPadding(ctx, n), windowArg: 'kernel_size' });
-    return { output: joinAxes({ leading: parts.leading, channels: outChannels, spatial }, 'channels_first'), params: paramsFor(o.lazy ? parts.channels : declaredIn) };
+    const settledArgs = o.transposed ? impliedOutputPadding(ctx, parts.spatial, spatial, kernel, stride, dilation) : undefined;
+    return { output: joinAxes({ leading: parts.leading, channels: outChannels, spatial }, 'channels_first'), params: paramsFor(o.lazy ? parts.channels : declaredIn), settledArgs };
   };
+}
+
+/**
+ * With `output_size=`, PyTorch runs the transposed convolution with the output padding that
+ * reaches the requested size: that padding, where every size is known (undefined otherwise, or
+ * without output_size).
+ */
+function impliedOutputPadding(ctx: RuleContext, input: Dim[], output: Dim[], kernel: Dim[] | null, stride: Dim[] | null, dilation: Dim[] | null): Record<string, ArgValue> | undefined {
+  if (!Array.isArray(ctx.value('call.output_size'))) return undefined;
+  const padding = ctx.tuple('padding', input.length);
+  const at = (t: Dim[] | null, i: number): Dim => (t ? t[i] : null);
+  const implied = input.map((d, i) => sub(output[i], torchTransposedOutput(d, at(kernel, i), at(stride, i), at(padding, i), 0, at(dilation, i))));
+  return implied.every((p): p is number => typeof p === 'number' && p >= 0) ? { output_padding: implied } : undefined;
 }
 
 /** PyTorch conv padding: 'same', 'valid', or an int or tuple of one side's padding per axis. */
