@@ -16,7 +16,14 @@ from torch import nn
 
 def build(text, name):
     namespace = {"__name__": "fixture"}
-    exec(compile(text, "fixture.py", "exec"), namespace)
+    # A fixture that parses its command line at import (argparse) sees none, not this script's.
+    argv, sys.argv = sys.argv, ["fixture.py"]
+    try:
+        exec(compile(text, "fixture.py", "exec"), namespace)
+    except SystemExit as e:
+        raise RuntimeError(f"the fixture exited ({e.code})") from e
+    finally:
+        sys.argv = argv
     obj = namespace[name]
     if isinstance(obj, nn.Module):
         return obj
