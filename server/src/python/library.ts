@@ -284,8 +284,24 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
   }
   if (method === '__call__' || method === 'forward' || method === 'call') return interp.applyModule(self, args, kwargs, node);
   if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
-  if (method === 'modules' || method === 'children' || method === 'parameters') return UNKNOWN;
+  if (method === 'children' || method === 'named_children') return moduleChildren(interp, self, method === 'named_children');
+  if (method === 'modules' || method === 'parameters') return UNKNOWN;
   return UNKNOWN;
+}
+
+/**
+ * `module.children()` (`named_children()`): the sub-modules in the order they were registered, as
+ * PyTorch keeps them (`nn.Sequential(*list(resnet.children())[:-1])`). Unknown when an attribute is
+ * unknown: it may be a module.
+ */
+function moduleChildren(interp: Interpreter, self: ObjectValue, named: boolean): Value {
+  const out: Value[] = [];
+  for (const [name, v] of self.attrs) {
+    if (v.t === 'unknown') return UNKNOWN;
+    const isModule = v.t === 'layer' || v.t === 'container' || (v.t === 'object' && interp.libraryBase(v.cls) !== undefined);
+    if (isModule) out.push(named ? tuple([str(name), v]) : v);
+  }
+  return list(out);
 }
 
 // ---------------------------------------------------------------- Keras inputs and models
