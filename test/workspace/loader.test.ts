@@ -140,3 +140,15 @@ describe('module cache', () => {
     expect(second.rootNode.file).toBe('/w/a.py');
   });
 });
+
+describe('models built by the workspace', () => {
+  const model = 'import torch.nn as nn\n\nclass TinyNet(nn.Module):\n    def __init__(self, in_ch, classes):\n        super().__init__()\n        self.conv = nn.Conv2d(in_ch, 8, 3)\n        self.fc = nn.Linear(8, classes)\n\n    def forward(self, x):\n        return self.fc(self.conv(x).mean((2, 3)))\n';
+
+  it('takes the arguments and input of a pytest function that builds the model, never called in the file', () => {
+    const test = 'import torch\nfrom tinynet import TinyNet\n\ndef test_forward():\n    net = TinyNet(in_ch=1, classes=3)\n    out = net(torch.randn(5, 1, 20, 20))\n    assert out.shape == (5, 3)\n';
+    const ws = workspaceFromTexts({ '/p/tinynet.py': model, '/p/tests/test_tinynet.py': test }, { roots: ['/p'] });
+    const r = analyze(model, { path: '/p/tinynet.py', workspace: ws });
+    expect(r.models.map((m) => [m.name, m.inputSource, m.input, m.output])).toEqual([['TinyNet', 'call', [[5, 1, 20, 20]], [5, 3]]]);
+    expect(r.files).toContain('/p/tests/test_tinynet.py');
+  });
+});

@@ -13,7 +13,7 @@ import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
-import { ClassValue, CONTAINER_ATTR, FunctionValue, TensorValue, Value } from '../python/values';
+import { ClassValue, CONTAINER_ATTR, FunctionValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
@@ -199,26 +199,38 @@ class Analysis {
   }
 
   /**
-   * Module-level instances of model classes defined in other files: `net = UNet(3, 2)` is the
-   * workspace's UNet, named and placed where its class is; `backbone = resnet18()` from an installed
-   * library is named by its variable, since a library's files are never shown.
+   * Instances of model classes defined in other files, built at module level or inside a function
+   * that feeds them an example (`def test(): v = ViT(...); v(torch.randn(...))`): `net = UNet(3, 2)`
+   * is the workspace's UNet, named and placed where its class is; `backbone = resnet18()` from an
+   * installed library is named by its variable (else its class) and placed where it is built here,
+   * since a library's files are never shown.
    */
   private importedInstanceCandidates(): Candidate[] {
     const interp = this.interp;
     const out: Candidate[] = [];
-    if (!this.loader) return out;
+    const loader = this.loader;
+    if (!loader) return out;
+    const taken = new Set<number>();
+    const add = (v: ObjectValue, name: string | undefined, nameNode: SyntaxNode, extentNode: SyntaxNode) => {
+      taken.add(v.cls.id);
+      const framework = interp.libraryBase(v.cls)!.framework;
+      const classFile = v.cls.node.file;
+      if (classFile === undefined || loader.isLibrary(classFile)) {
+        out.push({ name: name ?? v.cls.name, framework, nameNode, anchorLine: nameNode.startPosition.row, extentNode, value: v });
+      } else {
+        const classNameNode = v.cls.node.childForFieldName('name') ?? v.cls.node;
+        out.push({ name: v.cls.name, framework, nameNode: classNameNode, anchorLine: this.defLine(v.cls.node), extentNode: v.cls.node, value: v, cls: v.cls });
+      }
+    };
     for (const [name, v] of interp.moduleScope.vars) {
       if (!importedInstance(interp, v) || interp.moduleInstances.get(v.cls.id) !== v) continue;
       const assign = this.findModuleAssignment(name);
-      if (!assign) continue;
-      const framework = interp.libraryBase(v.cls)!.framework;
-      const classFile = v.cls.node.file;
-      if (classFile === undefined || this.loader.isLibrary(classFile)) {
-        out.push({ name, framework, nameNode: assign, anchorLine: assign.startPosition.row, extentNode: statementOf(assign), value: v });
-      } else {
-        const nameNode = v.cls.node.childForFieldName('name') ?? v.cls.node;
-        out.push({ name: v.cls.name, framework, nameNode, anchorLine: this.defLine(v.cls.node), extentNode: v.cls.node, value: v, cls: v.cls });
-      }
+      if (assign) add(v, name, assign, statementOf(assign));
+    }
+    for (const v of interp.exampleInstances.values()) {
+      // Built here (not by a script run for another model), inside a function that feeds it an example.
+      if (!importedInstance(interp, v) || taken.has(v.cls.id) || !v.node || v.node.file !== undefined) continue;
+      add(v, undefined, v.node, v.node);
     }
     return out;
   }
@@ -379,7 +391,7 @@ class Analysis {
       const discovery = this.discovery;
       const factories = (this.factories().get(cls.name) ?? []).map((f) => f.name);
       this.safely(() => discovery.runScriptsBuilding([cls.name, ...factories]));
-      const built = interp.moduleInstances.get(cls.id);
+      const built = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
       if (built) return built;
     }
     for (const f of this.factories().get(cls.name) ?? []) {

@@ -190,12 +190,12 @@ export class Interpreter implements ModuleHost {
    * y = net(torch.randn(2, 3, 32, 32))`): their example calls and the instances they feed count
    * as the file's. Each run has its own small budget.
    */
-  probeUncalledFunctions(budget = 60_000, limit = 8): void {
+  probeUncalledFunctions(budget = 60_000, limit = 8, functions: Iterable<FunctionValue> = this.functions.values()): void {
     const wasEnabled = this.trace.enabled;
     this.trace.enabled = false;
     let runs = 0;
     try {
-      for (const f of this.functions.values()) {
+      for (const f of functions) {
         if (runs >= limit) break;
         if (this.calledFunctions.has(f.node) || !needsNoArguments(f) || !EXAMPLE_DATA.test(f.node.text)) continue;
         runs++;
@@ -606,6 +606,9 @@ export class Interpreter implements ModuleHost {
     const m = this.register(new SourceModule(file, true, this));
     this.scriptScopes.add(m.scope);
     for (const stmt of file.root()?.namedChildren ?? []) this.execAtModuleLevel(stmt, m.scope);
+    // Its test functions (`def test_forward(): net = TinyNet(1, 3); net(torch.randn(...))`) too.
+    const functions = [...m.scope.vars.values()].filter((v): v is FunctionValue => v.t === 'function' && v.closure === m.scope);
+    this.probeUncalledFunctions(60_000, 4, functions);
     return m;
   }
 

@@ -1,0 +1,1 @@
+from tinynet.model import TinyNet
