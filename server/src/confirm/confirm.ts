@@ -279,7 +279,11 @@ export async function confirmModel(backend: BackendInfo, model: ModelResult, lin
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (e instanceof Unconfirmable) entry.reason = e.message;
-        else if (record.input.some((shape) => shape?.some((d) => d instanceof Expr))) {
+        else if (tfjsLacksKernel(message)) {
+          // tfjs has no kernel for this case (batch norm of rank 5, say): a gap in tfjs, which says
+          // nothing about the shape the engine predicted.
+          entry.reason = `tfjs cannot run this layer here: ${message}`;
+        } else if (record.input.some((shape) => shape?.some((d) => d instanceof Expr))) {
           // The engine kept these sizes symbolic; the values given to the symbols for the run are
           // an assumption, so tfjs failing under them contradicts nothing the engine said.
           entry.reason = `tfjs failed with the values given to the symbolic sizes (${Object.entries(symbols).map(([k, v]) => `${k}=${v}`).join(', ')}): ${message}`;
@@ -309,4 +313,9 @@ export async function confirmText(backend: BackendInfo, text: string, options: C
   const out: ModelConfirmation[] = [];
   for (const model of models) out.push(await confirmModel(backend, model, lines, options));
   return out;
+}
+
+/** True for tfjs's own "not implemented" messages: a missing kernel, not a shape contradiction. */
+function tfjsLacksKernel(message: string): boolean {
+  return /\bnot (yet )?implemented\b|\bis not supported\b/i.test(message);
 }
