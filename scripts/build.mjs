@@ -1,5 +1,7 @@
 // Bundles the command line, the language server and the VS Code client with esbuild.
-// Native tree-sitter bindings stay external (they load their prebuilt binaries at run time).
+// Native tree-sitter bindings stay external (they load their prebuilt binaries at run time); the
+// WebAssembly parser (web-tree-sitter) is bundled, and its two .wasm files (the runtime and the
+// Python grammar) are copied beside the bundles, where server/src/platform/node-parser.ts finds them.
 // The confirmation worker carries TensorFlow.js inside its bundle (tfjs-core, tfjs-layers and the
 // cpu, wasm and WebGPU backends), with the wasm backend's binaries copied to dist/wasm/; only the
 // optional tfjs-node and Dawn (`webgpu`) stay outside it. The other bundles leave tfjs external.
@@ -13,6 +15,15 @@ const rawText = {
   setup(b) {
     b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: new URL(args.path.replace(/\?raw$/, ''), `file://${args.resolveDir}/`).pathname, namespace: 'raw' }));
     b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
+// web-tree-sitter's ES module finds its files through import.meta.url, which a CommonJS bundle
+// lacks; Node bundles take its CommonJS build instead.
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: createRequire(import.meta.url).resolve('web-tree-sitter') }));
   },
 };
 
@@ -32,6 +43,9 @@ mkdirSync(join(root, 'dist/wasm'), { recursive: true });
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(join(wasmDir, f), join(root, 'dist/wasm', f));
 }
+const resolvePackage = createRequire(import.meta.url).resolve;
+copyFileSync(resolvePackage('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
+copyFileSync(resolvePackage('tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));
 
 await Promise.all(
   entries
@@ -46,7 +60,7 @@ await Promise.all(
         format: 'cjs',
         sourcemap: true,
         external: [...external, ...(e.external ?? ['@tensorflow/*', 'webgpu'])],
-        plugins: [rawText],
+        plugins: [rawText, webTreeSitterCjs],
         logLevel: 'warning',
       }),
     ),

@@ -19,6 +19,7 @@ import { convertKerasModel, modelInputs, outputRecords, tupleItemPicker } from '
 import type { BoundArgs } from '../server/src/shapes/context';
 import { LayerArg, type ArgValue } from '../server/src/shapes/types';
 import { mulberry32 as generator } from '../test/helpers/prng';
+import { loadParser } from '../server/src/platform/node-parser';
 
 const ROOT = process.cwd();
 const SEED_MODEL = '/work/shared/seed/keras_cnn.py';
@@ -444,4 +445,6 @@ function main(): number {
   return py.status ?? 2;
 }
 
-process.exitCode = main();
+void loadParser().then(() => {
+  process.exitCode = main();
+});

@@ -1,26 +1,37 @@
 // The `cnnshape` command line: `check`, `summary`, `convert`, `confirm` and `lsp --stdio`. It reads files, calls the
 // core and prints; all analysis lives in server/src/analysis.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { analyze } from '../analysis/analyze';
+import { DEFAULT_MAX_FILE_SIZE_MB } from '../analysis/limits';
 import { BACKEND_NAMES, BackendUnavailable, type BackendRequest } from '../confirm/backends';
 import { formatReportText, hasDifferences, reportToJson } from '../confirm/report';
 import { confirmFiles, confirmInWorker } from '../confirm/worker';
 import { convertTorchFile } from '../convert/keras';
 import { convertFile } from '../convert/pytorch';
-import { fileToJson, formatDiagnostic, formatSummary } from './format';
+import { loadParser, parserFromEnvironment, type ParserChoice } from '../platform/node-parser';
+import { gatherSources, type Checked } from './files';
+import { fileToJson, formatDiagnostic, formatSummary, placeMessage } from './format';
+import { formatGithub } from './github';
+import { inputShapeProblem } from './input-shape';
+import { formatSarif } from './sarif';
+import type { Skipped } from './walk';
+import { version } from '../../../package.json';
 
 const USAGE = `Usage:
-  cnnshape check [--format text|json] [--input SHAPE] PATH...
+  cnnshape check [--format text|json|sarif|github] [--input SHAPE] PATH...
   cnnshape summary [--input SHAPE] FILE...
   cnnshape convert FILE [--to pytorch|keras] [--model NAME]
   cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
                    [--input SHAPE] [--memory-limit MB]
   cnnshape lsp --stdio
+Every command: [--max-file-size MB] [--parser auto|native|wasm] [--verbose]
 
-check    report the shape errors in Python files (directories are searched for .py files)
+check    report the shape errors in Python files and Jupyter notebooks (directories are searched
+         for .py and .ipynb files); --format sarif writes a SARIF log for GitHub code scanning,
+         --format github workflow commands that annotate a pull request
 summary  print a table of layers, output shapes and parameters for every model
 convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model), or
          with --to keras a Keras version of its PyTorch models; without --to, a file with no Keras
@@ -31,24 +42,34 @@ confirm  run one TensorFlow.js forward pass (random weights) and compare every l
          the backend is chosen automatically (tfjs-node, WebGPU, wasm, cpu) unless --backend
 lsp      run the language server over stdio (for editors other than VS Code)
 
+Files over --max-file-size MiB (default ${DEFAULT_MAX_FILE_SIZE_MB}; a notebook: its code cells), and entries
+that cannot be read (dangling or looping links, no permission) are skipped with a warning.
+--parser wasm (or CNNSHAPE_PARSER=wasm) uses the WebAssembly parser even where the native one loads.
+--verbose shows what native libraries print (the GPU runtime's messages during confirm).
+
 Exit status: 0 no errors, 1 shape errors found (confirm: a layer differs or failed), 2 bad usage,
 unreadable files or an unavailable --backend.`;
 
 class UsageError extends Error {}
 
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+
 interface Options {
-  format: 'text' | 'json';
+  format: (typeof FORMATS)[number];
   input?: string;
   model?: string;
   to?: 'pytorch' | 'keras';
   backend?: string;
   memoryLimitMb?: number;
+  maxFileSizeMb: number;
+  parser?: ParserChoice;
+  verbose: boolean;
   paths: string[];
   stdio: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { format: 'text', paths: [], stdio: false };
+  const o: Options = { format: 'text', paths: [], stdio: false, verbose: false, maxFileSizeMb: DEFAULT_MAX_FILE_SIZE_MB };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const takeValue = (name: string): string => {
@@ -60,9 +81,22 @@ function parseArgs(argv: string[]): Options {
     };
     if (a === '--format' || a.startsWith('--format=')) {
       const v = takeValue('--format');
-      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not '${v}'`);
-      o.format = v;
-    } else if (a === '--input' || a.startsWith('--input=')) o.input = takeValue('--input');
+      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be ${FORMATS.join(', ')}, not '${v}'`);
+      o.format = v as Options['format'];
+    } else if (a === '--input' || a.startsWith('--input=')) {
+      const v = takeValue('--input');
+      const problem = inputShapeProblem(v);
+      if (problem) throw new UsageError(`--input '${v}' is not a shape: ${problem}`);
+      o.input = v;
+    } else if (a === '--max-file-size' || a.startsWith('--max-file-size=')) {
+      const v = Number(takeValue('--max-file-size'));
+      if (!(v > 0) || !Number.isFinite(v)) throw new UsageError('--max-file-size must be a positive number of MiB');
+      o.maxFileSizeMb = v;
+    } else if (a === '--parser' || a.startsWith('--parser=')) {
+      const v = takeValue('--parser');
+      if (v !== 'auto' && v !== 'native' && v !== 'wasm') throw new UsageError(`--parser must be auto, native or wasm, not '${v}'`);
+      o.parser = v;
+    } else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--model' || a.startsWith('--model=')) o.model = takeValue('--model');
     else if (a === '--backend' || a.startsWith('--backend=')) o.backend = takeValue('--backend');
     else if (a === '--to' || a.startsWith('--to=')) {
@@ -82,77 +116,78 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-function collectFiles(paths: string[]): string[] {
-  const files: string[] = [];
-  const walk = (p: string) => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) {
-        if (e.startsWith('.') || e === 'node_modules' || e === '__pycache__') continue;
-        const full = join(p, e);
-        if (statSync(full).isDirectory()) walk(full);
-        else if (e.endsWith('.py')) files.push(full);
-      }
-    } else files.push(p);
-  };
-  for (const p of paths) {
-    if (!existsSync(p)) throw new UsageError(`cannot read '${p}': no such file or directory`);
-    walk(p);
-  }
-  return files;
+/** The walk's options from the flags: the size limit, named for the warning. */
+function walkOptions(o: Options) {
+  return { maxBytes: Math.round(o.maxFileSizeMb * 1024 * 1024), limitName: `--max-file-size ${o.maxFileSizeMb}` };
+}
+
+/** The sources of the named paths; a named path that does not exist is a usage error. */
+function sourcesOf(o: Options) {
+  const gathered = gatherSources(o.paths, walkOptions(o));
+  if (gathered.missing.length > 0) throw new UsageError(`cannot read '${gathered.missing[0]}': no such file or directory`);
+  return gathered;
+}
+
+function warnSkipped(skipped: readonly Skipped[]): void {
+  for (const s of skipped) process.stderr.write(`cnnshape: warning: skipped ${s.path}: ${s.reason}\n`);
 }
 
 function check(o: Options): number {
   if (o.paths.length === 0) throw new UsageError('check needs at least one PATH');
-  const files = collectFiles(o.paths);
+  const gathered = sourcesOf(o);
   let errors = 0;
+  let analysed = 0;
+  const checked: Checked[] = [];
   const json: unknown[] = [];
   const text: string[] = [];
-  for (const f of files) {
-    let src: string;
-    try {
-      src = readFileSync(f, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read '${f}': ${(e as Error).message}`);
-    }
-    const result = analyze(src, { input: o.input });
-    const shown = relative(process.cwd(), f) || f;
+  for (const source of gathered.sources()) {
+    const result = analyze(source.text, { input: o.input });
+    analysed++;
     errors += result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (o.format === 'json') json.push(fileToJson(shown, result));
-    else {
-      const lines = src.split(/\r?\n/);
-      for (const d of result.diagnostics) text.push(formatDiagnostic(shown, d, lines));
-    }
+    if (o.format === 'json') json.push(fileToJson(source.path, result, source));
+    else if (o.format === 'text') for (const d of result.diagnostics) text.push(formatDiagnostic(source, d));
+    // SARIF and GitHub need every file's diagnostics, not their models.
+    else checked.push({ source, result: { models: [], diagnostics: result.diagnostics } });
   }
-  if (o.format === 'json') process.stdout.write(JSON.stringify({ files: json }, null, 2) + '\n');
+  const skipped = gathered.skipped;
+  if (o.format === 'json') process.stdout.write(JSON.stringify({ files: json, skipped }, null, 2) + '\n');
+  else if (o.format === 'sarif') process.stdout.write(formatSarif(checked, skipped, version));
+  else if (o.format === 'github') process.stdout.write(formatGithub(checked, skipped));
   else {
     if (text.length) process.stdout.write(text.join('\n\n') + '\n\n');
-    process.stdout.write(`${files.length} file${files.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}\n`);
+    const skippedNote = skipped.length ? `, ${skipped.length} skipped` : '';
+    process.stdout.write(`${analysed} file${analysed === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}${skippedNote}\n`);
   }
+  if (o.format !== 'github') warnSkipped(skipped);
   return errors > 0 ? 1 : 0;
 }
 
 function summary(o: Options): number {
   if (o.paths.length === 0) throw new UsageError('summary needs a FILE');
-  const files = collectFiles(o.paths);
-  for (const f of files) {
-    const result = analyze(readFileSync(f, 'utf8'), { input: o.input });
-    process.stdout.write(`${relative(process.cwd(), f) || f}\n`);
+  const gathered = sourcesOf(o);
+  for (const source of gathered.sources()) {
+    const result = analyze(source.text, { input: o.input });
+    process.stdout.write(`${source.path}\n`);
     if (result.models.length === 0) process.stdout.write('  no models found\n');
     for (const m of result.models) process.stdout.write(formatSummary(m) + '\n\n');
   }
+  warnSkipped(gathered.skipped);
   return 0;
 }
 
 function convert(o: Options): number {
   if (o.paths.length !== 1) throw new UsageError('convert needs exactly one FILE');
-  const f = o.paths[0];
-  if (!existsSync(f)) throw new UsageError(`cannot read '${f}': no such file or directory`);
-  const text = readFileSync(f, 'utf8');
+  const gathered = sourcesOf(o);
+  const source = gathered.sources().next().value;
+  if (!source) {
+    const s = gathered.skipped[0];
+    throw new UsageError(s ? `cannot convert ${s.path}: ${s.reason}` : `cannot read '${o.paths[0]}': not a Python file or notebook`);
+  }
+  const text = source.text;
   const to = o.to ?? (convertFile(text, o.model).code === '' && convertTorchFile(text, o.model).code !== '' ? 'keras' : 'pytorch');
   const { code, warnings } = to === 'keras' ? convertTorchFile(text, o.model) : convertFile(text, o.model);
   if (code) process.stdout.write(code);
-  for (const w of warnings) process.stderr.write(`cnnshape: ${code ? 'warning: ' : ''}${w}\n`);
+  for (const w of warnings) process.stderr.write(`cnnshape: ${code ? 'warning: ' : ''}${placeMessage(w, source)}\n`);
   return code ? 0 : 2;
 }
 
@@ -160,7 +195,10 @@ async function confirm(o: Options): Promise<number> {
   if (o.paths.length === 0) throw new UsageError('confirm needs a FILE');
   const backend = o.backend ?? 'auto';
   if (backend !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(backend)) throw new UsageError(`--backend must be auto, ${BACKEND_NAMES.join(', ')}, not '${backend}'`);
-  const files = collectFiles(o.paths).map((f) => ({ path: relative(process.cwd(), f) || f, text: readFileSync(f, 'utf8') }));
+  if (o.format !== 'text' && o.format !== 'json') throw new UsageError(`confirm writes text or json, not ${o.format}`);
+  const gathered = sourcesOf(o);
+  const files = [...gathered.sources()].map((source) => ({ path: source.path, text: source.text }));
+  warnSkipped(gathered.skipped);
   let report;
   try {
     const request = { files, backend: backend as BackendRequest, options: { model: o.model, input: o.input, memoryLimitMb: o.memoryLimitMb } };
@@ -185,6 +223,17 @@ async function main(argv: string[]): Promise<number> {
       return command ? 0 : 2;
     }
     const o = parseArgs(rest);
+    if (command === 'lsp') {
+      // The server loads its own parser (dist/server.js); the flag reaches it through the environment.
+      if (o.parser) process.env.CNNSHAPE_PARSER = o.parser;
+    } else if (['check', 'summary', 'convert', 'confirm'].includes(command)) {
+      try {
+        await loadParser({ parser: o.parser ?? parserFromEnvironment() });
+      } catch (error) {
+        process.stderr.write(`cnnshape: ${(error as Error).message}\n`);
+        return 2;
+      }
+    }
     switch (command) {
       case 'check':
         return check(o);

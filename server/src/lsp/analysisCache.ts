@@ -4,15 +4,16 @@
 // costs one analysis.
 //
 // Parsing is incremental: the cache keeps, per target (a file, or a notebook's virtual document),
-// the native tree-sitter tree with the exact text it was parsed from. A new text is compared with
+// the parser binding's tree with the exact text it was parsed from (and releases it once the next
+// version has been parsed from it: a WebAssembly tree is not garbage collected). A new text is compared with
 // that text (common prefix and suffix), the difference is applied to the old tree with tree.edit(),
 // and tree-sitter re-parses only what changed. The analysis itself (analyzeTree) still runs over the
 // whole module: it is a pure function of the text, so the cache needs no invalidation beyond "the
 // version or the text changed". Results never refer to the tree, so editing it in place is safe.
 
-import type Parser from 'tree-sitter';
 import { analyzeTree } from '../analysis/analyze';
 import type { AnalysisResult } from '../analysis/result';
+import { parser, type BindingTree } from '../syntax/binding';
 import { parseSyntax } from '../syntax/parse';
 import type { Settings } from './settings';
 import type { AnalysisTarget } from './targets';
@@ -27,7 +28,7 @@ interface CachedAnalysis {
 /** The last native tree of a target, and the text it was parsed from (the base for the next edit). */
 interface ParsedText {
   text: string;
-  tree: Parser.Tree;
+  tree: BindingTree;
 }
 
 const EMPTY_RESULT: AnalysisResult = { models: [], diagnostics: [] };
@@ -51,7 +52,7 @@ export class AnalysisCache {
     } catch (error) {
       // The core promises not to throw; if it does, the document simply gets no results.
       this.logError(`cnnshape: analysis of ${target.key} failed: ${describeError(error)}`);
-      this.parsed.delete(target.key);
+      this.dropTree(target.key);
       result = EMPTY_RESULT;
     }
     this.entries.set(target.key, { version: target.version, text: target.text, input, result });
@@ -60,19 +61,27 @@ export class AnalysisCache {
 
   forget(key: string): void {
     this.entries.delete(key);
+    this.dropTree(key);
+  }
+
+  private dropTree(key: string): void {
+    const previous = this.parsed.get(key);
+    if (previous) parser().release(previous.tree);
     this.parsed.delete(key);
   }
 
   /** Parses the target's text, reusing (and editing) its previous tree when there is one. */
   private parse(key: string, text: string) {
     const previous = this.parsed.get(key);
-    const tree = previous ? reparseIncrementally(previous.tree, previous.text, text) : parseSyntax(text);
-    this.parsed.set(key, { text, tree: tree.native });
+    this.parsed.delete(key);
+    const tree = previous ? reparseIncrementally(previous.tree, previous.text, text) : parseSyntax(text, undefined, true);
+    if (previous) parser().release(previous.tree);
+    this.parsed.set(key, { text, tree: tree.native! });
     return tree;
   }
 }
 
-/** A tree-sitter edit in the units of the Node binding: UTF-16 code unit indices, rows split at '\n'. */
+/** A tree-sitter edit in the units of both bindings: UTF-16 code unit indices, rows split at '\n'. */
 export interface TextEdit {
   startIndex: number;
   oldEndIndex: number;
@@ -112,13 +121,14 @@ export function editBetween(oldText: string, newText: string): TextEdit | undefi
 }
 
 /**
- * Applies the difference between the old and the new text to the old native tree (in place) and
- * re-parses the new text with it. The old tree must have been parsed from exactly `oldText`.
+ * Applies the difference between the old and the new text to the old tree (in place) and re-parses
+ * the new text with it, keeping the new tree (`.native`) for the next edit. The old tree must have
+ * been parsed from exactly `oldText`; the caller still owns it.
  */
-export function reparseIncrementally(oldTree: Parser.Tree, oldText: string, newText: string) {
+export function reparseIncrementally(oldTree: BindingTree, oldText: string, newText: string) {
   const edit = editBetween(oldText, newText);
   if (edit) oldTree.edit(edit);
-  return parseSyntax(newText, oldTree);
+  return parseSyntax(newText, oldTree, true);
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -40,8 +40,11 @@ import { textDocumentTarget, type AnalysisTarget } from './targets';
 
 export type Transport = 'stdio' | 'ipc';
 
-/** Starts the language server on this process's stdio or node IPC channel and returns its connection. */
-export function startServer(transport: Transport): Connection {
+/**
+ * Starts the language server on this process's stdio or node IPC channel and returns its connection.
+ * `prepare` (loading the parser) runs at once; `initialize` is answered when it has finished.
+ */
+export function startServer(transport: Transport, prepare: (connection: Connection) => Promise<void>): Connection {
   const connection =
     transport === 'stdio'
       ? createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
@@ -54,12 +57,12 @@ export function startServer(transport: Transport): Connection {
   }
   process.on('uncaughtException', (error) => connection.console.error(`cnnshape: uncaught: ${describeError(error)}`));
   process.on('unhandledRejection', (error) => connection.console.error(`cnnshape: unhandled rejection: ${describeError(error)}`));
-  wireServer(connection);
+  wireServer(connection, prepare(connection));
   connection.listen();
   return connection;
 }
 
-function wireServer(connection: Connection): void {
+function wireServer(connection: Connection, ready: Promise<void>): void {
   const documents = new TextDocuments(TextDocument);
   const notebooks = new NotebookDocuments(TextDocument);
   const analyses = new AnalysisCache((message) => connection.console.error(message));
@@ -162,7 +165,9 @@ function wireServer(connection: Connection): void {
     return { target, settings: documentSettings, result: analyses.get(target, documentSettings) };
   }
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    // The client sends nothing else before this answer, so no analysis runs before the parser is ready.
+    await ready;
     clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
     clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     if (clientPullsConfiguration) {

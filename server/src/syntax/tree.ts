@@ -2,11 +2,12 @@
 //
 // The interpreter visits the same nodes many times (a block's forward() runs once per block, a
 // model is traced up to three times); every property read on a native tree-sitter node crosses into
-// C++, which made the native tree the analysis's main cost. This copy answers the same questions
-// (type, text, children, fields, positions) from plain objects. It keeps the native tree for the
-// queries in grammars/.
+// C++ (or into WebAssembly), which made the binding's tree the analysis's main cost. This copy
+// answers the same questions (type, text, children, fields, positions) from plain objects; the
+// binding's tree is needed only for the queries of grammars/ (run at parse time, see parse.ts) and
+// for incremental re-parsing.
 
-import type Parser from 'tree-sitter';
+import type { BindingCursor, BindingNode, BindingTree } from './binding';
 
 export interface Point {
   row: number;
@@ -75,10 +76,19 @@ export class SyntaxNode {
 
 export interface SyntaxTree {
   rootNode: SyntaxNode;
-  /** The native tree, for queries and incremental re-parsing. */
-  native: Parser.Tree;
-  /** Finds the copy of a native node (a query capture). */
-  nodeFor(native: Parser.SyntaxNode): SyntaxNode | undefined;
+  /**
+   * The binding's tree, kept only when the parse asked for it (the language server re-parses
+   * incrementally from it); whoever asked releases it (parser().release) when done with it.
+   */
+  native?: BindingTree;
+  /** Module-level `name = ...` assignments, by name (grammars/models.scm, run at parse time). */
+  moduleAssignments: Map<string, SyntaxNode>;
+}
+
+/** A copied tree's root, and how to find the copy of one of the binding's nodes (a query capture). */
+export interface CopiedTree {
+  rootNode: SyntaxNode;
+  nodeFor(native: BindingNode): SyntaxNode | undefined;
 }
 
 /** The source text with its line starts, to turn offsets into positions. */
@@ -104,9 +114,19 @@ class Source {
 const typeInfo: { type: string; named: boolean }[] = [];
 const fieldNames: (string | null)[] = [];
 
-/** Copies a native tree into plain objects, walking it once with a cursor. */
-export function copyTree(native: Parser.Tree, text: string): SyntaxTree {
+/** Copies a binding's tree into plain objects, walking it once with a cursor (released afterwards). */
+export function copyTree(native: BindingTree, text: string, releaseCursor: (cursor: BindingCursor) => void): CopiedTree {
   const cursor = native.walk();
+  let rootNode: SyntaxNode;
+  try {
+    rootNode = copyNodes(native, cursor, text);
+  } finally {
+    releaseCursor(cursor);
+  }
+  return { rootNode, nodeFor: (n) => findNode(rootNode, n.startIndex, n.endIndex, n.type) };
+}
+
+function copyNodes(native: BindingTree, cursor: BindingCursor, text: string): SyntaxNode {
   const source = new Source(text);
   // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
   // string getters of the cursor cost a crossing into C++ and a new string for every node.
@@ -148,7 +168,7 @@ export function copyTree(native: Parser.Tree, text: string): SyntaxTree {
     }
   }
   (root as unknown as { hasError: boolean }).hasError = native.rootNode.hasError;
-  return { rootNode: root, native, nodeFor: (n) => findNode(root, n.startIndex, n.endIndex, n.type) };
+  return root;
 }
 
 /** The node with this range and type, found by descending from the root. */
