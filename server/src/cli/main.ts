@@ -8,7 +8,8 @@ import { analyze } from '../analysis/analyze';
 import { DEFAULT_MAX_FILE_SIZE_MB } from '../analysis/limits';
 import { BACKEND_NAMES, BackendUnavailable, type BackendRequest } from '../confirm/backends';
 import { formatReportText, hasDifferences, reportToJson } from '../confirm/report';
-import { confirmFiles, confirmInWorker } from '../confirm/worker';
+import { confirmInChild } from '../confirm/child';
+import { confirmFiles } from '../confirm/worker';
 import { convertTorchFile } from '../convert/keras';
 import { convertFile } from '../convert/pytorch';
 import { loadParser, parserFromEnvironment, type ParserChoice } from '../platform/node-parser';
@@ -205,7 +206,8 @@ async function confirm(o: Options): Promise<number> {
     // Bundled (dist/cli.js), the worker beside it carries TensorFlow.js, which the installed
     // extension has nowhere else; from the sources, tfjs comes from node_modules in this thread.
     const workerFile = join(__dirname, 'confirm-worker.js');
-    report = existsSync(workerFile) ? await confirmInWorker(request, workerFile) : await confirmFiles(request);
+    // A child process, whose native messages (Dawn's Vulkan warnings) are shown only with --verbose.
+    report = existsSync(workerFile) ? await confirmInChild(request, workerFile, { verbose: o.verbose, output: (text) => process.stderr.write(text) }) : await confirmFiles(request);
   } catch (e) {
     if (!(e instanceof BackendUnavailable)) throw e;
     process.stderr.write(`cnnshape: ${e.message}\n`);

@@ -11,7 +11,11 @@ let runtime: Promise<void> | undefined;
 
 // The runtime's memory, made here (with the runtime's own sizes: 32 MiB to start, 2 GiB at most) so
 // that its size can be read: it grows as trees need it and never shrinks.
-const memory = new WebAssembly.Memory({ initial: 512, maximum: 32768 });
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: { Memory: new (size: { initial: number; maximum: number }) => WasmMemory } }).WebAssembly;
+const memory = new wasmApi.Memory({ initial: 512, maximum: 32768 });
 
 /** The bytes the WebAssembly parser's memory holds now (it never shrinks: a leak shows as growth). */
 export function wasmMemoryBytes(): number {
