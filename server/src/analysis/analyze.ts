@@ -26,7 +26,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = 
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parseSyntax(repaired), text, options).run();
+    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, false, options.isCancelled), text, options).run();
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
     return { models: [], diagnostics: [] };
@@ -56,7 +56,7 @@ class Analysis {
     text: string,
     private readonly options: AnalyzeOptions,
   ) {
-    this.interp = new Interpreter(tree.rootNode);
+    this.interp = new Interpreter(tree.rootNode, { isCancelled: options.isCancelled });
     this.lines = text.split(/\r?\n/);
   }
 

@@ -98,4 +98,10 @@ export interface AnalysisResult {
 export interface AnalyzeOptions {
   /** Input shape(s) from the `--input` flag or a setting, e.g. `(1, 3, 32, 32)`. */
   input?: string;
+  /**
+   * Asked now and then during a long analysis; once it says yes the analysis stops early and its
+   * (partial) result must be thrown away. The language server cancels a document's analysis when
+   * a newer edit of it arrives.
+   */
+  isCancelled?: () => boolean;
 }

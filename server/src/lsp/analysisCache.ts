@@ -13,7 +13,8 @@
 
 import { analyzeTree } from '../analysis/analyze';
 import type { AnalysisResult } from '../analysis/result';
-import { parser, type BindingTree } from '../syntax/binding';
+import { Cancelled, parser, type BindingTree } from '../syntax/binding';
+import { AnalysisCancelled, cancellationFor } from './cancellation';
 import { parseSyntax } from '../syntax/parse';
 import type { Settings } from './settings';
 import type { AnalysisTarget } from './targets';
@@ -22,6 +23,8 @@ interface CachedAnalysis {
   version: number;
   text: string;
   input: string | undefined;
+  /** The size limit it was judged under (a changed setting judges again). */
+  maxBytes: number;
   result: AnalysisResult;
 }
 
@@ -33,30 +36,63 @@ interface ParsedText {
 
 const EMPTY_RESULT: AnalysisResult = { models: [], diagnostics: [] };
 
+/** Texts from this size on are said in the log when their analysis starts (and when it is cancelled). */
+const LARGE_TEXT = 512 * 1024;
+
 export class AnalysisCache {
   private readonly entries = new Map<string, CachedAnalysis>();
   private readonly parsed = new Map<string, ParsedText>();
 
-  constructor(private readonly logError: (message: string) => void) {}
+  constructor(
+    private readonly logError: (message: string) => void,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
 
+  /**
+   * The analysis of the target's current text. Throws AnalysisCancelled when a newer edit of the
+   * target arrived meanwhile (cancellation.ts); nothing is cached then. A text over the size limit
+   * (setting cnnshape.maxFileSizeMb) is not analysed: its result is empty, and tooLarge() says why.
+   */
   get(target: AnalysisTarget, settings: Settings): AnalysisResult {
     const input = settings.defaultInputShape;
+    const maxBytes = settings.maxFileSizeMb * 1048576;
     const cached = this.entries.get(target.key);
-    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text) {
+    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text && cached.maxBytes === maxBytes) {
       return cached.result;
     }
+    if (target.text.length > maxBytes) {
+      this.dropTree(target.key);
+      this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result: EMPTY_RESULT });
+      return EMPTY_RESULT;
+    }
+    const isCancelled = cancellationFor(target.key);
+    if (target.text.length >= LARGE_TEXT) this.log(`cnnshape: analysing ${target.key} (${(target.text.length / 1048576).toFixed(1)} MiB), version ${target.version}`);
     let result: AnalysisResult;
     try {
-      const tree = this.parse(target.key, target.text);
-      result = analyzeTree(tree, target.text, input === undefined ? {} : { input });
+      const tree = this.parse(target.key, target.text, isCancelled);
+      result = analyzeTree(tree, target.text, input === undefined ? { isCancelled } : { input, isCancelled });
+      if (isCancelled?.()) throw new Cancelled();
     } catch (error) {
+      if (error instanceof Cancelled) {
+        // The tree may be half made or not match the text: the next version parses from scratch.
+        this.dropTree(target.key);
+        this.log(`cnnshape: the analysis of ${target.key}, version ${target.version}, was cancelled by a newer edit`);
+        throw new AnalysisCancelled(target.key);
+      }
       // The core promises not to throw; if it does, the document simply gets no results.
       this.logError(`cnnshape: analysis of ${target.key} failed: ${describeError(error)}`);
       this.dropTree(target.key);
       result = EMPTY_RESULT;
     }
-    this.entries.set(target.key, { version: target.version, text: target.text, input, result });
+    this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result });
     return result;
+  }
+
+  /** Why the target's text was not analysed (over the size limit), or undefined. */
+  tooLarge(target: AnalysisTarget, settings: Settings): string | undefined {
+    const limit = settings.maxFileSizeMb;
+    if (target.text.length <= limit * 1048576) return undefined;
+    return `cnnshape: not checked: this ${target.documentUris.length > 1 || target.key !== target.documentUris[0] ? 'notebook' : 'file'} (${(target.text.length / 1048576).toFixed(1)} MiB) is over the size limit of ${limit} MiB (setting cnnshape.maxFileSizeMb)`;
   }
 
   forget(key: string): void {
@@ -71,11 +107,15 @@ export class AnalysisCache {
   }
 
   /** Parses the target's text, reusing (and editing) its previous tree when there is one. */
-  private parse(key: string, text: string) {
+  private parse(key: string, text: string, isCancelled?: () => boolean) {
     const previous = this.parsed.get(key);
     this.parsed.delete(key);
-    const tree = previous ? reparseIncrementally(previous.tree, previous.text, text) : parseSyntax(text, undefined, true);
-    if (previous) parser().release(previous.tree);
+    let tree;
+    try {
+      tree = previous ? reparseIncrementally(previous.tree, previous.text, text, isCancelled) : parseSyntax(text, undefined, true, isCancelled);
+    } finally {
+      if (previous) parser().release(previous.tree);
+    }
     this.parsed.set(key, { text, tree: tree.native! });
     return tree;
   }
@@ -125,10 +165,10 @@ export function editBetween(oldText: string, newText: string): TextEdit | undefi
  * the new text with it, keeping the new tree (`.native`) for the next edit. The old tree must have
  * been parsed from exactly `oldText`; the caller still owns it.
  */
-export function reparseIncrementally(oldTree: BindingTree, oldText: string, newText: string) {
+export function reparseIncrementally(oldTree: BindingTree, oldText: string, newText: string, isCancelled?: () => boolean) {
   const edit = editBetween(oldText, newText);
   if (edit) oldTree.edit(edit);
-  return parseSyntax(newText, oldTree, true);
+  return parseSyntax(newText, oldTree, true, isCancelled);
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -19,14 +19,19 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
+  DiagnosticSeverity,
+  LSPErrorCodes,
   type CancellationToken,
   type Connection,
   type Diagnostic,
   type InitializeResult,
+  type MessageReader,
+  type MessageWriter,
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING } from './analysisCache';
+import { AnalysisCancelled } from './cancellation';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
 import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams } from './confirm';
 import { convertActionsFor, CONVERT_KIND } from './convert';
@@ -38,7 +43,8 @@ import { SettingsCache } from './settings';
 import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
 
-export type Transport = 'stdio' | 'ipc';
+/** stdio, VS Code's IPC channel, or any message reader and writer (the relay's worker port). */
+export type Transport = 'stdio' | 'ipc' | { reader: MessageReader; writer: MessageWriter };
 
 /**
  * Starts the language server on this process's stdio or node IPC channel and returns its connection.
@@ -48,8 +54,10 @@ export function startServer(transport: Transport, prepare: (connection: Connecti
   const connection =
     transport === 'stdio'
       ? createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
-      : createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-  if (transport === 'stdio') {
+      : transport === 'ipc'
+        ? createConnection(new IPCMessageReader(process), new IPCMessageWriter(process))
+        : createConnection(transport.reader, transport.writer);
+  if (transport !== 'ipc') {
     // Stdout carries the protocol: anything a dependency prints goes to the client's log instead.
     console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
     console.info = console.log;
@@ -65,7 +73,10 @@ export function startServer(transport: Transport, prepare: (connection: Connecti
 function wireServer(connection: Connection, ready: Promise<void>): void {
   const documents = new TextDocuments(TextDocument);
   const notebooks = new NotebookDocuments(TextDocument);
-  const analyses = new AnalysisCache((message) => connection.console.error(message));
+  const analyses = new AnalysisCache(
+    (message) => connection.console.error(message),
+    (message) => connection.console.log(message),
+  );
   let settings = new SettingsCache(undefined);
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
@@ -106,8 +117,13 @@ function wireServer(connection: Connection, ready: Promise<void>): void {
       if (!current || current.version !== target.version || current.text !== target.text) return;
       const result = analyses.get(current, documentSettings);
       const isNotebook = notebooks.getNotebookDocument(key) !== undefined;
-      sendDiagnostics(key, diagnosticsByDocument(result, current, documentSettings), isNotebook ? undefined : current.version);
+      const byDocument = diagnosticsByDocument(result, current, documentSettings);
+      const tooLarge = analyses.tooLarge(current, documentSettings);
+      if (tooLarge && current.documentUris[0]) byDocument.set(current.documentUris[0], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'cnnshape', message: tooLarge }]);
+      sendDiagnostics(key, byDocument, isNotebook ? undefined : current.version);
     } catch (error) {
+      // A newer edit cancelled this run; the edit scheduled its own.
+      if (error instanceof AnalysisCancelled) return;
       connection.console.error(`cnnshape: diagnostics for ${key} failed: ${describeError(error)}`);
     }
   }
@@ -132,6 +148,8 @@ function wireServer(connection: Connection, ready: Promise<void>): void {
       try {
         return await handler(params, token);
       } catch (error) {
+        // The document changed under the request: the client asks again for the new version.
+        if (error instanceof AnalysisCancelled) throw new ResponseError(LSPErrorCodes.ContentModified, error.message);
         if (error instanceof ResponseError) {
           connection.console.error(`cnnshape: ${name}: ${error.message}`);
           throw error;
@@ -158,10 +176,12 @@ function wireServer(connection: Connection, ready: Promise<void>): void {
 
   /** Settings and analysis for a request's document; undefined when the server does not serve it. */
   async function analysisFor(uri: string) {
-    const target = targetForUri(uri);
-    if (!target) return undefined;
-    const documentSettings = await settings.get(target.key);
+    const before = targetForUri(uri);
+    if (!before) return undefined;
+    const documentSettings = await settings.get(before.key);
     if (!documentSettings.enable) return undefined;
+    // An edit may have arrived while the settings were fetched: analyse the current version.
+    const target = targetForUri(uri) ?? before;
     return { target, settings: documentSettings, result: analyses.get(target, documentSettings) };
   }
 

@@ -3,6 +3,7 @@
 // cache lives in the object that startServer() creates, and is emptied when the settings change.
 // Other features receive a Settings value; none of them reads raw configuration.
 
+import { DEFAULT_MAX_FILE_SIZE_MB } from '../analysis/limits';
 import { RULE_CODES, type RuleCode } from '../shapes/types';
 
 export type SeverityChoice = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -18,9 +19,11 @@ export class Settings {
     readonly inlayHintsEnabled: boolean,
     /** Passed to analyze() as options.input, e.g. `(1, 3, 32, 32)`; undefined when empty. */
     readonly defaultInputShape: string | undefined,
+    /** Files and notebooks larger than this many MiB are not analysed. */
+    readonly maxFileSizeMb: number = DEFAULT_MAX_FILE_SIZE_MB,
   ) {}
 
-  static readonly defaults = new Settings(true, new Map(), true, undefined);
+  static readonly defaults = new Settings(true, new Map(), true, undefined, DEFAULT_MAX_FILE_SIZE_MB);
 
   /**
    * Reads the `cnnshape` section as VS Code sends it (dotted keys nested into objects) or flat
@@ -39,11 +42,13 @@ export class Settings {
     const nestedInlayHints = isObject(raw.inlayHints) ? raw.inlayHints : {};
     const inlayHintsEnabled = nestedInlayHints.enabled ?? raw['inlayHints.enabled'];
     const defaultInputShape = typeof raw.defaultInputShape === 'string' ? raw.defaultInputShape.trim() : '';
+    const maxFileSizeMb = typeof raw.maxFileSizeMb === 'number' && raw.maxFileSizeMb > 0 ? raw.maxFileSizeMb : DEFAULT_MAX_FILE_SIZE_MB;
     return new Settings(
       typeof raw.enable === 'boolean' ? raw.enable : true,
       severityOverrides,
       typeof inlayHintsEnabled === 'boolean' ? inlayHintsEnabled : true,
       defaultInputShape === '' ? undefined : defaultInputShape,
+      maxFileSizeMb,
     );
   }
 }

@@ -64,6 +64,8 @@ export interface ExampleInput {
 export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
+  /** Asked every few thousand steps; once it says yes, every phase stops as if out of budget. */
+  isCancelled?: () => boolean;
 }
 
 export class Interpreter {
@@ -108,7 +110,7 @@ export class Interpreter {
 
   constructor(
     readonly root: SyntaxNode,
-    options: InterpreterOptions = {},
+    private readonly options: InterpreterOptions = {},
   ) {
     this.budget = options.budget ?? 400_000;
     this.moduleScope.set('__name__', str('__main__'));
@@ -127,6 +129,10 @@ export class Interpreter {
 
   private tick(): void {
     if (++this.steps > this.budget) throw new BudgetExceeded();
+    if ((this.steps & 4095) === 0 && this.options.isCancelled?.()) {
+      this.budget = 0;
+      throw new BudgetExceeded();
+    }
   }
 
   // ---------------------------------------------------------------- module and statements

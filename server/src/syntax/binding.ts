@@ -59,10 +59,21 @@ export interface BindingQuery {
 
 export type ParserKind = 'native' | 'wasm';
 
+/** Thrown when a parse or an analysis stops because its caller no longer wants it (a newer edit). */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
 export interface ParserBinding {
   readonly kind: ParserKind;
-  /** Parses the text; with `oldTree` (already edited to match the text) re-parses incrementally. */
-  parse(text: string, oldTree?: BindingTree): BindingTree;
+  /**
+   * Parses the text; with `oldTree` (already edited to match the text) re-parses incrementally.
+   * `isCancelled` is asked now and then while parsing; once it says yes the parse stops and
+   * Cancelled is thrown.
+   */
+  parse(text: string, oldTree?: BindingTree, isCancelled?: () => boolean): BindingTree;
   /** Compiles a query over the Python grammar. */
   query(source: string): BindingQuery;
   /** Frees a tree (and its cursors): WebAssembly memory is not garbage collected; a no-op for the addon. */

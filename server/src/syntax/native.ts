@@ -3,16 +3,23 @@
 // try, since the addon's binary may not load on this platform); this file only adapts their API.
 
 import type Parser from 'tree-sitter';
-import type { BindingQuery, BindingTree, ParserBinding } from './binding';
+import { Cancelled, type BindingQuery, type BindingTree, type ParserBinding } from './binding';
 
 export function nativeBinding(ParserClass: typeof Parser, python: unknown): ParserBinding {
   const parser = new ParserClass();
   parser.setLanguage(python as Parser.Language);
   return {
     kind: 'native',
-    parse(text, oldTree) {
+    parse(text, oldTree, isCancelled) {
       // The addon reads the text in chunks; a buffer larger than the text avoids its 32 KiB default limit.
-      return parser.parse(text, oldTree as Parser.Tree | undefined, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1) }) as unknown as BindingTree;
+      const options = { bufferSize: Math.max(64 * 1024, text.length * 2 + 1), ...(isCancelled ? { progressCallback: () => isCancelled() } : {}) };
+      const tree = parser.parse(text, oldTree as Parser.Tree | undefined, options) as unknown as BindingTree | undefined;
+      if (!tree) {
+        // A halted parse would resume on the next call unless the parser is reset.
+        parser.reset();
+        throw new Cancelled();
+      }
+      return tree;
     },
     query(source) {
       return new ParserClass.Query(python as Parser.Language, source) as unknown as BindingQuery;

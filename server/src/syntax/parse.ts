@@ -3,7 +3,7 @@
 // gives a tree with ERROR nodes.
 
 import type { Range } from '../analysis/result';
-import { parser, type BindingTree } from './binding';
+import { Cancelled, parser, type BindingTree } from './binding';
 import { findModuleAssignments } from './queries';
 import { copyTree, SyntaxNode, type SyntaxTree } from './tree';
 
@@ -18,22 +18,26 @@ export function parsePython(text: string, oldTree?: BindingTree): BindingTree {
 /**
  * Parses Python source into the plain syntax tree the engine works on. The binding's tree is
  * released at once unless `keepNative` is set: then the caller owns `tree.native` and releases it
- * (the language server keeps it to re-parse the next version incrementally).
+ * (the language server keeps it to re-parse the next version incrementally). With `isCancelled`,
+ * parsing and copying stop with Cancelled once it says yes.
  */
-export function parseSyntax(text: string, oldTree?: BindingTree, keepNative = false): SyntaxTree {
-  const native = parser().parse(text, oldTree);
+export function parseSyntax(text: string, oldTree?: BindingTree, keepNative = false, isCancelled?: () => boolean): SyntaxTree {
+  const native = parser().parse(text, oldTree, isCancelled);
+  let kept = false;
   try {
-    const tree = syntaxTreeOf(native, text);
+    const tree = syntaxTreeOf(native, text, isCancelled);
+    kept = keepNative;
     return keepNative ? { ...tree, native } : tree;
   } finally {
-    if (!keepNative) parser().release(native);
+    if (!kept) parser().release(native);
   }
 }
 
 /** The plain tree of a binding's tree (parsed from `text`) and its query results; `native` stays the caller's. */
-export function syntaxTreeOf(native: BindingTree, text: string): SyntaxTree {
+export function syntaxTreeOf(native: BindingTree, text: string, isCancelled?: () => boolean): SyntaxTree {
   const binding = parser();
-  const copied = copyTree(native, text, (cursor) => binding.releaseCursor(cursor));
+  const copied = copyTree(native, text, (cursor) => binding.releaseCursor(cursor), isCancelled);
+  if (isCancelled?.()) throw new Cancelled();
   return { rootNode: copied.rootNode, moduleAssignments: findModuleAssignments(binding, native, copied.nodeFor) };
 }
 

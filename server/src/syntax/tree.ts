@@ -7,7 +7,7 @@
 // binding's tree is needed only for the queries of grammars/ (run at parse time, see parse.ts) and
 // for incremental re-parsing.
 
-import type { BindingCursor, BindingNode, BindingTree } from './binding';
+import { Cancelled, type BindingCursor, type BindingNode, type BindingTree } from './binding';
 
 export interface Point {
   row: number;
@@ -115,18 +115,22 @@ const typeInfo: { type: string; named: boolean }[] = [];
 const fieldNames: (string | null)[] = [];
 
 /** Copies a binding's tree into plain objects, walking it once with a cursor (released afterwards). */
-export function copyTree(native: BindingTree, text: string, releaseCursor: (cursor: BindingCursor) => void): CopiedTree {
+export function copyTree(native: BindingTree, text: string, releaseCursor: (cursor: BindingCursor) => void, isCancelled?: () => boolean): CopiedTree {
   const cursor = native.walk();
   let rootNode: SyntaxNode;
   try {
-    rootNode = copyNodes(native, cursor, text);
+    rootNode = copyNodes(native, cursor, text, isCancelled);
   } finally {
     releaseCursor(cursor);
   }
   return { rootNode, nodeFor: (n) => findNode(rootNode, n.startIndex, n.endIndex, n.type) };
 }
 
-function copyNodes(native: BindingTree, cursor: BindingCursor, text: string): SyntaxNode {
+/** Nodes copied between two questions to `isCancelled`. */
+const CANCEL_CHECK_NODES = 65536;
+
+function copyNodes(native: BindingTree, cursor: BindingCursor, text: string, isCancelled?: () => boolean): SyntaxNode {
+  let sinceCheck = 0;
   const source = new Source(text);
   // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
   // string getters of the cursor cost a crossing into C++ and a new string for every node.
@@ -149,6 +153,10 @@ function copyNodes(native: BindingTree, cursor: BindingCursor, text: string): Sy
   const stack: SyntaxNode[] = [root];
   if (cursor.gotoFirstChild()) {
     for (;;) {
+      if (isCancelled && ++sinceCheck === CANCEL_CHECK_NODES) {
+        sinceCheck = 0;
+        if (isCancelled()) throw new Cancelled();
+      }
       const parent = stack[stack.length - 1];
       const node = make();
       node.parent = parent;

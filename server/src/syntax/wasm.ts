@@ -5,7 +5,7 @@
 // not see: release() frees them.
 
 import { Language, Parser, Query, type Tree, type TreeCursor } from 'web-tree-sitter';
-import type { BindingQuery, BindingTree, ParserBinding } from './binding';
+import { Cancelled, type BindingQuery, type BindingTree, type ParserBinding } from './binding';
 
 let runtime: Promise<void> | undefined;
 
@@ -31,10 +31,15 @@ export async function wasmBinding(runtimeWasm: Uint8Array, languageWasm: Uint8Ar
   parser.setLanguage(language);
   return {
     kind: 'wasm',
-    parse(text, oldTree) {
-      const tree = parser.parse(text, (oldTree as unknown as Tree | undefined) ?? null);
-      // Parsing without a timeout or a progress callback cannot be halted, so a tree always comes back.
-      if (!tree) throw new Error('cnnshape: the WebAssembly parser returned no tree');
+    parse(text, oldTree, isCancelled) {
+      // The progress callback halts the parse by returning true (its declared type says void).
+      const options = isCancelled ? { progressCallback: (() => isCancelled()) as unknown as () => void } : undefined;
+      const tree = parser.parse(text, (oldTree as unknown as Tree | undefined) ?? null, options);
+      if (!tree) {
+        // A halted parse would resume on the next call unless the parser is reset.
+        parser.reset();
+        throw new Cancelled();
+      }
       return tree as unknown as BindingTree;
     },
     query(source) {
