@@ -45,7 +45,7 @@ export function notebookToPython(json: string): NotebookPython {
   if (!cellList) throw new Error('it has no cells');
   const language = doc.metadata?.kernelspec?.language ?? doc.metadata?.language_info?.name;
   if (typeof language === 'string' && language.toLowerCase() !== 'python') {
-    return { text: '', cells: [], skipReason: `a ${language} notebook, not Python` };
+    return { text: '', cells: [], skipReason: `its kernel runs ${language}, not Python` };
   }
   const texts: string[] = [];
   const cells: NotebookCell[] = [];

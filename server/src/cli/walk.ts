@@ -74,7 +74,7 @@ export function walkPaths(paths: readonly string[], options: WalkOptions = {}): 
       return;
     }
     if (ancestors.has(real)) {
-      skip(dir, `a link back to ${shown(real)}, which is already being searched`);
+      skip(dir, `a link back to ${relative(process.cwd(), real) || '.'}, which is already being searched`);
       return;
     }
     const inside = new Set(ancestors).add(real);

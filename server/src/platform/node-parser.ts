@@ -63,11 +63,14 @@ async function load(choice: ParserChoice, notice: (line: string) => void): Promi
   return { kind: 'wasm', reason };
 }
 
+/** A `require` that bundlers leave alone: the native packages are looked up at run time, beside the bundle. */
+const runtimeRequire = createRequire(typeof __filename === 'string' ? __filename : join(process.cwd(), 'package.json'));
+
 /** The addon and the compiled grammar, tried on a small file: a binary for another libc fails here. */
 export async function loadNativeBinding(): Promise<ParserBinding> {
-  const Parser = interop(await import('tree-sitter'));
-  const python = interop(await import('tree-sitter-python'));
-  const binding = nativeBinding(Parser as never, python);
+  const Parser = runtimeRequire('tree-sitter');
+  const python = runtimeRequire('tree-sitter-python');
+  const binding = nativeBinding(Parser, python);
   binding.parse('x = 1\n');
   return binding;
 }
@@ -85,14 +88,7 @@ export function loadedParserKind(): ParserKind | undefined {
 function wasmFile(name: string, packagePath: string): string {
   // Bundled (dist/cli.js, dist/server.js, ...), scripts/build.mjs copies the files beside the bundle.
   if (typeof __dirname === 'string' && existsSync(join(__dirname, name))) return join(__dirname, name);
-  const from = typeof __filename === 'string' ? __filename : join(process.cwd(), 'package.json');
-  return createRequire(from).resolve(packagePath);
-}
-
-/** A CommonJS module's exports, whether imported by esbuild's bundle or by Node's ESM loader. */
-function interop(mod: unknown): unknown {
-  const m = mod as { default?: unknown };
-  return m && typeof m === 'object' && 'default' in m && m.default ? m.default : mod;
+  return runtimeRequire.resolve(packagePath);
 }
 
 function firstLine(error: unknown): string {
