@@ -92,13 +92,13 @@ describe('incremental re-parsing', () => {
   it('gives the same tree as a fresh parse over 300 random edits', () => {
     const next = random(20240611);
     let text = MODEL;
-    let tree = parseSyntax(text, undefined, true);
+    let tree = parseSyntax(text, undefined, { keepNative: true });
     let reusedNodes = 0;
     for (let step = 0; step < 300; step++) {
       const newText = randomEdit(text, next);
       const incremental = reparseIncrementally(tree.native!, text, newText);
       parser().release(tree.native!);
-      const fresh = parseSyntax(newText, undefined, true);
+      const fresh = parseSyntax(newText, undefined, { keepNative: true });
       expect(incremental.native!.rootNode.toString(), `step ${step}`).toBe(fresh.native!.rootNode.toString());
       expect(outline(incremental.rootNode), `step ${step}`).toEqual(outline(fresh.rootNode));
       reusedNodes += incremental.native!.rootNode.descendantCount;

@@ -88,7 +88,7 @@ describe('native and WebAssembly parsers', () => {
     withParser(wasm, () => {
       const text = readFileSync(join(root, 'examples/article_torch.py'), 'utf8');
       const edited = text.replace('nn.Linear(', 'nn.Linear( ');
-      const first = parseSyntax(text, undefined, true);
+      const first = parseSyntax(text, undefined, { keepNative: true });
       expect(editBetween(text, edited)).toBeDefined();
       const again = reparseIncrementally(first.native!, text, edited);
       parser().release(first.native!);

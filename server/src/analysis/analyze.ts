@@ -15,8 +15,10 @@ import { BudgetExceeded, Interpreter } from '../python/interpreter';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
+import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
+import { WorkspaceLoader } from '../workspace/loader';
 import { writeFix } from './fixes';
-import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, ShapeDiagnostic, TensorNote } from './result';
+import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
 
 export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
   return analyzeTree(parseSyntax(text), text, options);
@@ -26,7 +28,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = 
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, false, options.isCancelled), text, options).run();
+    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, options).run();
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
     return { models: [], diagnostics: [] };
@@ -50,13 +52,21 @@ class Analysis {
   private readonly interp: Interpreter;
   private readonly lines: string[];
   private assignments: Map<string, SyntaxNode> | undefined;
+  /** In a workspace: finds the files of imports (absent when the file is analysed alone). */
+  private readonly loader: WorkspaceLoader | undefined;
+  /** In a workspace: the scripts that build this file's models, and the classes other files use as blocks. */
+  private readonly discovery: WorkspaceDiscovery | undefined;
 
   constructor(
     private readonly tree: Tree,
     text: string,
     private readonly options: AnalyzeOptions,
   ) {
-    this.interp = new Interpreter(tree.rootNode, { isCancelled: options.isCancelled });
+    const workspace = options.workspace;
+    this.loader = workspace ? new WorkspaceLoader(workspace, withoutUnclosedStatements) : undefined;
+    const file = this.loader && options.path ? this.loader.fileFor(options.path, text) : undefined;
+    this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, isCancelled: options.isCancelled });
+    if (workspace && this.loader) this.discovery = new WorkspaceDiscovery(this.interp, this.loader, workspace, options.path);
     this.lines = text.split(/\r?\n/);
   }
 
@@ -68,8 +78,10 @@ class Analysis {
       const m = this.analyseModel(c);
       if (m) models.push(m);
     }
-    models.sort((a, b) => a.range.line - b.range.line);
-    return { models, diagnostics: this.interp.trace.diagnostics.map((d) => this.toDiagnostic(d)) };
+    models.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line);
+    const diagnostics = this.interp.trace.diagnostics.map((d) => this.toDiagnostic(d)).filter((d): d is ShapeDiagnostic => d !== undefined);
+    if (!this.loader) return { models, diagnostics };
+    return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path) };
   }
 
   // ---------------------------------------------------------------- discovery
@@ -121,6 +133,7 @@ class Analysis {
       const nameNode = cls.node.childForFieldName('name') ?? cls.node;
       classCandidates.push({ name: cls.name, framework: base.framework, nameNode, anchorLine: this.defLine(cls.node), extentNode: cls.node, value: obj, cls });
     }
+    const importedCandidates = this.importedInstanceCandidates();
     // Classes used inside module-level containers are blocks too.
     for (const v of varCandidates) this.collectClassIds(v.value, blockClassIds);
     for (const b of builders) this.collectClassIds(b.value, blockClassIds, true);
@@ -136,13 +149,39 @@ class Analysis {
       taken.add(b.value.t === 'functional' || b.value.t === 'container' || b.value.t === 'object' ? b.value.id : -1);
     }
     const builderNames = new Set(builders.map((b) => b.name));
-    const nested = nestedValues([...out, ...varCandidates].map((c) => c.value));
+    const nested = nestedValues([...out, ...varCandidates, ...importedCandidates].map((c) => c.value));
+    for (const v of importedCandidates) if (!nested.has(v.value)) out.push(v);
     for (const v of varCandidates) {
       const id = v.value.t === 'functional' || v.value.t === 'container' ? v.value.id : -1;
       const creator = interp.creatorFunction.get(id);
       if (creator && builderNames.has(creator)) continue;
       if (nested.has(v.value)) continue;
       out.push(v);
+    }
+    return out;
+  }
+
+  /**
+   * Module-level instances of model classes defined in other files: `net = UNet(3, 2)` is the
+   * workspace's UNet, named and placed where its class is; `backbone = resnet18()` from an installed
+   * library is named by its variable, since a library's files are never shown.
+   */
+  private importedInstanceCandidates(): Candidate[] {
+    const interp = this.interp;
+    const out: Candidate[] = [];
+    if (!this.loader) return out;
+    for (const [name, v] of interp.moduleScope.vars) {
+      if (!importedInstance(interp, v) || interp.moduleInstances.get(v.cls.id) !== v) continue;
+      const assign = this.findModuleAssignment(name);
+      if (!assign) continue;
+      const framework = interp.libraryBase(v.cls)!.framework;
+      const classFile = v.cls.node.file;
+      if (classFile === undefined || this.loader.isLibrary(classFile)) {
+        out.push({ name, framework, nameNode: assign, anchorLine: assign.startPosition.row, extentNode: statementOf(assign), value: v });
+      } else {
+        const nameNode = v.cls.node.childForFieldName('name') ?? v.cls.node;
+        out.push({ name: v.cls.name, framework, nameNode, anchorLine: this.defLine(v.cls.node), extentNode: v.cls.node, value: v, cls: v.cls });
+      }
     }
     return out;
   }
@@ -232,6 +271,14 @@ class Analysis {
     }
     const instance = interp.moduleInstances.get(cls.id);
     if (instance) return instance;
+    // Another file of the workspace may build it (`net = UNet(n_channels=3, n_classes=2)` in train.py).
+    if (this.discovery) {
+      const discovery = this.discovery;
+      const factories = (this.factories().get(cls.name) ?? []).map((f) => f.name);
+      this.safely(() => discovery.runScriptsBuilding([cls.name, ...factories]));
+      const built = interp.moduleInstances.get(cls.id);
+      if (built) return built;
+    }
     for (const f of this.factories().get(cls.name) ?? []) {
       if (!this.allParamsHaveDefaults(f)) continue;
       const v = this.safely(() => interp.callFunction(f, [], new Map(), f.node));
@@ -262,7 +309,7 @@ class Analysis {
     let source: InputSource = 'symbolic';
     const example = interp.examples.get(c.value.t === 'object' || c.value.t === 'container' ? c.value.id : -1) ?? (c.cls ? interp.examples.get(c.cls.id) : undefined);
     const kerasDeclared = c.value.t === 'container' && c.value.kind === 'KerasSequential' ? c.value.kerasInput : undefined;
-    const flag = this.options.input ? parseShapeList(this.options.input) : null;
+    const flag = this.options.input && this.takesFlagInput(c) ? parseShapeList(this.options.input) : null;
 
     if (c.framework === 'keras') {
       if (kerasDeclared) [input, source] = [[kerasDeclared], 'layer'];
@@ -302,6 +349,16 @@ class Analysis {
     return this.modelResult(c, input, source, records, run.output, notes, run.inputIds);
   }
 
+  /**
+   * Whether the `--input` shape is meant for this model: the one named by `--model` when given;
+   * in a workspace, not a class that another file uses as a sub-module (fed the image shape, a
+   * block would raise false errors).
+   */
+  private takesFlagInput(c: Candidate): boolean {
+    if (this.options.model !== undefined) return c.name === this.options.model;
+    return !(c.cls && this.discovery?.usedAsBlockElsewhere(c.cls.name));
+  }
+
   private inputTensors(c: Candidate, input: Shape[], source: InputSource): TensorValue[] {
     return input.map((s, i) => {
       const text = source === 'comment' ? `the model input ${formatShape(s, c.framework === 'keras' ? 'None' : '?')} from the # input comment` : `the model input ${formatShape(s, c.framework === 'keras' ? 'None' : '?')}${i > 0 ? ` #${i + 1}` : ''}`;
@@ -328,7 +385,7 @@ class Analysis {
 
   /** The comments above the model, or else above the module-level assignment of its instance (`model = Net()`). */
   private modelComments(c: Candidate): ReturnType<typeof commentsAbove> {
-    const comments = commentsAbove(this.lines, c.anchorLine);
+    const comments = commentsAbove(this.linesOf(c.nameNode), c.anchorLine);
     if (comments.input || !c.cls) return comments;
     for (const [name, v] of this.interp.moduleScope.vars) {
       if (v !== c.value) continue;
@@ -337,7 +394,29 @@ class Analysis {
       const atInstance = commentsAbove(this.lines, statementOf(assigned).startPosition.row);
       if (atInstance.input) return { ...comments, input: atInstance.input };
     }
+    // Built by a script elsewhere in the workspace: the comment above its assignment there.
+    const elsewhere = this.discovery?.scriptAssignment(c.value);
+    if (elsewhere) {
+      const atInstance = commentsAbove(elsewhere.lines, elsewhere.statement.startPosition.row);
+      if (atInstance.input) return { ...comments, input: atInstance.input };
+    }
     return comments;
+  }
+
+  private readonly otherLines = new Map<string, string[]>();
+
+  /** The lines of the file a node lies in (the analysed file's, or another workspace file's). */
+  private linesOf(node: SyntaxNode): string[] {
+    const file = node.file;
+    if (file === undefined) return this.lines;
+    let lines = this.otherLines.get(file);
+    if (!lines) {
+      let root = node;
+      while (root.parent) root = root.parent;
+      lines = root.text.split(/\r?\n/);
+      this.otherLines.set(file, lines);
+    }
+    return lines;
   }
 
   /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
@@ -461,7 +540,9 @@ class Analysis {
       module: r.module,
       name: r.layer ? names.get(r.layer.id) ?? null : null,
       range: rangeOf(r.defNode),
+      ...pathOf(r.defNode),
       callRange: rangeOf(r.callNode),
+      ...(r.callNode.file !== undefined ? { callPath: r.callNode.file } : {}),
       input: r.inputs.map((t) => t.shape),
       output: r.output,
       params: r.module ? r.params ?? null : undefined,
@@ -482,20 +563,25 @@ class Analysis {
     }
     // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
     if (total !== null) for (const p of directParameters(c.value)) total = p === null || total === null ? null : total + p;
-    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), shape: n.shape }));
-    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), input, inputSource: source, layers, output, totalParams: total, assignments };
+    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape }));
+    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, assignments };
   }
 
   // ---------------------------------------------------------------- diagnostics
 
-  private toDiagnostic(d: RawDiagnostic): ShapeDiagnostic {
-    const fixes = d.fix ? [writeFix(d.node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(d.node))] : [];
+  /** The diagnostic for consumers; undefined inside an installed library's files, which are never reported on. */
+  private toDiagnostic(d: RawDiagnostic): ShapeDiagnostic | undefined {
+    const inLibrary = (node: SyntaxNode) => node.file !== undefined && this.loader?.isLibrary(node.file) === true;
+    if (inLibrary(d.node)) return undefined;
+    const fixes = d.fix ? [{ ...writeFix(d.node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(d.node)), ...pathOf(d.node) }] : [];
+    const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: r.message }));
     return {
       code: d.code,
       severity: 'error',
       message: d.message,
       range: rangeOf(d.node),
-      related: d.related.map((r) => ({ range: rangeOf(r.node), message: r.message })),
+      ...pathOf(d.node),
+      related,
       fixes,
     };
   }
@@ -604,6 +690,11 @@ function nestedValues(roots: Value[]): Set<Value> {
   };
   for (const r of roots) visit(r, 0);
   return out;
+}
+
+/** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */
+function pathOf(node: SyntaxNode): { path?: string } {
+  return node.file === undefined ? {} : { path: node.file };
 }
 
 /** The statement a name is assigned in (`model = keras.Sequential([...])`). */

@@ -1,6 +1,9 @@
 // The plain data that analysis returns to its consumers (CLI, language server, converter,
 // confirmation). Ranges are 0-based lines and columns, like tree-sitter and LSP; the CLI's JSON
-// adds one to each. Nothing here depends on LSP types.
+// adds one to each. A range lies in the analysed file unless a `path` beside it names another file
+// of the workspace (a block imported from blocks.py). Nothing here depends on LSP types.
+
+import type { Workspace } from '../workspace/files';
 
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 
@@ -15,11 +18,15 @@ export interface Range {
 export interface Fix {
   title: string;
   range: Range;
+  /** The file the range lies in, when it is not the analysed file. */
+  path?: string;
   newText: string;
 }
 
 export interface RelatedInfo {
   range: Range;
+  /** The file the range lies in, when it is not the analysed file. */
+  path?: string;
   message: string;
 }
 
@@ -30,6 +37,8 @@ export interface ShapeDiagnostic {
   severity: Severity;
   message: string;
   range: Range;
+  /** The file the range lies in, when it is not the analysed file (an error inside an imported block). */
+  path?: string;
   /** Where the numbers in the message came from. */
   related: RelatedInfo[];
   fixes: Fix[];
@@ -45,8 +54,12 @@ export interface LayerRecord {
   name: string | null;
   /** The constructor call of a module, or the op's call. */
   range: Range;
+  /** The file `range` lies in, when it is not the analysed file. */
+  path?: string;
   /** The call that applied it (for layers inside a Sequential: the line calling the Sequential). */
   callRange: Range;
+  /** The file `callRange` lies in, when it is not the analysed file. */
+  callPath?: string;
   input: Shape[];
   output: Output;
   /** Parameter count for modules; undefined for ops. */
@@ -69,6 +82,8 @@ export interface LayerRecord {
 export interface TensorNote {
   name: string;
   range: Range;
+  /** The file the range lies in, when it is not the analysed file. */
+  path?: string;
   shape: Output;
 }
 
@@ -81,6 +96,8 @@ export interface ModelResult {
   range: Range;
   /** The whole definition: the class, the building function, or the assignment statement. */
   extent: Range;
+  /** The file `range` and `extent` lie in, when it is not the analysed file (a class imported and built here). */
+  path?: string;
   input: Shape[];
   inputSource: InputSource;
   layers: LayerRecord[];
@@ -93,11 +110,19 @@ export interface ModelResult {
 export interface AnalysisResult {
   models: ModelResult[];
   diagnostics: ShapeDiagnostic[];
+  /** The other files of the workspace and its environment that the analysis read (absent when analysed alone). */
+  files?: string[];
 }
 
 export interface AnalyzeOptions {
   /** Input shape(s) from the `--input` flag or a setting, e.g. `(1, 3, 32, 32)`. */
   input?: string;
+  /** The analysed file's absolute path ('/'-separated), for its relative imports and for the files that import it. */
+  path?: string;
+  /** The other files the analysed one may import, and where imports are searched; absent, imports are library names. */
+  workspace?: Workspace;
+  /** In a workspace, the model that the input shape of `input` is meant for (as `--model NAME`). */
+  model?: string;
   /**
    * Asked now and then during a long analysis; once it says yes the analysis stops early and its
    * (partial) result must be thrown away. The language server cancels a document's analysis when

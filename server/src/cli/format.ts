@@ -44,13 +44,26 @@ function lineOf(source: Placed, r: Range): { cell?: number; line: number } {
   return p.cell === undefined ? { line: p.line } : { cell: p.cell, line: p.line };
 }
 
-export function fileToJson(path: string, result: AnalysisResult, source: Placed): unknown {
+/**
+ * The JSON of one checked file. Positions in it go through the source's place (cells, code points).
+ * A model, layer, diagnostic or related location in another file of the workspace carries that
+ * file's `path` (as `showPath` writes it) and that file's line and column; the checked file's own carry none.
+ */
+export function fileToJson(path: string, result: AnalysisResult, source: Placed, showPath: (path: string) => string = (p) => p): unknown {
+  const at = (p: string | undefined) => (p === undefined ? {} : { path: showPath(p) });
+  const where = (p: string | undefined, r: Range) => (p === undefined ? lineOf(source, r) : { line: r.line + 1 });
+  const point = (p: string | undefined, line: number, column: number) => {
+    if (p !== undefined) return { line: line + 1, column: column + 1 };
+    const placed = source.place(line, column);
+    return { ...(placed.cell === undefined ? {} : { cell: placed.cell }), line: placed.line, column: placed.column };
+  };
   return {
     path,
     models: result.models.map((m) => ({
       name: m.name,
       framework: m.framework,
-      ...lineOf(source, m.range),
+      ...at(m.path),
+      ...where(m.path, m.range),
       input: m.input.map(shapeToJson),
       inputSource: m.inputSource,
       layers: m.layers.map((l) => {
@@ -58,8 +71,9 @@ export function fileToJson(path: string, result: AnalysisResult, source: Placed)
           kind: l.kind,
           module: l.module,
           name: l.name,
-          ...lineOf(source, l.range),
-          callLine: source.place(l.callRange.line, 0).line,
+          ...at(l.path),
+          ...where(l.path, l.range),
+          callLine: l.path === undefined ? source.place(l.callRange.line, 0).line : l.callRange.line + 1,
           input: l.input.map(shapeToJson),
           output: outputToJson(l.output),
         };
@@ -70,21 +84,17 @@ export function fileToJson(path: string, result: AnalysisResult, source: Placed)
       totalParams: m.totalParams,
     })),
     diagnostics: result.diagnostics.map((d) => {
-      const start = source.place(d.range.line, d.range.column);
-      const end = source.place(d.range.endLine, d.range.endColumn);
+      const start = point(d.path, d.range.line, d.range.column);
+      const end = point(d.path, d.range.endLine, d.range.endColumn);
       return {
         code: d.code,
         severity: d.severity,
         message: placeMessage(d.message, source),
-        ...(start.cell === undefined ? {} : { cell: start.cell }),
-        line: start.line,
-        column: start.column,
+        ...at(d.path),
+        ...start,
         endLine: end.line,
         endColumn: end.column,
-        related: d.related.map((r) => {
-          const p = source.place(r.range.line, r.range.column);
-          return { ...(p.cell === undefined ? {} : { cell: p.cell }), line: p.line, column: p.column, message: placeMessage(r.message, source) };
-        }),
+        related: d.related.map((r) => ({ ...at(r.path), ...point(r.path, r.range.line, r.range.column), message: placeMessage(r.message, source) })),
         fixes: d.fixes.map((f) => ({ title: f.title, newText: f.newText })),
       };
     }),
@@ -180,10 +190,11 @@ function formatKerasSummary(m: ModelResult): string {
 }
 
 /** One model's summary table: torchinfo's layout for PyTorch, Keras 3 model.summary()'s for Keras. */
-export function formatSummary(m: ModelResult): string {
+export function formatSummary(m: ModelResult, showPath: (path: string) => string = (p) => p): string {
   if (m.framework === 'keras') return formatKerasSummary(m);
   const rows = m.layers.map((l) => [layerLabel(l), fmt(l.output, false), l.module ? (l.params === null || l.params === undefined ? '?' : l.params.toLocaleString('en-US')) : '--']);
-  const title = `${m.name} (input ${m.input.map((s) => fmt(s, false)).join(', ')} from ${m.inputSource})`;
+  const where = m.path === undefined ? '' : `, defined in ${showPath(m.path)}`;
+  const title = `${m.name} (input ${m.input.map((s) => fmt(s, false)).join(', ')} from ${m.inputSource}${where})`;
   const total = m.totalParams === null ? 'unknown' : m.totalParams.toLocaleString('en-US');
   return [title, table(rows, ['Layer (type:name)', 'Output Shape', 'Param #']), `Total params: ${total}`].join('\n');
 }

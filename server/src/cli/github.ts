@@ -4,7 +4,7 @@
 // `::warning` lines. In a notebook the annotation sits on the line of the .ipynb file that holds the
 // cell line, and the message names the cell and the line within it.
 
-import { placeMessage } from './format';
+import { placedText, placeMessage, type Placed } from './format';
 import type { Checked } from './files';
 import type { Skipped } from './walk';
 
@@ -20,10 +20,12 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function formatGithub(checked: readonly Checked[], skipped: readonly Skipped[]): string {
+/** The commands of a run; a diagnostic in another file of the workspace (`d.path`) is placed in that file, read through `other`. */
+export function formatGithub(checked: readonly Checked[], skipped: readonly Skipped[], other: (path: string) => Placed = (path) => placedText(path, '')): string {
   const lines: string[] = [];
-  for (const { source, result } of checked) {
+  for (const { source: checkedSource, result } of checked) {
     for (const d of result.diagnostics) {
+      const source = d.path === undefined ? checkedSource : { ...other(d.path), path: other(d.path).place(0, 0).path };
       const start = source.place(d.range.line, d.range.column);
       const end = source.place(d.range.endLine, d.range.endColumn);
       const props = [`file=${escapeProperty(source.path)}`];

@@ -1,9 +1,9 @@
 // The `cnnshape` command line: `check`, `summary`, `convert`, `confirm` and `lsp --stdio`. It reads files, calls the
 // core and prints; all analysis lives in server/src/analysis.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { analyze } from '../analysis/analyze';
 import { DEFAULT_MAX_FILE_SIZE_MB } from '../analysis/limits';
 import { BACKEND_NAMES, BackendUnavailable, type BackendRequest } from '../confirm/backends';
@@ -14,25 +14,30 @@ import { convertTorchFile } from '../convert/keras';
 import { convertFile } from '../convert/pytorch';
 import { loadParser, parserFromEnvironment, type ParserChoice } from '../platform/node-parser';
 import { gatherSources, type Checked } from './files';
-import { fileToJson, formatDiagnostic, formatSummary, placeMessage } from './format';
+import { fileToJson, formatDiagnostic, formatSummary, placedText, placeMessage } from './format';
 import { formatGithub } from './github';
 import { inputShapeProblem } from './input-shape';
 import { formatSarif } from './sarif';
+import { readSource, type Source } from './sources';
 import type { Skipped } from './walk';
+import { corePath, WorkspaceFactory } from './workspace';
 import { version } from '../../../package.json';
 
 const USAGE = `Usage:
-  cnnshape check [--format text|json|sarif|github] [--input SHAPE] PATH...
-  cnnshape summary [--input SHAPE] FILE...
+  cnnshape check [--format text|json|sarif|github] [--input SHAPE] [--model NAME] [--root DIR]... PATH...
+  cnnshape summary [--input SHAPE] [--model NAME] [--root DIR]... FILE...
   cnnshape convert FILE [--to pytorch|keras] [--model NAME]
   cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
                    [--input SHAPE] [--memory-limit MB]
   cnnshape lsp --stdio
 Every command: [--max-file-size MB] [--parser auto|native|wasm] [--verbose]
 
-check    report the shape errors in Python files and Jupyter notebooks (directories are searched
-         for .py and .ipynb files); --format sarif writes a SARIF log for GitHub code scanning,
-         --format github workflow commands that annotate a pull request
+check    report the shape errors in Python files and Jupyter notebooks; a directory is one
+         workspace (its .py and .ipynb files; they import each other, with the directory and its
+         src/ as roots), a file's imports are resolved from its folder and every --root; --input
+         goes to the model the workspace builds at the top (or the one --model names), not to
+         classes other files use as blocks; --format sarif writes a SARIF log for GitHub code
+         scanning, --format github workflow commands that annotate a pull request
 summary  print a table of layers, output shapes and parameters for every model
 convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model), or
          with --to keras a Keras version of its PyTorch models; without --to, a file with no Keras
@@ -65,12 +70,14 @@ interface Options {
   maxFileSizeMb: number;
   parser?: ParserChoice;
   verbose: boolean;
+  /** Extra import roots for the checked files (`--root`, repeatable). */
+  roots: string[];
   paths: string[];
   stdio: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { format: 'text', paths: [], stdio: false, verbose: false, maxFileSizeMb: DEFAULT_MAX_FILE_SIZE_MB };
+  const o: Options = { format: 'text', paths: [], roots: [], stdio: false, verbose: false, maxFileSizeMb: DEFAULT_MAX_FILE_SIZE_MB };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const takeValue = (name: string): string => {
@@ -99,6 +106,11 @@ function parseArgs(argv: string[]): Options {
       o.parser = v;
     } else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--model' || a.startsWith('--model=')) o.model = takeValue('--model');
+    else if (a === '--root' || a.startsWith('--root=')) {
+      const v = takeValue('--root');
+      if (!existsSync(v) || !statSync(v).isDirectory()) throw new UsageError(`--root must be a directory: '${v}'`);
+      o.roots.push(v);
+    }
     else if (a === '--backend' || a.startsWith('--backend=')) o.backend = takeValue('--backend');
     else if (a === '--to' || a.startsWith('--to=')) {
       const v = takeValue('--to');
@@ -123,8 +135,8 @@ function walkOptions(o: Options) {
 }
 
 /** The sources of the named paths; a named path that does not exist is a usage error. */
-function sourcesOf(o: Options) {
-  const gathered = gatherSources(o.paths, walkOptions(o));
+function sourcesOf(o: Options, paths: readonly string[] = o.paths) {
+  const gathered = gatherSources(paths, walkOptions(o));
   if (gathered.missing.length > 0) throw new UsageError(`cannot read '${gathered.missing[0]}': no such file or directory`);
   return gathered;
 }
@@ -133,31 +145,88 @@ function warnSkipped(skipped: readonly Skipped[]): void {
   for (const s of skipped) process.stderr.write(`cnnshape: warning: skipped ${s.path}: ${s.reason}\n`);
 }
 
+interface CheckedFile extends Checked {
+  /** The file as walked (for the workspace's paths). */
+  file: string;
+}
+
+/**
+ * Analyses every file of the paths: a directory as one workspace, a file with its folder and the
+ * `--root` folders as import roots. A model or diagnostic that several files' analyses share (a
+ * block's error found from two models, a class built by a script) is kept once: with the file it
+ * lies in when that file is checked too, else with the first file that found it. What cannot be
+ * read is skipped (and listed).
+ */
+function analyseFiles(o: Options): { checked: CheckedFile[]; skipped: Skipped[] } {
+  const factory = new WorkspaceFactory({ roots: o.roots, libraries: [] });
+  const checked: CheckedFile[] = [];
+  const skipped: Skipped[] = [];
+  for (const p of o.paths) {
+    const gathered = sourcesOf(o, [p]);
+    const workspace = statSync(p).isDirectory() ? factory.forFolder(p) : undefined;
+    for (const source of gathered.sources()) {
+      const result = analyze(source.text, { input: o.input, model: o.model, path: corePath(source.file), workspace: workspace ?? factory.forFile(source.file) });
+      checked.push({ file: source.file, source, result });
+    }
+    skipped.push(...gathered.skipped);
+  }
+  const own = new Set(checked.map((c) => corePath(c.file)));
+  const modelKeys = new Set(checked.flatMap((c) => c.result.models.filter((m) => m.path === undefined).map((m) => `${corePath(c.file)}:${m.name}`)));
+  const seenDiagnostics = new Set<string>();
+  for (const c of checked) {
+    const path = corePath(c.file);
+    c.result = {
+      ...c.result,
+      models: c.result.models.filter((m) => m.path === undefined || !own.has(m.path) || !modelKeys.has(`${m.path}:${m.name}`)),
+      diagnostics: c.result.diagnostics.filter((d) => {
+        const key = `${d.path ?? path}:${d.range.line}:${d.range.column}:${d.code}`;
+        if (seenDiagnostics.has(key)) return false;
+        seenDiagnostics.add(key);
+        return true;
+      }),
+    };
+  }
+  return { checked, skipped };
+}
+
+/** A path as the user reads it: relative to the working folder. */
+function shownPath(path: string): string {
+  return relative(process.cwd(), path) || path;
+}
+
 function check(o: Options): number {
   if (o.paths.length === 0) throw new UsageError('check needs at least one PATH');
-  const gathered = sourcesOf(o);
+  const { checked, skipped } = analyseFiles(o);
   let errors = 0;
-  let analysed = 0;
-  const checked: Checked[] = [];
   const json: unknown[] = [];
   const text: string[] = [];
-  for (const source of gathered.sources()) {
-    const result = analyze(source.text, { input: o.input });
-    analysed++;
+  // Diagnostics in other files of the workspace are shown with those files' lines.
+  const others = new Map<string, Source | undefined>();
+  const otherSource = (path: string) => {
+    if (!others.has(path)) {
+      let source: Source | undefined;
+      try {
+        source = readSource(path, shownPath(path));
+      } catch {
+        source = undefined;
+      }
+      others.set(path, source);
+    }
+    return others.get(path) ?? placedText(shownPath(path), '');
+  };
+  for (const { source, result } of checked) {
     errors += result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (o.format === 'json') json.push(fileToJson(source.path, result, source));
-    else if (o.format === 'text') for (const d of result.diagnostics) text.push(formatDiagnostic(source, d));
-    // SARIF and GitHub need every file's diagnostics, not their models.
-    else checked.push({ source, result: { models: [], diagnostics: result.diagnostics } });
+    if (o.format === 'json') json.push(fileToJson(source.path, result, source, shownPath));
+    else if (o.format === 'text') for (const d of result.diagnostics) text.push(formatDiagnostic(d.path === undefined ? source : otherSource(d.path), d));
   }
-  const skipped = gathered.skipped;
   if (o.format === 'json') process.stdout.write(JSON.stringify({ files: json, skipped }, null, 2) + '\n');
-  else if (o.format === 'sarif') process.stdout.write(formatSarif(checked, skipped, version));
-  else if (o.format === 'github') process.stdout.write(formatGithub(checked, skipped));
+  else if (o.format === 'sarif') process.stdout.write(formatSarif(checked, skipped, version, otherSource));
+  else if (o.format === 'github') process.stdout.write(formatGithub(checked, skipped, otherSource));
   else {
     if (text.length) process.stdout.write(text.join('\n\n') + '\n\n');
     const skippedNote = skipped.length ? `, ${skipped.length} skipped` : '';
-    process.stdout.write(`${analysed} file${analysed === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}${skippedNote}\n`);
+    const n = checked.length;
+    process.stdout.write(`${n} file${n === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}${skippedNote}\n`);
   }
   if (o.format !== 'github') warnSkipped(skipped);
   return errors > 0 ? 1 : 0;
@@ -165,14 +234,13 @@ function check(o: Options): number {
 
 function summary(o: Options): number {
   if (o.paths.length === 0) throw new UsageError('summary needs a FILE');
-  const gathered = sourcesOf(o);
-  for (const source of gathered.sources()) {
-    const result = analyze(source.text, { input: o.input });
+  const { checked, skipped } = analyseFiles(o);
+  for (const { source, result } of checked) {
     process.stdout.write(`${source.path}\n`);
     if (result.models.length === 0) process.stdout.write('  no models found\n');
-    for (const m of result.models) process.stdout.write(formatSummary(m) + '\n\n');
+    for (const m of result.models) process.stdout.write(formatSummary(m, shownPath) + '\n\n');
   }
-  warnSkipped(gathered.skipped);
+  warnSkipped(skipped);
   return 0;
 }
 

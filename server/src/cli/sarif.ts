@@ -7,7 +7,7 @@
 
 import type { ShapeDiagnostic } from '../analysis/result';
 import { RULE_CODES, type RuleCode } from '../shapes/types';
-import { placeMessage } from './format';
+import { placedText, placeMessage, type Placed } from './format';
 import type { Checked } from './files';
 import type { Place } from './sources';
 import type { Skipped } from './walk';
@@ -43,9 +43,14 @@ function prefix(p: Place): string {
   return p.cell === undefined ? '' : `cell ${p.cell}, line ${p.line}, column ${p.column}: `;
 }
 
-export function formatSarif(checked: readonly Checked[], skipped: readonly Skipped[], version: string): string {
-  const results = checked.flatMap(({ source, result }) =>
+/**
+ * The log of a run. A diagnostic in another file of the workspace (`d.path`) is placed in that
+ * file, read through `other`.
+ */
+export function formatSarif(checked: readonly Checked[], skipped: readonly Skipped[], version: string, other: (path: string) => Placed & { path?: string; kind?: string } = (path) => placedText(path, '')): string {
+  const results = checked.flatMap(({ source: checkedSource, result }) =>
     result.diagnostics.map((d) => {
+      const source = d.path === undefined ? checkedSource : { ...other(d.path), path: other(d.path).place(0, 0).path, kind: 'python' };
       const start = source.place(d.range.line, d.range.column);
       const end = source.place(d.range.endLine, d.range.endColumn);
       const location = { physicalLocation: { artifactLocation: { uri: uri(source.path) }, region: region(start, end) } };

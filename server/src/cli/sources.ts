@@ -32,6 +32,8 @@ export interface Place {
 export interface Source {
   /** The file as shown. */
   path: string;
+  /** The file as found (named or walked), for reading and for the workspace. */
+  file: string;
   kind: 'python' | 'notebook';
   /** The Python text given to the core. */
   text: string;
@@ -53,7 +55,7 @@ export function readSource(file: string, shownPath: string): Source {
   } catch (error) {
     throw new SourceError(systemReason(error));
   }
-  return /\.ipynb$/i.test(file) ? notebookSource(raw, shownPath) : pythonSource(raw, shownPath);
+  return /\.ipynb$/i.test(file) ? notebookSource(raw, shownPath, file) : pythonSource(raw, shownPath, file);
 }
 
 /** A Python file's text: no byte order mark, every line ending '\n' or '\r\n'. */
@@ -62,11 +64,12 @@ export function normalisePython(raw: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
-export function pythonSource(raw: string, shownPath: string): Source {
+export function pythonSource(raw: string, shownPath: string, file = shownPath): Source {
   const text = normalisePython(raw);
   const lines = text.split('\n');
   return {
     path: shownPath,
+    file,
     kind: 'python',
     text,
     lines,
@@ -74,7 +77,7 @@ export function pythonSource(raw: string, shownPath: string): Source {
   };
 }
 
-function notebookSource(raw: string, shownPath: string): Source {
+function notebookSource(raw: string, shownPath: string, file: string): Source {
   let converted: { text: string; cells: NotebookCell[]; skipReason?: string };
   try {
     converted = notebookToPython(normalisePython(raw));
@@ -85,6 +88,7 @@ function notebookSource(raw: string, shownPath: string): Source {
   const lines = text.split('\n');
   return {
     path: shownPath,
+    file,
     kind: 'notebook',
     text,
     lines,

@@ -112,7 +112,7 @@ export class AnalysisCache {
     this.parsed.delete(key);
     let tree;
     try {
-      tree = previous ? reparseIncrementally(previous.tree, previous.text, text, isCancelled) : parseSyntax(text, undefined, true, isCancelled);
+      tree = previous ? reparseIncrementally(previous.tree, previous.text, text, isCancelled) : parseSyntax(text, undefined, { keepNative: true, isCancelled });
     } finally {
       if (previous) parser().release(previous.tree);
     }
@@ -168,7 +168,7 @@ export function editBetween(oldText: string, newText: string): TextEdit | undefi
 export function reparseIncrementally(oldTree: BindingTree, oldText: string, newText: string, isCancelled?: () => boolean) {
   const edit = editBetween(oldText, newText);
   if (edit) oldTree.edit(edit);
-  return parseSyntax(newText, oldTree, true, isCancelled);
+  return parseSyntax(newText, oldTree, { keepNative: true, isCancelled });
 }
 
 function isHighSurrogate(code: number): boolean {

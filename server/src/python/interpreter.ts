@@ -17,6 +17,7 @@ import { add, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
+import { lineLabel } from '../syntax/tree';
 import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { collectionMethod, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
@@ -35,6 +36,7 @@ import {
   summaryCall,
   userModuleMethod,
 } from './library';
+import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
 import { Scope } from './scope';
 import { applyModule, applyOp, indexTensor, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
@@ -64,11 +66,15 @@ export interface ExampleInput {
 export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
+  /** Finds the files of imported modules (the workspace's, an environment's); without it imports are library names. */
+  loader?: ModuleLoader;
+  /** The analysed file as a module (its path and folder), for its relative imports and for files that import it. */
+  file?: ModuleFile;
   /** Asked every few thousand steps; once it says yes, every phase stops as if out of budget. */
   isCancelled?: () => boolean;
 }
 
-export class Interpreter {
+export class Interpreter implements ModuleHost {
   readonly trace = new Trace();
   readonly moduleScope = new Scope(null, 'module');
   /** User classes, by name, in source order. */
@@ -85,6 +91,13 @@ export class Interpreter {
   readonly moduleInstances = new Map<number, Value>();
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
+  /** Finds the source files of imported modules; undefined when the file is analysed alone. */
+  readonly loader: ModuleLoader | undefined;
+  /** The modules read as source in this run, by path (the analysed file's own among them). */
+  private readonly modulesByPath = new Map<string, SourceModule>();
+  private readonly moduleByScope = new Map<Scope, SourceModule>();
+  /** The module scopes of scripts run as `__main__` (the analysed file's, and scripts that build its models). */
+  private readonly scriptScopes = new Set<Scope>();
 
   private steps = 0;
   /** Steps spent in earlier phases of this file. */
@@ -114,6 +127,9 @@ export class Interpreter {
   ) {
     this.budget = options.budget ?? 400_000;
     this.moduleScope.set('__name__', str('__main__'));
+    this.loader = options.loader;
+    this.scriptScopes.add(this.moduleScope);
+    if (options.file) this.register(new SourceModule(options.file, true, this, this.moduleScope));
   }
 
   newId(): number {
@@ -397,20 +413,25 @@ export class Interpreter {
   }
 
   private execImport(node: SyntaxNode, scope: Scope): void {
+    const importer = this.loader ? this.moduleOf(scope) : undefined;
     if (node.type === 'import_statement') {
       for (const c of node.namedChildren) {
         if (c.type === 'dotted_name') {
           const first = c.text.split('.')[0];
-          scope.set(first, { t: 'module', name: normaliseName(first) });
+          scope.set(first, this.importedModule(first, importer) ?? { t: 'module', name: normaliseName(first) });
         } else if (c.type === 'aliased_import') {
           const full = c.childForFieldName('name')?.text ?? '';
           const alias = c.childForFieldName('alias')?.text ?? full;
-          scope.set(alias, { t: 'module', name: normaliseName(full) });
+          scope.set(alias, this.importedModule(full, importer) ?? { t: 'module', name: normaliseName(full) });
         }
       }
       return;
     }
     const moduleNode = node.childForFieldName('module_name');
+    if (this.loader && (moduleNode?.type === 'relative_import' || this.loader.absolute(moduleNode?.text ?? '', importer?.file ?? null))) {
+      this.importFromSource(node, moduleNode!, scope, importer);
+      return;
+    }
     const from = moduleNode?.text ?? '';
     // `from keras.layers import *`: names not otherwise bound are looked up in that module.
     if (node.namedChildren.some((c) => c.type === 'wildcard_import')) this.wildcardModules.push(from);
@@ -422,6 +443,111 @@ export class Interpreter {
         scope.set(alias, this.libraryRef(`${from}.${n}`));
       }
     }
+  }
+
+  /** The module scope a scope belongs to, as a source module (undefined for a scope of no module read as source). */
+  private moduleOf(scope: Scope): SourceModule | undefined {
+    let s = scope;
+    while (s.parent) s = s.parent;
+    return this.moduleByScope.get(s);
+  }
+
+  private register(m: SourceModule): SourceModule {
+    if (m.file.path !== null) this.modulesByPath.set(m.file.path, m);
+    this.moduleByScope.set(m.scope, m);
+    return m;
+  }
+
+  /** The runtime of a module file, made once per run (so its classes keep one identity). */
+  private sourceModule(file: ModuleFile): SourceModule {
+    const known = file.path !== null ? this.modulesByPath.get(file.path) : undefined;
+    return known ?? this.register(new SourceModule(file, false, this));
+  }
+
+  /** `import a.b` (binding `a`) or `import a.b as x`: the module read as source, or undefined for a library known by name. */
+  private importedModule(name: string, importer: SourceModule | undefined): Value | undefined {
+    const file = this.loader?.absolute(name, importer?.file ?? null);
+    return file ? { t: 'module', name: file.name, source: this.sourceModule(file) } : undefined;
+  }
+
+  /** `from .blocks import ConvBNReLU`, `from . import blocks`, `from models import *` over a module read as source. */
+  private importFromSource(node: SyntaxNode, moduleNode: SyntaxNode, scope: Scope, importer: SourceModule | undefined): void {
+    const loader = this.loader!;
+    let file: ModuleFile | undefined;
+    if (moduleNode.type === 'relative_import') {
+      const level = moduleNode.namedChildren.find((c) => c.type === 'import_prefix')?.text.length ?? 1;
+      const rest = moduleNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
+      file = loader.relative(level, rest, importer?.file ?? null);
+    } else file = loader.absolute(moduleNode.text, importer?.file ?? null);
+    const source = file ? this.sourceModule(file) : undefined;
+    if (source && importer && node.namedChildren.some((c) => c.type === 'wildcard_import')) importer.addWildcardSource(source);
+    for (const c of node.childrenForFieldName('name')) {
+      const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text ?? '' : c.text;
+      const alias = c.type === 'aliased_import' ? c.childForFieldName('alias')?.text ?? name : name;
+      // A module that does not exist (a missing file, a broken relative import) leaves its names unknown.
+      scope.set(alias, source ? this.moduleAttr(source, name) : UNKNOWN);
+    }
+  }
+
+  /** A name of a module read as source: a name it binds, else its submodule; unknown when neither exists. */
+  private moduleAttr(m: SourceModule, name: string): Value {
+    const v = m.get(name);
+    if (v !== undefined) return v;
+    const sub = this.loader?.submodule(m.file, name);
+    return sub ? { t: 'module', name: sub.name, source: this.sourceModule(sub) } : UNKNOWN;
+  }
+
+  /**
+   * Runs one top-level statement of another module: outside the model run, construction and call
+   * stack of whatever needed the name, and leaving nothing in the trace (its records, notes and
+   * diagnostics belong to that module's own analysis).
+   */
+  execAtModuleLevel(stmt: SyntaxNode, scope: Scope): void {
+    const saved = {
+      inModelRun: this.inModelRun,
+      callSiteOverride: this.callSiteOverride,
+      construction: this.constructionStack.splice(0),
+      functions: this.functionStack.splice(0),
+      methods: this.methodStack.splice(0),
+      uncertainReturn: this.uncertainReturn,
+      uncertainExit: this.uncertainExit,
+    };
+    const trace = this.trace;
+    const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
+    this.inModelRun = false;
+    this.callSiteOverride = null;
+    this.uncertainReturn = false;
+    this.uncertainExit = false;
+    try {
+      this.execStatement(stmt, scope);
+    } catch (e) {
+      if (e instanceof BudgetExceeded) throw e;
+      // A statement that fails (a raise, a construct we do not model) leaves its names unbound.
+    } finally {
+      this.inModelRun = saved.inModelRun;
+      this.callSiteOverride = saved.callSiteOverride;
+      this.constructionStack.splice(0, this.constructionStack.length, ...saved.construction);
+      this.functionStack.splice(0, this.functionStack.length, ...saved.functions);
+      this.methodStack.splice(0, this.methodStack.length, ...saved.methods);
+      this.uncertainReturn = saved.uncertainReturn;
+      this.uncertainExit = saved.uncertainExit;
+      trace.records.length = marks.records;
+      trace.diagnostics.length = marks.diagnostics;
+      trace.notes.length = marks.notes;
+    }
+  }
+
+  /**
+   * Runs another file of the workspace as a script (`__name__ == '__main__'`), top to bottom: a
+   * script that builds this file's models (`net = UNet(3, 2)`, `net(torch.randn(...))`) lends them
+   * its arguments and example input. Undefined when the file was already read as a module.
+   */
+  runScript(file: ModuleFile): SourceModule | undefined {
+    if (file.path === null || this.modulesByPath.has(file.path)) return undefined;
+    const m = this.register(new SourceModule(file, true, this));
+    this.scriptScopes.add(m.scope);
+    for (const stmt of file.root()?.namedChildren ?? []) this.execAtModuleLevel(stmt, m.scope);
+    return m;
   }
 
   /** A library name as a value: a known class or function, or a module to look further into. */
@@ -468,7 +594,7 @@ export class Interpreter {
       case 'identifier':
         scope.set(target.text, value);
         if (value.t === 'tensor' || (value.t === 'tuple' && value.items.some((i) => i.t === 'tensor'))) this.noteAssignment(target, value);
-        if (scope === this.moduleScope && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
+        if (this.scriptScopes.has(scope) && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
         return;
       case 'attribute': {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
@@ -937,7 +1063,7 @@ export class Interpreter {
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
     switch (obj.t) {
       case 'module':
-        return this.libraryRef(`${obj.name}.${name}`);
+        return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
       case 'object': {
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         const m = this.lookupClassAttr(obj.cls, name);
@@ -950,6 +1076,8 @@ export class Interpreter {
       }
       case 'class': {
         const m = this.lookupClassAttr(obj, name);
+        // `Weights.verify(w)`: a @classmethod read from its class is bound to the class.
+        if (m?.t === 'function' && !m.self && decoratorsOf(m).includes('@classmethod')) return { ...m, self: obj };
         return m ?? UNKNOWN;
       }
       case 'super': {
@@ -1332,7 +1460,7 @@ export class Interpreter {
 
   /** A tensor whose shape is unknown, standing for an expression the interpreter cannot follow. */
   unknownTensor(like: TensorValue, node: SyntaxNode): TensorValue {
-    return this.makeTensor(null, like.framework, { text: `an expression at line ${node.startPosition.row + 1}`, node }, 0);
+    return this.makeTensor(null, like.framework, { text: `an expression at ${lineLabel(node)}`, node }, 0);
   }
 
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */

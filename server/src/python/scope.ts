@@ -4,6 +4,8 @@ import type { Value } from './values';
 
 export class Scope {
   readonly vars = new Map<string, Value>();
+  /** A module scope's answer for names it does not hold yet: another module's names are evaluated lazily (modules.ts). */
+  fallback: ((name: string) => Value | undefined) | null = null;
   constructor(readonly parent: Scope | null, readonly kind: 'module' | 'class' | 'function') {}
 
   lookup(name: string): Value | undefined {
@@ -12,6 +14,10 @@ export class Scope {
       if (s !== this && s.kind === 'class') continue;
       const v = s.vars.get(name);
       if (v !== undefined) return v;
+      if (s.fallback) {
+        const w = s.fallback(name);
+        if (w !== undefined) return w;
+      }
     }
     return undefined;
   }

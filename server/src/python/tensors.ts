@@ -14,6 +14,7 @@ import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
 import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
+import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { toArg } from './library';
@@ -45,7 +46,7 @@ export function tensorAttr(interp: Interpreter, t: TensorValue, name: string, no
     case 'ndim':
       return t.shape === null ? UNKNOWN : int(t.shape.length);
     case 'T':
-      return t.shape === null ? interp.unknownTensor(t, node) : interp.makeTensor([...t.shape].reverse(), t.framework, { text: `transpose of ${formatShape(t.shape)} at line ${node.startPosition.row + 1}`, node }, 0);
+      return t.shape === null ? interp.unknownTensor(t, node) : interp.makeTensor([...t.shape].reverse(), t.framework, { text: `transpose of ${formatShape(t.shape)} at ${lineLabel(node)}`, node }, 0);
     case 'dtype':
     case 'device':
     case 'data':
@@ -230,7 +231,7 @@ function functionalParams(interp: Interpreter, m: FunctionalValue): number | nul
 
 function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Framework): TensorValue {
   if (v.t === 'tensor') return v;
-  return interp.makeTensor(null, framework, { text: `a value at line ${node.startPosition.row + 1}`, node }, 0);
+  return interp.makeTensor(null, framework, { text: `a value at ${lineLabel(node)}`, node }, 0);
 }
 
 /** Runs a layer's rule on its inputs and records the application, its notes and its diagnostics. */
@@ -256,13 +257,13 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
     }
   }
   const seq = interp.trace.nextSeq();
-  const line = layer.node.startPosition.row + 1;
+  const line = lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
   const unknownSize = layer.def.framework === 'keras' ? 'None' : '?';
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
-  const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at line ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
+  const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
   interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes });
   for (const e of ctx.errors) {
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
@@ -322,12 +323,12 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
 
 function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = []): Value {
   const seq = interp.trace.nextSeq();
-  const line = node.startPosition.row + 1;
+  const line = lineLabel(node);
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
   const framework = inputs[0]?.framework ?? 'torch';
-  const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at line ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
+  const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
   // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
   if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
   const callNode = interp.callSiteOverride ?? node;

@@ -57,8 +57,8 @@ export class Trace {
 
   addDiagnostic(d: RawDiagnostic): void {
     if (!this.enabled) return;
-    const key = `${d.node.startIndex}:${d.node.endIndex}:${d.code}:${d.message}`;
-    if (this.diagnostics.some((x) => `${x.node.startIndex}:${x.node.endIndex}:${x.code}:${x.message}` === key)) return;
+    const key = `${d.node.file}:${d.node.startIndex}:${d.node.endIndex}:${d.code}:${d.message}`;
+    if (this.diagnostics.some((x) => `${x.node.file}:${x.node.startIndex}:${x.node.endIndex}:${x.code}:${x.message}` === key)) return;
     this.diagnostics.push(d);
   }
 

@@ -6,6 +6,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import type { BoundArgs } from '../shapes/context';
 import type { Dim } from '../shapes/dim';
 import type { Framework, LayerDef, Shape } from '../shapes/types';
+import type { SourceModule } from './modules';
 import type { Scope } from './scope';
 
 export interface IntValue {
@@ -120,10 +121,12 @@ export interface BuiltinValue {
   self?: Value;
 }
 
-/** An imported module or package, `torch.nn`. */
+/** An imported module or package: a library known by name (`torch.nn`), or a source file the interpreter reads. */
 export interface ModuleValue {
   t: 'module';
   name: string;
+  /** A module of the workspace or of an installed library, read as source (modules.ts). */
+  source?: SourceModule;
 }
 
 /** `super()` inside a method. */

@@ -15,29 +15,38 @@ export function parsePython(text: string, oldTree?: BindingTree): BindingTree {
   return parser().parse(text, oldTree);
 }
 
+/** How to parse: keep the binding's tree, stop when cancelled, name the workspace file the text came from. */
+export interface ParseOptions {
+  /** Keep `tree.native` for an incremental re-parse; the caller then releases it (parser().release). */
+  keepNative?: boolean;
+  /** Asked now and then; once it says yes, parsing and copying stop with Cancelled. */
+  isCancelled?: () => boolean;
+  /** The path of another file of the workspace; undefined for the analysed text itself. */
+  file?: string;
+}
+
 /**
  * Parses Python source into the plain syntax tree the engine works on. The binding's tree is
- * released at once unless `keepNative` is set: then the caller owns `tree.native` and releases it
- * (the language server keeps it to re-parse the next version incrementally). With `isCancelled`,
- * parsing and copying stop with Cancelled once it says yes.
+ * released at once unless `keepNative` is set (the language server keeps it to re-parse the next
+ * version incrementally).
  */
-export function parseSyntax(text: string, oldTree?: BindingTree, keepNative = false, isCancelled?: () => boolean): SyntaxTree {
-  const native = parser().parse(text, oldTree, isCancelled);
+export function parseSyntax(text: string, oldTree?: BindingTree, options: ParseOptions = {}): SyntaxTree {
+  const native = parser().parse(text, oldTree, options.isCancelled);
   let kept = false;
   try {
-    const tree = syntaxTreeOf(native, text, isCancelled);
-    kept = keepNative;
-    return keepNative ? { ...tree, native } : tree;
+    const tree = syntaxTreeOf(native, text, options);
+    kept = options.keepNative === true;
+    return kept ? { ...tree, native } : tree;
   } finally {
     if (!kept) parser().release(native);
   }
 }
 
 /** The plain tree of a binding's tree (parsed from `text`) and its query results; `native` stays the caller's. */
-export function syntaxTreeOf(native: BindingTree, text: string, isCancelled?: () => boolean): SyntaxTree {
+export function syntaxTreeOf(native: BindingTree, text: string, options: Omit<ParseOptions, 'keepNative'> = {}): SyntaxTree {
   const binding = parser();
-  const copied = copyTree(native, text, (cursor) => binding.releaseCursor(cursor), isCancelled);
-  if (isCancelled?.()) throw new Cancelled();
+  const copied = copyTree(native, text, { releaseCursor: (cursor) => binding.releaseCursor(cursor), isCancelled: options.isCancelled, file: options.file });
+  if (options.isCancelled?.()) throw new Cancelled();
   return { rootNode: copied.rootNode, moduleAssignments: findModuleAssignments(binding, native, copied.nodeFor) };
 }
 

@@ -34,6 +34,11 @@ export class SyntaxNode {
     readonly hasError: boolean,
   ) {}
 
+  /** The path of the file this node was parsed from; undefined for the analysed text itself. */
+  get file(): string | undefined {
+    return this.source.file;
+  }
+
   get text(): string {
     this.textCache ??= this.source.text.slice(this.startIndex, this.endIndex);
     return this.textCache;
@@ -74,6 +79,13 @@ export class SyntaxNode {
   }
 }
 
+/** Where a node is, for messages: `line 12` in the analysed file, `blocks.py:12` in another file of the workspace. */
+export function lineLabel(node: SyntaxNode): string {
+  const line = node.startPosition.row + 1;
+  const file = node.file;
+  return file === undefined ? `line ${line}` : `${file.slice(file.lastIndexOf('/') + 1)}:${line}`;
+}
+
 export interface SyntaxTree {
   rootNode: SyntaxNode;
   /**
@@ -94,7 +106,10 @@ export interface CopiedTree {
 /** The source text with its line starts, to turn offsets into positions. */
 class Source {
   private readonly lineStarts: number[] = [0];
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    readonly file: string | undefined,
+  ) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
@@ -114,14 +129,22 @@ class Source {
 const typeInfo: { type: string; named: boolean }[] = [];
 const fieldNames: (string | null)[] = [];
 
+/** How to copy: the cursor's release, the cancellation check, and the workspace file the text came from. */
+export interface CopyOptions {
+  releaseCursor?: (cursor: BindingCursor) => void;
+  isCancelled?: () => boolean;
+  /** The path of another file of the workspace; undefined for the analysed text itself. */
+  file?: string;
+}
+
 /** Copies a binding's tree into plain objects, walking it once with a cursor (released afterwards). */
-export function copyTree(native: BindingTree, text: string, releaseCursor: (cursor: BindingCursor) => void, isCancelled?: () => boolean): CopiedTree {
+export function copyTree(native: BindingTree, text: string, options: CopyOptions = {}): CopiedTree {
   const cursor = native.walk();
   let rootNode: SyntaxNode;
   try {
-    rootNode = copyNodes(native, cursor, text, isCancelled);
+    rootNode = copyNodes(native, cursor, new Source(text, options.file), options.isCancelled);
   } finally {
-    releaseCursor(cursor);
+    options.releaseCursor?.(cursor);
   }
   return { rootNode, nodeFor: (n) => findNode(rootNode, n.startIndex, n.endIndex, n.type) };
 }
@@ -129,9 +152,8 @@ export function copyTree(native: BindingTree, text: string, releaseCursor: (curs
 /** Nodes copied between two questions to `isCancelled`. */
 const CANCEL_CHECK_NODES = 65536;
 
-function copyNodes(native: BindingTree, cursor: BindingCursor, text: string, isCancelled?: () => boolean): SyntaxNode {
+function copyNodes(native: BindingTree, cursor: BindingCursor, source: Source, isCancelled?: () => boolean): SyntaxNode {
   let sinceCheck = 0;
-  const source = new Source(text);
   // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
   // string getters of the cursor cost a crossing into C++ and a new string for every node.
   const make = (): SyntaxNode => {

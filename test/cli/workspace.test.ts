@@ -1,0 +1,66 @@
+// `cnnshape check` over several files: a directory is one workspace, a file resolves its imports
+// from its folder and --root, and the JSON carries the `path` of whatever lies in another file.
+// The projects are those of test/workspaces/.
+
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function json(...args: string[]) {
+  return JSON.parse(run('check', '--format', 'json', ...args).out);
+}
+
+describe('cnnshape check on a workspace', () => {
+  it('checks a directory as one workspace: an error found through an import is reported once, on the number to change', () => {
+    const r = run('check', 'test/workspaces/block_error');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('test/workspaces/block_error/model.py:12:29: error[conv-in-channels]: Conv2d expects in_channels=32, but its input has 16 channels: relu of (1, 16, 32, 32) at blocks.py:11');
+    expect(r.out.match(/blocks\.py:19:34: error\[norm-num-features\]/g)).toHaveLength(1);
+    expect(r.out).toContain('2 files checked, 2 errors');
+  });
+
+  it('resolves a file’s imports from its folder and --root, and gives the path of what lies in other files', () => {
+    const alone = json('test/workspaces/src_layout/scripts/train.py');
+    expect(alone.files[0].models).toEqual([]);
+    const doc = json('--root', 'test/workspaces/src_layout/src', 'test/workspaces/src_layout/scripts/train.py');
+    const model = doc.files[0].models[0];
+    expect(model).toMatchObject({ name: 'Classifier', path: 'test/workspaces/src_layout/src/tinyzoo/heads.py', line: 6, input: [[3, 1, 28, 28]], inputSource: 'call', output: [3, 10] });
+    expect(model.layers[0]).toMatchObject({ kind: 'Conv2d', path: 'test/workspaces/src_layout/src/tinyzoo/backbone.py', line: 7, output: [3, 8, 14, 14] });
+    const fc = model.layers.find((l: { kind: string }) => l.kind === 'Linear');
+    expect(fc.path).toBe('test/workspaces/src_layout/src/tinyzoo/heads.py');
+  });
+
+  it('gives the path of a related location and of a diagnostic in another file', () => {
+    const file = json('test/workspaces/block_error/model.py').files[0];
+    const conv = file.diagnostics.find((d: { code: string }) => d.code === 'conv-in-channels');
+    expect(conv.path).toBeUndefined();
+    expect(conv.related[0]).toMatchObject({ path: 'test/workspaces/block_error/blocks.py', line: 7 });
+    const norm = file.diagnostics.find((d: { code: string }) => d.code === 'norm-num-features');
+    expect(norm).toMatchObject({ path: 'test/workspaces/block_error/blocks.py', line: 19 });
+    expect(file.models[0].layers[0]).toMatchObject({ kind: 'Conv2d', path: 'test/workspaces/block_error/blocks.py', line: 7, callLine: 11 });
+  });
+
+  it('gives --input to the model the workspace builds at the top, not to a block of it', () => {
+    const doc = json('--input', '(1, 3, 64, 64)', 'test/workspaces/input_flag');
+    const byName = new Map(doc.files.flatMap((f: { models: { name: string }[] }) => f.models.map((m) => [m.name, m])));
+    expect(byName.get('Net')).toMatchObject({ inputSource: 'flag', output: [1, 32, 1, 1] });
+    expect(byName.get('Neck')).toMatchObject({ inputSource: 'symbolic' });
+    expect(doc.files.flatMap((f: { diagnostics: unknown[] }) => f.diagnostics)).toEqual([]);
+    const named = json('--input', '(1, 16, 8, 8)', '--model', 'Neck', 'test/workspaces/input_flag/blocks.py');
+    expect(named.files[0].models.find((m: { name: string }) => m.name === 'Neck')).toMatchObject({ inputSource: 'flag', output: [1, 32, 8, 8] });
+  });
+
+  it('rejects a --root that is not a directory', () => {
+    const r = run('check', '--root', 'no/such/folder', 'examples/article_torch.py');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--root must be a directory');
+  });
+});
