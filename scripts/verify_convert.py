@@ -1,15 +1,27 @@
 """Runs the PyTorch code written by the Keras converter with the Keras model's weights and compares outputs.
 
 scripts/verify-convert.ts writes one JSON file per model (the converted code, the TensorFlow.js
-weights of each Keras layer, one input and the Keras output) and a manifest; this script loads each
-module, moves the weights across (Keras kernels HWIO -> PyTorch OIHW, Dense (in, out) -> (out, in),
-depthwise and separable kernels, batch-norm statistics, recurrent kernels with their gates
-reordered), runs it and prints a table of the largest
-absolute differences. Exit status 1 when a model differs by 1e-4 or more.
+weights of each Keras layer, the layers of the Keras model with their weights, one input and the
+Keras output) and a manifest. This script runs each converted module three ways and compares each
+output with TensorFlow.js's:
+- `port`: the weights moved by this script (Keras kernels HWIO -> PyTorch OIHW, Dense (in, out) ->
+  (out, in), depthwise and separable kernels, batch-norm statistics, recurrent kernels with their
+  gates reordered);
+- `.weights.h5`: the module's own load_keras_weights reading a file written here as Keras 3 writes
+  model.save_weights (keras/src/saving/saving_lib.py: a group per layer under `layers`, named by its
+  snake-cased class and numbered per class in the order of model.layers, variables in `vars/0`,
+  `vars/1`, ...; recurrent layers' under `cell`, Bidirectional's under forward_layer/cell and
+  backward_layer/cell, a sub-model's layers under its `layers`);
+- `.h5`: the same from a file written as Keras 2 writes it (tf_keras/saving/legacy/hdf5_format.py:
+  the root's `layer_names`, a group per layer with `weight_names`, a sub-model's weights in one list).
+Exit status 1 when a model differs by 1e-4 or more without a TODO saying it may.
 """
 
 import json
+import os
+import re
 import sys
+import tempfile
 
 import numpy as np
 import torch
@@ -124,10 +136,19 @@ def port(model, p):
         assign(m.running_mean, mean)
         assign(m.running_var, var)
     elif kind == "layernorm":
-        assign(m.weight, w[0])
-        assign(m.bias, w[1])
+        info = p.get("info") or {}
+        values = list(w)
+        gamma = values.pop(0) if info.get("scale", True) else None
+        beta = values.pop(0) if info.get("center", True) else None
+        if m.weight is not None:
+            assign(m.weight, gamma if gamma is not None else np.ones(tuple(m.weight.shape), dtype=np.float32))
+            assign(m.bias, beta if beta is not None else np.zeros(tuple(m.bias.shape), dtype=np.float32))
     elif kind == "prelu":
-        assign(m.weight, w[0].reshape(-1))
+        # Keras's alpha has the input's layout without the batch axis: channels move first with it.
+        alpha = w[0]
+        if (p.get("info") or {}).get("channelsLast") and alpha.ndim > 1:
+            alpha = np.moveaxis(alpha, -1, 0)
+        assign(m.weight, alpha.reshape(tuple(m.weight.shape)))
     elif kind == "embedding":
         assign(m.weight, w[0])
     elif kind in GATES:
@@ -154,13 +175,16 @@ def flatten(out):
         yield out
 
 
-def run_case(case):
+def load_module(case):
     scope = {}
     exec(compile(case["code"], case["name"], "exec"), scope)
     model = scope[case["className"]]()
     model.eval()
-    for p in case["ports"]:
-        port(model, p)
+    return model
+
+
+def compare(model, case):
+    """The largest |difference| between the module's outputs and Keras's, and the largest |Keras output|."""
     inputs = [torch.from_numpy(array(e)).long() if e.get("ids") else to_torch(array(e), case["layout"]) for e in case["inputs"]]
     with torch.no_grad():
         out = model(*inputs)
@@ -178,6 +202,85 @@ def run_case(case):
     return worst, scale
 
 
+def run_case(case):
+    model = load_module(case)
+    for p in case["ports"]:
+        port(model, p)
+    return compare(model, case)
+
+
+def snake_case(name):
+    """Keras's to_snake_case of a class name."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def write_keras3(path, layers):
+    import h5py
+
+    def put_vars(group, weights):
+        stored = group.create_group("vars")
+        for i, w in enumerate(weights):
+            stored.create_dataset(str(i), data=array(w))
+
+    def put_layers(group, layers):
+        used = {}
+        for layer in layers:
+            base = snake_case(layer["className"])
+            used[base] = used.get(base, -1) + 1
+            g = group.create_group(base if used[base] == 0 else f"{base}_{used[base]}")
+            cls, weights = layer["className"], layer["weights"]
+            if cls in ("Functional", "Sequential"):
+                put_vars(g, [])
+                put_layers(g.create_group("layers"), layer["layers"])
+            elif cls in ("LSTM", "GRU", "SimpleRNN"):
+                put_vars(g, [])
+                put_vars(g.create_group("cell"), weights)
+            elif cls == "Bidirectional":
+                put_vars(g, [])
+                half = len(weights) // 2
+                put_vars(g.create_group("forward_layer").create_group("cell"), weights[:half])
+                put_vars(g.create_group("backward_layer").create_group("cell"), weights[half:])
+            elif cls == "TimeDistributed":
+                put_vars(g, [])
+                put_vars(g.create_group("layer"), weights)
+            else:
+                put_vars(g, weights)
+
+    with h5py.File(path, "w") as f:
+        put_layers(f.create_group("layers"), layers)
+        f.create_group("vars")
+
+
+def write_keras2(path, layers):
+    import h5py
+
+    with h5py.File(path, "w") as f:
+        f.attrs["layer_names"] = [l["name"].encode("utf8") for l in layers]
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["keras_version"] = b"2.15.0"
+        for layer in sorted(layers, key=lambda l: l["name"]):
+            g = f.create_group(layer["name"])
+            names = [f"{layer['name']}/weight_{i}:0" for i in range(len(layer["weights"]))]
+            g.attrs["weight_names"] = [n.encode("utf8") for n in names]
+            for name, w in zip(names, layer["weights"]):
+                g.create_dataset(name, data=array(w))
+
+
+def run_loaded(case, writer, suffix):
+    """The comparison after load_keras_weights reads a file that `writer` wrote from the Keras model's layers."""
+    model = load_module(case)
+    handle, path = tempfile.mkstemp(suffix=suffix)
+    os.close(handle)
+    try:
+        writer(path, case["keras"])
+        model.load_keras_weights(path)
+    finally:
+        os.unlink(path)
+    return compare(model, case)
+
+
 def main():
     manifest = json.load(open(sys.argv[1]))
     rows = []
@@ -185,34 +288,47 @@ def main():
     known = 0
     for entry in manifest:
         if "skipped" in entry:
-            rows.append((entry["name"], "skipped", "", entry["skipped"]))
+            rows.append((entry["name"], "skipped", "", "", "", entry["skipped"]))
             continue
         case = json.load(open(entry["file"]))
-        try:
-            worst, scale = run_case(case)
-            ok = worst < TOLERANCE
-            if ok:
-                result = "ok"
-            elif entry.get("todo"):
-                # The converter said this model is not exactly the Keras one: shown, not failed.
-                known += 1
-                result = f"differs as its TODO says: {entry['todo'][:140]}"
-            else:
-                failed += 1
-                result = "DIFFERS"
-            if entry.get("note"):
-                result += f" ({entry['note']})"
-            rows.append((entry["name"], f"{worst:.2e}", f"{scale:.2e}", result))
-        except Exception as e:  # noqa: BLE001 - one failing model must not hide the others
+        diffs = []
+        errors = []
+        scale = 0.0
+        for label, run in (("port", lambda: run_case(case)), (".weights.h5", lambda: run_loaded(case, write_keras3, ".weights.h5")), (".h5", lambda: run_loaded(case, write_keras2, ".h5"))):
+            if label != "port" and not case.get("hasLoader"):
+                diffs.append(None)
+                continue
+            try:
+                worst, scale = run()
+                diffs.append(worst)
+            except Exception as e:  # noqa: BLE001 - one failing model must not hide the others
+                diffs.append(float("nan"))
+                errors.append(f"{label}: {str(e).splitlines()[0][:90]}")
+        worst = max((d for d in diffs if d is not None), default=0.0)
+        if errors:
             failed += 1
-            rows.append((entry["name"], "error", "", str(e).splitlines()[0][:100]))
+            result = "ERROR " + "; ".join(errors)
+        elif worst < TOLERANCE:
+            result = "ok"
+        elif entry.get("todo"):
+            # The converter said this model is not exactly the Keras one: shown, not failed.
+            known += 1
+            result = f"differs as its TODO says: {entry['todo'][:140]}"
+        else:
+            failed += 1
+            result = "DIFFERS"
+        if entry.get("note"):
+            result += f" ({entry['note']})"
+        text = ["-" if d is None else ("error" if d != d else f"{d:.2e}") for d in diffs]
+        rows.append((entry["name"], *text, f"{scale:.2e}", result))
     width = max(len(r[0]) for r in rows) if rows else 10
     # max |keras|: the largest Keras output, so that a tiny difference is seen against real values.
-    print(f"{'model'.ljust(width)}  {'max |diff|':>10}  {'max |keras|':>11}  result")
-    for name, diff, scale, result in rows:
-        print(f"{name.ljust(width)}  {diff:>10}  {scale:>11}  {result}")
-    checked = sum(1 for r in rows if r[1] not in ("skipped",))
-    print(f"\n{checked} models checked, {failed} failed, {known} differ where the conversion is marked TODO (tolerance {TOLERANCE:g})")
+    print(f"{'model'.ljust(width)}  {'port':>9}  {'.weights.h5':>11}  {'.h5':>9}  {'max |keras|':>11}  result")
+    for name, a, b, c, scale, result in rows:
+        print(f"{name.ljust(width)}  {a:>9}  {b:>11}  {c:>9}  {scale:>11}  {result}")
+    checked = sum(1 for r in rows if r[1] != "skipped")
+    skipped = len(rows) - checked
+    print(f"\n{checked} models checked ({skipped} skipped), {failed} failed, {known} differ where the conversion is marked TODO (tolerance {TOLERANCE:g}; port: weights moved by this script; .weights.h5 / .h5: read by the module's load_keras_weights)")
     return 1 if failed else 0
 
 

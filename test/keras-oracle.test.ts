@@ -20,6 +20,8 @@ const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.py')).sort()
 
 /** Engine Keras kinds that tfjs-layers 4.x has no layer for; every other Keras kind must have a mapping. */
 const NO_TFJS_EQUIVALENT = new Set([
+  'ConvLSTM1D',
+  'ConvLSTM3D',
   'Conv1DTranspose',
   'SeparableConv1D',
   'DepthwiseConv1D',

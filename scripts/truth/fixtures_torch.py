@@ -30,6 +30,9 @@ RUNS = {
     'source_inferred_linear.py': ('Net()', [(3, 3, 32, 32)], {'N': 3}),
     'err_symbolic_channels.py': ('Net()', [(2, 3, 10, 12)], {'N': 2, 'H': 10, 'W': 12}),
     'correct_view_batch_dynamic.py': ('MnistNet()', [(3, 1, 28, 28)], {'N': 3}),
+    'argparse_hyperparameters.py': ('Generator()', [(3, 100)], {'N': 3}),
+    'example_in_uncalled_test.py': ("VGG('small')", [(2, 3, 32, 32)], {}),
+    'inferred_size_ambiguous.py': ('Net()', [(2, 3, 30, 27)], {'N': 2, 'H': 30, 'W': 27}),
 }
 
 # Not runnable programs (broken syntax, other libraries, deliberate hangs): nothing to check.
@@ -152,7 +155,12 @@ def check(path):
     try:
         rec.install()
         code = compile(text, path, 'exec')
-        exec(code, namespace)
+        # Run as a script without command-line flags (argparse reads its defaults).
+        saved_argv, sys.argv = sys.argv, [path]
+        try:
+            exec(code, namespace)
+        finally:
+            sys.argv = saved_argv
         run = RUNS.get(name)
         inputs = None
         target = None

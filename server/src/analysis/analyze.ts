@@ -65,13 +65,42 @@ class Analysis {
     const workspace = options.workspace;
     this.loader = workspace ? new WorkspaceLoader(workspace, withoutUnclosedStatements) : undefined;
     const file = this.loader && options.path ? this.loader.fileFor(options.path, text) : undefined;
-    this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, isCancelled: options.isCancelled });
-    if (workspace && this.loader) this.discovery = new WorkspaceDiscovery(this.interp, this.loader, workspace, options.path);
     this.lines = text.split(/\r?\n/);
+    this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, isCancelled: options.isCancelled, kerasInputFor: (call, enclosing) => this.givenKerasInput(call, enclosing) });
+    if (workspace && this.loader) this.discovery = new WorkspaceDiscovery(this.interp, this.loader, workspace, options.path);
+  }
+
+  /** Which Input (by call) took which position of each comment's or the flag's list of shapes. */
+  private readonly givenInputOrder = new Map<string, number[]>();
+
+  /**
+   * A `# input:` comment above the statement of a `keras.Input` call, above the function that
+   * builds the model, or above the module-level statement that calls it; else `--input`. Several
+   * shapes go to the Inputs they cover in the order those are first built.
+   */
+  private givenKerasInput(call: SyntaxNode, enclosing: SyntaxNode[]): { shape: Dim[]; source: 'comment' | 'flag' } | undefined {
+    const pick = (key: string, shapes: Shape[]): Dim[] | undefined => {
+      const order = this.givenInputOrder.get(key) ?? [];
+      if (!order.includes(call.startIndex)) order.push(call.startIndex);
+      this.givenInputOrder.set(key, order);
+      return shapes[order.indexOf(call.startIndex)] ?? undefined;
+    };
+    for (const stmt of enclosing) {
+      const line = this.defLine(stmt);
+      const comment = commentsAbove(this.lines, line).input;
+      if (comment) {
+        const shape = pick(`comment:${comment.line}`, comment.shapes);
+        return shape ? { shape, source: 'comment' } : undefined;
+      }
+    }
+    const flag = this.options.input ? parseShapeList(this.options.input) : null;
+    const shape = flag ? pick('flag', flag) : undefined;
+    return shape ? { shape, source: 'flag' } : undefined;
   }
 
   run(): AnalysisResult {
     this.interp.runModule();
+    this.interp.probeUncalledFunctions();
     const candidates = this.findModels();
     const models: ModelResult[] = [];
     for (const c of candidates) {
@@ -93,13 +122,10 @@ class Analysis {
     const taken = new Set<number>();
 
     // Module-level Sequentials and functional models, named by their variable.
+    // Each model a module-level name held, also when the name is bound again later.
     const varCandidates: Candidate[] = [];
-    for (const [name, v] of interp.moduleScope.vars) {
-      if ((v.t === 'container' && (v.kind === 'Sequential' || v.kind === 'KerasSequential')) || v.t === 'functional') {
-        const assign = this.findModuleAssignment(name);
-        if (!assign) continue;
-        varCandidates.push({ name, framework: v.t === 'container' && v.kind === 'Sequential' ? 'torch' : 'keras', nameNode: assign, anchorLine: assign.startPosition.row, extentNode: statementOf(assign), value: v });
-      }
+    for (const { name, node: assign, value: v } of interp.moduleModels) {
+      varCandidates.push({ name, framework: v.t === 'container' && v.kind === 'Sequential' ? 'torch' : 'keras', nameNode: assign, anchorLine: statementOf(assign).startPosition.row, extentNode: statementOf(assign), value: v });
     }
 
     // Functions that build and return a model: Keras (`def build_model(): ... return keras.Model(...)`),
@@ -108,8 +134,10 @@ class Analysis {
     for (const [name, f] of interp.functions) {
       const body = f.node.text;
       if (!/\b(Sequential|Model)\s*\(/.test(body)) continue;
-      if (!this.allParamsHaveDefaults(f)) continue;
-      const v = this.safely(() => interp.callFunction(f, [], new Map(), f.node));
+      // `# model: build_model((28, 28, 1), num_classes=10)` above a builder gives its arguments.
+      const modelComment = commentsAbove(this.lines, this.defLine(f.node)).model;
+      if (!modelComment && !this.allParamsHaveDefaults(f)) continue;
+      const v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : interp.callFunction(f, [], new Map(), f.node)));
       if (!v) continue;
       const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
       const isTorchModel = v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
@@ -155,7 +183,9 @@ class Analysis {
       const id = v.value.t === 'functional' || v.value.t === 'container' ? v.value.id : -1;
       const creator = interp.creatorFunction.get(id);
       if (creator && builderNames.has(creator)) continue;
-      if (nested.has(v.value)) continue;
+      // A Keras model the file names is reported even when another holds it (a GAN given its
+      // generator and discriminator, a VAE its encoder and decoder), as Keras users summarise each.
+      if (nested.has(v.value) && v.framework === 'torch') continue;
       out.push(v);
     }
     return out;
@@ -269,7 +299,7 @@ class Analysis {
       const v = this.safely(() => this.evalSnippet(comments.model!.expr));
       if (v && v.t === 'object') return v;
     }
-    const instance = interp.moduleInstances.get(cls.id);
+    const instance = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
     if (instance) return instance;
     // Another file of the workspace may build it (`net = UNet(n_channels=3, n_classes=2)` in train.py).
     if (this.discovery) {
@@ -303,7 +333,10 @@ class Analysis {
     const trace = interp.trace;
 
     // Keras functional models were traced while the module (or their builder) ran.
-    if (c.value.t === 'functional') return this.functionalResult(c, c.value, comments.input ? 'layer' : 'layer');
+    if (c.value.t === 'functional') {
+      const given = c.value.inputs.map((t) => interp.givenInputs.get(t.id)).find((g) => g !== undefined);
+      return this.functionalResult(c, c.value, given ?? 'layer');
+    }
 
     let input: Shape[] | undefined;
     let source: InputSource = 'symbolic';
@@ -511,7 +544,12 @@ class Analysis {
     const inputCalls = new Set(f.inputs.map((t) => t.origin.node?.startIndex).filter((i) => i !== undefined));
     const namesInput = (n: { node: SyntaxNode }) => n.node.parent?.type === 'assignment' && inputCalls.has(n.node.parent.childForFieldName('right')?.startIndex ?? -1);
     const notes = trace.notes.filter((n) => (n.seq >= minSeq && n.seq <= maxSeq + 1) || namesInput(n));
-    return this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
+    const result = this.modelResult(c, f.inputs.map((t) => t.shape), source, records, valueToOutput(f.outputs), notes, f.inputs.map((t) => t.id));
+    const outputs: TensorValue[] = [];
+    const collect = (v: Value) => (v.t === 'tensor' ? outputs.push(v) : v.t === 'tuple' || v.t === 'list' ? v.items.forEach(collect) : v.t === 'dict' ? [...v.entries.values()].forEach((e) => collect(e.value)) : undefined);
+    collect(f.outputs);
+    result.outputsFrom = outputs.map((t) => records.findIndex((r) => r.seq === t.producer));
+    return result;
   }
 
   /** Diagnostics of the last symbolic run made to solve a spatial size. */

@@ -105,6 +105,8 @@ export interface ModelResult {
   /** Sum of the parameters of every distinct layer object applied; null when some are unknown. */
   totalParams: number | null;
   assignments: TensorNote[];
+  /** A Keras functional model's outputs, in its order: the index in `layers` of the record producing each (-1: a model input or unknown). */
+  outputsFrom?: number[];
 }
 
 export interface AnalysisResult {

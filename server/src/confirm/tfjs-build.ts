@@ -346,6 +346,26 @@ export const TFJS_MAPPINGS: Readonly<Record<string, Mapping>> = {
   'keras.AlphaDropout': plainLayer('alphaDropout', { rate: 'rate', noiseShape: 'noise_shape' }),
   'keras.SimpleRNN': recurrent('simpleRNN'),
   'keras.LSTM': recurrent('lstm', (a) => ({ recurrentActivation: a.activation('recurrent_activation'), unitForgetBias: a.optional('unit_forget_bias') })),
+  'keras.ConvLSTM2D': (a) => ({
+    factory: 'convLstm2d',
+    config: config({
+      filters: a.number('filters'),
+      kernelSize: a.numbers('kernel_size', 2),
+      strides: a.numbers('strides', 2),
+      padding: a.padding(),
+      dataFormat: a.dataFormat(),
+      dilationRate: a.numbers('dilation_rate', 2),
+      activation: a.activation(),
+      recurrentActivation: a.activation('recurrent_activation'),
+      useBias: a.optional('use_bias'),
+      unitForgetBias: a.optional('unit_forget_bias'),
+      returnSequences: a.optional('return_sequences'),
+      returnState: a.optional('return_state'),
+      goBackwards: a.optional('go_backwards'),
+      stateful: a.optional('stateful'),
+      recurrentInitializer: 'glorotUniform',
+    }),
+  }),
   'keras.GRU': (a) => {
     // tfjs's GRUCell refuses reset_after=True, Keras 3's default.
     a.only('reset_after', [false]);

@@ -13,7 +13,7 @@ import { operationArgs, recordText } from '../confirm/op-args';
 import { equalDims, product, type Dim } from '../shapes/dim';
 import { normAxis } from '../shapes/shape';
 import type { Shape } from '../shapes/types';
-import { pyFloat } from './layers';
+import { pyFloat } from './parts';
 
 /** Where a Keras tensor keeps PyTorch's channel axis: moved last (`cl`) or where PyTorch has it (`id`). */
 export type KerasLayout = 'cl' | 'id';

@@ -1,226 +1,79 @@
 // The Keras → PyTorch layer table: for one Keras layer record, the PyTorch modules and forward
 // expressions that compute the same function on the converted (channels-first) tensors.
 //
-// Each Keras layer becomes a list of parts: a part is either a module (constructed in __init__ or
-// written into an nn.Sequential) or an expression applied in forward(). A layer with no faithful
-// equivalent still gets code, marked with a TODO and reported as a warning by the caller. The
-// arrangement of parts into a class, naming and the forward() text are left to pytorch.ts.
+// Each Keras layer becomes a list of parts (parts.ts): a module constructed in __init__ (or written
+// into an nn.Sequential) or an expression applied in forward(). Where no single PyTorch module
+// computes the Keras layer, an exact composition does (a pad, then the module; a crop after a
+// transposed convolution; a helper class from helpers.ts). A layer with no faithful equivalent
+// still gets code, marked with a TODO and reported as a warning by the caller. The arrangement of
+// parts into a class, naming and the forward() text are left to pytorch.ts; the recurrent family
+// lives in recurrent.ts, activations in activations.ts, the argument accounting in keras-arguments.ts.
 
 import type { Dim } from '../shapes/dim';
 import { formatShape, normAxis } from '../shapes/shape';
 import { tfSamePadding } from '../shapes/layers/conv';
-import type { BoundArgs } from '../shapes/context';
-import { LayerArg } from '../shapes/types';
-import type { ArgValue, Shape } from '../shapes/types';
-import type { LayerRecord } from '../analysis/result';
+import type { ArgValue } from '../shapes/types';
+import { readActivation } from './activations';
+import {
+  arg,
+  channelsLast,
+  channelsOf,
+  dimText,
+  firstOutput,
+  given,
+  intOrTuple,
+  ints,
+  joinTodo,
+  kerasChannelAxis,
+  num,
+  pairs,
+  pyFloat,
+  rankOf,
+  spatialOf,
+  str,
+  toTorchPermutation,
+  torchAxis,
+  tuple,
+  type ConvertedLayer,
+  type LayerContext,
+  type ModulePart,
+  type Part,
+} from './parts';
+import { bidirectional, innerLayer, recurrent, timeDistributed } from './recurrent';
 
-/** Where the channels sit in the Keras model: `last` (the Keras default) or `first` (data_format='channels_first'). */
-export type Layout = 'last' | 'first';
-
-/** How the verify script moves a Keras layer's weights into the PyTorch module(s). */
-export type PortKind = 'conv' | 'conv_transpose' | 'depthwise' | 'separable_depthwise' | 'separable_pointwise' | 'dense' | 'batchnorm' | 'layernorm' | 'prelu' | 'embedding' | 'lstm' | 'gru' | 'rnn';
-
-export interface ModulePart {
-  type: 'module';
-  /** A name stem for the attribute (`conv`, `pool`), used when the Keras layer has no name. */
-  hint: string;
-  /** The constructor call, e.g. `nn.Conv2d(1, 3, kernel_size=3, padding=1)`. */
-  code: string;
-  port?: PortKind;
-  /** Applies the module to something other than the plain input (Dense on the last axis). `$m` is the module, `$x` the input. */
-  apply?: string;
-}
-
-export interface ExprPart {
-  type: 'expr';
-  /** The expression; `$0`, `$1`, ... are the inputs (or `$x` for the single input). */
-  code: string;
-}
-
-export type Part = ModulePart | ExprPart;
-
-export interface ConvertedLayer {
-  parts: Part[];
-  /** A comment for the first line of this layer (why a permute is there). */
-  comment?: string;
-  /** Set when the code is not numerically the Keras layer: the reason, shown as `# TODO` and reported. */
-  todo?: string;
-  /** Extra information for the weight port (BatchNormalization center/scale). */
-  portInfo?: Record<string, unknown>;
-  /** Helper classes the code uses (`ChannelsLastFlatten`). */
-  helpers?: string[];
-}
-
-export interface LayerContext {
-  record: LayerRecord;
-  layout: Layout;
-  /** True when the layer will sit in an nn.Sequential: it then needs module parts only. */
-  sequential: boolean;
-}
-
-// ---------------------------------------------------------------- argument readers
-
-function arg(r: LayerRecord, name: string): ArgValue | undefined {
-  return r.args?.[name];
-}
-
-function num(v: ArgValue | undefined): number | null {
-  return typeof v === 'number' ? v : null;
-}
-
-function str(v: ArgValue | undefined): string | null {
-  return typeof v === 'string' ? v : null;
-}
-
-/** An int-or-tuple argument expanded to n numbers. */
-function ints(v: ArgValue | undefined, n: number): number[] | null {
-  if (typeof v === 'number') return Array(n).fill(v);
-  if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number')) return v as number[];
-  if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'number') return Array(n).fill(v[0]);
-  return null;
-}
-
-/** Keras padding arguments of ZeroPadding/Cropping: `p`, `(a, b)` or `((t, b), (l, r))`, as [before, after] per axis. */
-function pairs(v: ArgValue | undefined, n: number): [number, number][] | null {
-  if (typeof v === 'number') return Array.from({ length: n }, () => [v, v]);
-  if (!Array.isArray(v)) return null;
-  if (n === 1 && v.length === 2 && v.every((x) => typeof x === 'number')) return [[v[0] as number, v[1] as number]];
-  if (v.length !== n) return null;
-  const out: [number, number][] = [];
-  for (const e of v) {
-    if (typeof e === 'number') out.push([e, e]);
-    else if (Array.isArray(e) && e.length === 2 && typeof e[0] === 'number' && typeof e[1] === 'number') out.push([e[0], e[1]]);
-    else return null;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------- Python text
-
-/** A Python float literal: `0.001`, `1e-05`, `0.5`, `1.0`. */
-export function pyFloat(v: number): string {
-  if (v === Infinity) return "float('inf')";
-  if (v === -Infinity) return "float('-inf')";
-  const rounded = Number(v.toPrecision(12));
-  const s = rounded !== 0 && Math.abs(rounded) < 1e-4 ? rounded.toExponential().replace('e-', 'e-0').replace(/e-0(\d\d)/, 'e-$1') : String(rounded);
-  return /^-?\d+$/.test(s) ? `${s}.0` : s;
-}
-
-/** A size that may be an int or a tuple: `3` when all equal, `(3, 5)` otherwise. */
-function intOrTuple(v: number[]): string {
-  return v.every((x) => x === v[0]) ? String(v[0]) : `(${v.join(', ')})`;
-}
-
-function tuple(v: (number | string)[]): string {
-  return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
-}
-
-function dimText(d: Dim): string | null {
-  return typeof d === 'number' ? String(d) : null;
-}
-
-// ---------------------------------------------------------------- layout helpers
-
-/** The rank of a shape (with the batch axis), or null. */
-function rankOf(s: Shape): number | null {
-  return s ? s.length : null;
-}
-
-/** The Keras axis index (normalised) that holds the channels of a tensor of this rank. */
-function kerasChannelAxis(rank: number, layout: Layout): number {
-  return layout === 'first' || rank <= 2 ? 1 : rank - 1;
-}
-
-/** The PyTorch axis of a Keras axis, after channels moved to axis 1 (layout `last`, rank ≥ 3). */
-export function torchAxis(kerasAxis: number, rank: number, layout: Layout): number {
-  const a = normAxis(kerasAxis, rank) ?? kerasAxis;
-  if (layout === 'first' || rank <= 2) return a;
-  if (a === 0) return 0;
-  if (a === rank - 1) return 1;
-  return a + 1;
-}
-
-/** The permutation that takes a Keras tensor to its PyTorch layout: torch[j] = keras[perm[j]]. */
-function toTorchPermutation(rank: number, layout: Layout): number[] {
-  const ids = Array.from({ length: rank }, (_, i) => i);
-  if (layout === 'first' || rank <= 2) return ids;
-  return [0, rank - 1, ...ids.slice(1, rank - 1)];
-}
-
-/** A Keras shape in the PyTorch layout of the converted model (channels second). */
-export function torchShape(s: Shape, layout: Layout): Shape {
-  if (!s) return s;
-  return toTorchPermutation(s.length, layout).map((i) => s[i]);
-}
-
-function channelsLast(layout: Layout, rank: number | null): boolean {
-  return layout === 'last' && rank !== null && rank >= 3;
-}
+export type { ConvertedLayer, Layout, LayerContext, ModulePart, Part, PortKind } from './parts';
+export { pyFloat, torchAxis, torchShape } from './parts';
 
 // ---------------------------------------------------------------- activations
 
-/** The PyTorch module for a Keras activation name applied on axis `dim`; null for `linear`. */
-export function activationModule(name: string, dim: number): { code: string; todo?: string } | null {
-  switch (name) {
-    case 'linear':
-    case 'None':
-      return null;
-    case 'relu':
-      return { code: 'nn.ReLU()' };
-    case 'relu6':
-      return { code: 'nn.ReLU6()' };
-    case 'sigmoid':
-      return { code: 'nn.Sigmoid()' };
-    case 'tanh':
-      return { code: 'nn.Tanh()' };
-    case 'softmax':
-      return { code: `nn.Softmax(dim=${dim})` };
-    case 'log_softmax':
-      return { code: `nn.LogSoftmax(dim=${dim})` };
-    case 'elu':
-      return { code: 'nn.ELU()' };
-    case 'selu':
-      return { code: 'nn.SELU()' };
-    case 'softplus':
-      return { code: 'nn.Softplus()' };
-    case 'softsign':
-      return { code: 'nn.Softsign()' };
-    case 'swish':
-    case 'silu':
-      return { code: 'nn.SiLU()' };
-    case 'gelu':
-      return { code: 'nn.GELU()' };
-    case 'mish':
-      return { code: 'nn.Mish()' };
-    case 'leaky_relu':
-      return { code: 'nn.LeakyReLU(0.2)' };
-    case 'hard_sigmoid':
-      return { code: 'nn.Hardsigmoid()', todo: 'Keras 2 hard_sigmoid is 0.2·x + 0.5; nn.Hardsigmoid is Keras 3 relu6(x + 3) / 6' };
-    case 'hard_swish':
-    case 'hard_silu':
-      return { code: 'nn.Hardswish()' };
-    default:
-      return { code: 'nn.Identity()', todo: `activation '${name}' has no PyTorch equivalent here` };
-  }
-}
-
-/** Parts for an `activation=` argument, appended after the layer. */
+/** Parts for an `activation=` argument, appended after the layer; a layer given as the activation is converted like one. */
 function activationArgument(ctx: LayerContext, out: ConvertedLayer): void {
-  const name = str(arg(ctx.record, 'activation'));
-  if (!name) return;
+  const v = arg(ctx.record, 'activation');
   const rank = rankOf(firstOutput(ctx.record)) ?? 2;
-  const m = activationModule(name, torchAxis(-1, rank, ctx.layout));
-  if (!m) return;
-  out.parts.push({ type: 'module', hint: name === 'softmax' ? 'softmax' : 'act', code: m.code });
-  if (m.todo) out.todo = joinTodo(out.todo, m.todo);
-}
-
-function joinTodo(a: string | undefined, b: string): string {
-  return a ? `${a}; ${b}` : b;
-}
-
-function firstOutput(r: LayerRecord): Shape {
-  return Array.isArray(r.output) || r.output === null ? (r.output as Shape) : null;
+  const reading = readActivation(v, torchAxis(-1, rank, ctx.layout));
+  if (reading.kind === 'none') return;
+  if (reading.kind === 'unknown') {
+    out.todo = joinTodo(out.todo, reading.reason);
+    return;
+  }
+  if (reading.kind === 'layer') {
+    const inner = innerLayer(reading.layer);
+    const output = firstOutput(ctx.record);
+    if (!inner) {
+      out.todo = joinTodo(out.todo, 'the activation layer could not be read, so none is applied');
+      return;
+    }
+    const converted = convertLayer({ ...ctx, record: { ...ctx.record, kind: inner.kind, args: inner.args, given: inner.given, input: [output], output } });
+    out.parts.push(...converted.parts);
+    out.todo = joinTodo(out.todo, converted.todo);
+    out.helpers = [...(out.helpers ?? []), ...(converted.helpers ?? [])];
+    return;
+  }
+  const a = reading.activation;
+  const hint = reading.name === 'softmax' ? 'softmax' : 'act';
+  out.parts.push(a.module ? { type: 'module', hint, code: a.module } : { type: 'expr', code: `${a.call}($x)` });
+  if (a.helpers) out.helpers = [...(out.helpers ?? []), ...a.helpers];
+  out.todo = joinTodo(out.todo, a.todo);
 }
 
 // ---------------------------------------------------------------- padding
@@ -228,7 +81,7 @@ function firstOutput(r: LayerRecord): Shape {
 export interface SamePadding {
   /** [before, after] per spatial axis. */
   pads: [number, number][];
-  /** Set when a size was unknown and symmetric padding was assumed. */
+  /** Set when a size was unknown, so the padding depends on the size the layer sees when it runs. */
   assumed: boolean;
 }
 
@@ -259,21 +112,16 @@ function torchPadTuple(pads: [number, number][]): string {
   return tuple(flat);
 }
 
+/** A module that pads (or, with negative numbers, crops) the spatial axes. */
 function padModule(rank: number, pads: [number, number][], value: string | null): string {
   const t = torchPadTuple(pads);
   if (value === null && rank === 2) return `nn.ZeroPad2d(${t})`;
   return `nn.ConstantPad${rank}d(${t}, ${value ?? '0.0'})`;
 }
 
-/** The spatial sizes of a Keras input (excluding batch and channels). */
-function spatialOf(s: Shape, layout: Layout, count: number): Dim[] {
-  if (!s) return Array(count).fill(null);
-  return layout === 'first' ? s.slice(2, 2 + count) : s.slice(1, 1 + count);
-}
-
-function channelsOf(s: Shape, layout: Layout): Dim {
-  if (!s) return null;
-  return s[kerasChannelAxis(s.length, layout)];
+/** The run-time 'same' padding helper, for sizes the analysis does not know. */
+function samePadHelper(kernel: number[], stride: number[], dilation: number[], value?: string): ModulePart {
+  return { type: 'module', hint: 'pad', code: `SamePad(${tuple(kernel)}, ${tuple(stride)}, ${tuple(dilation)}${value ? `, value=${value}` : ''})` };
 }
 
 // ---------------------------------------------------------------- the table
@@ -320,21 +168,33 @@ export function convertLayer(ctx: LayerContext): ConvertedLayer {
     case 'Flatten':
       return flatten(ctx);
     case 'Dropout':
-      return { parts: [{ type: 'module', hint: 'dropout', code: `nn.Dropout(${pyFloat(num(arg(r, 'rate')) ?? 0.5)})` }] };
+      return dropout(ctx);
     case 'GaussianNoise':
+      return { parts: [{ type: 'module', hint: 'noise', code: `GaussianNoise(${pyFloat(num(arg(r, 'stddev')) ?? 0)})` }], helpers: ['GaussianNoise'] };
     case 'GaussianDropout':
-    case 'AlphaDropout':
-      return { parts: [{ type: 'module', hint: 'noise', code: 'nn.Identity()' }], todo: `${r.kind} has no PyTorch layer; it is the identity at inference, as here, but not in training` };
+      return { parts: [{ type: 'module', hint: 'noise', code: `GaussianDropout(${pyFloat(num(arg(r, 'rate')) ?? 0)})` }], helpers: ['GaussianDropout'] };
+    case 'AlphaDropout': {
+      const out: ConvertedLayer = { parts: [{ type: 'module', hint: 'dropout', code: `nn.AlphaDropout(${pyFloat(num(arg(r, 'rate')) ?? 0)})` }] };
+      if (arg(r, 'noise_shape') !== null && arg(r, 'noise_shape') !== undefined) out.todo = 'AlphaDropout noise_shape (training only) is not converted: nn.AlphaDropout draws one value per element';
+      return out;
+    }
+    case 'ActivityRegularization':
+    case 'Identity':
+      return { parts: [{ type: 'module', hint: 'identity', code: 'nn.Identity()' }] };
     case 'Activation': {
-      const name = str(arg(r, 'activation')) ?? 'linear';
       const rank = rankOf(r.input[0]) ?? 2;
-      const a = activationModule(name, torchAxis(-1, rank, ctx.layout));
-      return { parts: [{ type: 'module', hint: name === 'softmax' ? 'softmax' : 'act', code: a?.code ?? 'nn.Identity()' }], todo: a?.todo };
+      const reading = readActivation(arg(r, 'activation') ?? 'linear', torchAxis(-1, rank, ctx.layout));
+      if (reading.kind === 'none') return { parts: [{ type: 'module', hint: 'act', code: 'nn.Identity()' }] };
+      if (reading.kind !== 'torch') return unsupported(ctx, reading.kind === 'unknown' ? reading.reason.replace(', so none is applied', '') : 'an activation given as a layer is not converted');
+      const a = reading.activation;
+      const part: Part = a.module ? { type: 'module', hint: reading.name === 'softmax' ? 'softmax' : 'act', code: a.module } : { type: 'expr', code: `${a.call}($x)` };
+      return { parts: [part], todo: a.todo, helpers: a.helpers };
     }
     case 'ReLU':
       return relu(ctx);
     case 'LeakyReLU': {
-      const slope = num(arg(r, 'negative_slope')) ?? num(arg(r, 'alpha')) ?? 0.3;
+      // Keras 3 spells the slope negative_slope, Keras 2 alpha; the binding fills in negative_slope's default either way.
+      const slope = given(r, 'negative_slope') || !given(r, 'alpha') ? num(arg(r, 'negative_slope')) ?? 0.3 : num(arg(r, 'alpha')) ?? 0.3;
       return { parts: [{ type: 'module', hint: 'act', code: `nn.LeakyReLU(${pyFloat(slope)})` }] };
     }
     case 'ELU': {
@@ -347,7 +207,8 @@ export function convertLayer(ctx: LayerContext): ConvertedLayer {
       return prelu(ctx);
     case 'Softmax': {
       const rank = rankOf(r.input[0]) ?? 2;
-      const axis = num(arg(r, 'axis')) ?? -1;
+      const axis = arg(r, 'axis') ?? -1;
+      if (typeof axis !== 'number') return unsupported(ctx, 'Softmax over several axes is not converted yet');
       return { parts: [{ type: 'module', hint: 'softmax', code: `nn.Softmax(dim=${torchAxis(axis, rank, ctx.layout)})` }] };
     }
     case 'Add':
@@ -364,21 +225,22 @@ export function convertLayer(ctx: LayerContext): ConvertedLayer {
       return permute(ctx);
     case 'RepeatVector':
       return { parts: [{ type: 'expr', code: `$x.unsqueeze(2).repeat(1, 1, ${dimText(firstOutput(r)?.[1] ?? null) ?? num(arg(r, 'n'))})` }], comment: 'RepeatVector: the repeats sit on the last axis in the channels-first layout.' };
-    case 'Rescaling': {
-      const scale = num(arg(r, 'scale')) ?? 1;
-      const offset = num(arg(r, 'offset')) ?? 0;
-      return { parts: [{ type: 'expr', code: offset === 0 ? `$x * ${pyFloat(scale)}` : `$x * ${pyFloat(scale)} + ${pyFloat(offset)}` }] };
-    }
+    case 'Rescaling':
+      return rescaling(ctx);
+    case 'Resizing':
+      return resizing(ctx);
+    case 'CenterCrop':
+      return centerCrop(ctx);
     case 'Embedding':
       return embedding(ctx);
     case 'SimpleRNN':
     case 'LSTM':
     case 'GRU':
-      return recurrent(ctx, r.kind, r.args ?? {});
+      return recurrent(ctx, r.kind, r.args ?? {}, (reason) => unsupported(ctx, reason));
     case 'Bidirectional':
-      return bidirectional(ctx);
+      return bidirectional(ctx, (reason) => unsupported(ctx, reason));
     case 'TimeDistributed':
-      return timeDistributed(ctx);
+      return timeDistributed(ctx, convertLayer, (reason) => unsupported(ctx, reason));
     case 'InputLayer':
       return { parts: [] };
   }
@@ -386,9 +248,9 @@ export function convertLayer(ctx: LayerContext): ConvertedLayer {
 }
 
 /** A layer without a faithful equivalent: the identity, marked, so that the file still runs. */
-function unsupported(ctx: LayerContext, reason: string): ConvertedLayer {
+export function unsupported(ctx: LayerContext, reason: string): ConvertedLayer {
   const out = firstOutput(ctx.record);
-  return { parts: [{ type: 'module', hint: ctx.record.kind.toLowerCase(), code: 'nn.Identity()' }], todo: `${reason}; the Keras layer gives ${formatShape(out, 'None')}` };
+  return { parts: [{ type: 'module', hint: ctx.record.kind.toLowerCase(), code: 'nn.Identity()' }], todo: `${reason}; the Keras layer gives ${formatShape(out, 'None')}`, unconverted: true };
 }
 
 // ---------------------------------------------------------------- convolution
@@ -411,18 +273,21 @@ function convKeywords(kernel: number[], stride: number[], dilation: number[], pa
   return [...kw, ...extra].join(', ');
 }
 
-/** The padding for a convolution-like window: symmetric numbers, or a pad module placed before it. */
-function windowPadding(ctx: LayerContext, n: number, kernel: number[], stride: number[], dilation: number[], padding: string): { symmetric: number[] | null; before?: [number, number][]; todo?: string } {
+/**
+ * The padding for a convolution-like window: symmetric numbers, or a module placed before it (a
+ * fixed pad for known sizes, TensorFlow's rule computed at run time for unknown ones).
+ */
+function windowPadding(ctx: LayerContext, n: number, kernel: number[], stride: number[], dilation: number[], padding: string): { symmetric: number[] | null; before?: ModulePart; comment?: string; helpers?: string[] } {
   if (padding === 'valid') return { symmetric: null };
-  const spatial = spatialOf(ctx.record.input[0], ctx.layout, n);
   if (padding === 'causal') {
     const pads = kernel.map((k, i): [number, number] => [dilation[i] * (k - 1), 0]);
-    return { symmetric: null, before: pads };
+    return { symmetric: null, before: { type: 'module', hint: 'pad', code: padModule(n, pads, null) }, comment: "Keras 'causal' padding: zeros on the left only." };
   }
+  const spatial = spatialOf(ctx.record.input[0], ctx.layout, n);
   const same = samePadding(spatial, kernel, stride, dilation);
-  const todo = same.assumed ? "the input size is unknown, so TensorFlow's 'same' padding (one more row at the bottom/right for some sizes) is assumed symmetric: add a # input: comment to the Keras model" : undefined;
-  if (same.pads.every(([b, a]) => b === a)) return { symmetric: same.pads.map(([b]) => b), todo };
-  return { symmetric: null, before: same.pads, todo };
+  if (same.assumed) return { symmetric: null, before: samePadHelper(kernel, stride, dilation), comment: "TensorFlow 'same' padding depends on the input size, unknown here: SamePad computes it when the layer runs.", helpers: ['SamePad'] };
+  if (same.pads.every(([b, a]) => b === a)) return { symmetric: same.pads.map(([b]) => b) };
+  return { symmetric: null, before: { type: 'module', hint: 'pad', code: padModule(n, same.pads, null) }, comment: "TensorFlow 'same' padding puts the extra row/column at the bottom/right." };
 }
 
 function conv(ctx: LayerContext, n: number): ConvertedLayer {
@@ -437,40 +302,68 @@ function conv(ctx: LayerContext, n: number): ConvertedLayer {
   if (groups !== 1) extra.push(`groups=${groups}`);
   if (!bias) extra.push('bias=False');
   const kw = convKeywords(kernel, stride, dilation, pad.symmetric, extra);
-  const out: ConvertedLayer = { parts: [], todo: pad.todo };
-  if (pad.before) {
-    out.parts.push({ type: 'module', hint: 'pad', code: padModule(n, pad.before, null) });
-    out.comment = padding === 'causal' ? "Keras 'causal' padding: zeros on the left only." : "TensorFlow 'same' padding puts the extra row/column at the bottom/right.";
-  }
+  const out: ConvertedLayer = { parts: [], comment: pad.comment, helpers: pad.helpers };
+  if (pad.before) out.parts.push(pad.before);
   out.parts.push({ type: 'module', hint: 'conv', code: inChannels ? `nn.Conv${n}d(${inChannels}, ${filters}, ${kw})` : `nn.LazyConv${n}d(${filters}, ${kw})`, port: 'conv' });
   if (!inChannels) out.todo = joinTodo(out.todo, 'the input channels are unknown, so a lazy module infers them: add a # input: comment to the Keras model');
   activationArgument(ctx, out);
   return out;
 }
 
+/**
+ * Keras's transposed convolution, exactly. With Keras's output length `n_out` (in·stride for
+ * 'same'; (in − 1)·stride + max(k, stride) for 'valid'; (in − 1)·stride + k − 2·pad + output_padding
+ * with output_padding), TensorFlow takes the full transposed convolution of length
+ * (in − 1)·stride + k (k dilated) and keeps n_out values starting at ⌊P / 2⌋, P = max(full − n_out, 0)
+ * for 'same' and 0 for 'valid', extending with zeros (plus the bias) past its end. PyTorch's
+ * ConvTranspose keeps full[p : full − p + output_padding]: p = ⌊P / 2⌋, output_padding takes up any
+ * extension, and a crop after it removes the one value TensorFlow drops at the end when P is odd.
+ * None of it depends on the input size.
+ */
 function convTranspose(ctx: LayerContext, n: number): ConvertedLayer {
   const r = ctx.record;
   const { kernel, stride, dilation, padding } = convGeometry(ctx, n);
   const filters = num(arg(r, 'filters'));
   const bias = arg(r, 'use_bias') !== false;
-  const inChannels = dimText(channelsOf(r.input[0], ctx.layout)) ?? 'None';
-  const out: ConvertedLayer = { parts: [] };
-  const extra: string[] = [];
-  let pads: number[] | null = null;
-  if (padding === 'same') {
-    // Keras 'same' gives in·stride; PyTorch crops `padding` on both sides and adds output_padding on one side.
-    const total = kernel.map((k, i) => dilation[i] * (k - 1) + 1 - stride[i]);
-    if (total.every((t) => t >= 0 && t % 2 === 0)) pads = total.map((t) => t / 2);
-    else {
-      pads = total.map((t) => Math.max(Math.ceil(t / 2), 0));
-      const outputPadding = total.map((t, i) => 2 * pads![i] - t);
-      extra.push(`output_padding=${intOrTuple(outputPadding)}`);
-      out.todo = "Keras 'same' transposed convolution crops the extra row at the top/left, PyTorch's output_padding adds it at the bottom/right: check the alignment";
+  const inChannels = dimText(channelsOf(r.input[0], ctx.layout));
+  const outputPaddingArg = arg(r, 'output_padding');
+  const outputPadding = outputPaddingArg === null || outputPaddingArg === undefined ? null : ints(outputPaddingArg, n);
+  if (outputPaddingArg !== null && outputPaddingArg !== undefined && !outputPadding) return unsupported(ctx, 'the output_padding argument could not be read');
+  if (padding !== 'same' && padding !== 'valid') return unsupported(ctx, `padding '${padding}' is not known for a transposed convolution`);
+  const pads: number[] = [];
+  const ops: number[] = [];
+  const crops: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const kEff = dilation[i] * (kernel[i] - 1) + 1;
+    const s = stride[i];
+    // Lengths relative to the input: n_out − full, which is the same for every input size.
+    let extra: number;
+    if (outputPadding) extra = outputPadding[i] - 2 * (padding === 'same' ? Math.floor(kEff / 2) : 0);
+    else extra = padding === 'same' ? s - kEff : Math.max(kEff, s) - kEff;
+    const total = padding === 'same' ? Math.max(-extra, 0) : 0;
+    const start = Math.floor(total / 2);
+    const op = 2 * start + extra;
+    pads.push(start);
+    if (op >= 0) {
+      ops.push(op);
+      crops.push([0, 0]);
+    } else {
+      ops.push(0);
+      crops.push([0, op]);
     }
   }
-  if (!bias) extra.push('bias=False');
-  const kw = convKeywords(kernel, stride, dilation, pads, extra);
-  out.parts.push({ type: 'module', hint: 'deconv', code: `nn.ConvTranspose${n}d(${inChannels}, ${filters}, ${kw})`, port: 'conv_transpose' });
+  if (ops.some((op, i) => op >= Math.max(stride[i], dilation[i]))) return unsupported(ctx, 'this output_padding is larger than PyTorch allows (below the stride or the dilation)');
+  const extraKw: string[] = [];
+  if (ops.some((op) => op !== 0)) extraKw.push(`output_padding=${intOrTuple(ops)}`);
+  if (!bias) extraKw.push('bias=False');
+  const kw = convKeywords(kernel, stride, dilation, pads, extraKw);
+  const out: ConvertedLayer = { parts: [] };
+  out.parts.push({ type: 'module', hint: 'deconv', code: inChannels ? `nn.ConvTranspose${n}d(${inChannels}, ${filters}, ${kw})` : `nn.LazyConvTranspose${n}d(${filters}, ${kw})`, port: 'conv_transpose' });
+  if (!inChannels) out.todo = 'the input channels are unknown, so a lazy module infers them: add a # input: comment to the Keras model';
+  if (crops.some(([, b]) => b !== 0)) {
+    out.parts.push({ type: 'module', hint: 'crop', code: padModule(n, crops, null) });
+    out.comment = "Keras 'same' transposed convolution: TensorFlow drops the extra row/column at the bottom/right, so crop it there.";
+  }
   activationArgument(ctx, out);
   return out;
 }
@@ -481,14 +374,13 @@ function depthwise(ctx: LayerContext, n: number): ConvertedLayer {
   const multiplier = num(arg(r, 'depth_multiplier')) ?? 1;
   const channels = channelsOf(r.input[0], ctx.layout);
   const bias = arg(r, 'use_bias') !== false;
-  const pad = windowPadding(ctx, n, kernel, stride, dilation, padding);
-  const out: ConvertedLayer = { parts: [], todo: pad.todo };
   if (typeof channels !== 'number') return unsupported(ctx, 'DepthwiseConv needs the input channels: add a # input: comment');
-  if (pad.before) out.parts.push({ type: 'module', hint: 'pad', code: padModule(n, pad.before, null) });
+  const pad = windowPadding(ctx, n, kernel, stride, dilation, padding);
+  const out: ConvertedLayer = { parts: [], helpers: pad.helpers, comment: 'Depthwise convolution: one group per input channel.' };
+  if (pad.before) out.parts.push(pad.before);
   const extra = [`groups=${channels}`];
   if (!bias) extra.push('bias=False');
   out.parts.push({ type: 'module', hint: 'depthwise', code: `nn.Conv${n}d(${channels}, ${channels * multiplier}, ${convKeywords(kernel, stride, dilation, pad.symmetric, extra)})`, port: 'depthwise' });
-  out.comment = 'Depthwise convolution: one group per input channel.';
   activationArgument(ctx, out);
   return out;
 }
@@ -502,8 +394,8 @@ function separable(ctx: LayerContext, n: number): ConvertedLayer {
   const bias = arg(r, 'use_bias') !== false;
   if (typeof channels !== 'number') return unsupported(ctx, 'SeparableConv needs the input channels: add a # input: comment');
   const pad = windowPadding(ctx, n, kernel, stride, dilation, padding);
-  const out: ConvertedLayer = { parts: [], todo: pad.todo, comment: 'SeparableConv: a depthwise convolution, then a 1×1 pointwise one.' };
-  if (pad.before) out.parts.push({ type: 'module', hint: 'pad', code: padModule(n, pad.before, null) });
+  const out: ConvertedLayer = { parts: [], helpers: pad.helpers, comment: 'SeparableConv: a depthwise convolution, then a 1×1 pointwise one.' };
+  if (pad.before) out.parts.push(pad.before);
   out.parts.push({ type: 'module', hint: 'depthwise', code: `nn.Conv${n}d(${channels}, ${channels * multiplier}, ${convKeywords(kernel, stride, dilation, pad.symmetric, [`groups=${channels}`, 'bias=False'])})`, port: 'separable_depthwise' });
   out.parts.push({ type: 'module', hint: 'pointwise', code: `nn.Conv${n}d(${channels * multiplier}, ${filters}, kernel_size=1${bias ? '' : ', bias=False'})`, port: 'separable_pointwise' });
   activationArgument(ctx, out);
@@ -523,7 +415,8 @@ function torchPoolSize(n: number, k: number, s: number, p: number, ceilMode: boo
 function pool(ctx: LayerContext, n: number, op: 'Max' | 'Avg'): ConvertedLayer {
   const r = ctx.record;
   const kernel = ints(arg(r, 'pool_size'), n) ?? Array(n).fill(2);
-  const stride = ints(arg(r, 'strides'), n) ?? kernel;
+  const strideArg = arg(r, 'strides');
+  const stride = strideArg === null || strideArg === undefined ? kernel : ints(strideArg, n) ?? kernel;
   const padding = (str(arg(r, 'padding')) ?? 'valid').toLowerCase();
   const name = `nn.${op}Pool${n}d`;
   const strideText = stride.every((s, i) => s === kernel[i]) ? '' : `, stride=${intOrTuple(stride)}`;
@@ -532,42 +425,42 @@ function pool(ctx: LayerContext, n: number, op: 'Max' | 'Avg'): ConvertedLayer {
 
   const spatial = spatialOf(r.input[0], ctx.layout, n);
   const same = samePadding(spatial, kernel, stride, Array(n).fill(1));
-  const before = same.pads.map(([b]) => b);
   const avgKw = op === 'Avg' ? ', count_include_pad=False' : '';
-  const padText = before.some((b) => b !== 0) ? `, padding=${intOrTuple(before)}` : '';
-  const known = spatial.every((d): d is number => typeof d === 'number');
-  if (same.assumed || !known) {
-    const todo = same.assumed || same.pads.some(([b, a]) => b !== a) ? "the input size is unknown, so TensorFlow's 'same' pooling window placement is assumed symmetric: add a # input: comment to the Keras model" : undefined;
-    return { parts: [{ type: 'module', hint, code: `${name}(${intOrTuple(kernel)}${strideText}${padText}${avgKw})` }], todo };
-  }
-  const wanted = spatial.map((d, i) => Math.ceil(d / stride[i]));
-  for (const ceilMode of [false, true]) {
-    // PyTorch pads symmetrically; windows that run past the bottom/right see only real elements with ceil_mode.
-    const fits = spatial.every((d, i) => torchPoolSize(d, kernel[i], stride[i], before[i], ceilMode) === wanted[i] && 2 * before[i] <= kernel[i]);
-    if (!fits) continue;
-    const ceilText = ceilMode ? ', ceil_mode=True' : '';
-    const comment = ceilMode ? "TensorFlow 'same' pooling: the last window runs past the bottom/right edge and sees only real elements (ceil_mode)." : undefined;
-    return { parts: [{ type: 'module', hint, code: `${name}(${intOrTuple(kernel)}${strideText}${padText}${ceilText}${avgKw})` }], comment };
+  const known = !same.assumed && spatial.every((d): d is number => typeof d === 'number');
+  if (known) {
+    const sizes = spatial as number[];
+    const before = same.pads.map(([b]) => b);
+    const padText = before.some((b) => b !== 0) ? `, padding=${intOrTuple(before)}` : '';
+    const wanted = sizes.map((d, i) => Math.ceil(d / stride[i]));
+    for (const ceilMode of [false, true]) {
+      // PyTorch pads symmetrically; windows that run past the bottom/right see only real elements with ceil_mode.
+      const fits = sizes.every((d, i) => torchPoolSize(d, kernel[i], stride[i], before[i], ceilMode) === wanted[i] && 2 * before[i] <= kernel[i]);
+      if (!fits) continue;
+      const ceilText = ceilMode ? ', ceil_mode=True' : '';
+      const comment = ceilMode ? "TensorFlow 'same' pooling: the last window runs past the bottom/right edge and sees only real elements (ceil_mode)." : undefined;
+      return { parts: [{ type: 'module', hint, code: `${name}(${intOrTuple(kernel)}${strideText}${padText}${ceilText}${avgKw})` }], comment };
+    }
   }
   if (op === 'Max') {
+    const padPart: ModulePart = known ? { type: 'module', hint: 'pad', code: padModule(n, same.pads, "float('-inf')") } : samePadHelper(kernel, stride, Array(n).fill(1), "float('-inf')");
     return {
-      parts: [
-        { type: 'module', hint: 'pad', code: padModule(n, same.pads, "float('-inf')") },
-        { type: 'module', hint, code: `${name}(${intOrTuple(kernel)}${strideText})` },
-      ],
+      parts: [padPart, { type: 'module', hint, code: `${name}(${intOrTuple(kernel)}${strideText})` }],
       comment: "TensorFlow 'same' max pooling: padding with -inf never wins the max.",
+      helpers: known ? undefined : ['SamePad'],
     };
   }
-  return { parts: [{ type: 'module', hint, code: `${name}(${intOrTuple(kernel)}${strideText}${padText}, ceil_mode=True${avgKw})` }], todo: "TensorFlow 'same' average pooling divides by the real elements of windows padded unevenly; PyTorch's symmetric padding places these windows differently" };
+  return {
+    parts: [{ type: 'module', hint, code: `AvgPoolSame(${tuple(kernel)}, ${tuple(stride)})` }],
+    comment: "TensorFlow 'same' average pooling: windows that reach into the padding average the real elements only.",
+    helpers: ['AvgPoolSame'],
+  };
 }
 
 function globalPool(ctx: LayerContext, n: number, op: 'Max' | 'Avg'): ConvertedLayer {
   const keepdims = arg(ctx.record, 'keepdims') === true;
   const parts: Part[] = [{ type: 'module', hint: 'pool', code: `nn.Adaptive${op}Pool${n}d(1)` }];
+  // keepdims keeps ones on the spatial axes: the channels-first layout already has them there.
   if (!keepdims) parts.push({ type: 'module', hint: 'flatten', code: 'nn.Flatten()' });
-  else if (ctx.layout === 'last' && n > 0) {
-    // keepdims keeps ones on the spatial axes: the channels-first layout already has them.
-  }
   return { parts };
 }
 
@@ -588,12 +481,70 @@ function cropping(ctx: LayerContext, n: number): ConvertedLayer {
 
 function upsampling(ctx: LayerContext, n: number): ConvertedLayer {
   const r = ctx.record;
-  const size = ints(arg(r, n === 1 ? 'size' : 'size'), n) ?? Array(n).fill(2);
+  const size = ints(arg(r, 'size'), n) ?? Array(n).fill(2);
   const interpolation = str(arg(r, 'interpolation')) ?? 'nearest';
   const scale = size.every((s) => s === size[0]) ? String(size[0]) : tuple(size);
   if (interpolation === 'nearest') return { parts: [{ type: 'module', hint: 'upsample', code: `nn.Upsample(scale_factor=${scale}, mode='nearest')` }] };
   if (interpolation === 'bilinear' && n === 2) return { parts: [{ type: 'module', hint: 'upsample', code: `nn.Upsample(scale_factor=${scale}, mode='bilinear', align_corners=False)` }] };
-  return { parts: [{ type: 'module', hint: 'upsample', code: `nn.Upsample(scale_factor=${scale}, mode='nearest')` }], todo: `interpolation '${interpolation}' is converted as nearest` };
+  return unsupported(ctx, `interpolation '${interpolation}' has no PyTorch equivalent (TensorFlow's kernels and edge rules differ from F.interpolate's)`);
+}
+
+/**
+ * Keras Resizing: TensorFlow's bilinear and nearest resizing use half-pixel centres, PyTorch's
+ * bilinear (align_corners=False) and nearest-exact. crop_to_aspect_ratio first crops the centre to
+ * the target's aspect ratio, pad_to_aspect_ratio pads both sides with fill_value
+ * (keras/src/backend/tensorflow/image.py, resize), sizes computed as Keras does in float32.
+ */
+function resizing(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const h = num(arg(r, 'height'));
+  const w = num(arg(r, 'width'));
+  const interpolation = str(arg(r, 'interpolation')) ?? 'bilinear';
+  if (h === null || w === null) return unsupported(ctx, 'the target size could not be read');
+  if (arg(r, 'antialias') === true) return unsupported(ctx, "antialias=True: TensorFlow's antialiased resize is not checked against PyTorch's, so it is not converted");
+  const mode: Record<string, string> = { bilinear: "mode='bilinear', align_corners=False", nearest: "mode='nearest-exact'" };
+  if (!mode[interpolation]) return unsupported(ctx, `interpolation '${interpolation}' has no PyTorch equivalent (TensorFlow's kernels and edge rules differ from F.interpolate's)`);
+  const parts: Part[] = [];
+  const crop = arg(r, 'crop_to_aspect_ratio') === true;
+  const pad = arg(r, 'pad_to_aspect_ratio') === true;
+  let comment: string | undefined;
+  if (crop || pad) {
+    const [H, W] = spatialOf(r.input[0], ctx.layout, 2);
+    if (typeof H !== 'number' || typeof W !== 'number') return unsupported(ctx, 'resizing to an aspect ratio needs the input size: add a # input: comment');
+    const f32 = (a: number, b: number) => Math.trunc(Math.fround(Math.fround(a) / b));
+    if (crop) {
+      const ch = Math.max(Math.min(H, f32(W * h, w)), 1);
+      const cw = Math.max(Math.min(W, f32(H * w, h)), 1);
+      const top = Math.trunc((H - ch) / 2);
+      const left = Math.trunc((W - cw) / 2);
+      parts.push({ type: 'expr', code: `$x[:, :, ${top}:${top + ch}, ${left}:${left + cw}]` });
+      comment = 'Resizing with crop_to_aspect_ratio: the centre at the target aspect ratio, then resized.';
+    } else {
+      const ph = Math.max(H, f32(W * h, w));
+      const pw = Math.max(W, f32(H * w, h));
+      const top = Math.trunc((ph - H) / 2);
+      const left = Math.trunc((pw - W) / 2);
+      const fill = num(arg(r, 'fill_value')) ?? 0;
+      if (top > 0 || left > 0) parts.push({ type: 'expr', code: `F.pad($x, (${left}, ${left}, ${top}, ${top}), value=${pyFloat(fill)})` });
+      comment = 'Resizing with pad_to_aspect_ratio: fill_value on both sides up to the target aspect ratio, then resized.';
+    }
+  }
+  parts.push({ type: 'expr', code: `F.interpolate($x, size=(${h}, ${w}), ${mode[interpolation]})` });
+  return { parts, comment };
+}
+
+/** Keras CenterCrop: the middle height × width, the extra row or column dropped at the bottom/right. */
+function centerCrop(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const h = num(arg(r, 'height'));
+  const w = num(arg(r, 'width'));
+  const input = r.input[0];
+  const [H, W] = spatialOf(input, ctx.layout, 2);
+  if (h === null || w === null || typeof H !== 'number' || typeof W !== 'number') return unsupported(ctx, 'CenterCrop needs the input size and the target size: add a # input: comment');
+  if (h > H || w > W) return unsupported(ctx, 'CenterCrop to a size larger than the input resizes first, which is not converted yet');
+  const top = Math.floor((H - h) / 2);
+  const left = Math.floor((W - w) / 2);
+  return { parts: [{ type: 'expr', code: `$x[:, :, ${top}:${top + h}, ${left}:${left + w}]` }] };
 }
 
 // ---------------------------------------------------------------- dense, norms, activations
@@ -616,13 +567,23 @@ function dense(ctx: LayerContext): ConvertedLayer {
   return out;
 }
 
+/** Freezes the affine parameter Keras does not have (center=False: beta, scale=False: gamma) at its neutral value. */
+function frozenAffine(center: boolean, scale: boolean): string[] {
+  const out: string[] = [];
+  if (!scale) out.push('$m.weight.requires_grad_(False)');
+  if (!center) out.push('$m.bias.requires_grad_(False)');
+  return out;
+}
+
 function batchNorm(ctx: LayerContext): ConvertedLayer {
   const r = ctx.record;
   const input = r.input[0];
   const rank = rankOf(input) ?? 4;
   const axisArg = arg(r, 'axis');
-  const axis = normAxis(typeof axisArg === 'number' ? axisArg : Array.isArray(axisArg) && axisArg.length === 1 && typeof axisArg[0] === 'number' ? axisArg[0] : -1, rank);
-  const channels = dimText(input ? input[kerasChannelAxis(rank, ctx.layout)] : null);
+  const axisValue = typeof axisArg === 'number' ? axisArg : Array.isArray(axisArg) && axisArg.length === 1 && typeof axisArg[0] === 'number' ? axisArg[0] : null;
+  if (axisValue === null) return unsupported(ctx, `BatchNormalization over the axes ${String(axisArg)} is not converted yet`);
+  const axis = normAxis(axisValue, rank) ?? rank - 1;
+  const channels = dimText(input ? input[axis] : null);
   const eps = num(arg(r, 'epsilon')) ?? 1e-3;
   const momentum = num(arg(r, 'momentum')) ?? 0.99;
   const center = arg(r, 'center') !== false;
@@ -631,30 +592,67 @@ function batchNorm(ctx: LayerContext): ConvertedLayer {
   const kw = [`eps=${pyFloat(eps)}`, `momentum=${pyFloat(1 - momentum)}`];
   if (!center && !scale) kw.push('affine=False');
   const code = channels ? `nn.BatchNorm${d}d(${channels}, ${kw.join(', ')})` : `nn.LazyBatchNorm${d}d(${kw.join(', ')})`;
-  const out: ConvertedLayer = { parts: [{ type: 'module', hint: 'bn', code, port: 'batchnorm' }], portInfo: { center, scale } };
-  if (axis !== kerasChannelAxis(rank, ctx.layout)) out.todo = `BatchNormalization on axis ${String(axisArg)}, not the channels: PyTorch normalises axis 1`;
-  if (center !== scale) out.todo = joinTodo(out.todo, `center=${center}, scale=${scale}: PyTorch's affine has both; keep the missing one fixed (${center ? 'weight=1' : 'bias=0'})`);
+  const part: ModulePart = { type: 'module', hint: 'bn', code, port: 'batchnorm' };
+  const out: ConvertedLayer = { parts: [part], portInfo: { center, scale } };
+  if (center !== scale) {
+    part.init = frozenAffine(center, scale);
+    out.comment = `Keras BatchNormalization with center=${center ? 'True' : 'False'}, scale=${scale ? 'True' : 'False'}: the missing ${center ? 'scale stays 1' : 'offset stays 0'}.`;
+  }
+  // Keras normalises `axis`; PyTorch axis 1: move it there and back.
+  const at = torchAxis(axis, rank, ctx.layout);
+  let apply = at === 1 ? '$m($x)' : `$m($x.movedim(${at}, 1)).movedim(1, ${at})`;
+  if (arg(r, 'trainable') === false) {
+    // A frozen Keras BatchNormalization also normalises with its moving statistics while training.
+    const x = at === 1 ? '$x' : `$x.movedim(${at}, 1)`;
+    apply = `F.batch_norm(${x}, $m.running_mean, $m.running_var, $m.weight, $m.bias, False, 0.0, $m.eps)${at === 1 ? '' : `.movedim(1, ${at})`}`;
+    out.comment = joinTodo(out.comment, 'Keras runs a frozen BatchNormalization (trainable=False) in inference mode, so it always uses the moving statistics.');
+  }
+  if (apply !== '$m($x)') part.apply = apply;
+  if (at !== 1) out.comment = joinTodo(out.comment, `BatchNormalization normalises Keras axis ${axisValue}: moved to axis 1 for PyTorch and back.`);
   return out;
 }
 
 function layerNorm(ctx: LayerContext): ConvertedLayer {
   const r = ctx.record;
   const input = r.input[0];
-  const rank = rankOf(input) ?? 2;
-  const axisArg = arg(r, 'axis');
-  const axis = typeof axisArg === 'number' ? normAxis(axisArg, rank) : null;
+  const rank = rankOf(input);
+  const axisArg = arg(r, 'axis') ?? -1;
+  const axesArg = Array.isArray(axisArg) ? axisArg : [axisArg];
+  if (rank === null || !input || !axesArg.every((a) => typeof a === 'number')) return unsupported(ctx, 'LayerNormalization needs the input rank and its axes');
+  const axes = [...new Set((axesArg as number[]).map((a) => normAxis(a, rank) ?? a))].sort((a, b) => a - b);
+  const sizes = axes.map((a) => dimText(input[a]));
+  if (sizes.some((s) => s === null) || axes.includes(0)) return unsupported(ctx, 'LayerNormalization needs the sizes of the axes it normalises');
   const eps = num(arg(r, 'epsilon')) ?? 1e-3;
-  const features = input ? dimText(input[rank - 1]) : null;
-  const code = `nn.LayerNorm(${features ?? 'None'}, eps=${pyFloat(eps)})`;
-  const out: ConvertedLayer = { parts: [] };
-  if (channelsLast(ctx.layout, rank)) {
-    out.parts.push({ type: 'module', hint: 'norm', code, port: 'layernorm', apply: '$m($x.movedim(1, -1)).movedim(-1, 1)' });
+  const center = arg(r, 'center') !== false;
+  const scale = arg(r, 'scale') !== false;
+  const kw = [sizes.length === 1 ? sizes[0]! : `[${sizes.join(', ')}]`, `eps=${pyFloat(eps)}`];
+  if (!center && !scale) kw.push('elementwise_affine=False');
+  const part: ModulePart = { type: 'module', hint: 'norm', code: `nn.LayerNorm(${kw.join(', ')})`, port: 'layernorm' };
+  if (center !== scale) part.init = frozenAffine(center, scale);
+  // The Keras axes, in the PyTorch layout, moved last in Keras's order (the weights' order) and back.
+  const toTorch = toTorchPermutation(rank, ctx.layout);
+  const torchAxes = axes.map((a) => toTorch.indexOf(a));
+  const others = Array.from({ length: rank }, (_, i) => i).filter((i) => !torchAxes.includes(i));
+  const perm = [...others, ...torchAxes];
+  const identity = perm.every((p, i) => p === i);
+  const out: ConvertedLayer = { parts: [part] };
+  if (!identity && torchAxes.length === 1) {
+    part.apply = `$m($x.movedim(${torchAxes[0]}, -1)).movedim(-1, ${torchAxes[0]})`;
     out.comment = 'LayerNormalization normalises the channels: move them last and back.';
-  } else out.parts.push({ type: 'module', hint: 'norm', code, port: 'layernorm' });
-  if (axis !== rank - 1) out.todo = `LayerNormalization on axis ${String(axisArg)}: only the last axis is converted`;
+  } else if (!identity) {
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    part.apply = `$m($x.permute(${perm.join(', ')})).permute(${inverse.join(', ')})`;
+    out.comment = 'LayerNormalization over several axes: move them last, in Keras order, and back.';
+  }
+  if (center !== scale) out.comment = joinTodo(out.comment, `Keras LayerNormalization with center=${center ? 'True' : 'False'}, scale=${scale ? 'True' : 'False'}: the missing ${center ? 'scale stays 1' : 'offset stays 0'}.`);
+  out.portInfo = { center, scale };
   return out;
 }
 
+/**
+ * Keras ReLU: x above the threshold, clipped to [0, max_value]; negative_slope · (x − threshold)
+ * at or below it (Keras 3's and Keras 2's formula agree but for a negative threshold).
+ */
 function relu(ctx: LayerContext): ConvertedLayer {
   const r = ctx.record;
   const maxValue = num(arg(r, 'max_value'));
@@ -666,22 +664,46 @@ function relu(ctx: LayerContext): ConvertedLayer {
     return { parts: [{ type: 'module', hint: 'act', code: `nn.Hardtanh(0.0, ${pyFloat(maxValue)})` }] };
   }
   if (threshold === 0 && maxValue === null) return { parts: [{ type: 'module', hint: 'act', code: `nn.LeakyReLU(${pyFloat(slope)})` }] };
-  const clamp = maxValue === null ? '' : `.clamp(max=${pyFloat(maxValue)})`;
-  return { parts: [{ type: 'expr', code: `torch.where($x >= ${pyFloat(threshold)}, $x, ${pyFloat(slope)} * ($x - ${pyFloat(threshold)}))${clamp}` }] };
+  const clamp = maxValue === null ? '.clamp(min=0.0)' : `.clamp(0.0, ${pyFloat(maxValue)})`;
+  const below = slope === 0 ? 'torch.zeros_like($x)' : threshold === 0 ? `${pyFloat(slope)} * $x` : `${pyFloat(slope)} * ($x - ${pyFloat(threshold)})`;
+  const out: ConvertedLayer = { parts: [{ type: 'expr', code: `torch.where($x > ${pyFloat(threshold)}, $x${clamp}, ${below})` }] };
+  if (threshold < 0) out.todo = 'a negative threshold: between it and 0, Keras 3 gives 0 (as here) and Keras 2 gives x';
+  return out;
 }
 
+/**
+ * Keras PReLU learns one slope per element of the input (without the batch axis), shared along
+ * `shared_axes`: nn.PReLU when that is one slope per channel or a single one, else KerasPReLU.
+ */
 function prelu(ctx: LayerContext): ConvertedLayer {
   const r = ctx.record;
   const input = r.input[0];
-  const rank = rankOf(input) ?? 2;
+  if (!input || input.slice(1).some((d) => typeof d !== 'number')) return unsupported(ctx, 'PReLU needs the input size: add a # input: comment');
+  const rank = input.length;
   const shared = arg(r, 'shared_axes');
-  const sharedAxes = Array.isArray(shared) ? (shared as ArgValue[]).filter((x): x is number => typeof x === 'number') : typeof shared === 'number' ? [shared] : [];
+  const sharedAxes = (Array.isArray(shared) ? (shared as ArgValue[]) : shared === null || shared === undefined ? [] : [shared]).filter((x): x is number => typeof x === 'number').map((a) => normAxis(a, rank) ?? a);
+  const alphaShape = input.slice(1).map((d, i) => (sharedAxes.includes(i + 1) ? 1 : (d as number)));
   const channelAxis = kerasChannelAxis(rank, ctx.layout);
-  const perChannel = Array.from({ length: rank - 1 }, (_, i) => i + 1).filter((a) => a !== channelAxis).every((a) => sharedAxes.includes(a));
-  const channels = input ? dimText(input[channelAxis]) : null;
-  const out: ConvertedLayer = { parts: [{ type: 'module', hint: 'act', code: `nn.PReLU(${channels ?? ''})`, port: 'prelu' }] };
-  if (!perChannel) out.todo = 'Keras PReLU learns one slope per element unless shared_axes covers the spatial axes; nn.PReLU learns one per channel';
-  return out;
+  const perChannel = alphaShape.every((d, i) => i + 1 === channelAxis || d === 1);
+  const channels = alphaShape[channelAxis - 1];
+  const portInfo = { channelsLast: channelsLast(ctx.layout, rank) };
+  if (perChannel) return { parts: [{ type: 'module', hint: 'act', code: channels === 1 ? 'nn.PReLU()' : `nn.PReLU(${channels})`, port: 'prelu' }], portInfo };
+  const torchAlpha = toTorchPermutation(rank, ctx.layout).slice(1).map((k) => alphaShape[k - 1]);
+  return { parts: [{ type: 'module', hint: 'act', code: `KerasPReLU(${tuple(torchAlpha)})`, port: 'prelu' }], helpers: ['KerasPReLU'], portInfo };
+}
+
+// ---------------------------------------------------------------- regularisation
+
+function dropout(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const rate = pyFloat(num(arg(r, 'rate')) ?? 0.5);
+  const noise = arg(r, 'noise_shape');
+  if (noise === null || noise === undefined) return { parts: [{ type: 'module', hint: 'dropout', code: `nn.Dropout(${rate})` }] };
+  const rank = rankOf(r.input[0]);
+  if (!Array.isArray(noise) || rank === null || noise.length !== rank || !noise.every((d) => d === null || typeof d === 'number')) return unsupported(ctx, 'the noise_shape argument could not be read');
+  const kerasNoise = (noise as (number | null)[]).map((d) => (d === null ? -1 : d));
+  const torchNoise = toTorchPermutation(rank, ctx.layout).map((k) => kerasNoise[k]);
+  return { parts: [{ type: 'module', hint: 'dropout', code: `NoiseShapeDropout(${rate}, ${tuple(torchNoise)})` }], helpers: ['NoiseShapeDropout'] };
 }
 
 // ---------------------------------------------------------------- layout-sensitive layers
@@ -751,6 +773,26 @@ function merge(ctx: LayerContext): ConvertedLayer {
   return { parts: [{ type: 'expr', code: `torch.cat([${xs.join(', ')}], dim=${torchAxis(axis, rank, ctx.layout)})` }] };
 }
 
+/** Keras Rescaling: x · scale + offset, where scale and offset may hold one value per channel. */
+function rescaling(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const rank = rankOf(r.input[0]) ?? 2;
+  const value = (v: ArgValue | undefined, fallback: number): string | null => {
+    if (v === undefined || v === null) return pyFloat(fallback);
+    if (typeof v === 'number') return pyFloat(v);
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) {
+      const shape = Array(rank).fill(1);
+      shape[torchAxis(-1, rank, ctx.layout)] = v.length;
+      return `torch.tensor([${(v as number[]).map(pyFloat).join(', ')}]).view(${shape.join(', ')})`;
+    }
+    return null;
+  };
+  const scale = value(arg(r, 'scale'), 1);
+  const offset = value(arg(r, 'offset'), 0);
+  if (scale === null || offset === null) return unsupported(ctx, 'the scale or offset could not be read');
+  return { parts: [{ type: 'expr', code: offset === '0.0' ? `$x * ${scale}` : `$x * ${scale} + ${offset}` }] };
+}
+
 function embedding(ctx: LayerContext): ConvertedLayer {
   const r = ctx.record;
   const code = `nn.Embedding(${num(arg(r, 'input_dim'))}, ${num(arg(r, 'output_dim'))})`;
@@ -759,138 +801,3 @@ function embedding(ctx: LayerContext): ConvertedLayer {
   return { parts: [{ type: 'module', hint: 'embedding', code, port: 'embedding' }] };
 }
 
-// ---------------------------------------------------------------- recurrent layers and wrappers
-
-/** The kind and bound arguments of a layer passed to a wrapper (`Bidirectional(LSTM(8))`), or null. */
-function innerLayer(v: ArgValue | undefined): { kind: string; args: Record<string, ArgValue> } | null {
-  if (!(v instanceof LayerArg)) return null;
-  const bound = v.bound as BoundArgs | undefined;
-  if (!bound || !(bound.values instanceof Map)) return null;
-  return { kind: v.def.kind, args: Object.fromEntries(bound.values) };
-}
-
-const TORCH_RECURRENT: Record<string, { module: string; port: PortKind; hint: string }> = {
-  LSTM: { module: 'nn.LSTM', port: 'lstm', hint: 'lstm' },
-  GRU: { module: 'nn.GRU', port: 'gru', hint: 'gru' },
-  SimpleRNN: { module: 'nn.RNN', port: 'rnn', hint: 'rnn' },
-};
-
-/**
- * Keras SimpleRNN / LSTM / GRU (alone, or wrapped by Bidirectional with `merge`) as nn.RNN / nn.LSTM /
- * nn.GRU with batch_first=True. The module part returns PyTorch's `(output, state)`; an expression
- * part then picks what Keras returns: the whole sequence (return_sequences), the last step, and the
- * states after it with return_state, in Keras's order ([output, h] or [output, h, c]; Bidirectional:
- * forward states, then backward ones). Sequences are channels-first in the converted model when
- * the Keras model is channels-last, so they move to (N, T, F) and back around the module.
- *
- * The gate orders (Keras LSTM i, f, c, o = PyTorch i, f, g, o; Keras GRU z, r, h, PyTorch r, z, n)
- * are reconciled by the weight port (scripts/verify_convert.py). GRU reset_after=True (the Keras 3
- * default) is PyTorch's formulation; reset_after=False applies the reset gate before the recurrent
- * matmul, which nn.GRU cannot express, so it is converted with a TODO.
- */
-function recurrent(ctx: LayerContext, kind: string, a: Record<string, ArgValue>, merge?: string | null): ConvertedLayer {
-  const r = ctx.record;
-  const spec = TORCH_RECURRENT[kind];
-  const input = r.input[0];
-  const bidirectional = merge !== undefined;
-  const units = num(a.units);
-  const features = input && input.length === 3 ? dimText(input[2]) : null;
-  if (!spec || units === null) return unsupported(ctx, `Keras ${kind} could not be read`);
-  if (!features) return unsupported(ctx, `${kind} needs the input features: add a # input: comment to the Keras model`);
-  const returnSequences = a.return_sequences === true;
-  const returnState = a.return_state === true;
-  const goBackwards = a.go_backwards === true;
-  const useBias = a.use_bias !== false;
-  let todo: string | undefined;
-
-  const kw = [features, String(units)];
-  const activationName = str(a.activation) ?? 'tanh';
-  if (kind === 'SimpleRNN') {
-    if (activationName === 'relu') kw.push("nonlinearity='relu'");
-    else if (activationName !== 'tanh') todo = joinTodo(todo, `activation '${activationName}': nn.RNN offers tanh and relu only`);
-  } else {
-    if (activationName !== 'tanh') todo = joinTodo(todo, `activation '${activationName}': nn.${kind} uses tanh`);
-    const recurrentActivation = str(a.recurrent_activation) ?? 'sigmoid';
-    if (recurrentActivation !== 'sigmoid') todo = joinTodo(todo, `recurrent_activation '${recurrentActivation}': nn.${kind} uses sigmoid`);
-  }
-  if (kind === 'GRU' && a.reset_after === false) todo = joinTodo(todo, 'GRU reset_after=False applies the reset gate before the recurrent matmul; nn.GRU applies it after (Keras reset_after=True), so the outputs differ');
-  if (!useBias) kw.push('bias=False');
-  kw.push('batch_first=True');
-  if (bidirectional) kw.push('bidirectional=True');
-  if (a.stateful === true) todo = joinTodo(todo, 'stateful=True: pass the last state back in yourself');
-  if ((num(a.dropout) ?? 0) > 0 || (num(a.recurrent_dropout) ?? 0) > 0) todo = joinTodo(todo, 'dropout= and recurrent_dropout= (training only) are not converted');
-
-  // The module's input: batch-first (N, T, F), reversed in time for go_backwards.
-  const channelsMoved = channelsLast(ctx.layout, 3);
-  let source = channelsMoved ? '$x.movedim(1, -1)' : '$x';
-  if (goBackwards) source += '.flip(1)';
-  const parts: Part[] = [{ type: 'module', hint: spec.hint, code: `${spec.module}(${kw.join(', ')})`, port: spec.port, apply: `$m(${source})` }];
-
-  // What Keras returns, from PyTorch's (output, state); h_n is (directions, N, units).
-  const h = (d: number) => (kind === 'LSTM' ? `$x[1][0][${d}]` : `$x[1][${d}]`);
-  const c = (d: number) => `$x[1][1][${d}]`;
-  const back = (t: string) => (channelsMoved ? `${t}.movedim(-1, 1)` : t);
-  const statesOf = (d: number) => (kind === 'LSTM' ? [h(d), c(d)] : [h(d)]);
-  let outputs: string[];
-  let states: string[];
-  if (!bidirectional) {
-    outputs = [returnSequences ? back('$x[0]') : '$x[0][:, -1]'];
-    states = statesOf(0);
-  } else {
-    const forward = returnSequences ? `$x[0][..., :${units}]` : h(0);
-    const backward = returnSequences ? `$x[0][..., ${units}:]` : h(1);
-    const combined: Record<string, string> = { sum: `${forward} + ${backward}`, ave: `(${forward} + ${backward}) / 2`, mul: `${forward} * ${backward}` };
-    if (merge === 'concat') outputs = [returnSequences ? back('$x[0]') : `torch.cat([${forward}, ${backward}], dim=-1)`];
-    else if (merge && combined[merge]) outputs = [returnSequences ? back(`(${combined[merge]})`) : combined[merge]];
-    else outputs = [returnSequences ? back(forward) : forward, returnSequences ? back(backward) : backward];
-    states = [...statesOf(0), ...statesOf(1)];
-  }
-  const all = returnState ? [...outputs, ...states] : outputs;
-  parts.push({ type: 'expr', code: all.length === 1 ? all[0] : `(${all.join(', ')})` });
-  const comment = returnState || all.length > 1 ? `Keras ${kind} returns ${returnState ? 'its output and states' : 'two outputs'}: PyTorch's (output, h_n${kind === 'LSTM' ? ', c_n' : ''}) rearranged into that tuple.` : undefined;
-  return { parts, todo, comment, portInfo: { bidirectional, resetAfter: kind === 'GRU' ? a.reset_after !== false : undefined, useBias } };
-}
-
-/** Keras Bidirectional(LSTM/GRU/SimpleRNN) → the same module with bidirectional=True, outputs merged as merge_mode says. */
-function bidirectional(ctx: LayerContext): ConvertedLayer {
-  const r = ctx.record;
-  const inner = innerLayer(arg(r, 'layer'));
-  if (!inner || !TORCH_RECURRENT[inner.kind]) return unsupported(ctx, 'Bidirectional of this layer is not converted yet');
-  if (arg(r, 'backward_layer') instanceof LayerArg) return unsupported(ctx, 'Bidirectional with its own backward_layer is not converted yet');
-  if (inner.args.go_backwards === true) return unsupported(ctx, 'Bidirectional of a go_backwards layer is not converted yet');
-  const merge = arg(r, 'merge_mode');
-  const mode = merge === null ? null : str(merge) ?? 'concat';
-  if (mode !== null && !['concat', 'sum', 'ave', 'mul'].includes(mode)) return unsupported(ctx, `merge_mode '${mode}' is not known`);
-  return recurrent(ctx, inner.kind, inner.args, mode);
-}
-
-/**
- * Keras TimeDistributed(layer): Dense acts on the last axis anyway, so it converts as Dense on the whole
- * sequence; any other layer runs on the time steps folded into the batch, (N·T, ...), and is unfolded after.
- * In the channels-first layout the time axis sits second after the channels: it moves next to the batch.
- */
-function timeDistributed(ctx: LayerContext): ConvertedLayer {
-  const r = ctx.record;
-  const inner = innerLayer(arg(r, 'layer'));
-  const input = r.input[0];
-  const output = firstOutput(r);
-  if (!inner) return unsupported(ctx, 'the wrapped layer could not be read');
-  if (inner.kind === 'Dense') {
-    const converted = dense({ ...ctx, record: { ...r, kind: 'Dense', args: inner.args } });
-    return { ...converted, comment: converted.comment ?? 'TimeDistributed(Dense): Dense acts on the last axis of every time step.' };
-  }
-  const steps = input && input.length >= 3 ? dimText(input[1]) : null;
-  if (!input || !output || !steps || TORCH_RECURRENT[inner.kind] || inner.kind === 'Bidirectional' || inner.kind === 'TimeDistributed') return unsupported(ctx, `TimeDistributed(${inner.kind}) is not converted yet`);
-  const perStep = (s: Shape): Shape => (s ? [null, ...s.slice(2)] : s);
-  const innerRecord: LayerRecord = { ...r, kind: inner.kind, args: inner.args, input: [perStep(input)], output: perStep(output) };
-  const converted = convertLayer({ record: innerRecord, layout: ctx.layout, sequential: false });
-  if (converted.todo && converted.parts.length === 1 && (converted.parts[0] as ModulePart).code === 'nn.Identity()') return unsupported(ctx, `TimeDistributed(${inner.kind}) is not converted yet: ${converted.todo}`);
-  const moved = ctx.layout === 'last';
-  const fold: Part = { type: 'expr', code: moved ? '$x.movedim(1, 2).flatten(0, 1)' : '$x.flatten(0, 1)' };
-  const unfold: Part = { type: 'expr', code: moved ? `$x.unflatten(0, (-1, ${steps})).movedim(2, 1)` : `$x.unflatten(0, (-1, ${steps}))` };
-  return {
-    ...converted,
-    parts: [fold, ...converted.parts, unfold],
-    comment: `TimeDistributed(${inner.kind}): the time steps are folded into the batch and unfolded after.`,
-  };
-}

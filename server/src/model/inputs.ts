@@ -100,17 +100,14 @@ export function symbolicInput(def: LayerDef, bound: BoundArgs): Shape {
 
 const COMMON_SIZES = [28, 32, 224, 64, 96, 128, 256, 227, 299, 48, 112, 160, 192, 384, 512, 16, 8];
 
-/** Chooses among the spatial sizes that satisfy a constraint: a common image size first, else the most even. */
+/**
+ * Chooses among the spatial sizes that satisfy a constraint: the only one, or the one common image
+ * size among them (floor divisions make 28 and 29 give the same features). Where two common sizes
+ * fit (a global pool makes 28 and 32 give the same features), or several sizes none of them
+ * common, the code does not fix the size, and a guess would make wrong shapes definite: none.
+ */
 export function preferredSize(candidates: number[]): number | undefined {
-  if (candidates.length === 0) return undefined;
-  for (const c of COMMON_SIZES) if (candidates.includes(c)) return c;
-  const twos = (n: number) => {
-    let k = 0;
-    while (n > 0 && n % 2 === 0) {
-      n /= 2;
-      k++;
-    }
-    return k;
-  };
-  return [...candidates].sort((a, b) => twos(b) - twos(a) || a - b)[0];
+  if (candidates.length === 1) return candidates[0];
+  const common = COMMON_SIZES.filter((c) => candidates.includes(c));
+  return common.length === 1 ? common[0] : undefined;
 }

@@ -10,6 +10,7 @@ import { add, Dim, isKnown, product } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
+import { stdlibCall } from './stdlib';
 import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 /** Loops, comprehensions, range() and list repetition stop after this many items. */
@@ -17,7 +18,7 @@ export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -25,7 +26,17 @@ export function pythonBuiltin(name: string): Value {
 /** Calls a Python builtin or math function by its normalised name (`builtins.len`, `math.ceil`); unknown names give UNKNOWN (or an unknown tensor when a tensor was passed). */
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
+  const library = stdlibCall(interp, name, args, kwargs, node);
+  if (library) return library;
   switch (name) {
+    case 'builtins.vars': {
+      // An object's attributes as a dict (`vars(opt)`, `vars(args).items()`).
+      const o = args[0];
+      if (o?.t !== 'object') return UNKNOWN;
+      const d: DictValue = { t: 'dict', entries: new Map() };
+      for (const [k, v] of o.attrs) if (!k.startsWith('__')) d.entries.set(`s:${k}`, { key: str(k), value: v });
+      return d;
+    }
     case 'builtins.range': {
       const ns = args.map((a) => (a.t === 'int' && isKnown(a.v) ? a.v : null));
       if (ns.some((n) => n === null) || ns.length === 0) return UNKNOWN;
@@ -183,7 +194,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.setattr': {
       const [o, n, v] = args;
-      if (o?.t === 'object' && n?.t === 'str' && v) o.attrs.set(n.v, v);
+      if (o?.t === 'object' && n?.t === 'str' && v) interp.setObjectAttr(o, n.v, v);
       return NONE;
     }
     case 'builtins.hasattr': {
@@ -222,18 +233,48 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const m = interp.methodStack[interp.methodStack.length - 1];
       return m ? { t: 'super', self: m.self, owner: m.owner } : UNKNOWN;
     }
-    case 'math.ceil': {
-      const n = nums(args[0]);
-      if (n !== null) return int(Math.ceil(n));
-      return UNKNOWN;
+    case 'math.ceil':
+    case 'math.floor':
+    case 'math.trunc': {
+      const a = args[0];
+      if (a?.t === 'int') return a;
+      const n = nums(a);
+      if (n === null) return UNKNOWN;
+      return int(name === 'math.ceil' ? Math.ceil(n) : name === 'math.floor' ? Math.floor(n) : Math.trunc(n));
     }
-    case 'math.floor': {
+    case 'math.sqrt':
+    case 'math.log':
+    case 'math.log2':
+    case 'math.log10':
+    case 'math.exp':
+    case 'numpy.sqrt':
+    case 'numpy.log':
+    case 'numpy.log2':
+    case 'numpy.log10':
+    case 'numpy.exp':
+    case 'numpy.ceil':
+    case 'numpy.floor': {
+      // numpy's rounding functions answer floats (`int(np.ceil(x / 8) * 8)`).
       const n = nums(args[0]);
-      return n === null ? UNKNOWN : int(Math.floor(n));
+      if (n === null || (args.length > 1 && name !== 'math.log')) return UNKNOWN;
+      const f = name.slice(name.indexOf('.') + 1);
+      if ((f === 'sqrt' || f.startsWith('log')) && n < 0) return UNKNOWN;
+      if (f === 'log' && args[1]) {
+        const base = nums(args[1]);
+        return base === null || base <= 0 || base === 1 || n <= 0 ? UNKNOWN : { t: 'float', v: Math.log(n) / Math.log(base) };
+      }
+      const fns: Record<string, (x: number) => number> = { sqrt: Math.sqrt, log: Math.log, log2: Math.log2, log10: Math.log10, exp: Math.exp, ceil: Math.ceil, floor: Math.floor };
+      return { t: 'float', v: fns[f](n) };
     }
-    case 'math.sqrt': {
+    case 'math.isqrt': {
       const n = nums(args[0]);
-      return n === null ? UNKNOWN : { t: 'float', v: Math.sqrt(n) };
+      return n === null || n < 0 || !Number.isInteger(n) ? UNKNOWN : int(Math.floor(Math.sqrt(n)));
+    }
+    case 'math.gcd': {
+      const ns = args.map(nums);
+      if (ns.some((n) => n === null || !Number.isInteger(n))) return UNKNOWN;
+      const gcd = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcd(b, a % b));
+      return int(ns.reduce((a: number, b) => gcd(a, b!), 0));
     }
     case 'math.prod':
     case 'numpy.prod': {
@@ -241,6 +282,9 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       if (items === null || items.some((i) => i.t !== 'int')) return UNKNOWN;
       return int(product(items.map((i) => (i as { v: Dim }).v)));
     }
+    // `typing.cast(int, v)` is `v`.
+    case 'typing.cast':
+      return args[1] ?? kwargs.get('val') ?? UNKNOWN;
   }
   const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
   return t ? interp.unknownTensor(t, node) : UNKNOWN;
@@ -428,12 +472,19 @@ export function toText(v: Value): string | null {
     case 'int':
       return isKnown(v.v) ? String(v.v) : null;
     case 'float':
-      return String(v.v);
+      return pythonFloatText(v.v);
     case 'bool':
       return v.v ? 'True' : 'False';
     default:
       return null;
   }
+}
+
+/** A float as Python's str() writes it: `1.0`, `0.5`, `1e-06`. */
+function pythonFloatText(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
+  return String(v).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 /** The start, stop and step a slice selects from n items (Python's `slice.indices(n)`); null when unknown. */

@@ -13,10 +13,11 @@
 // framework's calls (layers, containers, Keras models, factories) in library.ts, tensors and the
 // application of layers, ops and modules in tensors.ts.
 
-import { add, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
+import { add, Dim, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
+import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { lineLabel } from '../syntax/tree';
 import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { collectionMethod, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
@@ -29,8 +30,10 @@ import {
   kerasFunctionalMerge,
   kerasInput,
   kerasInputLayer,
+  MODULE_METHODS_RETURNING_SELF,
   kerasMerge,
   kerasModel,
+  loadDataset,
   makeFactoryTensor,
   nnParameter,
   summaryCall,
@@ -38,9 +41,10 @@ import {
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
 import { Scope } from './scope';
-import { applyModule, applyOp, indexTensor, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { stdlibAttr, stdlibMethod } from './stdlib';
+import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -66,6 +70,13 @@ export interface ExampleInput {
 export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
+  /**
+   * The shape the user gives (a `# input:` comment, `--input`) for a `keras.Input` whose code does
+   * not fix every size (`Input(shape=x_train.shape[1:])` on data we cannot see). `enclosing` lists,
+   * innermost first, the statements the call sits in: its own statement, the module-level
+   * function being run, the module-level statement being run.
+   */
+  kerasInputFor?: (call: SyntaxNode, enclosing: SyntaxNode[]) => { shape: Dim[]; source: 'comment' | 'flag' } | undefined;
   /** Finds the files of imported modules (the workspace's, an environment's); without it imports are library names. */
   loader?: ModuleLoader;
   /** The analysed file as a module (its path and folder), for its relative imports and for files that import it. */
@@ -89,8 +100,23 @@ export class Interpreter implements ModuleHost {
   readonly creatorFunction = new Map<number, string>();
   /** The first module-level instance of each class (class id → object). */
   readonly moduleInstances = new Map<number, Value>();
+  /** The first instance of each class that an example call fed, wherever it was built (class id → object). */
+  readonly exampleInstances = new Map<number, Value>();
+  /** Module-level functions that ran while the module ran. */
+  private readonly calledFunctions = new Set<SyntaxNode>();
+  /**
+   * Every container or functional model assigned to a module-level name, in order, with the name
+   * it was assigned to: a name bound again later (`model = keras.Model(...)` twice in a notebook,
+   * `model = keras.models.load_model(path)`) keeps each model it held.
+   */
+  readonly moduleModels: { name: string; node: SyntaxNode; value: Value }[] = [];
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
+  /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
+  readonly givenInputs = new Map<number, 'comment' | 'flag'>();
+  /** The module-level statement being run. */
+  currentModuleStatement: SyntaxNode | null = null;
+  readonly kerasInputFor: InterpreterOptions['kerasInputFor'];
   /** Finds the source files of imported modules; undefined when the file is analysed alone. */
   readonly loader: ModuleLoader | undefined;
   /** The modules read as source in this run, by path (the analysed file's own among them). */
@@ -126,6 +152,7 @@ export class Interpreter implements ModuleHost {
     private readonly options: InterpreterOptions = {},
   ) {
     this.budget = options.budget ?? 400_000;
+    this.kerasInputFor = options.kerasInputFor;
     this.moduleScope.set('__name__', str('__main__'));
     this.loader = options.loader;
     this.scriptScopes.add(this.moduleScope);
@@ -153,9 +180,47 @@ export class Interpreter implements ModuleHost {
 
   // ---------------------------------------------------------------- module and statements
 
+  /** Records an example input for a model object (and its class, and the instance the class is built as). */
+  recordExample(model: Value, example: ExampleInput): void {
+    if (model.t !== 'object' && model.t !== 'container' && model.t !== 'functional') return;
+    if (!this.examples.has(model.id)) this.examples.set(model.id, example);
+    if (model.t === 'object' && !this.examples.has(model.cls.id)) {
+      this.examples.set(model.cls.id, example);
+      this.exampleInstances.set(model.cls.id, model);
+    }
+  }
+
+  /**
+   * Runs, with the trace off, the module-level functions that the module never called and that
+   * need no argument, where they build example data (`def test(): net = VGG('VGG11');
+   * y = net(torch.randn(2, 3, 32, 32))`): their example calls and the instances they feed count
+   * as the file's. Each run has its own small budget.
+   */
+  probeUncalledFunctions(budget = 60_000, limit = 8): void {
+    const wasEnabled = this.trace.enabled;
+    this.trace.enabled = false;
+    let runs = 0;
+    try {
+      for (const f of this.functions.values()) {
+        if (runs >= limit) break;
+        if (this.calledFunctions.has(f.node) || !needsNoArguments(f) || !EXAMPLE_DATA.test(f.node.text)) continue;
+        runs++;
+        this.resetBudget(budget);
+        try {
+          this.callFunction(f, [], new Map(), f.node);
+        } catch (e) {
+          if (e instanceof BudgetExceeded) continue;
+        }
+      }
+    } finally {
+      this.trace.enabled = wasEnabled;
+    }
+  }
+
   /** Runs the module's top-level statements; each failing statement is skipped. */
   runModule(): void {
     for (const stmt of this.root.namedChildren) {
+      this.currentModuleStatement = stmt;
       try {
         this.execStatement(stmt, this.moduleScope);
       } catch (e) {
@@ -553,7 +618,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable') {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -595,12 +660,15 @@ export class Interpreter implements ModuleHost {
         scope.set(target.text, value);
         if (value.t === 'tensor' || (value.t === 'tuple' && value.items.some((i) => i.t === 'tensor'))) this.noteAssignment(target, value);
         if (this.scriptScopes.has(scope) && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
+        if (scope === this.moduleScope && (value.t === 'functional' || (value.t === 'container' && (value.kind === 'Sequential' || value.kind === 'KerasSequential')))) {
+          if (!this.moduleModels.some((m) => m.value === value || m.node.startIndex === target.startIndex)) this.moduleModels.push({ name: target.text, node: target, value });
+        }
         return;
       case 'attribute': {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
         const name = target.childForFieldName('attribute')?.text;
         if (!name) return;
-        if (obj.t === 'object') obj.attrs.set(name, value);
+        if (obj.t === 'object') this.setObjectAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
         return;
       }
@@ -650,6 +718,17 @@ export class Interpreter implements ModuleHost {
       default:
         return;
     }
+  }
+
+  /**
+   * `self.name = value`. In a subclass of nn.Sequential, ModuleList or ModuleDict, a module
+   * assigned as an attribute is also one of the container's children, in assignment order (as
+   * nn.Module.__setattr__ registers it): `Sequential.forward` then applies it.
+   */
+  setObjectAttr(obj: ObjectValue, name: string, value: Value): void {
+    obj.attrs.set(name, value);
+    const held = containerOf(obj);
+    if (held && isModuleLike(value) && held.kind !== 'KerasSequential') containerSet(held, name, value);
   }
 
   private noteAssignment(target: SyntaxNode, value: Value): void {
@@ -709,11 +788,10 @@ export class Interpreter implements ModuleHost {
         return node.namedChildren[0] ? this.evalExpr(node.namedChildren[0], scope) : UNKNOWN;
       case 'tuple':
       case 'expression_list':
-        return tuple(this.evalItems(node.namedChildren, scope));
+        return this.evalDisplay('tuple', node.namedChildren, scope);
       case 'list':
-        return list(this.evalItems(node.namedChildren, scope));
       case 'set':
-        return list(this.evalItems(node.namedChildren, scope));
+        return this.evalDisplay('list', node.namedChildren, scope);
       case 'dictionary':
         return this.evalDict(node, scope);
       case 'list_comprehension':
@@ -811,17 +889,24 @@ export class Interpreter implements ModuleHost {
     return str(s);
   }
 
-  private evalItems(nodes: SyntaxNode[], scope: Scope): Value[] {
+  /** The items of a tuple, list or set display; null when a starred item's length is unknown. */
+  private evalItems(nodes: SyntaxNode[], scope: Scope): Value[] | null {
     const out: Value[] = [];
+    let unknownLength = false;
     for (const n of nodes) {
       if (n.type === 'comment') continue;
       if (n.type === 'list_splat') {
         const items = this.iterate(this.evalExpr(n.namedChildren[0], scope));
-        if (items === null) return [UNKNOWN];
-        out.push(...items);
+        if (items === null) unknownLength = true;
+        else out.push(...items);
       } else out.push(this.evalExpr(n, scope));
     }
-    return out;
+    return unknownLength ? null : out;
+  }
+
+  private evalDisplay(kind: 'tuple' | 'list', nodes: SyntaxNode[], scope: Scope): Value {
+    const items = this.evalItems(nodes, scope);
+    return items === null ? UNKNOWN : { t: kind, items };
   }
 
   private evalDict(node: SyntaxNode, scope: Scope): Value {
@@ -832,9 +917,13 @@ export class Interpreter implements ModuleHost {
         const v = this.evalExpr(c.childForFieldName('value')!, scope);
         const key = dictKey(k);
         if (key) d.entries.set(key, { key: k, value: v });
+        else d.partial = true;
       } else if (c.type === 'dictionary_splat') {
         const v = this.evalExpr(c.namedChildren[0], scope);
-        if (v.t === 'dict') for (const [k, e] of v.entries) d.entries.set(k, e);
+        if (v.t === 'dict') {
+          for (const [k, e] of v.entries) d.entries.set(k, e);
+          if (v.partial) d.partial = true;
+        } else d.partial = true;
       }
     }
     return d;
@@ -884,6 +973,7 @@ export class Interpreter implements ModuleHost {
       const k = this.evalExpr(body.childForFieldName('key')!, s);
       const key = dictKey(k);
       if (key) d.entries.set(key, { key: k, value: this.evalExpr(body.childForFieldName('value')!, s) });
+      else d.partial = true;
     });
     return ok ? d : UNKNOWN;
   }
@@ -930,7 +1020,13 @@ export class Interpreter implements ModuleHost {
     if (op === 'is' || op === 'is not') {
       let eq: boolean | undefined;
       if (a.t === 'none' || b.t === 'none') eq = a.t === 'unknown' || b.t === 'unknown' ? undefined : a.t === b.t;
-      else eq = a === b ? true : a.t === 'unknown' || b.t === 'unknown' ? undefined : a.t !== b.t ? false : undefined;
+      else if (a === b) eq = true;
+      else if (a.t === 'unknown' || b.t === 'unknown') eq = undefined;
+      else if (a.t !== b.t) eq = false;
+      // Classes, instances and layers are never copied: another value is another object.
+      else if (a.t === 'class' || a.t === 'object' || a.t === 'layer') eq = false;
+      else if (a.t === 'bool' && b.t === 'bool') eq = a.v === b.v;
+      else eq = undefined;
       return eq === undefined ? undefined : op === 'is' ? eq : !eq;
     }
     if (op === '==' || op === '!=') {
@@ -980,8 +1076,16 @@ export class Interpreter implements ModuleHost {
       return all;
     }
     if (a.t === 'tensor' || b.t === 'tensor') return undefined;
-    if (a.t !== b.t) return a.t === 'str' || b.t === 'str' ? false : undefined;
-    return a === b ? true : undefined;
+    // Values of different kinds are never equal (`stage == 2` where stage is a list), unless a
+    // user class may define its own __eq__.
+    const decided = (v: Value) => PLAIN_KINDS.has(v.t) || IDENTITY_KINDS.has(v.t) || (v.t === 'object' && !this.lookupClassAttr(v.cls, '__eq__'));
+    if (a.t !== b.t) return decided(a) && decided(b) ? false : undefined;
+    if (a === b) return true;
+    // Classes and layers compare by identity (`block == BasicBlock`), as do instances without __eq__.
+    if (a.t === 'class' || a.t === 'layer' || (a.t === 'object' && decided(a))) return false;
+    if (a.t === 'builtin' && b.t === 'builtin' && !a.self && !b.self) return a.name === b.name;
+    if (a.t === 'module' && b.t === 'module') return a.name === b.name;
+    return undefined;
   }
 
   private evalBinary(node: SyntaxNode, scope: Scope): Value {
@@ -1063,8 +1167,11 @@ export class Interpreter implements ModuleHost {
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
     switch (obj.t) {
       case 'module':
+        // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
+        if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
         return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
       case 'object': {
+        if (obj.cls.library) return stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
@@ -1188,7 +1295,10 @@ export class Interpreter implements ModuleHost {
     const kwargs = new Map<string, Value>();
     const argNodes: SyntaxNode[] = [];
     const kwNodes = new Map<string, SyntaxNode>();
-    let unknownSplat = false;
+    // A `*args` of unknown length hides the positions after it; a `**kwargs` we cannot list
+    // (unknown, or a dict with keys we could not know) may set any keyword.
+    let unknownArgs = false;
+    let unknownKwargs = false;
     if (argsNode?.type === 'generator_expression') {
       args.push(this.evalExpr(argsNode, scope));
       argNodes.push(argsNode);
@@ -1202,8 +1312,8 @@ export class Interpreter implements ModuleHost {
           kwNodes.set(name, valueNode);
         } else if (a.type === 'list_splat') {
           const items = this.iterate(this.evalExpr(a.namedChildren[0], scope));
-          if (items === null) unknownSplat = true;
-          else {
+          if (items === null) unknownArgs = true;
+          else if (!unknownArgs) {
             args.push(...items);
             for (let i = 0; i < items.length; i++) argNodes.push(a);
           }
@@ -1214,19 +1324,31 @@ export class Interpreter implements ModuleHost {
               kwargs.set(e.key.v, e.value);
               kwNodes.set(e.key.v, a);
             }
-          } else unknownSplat = true;
+            if (d.partial) unknownKwargs = true;
+          } else unknownKwargs = true;
         } else {
-          args.push(this.evalExpr(a, scope));
-          argNodes.push(a);
+          const v = this.evalExpr(a, scope);
+          // After a `*args` of unknown length, a positional argument's position is unknown.
+          if (!unknownArgs) {
+            args.push(v);
+            argNodes.push(a);
+          }
         }
       }
     }
-    if (unknownSplat) {
-      // We cannot bind the arguments; a tensor passed in still flows as an unknown tensor.
-      const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
-      return t ? this.unknownTensor(t, node) : UNKNOWN;
-    }
+    if (unknownArgs || unknownKwargs) return this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs });
     return this.call(fn, args, kwargs, node, { argNodes, kwNodes });
+  }
+
+  /**
+   * A call with a `*args` or `**kwargs` we cannot list. A user function or class, and a layer,
+   * still run or get built: the parameters the hidden arguments may set are unknown, never their
+   * defaults. Anything else answers unknown (a tensor passed in flows on with an unknown shape).
+   */
+  private callWithUnknownSplat(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+    if (fn.t === 'function' || fn.t === 'class' || (fn.t === 'builtin' && !fn.self && findLayer(fn.name))) return this.call(fn, args, kwargs, node, nodes);
+    const t = [...args, ...kwargs.values()].find((a) => a.t === 'tensor') as TensorValue | undefined;
+    return t ? this.unknownTensor(t, node) : UNKNOWN;
   }
 
   call(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes = { argNodes: [], kwNodes: new Map() }): Value {
@@ -1246,9 +1368,9 @@ export class Interpreter implements ModuleHost {
   private dispatchCall(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     switch (fn.t) {
       case 'function':
-        return this.callFunction(fn, args, kwargs, node);
+        return this.callFunction(fn, args, kwargs, node, nodes);
       case 'class':
-        return this.instantiate(fn, args, kwargs, node);
+        return this.instantiate(fn, args, kwargs, node, nodes);
       case 'builtin':
         return this.callBuiltin(fn.name, fn.self, args, kwargs, node, nodes);
       case 'layer':
@@ -1256,20 +1378,24 @@ export class Interpreter implements ModuleHost {
       case 'object':
       case 'functional':
         return this.applyModule(fn, args, kwargs, node);
-      default: {
+      case 'module':
         // Keras's configured image layout, at its default (`if K.image_data_format() == 'channels_first':`).
-        if (fn.t === 'module' && (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format')) return str('channels_last');
+        if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return str('channels_last');
+        // A function reached through a module (`math.floor`, `np.prod`, `typing.cast`): Python's
+        // own functions are known by name; any other answers unknown.
+        return pythonCall(this, fn.name, args, kwargs, node);
+      default: {
         const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
         return t ? this.unknownTensor(t, node) : UNKNOWN;
       }
     }
   }
 
-  callFunction(f: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  callFunction(f: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, hidden: HiddenArgs = {}): Value {
     const scope = new Scope(f.closure, 'function');
     const allArgs = f.self ? [f.self, ...args] : args;
     const paramsNode = f.node.childForFieldName('parameters');
-    this.bindParams(paramsNode, allArgs, kwargs, scope, f.closure);
+    this.bindParams(paramsNode, allArgs, kwargs, scope, f.closure, hidden);
     if (f.node.type === 'lambda') {
       const body = f.node.childForFieldName('body');
       return body ? this.evalExpr(body, scope) : UNKNOWN;
@@ -1277,7 +1403,10 @@ export class Interpreter implements ModuleHost {
     const savedUncertain = this.uncertainReturn;
     this.uncertainReturn = false;
     const isModuleLevel = f.closure === this.moduleScope && !f.self;
-    if (isModuleLevel) this.functionStack.push(f.name);
+    if (isModuleLevel) {
+      this.functionStack.push(f.name);
+      this.calledFunctions.add(f.node);
+    }
     if (f.self && f.owner) this.methodStack.push({ self: f.self, owner: f.owner });
     try {
       this.execBlock(f.node.childForFieldName('body'), scope);
@@ -1299,7 +1428,7 @@ export class Interpreter implements ModuleHost {
     return UNKNOWN;
   }
 
-  private bindParams(paramsNode: SyntaxNode | null, args: Value[], kwargs: Map<string, Value>, scope: Scope, defScope: Scope): void {
+  private bindParams(paramsNode: SyntaxNode | null, args: Value[], kwargs: Map<string, Value>, scope: Scope, defScope: Scope, hidden: HiddenArgs = {}): void {
     if (!paramsNode) return;
     let pos = 0;
     let kwOnly = false;
@@ -1316,7 +1445,7 @@ export class Interpreter implements ModuleHost {
           name = p.namedChildren.find((c) => c.type === 'identifier')?.text ?? null;
           if (p.namedChildren[0]?.type === 'list_splat_pattern') {
             const n = p.namedChildren[0].namedChildren[0]?.text;
-            if (n) scope.set(n, tuple(args.slice(pos)));
+            if (n) scope.set(n, hidden.unknownArgs ? UNKNOWN : tuple(args.slice(pos)));
             pos = args.length;
             kwOnly = true;
             continue;
@@ -1333,7 +1462,7 @@ export class Interpreter implements ModuleHost {
           break;
         case 'list_splat_pattern': {
           const n = p.namedChildren[0]?.text;
-          if (n) scope.set(n, tuple(args.slice(pos)));
+          if (n) scope.set(n, hidden.unknownArgs ? UNKNOWN : tuple(args.slice(pos)));
           pos = args.length;
           kwOnly = true;
           continue;
@@ -1354,17 +1483,19 @@ export class Interpreter implements ModuleHost {
       else if (kwargs.has(name)) {
         scope.set(name, kwargs.get(name)!);
         used.add(name);
-      } else if (defaultNode) scope.set(name, this.safeEval(defaultNode, defScope));
+      } else if (hidden.unknownKwargs || (hidden.unknownArgs && !kwOnly)) scope.set(name, UNKNOWN);
+      else if (defaultNode) scope.set(name, this.safeEval(defaultNode, defScope));
       else scope.set(name, UNKNOWN);
     }
     if (varkwName) {
       const d: DictValue = { t: 'dict', entries: new Map() };
       for (const [k, v] of kwargs) if (!used.has(k)) d.entries.set(`s:${k}`, { key: str(k), value: v });
+      if (hidden.unknownKwargs) d.partial = true;
       scope.set(varkwName, d);
     }
   }
 
-  instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode | null): Value {
+  instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode | null, hidden: HiddenArgs = {}): Value {
     const obj: ObjectValue = { t: 'object', cls, attrs: new Map(), node, id: this.newId() };
     for (const s of this.constructionStack) s.add(cls.id);
     const inside = new Set<number>();
@@ -1372,7 +1503,7 @@ export class Interpreter implements ModuleHost {
     const fn = this.functionStack[0];
     try {
       const init = this.lookupClassAttr(cls, '__init__');
-      if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node);
+      if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node, hidden);
       else if (isRecordClass(cls)) this.bindRecordFields(cls, obj, args, kwargs);
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
@@ -1412,7 +1543,13 @@ export class Interpreter implements ModuleHost {
     if (self) return this.callMethod(name, self, args, kwargs, node, nodes);
     // tf.shape(x) / keras.ops.shape(x): the sizes as numbers (the batch unknown), so that
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
-    if ((name === 'tensorflow.shape' || name === 'keras.ops.shape') && args[0]?.t === 'tensor') return tensorAttr(this, args[0], 'shape', node);
+    if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
+    // `tf.math.equal(x.shape[-1], filters)` on plain numbers is a Python comparison (a branch condition).
+    const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
+    if (comparison && /^(tensorflow|keras\.ops)\./.test(name) && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
+      const r = this.compare(comparison, args[0], args[1]);
+      return r === undefined ? UNKNOWN : bool(r);
+    }
     const layer = findLayer(name);
     if (layer) return constructLayer(this, layer, args, kwargs, node, nodes);
     const merged = kerasMerge(this, name, args, kwargs, node, nodes);
@@ -1420,10 +1557,11 @@ export class Interpreter implements ModuleHost {
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
-    if (op) return applyOp(this, op, args, kwargs, node, nodes);
+    // NumPy's functions also take plain numbers and lists (`np.sqrt(2)`, `np.max([a, b])`): only an array makes them an op.
+    if (op && (!name.startsWith('numpy.') || args.some((a) => a.t === 'tensor' || ((a.t === 'list' || a.t === 'tuple') && a.items.some((i) => i.t === 'tensor'))))) return applyOp(this, op, args, kwargs, node, nodes);
     if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
-    if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, kwargs, node);
+    if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
     // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
     if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
@@ -1433,6 +1571,12 @@ export class Interpreter implements ModuleHost {
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
     if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
+    if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
+    if (isArrayReader(name)) {
+      const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
+      t.array = true;
+      return t;
+    }
     return pythonCall(this, name, args, kwargs, node);
   }
 
@@ -1441,6 +1585,7 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') return userModuleMethod(this, name, method, self, args, kwargs, node);
     if (self.t === 'functional') {
       if (method === '__call__' || method === 'call') return this.applyModule(self, args, kwargs, node);
@@ -1448,6 +1593,8 @@ export class Interpreter implements ModuleHost {
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
     if (self.t === 'layer' && (method === 'forward' || method === '__call__' || method === 'call')) return this.applyModule(self, args, kwargs, node);
+    // `nn.Conv2d(...).requires_grad_(False)`, `.to(device)`: the layer itself.
+    if (self.t === 'layer' && MODULE_METHODS_RETURNING_SELF.has(method)) return self;
     if (name.startsWith('super.')) return NONE; // super().__init__(...) of a library base
     return UNKNOWN;
   }
@@ -1460,7 +1607,9 @@ export class Interpreter implements ModuleHost {
 
   /** A tensor whose shape is unknown, standing for an expression the interpreter cannot follow. */
   unknownTensor(like: TensorValue, node: SyntaxNode): TensorValue {
-    return this.makeTensor(null, like.framework, { text: `an expression at ${lineLabel(node)}`, node }, 0);
+    const t = this.makeTensor(null, like.framework, { text: `an expression at ${lineLabel(node)}`, node }, 0);
+    if (like.array) t.array = true;
+    return t;
   }
 
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */
@@ -1469,7 +1618,13 @@ export class Interpreter implements ModuleHost {
   }
 }
 
-export interface CallNodes {
+/** A call's `*args` / `**kwargs` whose contents could not be known. */
+export interface HiddenArgs {
+  unknownArgs?: boolean;
+  unknownKwargs?: boolean;
+}
+
+export interface CallNodes extends HiddenArgs {
   argNodes: SyntaxNode[];
   kwNodes: Map<string, SyntaxNode>;
 }
@@ -1477,6 +1632,27 @@ export interface CallNodes {
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
 }
+
+/** Functions that answer a tensor's sizes as numbers (`K.int_shape(x)`), answered by the interpreter. */
+const SIZE_FUNCTIONS = new Set(['tensorflow.shape', 'keras.ops.shape', 'keras.backend.shape', 'keras.backend.int_shape']);
+
+/** TensorFlow's and keras.ops' comparison functions, as Python operators. */
+const TF_COMPARISONS: Record<string, string> = { equal: '==', not_equal: '!=', less: '<', less_equal: '<=', greater: '>', greater_equal: '>=' };
+
+/** Values compared by identity; two of them of different kinds are never equal. */
+const IDENTITY_KINDS = new Set<Value['t']>(['class', 'layer', 'builtin', 'module', 'function']);
+
+/** A function whose body makes example data (a tensor factory or a summary call). */
+const EXAMPLE_DATA = /\b(?:randn|rand|randint|zeros|ones|empty|summary|Tensor|FloatTensor)\s*\(/;
+
+/** A function every parameter of which has a default (or is *args / **kwargs). */
+function needsNoArguments(f: FunctionValue): boolean {
+  const params = f.node.childForFieldName('parameters');
+  return !params || params.namedChildren.every((p) => p.type !== 'identifier' && p.type !== 'typed_parameter' || p.namedChildren[0]?.type === 'list_splat_pattern' || p.namedChildren[0]?.type === 'dictionary_splat_pattern');
+}
+
+/** Values whose equality Python decides by kind and content alone (no user `__eq__`). */
+const PLAIN_KINDS = new Set<Value['t']>(['int', 'float', 'bool', 'str', 'none', 'tuple', 'list', 'dict', 'slice', 'ellipsis']);
 
 /** Methods that change their receiver; a call under an unknown condition makes the receiver unknown. */
 const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'update', 'setdefault', 'add_module', 'register_module', 'register_buffer', 'register_parameter', 'add', 'reverse', 'sort']);

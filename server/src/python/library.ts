@@ -9,17 +9,18 @@
 // module to tensors is tensors.ts's work, plain Python values builtins.ts's.
 
 import { bindArgs } from '../shapes/context';
-import { Dim, Expr as DimExpr } from '../shapes/dim';
+import { Dim, equalDims, Expr as DimExpr } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import { formatShape } from '../shapes/shape';
-import { ArgValue, LayerArg, LayerDef, Shape, TensorArg, UnknownArg } from '../shapes/types';
+import { ArgValue, LayerArg, LayerDef, ReferenceArg, Shape, TensorArg, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
+import { datasetArrays, DatasetSplit } from '../model/datasets';
 import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
 import type { CallNodes, Interpreter } from './interpreter';
 import { bool, CONTAINER_ATTR, containerOf, ContainerValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
-const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
+export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
 
 // ---------------------------------------------------------------- values as the rules' arguments
 
@@ -46,6 +47,10 @@ export function toArg(v: Value): ArgValue {
     case 'dict': {
       return UnknownArg.instance;
     }
+    case 'builtin':
+      return v.self === undefined ? new ReferenceArg(v.name) : UnknownArg.instance;
+    case 'module':
+      return new ReferenceArg(v.name);
     default:
       return UnknownArg.instance;
   }
@@ -68,7 +73,7 @@ export function fromArg(a: ArgValue): Value {
 export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): LayerValue {
   const kw = new Map<string, ArgValue>();
   for (const [k, v] of kwargs) kw.set(k, toArg(v));
-  const bound = bindArgs(def.params, args.map((a) => toArg(a)), kw, true);
+  const bound = bindArgs(def.params, args.map((a) => toArg(a)), kw, true, nodes.unknownArgs || nodes.unknownKwargs ? { unknownArgs: nodes.unknownArgs, unknownKwargs: nodes.unknownKwargs } : undefined);
   const argNodes = new Map<string, SyntaxNode>();
   const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
   nodes.argNodes.forEach((n, i) => {
@@ -195,6 +200,31 @@ function recordBuild(interp: Interpreter, model: Value, shapeArg: Value): void {
   if (s && (model.t === 'object' || model.t === 'container')) interp.examples.set(model.id, { shapes: [s], source: 'build' });
 }
 
+/** The Keras methods that feed a model data: its first batch fixes the input of a model without one. */
+const KERAS_DATA_METHODS = new Set(['fit', 'predict', 'evaluate', 'train_on_batch', 'test_on_batch', 'predict_on_batch']);
+
+/**
+ * `model.fit(x_train, y_train)`, `model.predict(x)`: Keras builds a model without a declared input
+ * on the data's shape, with the batch left open. The data may be arrays, a list of arrays (several
+ * inputs), or a `keras.utils.Sequence` whose first batch is `seq[0]`.
+ */
+function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): void {
+  if (!(model.t === 'object' || model.t === 'container') || interp.examples.has(model.id)) return;
+  let x = args[0] ?? kwargs.get('x');
+  if (x?.t === 'object') {
+    // A Sequence (or any object indexed by batch number): its first batch is `(inputs, targets)`.
+    const getitem = interp.lookupClassAttr(x.cls, '__getitem__');
+    const batch = getitem?.t === 'function' ? interp.call({ ...getitem, self: x }, [int(0)], new Map(), node) : UNKNOWN;
+    x = batch.t === 'tuple' || batch.t === 'list' ? batch.items[0] : batch;
+  }
+  if (!x) return;
+  const items = x.t === 'tensor' ? [x] : x.t === 'list' || x.t === 'tuple' ? x.items : [];
+  if (items.length === 0 || !items.every((t): t is TensorValue => t.t === 'tensor' && t.shape !== null && t.shape.length > 0)) return;
+  const shapes = items.map((t) => [null, ...t.shape!.slice(1)]);
+  interp.examples.set(model.id, { shapes, source: 'call' });
+  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes, source: 'call' });
+}
+
 /** The methods of a container: append, add, extend, add_module, build, children, items... and applying it. */
 export function containerMethod(interp: Interpreter, method: string, self: ContainerValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   if (method === 'append' && args[0]) self.items.push(args[0]);
@@ -205,6 +235,7 @@ export function containerMethod(interp: Interpreter, method: string, self: Conta
     containerSet(self, args[0]?.t === 'str' ? args[0].v : `?${self.items.length}`, args[1]);
   }
   else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
+  else if (self.kind === 'KerasSequential' && KERAS_DATA_METHODS.has(method)) recordKerasData(interp, self, args, kwargs, node);
   else if ((method === 'children' || method === 'modules') && self.kind !== 'ModuleDict') return list([...self.items]);
   else if (method === 'values' && self.kind === 'ModuleDict') return list([...self.items]);
   else if (method === 'items' && self.kind === 'ModuleDict') return list(self.items.map((v, i) => tuple([str(self.keys![i]), v])));
@@ -226,17 +257,25 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, constructContainer(interp, CONTAINERS[base.name], args, kwargs, node));
     return NONE;
   }
-  if (held && ['append', 'extend', 'insert', 'add_module', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
   if (method === 'add_module' || method === 'register_module') {
-    if (args[0]?.t === 'str' && args[1]) self.attrs.set(args[0].v, args[1]);
-    else if (args[1]) self.attrs.set(`?${self.attrs.size}`, args[1]);
+    // A child under its name; one whose name we cannot compute still keeps its place.
+    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
+    else if (args[1]) interp.setObjectAttr(self, `?${self.attrs.size}`, args[1]);
     return NONE;
   }
+  if (held && ['append', 'extend', 'insert', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
+  // `self.__setattr__('level_%d' % i, m)` and `self.__getattr__(name)`, as nn.Module spells them.
+  if (method === '__setattr__') {
+    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
+    return NONE;
+  }
+  if (method === '__getattr__' || method === '__getattribute__') return args[0]?.t === 'str' ? interp.getAttr(self, args[0].v, node) : UNKNOWN;
   if (method === 'register_buffer' || method === 'register_parameter') {
     if (args[0]?.t === 'str') self.attrs.set(args[0].v, args[1] ?? UNKNOWN);
     return NONE;
   }
   if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
+  if (KERAS_DATA_METHODS.has(method) && interp.libraryBase(self.cls)?.framework === 'keras') recordKerasData(interp, self, args, kwargs, node);
   if (method === 'add_weight') {
     // Keras add_weight(shape=..., ...) (Keras 2: add_weight(name, shape, ...)): a weight of that shape, without a batch axis.
     const shapeArg = kwargs.get('shape') ?? (args[0]?.t === 'str' ? args[1] : args[0]);
@@ -263,12 +302,38 @@ export function kerasInput(interp: Interpreter, args: Value[], kwargs: Map<strin
     const s = shapeFromValue(shapeV, true);
     shape = s ? [batch?.t === 'int' ? batch.v : null, ...s] : null;
   }
+  const given = shape === null || shape.slice(1).some((d) => d === null) ? givenInput(interp, node, shape) : undefined;
+  if (given) {
+    const t = interp.makeTensor(given.shape, 'keras', { text: `Input ${formatShape(given.shape, 'None')} from the ${given.source === 'comment' ? '# input comment' : '--input flag'}`, node }, 0);
+    interp.givenInputs.set(t.id, given.source);
+    return t;
+  }
   return interp.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
 }
 
-/** `keras.layers.InputLayer(input_shape=...)`: its input tensor (a Sequential that starts with it takes it as its input). */
-export function kerasInputLayer(interp: Interpreter, kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  const s = kwargs.get('input_shape') ?? kwargs.get('shape');
+/**
+ * The shape a `# input:` comment or `--input` gives an Input whose code leaves sizes open: used
+ * when it agrees with what the code fixes (the rank, and every size the code writes).
+ */
+function givenInput(interp: Interpreter, node: SyntaxNode, shape: Shape): { shape: Dim[]; source: 'comment' | 'flag' } | undefined {
+  if (!interp.kerasInputFor) return undefined;
+  const enclosing: SyntaxNode[] = [];
+  let n: SyntaxNode | null = node;
+  while (n && n.type !== 'expression_statement' && n.type !== 'return_statement') n = n.parent;
+  if (n) enclosing.push(n);
+  const fn = interp.functionStack[0] ? interp.functions.get(interp.functionStack[0]) : undefined;
+  if (fn) enclosing.push(fn.node);
+  if (interp.currentModuleStatement) enclosing.push(interp.currentModuleStatement);
+  const given = interp.kerasInputFor(node, enclosing);
+  if (!given) return undefined;
+  if (shape !== null && (given.shape.length !== shape.length || shape.some((d, i) => i > 0 && d !== null && given.shape[i] !== null && equalDims(d, given.shape[i]) === false))) return undefined;
+  return given;
+}
+
+/** `keras.layers.InputLayer(input_shape=...)` (or its shape written first): its input tensor (a Sequential that starts with it takes it as its input). */
+export function kerasInputLayer(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const s = kwargs.get('input_shape') ?? kwargs.get('shape') ?? args[0];
+
   const bs = kwargs.get('batch_input_shape') ?? kwargs.get('batch_shape');
   let shape: Shape = null;
   if (bs) shape = shapeFromValue(bs, true);
@@ -281,8 +346,9 @@ export function kerasInputLayer(interp: Interpreter, kwargs: Map<string, Value>,
 
 /** `keras.Model(inputs, outputs)`: a functional model over the traced graph. */
 export function kerasModel(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  const inputs = args[0] ?? kwargs.get('inputs');
-  const outputs = args[1] ?? kwargs.get('outputs');
+  // Keras 1 spelled them `input=` and `output=`.
+  const inputs = args[0] ?? kwargs.get('inputs') ?? kwargs.get('input');
+  const outputs = args[1] ?? kwargs.get('outputs') ?? kwargs.get('output');
   if (!inputs || !outputs) return UNKNOWN;
   // Inputs may be one tensor, a list, or a dict of named inputs (`inputs={"left": left, ...}`).
   const inputList = inputs.t === 'tensor' ? [inputs] : inputs.t === 'dict' ? [...inputs.entries.values()].map((e) => e.value) : interp.iterate(inputs) ?? [];
@@ -302,7 +368,7 @@ function shapeFromValue(v: Value, allowNone = false): Shape {
   const dims: Dim[] = [];
   for (const i of v.items) {
     if (i.t === 'int') dims.push(i.v);
-    else if ((i.t === 'none' || i.t === 'unknown') && allowNone) dims.push(null);
+    else if ((i.t === 'none' || i.t === 'unknown' || i.t === 'tensor') && allowNone) dims.push(null);
     else return null;
   }
   return dims;
@@ -328,12 +394,39 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
   }
   const t = interp.makeTensor(shape, f.framework, { text: `${name.split('.').pop()}${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
   t.fromFactory = true;
+  if (name.startsWith('numpy.')) t.array = true;
   return t;
+}
+
+/**
+ * `(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()`: NumPy arrays of the
+ * documented shapes (concrete data, like a factory's), or UNKNOWN when the arguments hide them.
+ */
+export function loadDataset(interp: Interpreter, name: string, kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const split = kwargs.get('test_split');
+  const version = kwargs.get('version');
+  const maxlen = kwargs.get('maxlen');
+  const arrays = datasetArrays(name, {
+    testSplit: split === undefined ? undefined : split.t === 'float' || split.t === 'int' ? Number(split.v) : null,
+    maxlen: maxlen !== undefined && maxlen.t !== 'none',
+    version: version === undefined ? undefined : version.t === 'str' ? version.v : null,
+  });
+  if (!arrays) return UNKNOWN;
+  const loader = name.split('.').slice(-2, -1)[0];
+  const array = (shape: Shape, what: string): TensorValue => {
+    const t = interp.makeTensor(shape, 'keras', { text: `${loader} ${what} ${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
+    t.fromFactory = true;
+    t.array = true;
+    return t;
+  };
+  const pair = (s: DatasetSplit, part: string) => tuple([array(s.x, `x_${part}`), array(s.y, `y_${part}`)]);
+  return tuple([pair(arrays.train, 'train'), pair(arrays.test, 'test')]);
 }
 
 /** The shape of nested lists of numbers (`torch.tensor([[1, 2], [3, 4]])`). */
 function dataShape(v: Value): Shape {
   if (v.t === 'int' || v.t === 'float' || v.t === 'bool') return [];
+  if (v.t === 'tensor') return v.shape;
   if (v.t !== 'list' && v.t !== 'tuple') return null;
   if (v.items.length === 0) return [0];
   const inner = dataShape(v.items[0]);
@@ -366,9 +459,8 @@ export function summaryCall(interp: Interpreter, name: string, args: Value[], kw
     shape = size ? [1, ...size] : null;
   }
   if (!shape) return NONE;
-  interp.examples.set(model.id, { shapes: [shape], source: 'call' });
-  // `summary(Net(), ...)` builds an instance nobody keeps: the class carries the example.
-  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes: [shape], source: 'call' });
+  // `summary(Net(), ...)` builds an instance nobody keeps: the class carries the example too.
+  interp.recordExample(model, { shapes: [shape], source: 'call' });
   return NONE;
 }
 

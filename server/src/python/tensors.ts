@@ -18,7 +18,7 @@ import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { toArg } from './library';
-import { bool, containerOf, FunctionalValue, int, LayerValue, NONE, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -51,13 +51,33 @@ export function tensorAttr(interp: Interpreter, t: TensorValue, name: string, no
     case 'device':
     case 'data':
       return name === 'data' ? t : UNKNOWN;
+    case 'size':
+      // NumPy's `a.size` is the element count; torch's `x.size` is a method.
+      if (t.array) return t.shape === null ? UNKNOWN : int(product(t.shape));
+      return { t: 'builtin', name: `Tensor.${name}`, self: t };
     default:
       return { t: 'builtin', name: `Tensor.${name}`, self: t };
   }
 }
 
+/**
+ * `tf.shape(x)`, `K.shape(x)`, `K.int_shape(x)`, `keras.ops.shape(x)`: the sizes as numbers. Where
+ * a size is unknown, TensorFlow's own `tf.shape` gives a scalar tensor computed at run time, which
+ * `tf.reshape(x, [tf.shape(x)[0], -1, c])` reads as the batch.
+ */
+export function sizesOf(interp: Interpreter, name: string, t: TensorValue, node: SyntaxNode): Value {
+  if (t.shape === null || (name !== 'tensorflow.shape' && name !== 'keras.backend.shape')) return tensorAttr(interp, t, 'shape', node);
+  return tuple(t.shape.map((d, i) => (d === null ? interp.makeTensor([], t.framework, { text: `tf.shape(...)[${i}] at ${lineLabel(node)}`, node }, 0) : int(d))));
+}
+
 /** `x.size(1)`, `x.dim()`, `x.numel()`, and the op rules registered as `Tensor.<method>` (view, permute, ...). */
 export function tensorMethod(interp: Interpreter, t: TensorValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+  if (t.array) {
+    // A NumPy array's methods are NumPy's (`a.reshape`, `a.astype`, `a.transpose(0, 2, 3, 1)`), registered as `ndarray.<method>`.
+    const op = findOp(`ndarray.${method}`);
+    if (op) return applyOp(interp, op, [t, ...args], kwargs, node, { argNodes: [node, ...nodes.argNodes], kwNodes: nodes.kwNodes });
+    return method === 'tolist' || method === 'item' ? UNKNOWN : interp.unknownTensor(t, node);
+  }
   switch (method) {
     case 'size': {
       if (t.shape === null) return UNKNOWN;
@@ -132,9 +152,15 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
-    if (!interp.examples.has(m.id)) interp.examples.set(m.id, { shapes, source: 'call' });
-    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
+    interp.recordExample(m, { shapes, source: 'call' });
     return UNKNOWN;
+  }
+  // Keras builds a Sequential or subclassed model without a declared input on its first call: a
+  // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
+  if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
+    const shapes = args.map((a) => (a as TensorValue).shape);
+    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call' });
+    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
   }
   switch (m.t) {
     case 'layer': {
@@ -204,6 +230,12 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     default:
       return UNKNOWN;
   }
+}
+
+/** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
+function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue | ObjectValue {
+  if (m.t === 'container') return m.kind === 'KerasSequential';
+  return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'keras';
 }
 
 /** The parameters of a functional model's graph: its layers between its outputs and its inputs, each layer once. */
@@ -308,7 +340,8 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
   };
   args.forEach(collectTensors);
   kwargs.forEach(collectTensors);
-  const framework: Framework = tensors[0]?.framework ?? 'torch';
+  // An op without tensor arguments (`K.random_normal(shape=...)`) belongs to the library that names it.
+  const framework: Framework = tensors[0]?.framework ?? (def.names.some((n) => /^(keras|tensorflow|numpy)\./.test(n)) ? 'keras' : 'torch');
   const ctx = new ArgContext({ framework, kind: def.kind, bound, inputs: [], inputOrigins: [] });
   let result: RuleResult = { output: null };
   if (bound.problems.length === 0) {
@@ -318,19 +351,21 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
       result = { output: null };
     }
   }
-  return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors);
+  return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
 }
 
-function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = []): Value {
+function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = [], opFramework?: Framework): Value {
   const seq = interp.trace.nextSeq();
   const line = lineLabel(node);
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
-  const framework = inputs[0]?.framework ?? 'torch';
+  const framework = opFramework ?? inputs[0]?.framework ?? 'torch';
   const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
   // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
   if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
+  // NumPy arrays stay arrays through NumPy's functions and operators (`x_train / 255`, `np.expand_dims(x, -1)`).
+  if (inputs.length > 0 && inputs.every((t) => t.array)) for (const t of outputs) t.array = true;
   const callNode = interp.callSiteOverride ?? node;
   interp.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
   for (const e of errors) {

@@ -49,6 +49,8 @@ export interface TensorValue {
   id: number;
   /** Made by torch.randn, tf.zeros, np.zeros...: a concrete example input. */
   fromFactory?: boolean;
+  /** A NumPy array (its methods are NumPy's, not torch.Tensor's): data loaded or made with `np.*`. */
+  array?: boolean;
   /** An `nn.Parameter` held directly by a module: its elements count in the model's parameters. */
   parameter?: 'trainable' | 'frozen';
 }
@@ -93,6 +95,8 @@ export interface ClassValue {
   bases: Value[];
   attrs: Map<string, Value>;
   id: number;
+  /** A standard-library class modelled by stdlib.ts (`argparse.ArgumentParser`), not one of the user's. */
+  library?: string;
 }
 
 export interface ObjectValue {
@@ -201,6 +205,9 @@ export function dictKey(v: Value): string | null {
       return `s:${v.v}`;
     case 'int':
       return typeof v.v === 'number' ? `i:${v.v}` : null;
+    case 'float':
+      // 1.0 and 1 are the same key, as in Python (`configs[0.5]`, `configs[1]`).
+      return Number.isInteger(v.v) ? `i:${v.v}` : `f:${v.v}`;
     case 'bool':
       return `i:${v.v ? 1 : 0}`;
     case 'none':

@@ -14,8 +14,11 @@ export interface BoundArgs {
   problems: string[];
 }
 
-/** Binds positional and keyword arguments the way Python does. */
-export function bindArgs(params: readonly Param[], positional: readonly ArgValue[], keywords: ReadonlyMap<string, ArgValue>, unknownRest = false): BoundArgs {
+/**
+ * Binds positional and keyword arguments the way Python does. `hidden` says the call also had a
+ * `*args` or `**kwargs` whose contents are unknown: the parameters those may set are unknown.
+ */
+export function bindArgs(params: readonly Param[], positional: readonly ArgValue[], keywords: ReadonlyMap<string, ArgValue>, unknownRest = false, hidden?: { unknownArgs?: boolean; unknownKwargs?: boolean }): BoundArgs {
   const values = new Map<string, ArgValue>();
   const given = new Set<string>();
   const problems: string[] = [];
@@ -46,6 +49,10 @@ export function bindArgs(params: readonly Param[], positional: readonly ArgValue
   }
   for (const p of params) {
     if (values.has(p.name)) continue;
+    if (hidden && !p.varkw && (hidden.unknownKwargs || (hidden.unknownArgs && !p.kwOnly))) {
+      values.set(p.name, UnknownArg.instance);
+      continue;
+    }
     if (p.varargs) values.set(p.name, []);
     else if (p.varkw) continue;
     else if (p.default !== undefined) values.set(p.name, p.default);

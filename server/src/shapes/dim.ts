@@ -130,12 +130,24 @@ function printExpr(e: Expr): string {
   let s = '';
   for (const t of ordered) {
     const body = termString(t);
-    if (s === '') s = t.coef < 0 ? `-${body}` : body;
+    // A leading minus binds tighter than `//`: `-((H - 1) // 2)`, not `-(H - 1) // 2`.
+    if (s === '') s = t.coef < 0 ? (topLevelFloorDiv(body) ? `-(${body})` : `-${body}`) : body;
     else s += t.coef < 0 ? ` - ${body}` : ` + ${body}`;
   }
   if (e.constant > 0) s += ` + ${e.constant}`;
   else if (e.constant < 0) s += ` - ${-e.constant}`;
   return s;
+}
+
+/** True when `//` is the outermost operator of a printed term (`(H - 1) // 2`). */
+function topLevelFloorDiv(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (depth === 0 && text.startsWith('//', i)) return true;
+  }
+  return false;
 }
 
 function asExprParts(d: number | Expr): { terms: Map<string, Term>; constant: number } {

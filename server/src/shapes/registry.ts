@@ -12,8 +12,11 @@ import * as recurrent from './layers/recurrent';
 import * as reshape from './layers/reshape';
 import * as resize from './layers/resize';
 import * as functional from './ops/functional';
+import * as kerasBackend from './ops/keras-backend';
+import * as numpy from './ops/numpy';
 import * as tensor from './ops/tensor';
 import * as tensorflow from './ops/tensorflow';
+import * as tensorflowBuild from './ops/tensorflow-build';
 import type { LayerDef, OpDef } from './types';
 
 export const allLayers: readonly LayerDef[] = [
@@ -29,7 +32,7 @@ export const allLayers: readonly LayerDef[] = [
   ...attention.layers,
 ];
 
-export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops, ...tensorflow.ops];
+export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops, ...tensorflow.ops, ...tensorflowBuild.ops, ...kerasBackend.ops, ...numpy.ops];
 
 const layersByName = new Map<string, LayerDef>();
 for (const d of allLayers) for (const n of d.names) layersByName.set(n, d);

@@ -39,7 +39,12 @@ export class TensorArg {
  * An argument as a rule sees it: numbers (possibly symbolic), strings, booleans, `None` as null,
  * tuples and lists as arrays, tensors, or unknown.
  */
-export type ArgValue = number | Expr | string | boolean | null | ArgValue[] | UnknownArg | TensorArg | LayerArg;
+export type ArgValue = number | Expr | string | boolean | null | ArgValue[] | UnknownArg | TensorArg | LayerArg | ReferenceArg;
+
+/** A library function or name passed as an argument (`activation=tf.nn.relu`): which one, normalised; never a shape. */
+export class ReferenceArg {
+  constructor(readonly name: string) {}
+}
 
 /**
  * A layer passed as an argument to a wrapper (Keras `Bidirectional(LSTM(64))`, `TimeDistributed(Dense(8))`).

@@ -5,13 +5,15 @@
 // PyTorch recurrent layers return a tuple: `(output, h_n)` for RNN and GRU, `(output, (h_n, c_n))`
 // for LSTM; Keras layers return one tensor, or `[output, *states]` with `return_state=True`. The input
 // size written in a PyTorch constructor must match the input's last axis (`rnn-input-size`). One rule
-// serves each framework's three layer kinds; they differ only in the number of gates. Convolutional
-// recurrent layers (ConvLSTM2D) are not handled here.
+// serves each framework's three layer kinds; they differ only in the number of gates. Keras's
+// convolutional LSTMs (`ConvLSTM1D/2D/3D`) slide their input convolution over each time step with
+// the convolution rule's windows (./conv.ts).
 
 import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
 import { LayerArg, LayerDef, Output, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
 import { checkRank, checkSizes, DEVICE_DTYPE, firstInput, kerasLayer, torchLayer } from './activation';
+import { checkInputRank, kerasLayout, kerasWindowPadding, slideWindows, splitAxes, joinAxes } from './conv';
 
 type RecurrentKind = 'RNN' | 'LSTM' | 'GRU';
 
@@ -246,7 +248,54 @@ const activations: Param[] = [
   { name: 'use_bias', default: true },
 ];
 
+/**
+ * keras.layers.ConvLSTM1D/2D/3D: input (batch, time, *spatial, channels) (channels_last) or
+ * (batch, time, channels, *spatial). Each step's convolution gives (*new spatial, filters), as
+ * Conv{n}D does with the same kernel, strides, padding and dilation; the output is that per step
+ * with return_sequences, else the last step's; return_state adds h and c of the step's shape.
+ * Parameters: the input kernel (k·in·4f), the recurrent kernel (k·f·4f, 'same' and stride 1) and
+ * the bias (4f), where k is the kernel's volume.
+ */
+function convLstmRule(spatialRank: number): (ctx: RuleContext) => RuleResult {
+  return (ctx) => {
+    const shape = firstInput(ctx);
+    const n = spatialRank;
+    const filters = ctx.int('filters');
+    const kernel = ctx.tuple('kernel_size', n);
+    if (shape === null || !checkInputRank(ctx, shape, n + 1)) return { output: null, params: null };
+    const layout = kerasLayout(ctx);
+    // One step is a Conv{n}D input: (batch, *spatial, channels) without the time axis.
+    const step = [shape[0], ...shape.slice(2)];
+    const parts = splitAxes(step, n, layout);
+    const padding = ctx.str('padding')?.toLowerCase();
+    const spatial = slideWindows(ctx, parts.spatial, { kernel, stride: ctx.tuple('strides', n), dilation: ctx.tuple('dilation_rate', n), padding: kerasWindowPadding(padding === 'valid' || padding === 'same' ? padding : null, n), windowArg: 'kernel_size' });
+    const state = joinAxes({ leading: parts.leading, channels: filters, spatial }, layout);
+    const output = ctx.bool('return_sequences') ? [shape[0], shape[1], ...state.slice(1)] : state;
+    const k = kernel ? kernel.reduce<Dim>((a, b) => mul(a, b), 1) : null;
+    const bias = ctx.bool('use_bias');
+    const params = isKnown(k) && isKnown(parts.channels) && isKnown(filters) && bias !== null ? 4 * filters * (k * parts.channels + k * filters + (bias ? 1 : 0)) : null;
+    return { output: ctx.bool('return_state') ? new TupleOut([output, state, state]) : output, params };
+  };
+}
+
+const convLstmParams = (n: number): Param[] => [
+  { name: 'filters' },
+  { name: 'kernel_size' },
+  { name: 'strides', default: n === 1 ? 1 : Array(n).fill(1) },
+  { name: 'padding', default: 'valid' },
+  { name: 'data_format', default: null },
+  { name: 'dilation_rate', default: n === 1 ? 1 : Array(n).fill(1) },
+  ...activations,
+  ...initializers,
+  { name: 'unit_forget_bias', default: true },
+  ...regularizersConstraints,
+  ...dropouts,
+  seed,
+  ...sequenceFlags.filter((p) => p.name !== 'unroll'),
+];
+
 const kerasLayers: LayerDef[] = [
+  ...[1, 2, 3].map((n) => kerasLayer(`ConvLSTM${n}D`, convLstmParams(n), convLstmRule(n))),
   kerasLayer('SimpleRNN', [{ name: 'units' }, { name: 'activation', default: 'tanh' }, { name: 'use_bias', default: true }, ...initializers, ...regularizersConstraints, ...dropouts, ...sequenceFlags, seed], kerasRecurrentRule('RNN')),
   kerasLayer(
     'LSTM',

@@ -15,27 +15,27 @@ import { ArgValue, OpDef, Param, RuleContext, RuleResult, TensorArg, UnknownArg 
 import { operandShape, shapeOf } from './tensor';
 
 /** How TensorFlow prints a shape in messages: `[2,3,4]`, with `?` for an unknown size. */
-function tfShape(dims: readonly Dim[]): string {
+export function tfShape(dims: readonly Dim[]): string {
   return `[${dims.map((d) => dimToString(d)).join(',')}]`;
 }
 
-function required(name: string): Param {
+export function required(name: string): Param {
   return { name };
 }
 
-function optional(name: string, defaultValue: ArgValue): Param {
+export function optional(name: string, defaultValue: ArgValue): Param {
   return { name, default: defaultValue };
 }
 
 const NAME = optional('name', null);
 
 /** An op with several spellings: `tensorflow.reduce_mean`, `tensorflow.math.reduce_mean`. */
-function op(kind: string, names: string[], params: Param[], infer: (ctx: RuleContext) => RuleResult): OpDef {
+export function op(kind: string, names: string[], params: Param[], infer: (ctx: RuleContext) => RuleResult): OpDef {
   return { kind, names, params, infer };
 }
 
 /** A list of axes or sizes from an int, a tuple or a list; null when unknown. */
-function entries(value: ArgValue): ArgValue[] | null {
+export function entries(value: ArgValue): ArgValue[] | null {
   if (Array.isArray(value)) return value;
   if (value === null || value instanceof UnknownArg || value instanceof TensorArg) return null;
   return [value];
@@ -45,7 +45,7 @@ function entries(value: ArgValue): ArgValue[] | null {
  * Normalises an axis (possibly negative) against `rank`; reports rank-mismatch when it is definitely
  * out of range. `rank` is the input's rank, plus one for expand_dims.
  */
-function tfAxis(ctx: RuleContext, argName: string, value: ArgValue, rank: number, what: string, tensorName: string): number | null {
+export function tfAxis(ctx: RuleContext, argName: string, value: ArgValue, rank: number, what: string, tensorName: string): number | null {
   const axis = asInt(value);
   if (!isKnown(axis)) return null;
   const normalised = axis < 0 ? axis + rank : axis;
@@ -59,9 +59,12 @@ function tfAxis(ctx: RuleContext, argName: string, value: ArgValue, rank: number
 // ---------------------------------------------------------------------------------------------
 // reshape, transpose, expand_dims, squeeze.
 
-/** tf.reshape: one -1 is inferred; a total that definitely differs is reported in TensorFlow's words. */
-function reshapeRule(ctx: RuleContext, tensorName: string, shapeName: string): RuleResult {
-  const requested = entries(ctx.value(shapeName));
+/**
+ * tf.reshape: one -1 is inferred; a total that definitely differs is reported in TensorFlow's words.
+ * `requested` overrides the argument's value (NumPy's `a.reshape(2, 3)` gives its sizes as varargs).
+ */
+export function reshapeRule(ctx: RuleContext, tensorName: string, shapeName: string, requestedSizes?: ArgValue[] | null): RuleResult {
+  const requested = requestedSizes !== undefined ? requestedSizes : entries(ctx.value(shapeName));
   if (requested === null) return { output: null };
   const input = shapeOf(ctx, tensorName);
   const target = requested.map(asInt);
@@ -90,10 +93,10 @@ function reshapeRule(ctx: RuleContext, tensorName: string, shapeName: string): R
 }
 
 /** tf.transpose(a, perm=None): perm None reverses the axes. */
-function transposeRule(ctx: RuleContext, tensorName: string, permName: string): RuleResult {
+export function transposeRule(ctx: RuleContext, tensorName: string, permName: string, permOverride?: ArgValue): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
-  const permValue = ctx.value(permName);
+  const permValue = permOverride !== undefined ? permOverride : ctx.value(permName);
   if (permValue === null) return { output: [...input].reverse() };
   const perm = entries(permValue);
   if (perm === null) return { output: null };
@@ -110,7 +113,7 @@ function transposeRule(ctx: RuleContext, tensorName: string, permName: string): 
   return { output: order.map((a) => input[a as number]) };
 }
 
-function expandDimsRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function expandDimsRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
   const axis = tfAxis(ctx, 'axis', ctx.value('axis'), input.length + 1, 'expand_dims', tensorName);
@@ -122,7 +125,7 @@ function expandDimsRule(ctx: RuleContext, tensorName: string): RuleResult {
  * tf.squeeze drops axes of size one: every such axis when axis is None (an unknown size then makes
  * the rank unknown), else the listed axes, which must have size one.
  */
-function squeezeRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function squeezeRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
   const requested = ctx.value('axis');
@@ -147,7 +150,7 @@ function squeezeRule(ctx: RuleContext, tensorName: string): RuleResult {
 // concat, reductions.
 
 /** tf.concat / keras.ops.concatenate: ranks must match, and every axis but the joined one. */
-function concatRule(ctx: RuleContext, listName: string, axisName: string): RuleResult {
+export function concatRule(ctx: RuleContext, listName: string, axisName: string): RuleResult {
   const value = ctx.value(listName);
   if (!Array.isArray(value) || value.length === 0) return { output: null };
   const shapes = value.map((v) => (v instanceof TensorArg ? v.shape : null));
@@ -192,7 +195,7 @@ function concatRule(ctx: RuleContext, listName: string, axisName: string): RuleR
 }
 
 /** The shape after reducing `axis` (None: every axis), keeping reduced axes as 1 with keepdims. */
-function reduceRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function reduceRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   if (input === null) return { output: null };
   const keep = ctx.bool('keepdims');
@@ -219,7 +222,7 @@ function originOf(ctx: RuleContext, name: string): string {
 }
 
 /** Numpy-style broadcasting of two operands (either may be a plain number), in TensorFlow's words. */
-function broadcastRule(ctx: RuleContext, left: string, right: string): RuleResult {
+export function broadcastRule(ctx: RuleContext, left: string, right: string): RuleResult {
   const a = operandShape(ctx.value(left));
   const b = operandShape(ctx.value(right));
   const result = broadcast(a, b);
@@ -268,12 +271,12 @@ function matmulRule(ctx: RuleContext, leftName: string, rightName: string, vecto
 // ---------------------------------------------------------------------------------------------
 // Activations, tf.shape, tf.image.resize.
 
-function sameShape(ctx: RuleContext, name: string): RuleResult {
+export function sameShape(ctx: RuleContext, name: string): RuleResult {
   return { output: shapeOf(ctx, name) };
 }
 
 /** Along one axis (softmax); checks the axis when given. */
-function alongAxisRule(ctx: RuleContext, tensorName: string): RuleResult {
+export function alongAxisRule(ctx: RuleContext, tensorName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
   const axis = ctx.value('axis');
   if (input !== null && axis !== null) tfAxis(ctx, 'axis', axis, input.length, ctx.kind, tensorName);
@@ -300,6 +303,60 @@ function imageResizeRule(ctx: RuleContext): RuleResult {
 function tfAndMath(name: string): string[] {
   return [`tensorflow.${name}`, `tensorflow.math.${name}`];
 }
+
+/** The shape of the value converted to a tensor: a tensor's, or that of nested lists of numbers. */
+function convertedShape(ctx: RuleContext, name: string): RuleResult {
+  const value = ctx.value(name);
+  if (value instanceof TensorArg) return { output: value.shape };
+  const shapeOfList = (v: ArgValue): Dim[] | null => {
+    if (typeof v === 'number' || typeof v === 'boolean') return [];
+    if (!Array.isArray(v)) return null;
+    if (v.length === 0) return [0];
+    const inner = shapeOfList(v[0]);
+    return inner === null ? null : [v.length, ...inner];
+  };
+  return { output: shapeOfList(value) };
+}
+
+/** `tf.argmax(x, axis=None)`: TensorFlow reduces axis 0 when none is given. */
+function argReduceRule(ctx: RuleContext, tensorName: string, defaultAxis: number | null): RuleResult {
+  const input = shapeOf(ctx, tensorName);
+  if (input === null) return { output: null };
+  const requested = ctx.value('axis');
+  if (requested === null && defaultAxis === null) return { output: ctx.bool('keepdims') ? input.map(() => 1) : [] };
+  const axis = tfAxis(ctx, 'axis', requested === null ? defaultAxis : requested, input.length, `${ctx.kind}: Invalid dimension`, tensorName);
+  if (axis === null) return { output: null };
+  return { output: ctx.bool('keepdims') ? input.map((d, i) => (i === axis ? 1 : d)) : input.filter((_, i) => i !== axis) };
+}
+
+/** `tf.image.rgb_to_grayscale`: one channel. */
+function grayscaleRule(ctx: RuleContext): RuleResult {
+  const input = shapeOf(ctx, 'images');
+  return { output: input === null || input.length === 0 ? null : [...input.slice(0, -1), 1] };
+}
+
+/** Same-shape TensorFlow functions whose first argument is the tensor: conversions, clipping, flips, normalisation. */
+const TF_SAME_SHAPE: [string, string[]][] = [
+  ['cast', ['tensorflow.cast', 'tensorflow.dtypes.cast']],
+  ['clip_by_value', ['tensorflow.clip_by_value']],
+  ['ones_like', ['tensorflow.ones_like']],
+  ['zeros_like', ['tensorflow.zeros_like']],
+  ['identity', ['tensorflow.identity']],
+  ['stop_gradient', ['tensorflow.stop_gradient']],
+  ['l2_normalize', ['tensorflow.math.l2_normalize', 'tensorflow.nn.l2_normalize']],
+  ['convert_image_dtype', ['tensorflow.image.convert_image_dtype']],
+  ['dropout', ['tensorflow.nn.dropout']],
+  ['bias_add', ['tensorflow.nn.bias_add']],
+  ['flip_left_right', ['tensorflow.image.flip_left_right', 'tensorflow.image.random_flip_left_right']],
+  ['flip_up_down', ['tensorflow.image.flip_up_down', 'tensorflow.image.random_flip_up_down']],
+  ['adjust', ['tensorflow.image.random_brightness', 'tensorflow.image.random_contrast', 'tensorflow.image.adjust_brightness', 'tensorflow.image.adjust_contrast']],
+  ['sin', tfAndMath('sin')],
+  ['cos', tfAndMath('cos')],
+  ['tan', tfAndMath('tan')],
+  ['atan', tfAndMath('atan')],
+  ['is_nan', ['tensorflow.math.is_nan']],
+  ['logical_not', tfAndMath('logical_not')],
+];
 
 const tensorflowOps: OpDef[] = [
   op('reshape', ['tensorflow.reshape'], [required('tensor'), required('shape'), NAME], (ctx) => reshapeRule(ctx, 'tensor', 'shape')),
@@ -333,6 +390,13 @@ const tensorflowOps: OpDef[] = [
     const input = shapeOf(ctx);
     return { output: input === null ? [null] : [input.length] };
   }),
+  ...TF_SAME_SHAPE.map(([kind, names]) => op(kind, names, [required('x'), { name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], (ctx) => sameShape(ctx, 'x'))),
+  op('convert_to_tensor', ['tensorflow.convert_to_tensor'], [required('value'), optional('dtype', null), optional('dtype_hint', null), NAME], (ctx) => convertedShape(ctx, 'value')),
+  ...['argmax', 'argmin'].map((name) => op(name, tfAndMath(name), [required('input'), optional('axis', null), optional('output_type', null), NAME], (ctx) => argReduceRule(ctx, 'input', 0))),
+  ...['equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'logical_and', 'logical_or'].map((name) =>
+    op(name, tfAndMath(name), [required('x'), required('y'), NAME], (ctx) => broadcastRule(ctx, 'x', 'y')),
+  ),
+  op('rgb_to_grayscale', ['tensorflow.image.rgb_to_grayscale'], [required('images'), NAME], grayscaleRule),
   op(
     'resize',
     ['tensorflow.image.resize'],
@@ -355,6 +419,27 @@ const kerasOps: OpDef[] = [
   ...['relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'silu', 'swish', 'exp', 'log', 'sqrt', 'square', 'abs', 'negative'].map((name) => op(name, [`${K}${name}`], [required('x')], (ctx) => sameShape(ctx, 'x'))),
   op('gelu', [`${K}gelu`], [required('x'), optional('approximate', true)], (ctx) => sameShape(ctx, 'x')),
   ...['softmax', 'log_softmax'].map((name) => op(name, [`${K}${name}`], [required('x'), optional('axis', -1)], (ctx) => alongAxisRule(ctx, 'x'))),
+  ...['cast', 'clip', 'sin', 'cos', 'tan', 'erf', 'ones_like', 'zeros_like', 'stop_gradient', 'normalize', 'sign', 'floor', 'ceil', 'round', 'reciprocal', 'log1p', 'hard_sigmoid', 'leaky_relu', 'softsign', 'mish', 'hard_silu', 'logical_not', 'nan_to_num'].map((name) =>
+    op(name, [`${K}${name}`], [required('x'), { name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], (ctx) => sameShape(ctx, 'x')),
+  ),
+  op('convert_to_tensor', [`${K}convert_to_tensor`], [required('x'), optional('dtype', null), optional('sparse', null)], (ctx) => convertedShape(ctx, 'x')),
+  ...['argmax', 'argmin'].map((name) => op(name, [`${K}${name}`], [required('x'), optional('axis', null), optional('keepdims', false)], (ctx) => argReduceRule(ctx, 'x', null))),
+  op('norm', [`${K}norm`], [required('x'), optional('ord', null), optional('axis', null), optional('keepdims', false)], (ctx) => reduceRule(ctx, 'x')),
+  ...['equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'logical_and', 'logical_or'].map((name) =>
+    op(name, [`${K}${name}`], [required('x1'), required('x2')], (ctx) => broadcastRule(ctx, 'x1', 'x2')),
+  ),
+  op(
+    'resize',
+    [`${K}image.resize`],
+    [required('images'), required('size'), optional('interpolation', 'bilinear'), optional('antialias', false), optional('crop_to_aspect_ratio', false), optional('pad_to_aspect_ratio', false), optional('fill_mode', 'constant'), optional('fill_value', 0.0), optional('data_format', null)],
+    (ctx) => {
+      const input = shapeOf(ctx, 'images');
+      const size = entries(ctx.value('size'));
+      if (input === null || (input.length !== 3 && input.length !== 4) || ctx.value('data_format') === 'channels_first') return { output: null };
+      const [height, width] = size !== null && size.length === 2 ? size.map(asInt) : [null, null];
+      return { output: [...input.slice(0, -3), height, width, input[input.length - 1]] };
+    },
+  ),
 ];
 
 export const ops: OpDef[] = [...tensorflowOps, ...kerasOps];
