@@ -48,8 +48,31 @@ const resolvePackage = createRequire(import.meta.url).resolve;
 copyFileSync(resolvePackage('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
 copyFileSync(resolvePackage('tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));
 
-await Promise.all(
-  entries
+// The web extension (VS Code for the Web): the client for the browser's extension host, and the
+// language server for a web worker, with TensorFlow.js (WebGPU, WebGL, CPU) and the parser's two
+// .wasm files inside it. Built for the browser platform, so an import of a Node module anywhere in
+// the server, the core or the confirmation fails the build. Only web-tree-sitter's Node branch
+// (never taken in a worker) names Node modules; they stay unresolved.
+const webBuilds = [
+  { entryPoints: ['client/src/browser.ts'], outfile: 'dist/web/extension.js', format: 'cjs', external: ['vscode'] },
+  { entryPoints: ['server/src/lsp/browser-server.ts'], outfile: 'dist/web/server.js', format: 'iife', external: ['fs', 'path', 'url', 'module', 'fs/promises'] },
+].map((b) =>
+  build({
+    ...b,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    loader: { '.wasm': 'binary' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [rawText, webTreeSitterCjs],
+    logLevel: 'warning',
+  }),
+);
+
+await Promise.all([
+  ...webBuilds,
+  ...entries
     .filter((e) => existsSync(e.in))
     .map((e) =>
       build({
@@ -65,4 +88,4 @@ await Promise.all(
         logLevel: 'warning',
       }),
     ),
-);
+]);

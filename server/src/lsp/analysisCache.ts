@@ -251,9 +251,18 @@ export class Debouncer {
       void this.run(key);
       return;
     }
-    const immediate = setImmediate(() => this.afterTurns(key, turns - 1));
-    this.pending.set(key, () => clearImmediate(immediate));
+    this.pending.set(key, nextTurn(() => this.afterTurns(key, turns - 1)));
   }
+}
+
+/** Runs `f` on the next turn of the event loop (setImmediate in Node, a zero timeout in a browser worker); returns its cancel. */
+function nextTurn(f: () => void): () => void {
+  if (typeof setImmediate === 'function') {
+    const immediate = setImmediate(f);
+    return () => clearImmediate(immediate);
+  }
+  const timer = setTimeout(f, 0);
+  return () => clearTimeout(timer);
 }
 
 export function describeError(error: unknown): string {

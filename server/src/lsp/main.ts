@@ -9,7 +9,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadParser } from '../platform/node-parser';
 import { CancellationBoard, useCancellationBoard } from './cancellation';
 import { PortMessageReader, PortMessageWriter, relayToWorker, type RelayData } from './relay';
-import { startServer } from './server';
+import { startServer } from './node-server';
 
 const prepare = (connection: Parameters<Parameters<typeof startServer>[1]>[0]) => loadParser({ notice: (line) => connection.console.info(line) }).then(() => undefined);
 

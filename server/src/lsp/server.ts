@@ -1,21 +1,15 @@
-// The language server's wiring: the connection, the document collections (files and notebooks),
-// the settings cache, the analysis cache and the debounced diagnostics, and one guarded handler per
-// LSP feature. Each feature lives in its own file; this one only connects them.
-//
-// startServer('stdio') serves any editor over stdin/stdout (`cnnshape lsp --stdio`); startServer('ipc')
-// serves VS Code, which forks dist/server.js with a node IPC channel. Every request is isolated: a
-// failure is logged and answered with an error, and the server keeps running. It never executes
-// the user's code.
+// The language server's wiring: the document collections (files and notebooks), the settings
+// cache, the analysis cache and the debounced diagnostics, and one guarded handler per LSP feature.
+// Each feature lives in its own file; this one only connects them. It knows no transport and no
+// platform: node-server.ts serves it in Node (stdio, VS Code's IPC channel, the relay's worker
+// thread), browser-server.ts in a web worker (VS Code for the Web); each hands in a connection and
+// the host's way of running a confirmation. Every request is isolated: a failure is logged and
+// answered with an error, and the server keeps running. It never executes the user's code.
 
 import {
-  createConnection,
   ErrorCodes,
-  IPCMessageReader,
-  IPCMessageWriter,
   NotebookDocuments,
   ResponseError,
-  StreamMessageReader,
-  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
@@ -25,15 +19,13 @@ import {
   type Connection,
   type Diagnostic,
   type InitializeResult,
-  type MessageReader,
-  type MessageWriter,
   type Position,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING } from './analysisCache';
 import { AnalysisCancelled } from './cancellation';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
-import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams } from './confirm';
+import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams, type ConfirmRunner } from './confirm';
 import { convertActionsFor, CONVERT_KIND } from './convert';
 import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
@@ -43,34 +35,16 @@ import { SettingsCache } from './settings';
 import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
 
-/** stdio, VS Code's IPC channel, or any message reader and writer (the relay's worker port). */
-export type Transport = 'stdio' | 'ipc' | { reader: MessageReader; writer: MessageWriter };
-
-/**
- * Starts the language server on this process's stdio or node IPC channel and returns its connection.
- * `prepare` (loading the parser) runs at once; `initialize` is answered when it has finished.
- */
-export function startServer(transport: Transport, prepare: (connection: Connection) => Promise<void>): Connection {
-  const connection =
-    transport === 'stdio'
-      ? createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
-      : transport === 'ipc'
-        ? createConnection(new IPCMessageReader(process), new IPCMessageWriter(process))
-        : createConnection(transport.reader, transport.writer);
-  if (transport !== 'ipc') {
-    // Stdout carries the protocol: anything a dependency prints goes to the client's log instead.
-    console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-    console.info = console.log;
-    console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
-  }
-  process.on('uncaughtException', (error) => connection.console.error(`cnnshape: uncaught: ${describeError(error)}`));
-  process.on('unhandledRejection', (error) => connection.console.error(`cnnshape: unhandled rejection: ${describeError(error)}`));
-  wireServer(connection, prepare(connection));
-  connection.listen();
-  return connection;
+/** What the platform provides: when the server is ready (its parser loaded), and how a confirmation runs. */
+export interface ServerHost {
+  /** Resolves once the parser is loaded; `initialize` is answered after it. */
+  ready: Promise<void>;
+  /** Runs a confirmation off the thread that answers requests, or where the platform can. */
+  confirm: ConfirmRunner;
 }
 
-function wireServer(connection: Connection, ready: Promise<void>): void {
+export function wireServer(connection: Connection, host: ServerHost): void {
+  const ready = host.ready;
   const documents = new TextDocuments(TextDocument);
   const notebooks = new NotebookDocuments(TextDocument);
   const analyses = new AnalysisCache(
@@ -290,7 +264,7 @@ function wireServer(connection: Connection, ready: Promise<void>): void {
       const documentSettings = await settings.get(target.key);
       const raw = clientPullsConfiguration ? await connection.workspace.getConfiguration({ scopeUri: target.key, section: 'cnnshape.confirm' }).catch(() => undefined) : undefined;
       const model = typeof params?.model === 'string' ? params.model : undefined;
-      return confirmTarget(target, { uri, model }, confirmSettingsFrom(raw), documentSettings.defaultInputShape, token);
+      return confirmTarget(target, { uri, model }, confirmSettingsFrom(raw), documentSettings.defaultInputShape, token, host.confirm);
     }),
   );
 
