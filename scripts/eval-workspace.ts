@@ -4,22 +4,27 @@
 // layer, with what real PyTorch produced (truth.json, from scripts/truth/workspace_truth.py), both
 // in the analysis of the script that builds it and in that of the file that defines it. It also
 // counts the errors reported on the projects whose files carry no `# error:` comment (false
-// errors). Prints figures; exits 0 either way. `--verbose` lists the misses.
+// errors). Prints figures; exits 0 either way. `--verbose` lists the misses; `--projects DIR` grades
+// the projects of another folder (each a folder with a workspace.json and a truth.json).
+
+import { resolve } from 'node:path';
 
 import { readExpectations } from '../test/helpers/fixtures';
-import { analyseFile, gradeProject, loadProject, ownFiles, projectNames } from '../test/helpers/workspaces';
+import { analyseFile, gradeProject, loadProject, ownFiles, projectNames, WORKSPACES } from '../test/helpers/workspaces';
 import { loadParser } from '../server/src/platform/node-parser';
 
 function main(): void {
   const verbose = process.argv.includes('--verbose');
+  const at = process.argv.indexOf('--projects');
+  const base = at >= 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]) : WORKSPACES;
   let exact = 0;
   let total = 0;
   let falseErrors = 0;
   let models = 0;
   let modelsFound = 0;
   console.log('Workspaces (layer output shapes equal to real PyTorch, per analysed file):');
-  for (const name of projectNames()) {
-    const project = loadProject(name);
+  for (const name of projectNames(base)) {
+    const project = loadProject(name, base);
     for (const g of gradeProject(project)) {
       exact += g.grade.exact;
       total += g.grade.total;

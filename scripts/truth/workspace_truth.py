@@ -5,7 +5,8 @@
 # Run with: /usr/bin/python3 scripts/truth/workspace_truth.py test/workspaces/<name> ...
 #
 # A project's workspace.json lists its scripts ("scripts": ["train.py"]); each runs as __main__
-# with the project folder, the script's folder and src/ on sys.path, as `python train.py` would.
+# with the project folder, the script's folder and src/ on sys.path, as `python train.py` would,
+# and the project's "libraries" folders (standing for an environment's site-packages) after them.
 import inspect
 import json
 import os
@@ -20,8 +21,12 @@ def main(project):
     project = os.path.abspath(project)
     spec = json.load(open(os.path.join(project, 'workspace.json')))
     models = []
+    libraries = [os.path.join(project, l) for l in spec.get('libraries', [])]
     for script in spec['scripts']:
-        models.extend(run_script(project, script))
+        try:
+            models.extend(run_script(project, script, libraries))
+        except Exception as e:  # a script real Python cannot run has no truth
+            print(f'{project}/{script}: {type(e).__name__}: {e}'.splitlines()[0], file=sys.stderr)
     with open(os.path.join(project, 'truth.json'), 'w') as f:
         f.write(dump({'generated': f'torch {torch.__version__}', 'models': models}))
     print(f'{project}: {len(models)} model(s), {sum(len(m["layers"]) for m in models)} layer(s)')
@@ -45,7 +50,7 @@ def rel(project, path):
     return os.path.relpath(path, project) if path.startswith(project + os.sep) else None
 
 
-def run_script(project, script):
+def run_script(project, script, libraries):
     path = os.path.join(project, script)
     original_init = nn.Module.__init__
 
@@ -76,8 +81,12 @@ def run_script(project, script):
 
     def post(module, inputs, output):
         stack.pop()
-        # Leaf layers only: containers (an empty Sequential is the identity) and user modules record nothing.
+        # The framework's leaf layers only: containers (an empty Sequential is the identity) record
+        # nothing, and a module of the project or a library is read as source: its operations are
+        # what the engine records.
         if len(list(module.children())) > 0 or isinstance(module, (nn.Sequential, nn.ModuleList, nn.ModuleDict)) or not calls:
+            return
+        if not type(module).__module__.startswith('torch.'):
             return
         site = module.__dict__.get('_cnnshape_site')
         out = list(output.shape) if torch.is_tensor(output) else None
@@ -88,11 +97,11 @@ def run_script(project, script):
     h1 = torch.nn.modules.module.register_module_forward_pre_hook(pre)
     h2 = torch.nn.modules.module.register_module_forward_hook(post)
     saved_path = list(sys.path)
-    sys.path[:0] = [os.path.dirname(path), project, os.path.join(project, 'src')]
+    sys.path[:0] = [os.path.dirname(path), project, os.path.join(project, 'src')] + libraries
     saved_modules = set(sys.modules)
     try:
         with torch.no_grad():
-            runpy.run_path(path, run_name='__main__')
+            namespace = runpy.run_path(path, run_name='__main__')
     finally:
         nn.Module.__init__ = original_init
         h1.remove()
@@ -100,13 +109,16 @@ def run_script(project, script):
         sys.path[:] = saved_path
         for name in set(sys.modules) - saved_modules:
             del sys.modules[name]
-    # One entry per model object: its first call.
+    # One entry per model object: its first call, with the script's variable that holds it.
     seen = set()
     out = []
     for c in calls:
         if id(c['module']) in seen:
             continue
         seen.add(id(c['module']))
+        held = [name for name, value in namespace.items() if value is c['module']]
+        if held:
+            c['var'] = held[0]
         del c['module']
         out.append(c)
     return out

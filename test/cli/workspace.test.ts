@@ -3,6 +3,8 @@
 // The projects are those of test/workspaces/.
 
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -62,5 +64,30 @@ describe('cnnshape check on a workspace', () => {
     const r = run('check', '--root', 'no/such/folder', 'examples/article_torch.py');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--root must be a directory');
+  });
+
+  it('reads installed libraries from --python-path, or from a .venv in the checked folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-env-'));
+    const user = 'import torch\nimport torch.nn as nn\nimport minivision\n\nbackbone = minivision.models.resnet10(weights=None)\nbackbone.fc = nn.Linear(64, 5)\nbackbone(torch.randn(2, 3, 64, 64))\n';
+    writeFileSync(join(dir, 'train.py'), user);
+    const zoo = join(root, 'test/workspaces/installed_zoo/lib/site-packages/minivision');
+    // An environment elsewhere, named by its interpreter.
+    const env = join(mkdtempSync(join(tmpdir(), 'cnnshape-prefix-')), 'env');
+    mkdirSync(join(env, 'bin'), { recursive: true });
+    writeFileSync(join(env, 'bin', 'python'), '');
+    cpSync(zoo, join(env, 'lib', 'python3.11', 'site-packages', 'minivision'), { recursive: true });
+    const withFlag = JSON.parse(run('check', '--format', 'json', '--python-path', join(env, 'bin', 'python'), join(dir, 'train.py')).out);
+    expect(withFlag.files[0].models[0]).toMatchObject({ name: 'backbone', inputSource: 'call', output: [2, 5] });
+    const without = JSON.parse(run('check', '--format', 'json', join(dir, 'train.py')).out);
+    expect(without.files[0].models).toEqual([]);
+    // A .venv in the checked folder is found by itself, and its files are not the workspace's own.
+    const venv = join(dir, '.venv');
+    mkdirSync(venv);
+    writeFileSync(join(venv, 'pyvenv.cfg'), 'home = /usr/bin\n');
+    cpSync(zoo, join(venv, 'lib', 'python3.11', 'site-packages', 'minivision'), { recursive: true });
+    const auto = JSON.parse(run('check', '--format', 'json', dir).out);
+    expect(auto.files.map((f: { path: string }) => f.path.replace(/.*\//, ''))).toEqual(['train.py']);
+    expect(auto.files[0].models[0]).toMatchObject({ name: 'backbone', output: [2, 5] });
+    expect(run('check', '--python-path', join(dir, 'missing'), join(dir, 'train.py')).code).toBe(2);
   });
 });

@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyze } from '../../server/src/analysis/analyze';
 import type { AnalysisResult, LayerRecord, ModelResult } from '../../server/src/analysis/result';
+export { inAnalysedFile as localView } from '../../server/src/analysis/view';
 import { dimToJson } from '../../server/src/shapes/dim';
 import type { Output } from '../../server/src/shapes/types';
 import { TupleOut } from '../../server/src/shapes/types';
@@ -29,6 +30,8 @@ export interface TruthLayer {
 
 export interface TruthModel {
   class: string;
+  /** The script's variable holding the model (a model of an installed library is named by it). */
+  var?: string;
   file: string | null;
   script: string;
   input: number[][];
@@ -45,14 +48,15 @@ export interface Project {
   workspace: Workspace;
 }
 
-export function projectNames(): string[] {
-  return readdirSync(WORKSPACES)
-    .filter((e) => statSync(join(WORKSPACES, e)).isDirectory())
+/** The projects (folders holding a workspace.json) under `base`. */
+export function projectNames(base = WORKSPACES): string[] {
+  return readdirSync(base)
+    .filter((e) => existsSync(join(base, e, 'workspace.json')))
     .sort();
 }
 
-export function loadProject(name: string): Project {
-  const root = normalisePath(join(WORKSPACES, name));
+export function loadProject(name: string, base = WORKSPACES): Project {
+  const root = normalisePath(join(base, name));
   const texts = new Map<string, string>();
   const walk = (dir: string) => {
     for (const e of readdirSync(dir).sort()) {
@@ -84,21 +88,6 @@ export function analyseFile(project: Project, file: string): AnalysisResult {
   return analyze(project.texts.get(path) ?? '', { path, workspace: project.workspace, input: project.spec.input, model: project.spec.model });
 }
 
-/**
- * What an expectation comment in the analysed file can see: the layers, notes, models and
- * diagnostics located in that file (a layer defined in another file keeps only its call here).
- */
-export function localView(result: AnalysisResult): AnalysisResult {
-  const nowhere = { line: -1, column: 0, endLine: -1, endColumn: 0 };
-  const models = result.models.map((m) => ({
-    ...m,
-    range: m.path === undefined ? m.range : nowhere,
-    layers: m.layers.map((l) => ({ ...l, range: l.path === undefined ? l.range : nowhere, callRange: l.callPath === undefined ? l.callRange : nowhere })),
-    assignments: m.assignments.filter((a) => a.path === undefined),
-  }));
-  return { models, diagnostics: result.diagnostics.filter((d) => d.path === undefined) };
-}
-
 function outputJson(o: Output): unknown {
   if (o instanceof TupleOut) return o.items.map(outputJson);
   return o === null ? null : o.map(dimToJson);
@@ -110,10 +99,11 @@ export interface Grade {
   misses: string[];
 }
 
-/** The model of a truth entry in an analysis of `analysedFile` (relative paths). */
+/** The model of a truth entry in an analysis of `analysedFile` (relative paths): by its class, or for a class of an installed library by the script's variable. */
 export function findModel(project: Project, result: AnalysisResult, analysedFile: string, truth: TruthModel): ModelResult | undefined {
   const wanted = truth.file === null ? null : `${project.root}/${truth.file}`;
   const analysed = `${project.root}/${analysedFile}`;
+  if (wanted !== null && project.workspace.libraries.some((l) => wanted.startsWith(`${l}/`))) return result.models.find((m) => m.name === truth.var && m.path === undefined);
   return result.models.find((m) => m.name === truth.class && (m.path ?? analysed) === wanted);
 }
 

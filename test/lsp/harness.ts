@@ -116,7 +116,8 @@ export class TestClient {
     private readonly child: ChildProcessWithoutNullStreams,
   ) {}
 
-  static async start(configuration: Record<string, unknown> = {}): Promise<TestClient> {
+  /** Starts the server; `workspaceFolders` are the file URIs of the folders the client opened. */
+  static async start(configuration: Record<string, unknown> = {}, { workspaceFolders, initializationOptions }: { workspaceFolders?: string[]; initializationOptions?: unknown } = {}): Promise<TestClient> {
     ensureServerBuilt();
     const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { cwd: REPOSITORY_ROOT });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -146,7 +147,8 @@ export class TestClient {
         },
         notebookDocument: { synchronization: {} },
       },
-      workspaceFolders: null,
+      workspaceFolders: workspaceFolders ? workspaceFolders.map((uri) => ({ uri, name: uri.replace(/^.*\//, '') })) : null,
+      ...(initializationOptions === undefined ? {} : { initializationOptions }),
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
@@ -194,6 +196,24 @@ export class TestClient {
    * Waits until diagnostics for `uri` are published (for `version` when given) and returns the latest.
    * Publications before `after` (an index into `published`) are ignored.
    */
+  /** Waits until the latest diagnostics published for `uri` satisfy `accept`, and returns them. */
+  async eventualDiagnostics(uri: string, accept: (diagnostics: Diagnostic[]) => boolean, timeoutMs = 10000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const latest = this.published.filter((p) => p.uri === uri).at(-1);
+      if (latest && accept(latest.diagnostics)) return latest.diagnostics;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`diagnostics for ${uri} never met the condition; last: ${JSON.stringify(latest?.diagnostics.map((d) => d.code))}; stderr: ${this.stderr.join('')}`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          wake();
+        });
+      });
+    }
+  }
+
   async diagnostics(uri: string, { version, after = 0, timeoutMs = 10000 }: { version?: number; after?: number; timeoutMs?: number } = {}): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

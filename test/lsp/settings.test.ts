@@ -39,7 +39,7 @@ describe('package.json settings', () => {
   });
 
   it('every setting the server reads is contributed', () => {
-    for (const key of ['enable', 'inlayHints.enabled', 'defaultInputShape', 'trace.server']) {
+    for (const key of ['enable', 'inlayHints.enabled', 'defaultInputShape', 'pythonPath', 'trace.server']) {
       expect(properties).toHaveProperty([`cnnshape.${key}`]);
     }
   });

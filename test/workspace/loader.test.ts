@@ -128,3 +128,15 @@ describe('import forms in the interpreter', () => {
     expect(r.files).toBeUndefined();
   });
 });
+
+describe('module cache', () => {
+  it('parses a file again only when its text changed', async () => {
+    const { ModuleCache } = await import('../../server/src/workspace/files');
+    const cache = new ModuleCache();
+    const first = cache.tree('/w/a.py', 'x = 1\n');
+    expect(cache.tree('/w/a.py', 'x = 1\n')).toBe(first);
+    const second = cache.tree('/w/a.py', 'x = 2\n');
+    expect(second).not.toBe(first);
+    expect(second.rootNode.file).toBe('/w/a.py');
+  });
+});

@@ -24,8 +24,8 @@ import { corePath, WorkspaceFactory } from './workspace';
 import { version } from '../../../package.json';
 
 const USAGE = `Usage:
-  cnnshape check [--format text|json|sarif|github] [--input SHAPE] [--model NAME] [--root DIR]... PATH...
-  cnnshape summary [--input SHAPE] [--model NAME] [--root DIR]... FILE...
+  cnnshape check [--format text|json|sarif|github] [--input SHAPE] [--model NAME] [--root DIR]... [--python-path PYTHON] PATH...
+  cnnshape summary [--input SHAPE] [--model NAME] [--root DIR]... [--python-path PYTHON] FILE...
   cnnshape convert FILE [--to pytorch|keras] [--model NAME]
   cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
                    [--input SHAPE] [--memory-limit MB]
@@ -36,8 +36,10 @@ check    report the shape errors in Python files and Jupyter notebooks; a direct
          workspace (its .py and .ipynb files; they import each other, with the directory and its
          src/ as roots), a file's imports are resolved from its folder and every --root; --input
          goes to the model the workspace builds at the top (or the one --model names), not to
-         classes other files use as blocks; --format sarif writes a SARIF log for GitHub code
-         scanning, --format github workflow commands that annotate a pull request
+         classes other files use as blocks; installed libraries (torchvision, timm, ...) are read
+         from the site-packages of --python-path, else of a .venv or venv in the workspace, never
+         run; --format sarif writes a SARIF log for GitHub code scanning, --format github workflow
+         commands that annotate a pull request
 summary  print a table of layers, output shapes and parameters for every model
 convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model), or
          with --to keras a Keras version of its PyTorch models; without --to, a file with no Keras
@@ -72,6 +74,8 @@ interface Options {
   verbose: boolean;
   /** Extra import roots for the checked files (`--root`, repeatable). */
   roots: string[];
+  /** The Python interpreter whose installed libraries imports may read (`--python-path`). */
+  pythonPath?: string;
   paths: string[];
   stdio: boolean;
 }
@@ -110,6 +114,10 @@ function parseArgs(argv: string[]): Options {
       const v = takeValue('--root');
       if (!existsSync(v) || !statSync(v).isDirectory()) throw new UsageError(`--root must be a directory: '${v}'`);
       o.roots.push(v);
+    } else if (a === '--python-path' || a.startsWith('--python-path=')) {
+      const v = takeValue('--python-path');
+      if (!existsSync(v)) throw new UsageError(`--python-path: no such file or directory: '${v}'`);
+      o.pythonPath = v;
     }
     else if (a === '--backend' || a.startsWith('--backend=')) o.backend = takeValue('--backend');
     else if (a === '--to' || a.startsWith('--to=')) {
@@ -158,7 +166,10 @@ interface CheckedFile extends Checked {
  * read is skipped (and listed).
  */
 function analyseFiles(o: Options): { checked: CheckedFile[]; skipped: Skipped[] } {
-  const factory = new WorkspaceFactory({ roots: o.roots, libraries: [] });
+  const factory = new WorkspaceFactory({ roots: o.roots, pythonPath: o.pythonPath });
+  if (o.pythonPath !== undefined && factory.librariesOfInterpreter().length === 0) {
+    process.stderr.write(`cnnshape: warning: no site-packages found for '${o.pythonPath}'; installed libraries stay unknown\n`);
+  }
   const checked: CheckedFile[] = [];
   const skipped: Skipped[] = [];
   for (const p of o.paths) {

@@ -1,6 +1,6 @@
 // Finding the files a command works on: the paths named on the command line, and under each
-// directory its Python files and Jupyter notebooks, in sorted order. Hidden entries, node_modules
-// and __pycache__ are not searched.
+// directory its Python files and Jupyter notebooks, in sorted order. Hidden entries, node_modules,
+// __pycache__ and Python environments (workspace.ts isSkippedFolder) are not searched.
 //
 // A walk never stops on one bad entry: a symbolic link loop, a link to a folder that contains it, a
 // dangling link, an entry that cannot be read, anything that is not a regular file, and a file over
@@ -10,6 +10,7 @@
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { systemReason } from './sources';
+import { isSkippedFolder } from './workspace';
 
 export const SOURCE_EXTENSIONS = ['.py', '.ipynb'];
 
@@ -91,7 +92,10 @@ export function walkPaths(paths: readonly string[], options: WalkOptions = {}): 
         if (isSource || code === 'ELOOP' || code === 'EACCES' || code === 'EPERM') skip(full, code === 'ENOENT' ? 'a dangling symbolic link' : systemReason(error));
         continue;
       }
-      if (st.isDirectory()) walkDirectory(full, inside);
+      if (st.isDirectory()) {
+        // Environments (a folder with pyvenv.cfg, site-packages, venv) are libraries, not the user's code.
+        if (!isSkippedFolder(full, name)) walkDirectory(full, inside);
+      }
       else if (!isSource) continue;
       else if (st.isFile()) addFile(full, st);
       else skip(full, 'not a regular file');

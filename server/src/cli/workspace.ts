@@ -1,18 +1,32 @@
 // The workspaces of a `check` or `summary` run, read from the disk: `cnnshape check DIR` makes DIR
 // one workspace (its folder and `src/` as import roots); `cnnshape check FILE` resolves FILE's
-// imports from its own folder, plus every `--root`. Each reads files through one caching reader
+// imports from its own folder, plus every `--root`. Installed libraries are read from the
+// site-packages of `--python-path`, else of a `.venv`/`venv` in the workspace's folders. Each reads files through one caching reader
 // and parses through one shared module cache, so a file imported by many is read and parsed once.
 // The core receives the reader as a callback (see server/src/workspace/files.ts) and does no I/O.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { sitePackagesOfInterpreter, sitePackagesOfWorkspace, type FolderLister } from '../workspace/environment';
 import { ModuleCache, type Workspace, type WorkspaceFiles } from '../workspace/files';
 import { normalisePath } from '../workspace/paths';
 
-/** Folders never searched for the workspace's own files. */
-const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv', 'env']);
+/** Folders never searched for the workspace's own files (besides hidden ones and Python environments). */
+const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages']);
+
+/** True for a folder that holds no files of the user's own: a cache, installed packages, a Python environment (its pyvenv.cfg). */
+export function isSkippedFolder(path: string, name: string): boolean {
+  if (name.startsWith('.') || SKIPPED_FOLDERS.has(name)) return true;
+  try {
+    return statSync(join(path, 'pyvenv.cfg')).isFile();
+  } catch {
+    return false;
+  }
+}
 /** The most files one workspace lists (the scripts that may build a model are searched among them). */
 const MAX_LISTED_FILES = 5000;
+/** The most folders one listing visits, so that a huge tree costs a bounded time. */
+const MAX_LISTED_FOLDERS = 2000;
 
 /** A path as the core spells it: absolute, with '/'. */
 export function corePath(path: string): string {
@@ -50,10 +64,15 @@ export class DiskReader {
   }
 }
 
-/** The Python files under a folder, in a stable order, skipping hidden folders, environments and caches. */
-export function listPythonFiles(folder: string, limit = MAX_LISTED_FILES): string[] {
+/**
+ * The Python files of a folder (and, when `recursive`, of its subfolders), in a stable order,
+ * skipping hidden folders, environments and caches; bounded in files and folders visited.
+ */
+export function listPythonFiles(folder: string, recursive = true): string[] {
   const out: string[] = [];
+  let folders = 0;
   const walk = (dir: string) => {
+    if (++folders > MAX_LISTED_FOLDERS) return;
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
@@ -61,8 +80,7 @@ export function listPythonFiles(folder: string, limit = MAX_LISTED_FILES): strin
       return;
     }
     for (const e of entries) {
-      if (out.length >= limit) return;
-      if (e.startsWith('.')) continue;
+      if (out.length >= MAX_LISTED_FILES) return;
       const full = join(dir, e);
       let st;
       try {
@@ -71,7 +89,7 @@ export function listPythonFiles(folder: string, limit = MAX_LISTED_FILES): strin
         continue;
       }
       if (st.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(e)) walk(full);
+        if (recursive && !isSkippedFolder(full, e)) walk(full);
       } else if (e.endsWith('.py')) out.push(corePath(full));
     }
   };
@@ -79,11 +97,22 @@ export function listPythonFiles(folder: string, limit = MAX_LISTED_FILES): strin
   return out;
 }
 
+/** Folder listings from the disk, for finding environments. */
+export const diskLister: FolderLister = {
+  list(path) {
+    try {
+      return readdirSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
 export interface WorkspaceSettings {
   /** Extra import roots (`--root`). */
   roots: string[];
-  /** The site-packages folders of the Python environment, if one was found. */
-  libraries: string[];
+  /** The Python interpreter whose site-packages hold the installed libraries (`--python-path`). */
+  pythonPath?: string;
 }
 
 /** Builds workspaces over one reader and one module cache. */
@@ -92,32 +121,52 @@ export class WorkspaceFactory {
   readonly cache = new ModuleCache();
   private readonly lists = new Map<string, string[]>();
 
+  private interpreterLibraries: string[] | undefined;
+
   constructor(private readonly settings: WorkspaceSettings) {}
 
-  /** The workspace of a folder checked as a whole: the folder and its `src/` are import roots. */
+  /** The site-packages folders of `--python-path`; empty when it names no environment. */
+  librariesOfInterpreter(): string[] {
+    if (this.settings.pythonPath === undefined) return [];
+    this.interpreterLibraries ??= sitePackagesOfInterpreter(corePath(this.settings.pythonPath), diskLister);
+    return this.interpreterLibraries;
+  }
+
+  /** The environment's site-packages: `--python-path`'s, else a `.venv`/`venv` in one of the folders. */
+  private librariesFor(folders: string[]): string[] {
+    if (this.settings.pythonPath !== undefined) return this.librariesOfInterpreter();
+    return sitePackagesOfWorkspace(folders, diskLister);
+  }
+
+  /** The workspace of a folder checked as a whole: the folder and its `src/` are import roots, all its files its own. */
   forFolder(folder: string): Workspace {
     const root = corePath(folder);
-    return this.make([root, `${root}/src`, ...this.settings.roots.map(corePath)], root);
-  }
-
-  /** The workspace of a file checked alone: its folder, then the `--root` folders. */
-  forFile(file: string): Workspace {
     const roots = this.settings.roots.map(corePath);
-    return this.make([corePath(dirname(file)), ...roots], roots[0] ?? corePath(dirname(file)));
+    return this.make([root, `${root}/src`, ...roots], [{ folder: root, recursive: true }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
   }
 
-  private make(roots: string[], listed: string): Workspace {
+  /** The workspace of a file checked alone: its folder, then the `--root` folders (its own files: those of its folder and the roots). */
+  forFile(file: string): Workspace {
+    const own = corePath(dirname(file));
+    const roots = this.settings.roots.map(corePath);
+    return this.make([own, ...roots], [{ folder: own, recursive: false }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
+  }
+
+  private make(roots: string[], listed: { folder: string; recursive: boolean }[]): Workspace {
     const reader = this.reader;
     const lists = this.lists;
+    const listOf = ({ folder, recursive }: { folder: string; recursive: boolean }) => {
+      const key = `${recursive}:${folder}`;
+      let l = lists.get(key);
+      if (!l) lists.set(key, (l = listPythonFiles(folder, recursive)));
+      return l;
+    };
     const files: WorkspaceFiles = {
       read: (path) => (path.endsWith('.py') ? reader.read(path) : undefined),
       isFolder: (path) => reader.isFolder(path),
-      list: () => {
-        let l = lists.get(listed);
-        if (!l) lists.set(listed, (l = listPythonFiles(listed)));
-        return l;
-      },
+      list: () => [...new Set(listed.flatMap(listOf))],
     };
-    return { files, roots: [...new Set(roots)].filter((r) => reader.isFolder(r)), libraries: this.settings.libraries, cache: this.cache };
+    const libraries = this.librariesFor(listed.map((l) => l.folder));
+    return { files, roots: [...new Set(roots)].filter((r) => reader.isFolder(r)), libraries, cache: this.cache };
   }
 }

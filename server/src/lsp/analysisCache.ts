@@ -8,12 +8,15 @@
 // version has been parsed from it: a WebAssembly tree is not garbage collected). A new text is compared with
 // that text (common prefix and suffix), the difference is applied to the old tree with tree.edit(),
 // and tree-sitter re-parses only what changed. The analysis itself (analyzeTree) still runs over the
-// whole module: it is a pure function of the text, so the cache needs no invalidation beyond "the
-// version or the text changed". Results never refer to the tree, so editing it in place is safe.
+// whole module: it is a pure function of the text and of the other files it read (its imports, the
+// scripts that build its models), so a result stays valid while the version, the text and the
+// text of each of those files are unchanged; `dependents(path)` names the targets to re-check when
+// a file changes. Results never refer to the tree, so editing it in place is safe.
 
 import { analyzeTree } from '../analysis/analyze';
 import type { AnalysisResult } from '../analysis/result';
 import { Cancelled, parser, type BindingTree } from '../syntax/binding';
+import type { Workspace } from '../workspace/files';
 import { AnalysisCancelled, cancellationFor } from './cancellation';
 import { parseSyntax } from '../syntax/parse';
 import type { Settings } from './settings';
@@ -26,6 +29,15 @@ interface CachedAnalysis {
   /** The size limit it was judged under (a changed setting judges again). */
   maxBytes: number;
   result: AnalysisResult;
+  /** The other files the analysis read, with the text each had then. */
+  dependencies: Map<string, string | undefined>;
+  workspace: Workspace | undefined;
+}
+
+/** Where a target lies in the workspace: its file's path (none for a notebook) and the workspace it imports from. */
+export interface TargetContext {
+  path?: string;
+  workspace?: Workspace;
 }
 
 /** The last native tree of a target, and the text it was parsed from (the base for the next edit). */
@@ -53,16 +65,16 @@ export class AnalysisCache {
    * target arrived meanwhile (cancellation.ts); nothing is cached then. A text over the size limit
    * (setting cnnshape.maxFileSizeMb) is not analysed: its result is empty, and tooLarge() says why.
    */
-  get(target: AnalysisTarget, settings: Settings): AnalysisResult {
+  get(target: AnalysisTarget, settings: Settings, context: TargetContext = {}): AnalysisResult {
     const input = settings.defaultInputShape;
     const maxBytes = settings.maxFileSizeMb * 1048576;
     const cached = this.entries.get(target.key);
-    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text && cached.maxBytes === maxBytes) {
+    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text && cached.maxBytes === maxBytes && dependenciesUnchanged(cached)) {
       return cached.result;
     }
     if (target.text.length > maxBytes) {
       this.dropTree(target.key);
-      this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result: EMPTY_RESULT });
+      this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result: EMPTY_RESULT, dependencies: new Map(), workspace: context.workspace });
       return EMPTY_RESULT;
     }
     const isCancelled = cancellationFor(target.key);
@@ -70,7 +82,7 @@ export class AnalysisCache {
     let result: AnalysisResult;
     try {
       const tree = this.parse(target.key, target.text, isCancelled);
-      result = analyzeTree(tree, target.text, input === undefined ? { isCancelled } : { input, isCancelled });
+      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, isCancelled });
       if (isCancelled?.()) throw new Cancelled();
     } catch (error) {
       if (error instanceof Cancelled) {
@@ -84,7 +96,9 @@ export class AnalysisCache {
       this.dropTree(target.key);
       result = EMPTY_RESULT;
     }
-    this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result });
+    const dependencies = new Map<string, string | undefined>();
+    for (const path of result.files ?? []) dependencies.set(path, context.workspace?.files.read(path));
+    this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result, dependencies, workspace: context.workspace });
     return result;
   }
 
@@ -93,6 +107,11 @@ export class AnalysisCache {
     const limit = settings.maxFileSizeMb;
     if (target.text.length <= limit * 1048576) return undefined;
     return `cnnshape: not checked: this ${target.documentUris.length > 1 || target.key !== target.documentUris[0] ? 'notebook' : 'file'} (${(target.text.length / 1048576).toFixed(1)} MiB) is over the size limit of ${limit} MiB (setting cnnshape.maxFileSizeMb)`;
+  }
+
+  /** The targets whose last analysis read `path` (an import, a script that builds their models). */
+  dependents(path: string): string[] {
+    return [...this.entries].filter(([, e]) => e.dependencies.has(path)).map(([key]) => key);
   }
 
   forget(key: string): void {
@@ -119,6 +138,14 @@ export class AnalysisCache {
     this.parsed.set(key, { text, tree: tree.native! });
     return tree;
   }
+}
+
+/** True while every file the analysis read still has the text it had. */
+function dependenciesUnchanged(cached: CachedAnalysis): boolean {
+  const files = cached.workspace?.files;
+  if (!files) return true;
+  for (const [path, text] of cached.dependencies) if (files.read(path) !== text) return false;
+  return true;
 }
 
 /** A tree-sitter edit in the units of both bindings: UTF-16 code unit indices, rows split at '\n'. */

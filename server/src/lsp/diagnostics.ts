@@ -1,12 +1,13 @@
 // Diagnostics: the engine's ShapeDiagnostics as LSP diagnostics, one list per real document (a
 // file, or each Python cell of a notebook). Each carries its rule code, source 'cnnshape', the
 // related lines the numbers came from, and its fixes in `data`, so that code actions need no
-// hidden server state. Severities follow the per-rule settings; 'off' drops the rule.
+// hidden server state. Severities follow the per-rule settings; 'off' drops the rule. A diagnostic,
+// related location or fix in another file of the workspace (its `path` set) goes to that file's URI.
 
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange } from 'vscode-languageserver';
-import type { AnalysisResult, Severity } from '../analysis/result';
+import type { AnalysisResult, Range, Severity } from '../analysis/result';
 import type { Settings, SeverityChoice } from './settings';
-import type { AnalysisTarget } from './targets';
+import { toLspRange, type AnalysisTarget } from './targets';
 
 export const DIAGNOSTIC_SOURCE = 'cnnshape';
 
@@ -29,23 +30,31 @@ const SEVERITIES: Record<Severity | Exclude<SeverityChoice, 'off'>, DiagnosticSe
   hint: DiagnosticSeverity.Hint,
 };
 
+/** The URI of a file of the workspace, by its path (given by the server; absent, such places are dropped). */
+export type UriOfPath = (path: string) => string | undefined;
+
 /** Every document of the target gets an entry, empty when clean, so stale diagnostics are cleared. */
-export function diagnosticsByDocument(result: AnalysisResult, target: AnalysisTarget, settings: Settings): Map<string, Diagnostic[]> {
+export function diagnosticsByDocument(result: AnalysisResult, target: AnalysisTarget, settings: Settings, uriOfPath?: UriOfPath): Map<string, Diagnostic[]> {
+  const placeOf = (range: Range, path: string | undefined) => {
+    if (path === undefined) return target.toDocument(range);
+    const uri = uriOfPath?.(path);
+    return uri === undefined ? undefined : { uri, range: toLspRange(range) };
+  };
   const byDocument = new Map<string, Diagnostic[]>(target.documentUris.map((uri) => [uri, []]));
   if (!settings.enable) return byDocument;
   for (const shapeDiagnostic of result.diagnostics) {
     const chosen = settings.severityOverrides.get(shapeDiagnostic.code);
     if (chosen === 'off') continue;
-    const place = target.toDocument(shapeDiagnostic.range);
+    const place = placeOf(shapeDiagnostic.range, shapeDiagnostic.path);
     if (!place) continue;
     const relatedInformation: DiagnosticRelatedInformation[] = [];
     for (const related of shapeDiagnostic.related) {
-      const relatedPlace = target.toDocument(related.range);
+      const relatedPlace = placeOf(related.range, related.path);
       if (relatedPlace) relatedInformation.push({ location: relatedPlace, message: related.message });
     }
     const fixes: FixData[] = [];
     for (const fix of shapeDiagnostic.fixes) {
-      const fixPlace = target.toDocument(fix.range);
+      const fixPlace = placeOf(fix.range, fix.path);
       if (fixPlace) fixes.push({ title: fix.title, uri: fixPlace.uri, range: fixPlace.range, newText: fix.newText });
     }
     const data: DiagnosticData = { fixes };

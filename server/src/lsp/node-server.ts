@@ -1,6 +1,7 @@
 // The language server in Node: a connection over stdin/stdout (`cnnshape lsp --stdio`), VS Code's
-// node IPC channel, or the relay's worker port (relay.ts), wired by server.ts; confirmations run in
-// a worker thread started from dist/confirm-worker.js beside this bundle.
+// node IPC channel, or the relay's worker port (relay.ts), wired by server.ts; the workspace reads
+// the disk and installed libraries (workspace.ts); confirmations run in a worker thread started
+// from dist/confirm-worker.js beside this bundle.
 
 import { join } from 'node:path';
 import {
@@ -16,6 +17,7 @@ import {
 import { confirmInWorker } from '../confirm/worker';
 import { describeError } from './analysisCache';
 import { wireServer } from './server';
+import { LspWorkspace } from './workspace';
 
 /** stdio, VS Code's IPC channel, or any message reader and writer (the relay's worker port). */
 export type Transport = 'stdio' | 'ipc' | { reader: MessageReader; writer: MessageWriter };
@@ -43,6 +45,7 @@ export function startServer(transport: Transport, prepare: (connection: Connecti
   wireServer(connection, {
     ready: prepare(connection),
     confirm: (request, signal) => confirmInWorker(request, join(__dirname, 'confirm-worker.js'), signal),
+    workspace: new LspWorkspace(),
   });
   connection.listen();
   return connection;

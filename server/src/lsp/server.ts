@@ -1,10 +1,17 @@
 // The language server's wiring: the document collections (files and notebooks), the settings
 // cache, the analysis cache and the debounced diagnostics, and one guarded handler per LSP feature.
-// Each feature lives in its own file; this one only connects them. It knows no transport and no
-// platform: node-server.ts serves it in Node (stdio, VS Code's IPC channel, the relay's worker
-// thread), browser-server.ts in a web worker (VS Code for the Web); each hands in a connection and
-// the host's way of running a confirmation. Every request is isolated: a failure is logged and
-// answered with an error, and the server keeps running. It never executes the user's code.
+// Each feature lives in its own file; this one only connects them.
+//
+// Files import each other: each analysis reads the workspace (lsp/workspace.ts: open documents'
+// live text, else the disk), an edit re-checks the open files whose analysis read the edited file,
+// and a diagnostic found in another file (an imported block) is published on that file, merged with
+// what every other analysis found there.
+//
+// It knows no transport and no platform: node-server.ts serves it in Node (stdio, VS Code's IPC
+// channel, the relay's worker thread), browser-server.ts in a web worker (VS Code for the Web); each
+// hands in a connection, the workspace's access to files, and the host's way of running a
+// confirmation. Every request is isolated: a failure is logged and answered with an error, and the
+// server keeps running. It never executes the user's code.
 
 import {
   ErrorCodes,
@@ -15,6 +22,8 @@ import {
   DidChangeConfigurationNotification,
   DiagnosticSeverity,
   LSPErrorCodes,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   type CancellationToken,
   type Connection,
   type Diagnostic,
@@ -22,7 +31,8 @@ import {
   type Position,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING } from './analysisCache';
+import { inAnalysedFile } from '../analysis/view';
+import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING, type TargetContext } from './analysisCache';
 import { AnalysisCancelled } from './cancellation';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
 import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams, type ConfirmRunner } from './confirm';
@@ -31,9 +41,10 @@ import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
 import { inlayHintsFor } from './inlayHints';
 import { notebookDocumentSyncOptions, notebookTarget } from './notebooks';
-import { SettingsCache } from './settings';
+import { SettingsCache, type Settings } from './settings';
 import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
+import type { WorkspaceView } from './workspace-view';
 
 /** What the platform provides: when the server is ready (its parser loaded), and how a confirmation runs. */
 export interface ServerHost {
@@ -41,6 +52,17 @@ export interface ServerHost {
   ready: Promise<void>;
   /** Runs a confirmation off the thread that answers requests, or where the platform can. */
   confirm: ConfirmRunner;
+  /** The files analyses may read: the open documents and, in Node, the disk and installed libraries. */
+  workspace: WorkspaceView;
+}
+
+/** Sent by the client when VS Code's Python extension selects an interpreter: `{ pythonInterpreter: path | null }`. */
+export const PYTHON_INTERPRETER_NOTIFICATION = 'cnnshape/pythonInterpreter';
+
+/** The interpreter path in the client's initialization options or notification, if any. */
+function interpreterOption(options: unknown): string | undefined {
+  const path = (options as { pythonInterpreter?: unknown } | undefined)?.pythonInterpreter;
+  return typeof path === 'string' && path.trim() !== '' ? path.trim() : undefined;
 }
 
 export function wireServer(connection: Connection, host: ServerHost): void {
@@ -52,11 +74,15 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     (message) => connection.console.log(message),
   );
   let settings = new SettingsCache(undefined);
+  const workspace = host.workspace;
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
+  let clientWatchesFiles = false;
   const openNotebookUris = new Set<string>();
   /** The documents that last received diagnostics from each target, to clear the ones that drop out. */
   const publishedUris = new Map<string, Set<string>>();
+  /** Per document, the diagnostics each target's analysis placed in it (a block's error found from a model file). */
+  const contributions = new Map<string, Map<string, Diagnostic[]>>();
 
   const isPython = (document: TextDocument) => document.languageId === 'python' || /\.pyi?$/.test(document.uri);
 
@@ -73,12 +99,51 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     return notebook ? targetByKey(notebook.uri) : targetByKey(uri);
   }
 
+  /** Where a target lies in the workspace: its path (none for notebooks and untitled files) and the files it may import. */
+  function contextFor(target: AnalysisTarget, documentSettings: Settings): TargetContext {
+    const path = workspace.pathOfUri(target.key);
+    const isNotebook = notebooks.getNotebookDocument(target.key) !== undefined;
+    return { ...(path !== undefined && !isNotebook ? { path } : {}), workspace: workspace.workspaceFor(path, documentSettings.pythonPath) };
+  }
+
+  /** The URI a path of the workspace publishes to; none for an installed library's files. */
+  function uriOfPath(path: string): string | undefined {
+    return workspace.isLibrary(path) ? undefined : workspace.uriOf(path);
+  }
+
+  /**
+   * Publishes what one target found, per document. A document receives the union of every
+   * target's findings in it (its own analysis first; one diagnostic per range and rule).
+   */
   function sendDiagnostics(key: string, byDocument: Map<string, Diagnostic[]>, version?: number): void {
-    for (const uri of publishedUris.get(key) ?? []) if (!byDocument.has(uri)) byDocument.set(uri, []);
+    const touched = new Set([...(publishedUris.get(key) ?? []), ...byDocument.keys()]);
+    for (const uri of touched) {
+      const list = byDocument.get(uri) ?? [];
+      const perTarget = contributions.get(uri) ?? new Map<string, Diagnostic[]>();
+      if (list.length > 0) perTarget.set(key, list);
+      else perTarget.delete(key);
+      if (perTarget.size > 0) contributions.set(uri, perTarget);
+      else contributions.delete(uri);
+    }
     publishedUris.set(key, new Set([...byDocument].filter(([, list]) => list.length > 0).map(([uri]) => uri)));
-    for (const [uri, diagnostics] of byDocument) {
+    for (const uri of touched) {
+      const perTarget = contributions.get(uri);
+      const ordered = perTarget ? [...(perTarget.has(uri) ? [perTarget.get(uri)!] : []), ...[...perTarget].filter(([k]) => k !== uri).map(([, l]) => l)] : [];
+      const seen = new Set<string>();
+      const diagnostics = ordered.flat().filter((d) => {
+        const id = `${d.range.start.line}:${d.range.start.character}:${d.range.end.line}:${d.range.end.character}:${d.code}`;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
       void connection.sendDiagnostics({ uri, diagnostics, ...(uri === key && version !== undefined ? { version } : {}) });
     }
+  }
+
+  /** Re-checks the open targets whose last analysis read the file at `path`. */
+  function scheduleDependents(path: string | undefined, except?: string): void {
+    if (path === undefined) return;
+    for (const key of analyses.dependents(path)) if (key !== except && targetByKey(key)) debouncer.schedule(key);
   }
 
   async function publishDiagnostics(key: string): Promise<void> {
@@ -89,9 +154,9 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       const current = targetByKey(key);
       // A newer edit arrived while the settings were fetched: its own run will publish.
       if (!current || current.version !== target.version || current.text !== target.text) return;
-      const result = analyses.get(current, documentSettings);
+      const result = analyses.get(current, documentSettings, contextFor(current, documentSettings));
       const isNotebook = notebooks.getNotebookDocument(key) !== undefined;
-      const byDocument = diagnosticsByDocument(result, current, documentSettings);
+      const byDocument = diagnosticsByDocument(result, current, documentSettings, uriOfPath);
       const tooLarge = analyses.tooLarge(current, documentSettings);
       if (tooLarge && current.documentUris[0]) byDocument.set(current.documentUris[0], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'cnnshape', message: tooLarge }]);
       sendDiagnostics(key, byDocument, isNotebook ? undefined : current.version);
@@ -148,7 +213,7 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     return position as Position;
   }
 
-  /** Settings and analysis for a request's document; undefined when the server does not serve it. */
+  /** Settings and analysis for a request's document, as seen from that document; undefined when the server does not serve it. */
   async function analysisFor(uri: string) {
     const before = targetForUri(uri);
     if (!before) return undefined;
@@ -156,7 +221,7 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     if (!documentSettings.enable) return undefined;
     // An edit may have arrived while the settings were fetched: analyse the current version.
     const target = targetForUri(uri) ?? before;
-    return { target, settings: documentSettings, result: analyses.get(target, documentSettings) };
+    return { target, settings: documentSettings, result: inAnalysedFile(analyses.get(target, documentSettings, contextFor(target, documentSettings))) };
   }
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
@@ -164,6 +229,9 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     await ready;
     clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
     clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workspace.setFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    workspace.setClientInterpreter(interpreterOption(params.initializationOptions));
     if (clientPullsConfiguration) {
       settings = new SettingsCache((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cnnshape' }));
     }
@@ -184,16 +252,51 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     if (clientPullsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cnnshape' }).catch(() => undefined);
     }
+    // Files the open ones import may change outside the editor (a git checkout, another tool).
+    if (clientWatchesFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] }).catch(() => undefined);
+    }
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    let layoutChanged = false;
+    for (const change of params.changes) {
+      const path = workspace.pathOfUri(change.uri);
+      if (path === undefined) continue;
+      const createdOrDeleted = change.type !== FileChangeType.Changed;
+      workspace.fileChanged(path, createdOrDeleted);
+      if (createdOrDeleted) workspace.forgetEnvironments();
+      layoutChanged ||= createdOrDeleted;
+      scheduleDependents(path);
+    }
+    // A new or removed file may change where any import resolves.
+    if (layoutChanged) rescheduleAll();
+  });
+
+  // The client's Python extension selected another interpreter.
+  connection.onNotification(PYTHON_INTERPRETER_NOTIFICATION, (params: unknown) => {
+    workspace.setClientInterpreter(interpreterOption(params));
+    rescheduleAll();
   });
 
   connection.onDidChangeConfiguration((params) => {
     settings.changed(params.settings);
+    workspace.forgetEnvironments();
     rescheduleAll();
     if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
-  documents.onDidChangeContent((event) => debouncer.schedule(event.document.uri));
-  documents.onDidClose((event) => forgetTarget(event.document.uri));
+  documents.onDidOpen((event) => workspace.documentOpened(event.document.uri, () => documents.get(event.document.uri)?.getText() ?? event.document.getText()));
+  documents.onDidChangeContent((event) => {
+    debouncer.schedule(event.document.uri);
+    scheduleDependents(workspace.pathOfUri(event.document.uri), event.document.uri);
+  });
+  documents.onDidClose((event) => {
+    workspace.documentClosed(event.document.uri);
+    forgetTarget(event.document.uri);
+    // The files that import it read the disk's copy again.
+    scheduleDependents(workspace.pathOfUri(event.document.uri));
+  });
   notebooks.onDidOpen((notebook) => {
     openNotebookUris.add(notebook.uri);
     debouncer.schedule(notebook.uri);
@@ -240,7 +343,8 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'params.uri must be a string');
       const target = targetForUri(uri);
       if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `cnnshape has no open Python file or notebook ${uri}`);
-      const result = analyses.get(target, await settings.get(target.key));
+      const documentSettings = await settings.get(target.key);
+      const result = analyses.get(target, documentSettings, contextFor(target, documentSettings));
       return documentSummaryMarkdown(result, decodeURIComponent(target.key.replace(/^.*\//, '')));
     }),
   );

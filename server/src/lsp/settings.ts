@@ -19,11 +19,13 @@ export class Settings {
     readonly inlayHintsEnabled: boolean,
     /** Passed to analyze() as options.input, e.g. `(1, 3, 32, 32)`; undefined when empty. */
     readonly defaultInputShape: string | undefined,
+    /** The Python interpreter whose installed libraries imports may read; undefined when empty. */
+    readonly pythonPath: string | undefined = undefined,
     /** Files and notebooks larger than this many MiB are not analysed. */
     readonly maxFileSizeMb: number = DEFAULT_MAX_FILE_SIZE_MB,
   ) {}
 
-  static readonly defaults = new Settings(true, new Map(), true, undefined, DEFAULT_MAX_FILE_SIZE_MB);
+  static readonly defaults = new Settings(true, new Map(), true, undefined, undefined, DEFAULT_MAX_FILE_SIZE_MB);
 
   /**
    * Reads the `cnnshape` section as VS Code sends it (dotted keys nested into objects) or flat
@@ -42,12 +44,14 @@ export class Settings {
     const nestedInlayHints = isObject(raw.inlayHints) ? raw.inlayHints : {};
     const inlayHintsEnabled = nestedInlayHints.enabled ?? raw['inlayHints.enabled'];
     const defaultInputShape = typeof raw.defaultInputShape === 'string' ? raw.defaultInputShape.trim() : '';
+    const pythonPath = typeof raw.pythonPath === 'string' ? raw.pythonPath.trim() : '';
     const maxFileSizeMb = typeof raw.maxFileSizeMb === 'number' && raw.maxFileSizeMb > 0 ? raw.maxFileSizeMb : DEFAULT_MAX_FILE_SIZE_MB;
     return new Settings(
       typeof raw.enable === 'boolean' ? raw.enable : true,
       severityOverrides,
       typeof inlayHintsEnabled === 'boolean' ? inlayHintsEnabled : true,
       defaultInputShape === '' ? undefined : defaultInputShape,
+      pythonPath === '' ? undefined : pythonPath,
       maxFileSizeMb,
     );
   }

@@ -60,7 +60,8 @@ export function textDocumentTarget(document: TextDocument): AnalysisTarget {
     version: document.version,
     text: document.getText(),
     documentUris: [document.uri],
-    toDocument: (range) => ({ uri: document.uri, range: toLspRange(range) }),
+    // A range in another file of the workspace is OUTSIDE (see analysis/view.ts): no place here.
+    toDocument: (range) => (range.line < 0 ? undefined : { uri: document.uri, range: toLspRange(range) }),
     toAnalysed: (uri, position) => (uri === document.uri ? position : undefined),
     documentText: (uri) => (uri === document.uri ? document.getText() : undefined),
   };

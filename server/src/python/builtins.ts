@@ -290,6 +290,52 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
   return t ? interp.unknownTensor(t, node) : UNKNOWN;
 }
 
+/**
+ * `copy.copy(v)` and `copy.deepcopy(v)`: a new object, list, dict or layer with the same contents
+ * (deep: the contents copied too, so that a copied block gets layers of its own). Tensors, classes,
+ * functions and library names are shared, as deepcopy shares what it cannot copy meaningfully here.
+ */
+export function copyValue(interp: Interpreter, v: Value, deep: boolean, depth = 0, copies = new Map<Value, Value>()): Value {
+  if (depth > 30) return UNKNOWN;
+  const known = copies.get(v);
+  if (known) return known;
+  const inner = (x: Value) => (deep ? copyValue(interp, x, deep, depth + 1, copies) : x);
+  switch (v.t) {
+    case 'object': {
+      const o = { ...v, attrs: new Map<string, Value>(), id: interp.newId() };
+      copies.set(v, o);
+      for (const [k, a] of v.attrs) o.attrs.set(k, inner(a));
+      return o;
+    }
+    case 'layer': {
+      const l = { ...v, id: interp.newId() };
+      copies.set(v, l);
+      return l;
+    }
+    case 'container': {
+      const c = { ...v, items: [] as Value[], id: interp.newId() };
+      copies.set(v, c);
+      c.items.push(...v.items.map(inner));
+      return c;
+    }
+    case 'list':
+    case 'tuple': {
+      const seq = { t: v.t, items: [] as Value[] };
+      copies.set(v, seq);
+      seq.items.push(...v.items.map(inner));
+      return seq;
+    }
+    case 'dict': {
+      const d: DictValue = { t: 'dict', entries: new Map(), ...(v.partial ? { partial: true } : {}) };
+      copies.set(v, d);
+      for (const [k, e] of v.entries) d.entries.set(k, { key: e.key, value: inner(e.value) });
+      return d;
+    }
+    default:
+      return v;
+  }
+}
+
 /** `collections.OrderedDict(...)`: a dict from a dict or from (key, value) pairs. */
 export function orderedDict(interp: Interpreter, args: Value[]): Value {
   const d: DictValue = { t: 'dict', entries: new Map() };

@@ -20,7 +20,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { lineLabel } from '../syntax/tree';
 import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
-import { collectionMethod, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
+import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
   constructContainer,
   constructLayer,
@@ -618,7 +618,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -685,6 +685,12 @@ export class Interpreter implements ModuleHost {
           if (i >= 0 && i < obj.items.length) obj.items[i] = value;
         } else if (obj.t === 'container' && obj.kind === 'ModuleDict' && idx.t === 'str') {
           containerSet(obj, idx.v, value);
+        } else if (containerOf(obj) && containerOf(obj)!.kind !== 'ModuleDict') {
+          // `model.classifier[1] = nn.Linear(...)`: a Sequential's or ModuleList's item replaced.
+          const held = containerOf(obj)!;
+          const i = idx.t === 'int' && isKnown(idx.v) ? (idx.v < 0 ? idx.v + held.items.length : idx.v) : -1;
+          if (i >= 0 && i < held.items.length) held.items[i] = value;
+          else held.items.splice(0, held.items.length, ...held.items.map(() => UNKNOWN));
         }
         return;
       }
@@ -1378,6 +1384,12 @@ export class Interpreter implements ModuleHost {
       case 'object':
       case 'functional':
         return this.applyModule(fn, args, kwargs, node);
+      case 'partial':
+        // Keyword arguments given at the call override those bound by the partial, as in Python.
+        return this.call(fn.fn, [...fn.args, ...args], new Map([...fn.kwargs, ...kwargs]), node, {
+          argNodes: [...fn.argNodes, ...nodes.argNodes],
+          kwNodes: new Map([...fn.kwNodes, ...nodes.kwNodes]),
+        });
       case 'module':
         // Keras's configured image layout, at its default (`if K.image_data_format() == 'channels_first':`).
         if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return str('channels_last');
@@ -1566,6 +1578,11 @@ export class Interpreter implements ModuleHost {
     if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
+    if ((name === 'copy.copy' || name === 'copy.deepcopy') && args[0]) return copyValue(this, args[0], name === 'copy.deepcopy');
+    if (name === 'functools.partial') {
+      if (!args[0]) return UNKNOWN;
+      return { t: 'partial', fn: args[0], args: args.slice(1), kwargs: new Map(kwargs), argNodes: nodes.argNodes.slice(1), kwNodes: new Map(nodes.kwNodes) };
+    }
     if (SUMMARY_CALLS.has(name)) return summaryCall(this, name, args, kwargs);
     if (name in BASE_CLASSES) return UNKNOWN;
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
@@ -1586,7 +1603,15 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
     if (self.t === 'object' && self.cls.library) return stdlibMethod(this, self, method, args, kwargs, node);
-    if (self.t === 'object') return userModuleMethod(this, name, method, self, args, kwargs, node);
+    if (self.t === 'object') {
+      // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
+      const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;
+      if (record) {
+        this.bindRecordFields(record, self, args, kwargs);
+        return NONE;
+      }
+      return userModuleMethod(this, name, method, self, args, kwargs, node);
+    }
     if (self.t === 'functional') {
       if (method === '__call__' || method === 'call') return this.applyModule(self, args, kwargs, node);
       return UNKNOWN;

@@ -122,7 +122,7 @@ export class SourceModule {
     if (this.exporting) return false;
     // A file whose text never spells the name, and imports no `*`, cannot bind it (checked before parsing it).
     const text = this.file.text;
-    if (text !== null && !text.includes(name) && !text.includes('*')) return false;
+    if (text !== null && !text.includes(name) && !/\bimport\s+\*/.test(text)) return false;
     this.exporting = true;
     try {
       if (this.index.byName.has('__all__') || this.scope.vars.has('__all__')) {

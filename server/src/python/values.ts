@@ -133,6 +133,17 @@ export interface ModuleValue {
   source?: SourceModule;
 }
 
+/** `functools.partial(fn, *args, **kwargs)`: calling it calls `fn` with these arguments first. */
+export interface PartialValue {
+  t: 'partial';
+  fn: Value;
+  args: Value[];
+  kwargs: Map<string, Value>;
+  /** Where each bound argument was written (for diagnostics on them). */
+  argNodes: SyntaxNode[];
+  kwNodes: Map<string, SyntaxNode>;
+}
+
 /** `super()` inside a method. */
 export interface SuperValue {
   t: 'super';
@@ -160,6 +171,7 @@ export type Value =
   | FunctionValue
   | BuiltinValue
   | ModuleValue
+  | PartialValue
   | SuperValue;
 
 /** The attribute under which an instance of a container subclass keeps its container. */

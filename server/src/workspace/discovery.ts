@@ -32,12 +32,9 @@ export class WorkspaceDiscovery {
 
   /** Runs the workspace's scripts that call one of `names` (a class, its factories), so that their instances and example calls are known. */
   runScriptsBuilding(names: string[]): void {
-    const calls = callPattern(...names);
-    for (const path of this.workspace.files.list()) {
+    for (const { path, text } of this.filesCalling(names)) {
       if (this.scriptsRun.size >= MAX_SCRIPTS) return;
-      if (path === this.mainPath || this.scriptsRun.has(path) || this.loader.isLibrary(path)) continue;
-      const text = this.workspace.files.read(path);
-      if (text === undefined || !calls.test(text)) continue;
+      if (this.scriptsRun.has(path)) continue;
       this.scriptsRun.add(path);
       this.loader.noteRead(path);
       const script = this.interp.runScript(this.loader.fileFor(path, text));
@@ -62,12 +59,8 @@ export class WorkspaceDiscovery {
   usedAsBlockElsewhere(className: string): boolean {
     const known = this.blockNames.get(className);
     if (known !== undefined) return known;
-    const calls = callPattern(className);
     let found = false;
-    for (const path of this.workspace.files.list()) {
-      if (path === this.mainPath || this.loader.isLibrary(path)) continue;
-      const text = this.workspace.files.read(path);
-      if (text === undefined || !calls.test(text)) continue;
+    for (const { path, text } of this.filesCalling([className])) {
       this.loader.noteRead(path);
       const root = this.workspace.cache.tree(path, text).rootNode;
       if (calledInsideClass(root, className)) {
@@ -78,15 +71,24 @@ export class WorkspaceDiscovery {
     this.blockNames.set(className, found);
     return found;
   }
+
+  /** The workspace's other files (not the libraries') whose text calls one of `names`. */
+  private filesCalling(names: string[]): { path: string; text: string }[] {
+    const out: { path: string; text: string }[] = [];
+    for (const path of this.workspace.files.list()) {
+      if (path === this.mainPath || this.loader.isLibrary(path)) continue;
+      const text = this.workspace.files.read(path);
+      if (text === undefined) continue;
+      const called = this.workspace.cache.calledNames(path, text);
+      if (names.some((n) => called.has(n))) out.push({ path, text });
+    }
+    return out;
+  }
 }
 
 /** A module-level instance of a class defined in another file (its class's first instance in the analysed file). */
 export function importedInstance(interp: Interpreter, v: Value): v is ObjectValue {
   return v.t === 'object' && !interp.classes.includes(v.cls) && interp.libraryBase(v.cls)?.model === true;
-}
-
-function callPattern(...names: string[]): RegExp {
-  return new RegExp(`\\b(?:${names.map((n) => n.replace(/[^\w]/g, '')).join('|')})\\s*\\(`);
 }
 
 /** The module-level statement (also under `if __name__ == '__main__':`, `with`, `try`) assigning `name`. */

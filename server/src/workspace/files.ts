@@ -50,6 +50,18 @@ export function workspaceFromTexts(texts: ReadonlyMap<string, string> | Record<s
  */
 export class ModuleCache {
   private readonly trees = new Map<string, { text: string; tree: Tree }>();
+  private readonly calls = new Map<string, { text: string; names: ReadonlySet<string> }>();
+
+  /** The names a file calls (`UNet(`, `models.VGG(` gives VGG), read from its text once per content. */
+  calledNames(path: string, text: string): ReadonlySet<string> {
+    const cached = this.calls.get(path);
+    if (cached && cached.text === text) return cached.names;
+    const names = new Set<string>();
+    // `class UNet(` and `def ResNet18(` define, they do not call.
+    for (const m of text.matchAll(/(?<!\b(?:def|class)\s+)\b([A-Za-z_]\w*)\s*\(/g)) names.add(m[1]);
+    this.calls.set(path, { text, names });
+    return names;
+  }
 
   /** The tree of `text` at `path`; `repair` may rewrite a text that does not parse (lines kept). */
   tree(path: string, text: string, repair?: (text: string) => string | null): Tree {
@@ -66,6 +78,7 @@ export class ModuleCache {
 
   forget(path: string): void {
     this.trees.delete(path);
+    this.calls.delete(path);
   }
 
   get size(): number {

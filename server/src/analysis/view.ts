@@ -1,0 +1,32 @@
+// A result as seen from the analysed file alone. Since models can span files (a block imported
+// from blocks.py), a result's ranges may lie in other files, each marked with their `path`.
+// Consumers that place things in one document (hovers, inlay hints, code lenses, the converter's
+// actions) take this view: every range of another file becomes OUTSIDE, a range on no line, which
+// they never place. Layers keep what lies here: a block's layers applied by a call in this file
+// keep that call's range.
+
+import type { AnalysisResult, Range } from './result';
+
+/** A range on no line of the analysed file (line -1): what lies in another file. */
+export const OUTSIDE: Readonly<Range> = { line: -1, column: 0, endLine: -1, endColumn: 0 };
+
+export function isOutside(range: Range): boolean {
+  return range.line < 0;
+}
+
+export function inAnalysedFile(result: AnalysisResult): AnalysisResult {
+  if (result.files === undefined) return result;
+  return {
+    ...result,
+    models: result.models.map((m) => ({
+      ...m,
+      range: m.path === undefined ? m.range : OUTSIDE,
+      extent: m.path === undefined ? m.extent : OUTSIDE,
+      layers: m.layers.map((l) => ({ ...l, range: l.path === undefined ? l.range : OUTSIDE, callRange: l.callPath === undefined ? l.callRange : OUTSIDE })),
+      assignments: m.assignments.filter((a) => a.path === undefined),
+    })),
+    diagnostics: result.diagnostics
+      .filter((d) => d.path === undefined)
+      .map((d) => ({ ...d, related: d.related.filter((r) => r.path === undefined), fixes: d.fixes.filter((f) => f.path === undefined) })),
+  };
+}

@@ -1,0 +1,170 @@
+// The language server's view of the workspace: the folders the client opened, the files the
+// analysis may read, from the editor's open documents (their live text, never the disk's copy)
+// or else the disk (kept while a file's modification time and size are unchanged), and the Python
+// environment whose installed libraries it may read: the `cnnshape.pythonPath` setting, else the
+// interpreter VS Code's Python extension selected, else a `.venv`/`venv` in the workspace folder. Parsed files
+// live in one module cache for the whole session, keyed by content, so an import shared by every
+// open file is parsed once. The core receives all this as a Workspace callback and does no I/O.
+
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { diskLister, listPythonFiles } from '../cli/workspace';
+import { sitePackagesOfInterpreter, sitePackagesOfWorkspace } from '../workspace/environment';
+import { ModuleCache, type Workspace, type WorkspaceFiles } from '../workspace/files';
+import { dirname, isInside, normalisePath } from '../workspace/paths';
+import type { WorkspaceView } from './workspace-view';
+
+interface DiskText {
+  mtimeMs: number;
+  size: number;
+  text: string;
+}
+
+export class LspWorkspace implements WorkspaceView {
+  readonly cache = new ModuleCache();
+  private folders: string[] = [];
+  /** The interpreter the client's Python extension selected, if it said. */
+  private clientInterpreter: string | undefined;
+  private readonly environments = new Map<string, string[]>();
+  private readonly disk = new Map<string, DiskText>();
+  private readonly lists = new Map<string, string[]>();
+  /** Open documents by path: their URI and live text. */
+  private readonly open = new Map<string, { uri: string; text: () => string }>();
+
+  /** The workspace folders the client opened (file URIs). */
+  setFolders(uris: readonly string[]): void {
+    this.folders = uris.map((u) => pathOfUri(u)).filter((p): p is string => p !== undefined);
+    this.lists.clear();
+  }
+
+  /** The interpreter the client's Python extension selected (undefined: none). */
+  setClientInterpreter(path: string | undefined): void {
+    this.clientInterpreter = path;
+    this.environments.clear();
+  }
+
+  /** Environments are looked for again (the settings changed, a pyvenv.cfg appeared). */
+  forgetEnvironments(): void {
+    this.environments.clear();
+  }
+
+  /** True for a file of one of the environments found so far. */
+  isLibrary(path: string): boolean {
+    for (const folders of this.environments.values()) if (folders.some((f) => isInside(path, f))) return true;
+    return false;
+  }
+
+  get folderPaths(): readonly string[] {
+    return this.folders;
+  }
+
+  documentOpened(uri: string, text: () => string): void {
+    const path = pathOfUri(uri);
+    if (path !== undefined) this.open.set(path, { uri, text });
+  }
+
+  documentClosed(uri: string): void {
+    const path = pathOfUri(uri);
+    if (path !== undefined && this.open.get(path)?.uri === uri) this.open.delete(path);
+  }
+
+  /** A file changed, appeared or disappeared on the disk: forget what was read of it. */
+  fileChanged(path: string, createdOrDeleted: boolean): void {
+    this.disk.delete(path);
+    if (createdOrDeleted) this.lists.clear();
+  }
+
+  pathOfUri(uri: string): string | undefined {
+    return pathOfUri(uri);
+  }
+
+  /** The URI to publish to for a path: the open document's own spelling, else a file URI. */
+  uriOf(path: string): string {
+    return this.open.get(path)?.uri ?? pathToFileURL(path).href;
+  }
+
+  /** The workspace of a document (undefined path: an untitled text); `pythonPath` is the document's setting. */
+  workspaceFor(path: string | undefined, pythonPath?: string): Workspace {
+    const inside = this.workspaceFolderOf(path);
+    // Outside every workspace folder, a file's own folder is its workspace (not listed below it).
+    const folder = inside ?? (path === undefined ? undefined : dirname(path));
+    // The document's own folder comes first: Jupyter runs a notebook there, so its imports start there.
+    const roots = [...new Set([...(path === undefined ? [] : [dirname(path)]), ...(folder === undefined ? [] : [folder, `${folder}/src`])])];
+    const files: WorkspaceFiles = {
+      read: (p) => this.read(p),
+      isFolder: (p) => isFolderOnDisk(p),
+      list: () => (folder === undefined ? [] : this.list(folder, inside !== undefined)),
+    };
+    return { files, roots, libraries: this.librariesFor(folder, pythonPath), cache: this.cache };
+  }
+
+  /** The current text of a file: the open document's, else the disk's. */
+  read(path: string): string | undefined {
+    if (!path.endsWith('.py')) return undefined;
+    const open = this.open.get(path);
+    if (open) return open.text();
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      this.disk.delete(path);
+      return undefined;
+    }
+    if (!st.isFile()) return undefined;
+    const known = this.disk.get(path);
+    if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.text;
+    try {
+      const text = readFileSync(path, 'utf8');
+      this.disk.set(path, { mtimeMs: st.mtimeMs, size: st.size, text });
+      return text;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The site-packages of the environment: the setting's interpreter, the client's, else a venv in the folder. */
+  private librariesFor(folder: string | undefined, pythonPath: string | undefined): string[] {
+    const interpreter = pythonPath ?? this.clientInterpreter;
+    const key = interpreter !== undefined ? `python:${interpreter}` : `folder:${folder ?? ''}`;
+    let found = this.environments.get(key);
+    if (!found) {
+      if (interpreter !== undefined) found = sitePackagesOfInterpreter(normalisePath(interpreter), diskLister);
+      else found = folder === undefined ? [] : sitePackagesOfWorkspace([folder], diskLister);
+      this.environments.set(key, found);
+    }
+    return found;
+  }
+
+  /** The workspace folder holding a path (the innermost); the first folder for a document that is no file. */
+  private workspaceFolderOf(path: string | undefined): string | undefined {
+    if (path === undefined) return this.folders[0];
+    let best: string | undefined;
+    for (const f of this.folders) if (isInside(path, f) && (best === undefined || f.length > best.length)) best = f;
+    return best;
+  }
+
+  private list(folder: string, recursive: boolean): string[] {
+    const key = `${recursive}:${folder}`;
+    let l = this.lists.get(key);
+    if (!l) this.lists.set(key, (l = listPythonFiles(folder, recursive)));
+    return l;
+  }
+}
+
+/** The path of a file URI, as the core spells paths; undefined for other schemes (untitled:). */
+export function pathOfUri(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return normalisePath(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function isFolderOnDisk(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
