@@ -23,6 +23,8 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../server/src/analysis/analyze';
 import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
+import { evaluateConstant, NOT_CONSTANT, parseCall } from '../server/src/confirm/call-args';
+import { recordText } from '../server/src/confirm/op-args';
 import { kerasSignature } from '../server/src/convert/keras-arguments';
 import { convertKerasModel, modelInputs, modelOutputs, tupleItemPicker, type ConvertedModel } from '../server/src/convert/pytorch';
 import type { BoundArgs } from '../server/src/shapes/context';
@@ -418,7 +420,33 @@ function functionOp(r: LayerRecord): tf.layers.Layer | string | null {
     }
     case 'Identity':
     case 'ActivityRegularization':
+    case 'RandomFlip':
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation':
+    case 'RandomContrast':
+    case 'RandomBrightness':
+      // Random augmentations are the identity at inference (predict).
       return op(([x]) => x);
+    case 'Normalization': {
+      // keras/src/layers/preprocessing/normalization.py: (x - mean) / max(sqrt(variance), epsilon), over the last axis.
+      const given = (v: ArgValue | undefined) => (v === undefined || v === null ? null : Array.isArray(v) ? (v as number[]) : [v as number]);
+      const mean = given(a.mean);
+      const variance = given(a.variance);
+      const invert = a.invert === true;
+      const weights = (input: number[]): WeightSpec[] =>
+        mean ? [] : [{ name: 'mean', shape: [input[input.length - 1]], trainable: false }, { name: 'variance', shape: [input[input.length - 1]], trainable: false }, { name: 'count', shape: [], trainable: false }];
+      return new OpLayer('Normalization', weights, ([x], w) => {
+        const m = mean ? tf.tensor(mean) : w[0];
+        const std = tf.maximum(tf.sqrt(variance ? tf.tensor(variance) : w[1]), 1e-7);
+        return invert ? m.add(x.mul(std)) : x.sub(m).div(std);
+      });
+    }
+    case 'Dot':
+      return op(([x, y]) => {
+        const [p, q] = a.normalize === true ? [tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)), tf.div(y, tf.maximum(tf.norm(y, 'euclidean', 1, true), 1e-12))] : [x, y];
+        return tf.sum(p.mul(q), 1, true);
+      });
     case 'Resizing': {
       // tf.image.resize, TensorFlow 2: half-pixel centres for bilinear and nearest.
       const size: [number, number] = [n(a.height)!, n(a.width)!];
@@ -462,6 +490,103 @@ function functionOp(r: LayerRecord): tf.layers.Layer | string | null {
     }
   }
   return null;
+}
+
+/**
+ * A TensorFlow or keras.ops function applied to Keras tensors (an operation record), with tf ops:
+ * its arguments read from the call's text (tf.concat's axis, reduce_mean's axis and keepdims, ...).
+ */
+function tfOperation(r: LayerRecord, lines: readonly string[]): tf.layers.Layer | string {
+  const text = recordText(r, lines);
+  const call = parseCall(text);
+  const arg = (i: number, ...names: string[]) => {
+    for (const k of names) if (call && k in call.keywords) return call.keywords[k];
+    return call?.positional[i];
+  };
+  const op = (f: (xs: tf.Tensor[]) => tf.Tensor) => new OpLayer(r.kind, () => [], f);
+  const unary: Record<string, (x: tf.Tensor) => tf.Tensor> = {
+    relu: tf.relu, relu6: tf.relu6, sigmoid: tf.sigmoid, tanh: tf.tanh, exp: tf.exp, log: tf.log, sqrt: tf.sqrt, rsqrt: tf.rsqrt, square: tf.square, abs: tf.abs,
+    negative: tf.neg, neg: tf.neg, softplus: tf.softplus, elu: tf.elu, selu: tf.selu, identity: (x) => x, stop_gradient: (x) => x,
+    softsign: (x) => x.div(tf.abs(x).add(1)), silu: (x) => x.mul(tf.sigmoid(x)), swish: (x) => x.mul(tf.sigmoid(x)),
+  };
+  if (unary[r.kind] && r.input.length === 1) return op(([x]) => unary[r.kind](x));
+  if (r.kind === 'gelu') {
+    const approximate = arg(1, 'approximate') ?? /^(keras\.)?ops\./.test(call?.callee ?? '');
+    return op(([x]) => (approximate === true ? x.mul(0.5).mul(tf.tanh(x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1)) : x.mul(0.5).mul(tf.erf(x.div(Math.SQRT2)).add(1))));
+  }
+  if (r.kind === 'leaky_relu') {
+    const slope = arg(1, 'alpha', 'negative_slope');
+    return op(([x]) => tf.leakyRelu(x, typeof slope === 'number' ? slope : 0.2));
+  }
+  const binary: Record<string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = { add: tf.add, subtract: tf.sub, sub: tf.sub, multiply: tf.mul, mul: tf.mul, divide: tf.div, truediv: tf.div, realdiv: tf.div, maximum: tf.maximum, minimum: tf.minimum, pow: tf.pow };
+  if (binary[r.kind]) {
+    if (r.input.length === 2) return op(([a, b]) => binary[r.kind](a, b));
+    // One tensor and a constant, in the order written.
+    const m = call ? null : /^(.*?)\s*(\*\*|[-+*/])\s*(.+)$/s.exec(text.trim());
+    const [left, right] = call ? [call.positional[0], call.positional[1]] : m ? [evaluateConstant(m[1]), evaluateConstant(m[3])] : [NOT_CONSTANT, NOT_CONSTANT];
+    if (typeof left === 'number') return op(([x]) => binary[r.kind](tf.scalar(left), x));
+    if (typeof right === 'number') return op(([x]) => binary[r.kind](x, tf.scalar(right)));
+    return 'the other operand is not a constant';
+  }
+  if (!call) return `the operation ${r.kind} is not built here`;
+  switch (r.kind) {
+    case 'softmax':
+    case 'log_softmax': {
+      const axis = arg(1, 'axis') ?? -1;
+      return op(([x]) => {
+        const at = (axis as number) < 0 ? (axis as number) + x.rank : (axis as number);
+        const perm = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== at).concat([at]);
+        const back = perm.map((_, i) => perm.indexOf(i));
+        const moved = tf.transpose(x, perm);
+        return tf.transpose(r.kind === 'softmax' ? tf.softmax(moved) : tf.logSoftmax(moved), back);
+      });
+    }
+    case 'concat':
+    case 'concatenate':
+      return op((xs) => tf.concat(xs, (arg(1, 'axis') ?? (r.kind === 'concatenate' ? 0 : -1)) as number));
+    case 'mean':
+    case 'reduce_mean':
+    case 'sum':
+    case 'reduce_sum':
+    case 'max':
+    case 'reduce_max':
+    case 'min':
+    case 'reduce_min':
+    case 'prod':
+    case 'reduce_prod': {
+      const f = { mean: tf.mean, sum: tf.sum, max: tf.max, min: tf.min, prod: tf.prod }[r.kind.replace('reduce_', '') as 'mean'];
+      const axis = arg(1, 'axis');
+      const keep = arg(2, 'keepdims', 'keep_dims') === true;
+      return op(([x]) => f(x, axis === undefined || axis === null ? undefined : (axis as number | number[]), keep));
+    }
+    case 'reshape':
+    case 'expand_dims':
+    case 'squeeze': {
+      const out = Array.isArray(r.output) ? (r.output as number[]) : null;
+      if (!out) return 'the shape of its result is not known';
+      return op(([x]) => x.reshape([x.shape[0], ...out.slice(1)]));
+    }
+    case 'transpose': {
+      const perm = arg(1, 'perm', 'axes');
+      return op(([x]) => tf.transpose(x, perm as number[]));
+    }
+    case 'depth_to_space':
+    case 'space_to_depth': {
+      const b = arg(1, 'block_size') as number;
+      if (r.kind === 'depth_to_space') return op(([x]) => tf.depthToSpace(x as tf.Tensor4D, b, 'NHWC'));
+      // tf.nn.space_to_depth: out[n, h, w, (i·b + j)·C + c] = in[n, h·b + i, w·b + j, c].
+      return op(([x]) => {
+        const [n, h, w, c] = x.shape as number[];
+        return x.reshape([n, h / b, b, w / b, b, c]).transpose([0, 1, 3, 2, 4, 5]).reshape([n, h / b, w / b, b * b * c]);
+      });
+    }
+    case 'resize': {
+      const size = arg(1, 'size') as [number, number];
+      const method = (arg(2, 'method') ?? 'bilinear') as string;
+      return op(([x]) => (method === 'nearest' ? tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, true) : tf.image.resizeBilinear(x as tf.Tensor4D, size, false, true)));
+    }
+  }
+  return `the operation ${r.kind} is not built here`;
 }
 
 // ---------------------------------------------------------------- records → tfjs layers
@@ -805,10 +930,9 @@ function build(model: ModelResult, converted: ConvertedModel, text: string, note
       tensors[sub.records[sub.records.length - 1]] = built.model.apply(ins.length === 1 ? ins[0]! : (ins as tf.SymbolicTensor[])) as tf.SymbolicTensor;
       continue;
     }
-    if (!r.module) return `the operation ${r.kind} is not built here`;
     let layer = r.layerId !== null ? shared.get(r.layerId) : undefined;
     if (!layer) {
-      const made = tfjsLayer(r);
+      const made = r.module ? tfjsLayer(r) : tfOperation(r, text.split('\n'));
       if (typeof made === 'string') return `${r.kind}: ${made}`;
       layer = made;
       if (r.layerId !== null) shared.set(r.layerId, layer);
@@ -845,7 +969,7 @@ function setRandomWeights(model: tf.LayersModel, seed: number): void {
   for (const layer of weightedLayers(model)) {
     const values = layer.getWeights().map((w, j) => {
       const name = layer.weights[j].originalName;
-      const isVariance = /moving_variance/.test(name);
+      const isVariance = /variance|count/.test(name);
       const fanIn = w.shape.length >= 2 ? w.size / w.shape[w.shape.length - 1] : 1;
       const scale = w.shape.length >= 2 ? 1 / Math.sqrt(fanIn) : 0.5;
       return tf.tensor(Float32Array.from({ length: w.size }, () => (isVariance ? 0.5 + random() : (random() - 0.5) * 2 * scale)), w.shape);
@@ -931,7 +1055,9 @@ function main(): number {
       const name = args.includes('--arguments') ? c.name : `${c.name}:${model.name}`;
       const converted = convertKerasModel(model, c.text, result);
       if (converted.unsupported.length > 0) {
-        manifest.push({ name, skipped: `not converted: ${converted.warnings[0] ?? ''}` });
+        const r = model.layers[converted.unsupported[0]];
+        const why = converted.warnings.find((w) => w.startsWith(`${r.kind} at line ${r.range.line + 1}:`)) ?? converted.warnings[0] ?? '';
+        manifest.push({ name, skipped: `not converted: ${why}` });
         continue;
       }
       let run: ReturnType<typeof runKeras>;

@@ -151,6 +151,9 @@ def port(model, p):
         assign(m.weight, alpha.reshape(tuple(m.weight.shape)))
     elif kind == "embedding":
         assign(m.weight, w[0])
+    elif kind == "normalization":
+        assign(m.mean, w[0].reshape(tuple(m.mean.shape)))
+        assign(m.variance, w[1].reshape(tuple(m.variance.shape)))
     elif kind in GATES:
         port_recurrent(m, kind, w, p.get("info") or {})
     else:
@@ -190,6 +193,8 @@ def compare(model, case):
         out = model(*inputs)
     outs = list(flatten(out))
     expected = [array(e) for e in case["outputs"]]
+    if any(np.isnan(e).any() for e in expected):
+        raise ValueError("the Keras output has NaN: the check proves nothing")
     if len(outs) != len(expected):
         raise ValueError(f"{len(outs)} outputs, Keras has {len(expected)}")
     worst = 0.0

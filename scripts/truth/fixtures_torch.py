@@ -32,6 +32,7 @@ RUNS = {
     'correct_view_batch_dynamic.py': ('MnistNet()', [(3, 1, 28, 28)], {'N': 3}),
     'argparse_hyperparameters.py': ('Generator()', [(3, 100)], {'N': 3}),
     'example_in_uncalled_test.py': ("VGG('small')", [(2, 3, 32, 32)], {}),
+    'torchvision_style_factory.py': ('net_small()', [(2, 3, 15, 12)], {'N': 2, 'H': 15, 'W': 12}),
     'inferred_size_ambiguous.py': ('Net()', [(2, 3, 30, 27)], {'N': 2, 'H': 30, 'W': 27}),
 }
 

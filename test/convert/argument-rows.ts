@@ -17,6 +17,8 @@ export interface KindRows {
   noEffect?: string[];
   /** Inputs of token ids below this vocabulary (Embedding). */
   ids?: number;
+  /** The layer converts with a TODO of its own (a random augmentation, whose training-time behaviour is not converted). */
+  todo?: boolean;
 }
 
 /** Non-default values shared by many layers. */
@@ -76,6 +78,7 @@ export const COMMON_EXAMPLES: Record<string, string> = {
   input_length: '7',
   sparse: 'True',
   robust_masking: 'True',
+  bounding_box_format: "'xyxy'",
   noise_shape: '(None, 1)',
 };
 
@@ -142,6 +145,12 @@ export const KIND_ROWS: KindRows[] = [
   { kind: 'Embedding', inputs: [[7]], required: { input_dim: '20', output_dim: '6' }, examples: { input_dim: '30', output_dim: '4' }, ids: 20 },
   ...['SimpleRNN', 'LSTM', 'GRU'].map((kind): KindRows => ({ kind, inputs: [[7, 5]], required: { units: '4' }, examples: { units: '3', activation: "'relu'" } })),
   { kind: 'Bidirectional', inputs: [[7, 5]], required: { layer: 'layers.LSTM(4)' }, examples: { layer: 'layers.GRU(3)', merge_mode: "'sum'", backward_layer: 'layers.LSTM(4, go_backwards=True, activation="relu")' } },
+  { kind: 'RandomFlip', inputs: [[8, 8, 3]], required: {}, examples: { mode: "'horizontal'", data_format: "'channels_first'", factor: '0.5' }, noEffect: ['trainable'] },
+  ...['RandomRotation', 'RandomContrast', 'RandomBrightness'].map((kind): KindRows => ({ kind, inputs: [[8, 8, 3]], required: { factor: '0.1' }, examples: { factor: '0.2', value_range: '(0, 1)', fill_mode: "'constant'", interpolation: "'nearest'", fill_value: '1.0', data_format: "'channels_first'" }, noEffect: ['trainable'], todo: true })),
+  { kind: 'RandomZoom', inputs: [[8, 8, 3]], required: { height_factor: '0.1' }, examples: { height_factor: '0.2', width_factor: '0.2', fill_mode: "'constant'", interpolation: "'nearest'", fill_value: '1.0', factor: '0.1', data_format: "'channels_first'" }, noEffect: ['trainable'], todo: true },
+  { kind: 'RandomTranslation', inputs: [[8, 8, 3]], required: { height_factor: '0.1', width_factor: '0.1' }, examples: { height_factor: '0.2', width_factor: '0.2', fill_mode: "'constant'", interpolation: "'nearest'", fill_value: '1.0', factor: '0.1', data_format: "'channels_first'" }, noEffect: ['trainable'], todo: true },
+  { kind: 'Normalization', inputs: [[6, 6, 3]], required: {}, examples: { axis: '1', mean: '[0.5, 0.2, 0.1], variance=[2.0, 1.0, 0.5]', variance: '[2.0, 1.0, 0.5], mean=[0.5, 0.2, 0.1]', invert: 'True' } },
+  { kind: 'Dot', inputs: [[8], [8]], required: { axes: '1' }, examples: { axes: '-1', normalize: 'True' }, noEffect: ['trainable', 'axes'] },
   { kind: 'TimeDistributed', inputs: [[5, 8]], required: { layer: 'layers.Dense(3)' }, examples: { layer: 'layers.Dense(4)' } },
 ];
 

@@ -20,7 +20,8 @@ describe('every argument is mapped, reported or inert', () => {
   for (const row of KIND_ROWS) {
     it(row.kind, () => {
       const base = convertFile(rowModel(row, null));
-      expect(base.warnings, base.code).toEqual([]);
+      if (row.todo) expect(base.warnings.length).toBeGreaterThan(0);
+      else expect(base.warnings, base.code).toEqual([]);
       const failures: string[] = [];
       for (const [arg, spec] of Object.entries(kerasSignature(row.kind)!)) {
         const value = exampleValue(row, arg);
@@ -33,7 +34,7 @@ describe('every argument is mapped, reported or inert', () => {
         const changed = converted.code !== base.code;
         if (converted.models.length === 0) failures.push(`${arg}=${value}: no model (${converted.warnings.join('; ')})`);
         else if (spec.use === 'mapped' && row.noEffect?.includes(arg)) {
-          if (named) failures.push(`${arg}=${value}: has no effect here, yet it is reported`);
+          if (named && !row.todo) failures.push(`${arg}=${value}: has no effect here, yet it is reported`);
         } else if (spec.use === 'mapped') {
           if (!changed && !named) failures.push(`${arg}=${value}: mapped, yet the code is the same and no warning names it`);
         } else if (spec.use === 'inert') {

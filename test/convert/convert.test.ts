@@ -151,12 +151,12 @@ describe('numeric details', () => {
   });
 
   it('a layer with no equivalent gets marked code and a warning, never silence', () => {
-    const text = 'from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(8, 8, 3))\nx = layers.RandomRotation(0.1)(inputs)\nmodel = keras.Model(inputs, x)\n';
+    const text = 'from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input(shape=(8, 8, 3))\nx = layers.RandomCrop(4, 4)(inputs)\nmodel = keras.Model(inputs, x)\n';
     const result = analyze(text);
     const { code, warnings } = convertModel(text, result, 'model');
-    expect(code).toMatch(/# TODO: Keras RandomRotation is not converted yet/);
+    expect(code).toMatch(/# TODO: Keras RandomCrop is not converted yet/);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^RandomRotation at line 4/);
+    expect(warnings[0]).toMatch(/^RandomCrop at line 4/);
   });
 
   it('recurrent layers become batch-first nn.LSTM / nn.GRU / nn.RNN; the last step without return_sequences', () => {

@@ -116,17 +116,17 @@ describe('numeric details', () => {
       '# input: (1, 4, 16, 16)\nnet = nn.Sequential(nn.Conv2d(4, 8, 3, padding=1), nn.Conv2d(8, 8, 3, stride=2, padding=1), nn.Conv2d(8, 8, 4, padding=2), nn.Conv2d(8, 16, 3, padding=1, groups=2), nn.Conv2d(16, 16, 3, padding=1, groups=16, bias=False))\n',
     );
     expect(warnings).toEqual([]);
-    expect(code).toContain('layers.Conv2D(8, 3, padding="same")');
-    expect(code).toContain('layers.ZeroPadding2D(1),\n        layers.Conv2D(8, 3, strides=2)');
-    expect(code).toContain('layers.ZeroPadding2D(2),\n        layers.Conv2D(8, 4)');
-    expect(code).toContain('layers.Conv2D(16, 3, padding="same", groups=2)');
-    expect(code).toContain('layers.DepthwiseConv2D(3, padding="same", use_bias=False)');
+    expect(code).toContain('layers.Conv2D(8, 3, padding="same", name="layer_0")');
+    expect(code).toContain('layers.ZeroPadding2D(1),\n        layers.Conv2D(8, 3, strides=2, name="layer_1")');
+    expect(code).toContain('layers.ZeroPadding2D(2),\n        layers.Conv2D(8, 4, name="layer_2")');
+    expect(code).toContain('layers.Conv2D(16, 3, padding="same", groups=2, name="layer_3")');
+    expect(code).toContain('layers.DepthwiseConv2D(3, padding="same", use_bias=False, name="layer_4")');
   });
 
   it('BatchNorm: eps becomes epsilon, momentum becomes 1 − momentum', () => {
     const { code } = convertSource('# input: (2, 3, 8, 8)\nnet = nn.Sequential(nn.BatchNorm2d(3), nn.BatchNorm2d(3, eps=1e-3, momentum=0.01, affine=False))\n');
-    expect(code).toContain('layers.BatchNormalization(epsilon=1e-05, momentum=0.9)');
-    expect(code).toContain('layers.BatchNormalization(epsilon=0.001, momentum=0.99, center=False, scale=False)');
+    expect(code).toContain('layers.BatchNormalization(epsilon=1e-05, momentum=0.9, name="layer_0")');
+    expect(code).toContain('layers.BatchNormalization(epsilon=0.001, momentum=0.99, center=False, scale=False, name="layer_1")');
   });
 
   it('pooling: padding of a max pool after a ReLU is exact with zeros; elsewhere marked', () => {
@@ -149,7 +149,7 @@ describe('numeric details', () => {
 
   it('AdaptiveAvgPool2d(1): keepdims where the 1×1 map is used, a plain global pooling before a flatten', () => {
     const flat = convertSource('# input: (1, 3, 8, 8)\nnet = nn.Sequential(nn.Conv2d(3, 4, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))\n');
-    expect(flat.code).toContain('layers.GlobalAveragePooling2D(),\n        layers.Dense(2)');
+    expect(flat.code).toContain('layers.GlobalAveragePooling2D(),\n        layers.Dense(2, name="layer_3")');
     const kept = convertSource('# input: (1, 3, 8, 8)\nnet = nn.Sequential(nn.Conv2d(3, 4, 3), nn.AdaptiveAvgPool2d(1), nn.Conv2d(4, 2, 1))\n');
     expect(kept.code).toContain('layers.GlobalAveragePooling2D(keepdims=True)');
   });
@@ -165,9 +165,9 @@ describe('numeric details', () => {
       'class Tagger(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True, dropout=0.2)\n        self.fc = nn.Linear(16, 3)\n\n    def forward(self, x):\n        out, _ = self.lstm(x)\n        return self.fc(out[:, -1, :])\n\n\nif __name__ == "__main__":\n    Tagger()(torch.randn(4, 20, 8))\n',
     );
     expect(warnings).toEqual([]);
-    expect(code).toContain('layers.LSTM(16, return_sequences=True)');
+    expect(code).toContain('layers.LSTM(16, return_sequences=True, name="lstm")');
     expect(code).toContain('layers.Dropout(0.2)');
-    expect(code).toContain('layers.LSTM(16),\n');
+    expect(code).toContain('layers.LSTM(16, name="lstm_l1"),\n');
   });
 
   it('a layer with no equivalent gets a TODO and a warning, never silence', () => {

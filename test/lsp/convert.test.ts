@@ -70,7 +70,7 @@ describe('Convert to PyTorch', () => {
     expect(open?.command?.command).toBe('cnnshape.openConverted');
     const code = (open?.command?.arguments?.[0] as { code: string }).code;
     expect(code).toContain('keras.Input(shape=(28, 28, 1))');
-    expect(code).toContain('layers.Conv2D(4, 3, padding="same")');
+    expect(code).toContain('layers.Conv2D(4, 3, padding="same", name="conv")');
     expect(code).toContain('layers.Permute((3, 1, 2))');
     const after = applyEdits(TORCH, insert!.edit!.changes![uri]);
     const result = analyze(after);

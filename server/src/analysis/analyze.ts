@@ -11,7 +11,7 @@ import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
-import { BudgetExceeded, Interpreter } from '../python/interpreter';
+import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
@@ -253,14 +253,45 @@ class Analysis {
   /** Module-level functions by the name of the class they return a call of (`return ResNet(...)`). */
   private factories(): Map<string, FunctionValue[]> {
     if (this.factoryCache) return this.factoryCache;
-    const out = new Map<string, FunctionValue[]>();
+    // What each function returns a call of: `return ResNet(...)`, or `model = VGG(...); return model`.
+    const returned = new Map<FunctionValue, Set<string>>();
     for (const f of this.interp.functions.values()) {
+      const names = new Set<string>();
+      const assigned = new Map<string, string[]>();
+      for (const a of f.node.descendantsOfType('assignment')) {
+        const left = a.childForFieldName('left');
+        const right = a.childForFieldName('right');
+        const callee = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+        if (left?.type === 'identifier' && callee) assigned.set(left.text, [...(assigned.get(left.text) ?? []), callee]);
+      }
       for (const r of f.node.descendantsOfType('return_statement')) {
-        const call = r.namedChildren[0];
-        const name = call?.type === 'call' ? call.childForFieldName('function')?.text : undefined;
-        if (name && !(out.get(name) ?? []).includes(f)) out.set(name, [...(out.get(name) ?? []), f]);
+        const e = r.namedChildren[0];
+        if (e?.type === 'call') {
+          const callee = e.childForFieldName('function')?.text;
+          if (callee) names.add(callee);
+        } else if (e?.type === 'identifier') for (const callee of assigned.get(e.text) ?? []) names.add(callee);
+      }
+      returned.set(f, names);
+    }
+    // A function returning another factory's call is a factory of the same class
+    // (`def resnet18(**kw): return _resnet(...)`, `def _resnet(...): model = ResNet(...); return model`).
+    const functionsByName = new Map([...this.interp.functions.values()].map((f) => [f.name, f]));
+    for (let changed = true, rounds = 0; changed && rounds < 10; rounds++) {
+      changed = false;
+      for (const names of returned.values()) {
+        for (const n of [...names]) {
+          const g = functionsByName.get(n);
+          for (const m of g ? returned.get(g) ?? [] : []) {
+            if (!names.has(m)) {
+              names.add(m);
+              changed = true;
+            }
+          }
+        }
       }
     }
+    const out = new Map<string, FunctionValue[]>();
+    for (const [f, names] of returned) for (const name of names) out.set(name, [...(out.get(name) ?? []), f]);
     this.factoryCache = out;
     return out;
   }
@@ -276,9 +307,7 @@ class Analysis {
   }
 
   private allParamsHaveDefaults(f: FunctionValue): boolean {
-    const params = f.node.childForFieldName('parameters');
-    if (!params) return true;
-    return params.namedChildren.every((p) => p.type !== 'identifier' && p.type !== 'typed_parameter');
+    return needsNoArguments(f);
   }
 
   private safely<T>(fn: () => T): T | undefined {
@@ -586,7 +615,7 @@ class Analysis {
       params: r.module ? r.params ?? null : undefined,
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
-      args: r.layer ? Object.fromEntries(r.layer.bound.values) : null,
+      args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,
       given: r.layer ? [...r.layer.bound.given] : [],
       inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),

@@ -83,10 +83,11 @@ export function activationByName(name: string, dim: number): TorchActivation | n
     case 'sparse_sigmoid':
       return { call: 'keras_sparse_sigmoid', helpers: ['keras_sparse_sigmoid'] };
     case 'hard_sigmoid':
+      // Written as Keras 2 (and TensorFlow.js) computes it; the name alone does not say which Keras the code is for.
       return {
-        module: 'nn.Hardsigmoid()',
-        call: 'nn.Hardsigmoid()',
-        todo: "hard_sigmoid differs between Keras versions: Keras 3's relu6(x + 3) / 6 is nn.Hardsigmoid; Keras 2's is clip(0.2·x + 0.5, 0, 1), written `(0.2 * x + 0.5).clamp(0, 1)`",
+        call: 'keras_hard_sigmoid',
+        helpers: ['keras_hard_sigmoid'],
+        todo: "hard_sigmoid is Keras 2's clip(0.2·x + 0.5, 0, 1) here; Keras 3 changed it to relu6(x + 3) / 6, which is nn.Hardsigmoid(): use that for Keras 3",
       };
   }
   return undefined;

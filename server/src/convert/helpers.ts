@@ -192,6 +192,49 @@ const HELPERS: Record<string, Helper> = {
         return x * (1 + torch.randn_like(x) * (self.rate / (1 - self.rate)) ** 0.5)`,
   },
 
+  RandomFlip: {
+    code: `class RandomFlip(nn.Module):
+    """Keras RandomFlip: while training, flips each image (one draw per image) left-right and/or up-down;
+    the identity otherwise."""
+
+    def __init__(self, horizontal=True, vertical=True):
+        super().__init__()
+        self.horizontal, self.vertical = horizontal, vertical
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        flip = torch.rand((x.shape[0],) + (1,) * (x.dim() - 1), device=x.device) <= 0.5
+        if self.horizontal:
+            x = torch.where(flip, x.flip(-1), x)
+        if self.vertical:
+            x = torch.where(flip, x.flip(-2), x)
+        return x`,
+  },
+
+  KerasNormalization: {
+    code: `class KerasNormalization(nn.Module):
+    """Keras Normalization: (x - mean) / max(sqrt(variance), 1e-7) per channel, or its inverse; the mean and
+    variance are buffers, from the arguments or load_keras_weights (what adapt() computed)."""
+
+    def __init__(self, channels, mean=None, variance=None, invert=False, dims=4):
+        super().__init__()
+        shape = (1, channels) + (1,) * (dims - 2)
+        self.register_buffer("mean", torch.zeros(shape) if mean is None else torch.tensor(mean, dtype=torch.float32).reshape(shape))
+        self.register_buffer("variance", torch.ones(shape) if variance is None else torch.tensor(variance, dtype=torch.float32).reshape(shape))
+        self.invert = invert
+
+    def forward(self, x):
+        std = torch.sqrt(self.variance).clamp(min=1e-7)
+        return self.mean + x * std if self.invert else (x - self.mean) / std`,
+  },
+
+  keras_hard_sigmoid: {
+    code: `def keras_hard_sigmoid(x):
+    """Keras 2's hard_sigmoid activation: clip(0.2 * x + 0.5, 0, 1)."""
+    return (0.2 * x + 0.5).clamp(0.0, 1.0)`,
+  },
+
   keras_sparse_plus: {
     code: `def keras_sparse_plus(x):
     """Keras's sparse_plus activation: 0 below -1, (x + 1)² / 4 between, x above 1."""

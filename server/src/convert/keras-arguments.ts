@@ -137,6 +137,16 @@ const RANDOM: Table = {
   rng_type: training(null),
 };
 
+/** What every random augmentation layer takes besides its own factors: they only act while training. */
+const AUGMENTATION: Table = {
+  seed: training(null),
+  data_format: DATA_FORMAT,
+  factor: training(null),
+  bounding_box_format: spec('inert', [null], { only: 3, why: 'it only concerns bounding boxes, which the converted module does not take' }),
+  force_generator: training(false),
+  rng_type: training(null),
+};
+
 const recurrentCommon = (gated: boolean): Table => ({
   units: required(),
   activation: mapped('tanh'),
@@ -257,6 +267,14 @@ const SIGNATURES: Record<string, Table> = {
     data_format: DATA_FORMAT,
   },
   CenterCrop: { height: required(), width: required(), data_format: DATA_FORMAT },
+  RandomFlip: { ...AUGMENTATION, mode: mapped('horizontal_and_vertical') },
+  RandomRotation: { ...AUGMENTATION, factor: training(), fill_mode: training('reflect'), interpolation: training('bilinear'), fill_value: training(0) },
+  RandomZoom: { ...AUGMENTATION, height_factor: training(), width_factor: training(null), fill_mode: training('reflect'), interpolation: training('bilinear'), fill_value: training(0) },
+  RandomTranslation: { ...AUGMENTATION, height_factor: training(), width_factor: training(), fill_mode: training('reflect'), interpolation: training('bilinear'), fill_value: training(0) },
+  RandomContrast: { ...AUGMENTATION, factor: training(), value_range: training([0, 255]) },
+  RandomBrightness: { ...AUGMENTATION, factor: training(), value_range: training([0, 255]) },
+  Normalization: { axis: mapped(-1), mean: mapped(null), variance: mapped(null), invert: mapped(false) },
+  Dot: { axes: required(), normalize: mapped(false) },
 };
 
 for (const n of [1, 2, 3]) {
@@ -349,7 +367,7 @@ export function accountArguments(kind: string, args: Record<string, ArgValue> | 
     else if (s.use === 'unsupported') reasons.push(`${name}=${argText(value)}: ${s.why ?? 'not converted'}`);
     else if (s.use === 'mapped' && value instanceof UnknownArg) unreadable.push(name);
   }
-  if (unreadable.length > 0) reasons.push(`the value of ${unreadable.join(', ')} could not be read, so the default is written`);
+  if (unreadable.length > 0) reasons.push(`the value of ${unreadable.join(', ')} could not be read (it is not a constant), so the conversion does not follow it`);
   if (trainingOnly.length > 0) reasons.push(`training-only ${trainingOnly.length === 1 ? 'argument' : 'arguments'} not converted: ${trainingOnly.join(', ')} (the converted module computes the same; PyTorch initialises and regularises as its own code says)`);
   return { reasons };
 }

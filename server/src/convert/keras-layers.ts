@@ -346,7 +346,7 @@ function convolution(ctx: TorchRecordContext, a: Record<string, unknown>, n: num
   const bias = keywords([['use_bias', a.bias === false ? 'False' : null]]);
   if (groups > 1 && inChannels !== null && groups === inChannels && filters % inChannels === 0 && n === 2) {
     const multiplier = filters / inChannels;
-    parts.push({ code: `layers.DepthwiseConv2D(${intOrTuple(kernel)}${common}${keywords([['depth_multiplier', multiplier === 1 ? null : String(multiplier)]])}${bias})`, port: 'depthwise' });
+    parts.push({ code: `layers.DepthwiseConv2D(${intOrTuple(kernel)}${common}${keywords([['depth_multiplier', multiplier === 1 ? null : String(multiplier)]])}${bias})`, port: 'depthwise', portInfo: { channels: inChannels } });
   } else {
     parts.push({ code: `layers.Conv${n}D(${filters}, ${intOrTuple(kernel)}${common}${keywords([['groups', groups === 1 ? null : String(groups)]])}${bias})`, port: 'conv' });
   }
@@ -551,11 +551,17 @@ function upsample(ctx: TorchRecordContext, a: Record<string, unknown>): KerasCon
   if (!input || input.length !== 4 || !output) return todo(`${r.kind}: only 2-D (N, C, H, W) upsampling is converted`, 'cl');
   const mode = typeof a.mode === 'string' ? a.mode : 'nearest';
   const factors = [2, 3].map((i) => (typeof input[i] === 'number' && typeof output[i] === 'number' && (output[i] as number) % (input[i] as number) === 0 ? (output[i] as number) / (input[i] as number) : null));
-  if (factors.some((f) => f === null)) return todo(`${r.kind}: the output size is not an integer multiple of the input size`, 'cl');
-  const size = intOrTuple(factors as number[]);
-  if (mode === 'nearest') return { parts: [{ code: `layers.UpSampling2D(${size})` }], wants: 'cl' };
-  if (mode === 'bilinear' && a.align_corners !== true) return { parts: [{ code: `layers.UpSampling2D(${size}, interpolation="bilinear")` }], wants: 'cl' };
-  return todo(`${r.kind} mode='${mode}'${a.align_corners === true ? ' with align_corners=True' : ''} has no UpSampling2D equivalent`, 'cl');
+  if (factors.every((f) => f !== null)) {
+    const size = intOrTuple(factors as number[]);
+    if (mode === 'nearest') return { parts: [{ code: `layers.UpSampling2D(${size})` }], wants: 'cl' };
+    if (mode === 'bilinear' && a.align_corners !== true) return { parts: [{ code: `layers.UpSampling2D(${size}, interpolation="bilinear")` }], wants: 'cl' };
+  }
+  // Any size: tf.image.resize's half-pixel bilinear is PyTorch's bilinear without align_corners, its nearest PyTorch's nearest-exact.
+  const [h, w] = [output[2], output[3]];
+  const resize: Record<string, string> = { bilinear: 'bilinear', 'nearest-exact': 'nearest' };
+  if (typeof h === 'number' && typeof w === 'number' && resize[mode] && a.align_corners !== true && a.antialias !== true) return { parts: [{ code: `layers.Resizing(${h}, ${w}, interpolation="${resize[mode]}")` }], wants: 'cl' };
+  if (mode === 'nearest') return todo(`${r.kind}: PyTorch's 'nearest' to a size that is not a multiple takes pixel floor(i·in/out), which no Keras layer does (Resizing's nearest is PyTorch's 'nearest-exact')`, 'cl');
+  return todo(`${r.kind} mode='${mode}'${a.align_corners === true ? ' with align_corners=True' : ''} has no Keras equivalent (TensorFlow's resize kernels and pixel centres differ)`, 'cl');
 }
 
 function zeroPad2d(a: Record<string, unknown>): KerasConversion {

@@ -15,6 +15,7 @@ import type { AnalysisResult, LayerRecord, ModelResult } from '../analysis/resul
 import { dimToString } from '../shapes/dim';
 import { TupleOut, type Shape } from '../shapes/types';
 import { convertTorchRecord, isLastStep, isPassThrough, kerasShape, NON_NEGATIVE_KINDS, permuteCode, type KerasConversion, type KerasLayout, type KerasPortKind } from './keras-layers';
+import { torchLoader } from './keras-weights';
 import { modelInputs, outputRecords, tupleItemPicker } from './pytorch';
 
 export interface KerasWeightPort {
@@ -24,6 +25,8 @@ export interface KerasWeightPort {
   /** The PyTorch module's path in the state_dict (`conv1`, `features.0`). */
   path: string;
   info?: Record<string, unknown>;
+  /** The Keras layer's name= (load_torch_state_dict finds the layer by it). */
+  name?: string;
 }
 
 export interface ConvertedKerasModel {
@@ -59,7 +62,7 @@ export function convertTorchFile(text: string, modelName?: string): { code: stri
   const result = analyze(text);
   const models = result.models.filter((m) => m.framework === 'torch' && (!modelName || m.name === modelName));
   if (models.length === 0) return { code: '', warnings: [modelName ? `no PyTorch model named '${modelName}' was found` : 'no PyTorch model was found'], models: [] };
-  const converted = models.map((m) => convertPyTorchModel(m, text));
+  const converted = models.map((m) => convertPyTorchModel(m, text, models.length > 1 ? `load_${snakeName(m.name)}_state_dict` : undefined));
   const code = [IMPORTS.join('\n'), ...converted.map((c) => c.code.slice(c.code.indexOf('\n\n\n') + 3).trimEnd())].join('\n\n\n') + '\n';
   return { code: converted.length === 1 ? converted[0].code : code, warnings: converted.flatMap((c) => c.warnings), models: converted };
 }
@@ -81,7 +84,8 @@ interface RecordPlan {
 
 const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
 
-export function convertPyTorchModel(model: ModelResult, text: string): ConvertedKerasModel {
+/** `loader`: the name of the state_dict loader (a file with several models names one per model). */
+export function convertPyTorchModel(model: ModelResult, text: string, loader = 'load_torch_state_dict'): ConvertedKerasModel {
   const lines = text.split('\n');
   const records = model.layers;
   const consumers = records.map((_, k) => records.map((r, i) => (r.inputsFrom.includes(k) ? i : -1)).filter((i) => i >= 0));
@@ -191,6 +195,9 @@ export function convertPyTorchModel(model: ModelResult, text: string): Converted
   if (sequential) writeSequential(writer, materialised, inputCode[0] ?? 'keras.Input(shape=(None,))', layoutOfValue, rankOfValue, variable, model.name, ports);
   else writeFunctional(writer, model, materialised, inputCode, layoutOfValue, rankOfValue, outputs.map(valueOf), variable, ports);
 
+  // The state_dict loader, last: it needs only NumPy.
+  const named = ports.filter((p): p is KerasWeightPort & { name: string } => p.name !== undefined);
+  if (named.length > 0) ['', '', ...torchLoader(model.name, named, loader)].forEach((l) => writer.line(l));
   const layerLines = records.map((_, i) => writer.linesOf(i));
   const layouts = records.map((_, i) => (plans[i].conversion ? layoutOfValue.get(i) ?? 'id' : null));
   const outputLayouts = outputs.map((o) => layoutOfValue.get(valueOf(o)) ?? 'id');
@@ -304,7 +311,27 @@ function permutesFor(p: RecordPlan, layouts: Map<number, KerasLayout>, rankOf: R
 
 function portOf(p: RecordPlan, line: number, part: KerasConversion['parts'][number]): KerasWeightPort | null {
   if (!part.port || !p.source.name) return null;
-  return { line, kind: part.port, path: p.source.name, info: part.portInfo };
+  return { line, kind: part.port, path: p.source.name, info: part.portInfo, name: layerName(p, part) ?? undefined };
+}
+
+/**
+ * The Keras name of a layer that receives a PyTorch module's parameters: the module's path
+ * (`features.0` → `features_0`; a stacked LSTM's second layer `lstm_l1`), so that
+ * load_torch_state_dict finds it.
+ */
+function layerName(p: RecordPlan, part: KerasConversion['parts'][number]): string | null {
+  if (!part.port || !p.source.name) return null;
+  const layer = part.portInfo?.layer;
+  const base = p.source.name.replace(/\W/g, '_');
+  return `${/^\d/.test(base) ? `layer_${base}` : base}${typeof layer === 'number' && layer > 0 ? `_l${layer}` : ''}`;
+}
+
+/** A layer constructor with `name="..."` added when it receives weights. */
+function named(p: RecordPlan, part: KerasConversion['parts'][number]): string {
+  const name = layerName(p, part);
+  if (!name || !part.code.endsWith(')')) return part.code;
+  const inside = part.code.slice(part.code.indexOf('(') + 1, -1).trim();
+  return `${part.code.slice(0, -1)}${inside ? ', ' : ''}name="${name}")`;
 }
 
 function writeSequential(w: Writer, plans: RecordPlan[], input: string, layouts: Map<number, KerasLayout>, rankOf: RankOf, variable: string, name: string, ports: KerasWeightPort[]): void {
@@ -323,7 +350,7 @@ function writeSequential(w: Writer, plans: RecordPlan[], input: string, layouts:
     };
     for (const perm of permutesFor(p, layouts, rankOf)) w.line(`        ${perm.code},${todo()}`, owner);
     for (const part of c.parts) {
-      const line = w.line(`        ${part.code},${todo()}`, owner);
+      const line = w.line(`        ${named(p, part)},${todo()}`, owner);
       const port = portOf(p, line, part);
       if (port) ports.push(port);
     }
@@ -373,7 +400,8 @@ function writeFunctional(w: Writer, model: ModelResult, plans: RecordPlan[], inp
     let current: string | null = null;
     for (const part of c.parts) {
       const applied = current ?? (c.merge ? `[${args.join(', ')}]` : args[0]);
-      let callee = part.code;
+      const code = named(p, part);
+      let callee = code;
       const id = p.source.layerId;
       if (part.port && p.source.module && id !== null && (layerIdCount.get(id) ?? 0) > 1) {
         if (!shared.has(id)) {
@@ -381,14 +409,14 @@ function writeFunctional(w: Writer, model: ModelResult, plans: RecordPlan[], inp
           while (taken.has(name)) name += '_';
           taken.add(name);
           shared.set(id, name);
-          const line = w.line(`${name} = ${part.code}${todo()}`, owner);
+          const line = w.line(`${name} = ${code}${todo()}`, owner);
           const port = portOf(p, line, part);
           if (port) ports.push(port);
         }
         callee = shared.get(id)!;
       }
       const line = w.line(`${target} = ${callee}(${applied})${todo()}`, owner);
-      if (callee === part.code) {
+      if (callee === code) {
         const port = portOf(p, line, part);
         if (port) ports.push(port);
       }

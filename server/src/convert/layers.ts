@@ -243,6 +243,25 @@ export function convertLayer(ctx: LayerContext): ConvertedLayer {
       return timeDistributed(ctx, convertLayer, (reason) => unsupported(ctx, reason));
     case 'InputLayer':
       return { parts: [] };
+    case 'RandomFlip': {
+      const mode = str(arg(r, 'mode')) ?? 'horizontal_and_vertical';
+      const horizontal = mode.includes('horizontal');
+      const vertical = mode.includes('vertical');
+      return { parts: [{ type: 'module', hint: 'flip', code: `RandomFlip(horizontal=${horizontal ? 'True' : 'False'}, vertical=${vertical ? 'True' : 'False'})` }], helpers: ['RandomFlip'] };
+    }
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation':
+    case 'RandomContrast':
+    case 'RandomBrightness':
+      return {
+        parts: [{ type: 'module', hint: 'augment', code: 'nn.Identity()' }],
+        todo: `${r.kind} is the identity at inference, as here; its training-time augmentation is not converted (TensorFlow's interpolation and fill modes are not torchvision's)`,
+      };
+    case 'Normalization':
+      return normalization(ctx);
+    case 'Dot':
+      return dot(ctx);
   }
   return unsupported(ctx, `Keras ${r.kind} is not converted yet`);
 }
@@ -704,6 +723,49 @@ function dropout(ctx: LayerContext): ConvertedLayer {
   const kerasNoise = (noise as (number | null)[]).map((d) => (d === null ? -1 : d));
   const torchNoise = toTorchPermutation(rank, ctx.layout).map((k) => kerasNoise[k]);
   return { parts: [{ type: 'module', hint: 'dropout', code: `NoiseShapeDropout(${rate}, ${tuple(torchNoise)})` }], helpers: ['NoiseShapeDropout'] };
+}
+
+/** Keras Normalization over the channels: its mean and variance given, or adapted and loaded by load_keras_weights. */
+function normalization(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const input = r.input[0];
+  const rank = rankOf(input);
+  const axis = arg(r, 'axis');
+  if (rank === null || !input || !(axis === -1 || axis === rank - 1 || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === rank - 1)))) return unsupported(ctx, 'Normalization over other axes than the last is not converted yet');
+  const channels = dimText(input[rank - 1]);
+  if (!channels) return unsupported(ctx, 'Normalization needs the channels: add a # input: comment');
+  const values = (v: ArgValue | undefined): string | null | undefined => {
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'number') return `[${Array(Number(channels)).fill(pyFloat(v)).join(', ')}]`;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return `[${(v as number[]).map(pyFloat).join(', ')}]`;
+    return undefined;
+  };
+  const mean = values(arg(r, 'mean'));
+  const variance = values(arg(r, 'variance'));
+  if (mean === undefined || variance === undefined) return unsupported(ctx, 'the mean or variance could not be read');
+  const kw = [channels];
+  if (mean) kw.push(`mean=${mean}`);
+  if (variance) kw.push(`variance=${variance}`);
+  if (arg(r, 'invert') === true) kw.push('invert=True');
+  if (rank !== 4) kw.push(`dims=${rank}`);
+  const code = `KerasNormalization(${kw.join(', ')})`;
+  const adapted = !mean && !variance;
+  const part: ModulePart = { type: 'module', hint: 'norm', code, port: adapted ? 'normalization' : undefined };
+  // The buffers broadcast over axis 1: where Keras's last axis is not PyTorch's axis 1 (channels-first models), move it there.
+  if (ctx.layout === 'first' && rank > 2) part.apply = '$m($x.movedim(-1, 1)).movedim(1, -1)';
+  return { parts: [part], helpers: ['KerasNormalization'], comment: adapted ? 'Normalization: the mean and variance adapt() computed come with load_keras_weights.' : undefined };
+}
+
+/** Keras Dot of two (N, D) tensors: their dot product per sample, after L2 normalisation with normalize=True. */
+function dot(ctx: LayerContext): ConvertedLayer {
+  const r = ctx.record;
+  const axes = arg(r, 'axes');
+  const ranks = r.input.map(rankOf);
+  const axis = typeof axes === 'number' ? axes : Array.isArray(axes) && axes.length === 2 && axes[0] === axes[1] && typeof axes[0] === 'number' ? axes[0] : null;
+  if (r.input.length !== 2 || ranks.some((k) => k !== 2) || axis === null || (axis !== 1 && axis !== -1)) return unsupported(ctx, 'Dot of tensors of rank other than 2 (a batched matrix product) is not converted yet');
+  const normalize = arg(r, 'normalize') === true;
+  const [a, b] = normalize ? ['F.normalize($0, dim=1)', 'F.normalize($1, dim=1)'] : ['$0', '$1'];
+  return { parts: [{ type: 'expr', code: `(${a} * ${b}).sum(dim=1, keepdim=True)` }] };
 }
 
 // ---------------------------------------------------------------- layout-sensitive layers

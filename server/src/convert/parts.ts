@@ -22,6 +22,7 @@ export type PortKind =
   | 'batchnorm'
   | 'layernorm'
   | 'prelu'
+  | 'normalization'
   | 'embedding'
   | 'lstm'
   | 'gru'

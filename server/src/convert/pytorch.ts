@@ -17,6 +17,7 @@ import type { ArgValue, Shape } from '../shapes/types';
 import { LayerArg, TupleOut } from '../shapes/types';
 import { helperCode } from './helpers';
 import { accountArguments } from './keras-arguments';
+import { convertKerasOp } from './keras-ops';
 import { convertLayer } from './layers';
 import { joinTodo, torchShape, type ConvertedLayer, type Layout, type ModulePart, type PortKind } from './parts';
 import { innerLayer } from './recurrent';
@@ -92,11 +93,15 @@ class Session {
   private readonly classNames = new Set<string>();
   private readonly inProgress = new Set<string>();
 
+  readonly lines: string[];
+
   constructor(
     readonly text: string,
     readonly layout: Layout,
     private readonly result: AnalysisResult | undefined,
-  ) {}
+  ) {
+    this.lines = text.split('\n');
+  }
 
   /** Every Keras model of the file (the analysis lists those used inside others too). */
   kerasModels(): ModelResult[] {
@@ -313,7 +318,7 @@ function convertClass(model: ModelResult, session: Session): ConvertedModel {
       const inputsFrom = first.inputsFrom.map(mapFrom);
       if (!group) {
         const record: LayerRecord = { ...first, inputsFrom };
-        return { record, records, converted: convertRecord({ ...record, input: sharedInputs.get(first.layerId ?? -1) ?? record.input }, layout, sequential), attrs: [] };
+        return { record, records, converted: convertRecord({ ...record, input: sharedInputs.get(first.layerId ?? -1) ?? record.input }, layout, sequential, session.lines), attrs: [] };
       }
       // A sub-model call: one record standing for it, with an identity per sub-model so that its calls share one module.
       const functional = records.length === 1 && first.kind === 'Functional';
@@ -403,10 +408,10 @@ function mergedInputs(records: LayerRecord[]): Map<number, Shape[]> {
   return out;
 }
 
-function convertRecord(record: LayerRecord, layout: Layout, sequential: boolean): ConvertedLayer {
+function convertRecord(record: LayerRecord, layout: Layout, sequential: boolean, lines: readonly string[]): ConvertedLayer {
   let converted: ConvertedLayer;
   try {
-    converted = record.module ? convertLayer({ record, layout, sequential }) : convertOp(record);
+    converted = record.module ? convertLayer({ record, layout, sequential }) : convertOp(record, lines, layout);
   } catch {
     return { parts: [{ type: 'module', hint: 'todo', code: 'nn.Identity()' }], todo: `${record.kind} could not be converted`, unconverted: true };
   }
@@ -429,12 +434,9 @@ function frozen(args: Record<string, ArgValue> | null): boolean {
   return args?.trainable === false;
 }
 
-/** Operators written on Keras tensors in a functional model (`a + b`). */
-function convertOp(record: LayerRecord): ConvertedLayer {
-  const binary: Record<string, string> = { add: '+', sub: '-', mul: '*', truediv: '/' };
-  const fromTensors = record.inputsFrom.every((k, i) => k >= 0 || record.modelInputs[i] >= 0);
-  if (binary[record.kind] && record.input.length === 2 && fromTensors) return { parts: [{ type: 'expr', code: `$0 ${binary[record.kind]} $1` }] };
-  return { parts: [{ type: 'module', hint: 'todo', code: 'nn.Identity()' }], todo: `the operation ${record.kind} is not converted yet`, unconverted: true };
+/** Operators and TensorFlow functions written on Keras tensors in a functional model (`a + b`, `tf.concat`). */
+function convertOp(record: LayerRecord, lines: readonly string[], layout: Layout): ConvertedLayer {
+  return convertKerasOp(record, lines, layout) ?? { parts: [{ type: 'module', hint: 'todo', code: 'nn.Identity()' }], todo: `the operation ${record.kind} is not converted yet`, unconverted: true };
 }
 
 /** The nn.Sequential attribute when the Keras model is a plain chain of one container's layers. */

@@ -169,6 +169,10 @@ function entry(r: LayerRecord, name: string, kind: PortKind, modules: string[], 
     case 'embedding':
       trainable = 1;
       break;
+    case 'normalization':
+      // mean, variance and count, none of them trained.
+      [trainable, kept] = [0, 3];
+      break;
     default:
       trainable = 1 + bias;
   }
@@ -256,6 +260,9 @@ export const LOADER_CODE = `def load_keras_weights_into(module, path):
             if kind == "batchnorm":
                 assign(m.running_mean, w[0])
                 assign(m.running_var, w[1])
+        elif kind == "normalization":
+            assign(m.mean, np.reshape(w[0], tuple(m.mean.shape)))
+            assign(m.variance, np.reshape(w[1], tuple(m.variance.shape)))
         elif kind == "prelu":
             alpha = np.moveaxis(w[0], -1, 0) if info["channels_last"] and w[0].ndim > 1 else w[0]
             assign(m.weight, alpha.reshape(tuple(m.weight.shape)))

@@ -46,6 +46,8 @@ export const CONTAINERS: Record<string, 'Sequential' | 'ModuleList' | 'ModuleDic
 /** Library base classes of user-defined models and blocks. */
 export const BASE_CLASSES: Record<string, { framework: Framework; model: boolean }> = {
   'torch.nn.Module': { framework: 'torch', model: true },
+  // A scripted module runs its forward() like any module in eager mode.
+  'torch.jit.ScriptModule': { framework: 'torch', model: true },
   // Subclasses of the containers (`class ConvBNReLU(nn.Sequential)`) hold their layers as a container.
   'torch.nn.Sequential': { framework: 'torch', model: true },
   'torch.nn.ModuleList': { framework: 'torch', model: false },

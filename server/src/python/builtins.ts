@@ -171,20 +171,11 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const types = t.t === 'tuple' ? t.items : [t];
       let result: boolean | undefined = false;
       for (const ty of types) {
-        if (ty.t !== 'builtin') return UNKNOWN;
-        const map: Record<string, string[]> = { 'builtins.int': ['int', 'bool'], 'builtins.float': ['float'], 'builtins.str': ['str'], 'builtins.list': ['list'], 'builtins.tuple': ['tuple'], 'builtins.dict': ['dict'], 'builtins.bool': ['bool'], 'torch.Tensor': ['tensor'], 'tensorflow.Tensor': ['tensor'] };
-        const layerDef = findLayer(ty.name);
-        if (layerDef) {
-          if (v.t === 'unknown') return UNKNOWN;
-          if (v.t === 'layer' && v.def === layerDef) result = true;
-          continue;
-        }
-        const ts = map[ty.name];
-        if (!ts) return UNKNOWN;
-        if (v.t === 'unknown') return UNKNOWN;
-        if (ts.includes(v.t)) result = true;
+        const r = isInstance(interp, v, ty);
+        if (r === true) return bool(true);
+        if (r === undefined) result = undefined;
       }
-      return bool(result === true);
+      return result === undefined ? UNKNOWN : bool(false);
     }
     case 'builtins.getattr': {
       const [o, n, d] = args;
@@ -282,6 +273,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       if (items === null || items.some((i) => i.t !== 'int')) return UNKNOWN;
       return int(product(items.map((i) => (i as { v: Dim }).v)));
     }
+    // Eager PyTorch is neither scripting nor tracing; torch.jit.annotate(T, v) is v.
+    case 'torch.jit.is_scripting':
+    case 'torch.jit.is_tracing':
+    case 'torch._jit_internal.is_scripting':
+      return bool(false);
+    case 'torch._C._get_tracing_state':
+      return NONE;
+    case 'torch.jit.annotate':
+      return args[1] ?? UNKNOWN;
     // `typing.cast(int, v)` is `v`.
     case 'typing.cast':
       return args[1] ?? kwargs.get('val') ?? UNKNOWN;
@@ -334,6 +334,57 @@ export function copyValue(interp: Interpreter, v: Value, deep: boolean, depth = 
     default:
       return v;
   }
+}
+
+/** The value kinds each builtin or abstract type name covers, for isinstance(). */
+const INSTANCE_KINDS: Record<string, Value['t'][]> = {
+  'builtins.int': ['int', 'bool'],
+  'builtins.float': ['float'],
+  'builtins.str': ['str'],
+  'builtins.list': ['list'],
+  'builtins.tuple': ['tuple'],
+  'builtins.dict': ['dict'],
+  'builtins.bool': ['bool'],
+  'torch.Tensor': ['tensor'],
+  'tensorflow.Tensor': ['tensor'],
+  'typing.Sequence': ['list', 'tuple', 'str'],
+  'collections.abc.Sequence': ['list', 'tuple', 'str'],
+  'typing.Iterable': ['list', 'tuple', 'str', 'dict'],
+  'collections.abc.Iterable': ['list', 'tuple', 'str', 'dict'],
+  'typing.Mapping': ['dict'],
+  'collections.abc.Mapping': ['dict'],
+  'numbers.Number': ['int', 'float', 'bool'],
+  'numbers.Integral': ['int', 'bool'],
+  'numbers.Real': ['int', 'float', 'bool'],
+};
+
+/** Kinds of values that are not instances of any user class or layer class. */
+const PLAIN = new Set<Value['t']>(['int', 'float', 'bool', 'str', 'none', 'tuple', 'list', 'dict', 'slice', 'ellipsis', 'tensor']);
+
+/** isinstance(v, ty) for one type: true, false, or undefined when it cannot be known. */
+function isInstance(interp: Interpreter, v: Value, ty: Value): boolean | undefined {
+  if (v.t === 'unknown') return undefined;
+  if (ty.t === 'class') {
+    if (v.t === 'object') return interp.mro(v.cls).includes(ty);
+    return PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' ? false : undefined;
+  }
+  if (ty.t !== 'builtin' && ty.t !== 'module') return undefined;
+  const kinds = INSTANCE_KINDS[ty.name];
+  if (kinds) return kinds.includes(v.t) ? true : PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' || v.t === 'object' ? false : undefined;
+  const layerDef = findLayer(ty.name);
+  if (layerDef) {
+    if (v.t === 'layer') return v.def === layerDef;
+    // A user class deriving from a layer class (`class MyConv(nn.Conv2d)`).
+    if (v.t === 'object') return interp.mro(v.cls).some((c) => c.bases.some((b) => b.t === 'builtin' && b.name === ty.name));
+    return PLAIN.has(v.t) || v.t === 'container' ? false : undefined;
+  }
+  if (ty.name === 'torch.nn.Module') {
+    if (v.t === 'layer') return v.def.framework === 'torch';
+    if (v.t === 'container') return v.kind !== 'KerasSequential';
+    if (v.t === 'object') return interp.libraryBase(v.cls)?.framework === 'torch';
+    return PLAIN.has(v.t) ? false : undefined;
+  }
+  return undefined;
 }
 
 /** `collections.OrderedDict(...)`: a dict from a dict or from (key, value) pairs. */

@@ -1198,6 +1198,7 @@ export class Interpreter implements ModuleHost {
         for (const c of mro) {
           const m = c.attrs.get(name);
           if (m) return m.t === 'function' && obj.self.t === 'object' ? this.bindMethod(m, obj.self) : m.t === 'function' ? { ...m, self: obj.self } : m;
+          if (name === '__init__' && isRecordClass(c)) return { t: 'builtin', name: 'super.__init__', self: obj.self, record: c };
         }
         return { t: 'builtin', name: `super.${name}`, self: obj.self };
       }
@@ -1378,10 +1379,17 @@ export class Interpreter implements ModuleHost {
       case 'class':
         return this.instantiate(fn, args, kwargs, node, nodes);
       case 'builtin':
+        if (fn.record && fn.self?.t === 'object') {
+          this.bindRecordFields(fn.record, fn.self, args, kwargs);
+          return NONE;
+        }
         return this.callBuiltin(fn.name, fn.self, args, kwargs, node, nodes);
+      case 'object':
+        // A standard-library object (an argparse parser, a namespace) is not callable.
+        if (fn.cls.library) return UNKNOWN;
+        return this.applyModule(fn, args, kwargs, node);
       case 'layer':
       case 'container':
-      case 'object':
       case 'functional':
         return this.applyModule(fn, args, kwargs, node);
       case 'partial':
@@ -1670,10 +1678,11 @@ const IDENTITY_KINDS = new Set<Value['t']>(['class', 'layer', 'builtin', 'module
 /** A function whose body makes example data (a tensor factory or a summary call). */
 const EXAMPLE_DATA = /\b(?:randn|rand|randint|zeros|ones|empty|summary|Tensor|FloatTensor)\s*\(/;
 
-/** A function every parameter of which has a default (or is *args / **kwargs). */
-function needsNoArguments(f: FunctionValue): boolean {
+/** A function every parameter of which has a default or is `*args` / `**kwargs` (typed or not). */
+export function needsNoArguments(f: FunctionValue): boolean {
   const params = f.node.childForFieldName('parameters');
-  return !params || params.namedChildren.every((p) => p.type !== 'identifier' && p.type !== 'typed_parameter' || p.namedChildren[0]?.type === 'list_splat_pattern' || p.namedChildren[0]?.type === 'dictionary_splat_pattern');
+  const splat = (p: SyntaxNode) => p.namedChildren[0]?.type === 'list_splat_pattern' || p.namedChildren[0]?.type === 'dictionary_splat_pattern';
+  return !params || params.namedChildren.every((p) => (p.type !== 'identifier' && p.type !== 'typed_parameter') || (p.type === 'typed_parameter' && splat(p)));
 }
 
 /** Values whose equality Python decides by kind and content alone (no user `__eq__`). */

@@ -296,7 +296,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
   const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
-  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes });
+  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes, settledArgs: result.settledArgs });
   for (const e of ctx.errors) {
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
     const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));

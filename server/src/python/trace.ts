@@ -3,7 +3,7 @@
 // Plain data keyed to syntax nodes; analysis/ turns it into ranges and messages for consumers.
 
 import type { SyntaxNode } from '../syntax/parse';
-import type { Framework, Output, RuleCode, Shape } from '../shapes/types';
+import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 import type { LayerValue, TensorValue } from './values';
 
 export interface TraceRecord {
@@ -21,6 +21,8 @@ export interface TraceRecord {
   outputs: TensorValue[];
   params?: number | null;
   notes: string[];
+  /** Constructor arguments this call settled (RuleResult.settledArgs). */
+  settledArgs?: Record<string, ArgValue>;
 }
 
 export interface RawDiagnostic {

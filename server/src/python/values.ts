@@ -123,6 +123,8 @@ export interface BuiltinValue {
   t: 'builtin';
   name: string;
   self?: Value;
+  /** `super().__init__` reaching a `@dataclass` / NamedTuple parent: the class whose generated `__init__` runs. */
+  record?: ClassValue;
 }
 
 /** An imported module or package: a library known by name (`torch.nn`), or a source file the interpreter reads. */

@@ -117,6 +117,12 @@ export interface RuleResult {
   output: Output;
   /** Trainable and non-trainable parameter count (as torchinfo / Keras count them); undefined for ops. */
   params?: number | null;
+  /**
+   * Constructor arguments as this call settled them, where a call keyword changes them (the
+   * output_padding that a transposed convolution's `output_size=` implies); merged into the
+   * record's arguments so that consumers rebuild the layer as it ran.
+   */
+  settledArgs?: Record<string, ArgValue>;
 }
 
 export interface Param {

@@ -122,6 +122,9 @@ def load_keras_weights_into(module, path):
             if kind == "batchnorm":
                 assign(m.running_mean, w[0])
                 assign(m.running_var, w[1])
+        elif kind == "normalization":
+            assign(m.mean, np.reshape(w[0], tuple(m.mean.shape)))
+            assign(m.variance, np.reshape(w[1], tuple(m.variance.shape)))
         elif kind == "prelu":
             alpha = np.moveaxis(w[0], -1, 0) if info["channels_last"] and w[0].ndim > 1 else w[0]
             assign(m.weight, alpha.reshape(tuple(m.weight.shape)))

@@ -12,6 +12,7 @@ import { add, ceildiv, Dim, dimToString, equalDims, floordiv, mul, product, sub 
 import { formatShape, windowFormula, windowOutput } from '../shape';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
 import { KERAS_WEIGHT_PARAMS } from './keras-params';
+import { asInt } from '../context';
 
 /** Where the channel axis sits: PyTorch is always channels-first; Keras defaults to channels-last. */
 export type Layout = 'channels_first' | 'channels_last';
@@ -233,8 +234,22 @@ function torchConvolution(o: TorchConvOptions) {
     const stride = ctx.tuple('stride', n);
     const dilation = ctx.tuple('dilation', n);
     const spatial = o.transposed ? torchTransposedSpatial(ctx, parts.spatial, kernel, stride, dilation) : slideWindows(ctx, parts.spatial, { kernel, stride, dilation, padding: torchConvPadding(ctx, n), windowArg: 'kernel_size' });
-    return { output: joinAxes({ leading: parts.leading, channels: outChannels, spatial }, 'channels_first'), params: paramsFor(o.lazy ? parts.channels : declaredIn) };
+    const settledArgs = o.transposed ? impliedOutputPadding(ctx, parts.spatial, spatial, kernel, stride, dilation) : undefined;
+    return { output: joinAxes({ leading: parts.leading, channels: outChannels, spatial }, 'channels_first'), params: paramsFor(o.lazy ? parts.channels : declaredIn), settledArgs };
   };
+}
+
+/**
+ * With `output_size=`, PyTorch runs the transposed convolution with the output padding that
+ * reaches the requested size: that padding, where every size is known (undefined otherwise, or
+ * without output_size).
+ */
+function impliedOutputPadding(ctx: RuleContext, input: Dim[], output: Dim[], kernel: Dim[] | null, stride: Dim[] | null, dilation: Dim[] | null): Record<string, ArgValue> | undefined {
+  if (!Array.isArray(ctx.value('call.output_size'))) return undefined;
+  const padding = ctx.tuple('padding', input.length);
+  const at = (t: Dim[] | null, i: number): Dim => (t ? t[i] : null);
+  const implied = input.map((d, i) => sub(output[i], torchTransposedOutput(d, at(kernel, i), at(stride, i), at(padding, i), 0, at(dilation, i))));
+  return implied.every((p): p is number => typeof p === 'number' && p >= 0) ? { output_padding: implied } : undefined;
 }
 
 /** PyTorch conv padding: 'same', 'valid', or an int or tuple of one side's padding per axis. */
@@ -248,6 +263,14 @@ function torchConvPadding(ctx: RuleContext, n: number): WindowPadding[] | null {
 
 function torchTransposedSpatial(ctx: RuleContext, input: Dim[], kernel: Dim[] | null, stride: Dim[] | null, dilation: Dim[] | null): Dim[] {
   const n = input.length;
+  // forward(x, output_size=skip.size()): PyTorch picks the output padding that reaches the
+  // requested size (its last n entries; batch and channels may lead).
+  const requested = ctx.value('call.output_size');
+  if (Array.isArray(requested) && requested.length >= n) {
+    const sizes = requested.slice(requested.length - n).map((d) => asInt(d));
+    ctx.note(`${ctx.kind} spatial size${n > 1 ? 's' : ''} from output_size: ${sizes.map((d) => dimToString(d)).join(', ')}`);
+    return sizes;
+  }
   const padding = ctx.tuple('padding', n);
   const outputPadding = ctx.tuple('output_padding', n);
   const at = (t: Dim[] | null, i: number): Dim => (t ? t[i] : null);
