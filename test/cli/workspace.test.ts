@@ -54,7 +54,10 @@ describe('cnnshape check on a workspace', () => {
     const doc = json('--input', '(1, 3, 64, 64)', 'test/workspaces/input_flag');
     const byName = new Map(doc.files.flatMap((f: { models: { name: string }[] }) => f.models.map((m) => [m.name, m])));
     expect(byName.get('Net')).toMatchObject({ inputSource: 'flag', output: [1, 32, 1, 1] });
-    expect(byName.get('Neck')).toMatchObject({ inputSource: 'symbolic' });
+    // The blocks are shown inside Net (reported once, with model.py), not fed the image by themselves.
+    expect(byName.has('Neck')).toBe(false);
+    const blocks = json('--input', '(1, 3, 64, 64)', 'test/workspaces/input_flag/blocks.py').files[0];
+    expect(blocks.models.map((m: { name: string; path: string }) => [m.name, m.path])).toEqual([['Net', 'test/workspaces/input_flag/model.py']]);
     expect(doc.files.flatMap((f: { diagnostics: unknown[] }) => f.diagnostics)).toEqual([]);
     const named = json('--input', '(1, 16, 8, 8)', '--model', 'Neck', 'test/workspaces/input_flag/blocks.py');
     expect(named.files[0].models.find((m: { name: string }) => m.name === 'Neck')).toMatchObject({ inputSource: 'flag', output: [1, 32, 8, 8] });

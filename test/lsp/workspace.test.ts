@@ -71,9 +71,13 @@ describe('language server over a workspace', () => {
     expect(hover).toContain('(1, 16, 30, 30)');
     expect(hoverText(await client.hover(uri('model.py'), positionOf(MODEL, 'Block(16)', { offset: 2 })))).toBe('');
 
-    // Open blocks.py and edit it (the disk keeps the old text): pooling to 8x8 fixes the view, and
-    // model.py, not edited, is checked again against the live text.
+    // Open blocks.py: its hovers show the block inside model.py's Net, with the shapes it takes there.
     await client.openDocument(uri('blocks.py'), BLOCKS, 1);
+    await client.diagnostics(uri('blocks.py'), { version: 1 });
+    expect(hoverText(await client.hover(uri('blocks.py'), positionOf(BLOCKS, 'self.conv(x)', { offset: 6 })))).toContain('(1, 32, 30, 30)');
+
+    // Edit it (the disk keeps the old text): pooling to 8x8 fixes the view, and model.py, not
+    // edited, is checked again against the live text.
     const fixed = BLOCKS.replace('x = self.bn(self.conv(x))', 'x = nn.functional.adaptive_avg_pool2d(self.bn(self.conv(x)), 8)');
     await client.changeDocument(uri('blocks.py'), 2, [{ text: fixed }]);
     expect(await client.eventualDiagnostics(uri('blocks.py'), (d) => d.length === 0)).toEqual([]);

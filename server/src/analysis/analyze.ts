@@ -167,10 +167,17 @@ class Analysis {
     for (const b of builders) this.collectClassIds(b.value, blockClassIds, true);
 
     // A base class that only serves other model classes (and is never built by itself) is no model.
+    // A class another file uses as a block is shown inside the model built at the top of the workspace.
+    const enclosing = new Set<number>();
     for (const c of classCandidates) {
       if (blockClassIds.has(c.cls!.id)) continue;
       if (this.onlyABase(c.cls!, classCandidates)) continue;
-      out.push(c);
+      const top = this.enclosingModel(c);
+      if (!top) out.push(c);
+      else if (!enclosing.has(top.cls!.id)) {
+        enclosing.add(top.cls!.id);
+        out.push(top);
+      }
     }
     for (const b of builders) {
       out.push(b);
@@ -214,6 +221,43 @@ class Analysis {
       }
     }
     return out;
+  }
+
+  /**
+   * For a class that another file of the workspace uses as a block (and that nothing builds at the
+   * top), the model it is a block of, built as the workspace builds it (its scripts' arguments and
+   * input): the block's layers then take the shapes they have in that model. Undefined when there
+   * is none, or when the class states its own input.
+   */
+  private enclosingModel(c: Candidate, depth = 0): Candidate | undefined {
+    const interp = this.interp;
+    const discovery = this.discovery;
+    if (!discovery || !c.cls || !this.loader || depth > 3 || this.options.model === c.name) return undefined;
+    const comments = commentsAbove(this.linesOf(c.cls.node), this.defLine(c.cls.node));
+    if (comments.input || comments.model || interp.moduleInstances.get(c.cls.id) === c.value || interp.examples.has(c.cls.id)) return undefined;
+    if (!discovery.usedAsBlockElsewhere(c.cls.name)) return undefined;
+    for (const { path, text, enclosing } of discovery.enclosingClasses(c.cls.name)) {
+      const cls = this.safely(() => interp.sourceModule(this.loader!.fileFor(path, text)).get(enclosing));
+      if (!cls || cls.t !== 'class' || cls === c.cls) continue;
+      const top = this.builtModel(cls);
+      // The block must really be built inside it (a class of the same name elsewhere is another class).
+      if (!top || !interp.constructedInside.get(top.value.t === 'object' ? top.value.id : -1)?.has(c.cls.id)) continue;
+      return this.enclosingModel(top, depth + 1) ?? top;
+    }
+    return undefined;
+  }
+
+  private readonly builtModels = new Map<ClassValue, Candidate | null>();
+
+  /** A model class of another file, built once as the workspace builds it. */
+  private builtModel(cls: ClassValue): Candidate | undefined {
+    const known = this.builtModels.get(cls);
+    if (known !== undefined) return known ?? undefined;
+    const base = this.interp.libraryBase(cls);
+    const obj = base?.model ? this.construct(cls) : undefined;
+    const top: Candidate | null = base && obj && obj.t === 'object' ? { name: cls.name, framework: base.framework, nameNode: cls.node.childForFieldName('name') ?? cls.node, anchorLine: this.defLine(cls.node), extentNode: cls.node, value: obj, cls } : null;
+    this.builtModels.set(cls, top);
+    return top ?? undefined;
   }
 
   private onlyABase(cls: ClassValue, candidates: Candidate[]): boolean {
@@ -323,7 +367,7 @@ class Analysis {
   /** Builds a model class: `# model:` comment, an instance in the file, a factory function, or its defaults. */
   private construct(cls: ClassValue): Value | undefined {
     const interp = this.interp;
-    const comments = commentsAbove(this.lines, this.defLine(cls.node));
+    const comments = commentsAbove(this.linesOf(cls.node), this.defLine(cls.node));
     if (comments.model) {
       const v = this.safely(() => this.evalSnippet(comments.model!.expr));
       if (v && v.t === 'object') return v;
@@ -640,12 +684,15 @@ class Analysis {
   private toDiagnostic(d: RawDiagnostic): ShapeDiagnostic | undefined {
     const inLibrary = (node: SyntaxNode) => node.file !== undefined && this.loader?.isLibrary(node.file) === true;
     if (inLibrary(d.node)) return undefined;
+    // Messages name the analysed file's lines `line N`; shown in another file, they name the file.
+    const own = this.options.path?.slice(this.options.path.lastIndexOf('/') + 1) ?? 'the analysed file';
+    const text = (message: string) => (d.node.file === undefined ? message : message.replace(/\bat line (\d+)/g, `at ${own}:$1`));
     const fixes = d.fix ? [{ ...writeFix(d.node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(d.node)), ...pathOf(d.node) }] : [];
-    const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: r.message }));
+    const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: text(r.message) }));
     return {
       code: d.code,
       severity: 'error',
-      message: d.message,
+      message: text(d.message),
       range: rangeOf(d.node),
       ...pathOf(d.node),
       related,

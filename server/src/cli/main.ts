@@ -12,6 +12,7 @@ import { confirmInChild } from '../confirm/child';
 import { confirmFiles } from '../confirm/worker';
 import { convertTorchFile } from '../convert/keras';
 import { convertFile } from '../convert/pytorch';
+import type { ShapeDiagnostic } from '../analysis/result';
 import { loadParser, parserFromEnvironment, type ParserChoice } from '../platform/node-parser';
 import { gatherSources, type Checked } from './files';
 import { fileToJson, formatDiagnostic, formatSummary, placedText, placeMessage } from './format';
@@ -162,8 +163,8 @@ interface CheckedFile extends Checked {
  * Analyses every file of the paths: a directory as one workspace, a file with its folder and the
  * `--root` folders as import roots. A model or diagnostic that several files' analyses share (a
  * block's error found from two models, a class built by a script) is kept once: with the file it
- * lies in when that file is checked too, else with the first file that found it. What cannot be
- * read is skipped (and listed).
+ * lies in when that file is checked too (a diagnostic as that file's own analysis words it, when
+ * it found it), else with the first file that found it. What cannot be read is skipped (and listed).
  */
 function analyseFiles(o: Options): { checked: CheckedFile[]; skipped: Skipped[] } {
   const factory = new WorkspaceFactory({ roots: o.roots, pythonPath: o.pythonPath });
@@ -181,23 +182,50 @@ function analyseFiles(o: Options): { checked: CheckedFile[]; skipped: Skipped[] 
     }
     skipped.push(...gathered.skipped);
   }
-  const own = new Set(checked.map((c) => corePath(c.file)));
+  const byPath = new Map(checked.map((c) => [corePath(c.file), c]));
   const modelKeys = new Set(checked.flatMap((c) => c.result.models.filter((m) => m.path === undefined).map((m) => `${corePath(c.file)}:${m.name}`)));
-  const seenDiagnostics = new Set<string>();
+  // One diagnostic per place and rule: the one found by the analysis of the file it lies in, else the first.
+  const chosen = new Map<string, { from: string; diagnostic: ShapeDiagnostic; own: boolean }>();
+  for (const c of checked) {
+    const from = corePath(c.file);
+    for (const d of c.result.diagnostics) {
+      const at = d.path ?? from;
+      const key = `${at}:${d.range.line}:${d.range.column}:${d.code}`;
+      const own = at === from;
+      if (!chosen.has(key) || (own && !chosen.get(key)!.own)) chosen.set(key, { from, diagnostic: d, own });
+    }
+  }
+  const placed = new Map<string, ShapeDiagnostic[]>(checked.map((c) => [corePath(c.file), []]));
+  for (const { from, diagnostic } of chosen.values()) {
+    const at = diagnostic.path ?? from;
+    if (byPath.has(at)) placed.get(at)!.push(relocated(diagnostic, from, at));
+    else placed.get(from)!.push(diagnostic);
+  }
   for (const c of checked) {
     const path = corePath(c.file);
     c.result = {
       ...c.result,
-      models: c.result.models.filter((m) => m.path === undefined || !own.has(m.path) || !modelKeys.has(`${m.path}:${m.name}`)),
-      diagnostics: c.result.diagnostics.filter((d) => {
-        const key = `${d.path ?? path}:${d.range.line}:${d.range.column}:${d.code}`;
-        if (seenDiagnostics.has(key)) return false;
-        seenDiagnostics.add(key);
-        return true;
-      }),
+      models: c.result.models.filter((m) => m.path === undefined || !byPath.has(m.path) || !modelKeys.has(`${m.path}:${m.name}`)),
+      diagnostics: placed.get(path)!.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line || a.range.column - b.range.column),
     };
   }
   return { checked, skipped };
+}
+
+/** A diagnostic found by the analysis of `from`, as the result of the file `to` would carry it (paths relative to `to`). */
+function relocated(d: ShapeDiagnostic, from: string, to: string): ShapeDiagnostic {
+  if (from === to) return d;
+  const path = (p: string | undefined) => {
+    const absolute = p ?? from;
+    return absolute === to ? {} : { path: absolute };
+  };
+  const { path: _, ...rest } = d;
+  return {
+    ...rest,
+    ...path(d.path),
+    related: d.related.map(({ path: _r, ...r }) => ({ ...r, ...path(_r) })),
+    fixes: d.fixes.map(({ path: _f, ...f }) => ({ ...f, ...path(_f) })),
+  };
 }
 
 /** A path as the user reads it: relative to the working folder. */

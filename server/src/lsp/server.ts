@@ -78,6 +78,8 @@ export function wireServer(connection: Connection, host: ServerHost): void {
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
   let clientWatchesFiles = false;
+  let clientHasFolders = false;
+  let folderUris: string[] = [];
   const openNotebookUris = new Set<string>();
   /** The documents that last received diagnostics from each target, to clear the ones that drop out. */
   const publishedUris = new Map<string, Set<string>>();
@@ -230,7 +232,9 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
     clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    workspace.setFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    clientHasFolders = params.capabilities.workspace?.workspaceFolders === true;
+    folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.setFolders(folderUris);
     workspace.setClientInterpreter(interpreterOption(params.initializationOptions));
     if (clientPullsConfiguration) {
       settings = new SettingsCache((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cnnshape' }));
@@ -243,6 +247,7 @@ export function wireServer(connection: Connection, host: ServerHost): void {
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CONVERT_KIND] },
         codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'cnnshape' },
     };
@@ -251,6 +256,16 @@ export function wireServer(connection: Connection, host: ServerHost): void {
   connection.onInitialized(() => {
     if (clientPullsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cnnshape' }).catch(() => undefined);
+    }
+    // Folders added to or removed from the workspace change its roots and environments.
+    if (clientHasFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(event.removed.map((f) => f.uri));
+        folderUris = [...folderUris.filter((u) => !removed.has(u)), ...event.added.map((f) => f.uri)];
+        workspace.setFolders(folderUris);
+        workspace.forgetEnvironments();
+        rescheduleAll();
+      });
     }
     // Files the open ones import may change outside the editor (a git checkout, another tool).
     if (clientWatchesFiles) {

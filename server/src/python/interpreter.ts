@@ -524,7 +524,7 @@ export class Interpreter implements ModuleHost {
   }
 
   /** The runtime of a module file, made once per run (so its classes keep one identity). */
-  private sourceModule(file: ModuleFile): SourceModule {
+  sourceModule(file: ModuleFile): SourceModule {
     const known = file.path !== null ? this.modulesByPath.get(file.path) : undefined;
     return known ?? this.register(new SourceModule(file, false, this));
   }

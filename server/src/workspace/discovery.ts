@@ -55,6 +55,17 @@ export class WorkspaceDiscovery {
     return undefined;
   }
 
+  /** The classes of other files that call `className` inside their body (the models it is a block of): file and class name. */
+  enclosingClasses(className: string): { path: string; text: string; enclosing: string }[] {
+    const out: { path: string; text: string; enclosing: string }[] = [];
+    for (const { path, text } of this.filesCalling([className])) {
+      this.loader.noteRead(path);
+      const root = this.workspace.cache.tree(path, text).rootNode;
+      for (const enclosing of classesCalling(root, className)) out.push({ path, text, enclosing });
+    }
+    return out;
+  }
+
   /** True when another file of the workspace calls the class inside a class body: it is a sub-module there. */
   usedAsBlockElsewhere(className: string): boolean {
     const known = this.blockNames.get(className);
@@ -112,11 +123,22 @@ export function moduleLevelAssignment(root: SyntaxNode, name: string): SyntaxNod
 
 /** True when a call of `name` (or `module.name`) sits inside a class definition of the tree. */
 function calledInsideClass(root: SyntaxNode, name: string): boolean {
+  return classesCalling(root, name).length > 0;
+}
+
+/** The names of the classes whose body calls `name` (or `module.name`), innermost class of each call. */
+function classesCalling(root: SyntaxNode, name: string): string[] {
+  const out: string[] = [];
   for (const call of root.descendantsOfType('call')) {
     const fn = call.childForFieldName('function');
     const called = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
     if (called !== name) continue;
-    for (let p = call.parent; p; p = p.parent) if (p.type === 'class_definition') return true;
+    for (let p = call.parent; p; p = p.parent) {
+      if (p.type !== 'class_definition') continue;
+      const cls = p.childForFieldName('name')?.text;
+      if (cls && !out.includes(cls)) out.push(cls);
+      break;
+    }
   }
-  return false;
+  return out;
 }
