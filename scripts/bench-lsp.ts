@@ -35,8 +35,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { analyzeTree } from '../server/src/analysis/analyze';
 import { editBetween } from '../server/src/lsp/analysisCache';
-import { parsePython } from '../server/src/syntax/parse';
-import { copyTree } from '../server/src/syntax/tree';
+import { parsePython, syntaxTreeOf } from '../server/src/syntax/parse';
 import { median, mib, ms, percentile } from './bench-util';
 import { generateLargeFile } from './generate-large';
 
@@ -241,7 +240,7 @@ function splitOneEdit(text: string, edited: string): string {
     tree = parsePython(next, tree);
     steps.reparse.push(performance.now() - started);
     started = performance.now();
-    const copied = copyTree(tree, next);
+    const copied = syntaxTreeOf(tree, next);
     steps.copy.push(performance.now() - started);
     started = performance.now();
     analyzeTree(copied, next);

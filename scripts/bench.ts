@@ -20,6 +20,7 @@ import { median, mib, ms } from './bench-util';
 import { generateLargeFile } from './generate-large';
 import { benchConfirm } from './bench-confirm';
 import { benchLanguageServer } from './bench-lsp';
+import { loadParser } from '../server/src/platform/node-parser';
 
 const root = resolve(__dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -194,8 +195,9 @@ function main(): void {
   console.log(`\nbenchmark took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main();
-benchLanguageServer()
+void loadParser()
+  .then(main)
+  .then(() => benchLanguageServer())
   .catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
   .then(() => benchConfirm())
   .catch((error) => console.log(`confirmation benchmark failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -1,5 +1,7 @@
 // Bundles the command line, the language server and the VS Code client with esbuild.
-// Native tree-sitter bindings stay external (they load their prebuilt binaries at run time).
+// Native tree-sitter bindings stay external (they load their prebuilt binaries at run time); the
+// WebAssembly parser (web-tree-sitter) is bundled, and its two .wasm files (the runtime and the
+// Python grammar) are copied beside the bundles, where server/src/platform/node-parser.ts finds them.
 // The confirmation worker carries TensorFlow.js inside its bundle (tfjs-core, tfjs-layers and the
 // cpu, wasm and WebGPU backends), with the wasm backend's binaries copied to dist/wasm/; only the
 // optional tfjs-node and Dawn (`webgpu`) stay outside it. The other bundles leave tfjs external.
@@ -13,6 +15,15 @@ const rawText = {
   setup(b) {
     b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: new URL(args.path.replace(/\?raw$/, ''), `file://${args.resolveDir}/`).pathname, namespace: 'raw' }));
     b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
+// web-tree-sitter's ES module finds its files through import.meta.url, which a CommonJS bundle
+// lacks; Node bundles take its CommonJS build instead.
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: createRequire(import.meta.url).resolve('web-tree-sitter') }));
   },
 };
 
@@ -34,9 +45,35 @@ mkdirSync(join(root, 'dist/wasm'), { recursive: true });
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(join(wasmDir, f), join(root, 'dist/wasm', f));
 }
+const resolvePackage = createRequire(import.meta.url).resolve;
+copyFileSync(resolvePackage('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
+copyFileSync(resolvePackage('tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));
 
-await Promise.all(
-  entries
+// The web extension (VS Code for the Web): the client for the browser's extension host, and the
+// language server for a web worker, with TensorFlow.js (WebGPU, WebGL, CPU) and the parser's two
+// .wasm files inside it. Built for the browser platform, so an import of a Node module anywhere in
+// the server, the core or the confirmation fails the build. Only web-tree-sitter's Node branch
+// (never taken in a worker) names Node modules; they stay unresolved.
+const webBuilds = [
+  { entryPoints: ['client/src/browser.ts'], outfile: 'dist/web/extension.js', format: 'cjs', external: ['vscode'] },
+  { entryPoints: ['server/src/lsp/browser-server.ts'], outfile: 'dist/web/server.js', format: 'iife', external: ['fs', 'path', 'url', 'module', 'fs/promises'] },
+].map((b) =>
+  build({
+    ...b,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    loader: { '.wasm': 'binary' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [rawText, webTreeSitterCjs],
+    logLevel: 'warning',
+  }),
+);
+
+await Promise.all([
+  ...webBuilds,
+  ...entries
     .filter((e) => existsSync(e.in))
     .map((e) =>
       build({
@@ -48,8 +85,8 @@ await Promise.all(
         format: 'cjs',
         sourcemap: true,
         external: [...external, ...(e.external ?? ['@tensorflow/*', 'webgpu'])],
-        plugins: [rawText],
+        plugins: [rawText, webTreeSitterCjs],
         logLevel: 'warning',
       }),
     ),
-);
+]);

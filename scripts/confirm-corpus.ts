@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type BackendRequest } from '../server/src/confirm/backends';
 import { confirmText } from '../server/src/confirm/confirm';
+import { loadParser } from '../server/src/platform/node-parser';
 
 interface Row {
   file: string;
@@ -87,4 +88,4 @@ async function main(): Promise<void> {
   console.log(`\nnot confirmable, by reason:\n  ${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n}  ${r}`).join('\n  ')}`);
 }
 
-void main();
+void loadParser().then(main);

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 
 import { readExpectations } from '../test/helpers/fixtures';
 import { analyseFile, gradeProject, loadProject, ownFiles, projectNames, WORKSPACES } from '../test/helpers/workspaces';
+import { loadParser } from '../server/src/platform/node-parser';
 
 function main(): void {
   const verbose = process.argv.includes('--verbose');
@@ -48,4 +49,4 @@ function main(): void {
   console.log(`  errors beyond the expected ones: ${falseErrors}`);
 }
 
-main();
+void loadParser().then(main);

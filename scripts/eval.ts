@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { analyze } from '../server/src/analysis/analyze';
 import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
 import { outputToJson } from '../server/src/cli/format';
+import { loadParser } from '../server/src/platform/node-parser';
 
 const corpus = resolve(process.env.CNNSHAPE_CORPUS ?? join(__dirname, '..', '..', 'shared', 'corpus'));
 
@@ -138,4 +139,4 @@ function main(): void {
   console.log(`  tricky correct files without error: ${bugs.trickyClean}/${bugs.tricky}`);
 }
 
-main();
+void loadParser().then(main);

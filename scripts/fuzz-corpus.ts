@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { analyze } from '../server/src/analysis/analyze';
 import { hashString, Mutant, mutantsOf, repeatedToLines } from '../test/helpers/mutants';
+import { loadParser } from '../server/src/platform/node-parser';
 
 const TIME_LIMIT_MS = 1000;
 const corpus = resolve(process.env.CNNSHAPE_CORPUS ?? join(__dirname, '..', '..', 'shared', 'corpus'));
@@ -92,4 +93,4 @@ function main(): void {
   for (const t of [...all].sort((a, b) => b.ms - a.ms).slice(0, 10)) console.log(`  ${t.ms.toFixed(0).padStart(6)} ms  ${t.file}: ${t.mutant.name}`);
 }
 
-main();
+void loadParser().then(main);

@@ -10,6 +10,11 @@
 // node_modules/webgpu/dist/<platform>/ (dawn.node; on Windows also the DirectX shader compiler DLLs
 // it loads from beside itself). The rest of the file list is .vscodeignore, a whitelist.
 //
+// With --target web it packs cnnshape-web.vsix, the web extension alone (VS Code for the Web):
+// package.json without its `main` entry, so that every editor runs it in the browser's extension
+// host, and only dist/web/ (the client and the language server for a web worker, with the
+// WebAssembly parser and TensorFlow.js inside). package.json is restored afterwards.
+//
 // tree-sitter's upstream prebuilt binary for linux-x64 needs GCC 13's libstdc++ (GLIBCXX_3.4.31),
 // which Debian 12 and Ubuntu 22.04 lack, so the language server could not load its parser there.
 // When packaging on linux-x64, the binary that `npm ci` compiled on this machine (which needs only
@@ -54,8 +59,11 @@ if (!args['no-build']) execFileSync(process.execPath, [join(root, 'scripts/build
 const temp = mkdtempSync(join(tmpdir(), 'cnnshape-package-'));
 const ignoreFile = join(temp, 'vscodeignore');
 const dawn = target ? DAWN_FOLDERS[target] : null;
-let ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
-if (dawn) {
+const web = target === 'web';
+let ignore = web ? '**\n!dist/web/extension.js\n!dist/web/server.js\n!package.json\n!README.md\n!LICENSE\n' : readFileSync(join(root, '.vscodeignore'), 'utf8');
+if (web) {
+  console.log('web: the package carries the web extension only (dist/web/); package.json loses its main entry');
+} else if (dawn) {
   const folder = `node_modules/webgpu/dist/${dawn}`;
   if (!existsSync(join(root, folder, 'dawn.node'))) {
     console.error(`package: ${folder}/dawn.node is missing (is the webgpu package installed?)`);
@@ -68,7 +76,14 @@ if (dawn) {
 }
 writeFileSync(ignoreFile, ignore);
 
-const swap = process.platform === 'linux' && process.arch === 'x64' && existsSync(localBuild) && existsSync(prebuild);
+const swap = !web && process.platform === 'linux' && process.arch === 'x64' && existsSync(localBuild) && existsSync(prebuild);
+const packageJson = join(root, 'package.json');
+const packageText = readFileSync(packageJson, 'utf8');
+if (web) {
+  const manifest = JSON.parse(packageText);
+  delete manifest.main;
+  writeFileSync(packageJson, JSON.stringify(manifest, null, 2) + '\n');
+}
 if (swap) {
   renameSync(prebuild, backup);
   copyFileSync(localBuild, prebuild);
@@ -81,6 +96,7 @@ try {
   execFileSync(process.execPath, [vsce, ...vsceArgs], { cwd: root, stdio: 'inherit' });
 } finally {
   if (swap) renameSync(backup, prebuild);
+  if (web) writeFileSync(packageJson, packageText);
   rmSync(temp, { recursive: true, force: true });
 }
 const size = statSync(out).size;

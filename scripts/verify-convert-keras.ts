@@ -22,6 +22,7 @@ import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
 import { instantiate, layerSpec, type TfjsLayerSpec } from '../server/src/confirm/tfjs-build';
 import { convertPyTorchModel, type ConvertedKerasModel, type KerasWeightPort } from '../server/src/convert/keras';
 import { modelInputs } from '../server/src/convert/pytorch';
+import { loadParser } from '../server/src/platform/node-parser';
 
 const ROOT = resolve(__dirname, '..');
 const MERGE_KINDS = new Set(['Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
@@ -359,4 +360,6 @@ function main(): number {
   return failures > 0 ? 1 : 0;
 }
 
-process.exitCode = main();
+void loadParser().then(() => {
+  process.exitCode = main();
+});

@@ -31,6 +31,7 @@ import type { BoundArgs } from '../server/src/shapes/context';
 import { LayerArg, ReferenceArg, type ArgValue } from '../server/src/shapes/types';
 import { exampleValue, KIND_ROWS, rowModel } from '../test/convert/argument-rows';
 import { mulberry32 as generator } from '../test/helpers/prng';
+import { loadParser } from '../server/src/platform/node-parser';
 
 const ROOT = process.cwd();
 const SEED_MODEL = '/work/shared/seed/keras_cnn.py';
@@ -1080,4 +1081,6 @@ function main(): number {
   return py.status ?? 2;
 }
 
-process.exitCode = main();
+void loadParser().then(() => {
+  process.exitCode = main();
+});

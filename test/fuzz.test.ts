@@ -2,7 +2,8 @@
 // editor sees code while someone types (truncations, deleted and duplicated lines, stray
 // characters, absurd numbers, unbalanced brackets, deep nesting, very long lines, a 20,000-line
 // file; see test/helpers/mutants.ts), and every mutant must be analysed without throwing and in
-// under a second. The mutants are deterministic (seeded by file name), so a failure names a
+// bounded time (a guard against hangs and runaway growth, not a speed goal: speed lives in
+// `npm run bench`). The mutants are deterministic (seeded by file name), so a failure names a
 // mutant that can be rebuilt exactly; its text is also written to the temporary folder.
 // The shared corpus gets the same treatment from scripts/fuzz-corpus.ts.
 
@@ -14,7 +15,8 @@ import { analyze } from '../server/src/analysis/analyze';
 import { hashString, Mutant, mutantsOf } from './helpers/mutants';
 
 const root = join(__dirname, '..');
-const TIME_LIMIT_MS = 1000;
+/** A hang guard, far above the usual tens of milliseconds, so a busy machine cannot fail it. */
+const TIME_LIMIT_MS = 5000;
 /** Random mutants for all files together, per kind of mutation; keeps the whole file near 20 s on 2 busy cores. */
 const MUTANTS_PER_KIND_IN_ALL = 600;
 

@@ -1,18 +1,13 @@
-// The VS Code side of cnnshape: starts the bundled language server (dist/server.js) over node IPC
-// for Python files and Jupyter notebooks, and registers two commands: "cnnshape: Show model
-// summary", which asks the server for Markdown (`cnnshape/summary`) and opens its preview, and
-// "cnnshape: Confirm shapes with TensorFlow.js" (also the code lens above each model), which asks
-// for `cnnshape/confirm` under a cancellable progress notification, previews the table and shows
-// the layers that differ as information diagnostics in their own collection.
-// It also tells the server which Python interpreter VS Code's Python extension selected, so that
-// imports of installed libraries are read from that environment (read, never run).
-// Everything else (diagnostics, hovers, hints, fixes, settings) is the server's.
+// The desktop extension: starts the bundled language server (dist/server.js) over node IPC for
+// Python files and Jupyter notebooks; the commands and the rest are common.ts. It also tells the
+// server which Python interpreter VS Code's Python extension selected, so that imports of installed
+// libraries are read from that environment (read, never run).
 
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
+import { activateWith, clientOptions } from './common';
 
-let client: LanguageClient | undefined;
-let confirmDiagnostics: vscode.DiagnosticCollection | undefined;
+export { deactivate } from './common';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -20,25 +15,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'python' },
-      { scheme: 'untitled', language: 'python' },
-      { notebook: 'jupyter-notebook', language: 'python' },
-    ],
-    synchronize: { configurationSection: 'cnnshape' },
-    initializationOptions: { pythonInterpreter: (await selectedPythonInterpreter()) ?? null },
-  };
-  client = new LanguageClient('cnnshape', 'cnnshape', serverOptions, clientOptions);
-  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider('cnnshape', reportProvider), reportChanged);
-  context.subscriptions.push(vscode.commands.registerCommand('cnnshape.showModelSummary', showModelSummary));
-  confirmDiagnostics = vscode.languages.createDiagnosticCollection('cnnshape-confirm');
-  context.subscriptions.push(confirmDiagnostics, vscode.commands.registerCommand('cnnshape.confirm', confirmShapes));
-  context.subscriptions.push(vscode.commands.registerCommand('cnnshape.openConverted', openConverted));
-  await client.start();
-  const active = client;
+  const options = { ...clientOptions(['file', 'untitled']), initializationOptions: { pythonInterpreter: (await selectedPythonInterpreter()) ?? null } };
+  const client = new LanguageClient('cnnshape', 'cnnshape', serverOptions, options);
+  await activateWith(context, client);
   const changed = pythonEnvironments()?.onDidChangeActiveEnvironmentPath?.(() => {
-    void selectedPythonInterpreter().then((path) => active.sendNotification('cnnshape/pythonInterpreter', { pythonInterpreter: path ?? null }));
+    void selectedPythonInterpreter().then((path) => client.sendNotification('cnnshape/pythonInterpreter', { pythonInterpreter: path ?? null }));
   });
   if (changed) context.subscriptions.push(changed);
 }
@@ -67,80 +48,4 @@ async function selectedPythonInterpreter(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
-}
-
-async function showModelSummary(): Promise<void> {
-  const uri = vscode.window.activeNotebookEditor?.notebook.uri ?? vscode.window.activeTextEditor?.document.uri;
-  if (!client || !uri) {
-    void vscode.window.showInformationMessage('cnnshape: open a Python file or notebook first.');
-    return;
-  }
-  const markdown = await client.sendRequest<string>('cnnshape/summary', { uri: uri.toString() });
-  await showMarkdown(`summary of ${uri.path.split('/').pop()}`, markdown);
-}
-
-/** Opens a converted model in a new, unsaved editor beside the source; its warnings in a message. */
-async function openConverted(args: { code?: string; warnings?: string[] } | undefined): Promise<void> {
-  if (!args?.code) return;
-  const document = await vscode.workspace.openTextDocument({ language: 'python', content: args.code });
-  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-  if (args.warnings && args.warnings.length > 0) void vscode.window.showWarningMessage(`cnnshape: the converted model differs from the source where marked TODO: ${args.warnings.join('; ')}`);
-}
-
-interface ConfirmReply {
-  markdown: string;
-  diagnostics: { uri: string; diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; message: string }[] }[];
-}
-
-/** Confirms the models of a document (or the one a code lens names) and shows the result. */
-async function confirmShapes(uriText?: string, model?: string): Promise<void> {
-  const uri = uriText ?? (vscode.window.activeNotebookEditor?.notebook.uri ?? vscode.window.activeTextEditor?.document.uri)?.toString();
-  if (!client || !uri) {
-    void vscode.window.showInformationMessage('cnnshape: open a Python file or notebook first.');
-    return;
-  }
-  const active = client;
-  const reply = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `cnnshape: confirming ${model ?? 'the models'} with TensorFlow.js`, cancellable: true },
-    (_progress, token) => active.sendRequest<ConfirmReply>('cnnshape/confirm', { uri, model }, token).then(undefined, (error: unknown) => {
-      if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`cnnshape: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }),
-  );
-  if (!reply) return;
-  for (const entry of reply.diagnostics) {
-    confirmDiagnostics?.set(
-      vscode.Uri.parse(entry.uri),
-      entry.diagnostics.map((d) => {
-        const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
-        const diagnostic = new vscode.Diagnostic(range, d.message, vscode.DiagnosticSeverity.Information);
-        diagnostic.source = 'cnnshape confirm';
-        return diagnostic;
-      }),
-    );
-  }
-  await showMarkdown(`confirmation of ${uri.split("/").pop()}`, reply.markdown);
-}
-
-/**
- * Read-only Markdown reports (summary tables, confirmations) live under the cnnshape: scheme, so
- * their preview leaves no unsaved untitled document behind.
- */
-const reports = new Map<string, string>();
-const reportChanged = new vscode.EventEmitter<vscode.Uri>();
-const reportProvider: vscode.TextDocumentContentProvider = {
-  onDidChange: reportChanged.event,
-  provideTextDocumentContent: (uri) => reports.get(uri.toString()) ?? '',
-};
-
-async function showMarkdown(title: string, markdown: string): Promise<void> {
-  const uri = vscode.Uri.from({ scheme: 'cnnshape', path: `/${title}.md` });
-  reports.set(uri.toString(), markdown);
-  reportChanged.fire(uri);
-  await vscode.commands.executeCommand('markdown.showPreview', uri);
 }

@@ -3,3 +3,9 @@ declare module '*?raw' {
   const text: string;
   export default text;
 }
+
+// WebAssembly files imported as bytes (the browser build embeds the parser's; scripts/build.mjs).
+declare module '*.wasm' {
+  const bytes: Uint8Array;
+  export default bytes;
+}

@@ -10,6 +10,7 @@ import { analyze } from '../../server/src/analysis/analyze';
 import { AnalysisCache, Debouncer, editBetween, reparseIncrementally } from '../../server/src/lsp/analysisCache';
 import { Settings } from '../../server/src/lsp/settings';
 import type { AnalysisTarget } from '../../server/src/lsp/targets';
+import { parser } from '../../server/src/syntax/binding';
 import { parseSyntax, type SyntaxNode } from '../../server/src/syntax/parse';
 import { mulberry32 as random } from '../helpers/prng';
 
@@ -91,21 +92,25 @@ describe('incremental re-parsing', () => {
   it('gives the same tree as a fresh parse over 300 random edits', () => {
     const next = random(20240611);
     let text = MODEL;
-    let tree = parseSyntax(text);
+    let tree = parseSyntax(text, undefined, { keepNative: true });
     let reusedNodes = 0;
     for (let step = 0; step < 300; step++) {
       const newText = randomEdit(text, next);
-      const incremental = reparseIncrementally(tree.native, text, newText);
-      const fresh = parseSyntax(newText);
-      expect(incremental.native.rootNode.toString(), `step ${step}`).toBe(fresh.native.rootNode.toString());
+      const incremental = reparseIncrementally(tree.native!, text, newText);
+      parser().release(tree.native!);
+      const fresh = parseSyntax(newText, undefined, { keepNative: true });
+      expect(incremental.native!.rootNode.toString(), `step ${step}`).toBe(fresh.native!.rootNode.toString());
       expect(outline(incremental.rootNode), `step ${step}`).toEqual(outline(fresh.rootNode));
-      reusedNodes += incremental.native.rootNode.descendantCount;
+      reusedNodes += incremental.native!.rootNode.descendantCount;
+      parser().release(fresh.native!);
       tree = incremental;
       text = newText;
       // Start over now and then so the text does not drift too far from Python.
       if (step % 50 === 49) {
         text = MODEL;
-        tree = reparseIncrementally(tree.native, newText, text);
+        const restarted = reparseIncrementally(tree.native!, newText, text);
+        parser().release(tree.native!);
+        tree = restarted;
       }
     }
     expect(reusedNodes).toBeGreaterThan(0);

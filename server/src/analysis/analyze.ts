@@ -28,7 +28,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = 
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parseSyntax(repaired), text, options).run();
+    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, options).run();
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
     return { models: [], diagnostics: [] };
@@ -66,7 +66,7 @@ class Analysis {
     this.loader = workspace ? new WorkspaceLoader(workspace, withoutUnclosedStatements) : undefined;
     const file = this.loader && options.path ? this.loader.fileFor(options.path, text) : undefined;
     this.lines = text.split(/\r?\n/);
-    this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, kerasInputFor: (call, enclosing) => this.givenKerasInput(call, enclosing) });
+    this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, isCancelled: options.isCancelled, kerasInputFor: (call, enclosing) => this.givenKerasInput(call, enclosing) });
     if (workspace && this.loader) this.discovery = new WorkspaceDiscovery(this.interp, this.loader, workspace, options.path);
   }
 

@@ -125,4 +125,10 @@ export interface AnalyzeOptions {
   workspace?: Workspace;
   /** In a workspace, the model that the input shape of `input` is meant for (as `--model NAME`). */
   model?: string;
+  /**
+   * Asked now and then during a long analysis; once it says yes the analysis stops early and its
+   * (partial) result must be thrown away. The language server cancels a document's analysis when
+   * a newer edit of it arrives.
+   */
+  isCancelled?: () => boolean;
 }

@@ -1,11 +1,33 @@
 // Formatting analysis results for the terminal and for JSON: compiler-style diagnostics,
 // the JSON document of `cnnshape check --format json`, and summary tables in the layout of
-// torchinfo (PyTorch) and Keras's model.summary() (Keras).
+// torchinfo (PyTorch) and Keras's model.summary() (Keras). Positions go through the source's
+// `place` (sources.ts): columns in code points, and for notebooks the cell and the line within it.
 
-import type { AnalysisResult, LayerRecord, ModelResult, ShapeDiagnostic } from '../analysis/result';
+import type { AnalysisResult, LayerRecord, ModelResult, Range, ShapeDiagnostic } from '../analysis/result';
 import { dimToJson, dimToString } from '../shapes/dim';
 import { formatOutput } from '../shapes/shape';
 import { Output, Shape, TupleOut } from '../shapes/types';
+import { codePointColumn, formatPlace, type Place } from './sources';
+
+/** What formatting needs of a source: its lines and the user's place of a position. */
+export interface Placed {
+  lines: readonly string[];
+  place(line: number, column: number): Place;
+}
+
+/** A plain Python file's placing: lines split at '\n', columns in code points. */
+export function placedText(path: string, text: string): Placed {
+  const lines = text.split('\n');
+  return { lines, place: (line, column) => ({ path, line: line + 1, column: codePointColumn(lines[line] ?? '', column) + 1 }) };
+}
+
+/** A message's "at line N" (a line of the analysed text) in the user's terms, "at cell 3 line 2" in a notebook. */
+export function placeMessage(message: string, source: Placed): string {
+  return message.replace(/\bat line (\d+)\b/g, (whole, n: string) => {
+    const p = source.place(Number(n) - 1, 0);
+    return p.cell === undefined ? whole : `at cell ${p.cell} line ${p.line}`;
+  });
+}
 
 export function shapeToJson(s: Shape): (number | string | null)[] | null {
   return s === null ? null : s.map(dimToJson);
@@ -16,19 +38,32 @@ export function outputToJson(o: Output): unknown {
   return shapeToJson(o);
 }
 
+/** The place of a range's start in JSON: `line` (and `cell` in a notebook). */
+function lineOf(source: Placed, r: Range): { cell?: number; line: number } {
+  const p = source.place(r.line, r.column);
+  return p.cell === undefined ? { line: p.line } : { cell: p.cell, line: p.line };
+}
+
 /**
- * The JSON of one checked file. A model, layer, diagnostic or related location in another file of
- * the workspace carries that file's `path` (as `showPath` writes it); the checked file's own carry none.
+ * The JSON of one checked file. Positions in it go through the source's place (cells, code points).
+ * A model, layer, diagnostic or related location in another file of the workspace carries that
+ * file's `path` (as `showPath` writes it) and that file's line and column; the checked file's own carry none.
  */
-export function fileToJson(path: string, result: AnalysisResult, showPath: (path: string) => string = (p) => p): unknown {
+export function fileToJson(path: string, result: AnalysisResult, source: Placed, showPath: (path: string) => string = (p) => p): unknown {
   const at = (p: string | undefined) => (p === undefined ? {} : { path: showPath(p) });
+  const where = (p: string | undefined, r: Range) => (p === undefined ? lineOf(source, r) : { line: r.line + 1 });
+  const point = (p: string | undefined, line: number, column: number) => {
+    if (p !== undefined) return { line: line + 1, column: column + 1 };
+    const placed = source.place(line, column);
+    return { ...(placed.cell === undefined ? {} : { cell: placed.cell }), line: placed.line, column: placed.column };
+  };
   return {
     path,
     models: result.models.map((m) => ({
       name: m.name,
       framework: m.framework,
       ...at(m.path),
-      line: m.range.line + 1,
+      ...where(m.path, m.range),
       input: m.input.map(shapeToJson),
       inputSource: m.inputSource,
       layers: m.layers.map((l) => {
@@ -37,8 +72,8 @@ export function fileToJson(path: string, result: AnalysisResult, showPath: (path
           module: l.module,
           name: l.name,
           ...at(l.path),
-          line: l.range.line + 1,
-          callLine: l.callRange.line + 1,
+          ...where(l.path, l.range),
+          callLine: l.path === undefined ? source.place(l.callRange.line, 0).line : l.callRange.line + 1,
           input: l.input.map(shapeToJson),
           output: outputToJson(l.output),
         };
@@ -48,27 +83,33 @@ export function fileToJson(path: string, result: AnalysisResult, showPath: (path
       output: outputToJson(m.output),
       totalParams: m.totalParams,
     })),
-    diagnostics: result.diagnostics.map((d) => ({
-      code: d.code,
-      severity: d.severity,
-      message: d.message,
-      ...at(d.path),
-      line: d.range.line + 1,
-      column: d.range.column + 1,
-      endLine: d.range.endLine + 1,
-      endColumn: d.range.endColumn + 1,
-      related: d.related.map((r) => ({ ...at(r.path), line: r.range.line + 1, column: r.range.column + 1, message: r.message })),
-      fixes: d.fixes.map((f) => ({ title: f.title, newText: f.newText })),
-    })),
+    diagnostics: result.diagnostics.map((d) => {
+      const start = point(d.path, d.range.line, d.range.column);
+      const end = point(d.path, d.range.endLine, d.range.endColumn);
+      return {
+        code: d.code,
+        severity: d.severity,
+        message: placeMessage(d.message, source),
+        ...at(d.path),
+        ...start,
+        endLine: end.line,
+        endColumn: end.column,
+        related: d.related.map((r) => ({ ...at(r.path), ...point(r.path, r.range.line, r.range.column), message: placeMessage(r.message, source) })),
+        fixes: d.fixes.map((f) => ({ title: f.title, newText: f.newText })),
+      };
+    }),
   };
 }
 
-/** `file:line:col: error[code]: message`, the source line, and a caret under the range. */
-export function formatDiagnostic(path: string, d: ShapeDiagnostic, lines: readonly string[]): string {
-  const src = lines[d.range.line] ?? '';
-  const width = d.range.endLine === d.range.line ? Math.max(1, d.range.endColumn - d.range.column) : Math.max(1, src.length - d.range.column);
-  const gutter = String(d.range.line + 1);
-  const out = [`${path}:${d.range.line + 1}:${d.range.column + 1}: ${d.severity}[${d.code}]: ${d.message}`, `${gutter} | ${src}`, `${' '.repeat(gutter.length)} | ${' '.repeat(d.range.column)}${'^'.repeat(width)}`];
+/** `file:line:col: error[code]: message` (`file:cell N:line:col` in a notebook), the source line, and a caret under the range. */
+export function formatDiagnostic(source: Placed, d: ShapeDiagnostic): string {
+  const src = source.lines[d.range.line] ?? '';
+  const start = source.place(d.range.line, d.range.column);
+  const startColumn = codePointColumn(src, d.range.column);
+  const endColumn = codePointColumn(src, d.range.endLine === d.range.line ? d.range.endColumn : src.length);
+  const width = Math.max(1, endColumn - startColumn);
+  const gutter = String(start.line);
+  const out = [`${formatPlace(start)}: ${d.severity}[${d.code}]: ${placeMessage(d.message, source)}`, `${gutter} | ${src}`, `${' '.repeat(gutter.length)} | ${' '.repeat(startColumn)}${'^'.repeat(width)}`];
   for (const f of d.fixes) out.push(`${' '.repeat(gutter.length)} = fix: ${f.title}`);
   return out.join('\n');
 }

@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TfModule } from './tfjs-build';
 
-export const BACKEND_NAMES = ['tfjs-node', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-export type BackendRequest = BackendName | 'auto';
+import { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend-names';
+
+export { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend-names';
 
 export interface BackendChoice {
   tf: TfModule;

@@ -19,6 +19,7 @@ import { Expr, evaluateDim } from '../shapes/dim';
 import { LayerArg, TensorArg, TupleOut, UnknownArg, type ArgValue, type Output, type Shape } from '../shapes/types';
 import { NOT_CONSTANT } from './call-args';
 import { operationArgs } from './op-args';
+import { estimateMemory, lastReaders } from './memory';
 import { instantiate, layerSpec, type TfModule } from './tfjs-build';
 import { TORCH_LAYERS, TORCH_OPS, TorchArgs, Unconfirmable, type TorchValue } from './torch-ops';
 
@@ -208,14 +209,13 @@ function summarise(layers: LayerConfirmation[]): ConfirmSummary {
 
 /** Weight memory of a model in MiB (4 bytes a parameter; unknown counts left out). */
 export function weightMegabytes(model: ModelResult): number {
-  const seen = new Set<number>();
-  let params = 0;
-  for (const r of model.layers) {
-    if (typeof r.params !== 'number' || (r.layerId !== null && seen.has(r.layerId))) continue;
-    if (r.layerId !== null) seen.add(r.layerId);
-    params += r.params;
-  }
-  return (params * 4) / 1048576;
+  return estimateMemory(model, {}).weights / 1048576;
+}
+
+function mib(bytes: number): string {
+  if (bytes >= 1024 * 1048576) return `${(bytes / 1024 / 1048576).toFixed(1)} GiB`;
+  if (bytes >= 1048576) return `${(bytes / 1048576).toFixed(1)} MiB`;
+  return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 /** Confirms one analysed model on the given backend. `lines` is the source, for operations' arguments. */
@@ -224,21 +224,49 @@ export async function confirmModel(backend: BackendInfo, model: ModelResult, lin
   const symbols = symbolValues(model, options.symbols ?? {});
   const base = { name: model.name, framework: model.framework, backend: backend.backend, device: backend.device, symbols: Object.keys(symbols).length ? symbols : undefined };
   const limit = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-  const megabytes = weightMegabytes(model);
   const refuse = (refused: string): ModelConfirmation => ({ ...base, ms: 0, input: null, layers: [], summary: summarise([]), refused });
-  if (megabytes > limit) return refuse(`its weights need ${megabytes.toFixed(1)} MiB, over the memory limit of ${limit} MiB (setting cnnshape.confirm.memoryLimitMb, flag --memory-limit)`);
+  const limitName = `the memory limit of ${limit} MiB (setting cnnshape.confirm.memoryLimitMb, flag --memory-limit)`;
+  // Refused before anything is allocated: the weights, then the weights with the activations alive at the peak.
+  const memory = estimateMemory(model, symbols);
+  if (memory.weights > limit * 1048576) return refuse(`its weights need ${mib(memory.weights)}, over ${limitName}`);
+  if (memory.weights + memory.activations > limit * 1048576) {
+    const at = model.layers[memory.peakAt];
+    const where = at ? `${at.kind}${at.name ? ` (${at.name})` : ''} on line ${at.range.line + 1}` : 'the model input';
+    return refuse(`its forward pass needs about ${mib(memory.weights + memory.activations)} (${mib(memory.activations)} of activations alive at once at ${where}, ${mib(memory.weights)} of weights), over ${limitName}`);
+  }
   const inputShapes = model.input.map((s) => concrete(s, symbols, true));
   if (inputShapes.length === 0 || inputShapes.some((s) => s === null)) return refuse('its input shape is not known (give one with # input: or --input)');
+  // Each output is freed once the last layer that reads it has run (memory.ts counts the same way).
+  const lastReader = lastReaders(model);
 
   const start = performance.now();
-  const kept: Tensor[] = [];
   const layers: LayerConfirmation[] = [];
   tf.engine().startScope();
   try {
     const modelInputs = (inputShapes as number[][]).map((s) => tf.randomNormal(s));
     const values: (TorchValue | undefined)[] = [];
     const kerasLayers = new Map<number, ReturnType<typeof instantiate>>();
-    for (const record of model.layers) {
+    // How many kept outputs hold each tensor (an op may hand back the tensor it was given).
+    const holders = new Map<Tensor, number>();
+    const releaseAfter: number[][] = model.layers.map(() => []);
+    lastReader.forEach((step, i) => releaseAfter[step].push(i));
+    const release = (step: number) => {
+      for (const i of releaseAfter[step]) {
+        const value = values[i];
+        values[i] = undefined;
+        for (const t of value ? tensorsOf(value) : []) {
+          const n = (holders.get(t) ?? 1) - 1;
+          if (n > 0) holders.set(t, n);
+          else {
+            holders.delete(t);
+            if (!modelInputs.includes(t) && !t.isDisposed) t.dispose();
+          }
+        }
+      }
+    };
+    for (let k = 0; k < model.layers.length; k++) {
+      if (k > 0) release(k - 1);
+      const record = model.layers[k];
       const predicted = predictedJson(record.output, symbols);
       const entry: LayerConfirmation = { kind: record.kind, line: record.range.line + 1, ...(record.name ? { name: record.name } : {}), predicted, actual: null, status: 'unconfirmable' };
       layers.push(entry);
@@ -267,10 +295,12 @@ export async function confirmModel(backend: BackendInfo, model: ModelResult, lin
       }
       try {
         const out = runRecord(tf, model, record, inputs, symbols, lines, kerasLayers, predicted);
-        kept.push(...tensorsOf(out));
         entry.actual = actualJson(out);
         // An empty output is not passed on: the layers after it run on the engine's shapes, if known.
-        if (!hasEmptyAxis(entry.actual)) values[values.length - 1] = out;
+        if (!hasEmptyAxis(entry.actual)) {
+          values[k] = out;
+          for (const t of tensorsOf(out)) holders.set(t, (holders.get(t) ?? 0) + 1);
+        }
         if (hasEmptyAxis(entry.actual)) {
           entry.status = 'failed';
           entry.message = `tfjs produced the shape ${JSON.stringify(entry.actual)}, with a size of 0 or less`;
@@ -279,7 +309,11 @@ export async function confirmModel(backend: BackendInfo, model: ModelResult, lin
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (e instanceof Unconfirmable) entry.reason = e.message;
-        else if (record.input.some((shape) => shape?.some((d) => d instanceof Expr))) {
+        else if (tfjsLacksKernel(message)) {
+          // tfjs has no kernel for this case (batch norm of rank 5, say): a gap in tfjs, which says
+          // nothing about the shape the engine predicted.
+          entry.reason = `tfjs cannot run this layer here: ${message}`;
+        } else if (record.input.some((shape) => shape?.some((d) => d instanceof Expr))) {
           // The engine kept these sizes symbolic; the values given to the symbols for the run are
           // an assumption, so tfjs failing under them contradicts nothing the engine said.
           entry.reason = `tfjs failed with the values given to the symbolic sizes (${Object.entries(symbols).map(([k, v]) => `${k}=${v}`).join(', ')}): ${message}`;
@@ -289,8 +323,9 @@ export async function confirmModel(backend: BackendInfo, model: ModelResult, lin
         }
       }
     }
-    // Waits for the device to finish every layer, so that the time is the forward pass's.
-    const finals = kept.filter((t) => t.size > 0);
+    // Waits for the device to finish every layer, so that the time is the forward pass's: the outputs
+    // still kept are the last layers', which come after all the others.
+    const finals = values.flatMap((v) => (v ? tensorsOf(v) : [])).filter((t) => t.size > 0);
     if (finals.length) await tf.addN(finals.map((t) => tf.sum(tf.cast(t, 'float32')))).data();
   } catch (e) {
     layers.push({ kind: '(forward pass)', line: model.range.line + 1, predicted: null, actual: null, status: 'failed', message: e instanceof Error ? e.message : String(e) });
@@ -309,4 +344,9 @@ export async function confirmText(backend: BackendInfo, text: string, options: C
   const out: ModelConfirmation[] = [];
   for (const model of models) out.push(await confirmModel(backend, model, lines, options));
   return out;
+}
+
+/** True for tfjs's own "not implemented" messages: a missing kernel, not a shape contradiction. */
+function tfjsLacksKernel(message: string): boolean {
+  return /\bnot (yet )?implemented\b|\bis not supported\b/i.test(message);
 }

@@ -4,7 +4,8 @@
 // costs one analysis.
 //
 // Parsing is incremental: the cache keeps, per target (a file, or a notebook's virtual document),
-// the native tree-sitter tree with the exact text it was parsed from. A new text is compared with
+// the parser binding's tree with the exact text it was parsed from (and releases it once the next
+// version has been parsed from it: a WebAssembly tree is not garbage collected). A new text is compared with
 // that text (common prefix and suffix), the difference is applied to the old tree with tree.edit(),
 // and tree-sitter re-parses only what changed. The analysis itself (analyzeTree) still runs over the
 // whole module: it is a pure function of the text and of the other files it read (its imports, the
@@ -12,10 +13,11 @@
 // text of each of those files are unchanged; `dependents(path)` names the targets to re-check when
 // a file changes. Results never refer to the tree, so editing it in place is safe.
 
-import type Parser from 'tree-sitter';
 import { analyzeTree } from '../analysis/analyze';
 import type { AnalysisResult } from '../analysis/result';
+import { Cancelled, parser, type BindingTree } from '../syntax/binding';
 import type { Workspace } from '../workspace/files';
+import { AnalysisCancelled, cancellationFor } from './cancellation';
 import { parseSyntax } from '../syntax/parse';
 import type { Settings } from './settings';
 import type { AnalysisTarget } from './targets';
@@ -24,6 +26,8 @@ interface CachedAnalysis {
   version: number;
   text: string;
   input: string | undefined;
+  /** The size limit it was judged under (a changed setting judges again). */
+  maxBytes: number;
   result: AnalysisResult;
   /** The other files the analysis read, with the text each had then. */
   dependencies: Map<string, string | undefined>;
@@ -39,37 +43,70 @@ export interface TargetContext {
 /** The last native tree of a target, and the text it was parsed from (the base for the next edit). */
 interface ParsedText {
   text: string;
-  tree: Parser.Tree;
+  tree: BindingTree;
 }
 
 const EMPTY_RESULT: AnalysisResult = { models: [], diagnostics: [] };
+
+/** Texts from this size on are said in the log when their analysis starts (and when it is cancelled). */
+const LARGE_TEXT = 512 * 1024;
 
 export class AnalysisCache {
   private readonly entries = new Map<string, CachedAnalysis>();
   private readonly parsed = new Map<string, ParsedText>();
 
-  constructor(private readonly logError: (message: string) => void) {}
+  constructor(
+    private readonly logError: (message: string) => void,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
 
+  /**
+   * The analysis of the target's current text. Throws AnalysisCancelled when a newer edit of the
+   * target arrived meanwhile (cancellation.ts); nothing is cached then. A text over the size limit
+   * (setting cnnshape.maxFileSizeMb) is not analysed: its result is empty, and tooLarge() says why.
+   */
   get(target: AnalysisTarget, settings: Settings, context: TargetContext = {}): AnalysisResult {
     const input = settings.defaultInputShape;
+    const maxBytes = settings.maxFileSizeMb * 1048576;
     const cached = this.entries.get(target.key);
-    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text && dependenciesUnchanged(cached)) {
+    if (cached && cached.version === target.version && cached.input === input && cached.text === target.text && cached.maxBytes === maxBytes && dependenciesUnchanged(cached)) {
       return cached.result;
     }
+    if (target.text.length > maxBytes) {
+      this.dropTree(target.key);
+      this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result: EMPTY_RESULT, dependencies: new Map(), workspace: context.workspace });
+      return EMPTY_RESULT;
+    }
+    const isCancelled = cancellationFor(target.key);
+    if (target.text.length >= LARGE_TEXT) this.log(`cnnshape: analysing ${target.key} (${(target.text.length / 1048576).toFixed(1)} MiB), version ${target.version}`);
     let result: AnalysisResult;
     try {
-      const tree = this.parse(target.key, target.text);
-      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context });
+      const tree = this.parse(target.key, target.text, isCancelled);
+      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, isCancelled });
+      if (isCancelled?.()) throw new Cancelled();
     } catch (error) {
+      if (error instanceof Cancelled) {
+        // The tree may be half made or not match the text: the next version parses from scratch.
+        this.dropTree(target.key);
+        this.log(`cnnshape: the analysis of ${target.key}, version ${target.version}, was cancelled by a newer edit`);
+        throw new AnalysisCancelled(target.key);
+      }
       // The core promises not to throw; if it does, the document simply gets no results.
       this.logError(`cnnshape: analysis of ${target.key} failed: ${describeError(error)}`);
-      this.parsed.delete(target.key);
+      this.dropTree(target.key);
       result = EMPTY_RESULT;
     }
     const dependencies = new Map<string, string | undefined>();
     for (const path of result.files ?? []) dependencies.set(path, context.workspace?.files.read(path));
-    this.entries.set(target.key, { version: target.version, text: target.text, input, result, dependencies, workspace: context.workspace });
+    this.entries.set(target.key, { version: target.version, text: target.text, input, maxBytes, result, dependencies, workspace: context.workspace });
     return result;
+  }
+
+  /** Why the target's text was not analysed (over the size limit), or undefined. */
+  tooLarge(target: AnalysisTarget, settings: Settings): string | undefined {
+    const limit = settings.maxFileSizeMb;
+    if (target.text.length <= limit * 1048576) return undefined;
+    return `cnnshape: not checked: this ${target.documentUris.length > 1 || target.key !== target.documentUris[0] ? 'notebook' : 'file'} (${(target.text.length / 1048576).toFixed(1)} MiB) is over the size limit of ${limit} MiB (setting cnnshape.maxFileSizeMb)`;
   }
 
   /** The targets whose last analysis read `path` (an import, a script that builds their models). */
@@ -79,14 +116,26 @@ export class AnalysisCache {
 
   forget(key: string): void {
     this.entries.delete(key);
+    this.dropTree(key);
+  }
+
+  private dropTree(key: string): void {
+    const previous = this.parsed.get(key);
+    if (previous) parser().release(previous.tree);
     this.parsed.delete(key);
   }
 
   /** Parses the target's text, reusing (and editing) its previous tree when there is one. */
-  private parse(key: string, text: string) {
+  private parse(key: string, text: string, isCancelled?: () => boolean) {
     const previous = this.parsed.get(key);
-    const tree = previous ? reparseIncrementally(previous.tree, previous.text, text) : parseSyntax(text);
-    this.parsed.set(key, { text, tree: tree.native });
+    this.parsed.delete(key);
+    let tree;
+    try {
+      tree = previous ? reparseIncrementally(previous.tree, previous.text, text, isCancelled) : parseSyntax(text, undefined, { keepNative: true, isCancelled });
+    } finally {
+      if (previous) parser().release(previous.tree);
+    }
+    this.parsed.set(key, { text, tree: tree.native! });
     return tree;
   }
 }
@@ -99,7 +148,7 @@ function dependenciesUnchanged(cached: CachedAnalysis): boolean {
   return true;
 }
 
-/** A tree-sitter edit in the units of the Node binding: UTF-16 code unit indices, rows split at '\n'. */
+/** A tree-sitter edit in the units of both bindings: UTF-16 code unit indices, rows split at '\n'. */
 export interface TextEdit {
   startIndex: number;
   oldEndIndex: number;
@@ -139,13 +188,14 @@ export function editBetween(oldText: string, newText: string): TextEdit | undefi
 }
 
 /**
- * Applies the difference between the old and the new text to the old native tree (in place) and
- * re-parses the new text with it. The old tree must have been parsed from exactly `oldText`.
+ * Applies the difference between the old and the new text to the old tree (in place) and re-parses
+ * the new text with it, keeping the new tree (`.native`) for the next edit. The old tree must have
+ * been parsed from exactly `oldText`; the caller still owns it.
  */
-export function reparseIncrementally(oldTree: Parser.Tree, oldText: string, newText: string) {
+export function reparseIncrementally(oldTree: BindingTree, oldText: string, newText: string, isCancelled?: () => boolean) {
   const edit = editBetween(oldText, newText);
   if (edit) oldTree.edit(edit);
-  return parseSyntax(newText, oldTree);
+  return parseSyntax(newText, oldTree, { keepNative: true, isCancelled });
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -228,9 +278,18 @@ export class Debouncer {
       void this.run(key);
       return;
     }
-    const immediate = setImmediate(() => this.afterTurns(key, turns - 1));
-    this.pending.set(key, () => clearImmediate(immediate));
+    this.pending.set(key, nextTurn(() => this.afterTurns(key, turns - 1)));
   }
+}
+
+/** Runs `f` on the next turn of the event loop (setImmediate in Node, a zero timeout in a browser worker); returns its cancel. */
+function nextTurn(f: () => void): () => void {
+  if (typeof setImmediate === 'function') {
+    const immediate = setImmediate(f);
+    return () => clearImmediate(immediate);
+  }
+  const timer = setTimeout(f, 0);
+  return () => clearTimeout(timer);
 }
 
 export function describeError(error: unknown): string {

@@ -1,19 +1,22 @@
 // "Confirm shapes": a code lens above each model, and the custom request `cnnshape/confirm` behind
 // it (and behind the command of the same name), which runs the TensorFlow.js forward pass of
-// server/src/confirm in a worker thread (dist/confirm-worker.js beside the server bundle), so the
-// server keeps answering while it runs; cancelling the request terminates the worker. The reply
+// server/src/confirm through the host's runner (in Node a worker thread, dist/confirm-worker.js
+// beside the server bundle, so the server keeps answering while it runs; in the browser the
+// server's web worker, on WebGPU or WebGL); cancelling the request stops it. The reply
 // carries the report, a Markdown table per model, and information diagnostics for the layers that
 // differ or failed, which the client shows in its own collection (the server's diagnostics stay
 // the engine's). Settings: `cnnshape.confirm.backend` and `cnnshape.confirm.memoryLimitMb`.
 
-import { join } from 'node:path';
 import { DiagnosticSeverity, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
 import type { AnalysisResult } from '../analysis/result';
-import { BACKEND_NAMES, type BackendRequest } from '../confirm/backends';
+import { BACKEND_NAMES, type BackendRequest } from '../confirm/backend-names';
 import type { JsonOutput } from '../confirm/confirm';
 import type { ConfirmReport } from '../confirm/report';
-import { confirmInWorker } from '../confirm/worker';
+import type { ConfirmRequest } from '../confirm/worker';
 import type { AnalysisTarget } from './targets';
+
+/** Runs a confirmation: in Node a worker thread (node-server.ts), in the browser the server's own worker. */
+export type ConfirmRunner = (request: ConfirmRequest, signal: AbortSignal) => Promise<ConfirmReport>;
 
 export const CONFIRM_REQUEST = 'cnnshape/confirm';
 export const CONFIRM_COMMAND = 'cnnshape.confirm';
@@ -104,17 +107,13 @@ function confirmDiagnostics(report: ConfirmReport, target: AnalysisTarget): Conf
   return target.documentUris.map((uri) => ({ uri, diagnostics: byUri.get(uri) ?? [] }));
 }
 
-/** Runs the confirmation of a target's models in a worker; cancelling the token stops it. */
-export async function confirmTarget(target: AnalysisTarget, params: ConfirmParams, settings: ConfirmSettings, input: string | undefined, token: CancellationToken): Promise<ConfirmReply> {
+/** Runs the confirmation of a target's models with `run`; cancelling the token stops it. */
+export async function confirmTarget(target: AnalysisTarget, params: ConfirmParams, settings: ConfirmSettings, input: string | undefined, token: CancellationToken, run: ConfirmRunner): Promise<ConfirmReply> {
   const controller = new AbortController();
   const subscription = token.onCancellationRequested(() => controller.abort());
   try {
     const name = decodeURIComponent(target.key.replace(/^.*\//, ''));
-    const report = await confirmInWorker(
-      { files: [{ path: name, text: target.text }], backend: settings.backend, options: { model: params.model, input, memoryLimitMb: settings.memoryLimitMb } },
-      join(__dirname, 'confirm-worker.js'),
-      controller.signal,
-    );
+    const report = await run({ files: [{ path: name, text: target.text }], backend: settings.backend, options: { model: params.model, input, memoryLimitMb: settings.memoryLimitMb } }, controller.signal);
     return { report, markdown: reportMarkdown(report, name), diagnostics: confirmDiagnostics(report, target) };
   } finally {
     subscription.dispose();

@@ -1,29 +1,27 @@
-// The language server's wiring: the connection, the document collections (files and notebooks),
-// the settings cache, the analysis cache and the debounced diagnostics, and one guarded handler per
-// LSP feature. Each feature lives in its own file; this one only connects them.
+// The language server's wiring: the document collections (files and notebooks), the settings
+// cache, the analysis cache and the debounced diagnostics, and one guarded handler per LSP feature.
+// Each feature lives in its own file; this one only connects them.
 //
 // Files import each other: each analysis reads the workspace (lsp/workspace.ts: open documents'
 // live text, else the disk), an edit re-checks the open files whose analysis read the edited file,
 // and a diagnostic found in another file (an imported block) is published on that file, merged with
 // what every other analysis found there.
 //
-// startServer('stdio') serves any editor over stdin/stdout (`cnnshape lsp --stdio`); startServer('ipc')
-// serves VS Code, which forks dist/server.js with a node IPC channel. Every request is isolated: a
-// failure is logged and answered with an error, and the server keeps running. It never executes
-// the user's code.
+// It knows no transport and no platform: node-server.ts serves it in Node (stdio, VS Code's IPC
+// channel, the relay's worker thread), browser-server.ts in a web worker (VS Code for the Web); each
+// hands in a connection, the workspace's access to files, and the host's way of running a
+// confirmation. Every request is isolated: a failure is logged and answered with an error, and the
+// server keeps running. It never executes the user's code.
 
 import {
-  createConnection,
   ErrorCodes,
-  IPCMessageReader,
-  IPCMessageWriter,
   NotebookDocuments,
   ResponseError,
-  StreamMessageReader,
-  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
+  DiagnosticSeverity,
+  LSPErrorCodes,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   type CancellationToken,
@@ -31,12 +29,13 @@ import {
   type Diagnostic,
   type InitializeResult,
   type Position,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { inAnalysedFile } from '../analysis/view';
 import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING, type TargetContext } from './analysisCache';
+import { AnalysisCancelled } from './cancellation';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
-import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams } from './confirm';
+import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams, type ConfirmRunner } from './confirm';
 import { convertActionsFor, CONVERT_KIND } from './convert';
 import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
@@ -45,9 +44,17 @@ import { notebookDocumentSyncOptions, notebookTarget } from './notebooks';
 import { SettingsCache, type Settings } from './settings';
 import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
-import { LspWorkspace, pathOfUri } from './workspace';
+import type { WorkspaceView } from './workspace-view';
 
-export type Transport = 'stdio' | 'ipc';
+/** What the platform provides: when the server is ready (its parser loaded), and how a confirmation runs. */
+export interface ServerHost {
+  /** Resolves once the parser is loaded; `initialize` is answered after it. */
+  ready: Promise<void>;
+  /** Runs a confirmation off the thread that answers requests, or where the platform can. */
+  confirm: ConfirmRunner;
+  /** The files analyses may read: the open documents and, in Node, the disk and installed libraries. */
+  workspace: WorkspaceView;
+}
 
 /** Sent by the client when VS Code's Python extension selects an interpreter: `{ pythonInterpreter: path | null }`. */
 export const PYTHON_INTERPRETER_NOTIFICATION = 'cnnshape/pythonInterpreter';
@@ -58,31 +65,16 @@ function interpreterOption(options: unknown): string | undefined {
   return typeof path === 'string' && path.trim() !== '' ? path.trim() : undefined;
 }
 
-/** Starts the language server on this process's stdio or node IPC channel and returns its connection. */
-export function startServer(transport: Transport): Connection {
-  const connection =
-    transport === 'stdio'
-      ? createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout))
-      : createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-  if (transport === 'stdio') {
-    // Stdout carries the protocol: anything a dependency prints goes to the client's log instead.
-    console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-    console.info = console.log;
-    console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
-  }
-  process.on('uncaughtException', (error) => connection.console.error(`cnnshape: uncaught: ${describeError(error)}`));
-  process.on('unhandledRejection', (error) => connection.console.error(`cnnshape: unhandled rejection: ${describeError(error)}`));
-  wireServer(connection);
-  connection.listen();
-  return connection;
-}
-
-function wireServer(connection: Connection): void {
+export function wireServer(connection: Connection, host: ServerHost): void {
+  const ready = host.ready;
   const documents = new TextDocuments(TextDocument);
   const notebooks = new NotebookDocuments(TextDocument);
-  const analyses = new AnalysisCache((message) => connection.console.error(message));
+  const analyses = new AnalysisCache(
+    (message) => connection.console.error(message),
+    (message) => connection.console.log(message),
+  );
   let settings = new SettingsCache(undefined);
-  const workspace = new LspWorkspace();
+  const workspace = host.workspace;
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
   let clientWatchesFiles = false;
@@ -111,7 +103,7 @@ function wireServer(connection: Connection): void {
 
   /** Where a target lies in the workspace: its path (none for notebooks and untitled files) and the files it may import. */
   function contextFor(target: AnalysisTarget, documentSettings: Settings): TargetContext {
-    const path = pathOfUri(target.key);
+    const path = workspace.pathOfUri(target.key);
     const isNotebook = notebooks.getNotebookDocument(target.key) !== undefined;
     return { ...(path !== undefined && !isNotebook ? { path } : {}), workspace: workspace.workspaceFor(path, documentSettings.pythonPath) };
   }
@@ -166,8 +158,13 @@ function wireServer(connection: Connection): void {
       if (!current || current.version !== target.version || current.text !== target.text) return;
       const result = analyses.get(current, documentSettings, contextFor(current, documentSettings));
       const isNotebook = notebooks.getNotebookDocument(key) !== undefined;
-      sendDiagnostics(key, diagnosticsByDocument(result, current, documentSettings, uriOfPath), isNotebook ? undefined : current.version);
+      const byDocument = diagnosticsByDocument(result, current, documentSettings, uriOfPath);
+      const tooLarge = analyses.tooLarge(current, documentSettings);
+      if (tooLarge && current.documentUris[0]) byDocument.set(current.documentUris[0], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'cnnshape', message: tooLarge }]);
+      sendDiagnostics(key, byDocument, isNotebook ? undefined : current.version);
     } catch (error) {
+      // A newer edit cancelled this run; the edit scheduled its own.
+      if (error instanceof AnalysisCancelled) return;
       connection.console.error(`cnnshape: diagnostics for ${key} failed: ${describeError(error)}`);
     }
   }
@@ -192,6 +189,8 @@ function wireServer(connection: Connection): void {
       try {
         return await handler(params, token);
       } catch (error) {
+        // The document changed under the request: the client asks again for the new version.
+        if (error instanceof AnalysisCancelled) throw new ResponseError(LSPErrorCodes.ContentModified, error.message);
         if (error instanceof ResponseError) {
           connection.console.error(`cnnshape: ${name}: ${error.message}`);
           throw error;
@@ -218,14 +217,18 @@ function wireServer(connection: Connection): void {
 
   /** Settings and analysis for a request's document, as seen from that document; undefined when the server does not serve it. */
   async function analysisFor(uri: string) {
-    const target = targetForUri(uri);
-    if (!target) return undefined;
-    const documentSettings = await settings.get(target.key);
+    const before = targetForUri(uri);
+    if (!before) return undefined;
+    const documentSettings = await settings.get(before.key);
     if (!documentSettings.enable) return undefined;
+    // An edit may have arrived while the settings were fetched: analyse the current version.
+    const target = targetForUri(uri) ?? before;
     return { target, settings: documentSettings, result: inAnalysedFile(analyses.get(target, documentSettings, contextFor(target, documentSettings))) };
   }
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    // The client sends nothing else before this answer, so no analysis runs before the parser is ready.
+    await ready;
     clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
     clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -273,7 +276,7 @@ function wireServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles((params) => {
     let layoutChanged = false;
     for (const change of params.changes) {
-      const path = pathOfUri(change.uri);
+      const path = workspace.pathOfUri(change.uri);
       if (path === undefined) continue;
       const createdOrDeleted = change.type !== FileChangeType.Changed;
       workspace.fileChanged(path, createdOrDeleted);
@@ -301,13 +304,13 @@ function wireServer(connection: Connection): void {
   documents.onDidOpen((event) => workspace.documentOpened(event.document.uri, () => documents.get(event.document.uri)?.getText() ?? event.document.getText()));
   documents.onDidChangeContent((event) => {
     debouncer.schedule(event.document.uri);
-    scheduleDependents(pathOfUri(event.document.uri), event.document.uri);
+    scheduleDependents(workspace.pathOfUri(event.document.uri), event.document.uri);
   });
   documents.onDidClose((event) => {
     workspace.documentClosed(event.document.uri);
     forgetTarget(event.document.uri);
     // The files that import it read the disk's copy again.
-    scheduleDependents(pathOfUri(event.document.uri));
+    scheduleDependents(workspace.pathOfUri(event.document.uri));
   });
   notebooks.onDidOpen((notebook) => {
     openNotebookUris.add(notebook.uri);
@@ -380,7 +383,7 @@ function wireServer(connection: Connection): void {
       const documentSettings = await settings.get(target.key);
       const raw = clientPullsConfiguration ? await connection.workspace.getConfiguration({ scopeUri: target.key, section: 'cnnshape.confirm' }).catch(() => undefined) : undefined;
       const model = typeof params?.model === 'string' ? params.model : undefined;
-      return confirmTarget(target, { uri, model }, confirmSettingsFrom(raw), documentSettings.defaultInputShape, token);
+      return confirmTarget(target, { uri, model }, confirmSettingsFrom(raw), documentSettings.defaultInputShape, token, host.confirm);
     }),
   );
 

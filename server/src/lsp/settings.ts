@@ -3,6 +3,7 @@
 // cache lives in the object that startServer() creates, and is emptied when the settings change.
 // Other features receive a Settings value; none of them reads raw configuration.
 
+import { DEFAULT_MAX_FILE_SIZE_MB } from '../analysis/limits';
 import { RULE_CODES, type RuleCode } from '../shapes/types';
 
 export type SeverityChoice = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -20,9 +21,11 @@ export class Settings {
     readonly defaultInputShape: string | undefined,
     /** The Python interpreter whose installed libraries imports may read; undefined when empty. */
     readonly pythonPath: string | undefined = undefined,
+    /** Files and notebooks larger than this many MiB are not analysed. */
+    readonly maxFileSizeMb: number = DEFAULT_MAX_FILE_SIZE_MB,
   ) {}
 
-  static readonly defaults = new Settings(true, new Map(), true, undefined, undefined);
+  static readonly defaults = new Settings(true, new Map(), true, undefined, undefined, DEFAULT_MAX_FILE_SIZE_MB);
 
   /**
    * Reads the `cnnshape` section as VS Code sends it (dotted keys nested into objects) or flat
@@ -42,12 +45,14 @@ export class Settings {
     const inlayHintsEnabled = nestedInlayHints.enabled ?? raw['inlayHints.enabled'];
     const defaultInputShape = typeof raw.defaultInputShape === 'string' ? raw.defaultInputShape.trim() : '';
     const pythonPath = typeof raw.pythonPath === 'string' ? raw.pythonPath.trim() : '';
+    const maxFileSizeMb = typeof raw.maxFileSizeMb === 'number' && raw.maxFileSizeMb > 0 ? raw.maxFileSizeMb : DEFAULT_MAX_FILE_SIZE_MB;
     return new Settings(
       typeof raw.enable === 'boolean' ? raw.enable : true,
       severityOverrides,
       typeof inlayHintsEnabled === 'boolean' ? inlayHintsEnabled : true,
       defaultInputShape === '' ? undefined : defaultInputShape,
       pythonPath === '' ? undefined : pythonPath,
+      maxFileSizeMb,
     );
   }
 }

@@ -12,6 +12,7 @@ import { diskLister, listPythonFiles } from '../cli/workspace';
 import { sitePackagesOfInterpreter, sitePackagesOfWorkspace } from '../workspace/environment';
 import { ModuleCache, type Workspace, type WorkspaceFiles } from '../workspace/files';
 import { dirname, isInside, normalisePath } from '../workspace/paths';
+import type { WorkspaceView } from './workspace-view';
 
 interface DiskText {
   mtimeMs: number;
@@ -19,7 +20,7 @@ interface DiskText {
   text: string;
 }
 
-export class LspWorkspace {
+export class LspWorkspace implements WorkspaceView {
   readonly cache = new ModuleCache();
   private folders: string[] = [];
   /** The interpreter the client's Python extension selected, if it said. */
@@ -71,6 +72,10 @@ export class LspWorkspace {
   fileChanged(path: string, createdOrDeleted: boolean): void {
     this.disk.delete(path);
     if (createdOrDeleted) this.lists.clear();
+  }
+
+  pathOfUri(uri: string): string | undefined {
+    return pathOfUri(uri);
   }
 
   /** The URI to publish to for a path: the open document's own spelling, else a file URI. */

@@ -81,6 +81,8 @@ export interface InterpreterOptions {
   loader?: ModuleLoader;
   /** The analysed file as a module (its path and folder), for its relative imports and for files that import it. */
   file?: ModuleFile;
+  /** Asked every few thousand steps; once it says yes, every phase stops as if out of budget. */
+  isCancelled?: () => boolean;
 }
 
 export class Interpreter implements ModuleHost {
@@ -147,7 +149,7 @@ export class Interpreter implements ModuleHost {
 
   constructor(
     readonly root: SyntaxNode,
-    options: InterpreterOptions = {},
+    private readonly options: InterpreterOptions = {},
   ) {
     this.budget = options.budget ?? 400_000;
     this.kerasInputFor = options.kerasInputFor;
@@ -170,6 +172,10 @@ export class Interpreter implements ModuleHost {
 
   private tick(): void {
     if (++this.steps > this.budget) throw new BudgetExceeded();
+    if ((this.steps & 4095) === 0 && this.options.isCancelled?.()) {
+      this.budget = 0;
+      throw new BudgetExceeded();
+    }
   }
 
   // ---------------------------------------------------------------- module and statements

@@ -1,33 +1,53 @@
-// Parsing Python with tree-sitter, and small typed helpers over syntax nodes.
-// Knows Python, not frameworks. Parsing never fails: broken code gives a tree with ERROR nodes.
+// Parsing Python with tree-sitter (whichever binding the host installed, see binding.ts), and small
+// typed helpers over syntax nodes. Knows Python, not frameworks. Parsing never fails: broken code
+// gives a tree with ERROR nodes.
 
-import Parser from 'tree-sitter';
-import Python from 'tree-sitter-python';
 import type { Range } from '../analysis/result';
+import { Cancelled, parser, type BindingTree } from './binding';
+import { findModuleAssignments } from './queries';
 import { copyTree, SyntaxNode, type SyntaxTree } from './tree';
 
 export { SyntaxNode } from './tree';
 export type { SyntaxTree as Tree } from './tree';
 
-let parser: Parser | undefined;
-
-function getParser(): Parser {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Python as unknown as Parser.Language);
-  }
-  return parser;
-}
-
 /** The bare tree-sitter parse; pass the previous tree (already edited) for an incremental re-parse. */
-export function parsePython(text: string, oldTree?: Parser.Tree): Parser.Tree {
-  // The Node binding reads the text in chunks; a buffer larger than the text avoids its 32 KiB default limit.
-  return getParser().parse(text, oldTree, { bufferSize: Math.max(64 * 1024, text.length * 2 + 1) });
+export function parsePython(text: string, oldTree?: BindingTree): BindingTree {
+  return parser().parse(text, oldTree);
 }
 
-/** Parses Python source into the plain syntax tree the engine works on; `file` is the path of another file of the workspace. */
-export function parseSyntax(text: string, oldTree?: Parser.Tree, file?: string): SyntaxTree {
-  return copyTree(parsePython(text, oldTree), text, file);
+/** How to parse: keep the binding's tree, stop when cancelled, name the workspace file the text came from. */
+export interface ParseOptions {
+  /** Keep `tree.native` for an incremental re-parse; the caller then releases it (parser().release). */
+  keepNative?: boolean;
+  /** Asked now and then; once it says yes, parsing and copying stop with Cancelled. */
+  isCancelled?: () => boolean;
+  /** The path of another file of the workspace; undefined for the analysed text itself. */
+  file?: string;
+}
+
+/**
+ * Parses Python source into the plain syntax tree the engine works on. The binding's tree is
+ * released at once unless `keepNative` is set (the language server keeps it to re-parse the next
+ * version incrementally).
+ */
+export function parseSyntax(text: string, oldTree?: BindingTree, options: ParseOptions = {}): SyntaxTree {
+  const native = parser().parse(text, oldTree, options.isCancelled);
+  let kept = false;
+  try {
+    const tree = syntaxTreeOf(native, text, options);
+    kept = options.keepNative === true;
+    return kept ? { ...tree, native } : tree;
+  } finally {
+    if (!kept) parser().release(native);
+  }
+}
+
+/** The plain tree of a binding's tree (parsed from `text`) and its query results; `native` stays the caller's. */
+export function syntaxTreeOf(native: BindingTree, text: string, options: Omit<ParseOptions, 'keepNative'> = {}): SyntaxTree {
+  const binding = parser();
+  const copied = copyTree(native, text, { releaseCursor: (cursor) => binding.releaseCursor(cursor), isCancelled: options.isCancelled, file: options.file });
+  if (options.isCancelled?.()) throw new Cancelled();
+  return { rootNode: copied.rootNode, moduleAssignments: findModuleAssignments(binding, native, copied.nodeFor) };
 }
 
 export function rangeOf(node: SyntaxNode): Range {

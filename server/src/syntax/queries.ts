@@ -1,16 +1,17 @@
-// The tree-sitter queries of grammars/models.scm, compiled once, and typed accessors for what
-// they capture. Knows Python syntax, not frameworks.
+// The tree-sitter queries of grammars/models.scm, compiled once per parser binding, run over the
+// binding's tree when a file is parsed (parse.ts), and typed accessors for what they capture.
+// Knows Python syntax, not frameworks.
 
-import Parser from 'tree-sitter';
-import Python from 'tree-sitter-python';
 import modelsQuery from '../../../grammars/models.scm?raw';
+import type { BindingNode, BindingQuery, BindingTree, ParserBinding } from './binding';
 import type { SyntaxNode, SyntaxTree } from './tree';
 
-let compiled: Parser.Query | undefined;
+const compiled = new WeakMap<ParserBinding, BindingQuery>();
 
-function query(): Parser.Query {
-  compiled ??= new Parser.Query(Python as unknown as Parser.Language, modelsQuery);
-  return compiled;
+function query(binding: ParserBinding): BindingQuery {
+  let q = compiled.get(binding);
+  if (!q) compiled.set(binding, (q = binding.query(modelsQuery)));
+  return q;
 }
 
 function insideDefinition(node: SyntaxNode): boolean {
@@ -18,13 +19,18 @@ function insideDefinition(node: SyntaxNode): boolean {
   return false;
 }
 
-/** Module-level `name = ...` assignments (also under `if __name__ == "__main__":`), by name; the last wins. */
-export function moduleAssignments(tree: SyntaxTree): Map<string, SyntaxNode> {
+/** Runs the assignment patterns over a freshly parsed tree; `nodeFor` finds the copy of a capture. */
+export function findModuleAssignments(binding: ParserBinding, native: BindingTree, nodeFor: (n: BindingNode) => SyntaxNode | undefined): Map<string, SyntaxNode> {
   const out = new Map<string, SyntaxNode>();
-  for (const m of query().matches(tree.native.rootNode, { maxStartDepth: 0 })) {
+  for (const m of query(binding).matches(native.rootNode, { maxStartDepth: 0 })) {
     const captured = m.captures.find((c) => c.name === 'assigned.name')?.node;
-    const name = captured ? tree.nodeFor(captured) : undefined;
+    const name = captured ? nodeFor(captured) : undefined;
     if (name && !insideDefinition(name)) out.set(name.text, name);
   }
   return out;
+}
+
+/** Module-level `name = ...` assignments (also under `if __name__ == "__main__":`), by name; the last wins. */
+export function moduleAssignments(tree: SyntaxTree): Map<string, SyntaxNode> {
+  return tree.moduleAssignments;
 }

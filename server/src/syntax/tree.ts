@@ -2,11 +2,12 @@
 //
 // The interpreter visits the same nodes many times (a block's forward() runs once per block, a
 // model is traced up to three times); every property read on a native tree-sitter node crosses into
-// C++, which made the native tree the analysis's main cost. This copy answers the same questions
-// (type, text, children, fields, positions) from plain objects. It keeps the native tree for the
-// queries in grammars/.
+// C++ (or into WebAssembly), which made the binding's tree the analysis's main cost. This copy
+// answers the same questions (type, text, children, fields, positions) from plain objects; the
+// binding's tree is needed only for the queries of grammars/ (run at parse time, see parse.ts) and
+// for incremental re-parsing.
 
-import type Parser from 'tree-sitter';
+import { Cancelled, type BindingCursor, type BindingNode, type BindingTree } from './binding';
 
 export interface Point {
   row: number;
@@ -87,10 +88,19 @@ export function lineLabel(node: SyntaxNode): string {
 
 export interface SyntaxTree {
   rootNode: SyntaxNode;
-  /** The native tree, for queries and incremental re-parsing. */
-  native: Parser.Tree;
-  /** Finds the copy of a native node (a query capture). */
-  nodeFor(native: Parser.SyntaxNode): SyntaxNode | undefined;
+  /**
+   * The binding's tree, kept only when the parse asked for it (the language server re-parses
+   * incrementally from it); whoever asked releases it (parser().release) when done with it.
+   */
+  native?: BindingTree;
+  /** Module-level `name = ...` assignments, by name (grammars/models.scm, run at parse time). */
+  moduleAssignments: Map<string, SyntaxNode>;
+}
+
+/** A copied tree's root, and how to find the copy of one of the binding's nodes (a query capture). */
+export interface CopiedTree {
+  rootNode: SyntaxNode;
+  nodeFor(native: BindingNode): SyntaxNode | undefined;
 }
 
 /** The source text with its line starts, to turn offsets into positions. */
@@ -119,10 +129,31 @@ class Source {
 const typeInfo: { type: string; named: boolean }[] = [];
 const fieldNames: (string | null)[] = [];
 
-/** Copies a native tree into plain objects, walking it once with a cursor; `file` names the file it came from. */
-export function copyTree(native: Parser.Tree, text: string, file?: string): SyntaxTree {
+/** How to copy: the cursor's release, the cancellation check, and the workspace file the text came from. */
+export interface CopyOptions {
+  releaseCursor?: (cursor: BindingCursor) => void;
+  isCancelled?: () => boolean;
+  /** The path of another file of the workspace; undefined for the analysed text itself. */
+  file?: string;
+}
+
+/** Copies a binding's tree into plain objects, walking it once with a cursor (released afterwards). */
+export function copyTree(native: BindingTree, text: string, options: CopyOptions = {}): CopiedTree {
   const cursor = native.walk();
-  const source = new Source(text, file);
+  let rootNode: SyntaxNode;
+  try {
+    rootNode = copyNodes(native, cursor, new Source(text, options.file), options.isCancelled);
+  } finally {
+    options.releaseCursor?.(cursor);
+  }
+  return { rootNode, nodeFor: (n) => findNode(rootNode, n.startIndex, n.endIndex, n.type) };
+}
+
+/** Nodes copied between two questions to `isCancelled`. */
+const CANCEL_CHECK_NODES = 65536;
+
+function copyNodes(native: BindingTree, cursor: BindingCursor, source: Source, isCancelled?: () => boolean): SyntaxNode {
+  let sinceCheck = 0;
   // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
   // string getters of the cursor cost a crossing into C++ and a new string for every node.
   const make = (): SyntaxNode => {
@@ -144,6 +175,10 @@ export function copyTree(native: Parser.Tree, text: string, file?: string): Synt
   const stack: SyntaxNode[] = [root];
   if (cursor.gotoFirstChild()) {
     for (;;) {
+      if (isCancelled && ++sinceCheck === CANCEL_CHECK_NODES) {
+        sinceCheck = 0;
+        if (isCancelled()) throw new Cancelled();
+      }
       const parent = stack[stack.length - 1];
       const node = make();
       node.parent = parent;
@@ -163,7 +198,7 @@ export function copyTree(native: Parser.Tree, text: string, file?: string): Synt
     }
   }
   (root as unknown as { hasError: boolean }).hasError = native.rootNode.hasError;
-  return { rootNode: root, native, nodeFor: (n) => findNode(root, n.startIndex, n.endIndex, n.type) };
+  return root;
 }
 
 /** The node with this range and type, found by descending from the root. */

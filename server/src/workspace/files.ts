@@ -67,10 +67,10 @@ export class ModuleCache {
   tree(path: string, text: string, repair?: (text: string) => string | null): Tree {
     const cached = this.trees.get(path);
     if (cached && cached.text === text) return cached.tree;
-    let tree = parseSyntax(text, undefined, path);
+    let tree = parseSyntax(text, undefined, { file: path });
     if (tree.rootNode.hasError && repair) {
       const repaired = repair(text);
-      if (repaired !== null) tree = parseSyntax(repaired, undefined, path);
+      if (repaired !== null) tree = parseSyntax(repaired, undefined, { file: path });
     }
     this.trees.set(path, { text, tree });
     return tree;

@@ -1,0 +1,31 @@
+// The native binding: the `tree-sitter` Node addon with `tree-sitter-python`'s compiled grammar.
+// The host hands in the loaded modules (server/src/platform/node-parser.ts requires them inside a
+// try, since the addon's binary may not load on this platform); this file only adapts their API.
+
+import type Parser from 'tree-sitter';
+import { Cancelled, type BindingQuery, type BindingTree, type ParserBinding } from './binding';
+
+export function nativeBinding(ParserClass: typeof Parser, python: unknown): ParserBinding {
+  const parser = new ParserClass();
+  parser.setLanguage(python as Parser.Language);
+  return {
+    kind: 'native',
+    parse(text, oldTree, isCancelled) {
+      // The addon reads the text in chunks; a buffer larger than the text avoids its 32 KiB default limit.
+      const options = { bufferSize: Math.max(64 * 1024, text.length * 2 + 1), ...(isCancelled ? { progressCallback: () => isCancelled() } : {}) };
+      const tree = parser.parse(text, oldTree as Parser.Tree | undefined, options) as unknown as BindingTree | undefined;
+      if (!tree) {
+        // A halted parse would resume on the next call unless the parser is reset.
+        parser.reset();
+        throw new Cancelled();
+      }
+      return tree;
+    },
+    query(source) {
+      return new ParserClass.Query(python as Parser.Language, source) as unknown as BindingQuery;
+    },
+    // The addon's trees and cursors are freed by the garbage collector.
+    release() {},
+    releaseCursor() {},
+  };
+}
