@@ -14,6 +14,7 @@
 // statement binds give undefined, which the interpreter turns into UNKNOWN.
 
 import type { SyntaxNode } from '../syntax/parse';
+import { pythonBuiltin } from './builtins';
 import { Scope } from './scope';
 import { str, type Value } from './values';
 
@@ -147,6 +148,9 @@ export class SourceModule {
   }
 
   private fromWildcards(name: string): Value | undefined {
+    // `len`, `range`, `super`: a wildcard import that rebinds a builtin is rare enough not to read
+    // every module a `from package import *` reaches for each builtin looked up.
+    if (pythonBuiltin(name).t !== 'unknown') return undefined;
     this.runWildcards();
     for (let i = this.wildcardSources.length - 1; i >= 0; i--) {
       const w = this.wildcardSources[i];
