@@ -13,6 +13,7 @@ import { analyze } from '../server/src/analysis/analyze';
 import { dimToJson } from '../server/src/shapes/dim';
 import { TupleOut, type Output } from '../server/src/shapes/types';
 import { diskLister, DiskReader } from '../server/src/cli/workspace';
+import { loadParser } from '../server/src/platform/node-parser';
 import { sitePackagesOfInterpreter } from '../server/src/workspace/environment';
 import { ModuleCache, type Workspace } from '../server/src/workspace/files';
 
@@ -86,4 +87,4 @@ function main(): void {
   console.log(`\nSummary: ${exact}/${total} layer shapes exact (${total ? ((100 * exact) / total).toFixed(1) : 0}%), parameter counts equal for ${paramsRight}/${names.length} models`);
 }
 
-main();
+void loadParser().then(main);
