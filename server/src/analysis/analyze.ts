@@ -17,6 +17,7 @@ import { ClassValue, CONTAINER_ATTR, FunctionValue, ObjectValue, TensorValue, Va
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
+import { argumentChain, blamedPoint, LiteralUses } from './blame';
 import { writeFix } from './fixes';
 import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
 
@@ -699,17 +700,39 @@ class Analysis {
     // Messages name the analysed file's lines `line N`; shown in another file, they name the file.
     const own = this.options.path?.slice(this.options.path.lastIndexOf('/') + 1) ?? 'the analysed file';
     const text = (message: string) => (d.node.file === undefined ? message : message.replace(/\bat line (\d+)/g, `at ${own}:$1`));
-    const fixes = d.fix ? [{ ...writeFix(d.node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(d.node)), ...pathOf(d.node) }] : [];
+    // A layer's argument is underlined where the wrong value enters the layer (blame.ts).
+    const chain = d.layer && d.arg ? argumentChain(d.layer, d.arg, (n) => this.reported(n)) : [];
+    const node = blamedPoint(chain, this.literalUses())?.node ?? d.node;
+    const fixes = d.fix ? [{ ...writeFix(node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(node)), ...pathOf(node) }] : [];
     const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: text(r.message) }));
+    if (d.layer && !isWithin(node, d.layer.node)) related.unshift({ range: rangeOf(d.layer.node), ...pathOf(d.layer.node), message: `the ${d.layer.def.kind} built with this value` });
+    // The way the number came, from the blamed expression out to where it was written.
+    const at = chain.findIndex((p) => p.node === node);
+    for (const p of chain.slice(at + 1)) related.push({ range: rangeOf(p.node), ...pathOf(p.node), message: p.source ? `${p.node.text} is written here` : `passed on as ${p.node.text} here` });
     return {
       code: d.code,
       severity: 'error',
       message: text(d.message),
-      range: rangeOf(d.node),
-      ...pathOf(d.node),
+      range: rangeOf(node),
+      ...pathOf(node),
       related,
       fixes,
     };
+  }
+
+  private uses: LiteralUses | undefined;
+
+  private literalUses(): LiteralUses {
+    this.uses ??= new LiteralUses(this.interp.trace.records, this.interp.trace.diagnostics);
+    return this.uses;
+  }
+
+  /** True for a node of the analysed text or of a workspace file outside the environment's libraries (not a `# model:` comment's text). */
+  private reported(node: SyntaxNode): boolean {
+    if (node.file !== undefined) return this.loader?.isLibrary(node.file) !== true;
+    let n = node;
+    while (n.parent) n = n.parent;
+    return n === this.tree.rootNode;
   }
 }
 
@@ -816,6 +839,10 @@ function nestedValues(roots: Value[]): Set<Value> {
   };
   for (const r of roots) visit(r, 0);
   return out;
+}
+
+function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
+  return inner.file === outer.file && inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */

@@ -1102,7 +1102,9 @@ export class Interpreter implements ModuleHost {
     const b = this.evalExpr(node.childForFieldName('right')!, scope);
     const op = node.childForFieldName('operator')?.text ?? '';
     const r = this.binary(op, a, b, node);
-    return r.t === 'int' ? { ...r, src: node } : r;
+    if (r.t !== 'int') return r;
+    const roots = [a, b].flatMap((x) => (x.t === 'int' ? [...(x.src ? [x.src] : []), ...(x.roots ?? [])] : []));
+    return { ...r, src: node, ...(roots.length ? { roots } : {}) };
   }
 
   binary(op: string, a: Value, b: Value, node: SyntaxNode, inPlace = false): Value {
@@ -1346,8 +1348,8 @@ export class Interpreter implements ModuleHost {
         }
       }
     }
-    if (unknownArgs || unknownKwargs) return this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs });
-    return this.call(fn, args, kwargs, node, { argNodes, kwNodes });
+    if (unknownArgs || unknownKwargs) return this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs, scope });
+    return this.call(fn, args, kwargs, node, { argNodes, kwNodes, scope });
   }
 
   /**
@@ -1414,11 +1416,11 @@ export class Interpreter implements ModuleHost {
     }
   }
 
-  callFunction(f: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, hidden: HiddenArgs = {}): Value {
+  callFunction(f: FunctionValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, hidden: HiddenArgs | CallNodes = {}): Value {
     const scope = new Scope(f.closure, 'function');
     const allArgs = f.self ? [f.self, ...args] : args;
     const paramsNode = f.node.childForFieldName('parameters');
-    this.bindParams(paramsNode, allArgs, kwargs, scope, f.closure, hidden);
+    this.bindParams(paramsNode, allArgs, kwargs, scope, f.closure, hidden, f.self ? 1 : 0);
     if (f.node.type === 'lambda') {
       const body = f.node.childForFieldName('body');
       return body ? this.evalExpr(body, scope) : UNKNOWN;
@@ -1451,8 +1453,12 @@ export class Interpreter implements ModuleHost {
     return UNKNOWN;
   }
 
-  private bindParams(paramsNode: SyntaxNode | null, args: Value[], kwargs: Map<string, Value>, scope: Scope, defScope: Scope, hidden: HiddenArgs = {}): void {
+  private bindParams(paramsNode: SyntaxNode | null, args: Value[], kwargs: Map<string, Value>, scope: Scope, defScope: Scope, hidden: HiddenArgs | CallNodes = {}, selfOffset = 0): void {
     if (!paramsNode) return;
+    const nodes = 'argNodes' in hidden ? hidden : undefined;
+    // A number passed in keeps the argument it was passed as (its chain, for blame and fixes).
+    const passed = (v: Value, argNode: SyntaxNode | undefined, argScope: Scope | null): Value =>
+      v.t === 'int' && argNode && argNode.type !== 'list_splat' && argNode.type !== 'dictionary_splat' ? { ...v, via: [{ node: argNode, scope: argScope }, ...(v.via ?? [])] } : v;
     let pos = 0;
     let kwOnly = false;
     const used = new Set<string>();
@@ -1502,9 +1508,11 @@ export class Interpreter implements ModuleHost {
           continue;
       }
       if (!name) continue;
-      if (!kwOnly && pos < args.length) scope.set(name, args[pos++]);
-      else if (kwargs.has(name)) {
-        scope.set(name, kwargs.get(name)!);
+      if (!kwOnly && pos < args.length) {
+        scope.set(name, passed(args[pos], nodes?.argNodes[pos - selfOffset], nodes?.scope ?? null));
+        pos++;
+      } else if (kwargs.has(name)) {
+        scope.set(name, passed(kwargs.get(name)!, nodes?.kwNodes.get(name), nodes?.scope ?? null));
         used.add(name);
       } else if (hidden.unknownKwargs || (hidden.unknownArgs && !kwOnly)) scope.set(name, UNKNOWN);
       else if (defaultNode) scope.set(name, this.safeEval(defaultNode, defScope));
@@ -1663,6 +1671,8 @@ export interface HiddenArgs {
 export interface CallNodes extends HiddenArgs {
   argNodes: SyntaxNode[];
   kwNodes: Map<string, SyntaxNode>;
+  /** The scope the arguments were evaluated in (for the argument chains of blame and fixes). */
+  scope?: Scope;
 }
 
 function isModelValue(v: Value): boolean {

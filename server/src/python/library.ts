@@ -75,24 +75,19 @@ export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[]
   for (const [k, v] of kwargs) kw.set(k, toArg(v));
   const bound = bindArgs(def.params, args.map((a) => toArg(a)), kw, true, nodes.unknownArgs || nodes.unknownKwargs ? { unknownArgs: nodes.unknownArgs, unknownKwargs: nodes.unknownKwargs } : undefined);
   const argNodes = new Map<string, SyntaxNode>();
+  const argChains: NonNullable<LayerValue['argChains']> = new Map();
+  const note = (name: string, n: SyntaxNode, v: Value | undefined) => {
+    argNodes.set(name, n);
+    // Where the number came from (analysis/blame.ts picks the node to underline from it).
+    if (v?.t === 'int' && n.type !== 'list_splat' && n.type !== 'dictionary_splat') argChains.set(name, { links: [{ node: n, scope: nodes.scope ?? null }, ...(v.via ?? [])], src: v.src, roots: v.roots });
+  };
   const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
   nodes.argNodes.forEach((n, i) => {
-    if (i < positional.length) argNodes.set(positional[i].name, writtenAt(n, args[i]));
+    if (i < positional.length) note(positional[i].name, n, args[i]);
   });
-  for (const [k, n] of nodes.kwNodes) argNodes.set(k, writtenAt(n, kwargs.get(k)));
+  for (const [k, n] of nodes.kwNodes) note(k, n, kwargs.get(k));
   for (const s of interp.constructionStack) s.add(-1);
-  return { t: 'layer', def, bound, argNodes, node, opaque: bound.problems.length > 0, id: interp.newId() };
-}
-
-/**
- * Where an argument's number was really written: for `nn.Conv2d(in_planes, ...)` inside a block,
- * the `480` of `Inception(480, ...)` that bound `in_planes`, so that the diagnostic and its fix
- * land on the number to change.
- */
-function writtenAt(argNode: SyntaxNode, v: Value | undefined): SyntaxNode {
-  if (v?.t !== 'int' || !v.src) return argNode;
-  if (argNode.type === 'identifier' || argNode.type === 'attribute' || argNode.type === 'subscript') return v.src;
-  return argNode;
+  return { t: 'layer', def, bound, argNodes, argChains, node, opaque: bound.problems.length > 0, id: interp.newId() };
 }
 
 /** `layers.concatenate([a, b])`: the merge layer built and applied to its list at once; undefined for other names. */
@@ -103,7 +98,7 @@ export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwa
       const def = findLayer(mergeTarget);
       const [inputs, ...rest] = args;
       if (def && inputs) {
-        const l = constructLayer(interp, def, rest, kwargs, node, { argNodes: nodes.argNodes.slice(1), kwNodes: nodes.kwNodes });
+        const l = constructLayer(interp, def, rest, kwargs, node, { argNodes: nodes.argNodes.slice(1), kwNodes: nodes.kwNodes, scope: nodes.scope });
         return interp.applyModule(l, [inputs], new Map(), node);
       }
     }

@@ -270,7 +270,11 @@ function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Fr
 function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
   const callNode = interp.callSiteOverride ?? node;
   const argTexts = new Map<string, string>();
-  for (const [k, n] of layer.argNodes) argTexts.set(k, n.text);
+  // A number passed by name is quoted as it was written (`32 * 7 * 7`), where it was written.
+  for (const [k, n] of layer.argNodes) {
+    const src = layer.argChains?.get(k)?.src;
+    argTexts.set(k, src && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') ? src.text : n.text);
+  }
   const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]) } : layer.bound;
   const ctx = new ArgContext({
     framework: layer.def.framework,
@@ -298,15 +302,16 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
   interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes, settledArgs: result.settledArgs });
   for (const e of ctx.errors) {
+    // The argument as written at the layer's call; analysis/blame.ts moves it along the argument's chain.
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
     const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
-    if (argNode && !isWithin(argNode, layer.node)) related.unshift({ node: layer.node, message: `the ${layer.def.kind} built with this value` });
     interp.trace.addDiagnostic({
       code: e.code,
       message: e.message,
       node: argNode ?? layer.node,
       related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
+      ...(argNode && e.arg ? { layer, arg: e.arg } : {}),
     });
   }
   return outValue;
@@ -390,10 +395,6 @@ function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: 
     node,
     flattenedFrom,
   };
-}
-
-function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** The tensors of an output value (a tensor, or tuples, lists and dicts of them). */

@@ -14,6 +14,16 @@ export interface IntValue {
   v: Dim;
   /** Where the number was written (a literal or an arithmetic expression), for diagnostics and fixes. */
   src?: SyntaxNode;
+  /** The calls that passed it on as an argument, innermost first: where each parameter that held it got it. */
+  via?: ArgLink[];
+  /** For an arithmetic result: the literals it was computed from (`hidden_dim * 2` feeds on `hidden_dim=128`). */
+  roots?: SyntaxNode[];
+}
+
+/** One step of a value's way into a layer: the expression written for an argument, and the scope it was evaluated in. */
+export interface ArgLink {
+  node: SyntaxNode;
+  scope: Scope | null;
 }
 export interface FloatValue { t: 'float'; v: number }
 export interface BoolValue { t: 'bool'; v: boolean }
@@ -61,6 +71,12 @@ export interface LayerValue {
   bound: BoundArgs;
   /** Argument name → the node written for it (the value node of a keyword argument). */
   argNodes: Map<string, SyntaxNode>;
+  /**
+   * Argument name → where its number came from, innermost first: the argument written at this
+   * call, then each call of a user function or class that passed it in as an argument (or the
+   * default of its parameter). The literal itself is the value's `src`.
+   */
+  argChains?: Map<string, { links: ArgLink[]; src?: SyntaxNode; roots?: SyntaxNode[] }>;
   /** The constructor call. */
   node: SyntaxNode;
   /** Binding failed (unexpected arguments): the layer's output is unknown. */
