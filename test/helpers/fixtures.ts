@@ -4,18 +4,19 @@
 //   nn.Linear(6 * 7 * 7, 10)       # error: [linear-in-features] "expects in_features=294"
 //   nn.Conv2d(1, 3, 3),            # params: 30
 //   class Net(nn.Module):          # source: inferred
+//   nn.GRU(hidden_dim, 64)         # error: [rnn-input-size] # fix: "embed_dim"
 //
 // `shape` is the output after that line: the last tensor assigned on it, else the last layer
 // built or applied on it (ops belong to the line that calls them), in execution order. Every
 // diagnostic must be expected by an `error` comment on its line, and every `error` comment must
-// be met.
+// be met. `fix` is the text the first fix of the error on that line writes (`# fix: none`: no fix).
 
 import type { AnalysisResult, LayerRecord } from '../../server/src/analysis/result';
 import { formatOutput } from '../../server/src/shapes/shape';
 
 export interface Expectation {
   line: number;
-  kind: 'shape' | 'error' | 'params' | 'source';
+  kind: 'shape' | 'error' | 'params' | 'source' | 'fix';
   value: string;
   message?: string;
 }
@@ -23,7 +24,7 @@ export interface Expectation {
 export function readExpectations(text: string): Expectation[] {
   const out: Expectation[] = [];
   text.split(/\r?\n/).forEach((src, line) => {
-    const re = /#\s*(shape|error|params|source):\s*([^#]*)/g;
+    const re = /#\s*(shape|error|params|source|fix):\s*([^#]*)/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(src))) {
       const kind = m[1] as Expectation['kind'];
@@ -31,7 +32,8 @@ export function readExpectations(text: string): Expectation[] {
       if (kind === 'error') {
         const e = /^\[([\w-]+)\]\s*(?:"([^"]*)")?/.exec(body);
         if (e) out.push({ line, kind, value: e[1], message: e[2] });
-      } else out.push({ line, kind, value: body });
+      } else if (kind === 'fix') out.push({ line, kind, value: /^"([^"]*)"/.exec(body)?.[1] ?? body });
+      else out.push({ line, kind, value: body });
     }
   });
   return out;
@@ -70,6 +72,9 @@ export function checkExpectations(text: string, result: AnalysisResult): string[
       const m = result.models.find((x) => x.range.line === e.line);
       if (!m) failures.push(`${where}: expected a model named on this line`);
       else if (m.inputSource !== e.value) failures.push(`${where}: expected input source ${e.value}, got ${m.inputSource}`);
+    } else if (e.kind === 'fix') {
+      const fixes = result.diagnostics.filter((x) => x.range.line === e.line).map((x) => x.fixes[0]?.newText ?? 'none');
+      if (!fixes.includes(e.value)) failures.push(`${where}: expected the fix ${e.value}, got ${fixes.join('; ') || 'no error'}`);
     } else {
       const d = result.diagnostics.find((x) => x.range.line === e.line && x.code === e.value && (!e.message || x.message.includes(e.message)));
       if (!d) failures.push(`${where}: expected error [${e.value}]${e.message ? ` "${e.message}"` : ''}, got ${result.diagnostics.filter((x) => x.range.line === e.line).map((x) => `[${x.code}] ${x.message}`).join('; ') || 'none'}`);

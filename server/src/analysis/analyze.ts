@@ -19,6 +19,7 @@ import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
 import { argumentChain, blamedPoint, LiteralUses } from './blame';
 import { writeFix } from './fixes';
+import { proveFixes } from './prove';
 import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
 
 export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
@@ -29,7 +30,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = 
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, options).run();
+    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false }).run();
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
     return { models: [], diagnostics: [] };
@@ -60,7 +61,7 @@ class Analysis {
 
   constructor(
     private readonly tree: Tree,
-    text: string,
+    private readonly text: string,
     private readonly options: AnalyzeOptions,
   ) {
     const workspace = options.workspace;
@@ -109,7 +110,21 @@ class Analysis {
       if (m) models.push(m);
     }
     models.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line);
-    const diagnostics = this.interp.trace.diagnostics.map((d) => this.toDiagnostic(d)).filter((d): d is ShapeDiagnostic => d !== undefined);
+    const raw = this.interp.trace.diagnostics;
+    const converted = raw.map((d) => this.toDiagnostic(d));
+    const diagnostics =
+      this.options.proveFixes === false
+        ? converted.filter((d): d is ShapeDiagnostic => d !== undefined)
+        : proveFixes({
+            text: this.text,
+            raw,
+            diagnostics: converted,
+            models,
+            records: this.interp.trace.records,
+            inText: (n) => n.file === undefined && this.reported(n),
+            reanalyse: (edited) => analyze(edited, { ...this.options, proveFixes: false }),
+            isCancelled: this.options.isCancelled,
+          });
     if (!this.loader) return { models, diagnostics };
     return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path) };
   }
@@ -705,7 +720,7 @@ class Analysis {
     const node = blamedPoint(chain, this.literalUses())?.node ?? d.node;
     const fixes = d.fix ? [{ ...writeFix(node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(node)), ...pathOf(node) }] : [];
     const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: text(r.message) }));
-    if (d.layer && !isWithin(node, d.layer.node)) related.unshift({ range: rangeOf(d.layer.node), ...pathOf(d.layer.node), message: `the ${d.layer.def.kind} built with this value` });
+    if (d.layer && d.arg && !isWithin(node, d.layer.node)) related.unshift({ range: rangeOf(d.layer.node), ...pathOf(d.layer.node), message: `the ${d.layer.def.kind} built with this value` });
     // The way the number came, from the blamed expression out to where it was written.
     const at = chain.findIndex((p) => p.node === node);
     for (const p of chain.slice(at + 1)) related.push({ range: rangeOf(p.node), ...pathOf(p.node), message: p.source ? `${p.node.text} is written here` : `passed on as ${p.node.text} here` });

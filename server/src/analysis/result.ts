@@ -126,6 +126,12 @@ export interface AnalyzeOptions {
   /** In a workspace, the model that the input shape of `input` is meant for (as `--model NAME`). */
   model?: string;
   /**
+   * False: offer the fixes without proving them. By default each fix is applied to the text and
+   * the file analysed again (a bounded number of times), and only fixes that remove their error
+   * without adding one are offered (analysis/prove.ts).
+   */
+  proveFixes?: boolean;
+  /**
    * Asked now and then during a long analysis; once it says yes the analysis stops early and its
    * (partial) result must be thrown away. The language server cancels a document's analysis when
    * a newer edit of it arrives.

@@ -311,7 +311,8 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       node: argNode ?? layer.node,
       related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
-      ...(argNode && e.arg ? { layer, arg: e.arg } : {}),
+      layer,
+      ...(argNode && e.arg ? { arg: e.arg } : {}),
     });
   }
   return outValue;

@@ -32,7 +32,7 @@ export interface RawDiagnostic {
   related: { node: SyntaxNode; message: string }[];
   /** The replacement number for `node`, and the shape it was flattened from (to write `6*7*7`). */
   fix?: { value: number; flattenedFrom?: Shape };
-  /** For a layer's argument: the layer and the argument's name (its chain says where the number came from). */
+  /** The layer the error is about, and the argument that disagrees (its chain says where the number came from). */
   layer?: LayerValue;
   arg?: string;
 }

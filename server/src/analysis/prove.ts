@@ -1,0 +1,368 @@
+// Fixes proven before they are offered. For an error about a layer's argument, each place on the
+// argument's chain (blame.ts: the argument at the layer's call, the calls of user blocks that passed
+// the number on, its literal) is tried with each way of writing the right value: a name in scope
+// that holds it (`embed_dim`, `hidden`, `self.out_channels`), an expression in the user's style
+// (`6*7*7`), the literal. Each try is applied to the text and the file analysed again; a try counts
+// only when that error is gone, no error appears that was not there before, and the argument is
+// still a known number. Among them the one that leaves the fewest errors wins, then the one that
+// changes the fewest other layers' shapes and parameters (a default `hidden_dim=128` also sizes
+// the GRU's state and the layers after it), then the preferred writing, then the outermost place.
+// The error is then underlined where that fix goes, and the errors the fix also makes disappear
+// (consequences of the same wrong value) fold into it as related information.
+// Pure: the analysis again is a function given by analyze.ts; a fixed number of tries per file.
+
+import type { RawDiagnostic } from '../python/trace';
+import type { Scope } from '../python/scope';
+import type { TraceRecord } from '../python/trace';
+import type { LayerValue, Value } from '../python/values';
+import { LayerArg, UnknownArg, type ArgValue, type Shape } from '../shapes/types';
+import { rangeOf, type SyntaxNode } from '../syntax/parse';
+import { argumentChain, type BlamePoint } from './blame';
+import { fixText } from './fixes';
+import type { AnalysisResult, Fix, ModelResult, Range, RelatedInfo, ShapeDiagnostic } from './result';
+
+/** Analyses per file spent on proofs, at most. */
+export const MAX_PROOF_ANALYSES = 40;
+
+export interface ProofInput {
+  text: string;
+  raw: RawDiagnostic[];
+  /** The consumer's diagnostic for each raw one (undefined where it is not reported). */
+  diagnostics: (ShapeDiagnostic | undefined)[];
+  models: ModelResult[];
+  /** The trace the diagnostics came from (to find the layer that produced an input). */
+  records: TraceRecord[];
+  /** True for a node of the analysed text (fixes are proven there only). */
+  inText: (node: SyntaxNode) => boolean;
+  /** Analyses an edited text (without proofs). */
+  reanalyse: (text: string) => AnalysisResult;
+  isCancelled?: () => boolean;
+}
+
+/** One edit to try: replace the text from `start` to `end` by `text`. */
+interface Try {
+  start: number;
+  end: number;
+  text: string;
+  title: string;
+  /** 0 a name, 1 an expression or an upstream change, 2 a literal. */
+  writing: number;
+}
+
+/** A place a fix may go, and the edits to try there, preferred first. */
+interface Candidate {
+  /** Where the error is underlined when this fix is chosen. */
+  node: SyntaxNode;
+  tries: Try[];
+  /** The layer that must still be built with a known argument `arg` (or, without `arg`, run on a known input). */
+  layer: LayerValue;
+  arg?: string;
+  /** The fix changes a layer before the error (the cause is upstream). */
+  upstream?: boolean;
+}
+
+interface Trial {
+  candidate: Candidate;
+  try: Try;
+  pointIndex: number;
+  remaining: number;
+  disturbance: number;
+  /** Keys of the errors of the original analysis that this fix makes disappear. */
+  gone: Set<number>;
+}
+
+/** The diagnostics with proven fixes only, each underlined where its fix goes, consequences folded in. */
+export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
+  const { raw, diagnostics } = input;
+  const errorKeys = diagnostics.map((d) => (d ? keyOf(d) : ''));
+  let budget = MAX_PROOF_ANALYSES;
+  const folded = new Set<number>();
+  const out = new Map<number, ShapeDiagnostic>();
+  for (let i = 0; i < raw.length; i++) {
+    const d = diagnostics[i];
+    if (!d || folded.has(i)) continue;
+    const r = raw[i];
+    const value = r.fix?.value;
+    const chain = value !== undefined && r.layer && r.arg ? argumentChain(r.layer, r.arg, input.inText) : [];
+    const candidates: Candidate[] =
+      budget > 0 && !input.isCancelled?.()
+        ? [
+            ...[...chain].reverse().map((point) => valueCandidate(point, value!, r.layer!, r.arg!, r.fix?.flattenedFrom ?? null)),
+            ...producerCandidates(input, r),
+            ...upstreamCandidates(input, r),
+          ]
+        : [];
+    const trials: Trial[] = [];
+    candidates.forEach((c, k) => {
+      for (const t of c.tries) {
+        if (budget <= 0 || input.isCancelled?.()) return;
+        budget--;
+        const edited = input.text.slice(0, t.start) + t.text + input.text.slice(t.end);
+        let after: AnalysisResult;
+        try {
+          after = input.reanalyse(edited);
+        } catch {
+          continue;
+        }
+        const trial = judge(input, i, c, t, k, after, errorKeys);
+        if (trial) {
+          trials.push(trial);
+          break; // the preferred writing at this place is the one offered there
+        }
+      }
+    });
+    trials.sort((a, b) => a.remaining - b.remaining || a.try.writing - b.try.writing || a.disturbance - b.disturbance || a.pointIndex - b.pointIndex);
+    const best = trials[0];
+    if (!best) {
+      // A fix that could not be proven is not offered.
+      out.set(i, { ...d, fixes: [] });
+      continue;
+    }
+    const node = best.candidate.node;
+    const fix: Fix = { title: best.try.title, range: rangeAt(input.text, best.try.start, best.try.end), newText: best.try.text };
+    const related: RelatedInfo[] = [...d.related.filter((x) => !sameRange(x.range, rangeOf(node)))];
+    if (!sameRange(d.range, rangeOf(node)) && !related.some((x) => sameRange(x.range, d.range))) related.unshift({ range: d.range, ...(d.path ? { path: d.path } : {}), message: best.candidate.upstream ? 'the error shows here' : 'the value is used here' });
+    // Errors that this one fix also removes are consequences of the same wrong value.
+    for (const j of best.gone) {
+      if (j === i || folded.has(j) || out.has(j)) continue;
+      const c = diagnostics[j];
+      if (!c) continue;
+      folded.add(j);
+      related.push({ range: c.range, ...(c.path ? { path: c.path } : {}), message: `a consequence: ${c.message}` });
+    }
+    out.set(i, { ...d, range: rangeOf(node), related, fixes: [fix] });
+  }
+  const result: ShapeDiagnostic[] = [];
+  diagnostics.forEach((d, i) => {
+    if (d && !folded.has(i)) result.push(out.get(i) ?? d);
+  });
+  return result;
+}
+
+/** Writing `value` at a place on an argument's chain. */
+function valueCandidate(point: BlamePoint, value: number, layer: LayerValue, arg: string, flattenedFrom: Shape): Candidate {
+  const current = point.node.text.trim();
+  const tries = writings(point, value, flattenedFrom)
+    .filter(([, text]) => text !== current)
+    .map(([writing, text]) => ({ start: point.node.startIndex, end: point.node.endIndex, text, title: `Change ${current} to ${text}`, writing }));
+  return { node: point.node, tries, layer, arg };
+}
+
+/** Arguments that set the width of a layer's output. */
+const WIDTH_ARGS = ['out_channels', 'out_features', 'embedding_dim', 'filters', 'units'];
+/** Records that keep the width of their input (activations, dropout, pooling, transposes, ...). */
+const STEPS_BACK = 6;
+
+/**
+ * The other side of a width mismatch: the layer before, whose output width was the size received
+ * (`nn.Embedding(vocab_size, 300)` before `nn.Conv1d(embed_dim, ...)`), written with the erring
+ * layer's value instead. Found by going back from the erring layer's input over records without
+ * a width argument.
+ */
+function producerCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  const layer = r.layer;
+  const wanted = layer && r.arg ? layer.bound.values.get(r.arg) : undefined;
+  if (!layer || typeof wanted !== 'number' || !r.fix) return [];
+  const received = r.fix.value;
+  const bySeq = new Map(input.records.map((x) => [x.seq, x]));
+  const record = input.records.find((x) => x.layer === layer);
+  let t = record?.inputs[0];
+  for (let step = 0; t && step < STEPS_BACK; step++) {
+    const producer = bySeq.get(t.producer);
+    if (!producer) return [];
+    const arg = producer.layer ? WIDTH_ARGS.find((a) => producer.layer!.bound.values.has(a)) : undefined;
+    if (producer.layer && arg) {
+      if (producer.layer.bound.values.get(arg) !== received) return [];
+      const chain = argumentChain(producer.layer, arg, input.inText);
+      return [...chain].reverse().map((point) => ({ ...valueCandidate(point, wanted, producer.layer!, arg, null), upstream: true }));
+    }
+    t = producer.inputs[0];
+  }
+  return [];
+}
+
+/** Layers that keep what reaches them, looked through to find the layer that made an input. */
+const PASS_THROUGH = new Set(['Dropout', 'SpatialDropout1D', 'Activation', 'BatchNormalization', 'LayerNormalization', 'GaussianNoise', 'dropout', 'relu']);
+const KERAS_RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN']);
+
+/**
+ * Fixes where the cause is upstream of the error: `return_sequences=True` on the Keras recurrent
+ * layer that feeds a layer wanting a sequence; in PyTorch, a flatten before a Linear given a
+ * feature map whose size is its in_features (`x.view(x.size(0), -1)`), and a channels-last input
+ * fed to a convolution whose in_channels is its last axis (`x.permute(0, 3, 1, 2)`, `x.transpose(1, 2)`).
+ */
+function upstreamCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  const layer = r.layer;
+  if (!layer) return [];
+  const record = input.records.find((x) => x.layer === layer);
+  if (!record) return [];
+  const out: Candidate[] = [];
+  const bySeq = new Map(input.records.map((x) => [x.seq, x]));
+  // Keras: the recurrent layer before returns its last step only.
+  let producer = record.inputs[0] ? bySeq.get(record.inputs[0].producer) : undefined;
+  for (let step = 0; producer && step < STEPS_BACK && PASS_THROUGH.has(producer.kind); step++) producer = producer.inputs[0] ? bySeq.get(producer.inputs[0].producer) : undefined;
+  if (producer?.layer && producer.framework === 'keras') {
+    const p = producer.layer;
+    let call: SyntaxNode | undefined;
+    if (KERAS_RECURRENT.has(p.def.kind) && p.bound.values.get('return_sequences') === false) call = p.node;
+    const inner = p.bound.values.get('layer');
+    if (p.def.kind === 'Bidirectional' && inner instanceof LayerArg && KERAS_RECURRENT.has(inner.def.kind) && (inner.bound as { values: Map<string, unknown> }).values.get('return_sequences') === false) call = p.argNodes.get('layer');
+    const edit = call && input.inText(call) ? setKeyword(call, 'return_sequences', 'True') : undefined;
+    if (call && edit) out.push({ node: call, tries: [{ ...edit, title: `Add return_sequences=True to the ${KERAS_RECURRENT.has(p.def.kind) ? p.def.kind : (inner as LayerArg).def.kind}`, writing: 1 }], layer, upstream: true });
+  }
+  // PyTorch: the tensor handed to the layer needs a flatten or its channels moved first.
+  const shape = record.inputs[0]?.shape;
+  const argument = firstArgument(record.callNode);
+  const wanted = r.arg ? layer.bound.values.get(r.arg) : undefined;
+  if (record.framework === 'torch' && shape && argument && input.inText(argument) && typeof wanted === 'number') {
+    const x = /^[\w.]+$/.test(argument.text) ? argument.text : `(${argument.text})`;
+    const dims = shape.slice(1);
+    let text: string | undefined;
+    if (r.code === 'linear-in-features' && shape.length > 2 && dims.every((d) => typeof d === 'number') && (dims as number[]).reduce((a, b) => a * b, 1) === wanted) text = `${x}.view(${x}.size(0), -1)`;
+    if (r.code === 'conv-in-channels' && shape.length === 4 && shape[3] === wanted) text = `${x}.permute(0, 3, 1, 2)`;
+    if (r.code === 'conv-in-channels' && shape.length === 3 && shape[2] === wanted) text = `${x}.transpose(1, 2)`;
+    if (text) out.push({ node: argument, tries: [{ start: argument.startIndex, end: argument.endIndex, text, title: `Change ${argument.text} to ${text}`, writing: 1 }], layer, upstream: true });
+  }
+  return out;
+}
+
+/** The edit that sets a keyword argument of a call: its value replaced, or the keyword added at the end. */
+function setKeyword(call: SyntaxNode, name: string, value: string): { start: number; end: number; text: string } | undefined {
+  if (call.type !== 'call') return undefined;
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return undefined;
+  for (const a of args.namedChildren) {
+    if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) {
+      const v = a.childForFieldName('value');
+      return v ? { start: v.startIndex, end: v.endIndex, text: value } : undefined;
+    }
+  }
+  const close = args.endIndex - 1;
+  const written = args.namedChildren.filter((a) => a.type !== 'comment');
+  return { start: close, end: close, text: written.length ? `, ${name}=${value}` : `${name}=${value}` };
+}
+
+/** The first positional argument of a call (`x` of `self.fc(x)`). */
+function firstArgument(call: SyntaxNode): SyntaxNode | undefined {
+  if (call.type !== 'call') return undefined;
+  const first = call.childForFieldName('arguments')?.namedChildren.find((a) => a.type !== 'comment');
+  return first && first.type !== 'keyword_argument' && first.type !== 'list_splat' && first.type !== 'dictionary_splat' ? first : undefined;
+}
+
+function rangeAt(text: string, start: number, end: number): Range {
+  const at = (offset: number) => {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length - 1;
+    return { line, column: offset - (before.lastIndexOf('\n') + 1) };
+  };
+  const a = at(start);
+  const b = at(end);
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+/** The ways to write `value` at a place, preferred first: names in scope, the user's expression, the literal. */
+function writings(point: BlamePoint, value: number, flattenedFrom: Shape): [number, string][] {
+  const out: [number, string][] = [];
+  for (const name of namesHolding(point.scope, value, point.node.text.trim())) out.push([0, name]);
+  const expression = fixText(point.node.text, value, flattenedFrom);
+  if (expression !== String(value)) out.push([1, expression]);
+  out.push([2, String(value)]);
+  return out;
+}
+
+/** Names visible from a scope that hold `value` (locals, then `self.` attributes, then enclosing and module names), at most three. */
+function namesHolding(scope: Scope | null, value: number, current: string): string[] {
+  const out: string[] = [];
+  const holds = (v: Value | undefined) => v?.t === 'int' && v.v === value;
+  const add = (name: string) => {
+    if (name !== current && !out.includes(name) && out.length < 3) out.push(name);
+  };
+  if (!scope) return out;
+  for (const [name, v] of scope.vars) if (holds(v) && /^[A-Za-z_]\w*$/.test(name)) add(name);
+  const self = scope.vars.get('self');
+  if (self?.t === 'object') for (const [attr, v] of self.attrs) if (holds(v) && /^[A-Za-z_]\w*$/.test(attr)) add(`self.${attr}`);
+  for (let s = scope.parent; s; s = s.parent) {
+    if (s.kind === 'class') continue;
+    for (const [name, v] of s.vars) if (holds(v) && /^[A-Za-z_]\w*$/.test(name)) add(name);
+  }
+  return out;
+}
+
+function judge(input: ProofInput, i: number, c: Candidate, t: Try, pointIndex: number, after: AnalysisResult, errorKeys: string[]): Trial | undefined {
+  const afterErrors = after.diagnostics.filter((x) => x.severity === 'error');
+  // No error that was not there before, and fewer of each kind.
+  const before = new Map<string, number[]>();
+  errorKeys.forEach((k, j) => {
+    if (k) before.set(k, [...(before.get(k) ?? []), j]);
+  });
+  const left = new Map<string, number>();
+  for (const e of afterErrors) {
+    const k = keyOf(e);
+    const n = (left.get(k) ?? 0) + 1;
+    if (n > (before.get(k)?.length ?? 0)) return undefined;
+    left.set(k, n);
+  }
+  // That error is gone.
+  if (left.has(errorKeys[i])) return undefined;
+  // The argument is still a known number wherever that layer is built.
+  const layerNode = c.layer.node;
+  const layerKey = `${layerNode.startPosition.row}:${layerNode.startPosition.column}`;
+  const rebuilt = after.models.flatMap((m) => m.layers).filter((l) => l.module && l.path === undefined && `${l.range.line}:${l.range.column}` === layerKey);
+  if (rebuilt.length === 0) return undefined;
+  if (c.arg !== undefined ? !rebuilt.every((l) => known(l.args?.[c.arg!])) : !rebuilt.every((l) => l.input.every((shape) => shape !== null && shape.slice(1).every((d) => d !== null)))) return undefined;
+  // The errors of before that are gone, the earliest ones of each kind kept as remaining.
+  const gone = new Set<number>();
+  for (const [k, js] of before) {
+    const kept = left.get(k) ?? 0;
+    js.slice(kept).forEach((j) => gone.add(j));
+  }
+  return { candidate: c, try: t, pointIndex, remaining: afterErrors.length, disturbance: disturbance(input.models, after.models, input.raw, gone), gone };
+}
+
+function known(a: ArgValue | undefined): boolean {
+  if (a === undefined || a === null || a instanceof UnknownArg) return false;
+  if (typeof a === 'number') return true;
+  if (Array.isArray(a)) return a.every((x) => typeof x === 'number');
+  return false;
+}
+
+/** How many layers other than the erring ones change their output shape or parameter count. */
+function disturbance(before: ModelResult[], after: ModelResult[], raw: RawDiagnostic[], gone: Set<number>): number {
+  const erring = new Set<string>();
+  for (const j of gone) {
+    const n = raw[j]?.layer?.node;
+    if (n) erring.add(`${n.startPosition.row}:${n.startPosition.column}`);
+  }
+  let count = 0;
+  before.forEach((m, k) => {
+    const a = after[k];
+    if (!a || a.name !== m.name) {
+      count += m.layers.length;
+      return;
+    }
+    count += Math.abs(a.layers.length - m.layers.length);
+    for (let i = 0; i < Math.min(a.layers.length, m.layers.length); i++) {
+      const x = m.layers[i];
+      const y = a.layers[i];
+      if (x.module && erring.has(`${x.range.line}:${x.range.column}`)) continue;
+      const shape = JSON.stringify(outputJson(x.output));
+      if (shape.includes('null')) continue;
+      if (shape !== JSON.stringify(outputJson(y.output)) || (x.params ?? null) !== (y.params ?? null)) count++;
+    }
+  });
+  return count;
+}
+
+function outputJson(o: ModelResult['output']): unknown {
+  if (o === null) return null;
+  if (Array.isArray(o)) return o.map((d) => (typeof d === 'number' ? d : d === null ? null : String(d)));
+  return (o as { items: ModelResult['output'][] }).items.map(outputJson);
+}
+
+function keyOf(d: ShapeDiagnostic): string {
+  return `${d.path ?? ''}:${d.code}@${d.range.line}`;
+}
+
+function sameRange(a: { line: number; column: number; endLine: number; endColumn: number }, b: { line: number; column: number; endLine: number; endColumn: number }): boolean {
+  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
+}
