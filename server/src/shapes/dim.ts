@@ -347,6 +347,54 @@ export function dimToJson(d: Dim): number | string | null {
   return typeof d === 'number' ? d : d.toString();
 }
 
+/** Per expression key: evaluates it with every symbol set to one value (compiled once, see uniformSolutions). */
+const uniformEvaluators = new Map<string, (h: number) => number>();
+
+function uniformEvaluator(e: Expr): (h: number) => number {
+  let f = uniformEvaluators.get(e.key);
+  if (f) return f;
+  // The same arithmetic, in the same order, as Expr.evaluate with every symbol bound to h.
+  const constant = e.constant;
+  const terms = [...e.terms.values()].map((t) => ({
+    coef: t.coef,
+    factors: t.factors.map((k) => {
+      const a = atoms.get(k)!;
+      return a.kind === 'sym' ? null : { num: uniformEvaluator(a.num), den: a.den };
+    }),
+  }));
+  f = (h: number) => {
+    let total = constant;
+    for (const t of terms) {
+      let v = t.coef;
+      for (const a of t.factors) v *= a === null ? h : Math.floor(a.num(h) / a.den);
+      total += v;
+    }
+    return total;
+  };
+  if (uniformEvaluators.size >= 4096) uniformEvaluators.clear();
+  uniformEvaluators.set(e.key, f);
+  return f;
+}
+
+const uniformSolved = new Map<string, number[]>();
+
+/**
+ * The values h in 1..max for which the expression, with every symbol set to h, equals `target`
+ * (a square image's side that gives a flattened size). Remembered by the expression's key, so a
+ * file with many copies of one model solves it once.
+ */
+export function uniformSolutions(e: Expr, target: number, max: number): number[] {
+  const key = `${e.key}=${target}<=${max}`;
+  let out = uniformSolved.get(key);
+  if (out) return out;
+  const f = uniformEvaluator(e);
+  out = [];
+  for (let h = 1; h <= max; h++) if (f(h) === target) out.push(h);
+  if (uniformSolved.size >= 4096) uniformSolved.clear();
+  uniformSolved.set(key, out);
+  return out;
+}
+
 /** Evaluates a dimension under symbol values. */
 export function evaluateDim(d: Dim, env: Record<string, number>): number | null {
   if (d === null) return null;
