@@ -128,7 +128,12 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
       const c = diagnostics[j];
       if (!c) continue;
       folded.add(j);
-      related.push({ range: c.range, ...(c.path ? { path: c.path } : {}), message: `a consequence: ${c.message}` });
+      // Where it showed, and the layer it is about when that is elsewhere (a block's argument).
+      const place = !sameRange(c.range, d.range) || c.path !== d.path ? [{ range: c.range, ...(c.path ? { path: c.path } : {}) }] : [];
+      const layers = c.related.filter((x) => / built with this value$/.test(x.message)).map((x) => ({ range: x.range, ...(x.path ? { path: x.path } : {}) }));
+      for (const at of [...place, ...layers]) {
+        if (!related.some((x) => sameRange(x.range, at.range) && x.path === at.path)) related.push({ ...at, message: `a consequence: ${c.message}` });
+      }
     }
     out.set(i, { ...d, range: rangeOf(node), related, fixes: [fix] });
   }

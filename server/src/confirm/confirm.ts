@@ -338,7 +338,8 @@ export async function confirmModel(backend: BackendInfo, model: ModelResult, lin
 
 /** Analyses a file's text and confirms its models (or the one named). */
 export async function confirmText(backend: BackendInfo, text: string, options: ConfirmOptions = {}): Promise<ModelConfirmation[]> {
-  const result = analyze(text, { input: options.input });
+  // Shapes only: the fixes need not be proven.
+  const result = analyze(text, { input: options.input, proveFixes: false });
   const lines = text.split(/\r?\n/);
   const models = result.models.filter((m) => !options.model || m.name === options.model);
   const out: ModelConfirmation[] = [];
