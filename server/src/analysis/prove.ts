@@ -22,7 +22,9 @@ import { fixText } from './fixes';
 import type { AnalysisResult, Fix, ModelResult, Range, RelatedInfo, ShapeDiagnostic } from './result';
 
 /** Analyses per file spent on proofs, at most. */
-export const MAX_PROOF_ANALYSES = 40;
+export const MAX_PROOF_ANALYSES = 12;
+/** Fewer analyses for a long trace (each costs as much as the first): at most this many records in all. */
+const MAX_PROOF_RECORDS = 4000;
 
 export interface ProofInput {
   text: string;
@@ -75,7 +77,7 @@ interface Trial {
 export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
   const { raw, diagnostics } = input;
   const errorKeys = diagnostics.map((d) => (d ? keyOf(d) : ''));
-  let budget = MAX_PROOF_ANALYSES;
+  let budget = Math.min(MAX_PROOF_ANALYSES, Math.floor(MAX_PROOF_RECORDS / Math.max(1, input.records.length)));
   const folded = new Set<number>();
   const out = new Map<number, ShapeDiagnostic>();
   for (let i = 0; i < raw.length; i++) {
