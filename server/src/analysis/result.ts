@@ -5,6 +5,9 @@
 
 import type { Workspace } from '../workspace/files';
 
+import type { Count } from '../shapes/count';
+import type { Dim } from '../shapes/dim';
+import type { ModelCosts } from './costs';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 
 export interface Range {
@@ -62,8 +65,12 @@ export interface LayerRecord {
   callPath?: string;
   input: Shape[];
   output: Output;
-  /** Parameter count for modules; undefined for ops. */
-  params?: number | null;
+  /** Parameter count for modules, exact (a bigint past 2^53); undefined for ops. */
+  params?: Count | null;
+  /** Mult-adds of this application, by torchinfo's definition (costs.ts); modules only, null when unknown. */
+  multAdds?: Dim;
+  /** Bytes of the output (its first tensor for a tuple) at the layer's dtype; modules only. */
+  outputBytes?: Dim;
   /** Explanations for the hover: the formulas of spatial sizes. */
   notes: string[];
   /** For layers: the identity of the layer object (the same id when one layer is applied twice); null for ops. */
@@ -103,7 +110,9 @@ export interface ModelResult {
   layers: LayerRecord[];
   output: Output;
   /** Sum of the parameters of every distinct layer object applied; null when some are unknown. */
-  totalParams: number | null;
+  totalParams: Count | null;
+  /** The totals torchinfo prints under its table: mult-adds, input, forward/backward pass, params, estimated total. */
+  costs: ModelCosts;
   assignments: TensorNote[];
   /** A Keras functional model's outputs, in its order: the index in `layers` of the record producing each (-1: a model input or unknown). */
   outputsFrom?: number[];

@@ -5,6 +5,7 @@
 // Python values or LSP types; the interpreter (server/src/python/) binds call arguments to a
 // definition's parameters and hands the rule a RuleContext.
 
+import type { Count } from './count';
 import type { Dim, Expr } from './dim';
 
 export type Framework = 'torch' | 'keras';
@@ -115,8 +116,8 @@ export interface RuleContext {
 
 export interface RuleResult {
   output: Output;
-  /** Trainable and non-trainable parameter count (as torchinfo / Keras count them); undefined for ops. */
-  params?: number | null;
+  /** Trainable and non-trainable parameter count (as torchinfo / Keras count them), exact past 2^53; undefined for ops. */
+  params?: Count | null;
   /**
    * Constructor arguments as this call settled them, where a call keyword changes them (the
    * output_padding that a transposed convolution's `output_size=` implies); merged into the
