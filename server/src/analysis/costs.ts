@@ -21,7 +21,7 @@
 // Pure functions of the records; the figures' text (formatFigure, formatShort) is shared by the CLI
 // and the language server.
 
-import { add, Dim, isKnown, mul, product } from '../shapes/dim';
+import { add, Dim, isKnown, mul, product, sym } from '../shapes/dim';
 import { addCounts, Count, formatCount, multiplyCounts } from '../shapes/count';
 import { ArgValue, Framework, Output, ReferenceArg, Shape, TupleOut } from '../shapes/types';
 import type { LayerRecord, ModelResult } from './result';
@@ -58,7 +58,7 @@ const KERAS_RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional']);
 /** PyTorch layers whose parameters are all named `weight` and `bias` (each counted once per output row). */
 const TORCH_WEIGHT_BIAS = /^(Lazy)?(Linear|Bilinear|Embedding|BatchNorm[123]d|InstanceNorm[123]d|LayerNorm|GroupNorm|RMSNorm|PReLU|SyncBatchNorm)$/;
 /** Keras layers costed like PyTorch's weight-and-bias layers. */
-const KERAS_WEIGHT_BIAS = /^(Dense|EinsumDense|Embedding|BatchNormalization|LayerNormalization|GroupNormalization|UnitNormalization|PReLU|MultiHeadAttention)$/;
+const KERAS_WEIGHT_BIAS = /^(Dense|EinsumDense|Embedding|BatchNormalization|LayerNormalization|GroupNormalization|UnitNormalization|PReLU)$/;
 
 /** Bytes of one element of a dtype argument: 4 when none is given, null when it cannot be read. */
 export function dtypeBytes(dtype: ArgValue | undefined): number | null {
@@ -83,6 +83,12 @@ export function firstTensor(output: Output): Shape {
   return o;
 }
 
+/** Keras's batch axis is None: for costs it is the symbolic batch N, so that each figure is a formula in N. */
+function withBatch(shape: Shape, framework: Framework): Shape {
+  if (framework !== 'keras' || shape === null || shape.length < 2 || shape[0] !== null) return shape;
+  return [sym('N'), ...shape.slice(1)];
+}
+
 /** A figure that a double holds exactly, or unknown (a rounded value is never shown as exact). */
 function exact(d: Dim): Dim {
   return isKnown(d) && !Number.isSafeInteger(d) ? null : d;
@@ -104,9 +110,11 @@ function positions(layer: LayerRecord, out: Dim[], keras: boolean): Dim {
   }
   if (keras) {
     if (KERAS_RECURRENT.has(layer.kind)) {
-      const input = layer.input[0];
+      const input = withBatch(layer.input[0] ?? null, 'keras');
       return input === null || input === undefined || input.length < 2 ? null : mul(input[0], input[1]);
     }
+    // Attention's weights are per position of the query's sequence, as PyTorch's MultiheadAttention.
+    if (layer.kind === 'MultiHeadAttention') return out.length < 2 ? out[0] : mul(out[0], out[1]);
     return KERAS_WEIGHT_BIAS.test(layer.kind) ? out[0] : null;
   }
   if (RECURRENT.has(layer.kind)) return out.length < 2 ? out[0] : mul(out[0], out[1]);
@@ -115,7 +123,7 @@ function positions(layer: LayerRecord, out: Dim[], keras: boolean): Dim {
 
 /** The cost of one application of a layer object (a module record). */
 export function layerCost(layer: LayerRecord, framework: Framework): LayerCost {
-  const out = firstTensor(layer.output);
+  const out = withBatch(firstTensor(layer.output), framework);
   const bytes = layer.args ? dtypeBytes(layer.args.dtype) : 4;
   const outputBytes = out === null || bytes === null ? null : exact(mul(product(out), bytes));
   let multAdds: Dim;
@@ -158,7 +166,8 @@ export function modelCosts(model: ModelResult): ModelCosts {
   }
   let inputBytes: Dim = 0;
   model.input.forEach((shape, i) => {
-    inputBytes = add(inputBytes, shape === null ? null : mul(product(shape), inputElementBytes(model, i)));
+    const sized = withBatch(shape, model.framework);
+    inputBytes = add(inputBytes, sized === null ? null : mul(product(sized), inputElementBytes(model, i)));
   });
   inputBytes = model.input.length === 0 ? null : exact(inputBytes);
   multAdds = exact(multAdds);
