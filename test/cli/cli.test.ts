@@ -116,6 +116,26 @@ describe('cnnshape summary', () => {
   });
 });
 
+describe('cnnshape summary --format json', () => {
+  it('carries the mult-adds and output bytes of each layer and the costs of each model, formulas in N as strings', () => {
+    const r = run('summary', '--format', 'json', 'examples/article_torch.py');
+    expect(r.code).toBe(0);
+    const model = JSON.parse(r.out).files[0].models[0];
+    expect(model.layers[0]).toMatchObject({ kind: 'Conv2d', params: 30, multAdds: '23520 * N', outputBytes: '9408 * N' });
+    expect(model.costs).toMatchObject({ multAdds: '34702 * N', inputBytes: '3136 * N', paramBytes: 12592 });
+  });
+
+  it('writes a parameter count past 2^53 as its exact digits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-huge-'));
+    const file = join(dir, 'huge.py');
+    writeFileSync(file, 'import torch\nfrom torch import nn\n\nmodel = nn.Sequential(nn.Linear(10**20, 10))\n');
+    const r = run('summary', '--format', 'json', file);
+    const model = JSON.parse(r.out).files[0].models[0];
+    expect(model.totalParams).toBe('1000000000000000000010');
+    expect(run('summary', file).out).toContain('1,000,000,000,000,000,000,010');
+  });
+});
+
 describe('Keras layer names in summaries', () => {
   it('follow Keras to_snake_case', async () => {
     const { kerasSnakeCase } = await import('../../server/src/cli/format');

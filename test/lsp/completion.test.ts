@@ -5,9 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CompletionRequest, SignatureHelpRequest, type CompletionItem, type CompletionList } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, HoverRequest, SignatureHelpRequest, type CompletionItem, type CompletionList } from 'vscode-languageserver-protocol/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { positionOf, REPOSITORY_ROOT, TestClient } from './harness';
+import { hoverText, positionOf, REPOSITORY_ROOT, TestClient } from './harness';
 
 const ARTICLE = readFileSync(resolve(REPOSITORY_ROOT, 'test/fixtures/torch/article_symbolic.py'), 'utf8');
 
@@ -85,6 +85,45 @@ describe('completion of inferred sizes', () => {
       expect(Array.isArray(answer) ? answer : []).toEqual([]);
     }
     expect((await complete(ARTICLE, 'nn.Linear('))[0].label).toBe('6*7*7');
+  });
+});
+
+describe('Keras completion', () => {
+  const keras = [
+    'from tensorflow import keras',
+    'from tensorflow.keras import layers',
+    '',
+    'model = keras.Sequential([',
+    '    keras.Input(shape=(28, 28, 1)),',
+    '    layers.Conv2D(6, 3),',
+    '    layers.Flatten(),',
+    '    layers.Dense(',
+    '])',
+    '',
+  ].join('\n');
+
+  it('offers the flattened width for a Dense after Flatten, with the shape', async () => {
+    const items = await complete(keras, 'layers.Dense(');
+    expect(items[0]?.label).toBe(String(26 * 26 * 6));
+    expect(items[0]?.detail).toContain('(None, 4056)');
+  });
+
+  it('offers Reshape targets with as many elements as the input', async () => {
+    const text = keras.replace('    layers.Flatten(),\n    layers.Dense(', '    layers.Reshape(');
+    const items = await complete(text, 'layers.Reshape(');
+    expect(items.map((i) => i.label)).toEqual(['(4056,)', '(26, 26, 6)', '(-1,)']);
+  });
+});
+
+describe('hover with costs', () => {
+  it('shows the mult-adds and output memory of a layer, and the totals of a model', async () => {
+    const uri = await open(ARTICLE);
+    const layer = hoverText(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(ARTICLE, 'nn.Linear(', { offset: 3 }) }));
+    expect(layer).toContain('Mult-adds: 2950 * N');
+    expect(layer).toContain('Output memory: 40 * N bytes');
+    const model = hoverText(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(ARTICLE, 'CNN_NN', { offset: 2 }) }));
+    expect(model).toContain('Total mult-adds: 34702 * N');
+    expect(model).toContain('Estimated total size: 24384 * N + 12592 bytes');
   });
 });
 

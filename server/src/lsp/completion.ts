@@ -253,6 +253,11 @@ function completionsOrThrow(text: string, position: Position, probe: ProbeAnalys
   return inferred ? items(inferred, text, call) : [];
 }
 
+/** A Keras shape as Keras prints it: the unknown batch is None. */
+function kerasShape(shape: Shape): string {
+  return formatShape(shape).replace(/\?/g, 'None');
+}
+
 /** Keras: a Reshape target (the elements per sample) and Dense after Flatten (the flattened width). */
 function kerasItems(def: LayerDef, text: string, call: CallContext, offset: number, start: { line: number; column: number }, probe: ProbeAnalysis): CompletionItem[] {
   if (def.kind === 'Reshape' && call.before.length === 0) {
@@ -264,7 +269,7 @@ function kerasItems(def: LayerDef, text: string, call: CallContext, offset: numb
     if (!found || !input || input.length < 2 || !input.slice(1).every(isKnown)) return [];
     const dims = input.slice(1) as number[];
     const total = product(dims) as number;
-    const detail = `${describe(found.layer, found.layers, 0)}: ${total} elements per sample`;
+    const detail = `${describe(found.layer, found.layers, 0).replace(/\?/g, 'None')}: ${total} elements per sample`;
     const shapes = [dims.length > 1 ? `(${total},)` : undefined, `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`, '(-1,)'].filter((s): s is string => s !== undefined);
     const labels = call.inTuple ? shapes.map((s) => s.slice(1, -1)) : shapes;
     return [...new Set(labels)].map((label, i) => ({ label, kind: CompletionItemKind.Value, detail, sortText: String(i).padStart(3, '0'), preselect: i === 0 }));
@@ -277,7 +282,7 @@ function kerasItems(def: LayerDef, text: string, call: CallContext, offset: numb
     if (!shape || !producer || producer.kind !== 'Flatten') return [];
     const last = shape[shape.length - 1];
     if (!isKnown(last)) return [];
-    const detail = `units: the input is ${formatShape(shape)} from Flatten at line ${producer.callRange.line + 1} (${dimToString(last)} features)`;
+    const detail = `units: the input is ${kerasShape(shape)} from Flatten at line ${producer.callRange.line + 1} (${dimToString(last)} features)`;
     return [{ label: String(last), kind: CompletionItemKind.Value, detail, sortText: '000', preselect: true }];
   }
   return [];
