@@ -33,3 +33,30 @@ describe('half-typed code', () => {
     });
   }
 });
+
+describe('completion in the words of the file', () => {
+  const text = [
+    'import torch',
+    'from torch import nn',
+    '',
+    '',
+    '# input: (1, 1, 28, 28)',
+    'class Net(nn.Module):',
+    '    def __init__(self, kernel=5):',
+    '        super().__init__()',
+    '        self.width = 6',
+    '        self.conv = nn.Conv2d(1, self.width, kernel, padding=2)',
+    '        self.bn = nn.BatchNorm2d(',
+    '',
+    '    def forward(self, x):',
+    '        return self.bn(self.conv(x))',
+    '',
+  ].join('\n');
+
+  it('offers the name that holds the value first, and never a keyword argument of a call', () => {
+    const at = text.indexOf('nn.BatchNorm2d(') + 'nn.BatchNorm2d('.length;
+    const line = text.slice(0, at).split('\n').length - 1;
+    const items = completionsAt(text, { line, character: 'nn.BatchNorm2d('.length + 18 }, (t) => analyze(t));
+    expect(items.map((i) => i.label)).toEqual(['self.width', '6']);
+  });
+});

@@ -177,8 +177,12 @@ function namesHolding(text: string, offset: number, value: number): string[] {
   const scope = before.slice(start);
   const names = new Set<string>();
   for (const m of scope.matchAll(/^\s*((?:self\.)?[A-Za-z_]\w*)\s*=\s*(\d+)\s*(?:#.*)?$/gm)) if (Number(m[2]) === value) names.add(m[1]);
-  for (const m of scope.matchAll(/[(,]\s*([A-Za-z_]\w*)\s*(?::\s*int\s*)?=\s*(\d+)\s*(?=[,)])/g)) if (Number(m[2]) === value) names.add(m[1]);
-  // A parameter holds the default only while the call site does not pass another value: offered after the number.
+  // A parameter's default (`def __init__(self, channels=6)`): it holds the value while the caller passes no other.
+  for (const signature of scope.matchAll(/\bdef\s+\w+\s*\(([^)]*)\)/g)) {
+    for (const m of signature[1].matchAll(/([A-Za-z_]\w*)\s*(?::\s*int\s*)?=\s*(\d+)\s*(?=,|$)/g)) if (Number(m[2]) === value) names.add(m[1]);
+  }
+  // Module-level constants (`HIDDEN = 294`).
+  for (const m of before.slice(0, start).matchAll(/^([A-Za-z_]\w*)\s*=\s*(\d+)\s*(?:#.*)?$/gm)) if (Number(m[2]) === value) names.add(m[1]);
   return [...names].filter((n) => n !== 'self');
 }
 
