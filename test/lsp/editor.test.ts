@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rangeOf, TestClient, type NotebookCellText } from './harness';
+import { hoverText, positionOf, rangeOf, TestClient, type NotebookCellText } from './harness';
 
 const FIXTURES = resolve(__dirname, 'fixtures');
 // A batch of 1 stated: TensorFlow.js runs the model and fails at the Linear.
@@ -80,5 +80,115 @@ describe('notebook inlay hints', () => {
     await client.changeNotebookCell(notebookUri, 2, cellUri(0), 2, [{ range: rangeOf(cells[0].text, '16'), text: '32' }]);
     await client.until(() => client.inlayHintRefreshes > before);
     expect(await labels()).toContain('→ (1, 32, 30, 30)');
+  });
+});
+
+const BLOCK_TEXT = `import torch
+import torch.nn as nn
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, in_ch, out_ch, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_ch, out_ch, 3, stride, 1)
+        self.bn1 = nn.BatchNorm2d(out_ch)
+
+    def forward(self, x):
+        out = self.conv1(x)
+        return self.bn1(out)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer1 = BasicBlock(3, 64, 1)
+        self.layer2 = BasicBlock(64, 128, 2)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out = self.layer1(x)
+        out = self.layer2(out)
+        return self.fc(torch.flatten(out.mean((2, 3)).movedim(1, -1), 1))
+
+
+model = Net()
+y = model(torch.randn(2, 3, 32, 32))
+`;
+
+/** Each line with a hint, written as the editor shows it: the code, then the label. */
+async function hintedLines(uri: string, text: string): Promise<string[]> {
+  const lines = text.split('\n');
+  const hints = (await client.inlayHints(uri, everyLine)) ?? [];
+  return hints.map((h) => {
+    const line = lines[h.position.line];
+    expect(h.position.character).toBe(line.replace(/\s*(#.*)?$/, '').length);
+    return `${line.trim()} ${h.label}`;
+  });
+}
+
+describe('inlay hints have one format', () => {
+  it('one hint per line at the end of its code; a block used twice lists both shapes with |', async () => {
+    const uri = freshUri('blocks.py');
+    await client.openDocument(uri, BLOCK_TEXT);
+    await client.diagnostics(uri);
+    expect(await hintedLines(uri, BLOCK_TEXT)).toEqual([
+      'self.conv1 = nn.Conv2d(in_ch, out_ch, 3, stride, 1) → (2, 64, 32, 32) | (2, 128, 16, 16)',
+      'self.bn1 = nn.BatchNorm2d(out_ch) → (2, 64, 32, 32) | (2, 128, 16, 16)',
+      'out = self.conv1(x) → (2, 64, 32, 32) | (2, 128, 16, 16)',
+      'return self.bn1(out) → (2, 64, 32, 32) | (2, 128, 16, 16)',
+      'self.fc = nn.Linear(128, 10) → (2, 10)',
+      'out = self.layer1(x) → (2, 64, 32, 32)',
+      'out = self.layer2(out) → (2, 128, 16, 16)',
+      // The line's result, at its end: not the movedim's or the flatten's inside it.
+      'return self.fc(torch.flatten(out.mean((2, 3)).movedim(1, -1), 1)) → (2, 10)',
+    ]);
+  });
+
+  it('keras.Input shared by two models is hinted once', async () => {
+    const text = [
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      'inputs = keras.Input(shape=(64, 64, 3))',
+      'features = layers.GlobalAveragePooling2D()(inputs)',
+      'encoder = keras.Model(inputs, features)',
+      'outputs = layers.Dense(10)(features)',
+      'model = keras.Model(inputs, outputs)',
+      '',
+    ].join('\n');
+    const uri = freshUri('shared_input.py');
+    await client.openDocument(uri, text);
+    await client.diagnostics(uri);
+    expect(await hintedLines(uri, text)).toEqual([
+      'inputs = keras.Input(shape=(64, 64, 3)) → (?, 64, 64, 3)',
+      'features = layers.GlobalAveragePooling2D()(inputs) → (?, 3)',
+      'outputs = layers.Dense(10)(features) → (?, 10)',
+    ]);
+  });
+
+  it('a long symbolic shape is shortened by whole dimensions, never cut inside one', async () => {
+    const text = [
+      'import torch',
+      'from torch import nn',
+      '# input: (N, 3, H, W)',
+      'class Sym(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.c1 = nn.Conv2d(3, 8, 7, stride=3, padding=2, dilation=2)',
+      '        self.c2 = nn.Conv2d(8, 8, 5, stride=2, padding=1)',
+      '',
+      '    def forward(self, x):',
+      '        x = self.c2(self.c1(x))  # two convolutions',
+      '        return torch.flatten(x.movedim(1, -1), 1)',
+      '',
+    ].join('\n');
+    const uri = freshUri('symbolic.py');
+    await client.openDocument(uri, text);
+    await client.diagnostics(uri);
+    const shown = await hintedLines(uri, text);
+    expect(shown).toContain('self.c1 = nn.Conv2d(3, 8, 7, stride=3, padding=2, dilation=2) → (N, 8, H // 3 - 2, W // 3 - 2)');
+    expect(shown).toContain('self.c2 = nn.Conv2d(8, 8, 5, stride=2, padding=1) → (N, 8, …, …)');
+    expect(shown).toContain('x = self.c2(self.c1(x))  # two convolutions → (N, 8, …, …)');
+    const hover = hoverText(await client.hover(uri, positionOf(text, 'self.c2(', { offset: 6 })));
+    expect(hover).toContain('(W // 3 - 5) // 2 + 1');
   });
 });
