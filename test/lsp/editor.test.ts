@@ -192,3 +192,23 @@ describe('inlay hints have one format', () => {
     expect(hover).toContain('(W // 3 - 5) // 2 + 1');
   });
 });
+
+describe('notebook messages', () => {
+  it('count lines within the cell, and "applied here" is the call that feeds the model', async () => {
+    const notebookUri = freshUri('keras.ipynb');
+    const cellUri = (n: number) => `vscode-notebook-cell:${notebookUri.slice('file:'.length)}#cell${n}`;
+    const cells: NotebookCellText[] = [
+      { uri: cellUri(0), text: 'from tensorflow import keras\nfrom tensorflow.keras import layers\nimport numpy as np' },
+      { uri: cellUri(1), text: '# Two layers\nmodel = keras.Sequential([\n    layers.Conv2D(8, 3),\n    layers.LSTM(4),\n])' },
+      { uri: cellUri(2), text: 'x = np.zeros((10, 28, 28, 1))\nmodel.compile("adam", "mse")\nmodel.fit(x, np.zeros((10, 4)))' },
+    ];
+    await client.openNotebook(notebookUri, cells);
+    const [error] = await client.eventualDiagnostics(cellUri(1), (list) => list.length > 0);
+    expect(error.code).toBe('rank-mismatch');
+    // The Conv2D is on line 3 of its cell (line 6 of the notebook's code).
+    expect(error.message).toContain('Conv2D of (None, 28, 28, 1) at line 3');
+    const applied = error.relatedInformation?.find((r) => r.message === 'applied here');
+    expect(applied?.location.uri).toBe(cellUri(2));
+    expect(applied?.location.range.start.line).toBe(2);
+  });
+});

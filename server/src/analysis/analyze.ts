@@ -451,7 +451,9 @@ class Analysis {
     }
 
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
-    let run = this.traceRun(c, input, source);
+    // A model fed by a call in the code (`net(torch.zeros(...))`, `model.fit(x, y)`) is applied there.
+    const appliedAt = example?.node;
+    let run = this.traceRun(c, input, source, appliedAt);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -485,19 +487,21 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic'): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.resetBudget(400_000);
     try {
-      const out = interp.applyModule(c.value, tensors, new Map(), c.nameNode);
+      interp.unwrittenCall = appliedAt ? null : c.nameNode;
+      const out = interp.applyModule(c.value, tensors, new Map(), appliedAt ?? c.nameNode);
       return { output: valueToOutput(out), inputIds };
     } catch {
       return { output: null, inputIds };
     } finally {
       interp.inModelRun = false;
+      interp.unwrittenCall = null;
     }
   }
 
