@@ -212,3 +212,53 @@ describe('notebook messages', () => {
     expect(applied?.location.range.start.line).toBe(2);
   });
 });
+
+describe('a confirmation without a stated input', () => {
+  it('says which input it assumed and how to give one', { timeout: 120_000 }, async () => {
+    const text = [
+      'import torch',
+      'from torch import nn',
+      'class Pooled(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.conv = nn.Conv2d(3, 8, 3)',
+      '        self.pool = nn.AdaptiveAvgPool2d(1)',
+      '        self.fc = nn.Linear(8, 10)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(torch.flatten(self.pool(self.conv(x)), 1))',
+      '',
+    ].join('\n');
+    const uri = freshUri('pooled.py');
+    await client.openDocument(uri, text);
+    await client.diagnostics(uri);
+    const reply = await client.confirm(uri, 'Pooled');
+    expect(reply.markdown).toContain('Input: `(1, 3, 64, 64)`');
+    expect(reply.markdown).toMatch(/input \(1, 3, 64, 64\) assumed: no input given \(N=1, H=64, W=64\); set `# input: \(1, 3, 64, 64\)` above the model/);
+
+    // Stated, nothing is assumed.
+    const stated = freshUri('pooled_stated.py');
+    await client.openDocument(stated, text.replace('class Pooled', '# input: (2, 3, 32, 32)\nclass Pooled'));
+    await client.diagnostics(stated);
+    const statedReply = await client.confirm(stated, 'Pooled');
+    expect(statedReply.markdown).toContain('Input: `(2, 3, 32, 32)`');
+    expect(statedReply.markdown).not.toContain('assumed');
+  });
+});
+
+describe('hover on a block', () => {
+  // BasicBlock(64, 128, 2): 64*128*9 + 128 (conv1) + 2*128 (bn1) parameters.
+  const block = /\*\*BasicBlock\*\* `layer2` \(block\)[\s\S]*Input: `\(2, 64, 32, 32\)`[\s\S]*Output: `\(2, 128, 16, 16\)`[\s\S]*Params: 74,112/;
+
+  it("on its constructor and on its call shows the block's input, output and parameters", async () => {
+    const uri = freshUri('blocks_hover.py');
+    await client.openDocument(uri, BLOCK_TEXT);
+    await client.diagnostics(uri);
+    expect(hoverText(await client.hover(uri, positionOf(BLOCK_TEXT, 'BasicBlock(64, 128, 2)', { offset: 3 })))).toMatch(block);
+    expect(hoverText(await client.hover(uri, positionOf(BLOCK_TEXT, 'self.layer2(out)', { offset: 7 })))).toMatch(block);
+    // The first block: its own shapes.
+    expect(hoverText(await client.hover(uri, positionOf(BLOCK_TEXT, 'self.layer1(x)', { offset: 7 })))).toMatch(/Input: `\(2, 3, 32, 32\)`[\s\S]*Output: `\(2, 64, 32, 32\)`[\s\S]*Params: 1,920/);
+    // A layer inside the block keeps its own hover.
+    expect(hoverText(await client.hover(uri, positionOf(BLOCK_TEXT, 'nn.Conv2d(in_ch', { offset: 4 })))).toMatch(/\*\*Conv2d\*\*/);
+  });
+});

@@ -77,6 +77,8 @@ export function reportMarkdown(report: ConfirmReport, documentName: string): str
       lines.push(`Not run: ${m.refused}`, '');
       continue;
     }
+    if (m.input) lines.push(`Input: \`${m.input.map((s) => shapeText(s)).join(', ')}\``, '');
+    if (m.assumedInput) lines.push(`**${m.assumedInput.replace(/# input: (.*?) above/, '`# input: $1` above')}**`, '');
     lines.push('| Line | Layer | Predicted | Actual | Status |', '| ---: | --- | --- | --- | --- |');
     for (const l of m.layers) {
       const detail = (l.reason ?? l.message ?? '').replace(/\|/g, '\\|');
