@@ -144,6 +144,14 @@ describe('inlay hints have one format', () => {
     ]);
   });
 
+  it("the line calling a Sequential shows the Sequential's output, once", async () => {
+    const text = MODEL_TEXT.replace('        x = self.model(x)\n', '        return self.model(x)\n');
+    const uri = freshUri('sequential_call.py');
+    await client.openDocument(uri, text);
+    await client.diagnostics(uri);
+    expect((await hintedLines(uri, text)).filter((l) => l.startsWith('return'))).toEqual(['return self.model(x) → (1, 10)']);
+  });
+
   it('keras.Input shared by two models is hinted once', async () => {
     const text = [
       'from tensorflow import keras',

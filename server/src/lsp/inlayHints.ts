@@ -184,13 +184,16 @@ export function inlayHintsFor(result: AnalysisResult, target: AnalysisTarget, ur
   }
 
   // Layers and ops: per line, the last one applied whose constructor or call ends there (the call of
-  // `self.fc(torch.flatten(x, 1))` leaves the Linear's output, not the flatten's), with every
-  // application of that same constructor or call.
+  // `self.fc(torch.flatten(x, 1))` leaves the Linear's output, not the flatten's; the call of a
+  // Sequential its last layer's), with every application of that same layer at that same place.
   const lastOnLine = new Map<number, string>();
   const byPlace = new Map<string, LayerRecord[]>();
   for (const model of result.models) {
     for (const layer of model.layers) {
-      const places = new Map([rangeKey(layer.range), rangeKey(layer.callRange)].map((key, i) => [key, i === 0 ? layer.range : layer.callRange]));
+      const built = rangeKey(layer.range);
+      const called = `${rangeKey(layer.callRange)}|${built}`;
+      const places = new Map<string, Range>([[built, layer.range]]);
+      if (rangeKey(layer.callRange) !== built) places.set(called, layer.callRange);
       for (const [key, range] of places) {
         const line = range.endLine;
         if (line < 0 || covered.has(line)) continue;
