@@ -9,7 +9,7 @@
 // plain Python values are builtins.ts's.
 
 import { addCounts, Count } from '../shapes/count';
-import { ArgContext, bindArgs } from '../shapes/context';
+import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { Dim, equalDims, isKnown, product } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
@@ -153,15 +153,15 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
-    interp.recordExample(m, { shapes, source: 'call' });
+    interp.recordExample(m, { shapes, source: 'call', node });
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
   if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
-    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call' });
-    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
+    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
+    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });
   }
   switch (m.t) {
     case 'layer': {
@@ -211,7 +211,14 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           const shapeValue = first?.t === 'tensor' && first.shape ? tuple(first.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN;
           interp.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
         }
-        return interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        const firstSeq = interp.trace.peekSeq();
+        const out = interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
+        if (interp.inModelRun) {
+          const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+          interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
+        }
+        return out;
       } finally {
         interp.callSiteOverride = saved;
       }
@@ -272,23 +279,19 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const callNode = interp.callSiteOverride ?? node;
   const argTexts = new Map<string, string>();
   for (const [k, n] of layer.argNodes) argTexts.set(k, n.text);
-  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]) } : layer.bound;
-  const ctx = new ArgContext({
-    framework: layer.def.framework,
-    kind: layer.def.kind,
-    bound,
-    inputs: inputs.map((t) => t.shape),
-    originOf: (i) => inputs[i]?.origin.text ?? 'its input',
-    argTexts,
-  });
+  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
+  const makeContext = (b: BoundArgs) =>
+    new ArgContext({
+      framework: layer.def.framework,
+      kind: layer.def.kind,
+      bound: b,
+      inputs: inputs.map((t) => t.shape),
+      originOf: (i) => inputs[i]?.origin.text ?? 'its input',
+      argTexts,
+    });
+  let ctx = makeContext(bound);
   let result: RuleResult = { output: null, params: null };
-  if (!layer.opaque) {
-    try {
-      result = layer.def.infer(ctx);
-    } catch {
-      result = { output: null, params: null };
-    }
-  }
+  if (!layer.opaque) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
   const line = lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
@@ -306,7 +309,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       code: e.code,
       message: e.message,
       node: argNode ?? layer.node,
-      related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
+      related: callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related,
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
     });
   }
@@ -343,15 +346,10 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
   kwargs.forEach(collectTensors);
   // An op without tensor arguments (`K.random_normal(shape=...)`) belongs to the library that names it.
   const framework: Framework = tensors[0]?.framework ?? (def.names.some((n) => /^(keras|tensorflow|numpy)\./.test(n)) ? 'keras' : 'torch');
-  const ctx = new ArgContext({ framework, kind: def.kind, bound, inputs: [], inputOrigins: [] });
+  const makeContext = (b: BoundArgs) => new ArgContext({ framework, kind: def.kind, bound: b, inputs: [], inputOrigins: [] });
+  let ctx = makeContext(bound);
   let result: RuleResult = { output: null };
-  if (bound.problems.length === 0) {
-    try {
-      result = def.infer(ctx);
-    } catch {
-      result = { output: null };
-    }
-  }
+  if (bound.problems.length === 0) ({ result, context: ctx } = inferWithUnknownFlags(def.params, bound, makeContext, (c) => def.infer(c)));
   return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
 }
 
