@@ -158,6 +158,7 @@ export function kerasSnakeCase(name: string): string {
 
 /** Non-trainable parameters of a Keras layer: BatchNormalization's moving mean and variance. */
 function nonTrainable(l: LayerRecord): number {
+  if (l.frozenParams !== undefined) return l.frozenParams;
   if (l.kind !== 'BatchNormalization') return 0;
   const input = l.input[0];
   const c = input ? input[input.length - 1] : null;

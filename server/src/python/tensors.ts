@@ -216,6 +216,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       }
     }
     case 'functional': {
+      // A keras.applications model computes its output for the input it is given.
+      if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
       const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -296,7 +298,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
   const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
-  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes, settledArgs: result.settledArgs });
+  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, ...(result.frozenParams !== undefined ? { frozenParams: result.frozenParams } : {}), notes: ctx.notes, settledArgs: result.settledArgs });
   for (const e of ctx.errors) {
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
     const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
