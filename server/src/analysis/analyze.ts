@@ -670,6 +670,7 @@ class Analysis {
       output: r.output,
       params: r.module ? r.params ?? null : undefined,
       ...(r.frozenParams !== undefined ? { frozenParams: r.frozenParams } : {}),
+      ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
       args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,

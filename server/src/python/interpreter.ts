@@ -35,6 +35,7 @@ import {
   kerasMerge,
   kerasModel,
   kerasApplication,
+  toArg,
   applicationGetLayer,
   loadDataset,
   makeFactoryTensor,
@@ -624,7 +625,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -676,6 +677,8 @@ export class Interpreter implements ModuleHost {
         if (!name) return;
         if (obj.t === 'object') this.setObjectAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
+        // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
+        else if (obj.t === 'functional' && obj.application && name === 'trainable') obj.application.layer.bound.values.set('trainable', toArg(value));
         return;
       }
       case 'subscript': {
@@ -1608,6 +1611,11 @@ export class Interpreter implements ModuleHost {
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
     if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
+    // `tf.Variable(tf.zeros((1, 1, 192)))`: a weight with its initial value's shape.
+    if (name === 'tensorflow.Variable') {
+      const initial = args[0] ?? kwargs.get('initial_value');
+      return initial?.t === 'tensor' ? { ...initial, fromFactory: undefined, id: this.newId() } : UNKNOWN;
+    }
     if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
     const application = findApplication(name);
     if (application) return kerasApplication(this, application, args, kwargs, node, nodes);

@@ -115,6 +115,8 @@ export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwa
 
 /** The Keras layer classes behind the lowercase merge functions (`layers.concatenate`). */
 export function kerasFunctionalMerge(name: string): string | undefined {
+  // Only keras.layers' own: `from keras.models import *` must not make `concatenate` a merge of keras.models.
+  if (!name.startsWith('keras.layers.')) return undefined;
   const fn = name.slice('keras.layers.'.length);
   const map: Record<string, string> = { concatenate: 'Concatenate', add: 'Add', subtract: 'Subtract', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', dot: 'Dot' };
   return map[fn] ? `keras.layers.${map[fn]}` : undefined;
@@ -374,7 +376,8 @@ export function kerasModel(interp: Interpreter, args: Value[], kwargs: Map<strin
   const id = interp.newId();
   const fn = interp.functionStack[0];
   if (fn) interp.creatorFunction.set(id, fn);
-  return { t: 'functional', inputs: ins, outputs, node, id };
+  const name = kwargs.get('name');
+  return { t: 'functional', inputs: ins, outputs, node, id, ...(name?.t === 'str' ? { name: name.v } : {}) };
 }
 
 /**

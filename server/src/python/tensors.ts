@@ -225,8 +225,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
       const params = functionalParams(interp, m);
-      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
-      const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
+      // Keras lists it under its `name=` (`encoder (Functional)`), else as `functional`.
+      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: m.name === undefined ? [] : [{ name: 'name', default: m.name }], infer: () => ({ output, params }) };
+      const layer: LayerValue = { t: 'layer', def, bound: bindArgs(def.params, [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
       return applyLayer(interp, layer, inputs, node);
     }
     default:

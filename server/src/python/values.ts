@@ -89,6 +89,8 @@ export interface FunctionalValue {
   outputs: Value;
   node: SyntaxNode;
   id: number;
+  /** The `name=` it was given: its row in another model's summary (`encoder (Functional)`). */
+  name?: string;
   /** A keras.applications model: the constructor as one layer (applied to any input) and its table. */
   application?: { layer: LayerValue; table: ApplicationTable };
 }

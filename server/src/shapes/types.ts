@@ -146,6 +146,11 @@ export interface LayerDef {
   names: string[];
   params: Param[];
   infer(ctx: RuleContext): RuleResult;
+  /**
+   * The keras.applications model this layer is (or lies in), by its Keras name: its graph lives in
+   * the generated table, so nothing rebuilds or converts it layer by layer.
+   */
+  application?: string;
 }
 
 /**

@@ -28,6 +28,7 @@ export function applicationDef(t: ApplicationTable): LayerDef {
     kind: 'Functional',
     framework: 'keras',
     names: t.names,
+    application: t.model,
     params: [...applicationParams(t)],
     infer(ctx: RuleContext): RuleResult {
       const values = new Map<string, ArgValue>();
@@ -35,7 +36,9 @@ export function applicationDef(t: ApplicationTable): LayerDef {
       const config = applicationConfig(values);
       const input = ctx.inputs[0] ?? null;
       const count = applicationParamsCount(t, config, input);
-      return { output: applicationOutput(t, config, input), params: count ? count.trainable + count.frozen : null, frozenParams: count?.frozen };
+      // Frozen with `model.trainable = False` (set after construction), every parameter is non-trainable.
+      const frozen = ctx.value('trainable') === false && count ? count.trainable + count.frozen : count?.frozen;
+      return { output: applicationOutput(t, config, input), params: count ? count.trainable + count.frozen : null, frozenParams: frozen };
     },
   };
 }
@@ -51,6 +54,7 @@ export function applicationLayerDef(t: ApplicationTable, name: string, config: A
     kind: found.cls,
     framework: 'keras',
     names: [],
+    application: t.model,
     params: [{ name: 'name', default: name }],
     infer(ctx: RuleContext): RuleResult {
       return { output: applicationLayer(t, name, config, ctx.inputs[0] ?? null)?.output ?? null, params: null };

@@ -72,6 +72,16 @@ function tileRule(ctx: RuleContext, tensorName: string, multiplesName: string): 
   return { output: input.map((d, i) => mul(d, asInt(multiples[i]))) };
 }
 
+/** `tf.eye(num_rows, num_columns=None, batch_shape=None)`: the batch axes, then rows × columns. */
+function eyeRule(ctx: RuleContext): RuleResult {
+  const rows = asInt(ctx.value('num_rows'));
+  const columns = ctx.value('num_columns') === null ? rows : asInt(ctx.value('num_columns'));
+  const batch = ctx.value('batch_shape');
+  if (batch === null) return { output: [rows, columns] };
+  const axes = entries(batch);
+  return { output: axes === null ? null : [...axes.map((a) => asInt(a)), rows, columns] };
+}
+
 /** `tf.repeat(x, repeats, axis=None)`: along an axis, or over the flattened tensor. */
 function repeatRule(ctx: RuleContext, tensorName: string, repeatsName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
@@ -221,6 +231,7 @@ function matrixTransposeRule(ctx: RuleContext): RuleResult {
 }
 
 export const ops: OpDef[] = [
+  op('eye', ['tensorflow.eye', 'tensorflow.linalg.eye'], [required('num_rows'), optional('num_columns', null), optional('batch_shape', null), optional('dtype', null), NAME], eyeRule),
   op('range', ['tensorflow.range'], [required('start'), optional('limit', null), optional('delta', 1), optional('dtype', null), NAME], (ctx) => rangeRule(ctx, 'start', 'limit', 'delta')),
   op('arange', [`${K}arange`], [required('start'), optional('stop', null), optional('step', 1), optional('dtype', null)], (ctx) => rangeRule(ctx, 'start', 'stop', 'step')),
   op('stack', ['tensorflow.stack'], [required('values'), optional('axis', 0), NAME], (ctx) => stackRule(ctx, 'values', 'axis')),
