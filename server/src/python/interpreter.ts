@@ -1172,8 +1172,13 @@ export class Interpreter implements ModuleHost {
         return [...v.entries.values()].map((e) => e.key);
       case 'container':
         return v.kind === 'ModuleDict' ? (v.keys ?? []).map(str) : v.items;
-      case 'tensor':
-        return null;
+      case 'tensor': {
+        // `for rate in np.linspace(0, 0.1, depth)`: its rows, each of the shape after the first axis.
+        const n = v.shape?.[0];
+        if (v.shape === null || typeof n !== 'number' || n > MAX_LOOP_ITERATIONS) return null;
+        const row = v.shape.slice(1);
+        return Array.from({ length: n }, () => ({ ...v, shape: row, id: this.newId(), fromFactory: undefined }));
+      }
       default:
         return null;
     }

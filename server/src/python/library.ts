@@ -467,6 +467,13 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
     if (s) shape = shapeFromValue(s);
   } else if (f.size === 'data') {
     shape = args[0] ? dataShape(args[0]) : null;
+  } else if (f.size === 'linspace') {
+    const num = args[2] ?? kwargs.get('num');
+    shape = num === undefined ? [50] : num.t === 'int' ? [num.v] : null;
+  } else if (f.size === 'permutation') {
+    // An array is permuted along its first axis; a number n gives the indices 0..n-1 shuffled.
+    const a = args[0] ?? kwargs.get('x');
+    shape = a?.t === 'tensor' ? a.shape : a?.t === 'int' ? [a.v] : a?.t === 'list' || a?.t === 'tuple' ? [a.items.length] : null;
   }
   const t = interp.makeTensor(shape, f.framework, { text: `${name.split('.').pop()}${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
   t.fromFactory = true;

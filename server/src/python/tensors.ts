@@ -136,6 +136,9 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
       }
     }
     if (ok) out = [...dims, ...shape.slice(axis)];
+  } else if (t.shape !== null && t.shape.length > 0 && idx.t === 'tensor' && idx.shape?.length === 1) {
+    // `x[idx]` with a 1-D array (a permutation, a boolean mask): the rows it selects, how many unknown.
+    out = [null, ...t.shape.slice(1)];
   }
   return recordOp(interp, '__getitem__', [t], out, node, []);
 }
