@@ -70,6 +70,8 @@ const MAX_DEPTH = 60;
 export interface ExampleInput {
   shapes: Shape[];
   source: 'call' | 'build';
+  /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
+  node?: SyntaxNode;
 }
 
 export interface InterpreterOptions {
@@ -145,6 +147,8 @@ export class Interpreter implements ModuleHost {
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
   callSiteOverride: SyntaxNode | null = null;
+  /** The model's name, where the analysis applies a model that no call in the code applies: never "applied here". */
+  unwrittenCall: SyntaxNode | null = null;
   /** One set per object under construction: the classes (and -1 for layers) instantiated inside it. */
   readonly constructionStack: Set<number>[] = [];
   /** The module-level functions being run, outermost first. */

@@ -234,8 +234,8 @@ function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwarg
   const items = x.t === 'tensor' ? [x] : x.t === 'list' || x.t === 'tuple' ? x.items : [];
   if (items.length === 0 || !items.every((t): t is TensorValue => t.t === 'tensor' && t.shape !== null && t.shape.length > 0)) return;
   const shapes = items.map((t) => [null, ...t.shape!.slice(1)]);
-  interp.examples.set(model.id, { shapes, source: 'call' });
-  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes, source: 'call' });
+  interp.examples.set(model.id, { shapes, source: 'call', node });
+  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes, source: 'call', node });
 }
 
 /** The methods of a container: append, add, extend, add_module, build, children, items... and applying it. */

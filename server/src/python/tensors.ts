@@ -155,15 +155,15 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
-    interp.recordExample(m, { shapes, source: 'call' });
+    interp.recordExample(m, { shapes, source: 'call', node });
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
   if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
-    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call' });
-    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
+    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
+    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });
   }
   switch (m.t) {
     case 'layer': {
@@ -213,7 +213,14 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           const shapeValue = first?.t === 'tensor' && first.shape ? tuple(first.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN;
           interp.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
         }
-        return interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        const firstSeq = interp.trace.peekSeq();
+        const out = interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
+        if (interp.inModelRun) {
+          const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+          interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
+        }
+        return out;
       } finally {
         interp.callSiteOverride = saved;
       }
@@ -307,7 +314,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       code: e.code,
       message: e.message,
       node: argNode ?? layer.node,
-      related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
+      related: callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related,
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
     });
   }
