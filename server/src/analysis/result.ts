@@ -64,6 +64,10 @@ export interface LayerRecord {
   output: Output;
   /** Parameter count for modules; undefined for ops. */
   params?: number | null;
+  /** A keras.applications model, or a layer of one reached with get_layer: that model's Keras name (LayerDef.application). */
+  application?: string;
+  /** The part of `params` Keras counts as non-trainable, where the rule says (a keras.applications model). */
+  frozenParams?: number;
   /** Explanations for the hover: the formulas of spatial sizes. */
   notes: string[];
   /** For layers: the identity of the layer object (the same id when one layer is applied twice); null for ops. */

@@ -20,6 +20,8 @@ export interface TraceRecord {
   output: Output;
   outputs: TensorValue[];
   params?: number | null;
+  /** RuleResult.frozenParams. */
+  frozenParams?: number;
   notes: string[];
   /** Constructor arguments this call settled (RuleResult.settledArgs). */
   settledArgs?: Record<string, ArgValue>;
