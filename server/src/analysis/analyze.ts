@@ -690,6 +690,8 @@ class Analysis {
       input: r.inputs.map((t) => t.shape),
       output: r.output,
       params: r.module ? r.params ?? null : undefined,
+      ...(r.frozenParams !== undefined ? { frozenParams: r.frozenParams } : {}),
+      ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
       args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,

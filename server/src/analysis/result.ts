@@ -71,6 +71,10 @@ export interface LayerRecord {
   multAdds?: Dim;
   /** Bytes of the output (its first tensor for a tuple) at the layer's dtype; modules only. */
   outputBytes?: Dim;
+  /** A keras.applications model, or a layer of one reached with get_layer: that model's Keras name (LayerDef.application). */
+  application?: string;
+  /** The part of `params` Keras counts as non-trainable, where the rule says (a keras.applications model). */
+  frozenParams?: number;
   /** Explanations for the hover: the formulas of spatial sizes. */
   notes: string[];
   /** For layers: the identity of the layer object (the same id when one layer is applied twice); null for ops. */

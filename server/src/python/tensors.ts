@@ -137,6 +137,9 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
       }
     }
     if (ok) out = [...dims, ...shape.slice(axis)];
+  } else if (t.shape !== null && t.shape.length > 0 && idx.t === 'tensor' && idx.shape?.length === 1) {
+    // `x[idx]` with a 1-D array (a permutation, a boolean mask): the rows it selects, how many unknown.
+    out = [null, ...t.shape.slice(1)];
   }
   return recordOp(interp, '__getitem__', [t], out, node, []);
 }
@@ -224,6 +227,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       }
     }
     case 'functional': {
+      // A keras.applications model computes its output for the input it is given.
+      if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
       const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -231,8 +236,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
       const params = functionalParams(interp, m);
-      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
-      const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
+      // Keras lists it under its `name=` (`encoder (Functional)`), else as `functional`.
+      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: m.name === undefined ? [] : [{ name: 'name', default: m.name }], infer: () => ({ output, params }) };
+      const layer: LayerValue = { t: 'layer', def, bound: bindArgs(def.params, [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
       return applyLayer(interp, layer, inputs, node);
     }
     default:
@@ -300,7 +306,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
   const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
-  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes, settledArgs: result.settledArgs });
+  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, ...(result.frozenParams !== undefined ? { frozenParams: result.frozenParams } : {}), notes: ctx.notes, settledArgs: result.settledArgs });
   for (const e of ctx.errors) {
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
     const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));

@@ -21,6 +21,8 @@ export interface TraceRecord {
   output: Output;
   outputs: TensorValue[];
   params?: Count | null;
+  /** RuleResult.frozenParams. */
+  frozenParams?: number;
   notes: string[];
   /** Constructor arguments this call settled (RuleResult.settledArgs). */
   settledArgs?: Record<string, ArgValue>;
