@@ -210,7 +210,7 @@ async function main(): Promise<void> {
       const failed = models.flatMap((m) => m.layers.filter((l) => l.status === 'failed' || l.status === 'different'));
       const fixed = analyze(row.first.text, { input: row.item.flagInput });
       const model = fixed.models[0];
-      kerasRuns.set(i, { ok: models.length > 0 && failed.length === 0 && errorsOf(fixed).length === 0, output: model ? outputToJson(model.output) : null, params: model?.totalParams ?? null, why: failed.map((l) => `${l.kind}@${l.line}: ${l.status} ${l.message ?? ''}`).join('; ') || (models.length === 0 ? 'no model' : '') });
+      kerasRuns.set(i, { ok: models.length > 0 && failed.length === 0 && errorsOf(fixed).length === 0, output: model ? outputToJson(model.output) : null, params: typeof model?.totalParams === "number" ? model.totalParams : model?.totalParams == null ? null : Number(model.totalParams), why: failed.map((l) => `${l.kind}@${l.line}: ${l.status} ${l.message ?? ''}`).join('; ') || (models.length === 0 ? 'no model' : '') });
     } catch (e) {
       kerasRuns.set(i, { ok: false, output: null, params: null, why: String(e) });
     }

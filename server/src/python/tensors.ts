@@ -8,7 +8,8 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
-import { ArgContext, bindArgs } from '../shapes/context';
+import { addCounts, Count } from '../shapes/count';
+import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { Dim, equalDims, isKnown, product } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
@@ -136,6 +137,9 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
       }
     }
     if (ok) out = [...dims, ...shape.slice(axis)];
+  } else if (t.shape !== null && t.shape.length > 0 && idx.t === 'tensor' && idx.shape?.length === 1) {
+    // `x[idx]` with a 1-D array (a permutation, a boolean mask): the rows it selects, how many unknown.
+    out = [null, ...t.shape.slice(1)];
   }
   return recordOp(interp, '__getitem__', [t], out, node, []);
 }
@@ -152,15 +156,15 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
-    interp.recordExample(m, { shapes, source: 'call' });
+    interp.recordExample(m, { shapes, source: 'call', node });
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
   if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
-    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call' });
-    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
+    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
+    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });
   }
   switch (m.t) {
     case 'layer': {
@@ -210,12 +214,21 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           const shapeValue = first?.t === 'tensor' && first.shape ? tuple(first.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN;
           interp.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
         }
-        return interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        const firstSeq = interp.trace.peekSeq();
+        const out = interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
+        if (interp.inModelRun) {
+          const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+          interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
+        }
+        return out;
       } finally {
         interp.callSiteOverride = saved;
       }
     }
     case 'functional': {
+      // A keras.applications model computes its output for the input it is given.
+      if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
       const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -223,8 +236,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
       const params = functionalParams(interp, m);
-      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
-      const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
+      // Keras lists it under its `name=` (`encoder (Functional)`), else as `functional`.
+      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: m.name === undefined ? [] : [{ name: 'name', default: m.name }], infer: () => ({ output, params }) };
+      const layer: LayerValue = { t: 'layer', def, bound: bindArgs(def.params, [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
       return applyLayer(interp, layer, inputs, node);
     }
     default:
@@ -239,13 +253,13 @@ function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue |
 }
 
 /** The parameters of a functional model's graph: its layers between its outputs and its inputs, each layer once. */
-function functionalParams(interp: Interpreter, m: FunctionalValue): number | null {
+function functionalParams(interp: Interpreter, m: FunctionalValue): Count | null {
   const bySeq = new Map(interp.trace.records.map((r) => [r.seq, r]));
   const inputIds = new Set(m.inputs.map((t) => t.id));
   const stack = collectTensors(m.outputs);
   const visited = new Set<number>();
   const counted = new Set<number>();
-  let total: number | null = 0;
+  let total: Count | null = 0;
   while (stack.length) {
     const t = stack.pop()!;
     if (inputIds.has(t.id) || visited.has(t.producer)) continue;
@@ -254,7 +268,7 @@ function functionalParams(interp: Interpreter, m: FunctionalValue): number | nul
     if (!r) continue;
     if (r.layer && !counted.has(r.layer.id)) {
       counted.add(r.layer.id);
-      total = total !== null && typeof r.params === 'number' ? total + r.params : null;
+      total = addCounts(total, r.params ?? null);
     }
     stack.push(...r.inputs);
   }
@@ -275,23 +289,19 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
     const src = layer.argChains?.get(k)?.src;
     argTexts.set(k, src && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') ? src.text : n.text);
   }
-  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]) } : layer.bound;
-  const ctx = new ArgContext({
-    framework: layer.def.framework,
-    kind: layer.def.kind,
-    bound,
-    inputs: inputs.map((t) => t.shape),
-    originOf: (i) => inputs[i]?.origin.text ?? 'its input',
-    argTexts,
-  });
+  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
+  const makeContext = (b: BoundArgs) =>
+    new ArgContext({
+      framework: layer.def.framework,
+      kind: layer.def.kind,
+      bound: b,
+      inputs: inputs.map((t) => t.shape),
+      originOf: (i) => inputs[i]?.origin.text ?? 'its input',
+      argTexts,
+    });
+  let ctx = makeContext(bound);
   let result: RuleResult = { output: null, params: null };
-  if (!layer.opaque) {
-    try {
-      result = layer.def.infer(ctx);
-    } catch {
-      result = { output: null, params: null };
-    }
-  }
+  if (!layer.opaque) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
   const line = lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
@@ -300,7 +310,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
   const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
-  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes, settledArgs: result.settledArgs });
+  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, ...(result.frozenParams !== undefined ? { frozenParams: result.frozenParams } : {}), notes: ctx.notes, settledArgs: result.settledArgs });
   for (const e of ctx.errors) {
     // The argument as written at the layer's call; analysis/blame.ts moves it along the argument's chain.
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
@@ -309,7 +319,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       code: e.code,
       message: e.message,
       node: argNode ?? layer.node,
-      related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
+      related: callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related,
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
       layer,
       ...(argNode && e.arg ? { arg: e.arg } : {}),
@@ -348,15 +358,10 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
   kwargs.forEach(collectTensors);
   // An op without tensor arguments (`K.random_normal(shape=...)`) belongs to the library that names it.
   const framework: Framework = tensors[0]?.framework ?? (def.names.some((n) => /^(keras|tensorflow|numpy)\./.test(n)) ? 'keras' : 'torch');
-  const ctx = new ArgContext({ framework, kind: def.kind, bound, inputs: [], inputOrigins: [] });
+  const makeContext = (b: BoundArgs) => new ArgContext({ framework, kind: def.kind, bound: b, inputs: [], inputOrigins: [] });
+  let ctx = makeContext(bound);
   let result: RuleResult = { output: null };
-  if (bound.problems.length === 0) {
-    try {
-      result = def.infer(ctx);
-    } catch {
-      result = { output: null };
-    }
-  }
+  if (bound.problems.length === 0) ({ result, context: ctx } = inferWithUnknownFlags(def.params, bound, makeContext, (c) => def.infer(c)));
   return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
 }
 

@@ -6,6 +6,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import type { BoundArgs } from '../shapes/context';
 import type { Dim } from '../shapes/dim';
 import type { Framework, LayerDef, Shape } from '../shapes/types';
+import type { ApplicationTable } from '../model/keras-applications';
 import type { SourceModule } from './modules';
 import type { Scope } from './scope';
 
@@ -82,12 +83,20 @@ export interface LayerValue {
   /** Binding failed (unexpected arguments): the layer's output is unknown. */
   opaque: boolean;
   id: number;
+  /** The tensor it produced in the graph it was found in: `model.get_layer(name).output`. */
+  output?: Value;
 }
 
 export interface ContainerValue {
   t: 'container';
   kind: 'Sequential' | 'ModuleList' | 'ModuleDict' | 'KerasSequential';
   items: Value[];
+  /**
+   * Its children are not all known (built from something we could not read, or changed where we
+   * could not follow): `items` holds one UNKNOWN, so applying it gives unknown; it iterates,
+   * indexes and measures as unknown, never as a shorter list.
+   */
+  unknownItems?: boolean;
   keys: string[] | null;
   node: SyntaxNode;
   /** Keras Sequential: input shape from `input_shape=`, `keras.Input` or `build()`. */
@@ -102,6 +111,10 @@ export interface FunctionalValue {
   outputs: Value;
   node: SyntaxNode;
   id: number;
+  /** The `name=` it was given: its row in another model's summary (`encoder (Functional)`). */
+  name?: string;
+  /** A keras.applications model: the constructor as one layer (applied to any input) and its table. */
+  application?: { layer: LayerValue; table: ApplicationTable };
 }
 
 export interface ClassValue {
