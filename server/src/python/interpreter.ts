@@ -40,6 +40,7 @@ import {
   userModuleMethod,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
+import { checkAssert, checkCondition, isTorchAssertCall } from './asserts';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
@@ -244,7 +245,11 @@ export class Interpreter implements ModuleHost {
         for (const e of node.namedChildren) {
           if (e.type === 'assignment') this.execAssignment(e, scope);
           else if (e.type === 'augmented_assignment') this.execAugmented(e, scope);
-          else this.evalExpr(e, scope);
+          else {
+            const asserted = isTorchAssertCall(this, e, scope);
+            if (asserted) checkCondition(this, asserted, scope);
+            else this.evalExpr(e, scope);
+          }
         }
         return;
       }
@@ -293,7 +298,9 @@ export class Interpreter implements ModuleHost {
       case 'pass_statement':
       case 'global_statement':
       case 'nonlocal_statement':
+        return;
       case 'assert_statement':
+        return checkAssert(this, node, scope);
       case 'comment':
       case 'delete_statement':
       case 'print_statement':
