@@ -700,6 +700,7 @@ class Analysis {
     const own = this.options.path?.slice(this.options.path.lastIndexOf('/') + 1) ?? 'the analysed file';
     const text = (message: string) => (d.node.file === undefined ? message : message.replace(/\bat line (\d+)/g, `at ${own}:$1`));
     const fixes = d.fix ? [{ ...writeFix(d.node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(d.node)), ...pathOf(d.node) }] : [];
+    if (d.edit) fixes.push({ title: d.edit.title, range: rangeOf(d.edit.node), newText: d.edit.newText, ...pathOf(d.edit.node) });
     const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: text(r.message) }));
     return {
       code: d.code,
