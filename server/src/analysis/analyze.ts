@@ -12,6 +12,7 @@ import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
+import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
@@ -440,6 +441,11 @@ class Analysis {
       else if (flag) [input, source] = [flag, 'flag'];
     }
 
+    // An annotated forward()/call() input (`x: Float[Tensor, "b 3 32 32"]`) states the input.
+    if (!input) {
+      const annotated = this.annotatedInput(c);
+      if (annotated) [input, source] = [annotated, 'annotation'];
+    }
     if (!input) {
       const symbolic = this.symbolicInput(c);
       if (!symbolic) input = [null];
@@ -538,6 +544,14 @@ class Analysis {
   }
 
   /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
+  /** The inputs the model's forward()/call() states in jaxtyping annotations. */
+  private annotatedInput(c: Candidate): Shape[] | undefined {
+    if (c.value.t !== 'object') return undefined;
+    const cls = c.value.cls;
+    const method = this.interp.lookupClassAttr(cls, c.framework === 'keras' ? 'call' : 'forward') ?? this.interp.lookupClassAttr(cls, 'forward');
+    return method?.t === 'function' ? annotatedInputs(method.node, c.framework) : undefined;
+  }
+
   private symbolicInput(c: Candidate): Shape | undefined {
     const interp = this.interp;
     const probe = interp.makeTensor(null, c.framework, { text: 'the model input', node: null }, 0);

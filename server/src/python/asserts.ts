@@ -10,15 +10,21 @@
 // whose sizes are unknown, the sizes it states become that tensor's (it is checked at run time, so
 // the code after it may rely on it).
 //
+// A `# shape:` comment at the end of an assignment's line is read the same way (stated-dims.ts):
+// checked against the assigned tensor, and filling in its unknown sizes.
+//
 // Like builtins.ts, library.ts and tensors.ts, these are functions of the interpreter and keep no
 // state; what they report goes to the interpreter's trace.
 
 import { isKnown } from '../shapes/dim';
 import type { Dim } from '../shapes/dim';
 import type { SyntaxNode } from '../syntax/parse';
+import { lineLabel } from '../syntax/tree';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
+import { contradiction, describeDims, parseShapeComment, refinedShape, type StatedDim } from './stated-dims';
 import type { TensorValue, Value } from './values';
+import { formatShape } from '../shapes/shape';
 
 /** Attribute and method names that read a shape, a size or a rank. */
 const SHAPE_ATTRIBUTES = new Set(['shape', 'output_shape', 'input_shape', 'ndim']);
@@ -228,4 +234,60 @@ function refine(t: TensorValue, start: number, single: boolean, stated: Value): 
   }
   if (t.shape.length !== start + items.length) return;
   t.shape = t.shape.map((x, i) => (x === null && i >= start ? statedDim(items[i - start]) ?? null : x));
+}
+
+/**
+ * Whether a statement sits in a loop body of its function: there a `# shape:` comment may describe
+ * one pass of the loop only (or, as in the fixtures, the last), so it is not checked.
+ */
+function inLoop(statement: SyntaxNode): boolean {
+  for (let n = statement.parent; n; n = n.parent) {
+    if (n.type === 'for_statement' || n.type === 'while_statement') return true;
+    if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+  }
+  return false;
+}
+
+const commentCache = new WeakMap<SyntaxNode, StatedDim[] | null>();
+
+/**
+ * The `# shape:` comment at the end of an assignment's line (`x = self.conv(x)  # shape: (B, 64, 8, 8)`),
+ * read as the fixtures' expectation comments are: the text after `shape:` up to the next `#`.
+ */
+function shapeComment(statement: SyntaxNode): StatedDim[] | null {
+  const cached = commentCache.get(statement);
+  if (cached !== undefined) return cached;
+  let found: StatedDim[] | null = null;
+  const siblings = statement.parent?.children ?? [];
+  const at = siblings.indexOf(statement);
+  const next = at >= 0 ? siblings[at + 1] : undefined;
+  if (next?.type === 'comment' && next.startPosition.row === statement.endPosition.row) {
+    const m = /#\s*shape:\s*([^#]*)/.exec(next.text);
+    if (m) found = parseShapeComment(m[1]);
+  }
+  commentCache.set(statement, found);
+  return found;
+}
+
+/**
+ * At `name = value  # shape: (…)`, before the value is assigned: the comment is checked against the
+ * tensor (its names match any size), and fills in the sizes the tensor does not know.
+ */
+export function checkShapeComment(interp: Interpreter, assignment: SyntaxNode, value: Value): void {
+  const statement = assignment.parent;
+  if (value.t !== 'tensor' || statement?.type !== 'expression_statement' || inLoop(statement)) return;
+  const dims = shapeComment(statement);
+  if (!dims) return;
+  const left = assignment.childForFieldName('left');
+  if (!left || (left.type !== 'identifier' && left.type !== 'attribute')) return;
+  const wrong = contradiction(value.shape, dims, new Map(), left.text);
+  if (wrong) {
+    const related = value.origin.node ? [{ node: value.origin.node, message: `${left.text} comes from ${value.origin.text}` }] : [];
+    interp.trace.addDiagnostic({ code: 'shape-assert', message: `The # shape: comment says ${describeDims(dims)}, but ${left.text} is ${formatShape(value.shape, value.framework === 'keras' ? 'None' : '?')}: ${wrong}`, node: left, related });
+    return;
+  }
+  const refined = refinedShape(value.shape, dims);
+  if (!refined) return;
+  value.shape = refined;
+  value.origin = { text: `${formatShape(refined, value.framework === 'keras' ? 'None' : '?')} from the # shape: comment at ${lineLabel(statement)}`, node: left };
 }

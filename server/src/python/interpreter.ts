@@ -40,7 +40,8 @@ import {
   userModuleMethod,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
-import { checkAssert, checkCondition, isTorchAssertCall } from './asserts';
+import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
+import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
@@ -646,6 +647,7 @@ export class Interpreter implements ModuleHost {
       value = this.evalExpr(right.childForFieldName('left')!, scope);
     } else value = this.evalExpr(right, scope);
     const left = node.childForFieldName('left');
+    if (value.t === 'tensor') checkShapeComment(this, node, value);
     if (left) this.assignTarget(left, value, scope);
   }
 
@@ -1439,7 +1441,13 @@ export class Interpreter implements ModuleHost {
     }
     if (f.self && f.owner) this.methodStack.push({ self: f.self, owner: f.owner });
     try {
-      this.execBlock(f.node.childForFieldName('body'), scope);
+      const named = checkParameterAnnotations(this, f.node, scope);
+      try {
+        this.execBlock(f.node.childForFieldName('body'), scope);
+      } catch (e) {
+        if (e instanceof ReturnSignal && !this.uncertainReturn) checkReturnAnnotation(this, f.node, e.value, named);
+        throw e;
+      }
       return this.uncertainReturn ? UNKNOWN : NONE;
     } catch (e) {
       if (e instanceof ReturnSignal) return this.uncertainReturn ? this.weaken(e.value) : e.value;
