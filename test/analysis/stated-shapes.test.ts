@@ -1,6 +1,8 @@
 // The shapes a user writes (shape comments with names, jaxtyping names) as the product reads them.
 // Fixture comments are the harness's exact expectations, so the looser user forms are tested here.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../server/src/analysis/analyze';
 
@@ -73,5 +75,15 @@ ${body}
     const r = analyze(annotated('self, x: Float[Tensor, "b c h w"]', '        return self.conv(x)'));
     expect(r.models[0].inputSource).not.toBe('annotation');
     expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe('Keras output_shape asserts', () => {
+  it('after the first failing one, the later ones are its related information', () => {
+    const text = readFileSync(join(__dirname, '..', 'fixtures', 'keras', 'err_output_shape_assert.py'), 'utf8');
+    const [d, ...others] = analyze(text).diagnostics;
+    expect(others).toEqual([]);
+    expect(d.range.line + 1).toBe(14);
+    expect(d.related.map((r) => `${r.range.line + 1}: ${r.message}`)).toContain('16: this assert fails too, after it: model.output_shape is (None, 28, 28, 1)');
   });
 });

@@ -22,6 +22,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
+import type { RawDiagnostic } from './trace';
 import { contradiction, describeDims, parseShapeComment, refinedShape, type StatedDim } from './stated-dims';
 import type { TensorValue, Value } from './values';
 import { formatShape } from '../shapes/shape';
@@ -79,6 +80,13 @@ export function checkCondition(interp: Interpreter, cond: SyntaxNode, scope: Sco
   const stated = interp.evalExpr(otherSide, scope);
   const equal = sameValue(read.value, stated);
   if (equal === false) {
+    // After a model's first failing `output_shape` assert, the later ones fail because of it: they
+    // join its related information instead of being errors of their own.
+    const first = read.model ? firstFailure.get(read.model) : undefined;
+    if (first && interp.trace.diagnostics.includes(first)) {
+      first.related.push({ node: cond, message: `this assert fails too, after it: ${shapeSide.text} is ${describe(read.value, true)}` });
+      return;
+    }
     const keras = read.tensor?.framework === 'keras' || read.keras;
     const related = read.tensor?.origin.node ? [{ node: read.tensor.origin.node, message: `${shapeSide.text} comes from ${read.tensor.origin.text}` }] : [];
     interp.trace.addDiagnostic({
@@ -87,6 +95,8 @@ export function checkCondition(interp: Interpreter, cond: SyntaxNode, scope: Sco
       node: cond,
       related,
     });
+    const kept = interp.trace.diagnostics.find((d) => d.node === cond && d.code === 'shape-assert');
+    if (read.model && kept) firstFailure.set(read.model, kept);
     return;
   }
   if (read.target) refine(read.target.tensor, read.target.start, read.target.single, stated);
@@ -98,6 +108,8 @@ interface ShapeRead {
   tensor?: TensorValue;
   /** A Keras model's `output_shape`: its sizes print as Keras prints them. */
   keras?: boolean;
+  /** The model whose `output_shape` is read. */
+  model?: object;
   /** The tensor the assert may refine, and where the read sizes start in its shape. */
   target?: { tensor: TensorValue; start: number; single: boolean };
 }
@@ -173,11 +185,14 @@ function kerasModelShape(interp: Interpreter, node: SyntaxNode, scope: Scope): S
       interp.trace.enabled = wasEnabled;
     }
   }
-  if (out.t !== 'tensor' || out.shape === null) return { value: { t: 'unknown' }, keras: true };
+  if (out.t !== 'tensor' || out.shape === null) return { value: { t: 'unknown' }, keras: true, model };
   // Keras writes the unknown batch of `output_shape` as None.
   const value: Value = { t: 'tuple', items: out.shape.map((d): Value => (d === null ? { t: 'none' } : { t: 'int', v: d })) };
-  return { value, tensor: out, keras: true };
+  return { value, tensor: out, keras: true, model };
 }
+
+/** The first failing `output_shape` assert of each model. */
+const firstFailure = new WeakMap<object, RawDiagnostic>();
 
 /** Python's `==` on sizes, decided only where it cannot be otherwise: concrete numbers, lengths. */
 export function sameValue(a: Value, b: Value): boolean | undefined {
