@@ -39,6 +39,12 @@ describe('shape comments', () => {
 
   it('are only shapes: other comments are left alone', () => {
     expect(errors('        y = self.conv(x)  # shape: see the paper\n        return y')).toEqual([]);
+    expect(errors('        y = self.conv(x)  # shape: (B, C, H, W) -> (B, 16, H, W)\n        return y')).toEqual([]);
+  });
+
+  it('without brackets, state the last sizes only', () => {
+    expect(errors('        y = self.conv(x)  # shape: 32x32\n        return y')).toEqual([]);
+    expect(errors('        y = self.conv(x)  # shape: 16 x 16\n        return y')).toEqual(['13 [shape-assert] The # shape: comment says (..., 16, 16), but y is (2, 16, 32, 32): axis 2 is 32, not 16']);
   });
 });
 

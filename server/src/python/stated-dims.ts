@@ -30,21 +30,32 @@ export function parseJaxtypingDims(text: string): StatedDim[] {
   return s === '' ? [] : s.split(/\s+/).map(statedDim);
 }
 
-/** A `# shape:` comment's body: `(B, 64, 8, 8)`, `[N, 10]`, `B x 3 x 32 x 32`, `()`; null when it is not a shape. */
+const SIMPLE_ITEM = /^(\d+|[A-Za-z_]\w*|\?|\.\.\.|\*\w*)$/;
+
+/**
+ * A `# shape:` comment's body: `(B, 64, 8, 8)`, `[N, 10]`, `(N,)`, `B x 3 x 32 x 32`, `N, C, H, W`,
+ * `()`; null when it is not plainly a shape (`(B, C) -> (B, 10)`, prose), which is then not checked.
+ */
 export function parseShapeComment(text: string): StatedDim[] | null {
   const s = text.trim();
   // `(?)` is how a shape of unknown rank prints: it states nothing.
   if (s === '(?)') return null;
-  const bracketed = /^[([]\s*(.*?)\s*[)\]]$/.exec(s);
-  if (bracketed) {
-    const body = bracketed[1].replace(/,\s*$/, '');
-    if (body === '') return [];
-    const items = body.split(',');
-    if (items.some((i) => i.trim() === '')) return null;
-    return items.map(statedDim);
+  const bracketed = /^([([])([^()[\]]*)([)\]])$/.exec(s);
+  const body = bracketed ? bracketed[2].trim() : s;
+  if (bracketed && (bracketed[1] === '(') !== (bracketed[3] === ')')) return null;
+  if (body === '') return bracketed ? [] : null;
+  // Without brackets (`64x64`, `C, H, W`) the sizes may be the last ones only: they align from the right.
+  const loose = (dims: StatedDim[]): StatedDim[] => (bracketed ? dims : [{ kind: 'rest' }, ...dims]);
+  if (body.includes(',')) {
+    const items = body.replace(/,\s*$/, '').split(',').map((i) => i.trim());
+    // Items are sizes, names or simple expressions (`C*H*W`); a sentence is not a shape.
+    if (items.some((i) => i === '' || /\s/.test(i))) return null;
+    return loose(items.map(statedDim));
   }
-  const crossed = s.split(/\s*[x×]\s*/);
-  if (crossed.length >= 2 && crossed.every((i) => /^(\d+|[A-Za-z]\w*|\?)$/.test(i))) return crossed.map(statedDim);
+  const crossed = body.split(/\s*[x×]\s*/);
+  if (crossed.length >= 2 && crossed.every((i) => SIMPLE_ITEM.test(i))) return (bracketed ? crossed.map(statedDim) : loose(crossed.map(statedDim)));
+  // One item: `[N]` or `(N,)` (handled above); `(N)` is no tuple.
+  if (bracketed?.[1] === '[' && SIMPLE_ITEM.test(body)) return [statedDim(body)];
   return null;
 }
 
