@@ -543,7 +543,6 @@ class Analysis {
     return lines;
   }
 
-  /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
   /** The inputs the model's forward()/call() states in jaxtyping annotations. */
   private annotatedInput(c: Candidate): Shape[] | undefined {
     if (c.value.t !== 'object') return undefined;
@@ -552,6 +551,7 @@ class Analysis {
     return method?.t === 'function' ? annotatedInputs(method.node, c.framework) : undefined;
   }
 
+  /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
   private symbolicInput(c: Candidate): Shape | undefined {
     const interp = this.interp;
     const probe = interp.makeTensor(null, c.framework, { text: 'the model input', node: null }, 0);
