@@ -10,6 +10,7 @@
 // the convolution rule's windows (./conv.ts).
 
 import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
+import { formatShape } from '../shape';
 import { LayerArg, LayerDef, Output, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
 import { checkRank, checkSizes, DEVICE_DTYPE, firstInput, kerasLayer, torchLayer } from './activation';
 import { checkInputRank, kerasLayout, kerasWindowPadding, slideWindows, splitAxes, joinAxes } from './conv';
@@ -138,7 +139,7 @@ function kerasRecurrentRule(kind: RecurrentKind): (ctx: RuleContext) => RuleResu
     let rankOk = true;
     if (shape !== null && shape.length !== 3) {
       rankOk = false;
-      ctx.error('rank-mismatch', `${ctx.kind} expects a 3D input (batch, timesteps, features): expected ndim=3, found ndim=${shape.length}: its input is ${ctx.origin(0)}`);
+      ctx.error('rank-mismatch', `${ctx.kind} expects a 3D input (batch, timesteps, features): expected ndim=3, found ndim=${shape.length} in its input ${formatShape(shape, 'None')}: ${ctx.origin(0)}`);
     }
     const known = shape !== null && rankOk;
     const batch = known ? shape[0] : null;
@@ -206,7 +207,7 @@ function timeDistributedRule(ctx: RuleContext): RuleResult {
   const shape = firstInput(ctx);
   const layer = ctx.value('layer');
   if (shape !== null && shape.length < 3) {
-    ctx.error('rank-mismatch', `TimeDistributed expects an input of at least 3 dimensions (batch, time, ...), but its input is ${ctx.origin(0)}`);
+    ctx.error('rank-mismatch', `TimeDistributed expects an input of at least 3 dimensions (batch, time, ...), but received ${formatShape(shape)}: ${ctx.origin(0)}`);
     return { output: null, params: null };
   }
   if (!(layer instanceof LayerArg)) return { output: null, params: null };

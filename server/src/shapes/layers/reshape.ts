@@ -186,7 +186,7 @@ function inferKerasRepeatVector(ctx: RuleContext): RuleResult {
   const n = ctx.int('n');
   if (input === null) return { output: [null, n, null], params: 0 };
   if (input.length !== 2) {
-    ctx.error('rank-mismatch', `RepeatVector expects a 2-d input (batch, features), but its input is ${ctx.origin(0)}`);
+    ctx.error('rank-mismatch', `RepeatVector expects a 2-d input (batch, features), but got ${formatShape(input)}: ${ctx.origin(0)}`);
     return { output: [input[0] ?? null, n, null], params: 0 };
   }
   return { output: [input[0], n, input[1]], params: 0 };
