@@ -18,6 +18,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
   createProtocolConnection,
@@ -60,7 +61,7 @@ interface Row {
 }
 
 /** A running server and a client connection to it, collecting every publication. */
-class BenchClient {
+export class BenchClient {
   private readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: (() => void)[] = [];
 
@@ -70,7 +71,7 @@ class BenchClient {
   ) {}
 
   /** Spawns the server and initializes it as VS Code would (pull configuration, versioned diagnostics). */
-  static async start(): Promise<BenchClient> {
+  static async start(folder?: string): Promise<BenchClient> {
     const child = spawn(process.execPath, [serverBundle, '--stdio'], { cwd: root });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new BenchClient(child, connection);
@@ -81,15 +82,16 @@ class BenchClient {
     });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({})));
     connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('workspace/workspaceFolders', () => (folder ? [{ uri: pathToFileURL(folder).href, name: 'bench' }] : null));
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: null,
+      rootUri: folder ? pathToFileURL(folder).href : null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
         textDocument: { publishDiagnostics: { versionSupport: true } },
       },
-      workspaceFolders: null,
+      workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'bench' }] : null,
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
@@ -142,6 +144,29 @@ class BenchClient {
     }
   }
 
+  /** How many publications arrived so far (to wait for the ones after a moment). */
+  publicationCount(): number {
+    return this.published.length;
+  }
+
+  /** Waits for a publication for `uri` after the first `after` publications. */
+  async publishedAfter(uri: string, after: number): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+    for (;;) {
+      const match = this.published.slice(after).find((p) => p.uri === uri);
+      if (match) return match;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the server published nothing new for ${uri} within ${ANSWER_TIMEOUT_MS} ms`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          wake();
+        });
+      });
+    }
+  }
+
   /** The child's resident set size, from /proc (Linux only). */
   residentBytes(): number | undefined {
     try {
@@ -153,7 +178,7 @@ class BenchClient {
   }
 }
 
-const pause = (milliseconds: number) => new Promise((wake) => setTimeout(wake, milliseconds));
+export const pause = (milliseconds: number) => new Promise((wake) => setTimeout(wake, milliseconds));
 
 /**
  * The text with one factor of the first `nn.Linear(a * b * c, ...)` (or `nn.Linear(a*b*c, ...)`)
@@ -231,6 +256,7 @@ async function timeFirstDiagnostics(text: string): Promise<number[]> {
 function splitOneEdit(text: string, edited: string): string {
   const steps = { reparse: [] as number[], copy: [] as number[], analysis: [] as number[], fresh: [] as number[] };
   let tree = parsePython(text);
+  let plain = syntaxTreeOf(tree, text).rootNode;
   let current = text;
   for (let run = 0; run < 12; run++) {
     const next = current === text ? edited : text;
@@ -240,7 +266,9 @@ function splitOneEdit(text: string, edited: string): string {
     tree = parsePython(next, tree);
     steps.reparse.push(performance.now() - started);
     started = performance.now();
-    const copied = syntaxTreeOf(tree, next);
+    // As the server does: the statements the edit left alone move from the previous plain tree.
+    const copied = syntaxTreeOf(tree, next, edit ? { previous: { root: plain, edit } } : {});
+    plain = copied.rootNode;
     steps.copy.push(performance.now() - started);
     started = performance.now();
     analyzeTree(copied, next);
@@ -254,7 +282,7 @@ function splitOneEdit(text: string, edited: string): string {
   const settled = (values: number[]) => ms(median(values.slice(2)));
   return (
     `e. one edit of the large file in this process (medians): incremental re-parse ${settled(steps.reparse)} ` +
-    `(a fresh parse: ${settled(steps.fresh)}), plain-tree copy ${settled(steps.copy)}, analysis ${settled(steps.analysis)}.`
+    `(a fresh parse: ${settled(steps.fresh)}), incremental plain-tree copy ${settled(steps.copy)}, analysis ${settled(steps.analysis)}.`
   );
 }
 

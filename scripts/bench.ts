@@ -1,29 +1,40 @@
-// `npm run bench`: how fast the engine is, each figure a ratio against a baseline measured in the
-// same run on the same machine, so the figures mean the same on a fast or a slow computer.
-//   a. Whole process: `node dist/cli.js check examples/article_torch.py` against real PyTorch
+// `npm run bench`: how fast the engine is, each figure beside a baseline measured in the same run on
+// the same machine, so the figures mean the same on a fast or a slow computer.
+//   a. Whole process: `bin/cnnshape.js check examples/article_torch.py` against real PyTorch
 //      (/usr/bin/python3) building the same model and running one forward pass with shape-printing
-//      hooks, which is what a user would otherwise do to learn the shapes. Goal: 15x faster.
+//      hooks, which is what a user would otherwise do to learn the shapes. Goal: 15x faster. Then
+//      each start-up step above an empty `node -e 0`: printing the usage (loading the bundle), and
+//      the check, each with and without V8's code cache (platform/compile-cache.ts).
 //   b. In one process: analysing a generated 3,000-line file with 200 models (scripts/generate-large.ts)
-//      against the bare tree-sitter parse of the same text. Goal: analysis at most twice the parse.
+//      against the bare tree-sitter parse of the same text, split into parse, plain-tree copy and
+//      interpretation. Goal: analysis at most twice the parse.
 //   c. Memory: the JavaScript heap in use after analysing that file, with the result still held.
+//   k. Big files: one file of 1 MB and one of 4 MB (copies of the article's model, each class renamed)
+//      checked as a whole process, against the bare parse of the same text in this process, with the
+//      process's peak RSS. Goals: at most 3x the parse; memory under 10x the file plus 100 MB.
+// Then the language server (bench-lsp.ts), the workspace (bench-workspace.ts) and the confirmation.
 // It prints figures and never fails on them: there are no timed assertions anywhere.
 // Profile the in-process part with `npm run build && node --cpu-prof dist/bench.js --no-process`.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { analyze } from '../server/src/analysis/analyze';
-import { parsePython } from '../server/src/syntax/parse';
+import { parsePython, syntaxTreeOf } from '../server/src/syntax/parse';
+import { analyzeTree } from '../server/src/analysis/analyze';
 import { median, mib, ms } from './bench-util';
 import { generateLargeFile } from './generate-large';
 import { benchConfirm } from './bench-confirm';
 import { benchLanguageServer } from './bench-lsp';
+import { benchWorkspace } from './bench-workspace';
 import { loadParser } from '../server/src/platform/node-parser';
 
 const root = resolve(__dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+const cli = join(root, 'bin', 'cnnshape.js');
+const bundle = join(root, 'dist', 'cli.js');
 const articleModel = join(root, 'examples', 'article_torch.py');
 const python = '/usr/bin/python3';
 
@@ -42,6 +53,7 @@ model(torch.randn(1, 1, 28, 28))
 
 const SPEEDUP_GOAL = 15;
 const ANALYSIS_TO_PARSE_GOAL = 2;
+const BIG_FILE_TO_PARSE_GOAL = 3;
 
 interface Row {
   measure: string;
@@ -52,23 +64,23 @@ interface Row {
 }
 
 /** Wall time of one child process, in milliseconds, or an error text when it did not exit cleanly. */
-function timeProcess(command: string, args: string[]): { ms: number; error?: string } {
+function timeProcess(command: string, args: string[], env?: NodeJS.ProcessEnv): { ms: number; error?: string; stderr?: string } {
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1048576 });
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1048576, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const elapsed = performance.now() - start;
   if (result.error) return { ms: elapsed, error: result.error.message };
   // `check` exits 1 when it finds shape errors; anything else means it did not run.
-  if (result.status !== 0 && result.status !== 1) return { ms: elapsed, error: (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ') };
-  return { ms: elapsed };
+  if (result.status !== 0 && result.status !== 1 && !(result.status === 2 && args.includes('--help'))) return { ms: elapsed, error: (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ') };
+  return { ms: elapsed, stderr: result.stderr };
 }
 
 /** Median wall time of `runs` runs after one unmeasured warm-up run (which fills the file cache). */
-function medianProcessTime(command: string, args: string[], runs: number): { ms: number; error?: string } {
-  const warm = timeProcess(command, args);
+function medianProcessTime(command: string, args: string[], runs: number, env?: NodeJS.ProcessEnv): { ms: number; error?: string } {
+  const warm = timeProcess(command, args, env);
   if (warm.error) return warm;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = timeProcess(command, args);
+    const t = timeProcess(command, args, env);
     if (t.error) return t;
     times.push(t.ms);
   }
@@ -95,8 +107,8 @@ function garbageCollector(): () => void {
 }
 
 function processComparison(rows: Row[], notes: string[]): void {
-  if (!existsSync(cli)) {
-    notes.push(`a. skipped: ${cli} is missing; run \`npm run build\` first.`);
+  if (!existsSync(bundle)) {
+    notes.push(`a. skipped: ${bundle} is missing; run \`npm run build\` first.`);
     return;
   }
   const ours = medianProcessTime(process.execPath, [cli, 'check', articleModel], 9);
@@ -124,7 +136,70 @@ function processComparison(rows: Row[], notes: string[]): void {
     goal: `>= ${SPEEDUP_GOAL}x ${speedup >= SPEEDUP_GOAL ? 'met' : 'NOT met'}`,
   });
   const empty = medianProcessTime(process.execPath, ['-e', '0'], 5);
-  if (!empty.error) notes.push(`a. for scale: an empty \`node -e 0\` takes ${ms(empty.ms)} here, so ${ms(Math.max(0, ours.ms - empty.ms))} of the check is ours.`);
+  if (empty.error) return;
+  notes.push(`a. for scale: an empty \`node -e 0\` takes ${ms(empty.ms)} here, so ${ms(Math.max(0, ours.ms - empty.ms))} of the check is ours.`);
+  // Each start-up step above node's own start, with V8's code cache and without it.
+  const noCache = { CNNSHAPE_NO_COMPILE_CACHE: '1' };
+  const steps: [string, { ms: number; error?: string }][] = [
+    ['load the bundle (`cnnshape --help`)', medianProcessTime(process.execPath, [cli, '--help'], 5)],
+    ['the same without the code cache', medianProcessTime(process.execPath, [cli, '--help'], 5, noCache)],
+    ['check the article', ours],
+    ['the same without the code cache', medianProcessTime(process.execPath, [cli, 'check', articleModel], 5, noCache)],
+  ];
+  for (const [step, t] of steps) {
+    if (t.error) continue;
+    rows.push({ measure: `  start-up: ${step}`, value: ms(t.ms), baseline: `${ms(empty.ms)} node -e 0`, ratio: `+${ms(Math.max(0, t.ms - empty.ms))}`, goal: '-' });
+  }
+}
+
+/** A file of `megabytes` MB: copies of the article's model, each class renamed. */
+function bigFile(megabytes: number): string {
+  const article = readFileSync(articleModel, 'utf8');
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < megabytes * 1048576; i++) {
+    const part = article.replace(/CNN_NN/g, `CNN_NN_${i}`);
+    parts.push(part);
+    size += part.length + 1;
+  }
+  return parts.join('\n');
+}
+
+/** k. Whole-process checks of big files against their bare parse here, with the process's peak RSS. */
+function bigFiles(rows: Row[], notes: string[]): void {
+  if (!existsSync(bundle)) return;
+  const folder = mkdtempSync(join(tmpdir(), 'cnnshape-bench-big-'));
+  try {
+    const preload = join(folder, 'peak-rss.js');
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, 'cnnshape-bench-maxrss ' + process.resourceUsage().maxRSS + '\\n'));\n");
+    for (const megabytes of [1, 4]) {
+      const text = bigFile(megabytes);
+      const file = join(folder, `big_${megabytes}mb.py`);
+      writeFileSync(file, text);
+      const parse = medianTime(() => parsePython(text), 3, 1);
+      const run = timeProcess(process.execPath, ['-r', preload, cli, 'check', '--max-file-size', '100', file]);
+      if (run.error) {
+        notes.push(`k. the ${megabytes} MB check failed: ${run.error}`);
+        continue;
+      }
+      const peak = Number(/cnnshape-bench-maxrss (\d+)/.exec(run.stderr ?? '')?.[1] ?? NaN) * 1024;
+      const ratio = run.ms / parse;
+      const memoryGoal = 10 * text.length + 100 * 1048576;
+      rows.push({
+        measure: `cnnshape check one ${megabytes} MB file (process)`,
+        value: ms(run.ms),
+        baseline: `${ms(parse)} parse`,
+        ratio: `${ratio.toFixed(1)}x parse`,
+        goal: `<= ${BIG_FILE_TO_PARSE_GOAL}x ${ratio <= BIG_FILE_TO_PARSE_GOAL ? 'met' : 'NOT met'}`,
+      });
+      if (Number.isFinite(peak)) {
+        rows.push({ measure: `  its peak RSS`, value: mib(peak), baseline: `${mib(text.length)} file`, ratio: `${(peak / text.length).toFixed(1)}x file`, goal: `< ${mib(memoryGoal)} ${peak < memoryGoal ? 'met' : 'NOT met'}` });
+      }
+    }
+    notes.push('k. the big files are copies of examples/article_torch.py with the class renamed; the bare parse runs in this process (median of 3).');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 function inProcessComparison(rows: Row[], notes: string[]): void {
@@ -161,6 +236,12 @@ function inProcessComparison(rows: Row[], notes: string[]): void {
     goal: `<= ${ANALYSIS_TO_PARSE_GOAL}x ${ratio <= ANALYSIS_TO_PARSE_GOAL ? 'met' : 'NOT met'}`,
   });
   notes.push(`b. the analysis found ${models} of ${large.models} models and ${diagnostics} diagnostics (the file is shape-correct: 0 expected).`);
+  // Where the analysis's time goes: the parse, the plain-JavaScript copy of the tree, the interpretation.
+  const native = parsePython(large.text);
+  const copy = medianTime(() => syntaxTreeOf(native, large.text), 7, 2);
+  const tree = syntaxTreeOf(native, large.text);
+  const interpret = medianTime(() => analyzeTree(tree, large.text), 7, 2);
+  notes.push(`b. split: parse ${ms(parse)}, plain-tree copy ${ms(copy)} (${(copy / parse).toFixed(1)}x parse), interpretation and results ${ms(interpret)} (${(interpret / parse).toFixed(1)}x parse).`);
 
   rows.push({
     measure: 'heap used after analysing that file',
@@ -188,6 +269,7 @@ function main(): void {
   const started = performance.now();
   if (!process.argv.includes('--no-process')) processComparison(rows, notes);
   inProcessComparison(rows, notes);
+  if (!process.argv.includes('--no-process')) bigFiles(rows, notes);
   console.log(`cnnshape benchmark (node ${process.version}, ${process.platform}/${process.arch})\n`);
   printTable(rows);
   console.log('');
@@ -199,5 +281,7 @@ void loadParser()
   .then(main)
   .then(() => benchLanguageServer())
   .catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
+  .then(() => benchWorkspace())
+  .catch((error) => console.log(`workspace benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
   .then(() => benchConfirm())
   .catch((error) => console.log(`confirmation benchmark failed: ${error instanceof Error ? error.message : String(error)}`));

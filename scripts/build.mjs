@@ -28,8 +28,10 @@ const webTreeSitterCjs = {
 };
 
 const entries = [
-  { in: 'server/src/cli/main.ts', out: 'dist/cli.js' },
+  { in: 'server/src/cli/boot.ts', out: 'dist/cli.js' },
+  { in: 'server/src/cli/main.ts', out: 'dist/cli-main.js' },
   { in: 'server/src/lsp/main.ts', out: 'dist/server.js' },
+  { in: 'server/src/lsp/worker-main.ts', out: 'dist/server-worker.js' },
   { in: 'client/src/extension.ts', out: 'dist/client.js' },
   { in: 'scripts/eval.ts', out: 'dist/eval.js' },
   { in: 'scripts/eval-workspace.ts', out: 'dist/eval-workspace.js' },

@@ -116,6 +116,46 @@ describe('incremental re-parsing', () => {
     expect(reusedNodes).toBeGreaterThan(0);
   });
 
+  it('moves the statements an edit left alone into the new plain tree, which equals a fresh copy', () => {
+    // Several top-level statements, so that most edits leave some of them alone.
+    const base = [MODEL.replace(/CNN_NN/g, 'A'), 'x = 1\n', MODEL.replace(/CNN_NN/g, 'B'), 'def f(y):\n    return y * 2\n', MODEL.replace(/CNN_NN/g, 'C')].join('\n');
+    const detailed = (root: SyntaxNode): string[] => {
+      const lines: string[] = [];
+      const visit = (node: SyntaxNode, depth: number) => {
+        const end = node.endPosition;
+        lines.push(`${outline(node)[0]} ${end.row}:${end.column}${node.children.length === 0 ? ` ${JSON.stringify(node.text)}` : ''}${node.hasError ? ' !' : ''}`);
+        for (const child of node.children) {
+          if (child.parent !== node) lines.push(`wrong parent of ${child.type} ${child.startIndex}`);
+          visit(child, depth + 1);
+        }
+      };
+      visit(root, 0);
+      return lines;
+    };
+    const next = random(99);
+    let text = base;
+    let tree = parseSyntax(text, undefined, { keepNative: true });
+    let moved = 0;
+    for (let step = 0; step < 120; step++) {
+      // Keystrokes that keep the code valid (a digit typed over another) as well as random ones.
+      const digit = /\d/g;
+      const digits = [...text.matchAll(digit)].map((m) => m.index);
+      const at = digits[Math.floor(next() * digits.length)];
+      const newText = step % 40 === 39 ? base : step % 2 === 0 && at !== undefined ? text.slice(0, at) + String(Math.floor(next() * 10)) + text.slice(at + 1) : randomEdit(text, next);
+      const oldChildren = new Set(tree.rootNode.children);
+      const incremental = reparseIncrementally(tree.native!, text, newText, undefined, tree.rootNode);
+      parser().release(tree.native!);
+      const fresh = parseSyntax(newText, undefined, { keepNative: true });
+      expect(detailed(incremental.rootNode), `step ${step}`).toEqual(detailed(fresh.rootNode));
+      expect(incremental.rootNode.text).toBe(newText);
+      moved += incremental.rootNode.children.filter((c) => oldChildren.has(c)).length;
+      parser().release(fresh.native!);
+      tree = incremental;
+      text = newText;
+    }
+    expect(moved).toBeGreaterThan(0);
+  });
+
   it('gives the analysis of a fresh parse through the cache, version after version', () => {
     const cache = new AnalysisCache((message) => {
       throw new Error(message);

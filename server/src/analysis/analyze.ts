@@ -6,7 +6,7 @@
 // back from a later Linear where it can), traces one forward pass per model, and turns the trace
 // into the plain result types. Pure: no I/O, and it never throws on user code.
 
-import { Dim, evaluateDim, Expr, product, sym } from '../shapes/dim';
+import { Dim, evaluateDim, Expr, product, sym, uniformSolutions } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
@@ -170,9 +170,12 @@ class Analysis {
     // A base class that only serves other model classes (and is never built by itself) is no model.
     // A class another file uses as a block is shown inside the model built at the top of the workspace.
     const enclosing = new Set<number>();
+    // The classes another candidate derives from (computed once: a file may hold thousands of models).
+    const basesOfOthers = new Set<ClassValue>();
+    for (const c of classCandidates) for (const m of interp.mro(c.cls!)) if (m !== c.cls) basesOfOthers.add(m);
     for (const c of classCandidates) {
       if (blockClassIds.has(c.cls!.id)) continue;
-      if (this.onlyABase(c.cls!, classCandidates)) continue;
+      if (this.onlyABase(c.cls!, basesOfOthers)) continue;
       const top = this.enclosingModel(c);
       if (!top) out.push(c);
       else if (!enclosing.has(top.cls!.id)) {
@@ -273,9 +276,9 @@ class Analysis {
     return top ?? undefined;
   }
 
-  private onlyABase(cls: ClassValue, candidates: Candidate[]): boolean {
+  private onlyABase(cls: ClassValue, basesOfOthers: Set<ClassValue>): boolean {
     const interp = this.interp;
-    if (!candidates.some((c) => c.cls !== cls && interp.mro(c.cls!).includes(cls))) return false;
+    if (!basesOfOthers.has(cls)) return false;
     const comments = commentsAbove(this.lines, this.defLine(cls.node));
     if (comments.model || comments.input || interp.moduleInstances.has(cls.id) || interp.examples.has(cls.id)) return false;
     return !this.factories().has(cls.name);
@@ -511,8 +514,7 @@ class Analysis {
   private modelComments(c: Candidate): ReturnType<typeof commentsAbove> {
     const comments = commentsAbove(this.linesOf(c.nameNode), c.anchorLine);
     if (comments.input || !c.cls) return comments;
-    for (const [name, v] of this.interp.moduleScope.vars) {
-      if (v !== c.value) continue;
+    for (const name of this.moduleNamesOf(c.value)) {
       const assigned = this.findModuleAssignment(name);
       if (!assigned) continue;
       const atInstance = commentsAbove(this.lines, statementOf(assigned).startPosition.row);
@@ -525,6 +527,25 @@ class Analysis {
       if (atInstance.input) return { ...comments, input: atInstance.input };
     }
     return comments;
+  }
+
+  private moduleNameIndex: { vars: Map<string, Value>; size: number; byValue: Map<Value, string[]> } | undefined;
+
+  /** The module-level names bound to a value, in binding order (an index over the module's names, rebuilt when they change). */
+  private moduleNamesOf(value: Value): string[] {
+    const vars = this.interp.moduleScope.vars;
+    let index = this.moduleNameIndex;
+    if (!index || index.vars !== vars || index.size !== vars.size) {
+      const byValue = new Map<Value, string[]>();
+      for (const [name, v] of vars) {
+        const names = byValue.get(v);
+        if (names) names.push(name);
+        else byValue.set(v, [name]);
+      }
+      index = this.moduleNameIndex = { vars, size: vars.size, byValue };
+    }
+    // A name bound again since the index was built no longer holds the value.
+    return (index.byValue.get(value) ?? []).filter((name) => vars.get(name) === value);
   }
 
   private readonly otherLines = new Map<string, string[]>();
@@ -588,13 +609,7 @@ class Analysis {
       if (inFeatures === null || !(last instanceof Expr)) continue;
       const symbols = [...last.symbols()];
       if (!symbols.every((s) => SPATIAL_SYMBOLS.includes(s))) return undefined;
-      const solutions: number[] = [];
-      for (let h = 1; h <= 2048; h++) {
-        const env: Record<string, number> = {};
-        for (const s of symbols) env[s] = h;
-        if (evaluateDim(last, env) === inFeatures) solutions.push(h);
-      }
-      const h = preferredSize(solutions);
+      const h = preferredSize(uniformSolutions(last, inFeatures, 2048));
       if (h === undefined) return undefined;
       return symbolic.map((d) => (d instanceof Expr && d.symbols().size === 1 && SPATIAL_SYMBOLS.includes([...d.symbols()][0]) && d.key === sym([...d.symbols()][0]).key ? h : d));
     }

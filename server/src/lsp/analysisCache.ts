@@ -18,7 +18,7 @@ import type { AnalysisResult } from '../analysis/result';
 import { Cancelled, parser, type BindingTree } from '../syntax/binding';
 import type { Workspace } from '../workspace/files';
 import { AnalysisCancelled, cancellationFor } from './cancellation';
-import { parseSyntax } from '../syntax/parse';
+import { parseSyntax, type SyntaxNode } from '../syntax/parse';
 import type { Settings } from './settings';
 import type { AnalysisTarget } from './targets';
 
@@ -40,10 +40,11 @@ export interface TargetContext {
   workspace?: Workspace;
 }
 
-/** The last native tree of a target, and the text it was parsed from (the base for the next edit). */
+/** The last native tree of a target, its plain copy, and the text it was parsed from (the base for the next edit). */
 interface ParsedText {
   text: string;
   tree: BindingTree;
+  plain: SyntaxNode;
 }
 
 const EMPTY_RESULT: AnalysisResult = { models: [], diagnostics: [] };
@@ -131,11 +132,11 @@ export class AnalysisCache {
     this.parsed.delete(key);
     let tree;
     try {
-      tree = previous ? reparseIncrementally(previous.tree, previous.text, text, isCancelled) : parseSyntax(text, undefined, { keepNative: true, isCancelled });
+      tree = previous ? reparseIncrementally(previous.tree, previous.text, text, isCancelled, previous.plain) : parseSyntax(text, undefined, { keepNative: true, isCancelled });
     } finally {
       if (previous) parser().release(previous.tree);
     }
-    this.parsed.set(key, { text, tree: tree.native! });
+    this.parsed.set(key, { text, tree: tree.native!, plain: tree.rootNode });
     return tree;
   }
 }
@@ -192,10 +193,11 @@ export function editBetween(oldText: string, newText: string): TextEdit | undefi
  * the new text with it, keeping the new tree (`.native`) for the next edit. The old tree must have
  * been parsed from exactly `oldText`; the caller still owns it.
  */
-export function reparseIncrementally(oldTree: BindingTree, oldText: string, newText: string, isCancelled?: () => boolean) {
+export function reparseIncrementally(oldTree: BindingTree, oldText: string, newText: string, isCancelled?: () => boolean, oldPlain?: SyntaxNode) {
   const edit = editBetween(oldText, newText);
   if (edit) oldTree.edit(edit);
-  return parseSyntax(newText, oldTree, { keepNative: true, isCancelled });
+  // The old plain tree's untouched statements move into the new one (it is consumed).
+  return parseSyntax(newText, oldTree, { keepNative: true, isCancelled, ...(edit && oldPlain ? { previous: { root: oldPlain, edit } } : {}) });
 }
 
 function isHighSurrogate(code: number): boolean {

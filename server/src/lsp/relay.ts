@@ -19,7 +19,7 @@ import {
   type Message,
   type MessageReader,
   type MessageWriter,
-} from 'vscode-languageserver/node';
+} from 'vscode-jsonrpc/node';
 import { CancellationBoard, changedKeys } from './cancellation';
 
 /** What the main thread hands the worker. */

@@ -347,6 +347,126 @@ export function dimToJson(d: Dim): number | string | null {
   return typeof d === 'number' ? d : d.toString();
 }
 
+/**
+ * A polynomial over h (every symbol) and earlier floor-division atoms, flattened into arrays so
+ * that one small function evaluates every one (it warms up at once, where a tree of closures
+ * would each need their own warm-up: a single model's solve is run once per process).
+ */
+interface FlatPoly {
+  constant: number;
+  coefs: number[];
+  /** Term t's factors are factors[starts[t]] .. factors[starts[t + 1] - 1]. */
+  starts: number[];
+  /** -1: the symbol's value h; i >= 0: atom i's value. */
+  factors: number[];
+}
+
+interface FlatExpr {
+  atoms: { poly: FlatPoly; den: number }[];
+  top: FlatPoly;
+}
+
+function flatten(e: Expr): FlatExpr {
+  const atomsOut: { poly: FlatPoly; den: number }[] = [];
+  const indexOf = new Map<string, number>();
+  const poly = (x: Expr): FlatPoly => {
+    const out: FlatPoly = { constant: x.constant, coefs: [], starts: [0], factors: [] };
+    for (const t of x.terms.values()) {
+      out.coefs.push(t.coef);
+      for (const k of t.factors) {
+        const a = atoms.get(k)!;
+        if (a.kind === 'sym') out.factors.push(-1);
+        else {
+          let i = indexOf.get(k);
+          if (i === undefined) {
+            const inner = poly(a.num);
+            i = atomsOut.length;
+            atomsOut.push({ poly: inner, den: a.den });
+            indexOf.set(k, i);
+          }
+          out.factors.push(i);
+        }
+      }
+      out.starts.push(out.factors.length);
+    }
+    return out;
+  };
+  const top = poly(e);
+  return { atoms: atomsOut, top };
+}
+
+/**
+ * Bounds of a flattened polynomial while h ranges over [lo, hi], the atoms' bounds given (interval
+ * arithmetic: sound, possibly loose). With lo === hi it is the exact value, in the same order of
+ * operations as Expr.evaluate.
+ */
+function boundsFlat(p: FlatPoly, lo: number, hi: number, atomLo: number[], atomHi: number[], out: number[]): void {
+  let totalLo = p.constant;
+  let totalHi = p.constant;
+  for (let t = 0; t < p.coefs.length; t++) {
+    let vLo = p.coefs[t];
+    let vHi = vLo;
+    for (let k = p.starts[t]; k < p.starts[t + 1]; k++) {
+      const f = p.factors[k];
+      const fLo = f < 0 ? lo : atomLo[f];
+      const fHi = f < 0 ? hi : atomHi[f];
+      const a = vLo * fLo;
+      const b = vLo * fHi;
+      const c = vHi * fLo;
+      const d = vHi * fHi;
+      vLo = Math.min(a, b, c, d);
+      vHi = Math.max(a, b, c, d);
+    }
+    totalLo += vLo;
+    totalHi += vHi;
+  }
+  out[0] = totalLo;
+  out[1] = totalHi;
+}
+
+const uniformSolved = new Map<string, number[]>();
+
+/**
+ * The values h in 1..max for which the expression, with every symbol set to h, equals `target`
+ * (a square image's side that gives a flattened size). Remembered by the expression's key, so a
+ * file with many copies of one model solves it once.
+ */
+export function uniformSolutions(e: Expr, target: number, max: number): number[] {
+  const key = `${e.key}=${target}<=${max}`;
+  let out = uniformSolved.get(key);
+  if (out) return out;
+  const flat = flatten(e);
+  const atomLo: number[] = flat.atoms.map(() => 0);
+  const atomHi: number[] = flat.atoms.map(() => 0);
+  const bounds = [0, 0];
+  const found: number[] = [];
+  // Bisection over h: a range whose bounds exclude the target holds no solution; a single h is
+  // evaluated exactly. A flattened size grows with h, so this visits a few dozen ranges, not 2048 values.
+  const search = (lo: number, hi: number) => {
+    // Atoms come after the atoms they contain, so one pass in order bounds them all (floor division
+    // by a positive number keeps the order of bounds).
+    for (let i = 0; i < flat.atoms.length; i++) {
+      boundsFlat(flat.atoms[i].poly, lo, hi, atomLo, atomHi, bounds);
+      atomLo[i] = Math.floor(bounds[0] / flat.atoms[i].den);
+      atomHi[i] = Math.floor(bounds[1] / flat.atoms[i].den);
+    }
+    boundsFlat(flat.top, lo, hi, atomLo, atomHi, bounds);
+    if (target < bounds[0] || target > bounds[1]) return;
+    if (lo === hi) {
+      if (bounds[0] === target) found.push(lo);
+      return;
+    }
+    const mid = Math.floor((lo + hi) / 2);
+    search(lo, mid);
+    search(mid + 1, hi);
+  };
+  if (max >= 1) search(1, max);
+  out = found;
+  if (uniformSolved.size >= 4096) uniformSolved.clear();
+  uniformSolved.set(key, out);
+  return out;
+}
+
 /** Evaluates a dimension under symbol values. */
 export function evaluateDim(d: Dim, env: Record<string, number>): number | null {
   if (d === null) return null;

@@ -32,6 +32,8 @@ export interface BindingCursor {
   readonly endIndex: number;
   readonly currentFieldId: number;
   readonly currentFieldName: string | null | undefined;
+  /** The node the cursor is on (an incremental copy reads its descendantCount). */
+  readonly currentNode: BindingNode;
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
   gotoParent(): boolean;

@@ -6,6 +6,7 @@ import type Parser from 'tree-sitter';
 import { Cancelled, type BindingQuery, type BindingTree, type ParserBinding } from './binding';
 
 export function nativeBinding(ParserClass: typeof Parser, python: unknown): ParserBinding {
+  skipNodeClasses(ParserClass, python);
   const parser = new ParserClass();
   parser.setLanguage(python as Parser.Language);
   return {
@@ -28,4 +29,18 @@ export function nativeBinding(ParserClass: typeof Parser, python: unknown): Pars
     release() {},
     releaseCursor() {},
   };
+}
+
+/**
+ * On its first setLanguage the addon compiles a JavaScript class per node type of the grammar, each
+ * with a getter per field (`nameNode`, `bodyNode`, ...): a large part of a short command's start.
+ * The engine reads the addon's nodes only through BindingNode (type, offsets, errors), which the
+ * base class answers, so every node type gets the base class. Where the addon no longer reads
+ * `nodeSubclasses`, nothing changes.
+ */
+function skipNodeClasses(ParserClass: typeof Parser, python: unknown): void {
+  const language = python as { nodeSubclasses?: unknown };
+  const Base = (ParserClass as unknown as { SyntaxNode?: unknown }).SyntaxNode;
+  if (typeof language !== 'object' || language === null || language.nodeSubclasses !== undefined || typeof Base !== 'function') return;
+  language.nodeSubclasses = new Proxy([] as unknown[], { get: (target, key) => (typeof key === 'string' && /^\d+$/.test(key) ? Base : Reflect.get(target, key)) });
 }

@@ -5,7 +5,7 @@
 import type { Range } from '../analysis/result';
 import { Cancelled, parser, type BindingTree } from './binding';
 import { findModuleAssignments } from './queries';
-import { copyTree, SyntaxNode, type SyntaxTree } from './tree';
+import { copyTree, SyntaxNode, type CopyOptions, type SyntaxTree } from './tree';
 
 export { SyntaxNode } from './tree';
 export type { SyntaxTree as Tree } from './tree';
@@ -23,6 +23,8 @@ export interface ParseOptions {
   isCancelled?: () => boolean;
   /** The path of another file of the workspace; undefined for the analysed text itself. */
   file?: string;
+  /** The plain tree of the text before one edit, and the edit: what the edit left alone is moved, not copied (tree.ts). */
+  previous?: CopyOptions['previous'];
 }
 
 /**
@@ -45,13 +47,16 @@ export function parseSyntax(text: string, oldTree?: BindingTree, options: ParseO
 /** The plain tree of a binding's tree (parsed from `text`) and its query results; `native` stays the caller's. */
 export function syntaxTreeOf(native: BindingTree, text: string, options: Omit<ParseOptions, 'keepNative'> = {}): SyntaxTree {
   const binding = parser();
-  const copied = copyTree(native, text, { releaseCursor: (cursor) => binding.releaseCursor(cursor), isCancelled: options.isCancelled, file: options.file });
+  const copied = copyTree(native, text, { releaseCursor: (cursor) => binding.releaseCursor(cursor), isCancelled: options.isCancelled, file: options.file, previous: options.previous });
   if (options.isCancelled?.()) throw new Cancelled();
   return { rootNode: copied.rootNode, moduleAssignments: findModuleAssignments(binding, native, copied.nodeFor) };
 }
 
 export function rangeOf(node: SyntaxNode): Range {
-  return { line: node.startPosition.row, column: node.startPosition.column, endLine: node.endPosition.row, endColumn: node.endPosition.column };
+  // Each position is a search over the line starts: computed once each.
+  const start = node.startPosition;
+  const end = node.endPosition;
+  return { line: start.row, column: start.column, endLine: end.row, endColumn: end.column };
 }
 
 export function field(node: SyntaxNode, name: string): SyntaxNode | null {

@@ -26,13 +26,38 @@ export class SyntaxNode {
   private textCache: string | undefined;
 
   constructor(
-    private readonly source: Source,
+    /** The text this node lies in; replaced (with the offsets) when an incremental copy reuses the node. */
+    private source: Source,
     readonly type: string,
     readonly isNamed: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    public startIndex: number,
+    public endIndex: number,
     readonly hasError: boolean,
   ) {}
+
+  /** Moves this subtree into a new text whose content here is the same, `delta` code units on. */
+  moveTo(source: Source, delta: number): void {
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      n.source = source;
+      n.startIndex += delta;
+      n.endIndex += delta;
+      for (let i = 0; i < n.children.length; i++) stack.push(n.children[i]);
+    }
+  }
+
+  /** How many nodes this subtree holds, itself included (tree-sitter's descendantCount). */
+  countNodes(): number {
+    let count = 0;
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      count++;
+      for (let i = 0; i < n.children.length; i++) stack.push(n.children[i]);
+    }
+    return count;
+  }
 
   /** The path of the file this node was parsed from; undefined for the analysed text itself. */
   get file(): string | undefined {
@@ -104,7 +129,7 @@ export interface CopiedTree {
 }
 
 /** The source text with its line starts, to turn offsets into positions. */
-class Source {
+export class Source {
   private readonly lineStarts: number[] = [0];
   constructor(
     readonly text: string,
@@ -135,6 +160,12 @@ export interface CopyOptions {
   isCancelled?: () => boolean;
   /** The path of another file of the workspace; undefined for the analysed text itself. */
   file?: string;
+  /**
+   * The plain tree of the text before one edit, and that edit (the binding's tree was re-parsed
+   * incrementally from it): its top-level statements that the edit did not touch are moved into
+   * the new tree instead of copied again. That old tree is consumed: its nodes now belong to the new one.
+   */
+  previous?: { root: SyntaxNode; edit: { startIndex: number; oldEndIndex: number; newEndIndex: number } };
 }
 
 /** Copies a binding's tree into plain objects, walking it once with a cursor (released afterwards). */
@@ -142,47 +173,65 @@ export function copyTree(native: BindingTree, text: string, options: CopyOptions
   const cursor = native.walk();
   let rootNode: SyntaxNode;
   try {
-    rootNode = copyNodes(native, cursor, new Source(text, options.file), options.isCancelled);
+    const copier = new Copier(cursor, new Source(text, options.file), options.isCancelled);
+    const previous = options.previous;
+    rootNode = previous && !previous.root.hasError && !native.rootNode.hasError ? copier.copyReusing(previous.root, previous.edit) : copier.copyHere();
   } finally {
     options.releaseCursor?.(cursor);
   }
+  (rootNode as unknown as { hasError: boolean }).hasError = native.rootNode.hasError;
   return { rootNode, nodeFor: (n) => findNode(rootNode, n.startIndex, n.endIndex, n.type) };
 }
 
 /** Nodes copied between two questions to `isCancelled`. */
 const CANCEL_CHECK_NODES = 65536;
 
-function copyNodes(native: BindingTree, cursor: BindingCursor, source: Source, isCancelled?: () => boolean): SyntaxNode {
-  let sinceCheck = 0;
+class Copier {
+  private sinceCheck = 0;
+
+  constructor(
+    private readonly cursor: BindingCursor,
+    private readonly source: Source,
+    private readonly isCancelled?: () => boolean,
+  ) {}
+
   // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
   // string getters of the cursor cost a crossing into C++ and a new string for every node.
-  const make = (): SyntaxNode => {
+  private make(): SyntaxNode {
+    const cursor = this.cursor;
     const typeId = cursor.nodeTypeId;
     let info = typeInfo[typeId];
     if (!info) info = typeInfo[typeId] = { type: cursor.nodeType, named: cursor.nodeIsNamed };
-    return new SyntaxNode(source, info.type, info.named, cursor.startIndex, cursor.endIndex, info.type === 'ERROR');
-  };
-  const fieldName = (): string | null => {
+    return new SyntaxNode(this.source, info.type, info.named, cursor.startIndex, cursor.endIndex, info.type === 'ERROR');
+  }
+
+  private fieldName(): string | null {
+    const cursor = this.cursor;
     const id = cursor.currentFieldId;
     if (!id) return null;
     let name = fieldNames[id];
     if (name === undefined) name = fieldNames[id] = cursor.currentFieldName ?? null;
     return name;
-  };
-  const root = make();
-  // Iterative pre-order walk: deeply nested code must not overflow the stack. The stack holds the
-  // ancestors of the cursor's node.
-  const stack: SyntaxNode[] = [root];
-  if (cursor.gotoFirstChild()) {
+  }
+
+  /** Copies the cursor's node and everything under it; the cursor ends on that node again. */
+  copyHere(): SyntaxNode {
+    const cursor = this.cursor;
+    const isCancelled = this.isCancelled;
+    const top = this.make();
+    // Iterative pre-order walk: deeply nested code must not overflow the stack. The stack holds the
+    // ancestors of the cursor's node.
+    const stack: SyntaxNode[] = [top];
+    if (!cursor.gotoFirstChild()) return top;
     for (;;) {
-      if (isCancelled && ++sinceCheck === CANCEL_CHECK_NODES) {
-        sinceCheck = 0;
+      if (isCancelled && ++this.sinceCheck === CANCEL_CHECK_NODES) {
+        this.sinceCheck = 0;
         if (isCancelled()) throw new Cancelled();
       }
       const parent = stack[stack.length - 1];
-      const node = make();
+      const node = this.make();
       node.parent = parent;
-      node.field = fieldName();
+      node.field = this.fieldName();
       if (parent.children === NO_CHILDREN) parent.children = [node];
       else parent.children.push(node);
       if (cursor.gotoFirstChild()) {
@@ -190,15 +239,57 @@ function copyNodes(native: BindingTree, cursor: BindingCursor, source: Source, i
         continue;
       }
       while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) break;
+        if (!cursor.gotoParent()) return top;
         stack.pop();
-        if (stack.length === 0) break;
+        if (stack.length === 0) return top;
       }
-      if (stack.length === 0) break;
     }
   }
-  (root as unknown as { hasError: boolean }).hasError = native.rootNode.hasError;
-  return root;
+
+  /**
+   * Copies the root (the cursor's node) with its top-level statements, moving in those of the old
+   * tree that lie wholly before or after the edit with the same type, range (shifted by the edit)
+   * and number of nodes: their text is the same, and in a tree without errors a top-level
+   * statement's subtree depends on its text alone. The others are copied.
+   */
+  copyReusing(oldRoot: SyntaxNode, edit: { startIndex: number; oldEndIndex: number; newEndIndex: number }): SyntaxNode {
+    const cursor = this.cursor;
+    const root = this.make();
+    if (!cursor.gotoFirstChild()) return root;
+    const delta = edit.newEndIndex - edit.oldEndIndex;
+    const old = oldRoot.children;
+    let o = 0;
+    const children: SyntaxNode[] = [];
+    do {
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      let node: SyntaxNode | undefined;
+      const before = end < edit.startIndex;
+      const after = start > edit.newEndIndex;
+      if (before || after) {
+        const oldStart = after ? start - delta : start;
+        const oldEnd = after ? end - delta : end;
+        while (o < old.length && old[o].startIndex < oldStart) o++;
+        const candidate = old[o];
+        if (candidate && candidate.startIndex === oldStart && candidate.endIndex === oldEnd && candidate.type === typeInfo[cursor.nodeTypeId]?.type && candidate.field === this.fieldName()) {
+          if (candidate.countNodes() === cursor.currentNode.descendantCount) {
+            candidate.moveTo(this.source, after ? delta : 0);
+            node = candidate;
+            o++;
+          }
+        }
+      }
+      if (!node) {
+        node = this.copyHere();
+        node.field = this.fieldName();
+      }
+      node.parent = root;
+      children.push(node);
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+    root.children = children.length ? children : NO_CHILDREN;
+    return root;
+  }
 }
 
 /** The node with this range and type, found by descending from the root. */

@@ -1,0 +1,92 @@
+// Loads a CommonJS bundle of dist/ with V8's code cache, so that a process does not compile the
+// same megabyte of JavaScript at every start (the command line and the language server are started
+// often, and compiling their bundles was the largest step of a short `cnnshape check`).
+//
+// Node 22.1 and later have `module.enableCompileCache()`, which caches every module it loads; on
+// Node 20 (the oldest this package supports) the bundle is compiled here through `vm.Script` with
+// the cache V8 produced after an earlier run (kept in the system's temporary folder, keyed by the
+// Node version and the bundle's content; a stale or foreign cache is simply rejected by V8).
+// Any failure falls back to a plain `require`: the cache only ever saves time.
+// CNNSHAPE_NO_COMPILE_CACHE=1 turns it off (the benchmark measures both).
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Script, constants as vmConstants } from 'node:vm';
+
+interface NodeModuleInternals {
+  wrap(source: string): string;
+  _nodeModulePaths(dir: string): string[];
+  _cache: Record<string, unknown>;
+  enableCompileCache?: (dir?: string) => unknown;
+}
+
+const WRITE_AFTER_MS = 4000;
+
+/** Where the caches live: one folder per user, under the system's temporary folder. */
+export function compileCacheDir(): string {
+  const user = typeof process.getuid === 'function' ? String(process.getuid()) : (process.env.USERNAME ?? 'user');
+  return join(tmpdir(), `cnnshape-compile-cache-${user}`);
+}
+
+/** Requires `file` (an absolute path to a CommonJS bundle), compiled from V8's code cache when one is there. */
+export function requireCached(file: string): unknown {
+  const M = Module as unknown as NodeModuleInternals;
+  const load = createRequire(file);
+  if (process.env.CNNSHAPE_NO_COMPILE_CACHE) return load(file);
+  if (typeof M.enableCompileCache === 'function') {
+    try {
+      M.enableCompileCache(compileCacheDir());
+    } catch {
+      // Not enabled: the bundle compiles as usual.
+    }
+    return load(file);
+  }
+  let source: string;
+  let script: Script;
+  let cachedData: Buffer | undefined;
+  let cachePath: string;
+  try {
+    source = readFileSync(file, 'utf8');
+    const key = createHash('sha1').update(process.version).update(process.arch).update(source).digest('hex').slice(0, 20);
+    cachePath = join(compileCacheDir(), `${basename(file)}-${key}.cache`);
+    try {
+      cachedData = readFileSync(cachePath);
+    } catch {
+      cachedData = undefined;
+    }
+    const dynamicImport = (vmConstants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: unknown } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    script = new Script(M.wrap(source), { filename: file, cachedData, ...(dynamicImport ? { importModuleDynamically: dynamicImport as never } : {}) });
+  } catch {
+    return load(file);
+  }
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // Written at exit, or a few seconds in for a process that lives on (the language server), when
+    // the functions the run needed have been compiled too.
+    let written = false;
+    const write = () => {
+      if (written) return;
+      written = true;
+      try {
+        mkdirSync(dirname(cachePath), { recursive: true });
+        const temporary = `${cachePath}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+        writeFileSync(temporary, script.createCachedData());
+        renameSync(temporary, cachePath);
+      } catch {
+        // A cache that cannot be written costs only time.
+      }
+    };
+    process.once('exit', write);
+    setTimeout(write, WRITE_AFTER_MS).unref();
+  }
+  const mod = new Module(file, module) as Module & { filename: string; paths: string[]; loaded: boolean };
+  mod.filename = file;
+  mod.paths = M._nodeModulePaths(dirname(file));
+  M._cache[file] = mod;
+  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: unknown, filename: string, dirname: string) => void;
+  wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
+  mod.loaded = true;
+  return mod.exports;
+}
