@@ -12,7 +12,7 @@ import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shape
 import { Dim, equalDims, isKnown, product } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
-import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut } from '../shapes/types';
+import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
@@ -289,7 +289,9 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
     });
   let ctx = makeContext(bound);
   let result: RuleResult = { output: null, params: null };
-  if (!layer.opaque) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
+  // A layout we cannot know (`data_format=` an unknown value) is not the default one: the output is unknown.
+  const unknownLayout = bound.values.get('data_format') === UnknownArg.instance;
+  if (!layer.opaque && !unknownLayout) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
   const line = lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
