@@ -745,3 +745,15 @@ describe('registry', () => {
     expect(defaults('torch.nn.functional.leaky_relu')).toEqual({ negative_slope: 0.01, inplace: false });
   });
 });
+
+describe('sampling grids (PyTorch 1.13)', () => {
+  it('F.affine_grid gives (N, H, W, 2) or (N, D, H, W, 3); F.grid_sample takes the grid size', () => {
+    const theta = new Tensor([2, 2, 3], 'theta');
+    expect(formatOutput(op('torch.nn.functional.affine_grid', [theta, [2, 3, 16, 12]], { align_corners: false }).output)).toBe('(2, 16, 12, 2)');
+    expect(formatOutput(op('torch.nn.functional.affine_grid', [new Tensor([2, 3, 4], 'theta'), [2, 3, 5, 16, 12]]).output)).toBe('(2, 5, 16, 12, 3)');
+    const input = new Tensor([2, 3, 16, 12], 'input');
+    expect(formatOutput(op('torch.nn.functional.grid_sample', [input, new Tensor([2, 7, 9, 2], 'grid')]).output)).toBe('(2, 3, 7, 9)');
+    expect(formatOutput(op('torch.nn.functional.grid_sample', [new Tensor([2, 3, 5, 6, 7], 'input'), new Tensor([2, 4, 7, 9, 3], 'grid')]).output)).toBe('(2, 3, 4, 7, 9)');
+    expect(op('torch.nn.functional.grid_sample', [input, new Tensor(null, 'grid')]).output).toBeNull();
+  });
+});

@@ -55,6 +55,13 @@ const TORCH_POOL_TRUTH: TorchRow[] = [
   ['LPPool2d', [2, 2], { ceil_mode: true }, [16, 7, 9], [16, 4, 5], 0],
   ['LPPool3d', [2, 3], { stride: 2 }, [20, 16, 50, 44, 31], [20, 16, 24, 21, 15], 0],
   ['LPPool3d', [2, [3, 2, 2]], { ceil_mode: true }, [16, 9, 8, 7], [16, 3, 4, 4], 0],
+  // FractionalMaxPool: output_size, or the input times output_ratio rounded down (PyTorch 1.13).
+  ['FractionalMaxPool2d', [3], { output_size: [10, 10] }, [2, 3, 16, 16], [2, 3, 10, 10], 0],
+  ['FractionalMaxPool2d', [3], { output_size: 7 }, [3, 15, 17], [3, 7, 7], 0],
+  ['FractionalMaxPool2d', [3], { output_ratio: 0.5 }, [3, 15, 17], [3, 7, 8], 0],
+  ['FractionalMaxPool2d', [3], { output_ratio: [0.5, 0.7] }, [2, 3, 16, 16], [2, 3, 8, 11], 0],
+  ['FractionalMaxPool2d', [2], { output_ratio: 0.5, return_indices: true }, [2, 3, 16, 16], { tuple: [[2, 3, 8, 8], [2, 3, 8, 8]] }, 0],
+  ['FractionalMaxPool3d', [2], { output_ratio: 0.5 }, [1, 2, 8, 9, 10], [1, 2, 4, 4, 5], 0],
 ];
 
 describe('PyTorch pooling agrees with PyTorch', () => {
@@ -205,6 +212,14 @@ describe('errors', () => {
     expect(layer('torch.nn.AvgPool1d', [3], { padding: 2 }, [[1, 1, 8]]).errors[0]).toMatchObject({ code: 'nonpositive-size', arg: 'padding' });
     // kernel 2 allows padding 1.
     expect(layer('torch.nn.MaxPool2d', [2], { padding: 1 }, [[1, 1, 8, 8]]).errors).toEqual([]);
+  });
+
+  it('nonpositive-size: PyTorch refuses a fractional output_size whose windows overrun the input', () => {
+    // fractional_max_pool2d(): pool height 3 too large relative to input height 16 (output 20).
+    const r = layer('torch.nn.FractionalMaxPool2d', [3], { output_size: [20, 20] }, [[2, 3, 16, 16]]);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'nonpositive-size', arg: 'output_size' })]);
+    // 14 + 3 − 1 = 16 fits exactly.
+    expect(layer('torch.nn.FractionalMaxPool2d', [3], { output_size: 14 }, [[2, 3, 16, 16]]).errors).toEqual([]);
   });
 
   it("nonpositive-size: a Keras 'valid' pool larger than its input, not 'same'", () => {

@@ -152,3 +152,18 @@ describe('models built by the workspace', () => {
     expect(r.files).toContain('/p/tests/test_tinynet.py');
   });
 });
+
+describe('a script that imports the model class under another name', () => {
+  it('lends the class its input: `from model import Net as SuperResolution`', () => {
+    const texts = {
+      '/ws/model.py': ['import torch.nn as nn', '', 'class Net(nn.Module):', '    def __init__(self, factor):', '        super().__init__()', '        self.conv = nn.Conv2d(1, factor * factor, 3, padding=1)', '        self.shuffle = nn.PixelShuffle(factor)', '', '    def forward(self, x):', '        return self.shuffle(self.conv(x))', ''].join('\n'),
+      '/ws/train.py': ['import torch', 'from model import Net as SuperResolution', '', 'net = SuperResolution(3)', 'y = net(torch.randn(1, 1, 16, 16))', ''].join('\n'),
+    };
+    const workspace = workspaceFromTexts(texts, { roots: ['/ws'] });
+    const result = analyze(texts['/ws/model.py'], { path: '/ws/model.py', workspace });
+    expect(result.models.find((m) => m.name === 'Net')?.layers.map((l) => l.output)).toEqual([
+      [1, 9, 16, 16],
+      [1, 1, 48, 48],
+    ]);
+  });
+});

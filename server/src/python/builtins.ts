@@ -101,20 +101,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return name === 'builtins.tuple' ? tuple([...items]) : list([...items]);
     }
     case 'builtins.dict': {
-      const d: DictValue = { t: 'dict', entries: new Map() };
-      if (args[0]) {
-        if (args[0].t === 'dict') for (const [k, e] of args[0].entries) d.entries.set(k, e);
-        else {
-          const items = interp.iterate(args[0]);
-          for (const it of items ?? []) {
-            const pair = interp.iterate(it);
-            if (pair && pair.length === 2) {
-              const k = dictKey(pair[0]);
-              if (k) d.entries.set(k, { key: pair[0], value: pair[1] });
-            }
-          }
-        }
-      }
+      const d = dictFrom(interp, args[0]);
       for (const [k, v] of kwargs) d.entries.set(`s:${k}`, { key: str(k), value: v });
       return d;
     }
@@ -387,18 +374,33 @@ function isInstance(interp: Interpreter, v: Value, ty: Value): boolean | undefin
   return undefined;
 }
 
-/** `collections.OrderedDict(...)`: a dict from a dict or from (key, value) pairs. */
-export function orderedDict(interp: Interpreter, args: Value[]): Value {
+/**
+ * A dict from a dict or from (key, value) pairs, as `dict(...)` and `OrderedDict(...)` build it.
+ * Pairs or keys that cannot be known make it partial: it holds what is known, answers unknown for
+ * the rest, and cannot be iterated (a Sequential built from it is not a shorter Sequential).
+ */
+export function dictFrom(interp: Interpreter, source: Value | undefined): DictValue {
   const d: DictValue = { t: 'dict', entries: new Map() };
-  const items = args[0] ? (args[0].t === 'dict' ? [...args[0].entries.values()].map((e) => tuple([e.key, e.value])) : interp.iterate(args[0])) : [];
+  if (!source) return d;
+  if (source.t === 'dict') {
+    for (const [k, e] of source.entries) d.entries.set(k, e);
+    if (source.partial) d.partial = true;
+    return d;
+  }
+  const items = interp.iterate(source);
+  if (items === null) d.partial = true;
   for (const it of items ?? []) {
     const pair = interp.iterate(it);
-    if (pair && pair.length === 2) {
-      const k = dictKey(pair[0]);
-      if (k) d.entries.set(k, { key: pair[0], value: pair[1] });
-    }
+    const k = pair && pair.length === 2 ? dictKey(pair[0]) : null;
+    if (pair && k) d.entries.set(k, { key: pair[0], value: pair[1] });
+    else d.partial = true;
   }
   return d;
+}
+
+/** `collections.OrderedDict(...)`: a dict from a dict or from (key, value) pairs. */
+export function orderedDict(interp: Interpreter, args: Value[]): Value {
+  return dictFrom(interp, args[0]);
 }
 
 /** The methods of lists, dicts, strings and tuples (`layers.append(x)`, `cfg.items()`, `name.split('.')`). */
@@ -441,12 +443,13 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
   }
   if (self.t === 'dict') {
     switch (method) {
+      // A partial dict's entries are not all known: listing the known ones would be a shorter list.
       case 'items':
-        return list([...self.entries.values()].map((e) => tuple([e.key, e.value])));
+        return self.partial ? UNKNOWN : list([...self.entries.values()].map((e) => tuple([e.key, e.value])));
       case 'keys':
-        return list([...self.entries.values()].map((e) => e.key));
+        return self.partial ? UNKNOWN : list([...self.entries.values()].map((e) => e.key));
       case 'values':
-        return list([...self.entries.values()].map((e) => e.value));
+        return self.partial ? UNKNOWN : list([...self.entries.values()].map((e) => e.value));
       case 'get': {
         const k = args[0] ? dictKey(args[0]) : null;
         if (!k) return UNKNOWN;
@@ -458,20 +461,28 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         const k = args[0] ? dictKey(args[0]) : null;
         const v = k ? self.entries.get(k)?.value : undefined;
         if (k) self.entries.delete(k);
-        return v ?? args[1] ?? UNKNOWN;
+        else self.partial = true;
+        return v ?? (self.partial ? UNKNOWN : args[1]) ?? UNKNOWN;
       }
       case 'update':
-        if (args[0]?.t === 'dict') for (const [k, e] of args[0].entries) self.entries.set(k, e);
+        if (args[0]) {
+          const other = dictFrom(interp, args[0]);
+          for (const [k, e] of other.entries) self.entries.set(k, e);
+          if (other.partial) self.partial = true;
+        }
         for (const [k, v] of kwargs) self.entries.set(`s:${k}`, { key: str(k), value: v });
         return NONE;
       case 'setdefault': {
         const k = args[0] ? dictKey(args[0]) : null;
-        if (!k) return UNKNOWN;
+        if (!k) {
+          self.partial = true;
+          return UNKNOWN;
+        }
         if (!self.entries.has(k)) self.entries.set(k, { key: args[0], value: args[1] ?? NONE });
         return self.entries.get(k)!.value;
       }
       case 'copy':
-        return { t: 'dict', entries: new Map(self.entries) };
+        return { t: 'dict', entries: new Map(self.entries), ...(self.partial ? { partial: true } : {}) };
     }
     return UNKNOWN;
   }

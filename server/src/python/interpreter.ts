@@ -26,6 +26,7 @@ import {
   constructLayer,
   containerMethod,
   containerSet,
+  forgetChildren,
   fromArg,
   kerasFunctionalMerge,
   kerasInput,
@@ -358,7 +359,13 @@ export class Interpreter implements ModuleHost {
   }
 
   private forgetTarget(target: SyntaxNode, scope: Scope): void {
-    if (target.type === 'identifier') scope.set(target.text, UNKNOWN);
+    const held = target.type === 'identifier' ? containerOf(scope.lookup(target.text) ?? UNKNOWN) : undefined;
+    if (held) {
+      // A module that holds its children (an nn.Sequential or nn.ModuleDict subclass's `self`)
+      // stays bound, so later attribute assignments still reach it; its children become one
+      // unknown child, which makes what it is applied to unknown.
+      forgetChildren(held);
+    } else if (target.type === 'identifier') scope.set(target.text, UNKNOWN);
     else if (target.type === 'subscript') {
       // `d[k] = v`, `layers[i] = m`: the container itself is no longer known.
       const container = target.childForFieldName('value');
@@ -734,10 +741,12 @@ export class Interpreter implements ModuleHost {
    * assigned as an attribute is also one of the container's children, in assignment order (as
    * nn.Module.__setattr__ registers it): `Sequential.forward` then applies it.
    */
-  setObjectAttr(obj: ObjectValue, name: string, value: Value): void {
+  /** `self.name = value` on a module; `registered`: add_module's value, a child whatever we know of it. */
+  setObjectAttr(obj: ObjectValue, name: string, value: Value, registered = false): void {
     obj.attrs.set(name, value);
     const held = containerOf(obj);
-    if (held && isModuleLike(value) && held.kind !== 'KerasSequential') containerSet(held, name, value);
+    // A value we cannot know may be a module, which PyTorch would register: it takes its place, unknown.
+    if (held && (isModuleLike(value) || value.t === 'unknown' || registered) && held.kind !== 'KerasSequential') containerSet(held, name, value);
   }
 
   private noteAssignment(target: SyntaxNode, value: Value): void {
@@ -1163,8 +1172,9 @@ export class Interpreter implements ModuleHost {
       case 'str':
         return [...v.v].map(str);
       case 'dict':
-        return [...v.entries.values()].map((e) => e.key);
+        return v.partial ? null : [...v.entries.values()].map((e) => e.key);
       case 'container':
+        if (v.unknownItems) return null;
         return v.kind === 'ModuleDict' ? (v.keys ?? []).map(str) : v.items;
       case 'tensor':
         return null;
@@ -1280,6 +1290,7 @@ export class Interpreter implements ModuleHost {
         return (k && value.entries.get(k)?.value) || UNKNOWN;
       }
       case 'container': {
+        if (value.unknownItems) return UNKNOWN;
         if (value.kind === 'ModuleDict') {
           if (idx.t !== 'str' || !value.keys) return UNKNOWN;
           const i = value.keys.indexOf(idx.v);

@@ -143,7 +143,8 @@ export function kerasDeclaredInput(layer: LayerValue): Shape | undefined {
 export function constructContainer(interp: Interpreter, kind: ContainerValue['kind'], args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const c: ContainerValue = { t: 'container', kind, items: [], keys: null, node, id: interp.newId() };
   if (kind === 'Sequential') {
-    if (args.length === 1 && args[0].t === 'dict') {
+    if (args.length === 1 && args[0].t === 'dict' && args[0].partial) forgetChildren(c);
+    else if (args.length === 1 && args[0].t === 'dict') {
       c.keys = [];
       for (const e of args[0].entries.values()) {
         c.keys.push(e.key.t === 'str' ? e.key.v : String(c.keys.length));
@@ -152,7 +153,8 @@ export function constructContainer(interp: Interpreter, kind: ContainerValue['ki
     } else c.items = [...args];
   } else if (kind === 'ModuleList') {
     const items = args[0] ? interp.iterate(args[0]) : [];
-    c.items = items ? [...items] : [UNKNOWN];
+    if (items) c.items = [...items];
+    else forgetChildren(c);
   } else if (kind === 'ModuleDict') {
     c.keys = [];
     const d = args[0];
@@ -168,6 +170,13 @@ export function constructContainer(interp: Interpreter, kind: ContainerValue['ki
     for (const it of items ?? []) kerasSequentialAdd(c, it);
   }
   return c;
+}
+
+/** Makes a container's children unknown (see ContainerValue.unknownItems). */
+export function forgetChildren(c: ContainerValue): void {
+  c.items = [UNKNOWN];
+  if (c.keys) c.keys = ['?'];
+  c.unknownItems = true;
 }
 
 /** Sets a named item of a container (`ModuleDict[key] = m`, `add_module(name, m)`), keeping the order of first insertion. */
@@ -229,7 +238,12 @@ function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwarg
 export function containerMethod(interp: Interpreter, method: string, self: ContainerValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   if (method === 'append' && args[0]) self.items.push(args[0]);
   else if (method === 'add' && args[0]) kerasSequentialAdd(self, args[0]);
-  else if (method === 'extend' && args[0]) self.items.push(...(interp.iterate(args[0]) ?? []));
+  else if (method === 'extend' && args[0]) {
+    const items = interp.iterate(args[0]);
+    if (items) self.items.push(...items);
+    else forgetChildren(self);
+  }
+  else if (self.unknownItems && ['children', 'modules', 'values', 'items', 'keys'].includes(method)) return UNKNOWN;
   else if (method === 'add_module' && args[1]) {
     // A name we cannot compute still adds the module, so the layers after it stay in order.
     containerSet(self, args[0]?.t === 'str' ? args[0].v : `?${self.items.length}`, args[1]);
@@ -259,8 +273,8 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
   }
   if (method === 'add_module' || method === 'register_module') {
     // A child under its name; one whose name we cannot compute still keeps its place.
-    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
-    else if (args[1]) interp.setObjectAttr(self, `?${self.attrs.size}`, args[1]);
+    if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1], true);
+    else if (args[1]) interp.setObjectAttr(self, `?${self.attrs.size}`, args[1], true);
     return NONE;
   }
   if (held && ['append', 'extend', 'insert', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);

@@ -8,7 +8,7 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
-import { ArgContext, bindArgs } from '../shapes/context';
+import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { Dim, equalDims, isKnown, product } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
@@ -271,23 +271,19 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const callNode = interp.callSiteOverride ?? node;
   const argTexts = new Map<string, string>();
   for (const [k, n] of layer.argNodes) argTexts.set(k, n.text);
-  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]) } : layer.bound;
-  const ctx = new ArgContext({
-    framework: layer.def.framework,
-    kind: layer.def.kind,
-    bound,
-    inputs: inputs.map((t) => t.shape),
-    originOf: (i) => inputs[i]?.origin.text ?? 'its input',
-    argTexts,
-  });
+  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
+  const makeContext = (b: BoundArgs) =>
+    new ArgContext({
+      framework: layer.def.framework,
+      kind: layer.def.kind,
+      bound: b,
+      inputs: inputs.map((t) => t.shape),
+      originOf: (i) => inputs[i]?.origin.text ?? 'its input',
+      argTexts,
+    });
+  let ctx = makeContext(bound);
   let result: RuleResult = { output: null, params: null };
-  if (!layer.opaque) {
-    try {
-      result = layer.def.infer(ctx);
-    } catch {
-      result = { output: null, params: null };
-    }
-  }
+  if (!layer.opaque) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
   const line = lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
@@ -342,15 +338,10 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
   kwargs.forEach(collectTensors);
   // An op without tensor arguments (`K.random_normal(shape=...)`) belongs to the library that names it.
   const framework: Framework = tensors[0]?.framework ?? (def.names.some((n) => /^(keras|tensorflow|numpy)\./.test(n)) ? 'keras' : 'torch');
-  const ctx = new ArgContext({ framework, kind: def.kind, bound, inputs: [], inputOrigins: [] });
+  const makeContext = (b: BoundArgs) => new ArgContext({ framework, kind: def.kind, bound: b, inputs: [], inputOrigins: [] });
+  let ctx = makeContext(bound);
   let result: RuleResult = { output: null };
-  if (bound.problems.length === 0) {
-    try {
-      result = def.infer(ctx);
-    } catch {
-      result = { output: null };
-    }
-  }
+  if (bound.problems.length === 0) ({ result, context: ctx } = inferWithUnknownFlags(def.params, bound, makeContext, (c) => def.infer(c)));
   return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
 }
 

@@ -72,6 +72,12 @@ export interface ContainerValue {
   t: 'container';
   kind: 'Sequential' | 'ModuleList' | 'ModuleDict' | 'KerasSequential';
   items: Value[];
+  /**
+   * Its children are not all known (built from something we could not read, or changed where we
+   * could not follow): `items` holds one UNKNOWN, so applying it gives unknown; it iterates,
+   * indexes and measures as unknown, never as a shorter list.
+   */
+  unknownItems?: boolean;
   keys: string[] | null;
   node: SyntaxNode;
   /** Keras Sequential: input shape from `input_shape=`, `keras.Input` or `build()`. */

@@ -2,9 +2,9 @@
 // through. Used by the interpreter for real calls and by the table tests with plain values, so
 // both exercise the same code.
 
-import { Dim, Expr, dimToString } from './dim';
+import { Dim, Expr, dimToString, equalDims } from './dim';
 import { formatShape } from './shape';
-import { ArgFix, ArgValue, Framework, LayerArg, Param, RuleCode, RuleContext, RuleResult, Shape, TensorArg, UnknownArg } from './types';
+import { ArgFix, ArgValue, Framework, LayerArg, Output, Param, RuleCode, RuleContext, RuleResult, Shape, TensorArg, TupleOut, UnknownArg } from './types';
 
 export interface BoundArgs {
   values: Map<string, ArgValue>;
@@ -60,6 +60,59 @@ export function bindArgs(params: readonly Param[], positional: readonly ArgValue
     else problems.push(`missing argument '${p.name}'`);
   }
   return { values, given, problems };
+}
+
+/** At most this many unknown flags are tried both ways (2^n runs of a pure rule); with more, the output is unknown. */
+const MAX_UNKNOWN_FLAGS = 5;
+
+/**
+ * Runs a rule whose boolean arguments may be unknown (`return_sequences=flag`, `**kwargs` that may
+ * set `ceil_mode`): an unknown flag is never read as its default. The rule runs once per
+ * combination of the unknown flags; a dimension on which every run agrees stays, the others
+ * become unknown, outputs of different ranks or structures are unknown, and only the errors that
+ * every run reports are kept. Returns the first run's context (its errors so filtered).
+ */
+export function inferWithUnknownFlags(params: readonly Param[], bound: BoundArgs, makeContext: (bound: BoundArgs) => ArgContext, infer: (ctx: ArgContext) => RuleResult): { result: RuleResult; context: ArgContext } {
+  const run = (b: BoundArgs) => {
+    const context = makeContext(b);
+    let result: RuleResult;
+    try {
+      result = infer(context);
+    } catch {
+      result = { output: null, params: null };
+    }
+    return { result, context };
+  };
+  const flags = params.filter((p) => typeof p.default === 'boolean' && bound.values.get(p.name) === UnknownArg.instance).map((p) => p.name);
+  if (flags.length === 0) return run(bound);
+  if (flags.length > MAX_UNKNOWN_FLAGS) {
+    const first = run(bound);
+    first.context.errors.splice(0);
+    return { result: { output: null, params: null }, context: first.context };
+  }
+  const runs: { result: RuleResult; context: ArgContext }[] = [];
+  for (let mask = 0; mask < 1 << flags.length; mask++) {
+    const values = new Map(bound.values);
+    flags.forEach((name, i) => values.set(name, (mask & (1 << i)) !== 0));
+    runs.push(run({ ...bound, values }));
+  }
+  const [first, ...others] = runs;
+  const errorKey = (e: ReportedError) => `${e.code}|${e.arg ?? ''}`;
+  const everywhere = first.context.errors.filter((e) => others.every((r) => r.context.errors.some((o) => errorKey(o) === errorKey(e))));
+  first.context.errors.splice(0, first.context.errors.length, ...everywhere);
+  const output = others.reduce<Output>((joined, r) => joinOutputs(joined, r.result.output), first.result.output);
+  const paramsCount = others.every((r) => r.result.params === first.result.params) ? first.result.params : null;
+  return { result: { ...first.result, output, params: paramsCount }, context: first.context };
+}
+
+/** What two possible outputs have in common: the dimensions they agree on. */
+function joinOutputs(a: Output, b: Output): Output {
+  if (a instanceof TupleOut || b instanceof TupleOut) {
+    if (a instanceof TupleOut && b instanceof TupleOut && a.items.length === b.items.length) return new TupleOut(a.items.map((x, i) => joinOutputs(x, b.items[i])));
+    return null;
+  }
+  if (a === null || b === null || a.length !== b.length) return null;
+  return a.map((d, i) => (equalDims(d, b[i]) === true ? d : null));
 }
 
 export interface ReportedError {

@@ -5,6 +5,7 @@ import * as activation from './layers/activation';
 import * as attention from './layers/attention';
 import * as conv from './layers/conv';
 import * as linear from './layers/linear';
+import * as loss from './layers/loss';
 import * as merge from './layers/merge';
 import * as norm from './layers/norm';
 import * as pool from './layers/pool';
@@ -30,9 +31,10 @@ export const allLayers: readonly LayerDef[] = [
   ...resize.layers,
   ...merge.layers,
   ...attention.layers,
+  ...loss.layers,
 ];
 
-export const allOps: readonly OpDef[] = [...functional.ops, ...tensor.ops, ...tensorflow.ops, ...tensorflowBuild.ops, ...kerasBackend.ops, ...numpy.ops];
+export const allOps: readonly OpDef[] = [...functional.ops, ...loss.ops, ...tensor.ops, ...tensorflow.ops, ...tensorflowBuild.ops, ...kerasBackend.ops, ...numpy.ops];
 
 const layersByName = new Map<string, LayerDef>();
 for (const d of allLayers) for (const n of d.names) layersByName.set(n, d);

@@ -97,6 +97,8 @@ function torchMultiheadAttentionRule(ctx: RuleContext): RuleResult {
   const needWeights = ctx.value('call.need_weights');
   if (needWeights === false) return { output: new TupleOut([output, null]), params };
   const average = ctx.value('call.average_attn_weights');
+  // Averaged or per head: a flag we cannot read leaves the weights' rank unknown.
+  if (ctx.has('call.average_attn_weights') && typeof average !== 'boolean') return { output: new TupleOut([output, null]), params };
   const batchFirst = ctx.bool('batch_first');
   const extra = (ctx.bool('add_bias_kv') ? 1 : 0) + (ctx.bool('add_zero_attn') ? 1 : 0);
   const q = query.shape;
@@ -244,7 +246,9 @@ function kerasMultiHeadAttentionRule(ctx: RuleContext): RuleResult {
     denseCount(mul(heads, valueDim), outputWidth, bias),
   ];
   const params = projections.every((p) => p !== null) ? (projections as number[]).reduce((a, b) => a + b, 0) : null;
-  if (ctx.value('call.return_attention_scores') !== true) return { output, params };
+  const returnScores = ctx.value('call.return_attention_scores');
+  if (ctx.has('call.return_attention_scores') && typeof returnScores !== 'boolean' && returnScores !== null) return { output: null, params };
+  if (returnScores !== true) return { output, params };
   const k = key?.shape ?? null;
   const defaultAxes = ctx.value('attention_axes') === null;
   const scores: Shape = q !== null && k !== null && q.length >= 3 && k.length === q.length && defaultAxes ? [q[0], heads, ...q.slice(1, -1), ...k.slice(1, -1)] : null;

@@ -271,6 +271,8 @@ function torchTransposedSpatial(ctx: RuleContext, input: Dim[], kernel: Dim[] | 
     ctx.note(`${ctx.kind} spatial size${n > 1 ? 's' : ''} from output_size: ${sizes.map((d) => dimToString(d)).join(', ')}`);
     return sizes;
   }
+  // An output_size we cannot read may add up to stride − 1 to each size: they are unknown.
+  if (ctx.has('call.output_size') && requested !== null) return input.map(() => null);
   const padding = ctx.tuple('padding', n);
   const outputPadding = ctx.tuple('output_padding', n);
   const at = (t: Dim[] | null, i: number): Dim => (t ? t[i] : null);

@@ -74,7 +74,8 @@ function inferConcatenate(ctx: RuleContext): RuleResult {
  */
 function inferElementwise(ctx: RuleContext): RuleResult {
   const inputs = ctx.inputs;
-  if (ctx.kind === 'Subtract' && inputs.length !== 2) {
+  // One input of unknown shape may be a list we could not read (`Subtract()(pair)`): its length is unknown.
+  if (ctx.kind === 'Subtract' && inputs.length !== 2 && !(inputs.length === 1 && inputs[0] === null)) {
     ctx.error('broadcast-mismatch', `A \`Subtract\` layer should be called on exactly 2 inputs, but it got ${inputs.length}`);
   }
   if (inputs.length === 0 || inputs.some((s) => s === null || s.length === 0)) return { output: null, params: 0 };
@@ -115,6 +116,7 @@ function inferElementwise(ctx: RuleContext): RuleResult {
 /** Keras `Dot(axes, normalize=False)`: a batched dot product of two tensors along one axis of each. */
 function inferDot(ctx: RuleContext): RuleResult {
   const inputs = ctx.inputs;
+  if (inputs.length === 1 && inputs[0] === null) return { output: null, params: 0 };
   if (inputs.length !== 2) {
     ctx.error('broadcast-mismatch', `A \`Dot\` layer should be called on a list of 2 inputs, but it got ${inputs.length}`);
     return { output: null, params: 0 };

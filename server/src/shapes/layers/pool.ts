@@ -1,11 +1,11 @@
 // Layer family: pooling of every rank, for PyTorch (MaxPool, AvgPool, LPPool, AdaptiveAvgPool,
-// AdaptiveMaxPool) and Keras (MaxPooling, AveragePooling, GlobalAveragePooling, GlobalMaxPooling).
+// AdaptiveMaxPool, FractionalMaxPool) and Keras (MaxPooling, AveragePooling, GlobalAveragePooling, GlobalMaxPooling).
 //
 // Window arithmetic, the layout split and the rank check come from conv.ts, so convolution and
 // pooling share one formula. Pooling layers have no parameters. Functional pooling
 // (`F.max_pool2d`) belongs to the ops files.
 
-import { Dim, mul } from '../dim';
+import { Dim, dimToString, mul } from '../dim';
 import { asInt } from '../context';
 import { TupleOut } from '../types';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
@@ -130,6 +130,49 @@ function torchAdaptiveDef(n: number, kind: AdaptiveKind): LayerDef {
   return { kind: name, framework: 'torch', names: [`torch.nn.${name}`], params, infer: torchAdaptivePooling(n, kind) };
 }
 
+/**
+ * FractionalMaxPool2d/3d(kernel_size, output_size=None, output_ratio=None, return_indices=False):
+ * the output size is given, or the input size times the ratio, rounded down. PyTorch refuses an
+ * output_size whose windows overrun the input (output + kernel − 1 > input).
+ */
+function torchFractionalPooling(spatialRank: number) {
+  return (ctx: RuleContext): RuleResult => {
+    const n = spatialRank;
+    const shape = ctx.inputs[0];
+    if (shape === null || shape === undefined || !checkInputRank(ctx, shape, n)) return withIndices(ctx, true, null);
+    const parts = splitAxes(shape, n, 'channels_first');
+    const kernel = ctx.tuple('kernel_size', n);
+    const sizes = ctx.value('output_size') !== null ? ctx.tuple('output_size', n) : null;
+    let spatial: Dim[];
+    if (sizes) {
+      spatial = sizes;
+      const axis = parts.spatial.findIndex((d, i) => typeof d === 'number' && typeof sizes[i] === 'number' && kernel && typeof kernel[i] === 'number' && (sizes[i] as number) + (kernel[i] as number) - 1 > d);
+      if (axis >= 0) {
+        ctx.error(
+          'nonpositive-size',
+          `${ctx.kind}: pool size ${dimToString(kernel![axis])} too large relative to input size ${dimToString(parts.spatial[axis])} on spatial axis ${axis} for output_size ${dimToString(sizes[axis])} (output + kernel − 1 must not exceed the input): the input is ${ctx.origin(0)}`,
+          'output_size',
+        );
+      }
+    } else {
+      const ratioValue = ctx.value('output_ratio');
+      const ratios = Array.isArray(ratioValue) ? (ratioValue.length === n ? ratioValue : null) : Array(n).fill(ratioValue);
+      spatial = parts.spatial.map((d, i) => {
+        const r = ratios?.[i];
+        return typeof d === 'number' && typeof r === 'number' && r > 0 && r < 1 ? Math.floor(d * r) : null;
+      });
+    }
+    ctx.note(`${ctx.kind} output size: ${spatial.map((d) => dimToString(d)).join(' × ')}`);
+    return withIndices(ctx, true, joinAxes({ ...parts, spatial }, 'channels_first'));
+  };
+}
+
+function torchFractionalDef(n: number): LayerDef {
+  const name = `FractionalMaxPool${n}d`;
+  const params: Param[] = [{ name: 'kernel_size' }, { name: 'output_size', default: null }, { name: 'output_ratio', default: null }, { name: 'return_indices', default: false }, { name: '_random_samples', default: null }];
+  return { kind: name, framework: 'torch', names: [`torch.nn.${name}`], params, infer: torchFractionalPooling(n) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Keras
 
@@ -179,7 +222,7 @@ function kerasGlobalPoolDef(n: number, kind: 'GlobalMaxPooling' | 'GlobalAverage
   return { kind: `${kind}${n}D`, framework: 'keras', names: [`keras.layers.${kind}${n}D`, `keras.layers.${alias}${n}D`], params, infer: kerasGlobalPooling(n) };
 }
 
-export const layers: LayerDef[] = [1, 2, 3].flatMap((n) => [
+export const layers: LayerDef[] = [torchFractionalDef(2), torchFractionalDef(3), ...[1, 2, 3].flatMap((n) => [
   torchPoolDef(n, 'MaxPool'),
   torchPoolDef(n, 'AvgPool'),
   torchPoolDef(n, 'LPPool'),
@@ -189,4 +232,4 @@ export const layers: LayerDef[] = [1, 2, 3].flatMap((n) => [
   kerasPoolDef(n, 'AveragePooling'),
   kerasGlobalPoolDef(n, 'GlobalMaxPooling'),
   kerasGlobalPoolDef(n, 'GlobalAveragePooling'),
-]);
+])];

@@ -1,6 +1,6 @@
 // Functional ops: torch.nn.functional.* and their torch.* and Tensor.* spellings for activations,
 // softmax, dropout, pooling of every rank, interpolation, padding, normalisation, linear,
-// convolution, embedding, glu, pixel shuffle and one_hot.
+// convolution, embedding, glu, pixel shuffle, one_hot, affine_grid and grid_sample.
 //
 // Pooling and convolution use the shared window formula of shape.ts, so the functional and the
 // module forms (layers/pool.ts, layers/conv.ts) agree. Shape moves, reductions, arithmetic and
@@ -483,6 +483,36 @@ const resizeOps: OpDef[] = [
   defs('pixel_unshuffle', [`${F}pixel_unshuffle`, 'torch.pixel_unshuffle'], [INPUT, param('downscale_factor')], (ctx) => pixelShuffleRule(ctx, 'downscale_factor', false)),
 ];
 
+/**
+ * F.affine_grid(theta, size): a sampling grid of shape (N, H, W, 2) for a 4-D size (N, C, H, W),
+ * (N, D, H, W, 3) for a 5-D one; the batch is size's, else theta's.
+ */
+function affineGridRule(ctx: RuleContext): RuleResult {
+  const size = listArgument(ctx.value('size'));
+  const theta = shapeOf(ctx, 'theta');
+  if (!size || (size.length !== 4 && size.length !== 5)) return { output: null };
+  const dims = size.map(asInt);
+  const batch = dims[0] ?? (theta && theta.length === 3 ? theta[0] : null);
+  return { output: [batch, ...dims.slice(2), size.length - 2] };
+}
+
+/**
+ * F.grid_sample(input, grid): samples input (N, C, H, W) at grid (N, Ho, Wo, 2) giving
+ * (N, C, Ho, Wo); 5-D alike with a grid of (N, Do, Ho, Wo, 3).
+ */
+function gridSampleRule(ctx: RuleContext): RuleResult {
+  const input = shapeOf(ctx);
+  const grid = shapeOf(ctx, 'grid');
+  if (input === null || grid === null || (input.length !== 4 && input.length !== 5) || grid.length !== input.length) return { output: null };
+  const batch = input[0] ?? grid[0];
+  return { output: [batch, input[1], ...grid.slice(1, -1)] };
+}
+
+const samplingOps: OpDef[] = [
+  defs('affine_grid', [`${F}affine_grid`], [param('theta'), param('size'), param('align_corners', null)], affineGridRule),
+  defs('grid_sample', [`${F}grid_sample`], [INPUT, param('grid'), param('mode', 'bilinear'), param('padding_mode', 'zeros'), param('align_corners', null)], gridSampleRule),
+];
+
 const linearOps: OpDef[] = [
   defs('linear', [`${F}linear`], [INPUT, param('weight'), param('bias', null)], linearRule),
   defs('bilinear', [`${F}bilinear`], [param('input1'), param('input2'), param('weight'), param('bias', null)], bilinearRule),
@@ -491,4 +521,4 @@ const linearOps: OpDef[] = [
   defs('glu', [`${F}glu`], [INPUT, param('dim', -1)], gluRule),
 ];
 
-export const ops: OpDef[] = [...activationOps, ...dropoutOps, ...normOps, ...poolOps, ...resizeOps, ...linearOps];
+export const ops: OpDef[] = [...activationOps, ...dropoutOps, ...normOps, ...poolOps, ...resizeOps, ...samplingOps, ...linearOps];

@@ -1,0 +1,74 @@
+// The unknown invariant, at scale: for every .py file under test/fixtures/, examples/ and the shared
+// corpus (../shared/corpus, or CNNSHAPE_CORPUS, when present), many mutants that each replace one
+// sub-expression with an opaque unknown (test/helpers/unknowns.ts); every error of a mutant must be
+// an error of the original (rule code and line). Prints each violation with the mutant's text
+// kept in the temporary folder, and exits with 1 if there was one.
+// `npm run fuzz:unknown [-- --per-file N] [-- --only SUBSTRING]`.
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { analyze } from '../server/src/analysis/analyze';
+import type { AnalysisResult } from '../server/src/analysis/result';
+import { loadParser } from '../server/src/platform/node-parser';
+import { hashString } from '../test/helpers/mutants';
+import { newErrors, opaqueMutantsOf } from '../test/helpers/unknowns';
+
+const root = resolve(__dirname, '..');
+const corpus = resolve(process.env.CNNSHAPE_CORPUS ?? join(root, '..', 'shared', 'corpus'));
+
+function pyFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((e) => {
+    const full = join(dir, e);
+    return statSync(full).isDirectory() ? pyFiles(full) : e.endsWith('.py') ? [full] : [];
+  });
+}
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function analysed(text: string): AnalysisResult | undefined {
+  const input = /^# flag-input:\s*(.+)$/m.exec(text)?.[1];
+  try {
+    return analyze(text, { input });
+  } catch {
+    return undefined; // throwing is test/fuzz.test.ts's business
+  }
+}
+
+function main(): void {
+  const perFile = Number(argument('--per-file') ?? 40);
+  const only = argument('--only');
+  const files = [...pyFiles(join(root, 'test', 'fixtures')), ...pyFiles(join(root, 'examples')), ...pyFiles(corpus)].filter((f) => !only || f.includes(only)).sort();
+  const dir = join(tmpdir(), 'cnnshape-fuzz-unknown');
+  mkdirSync(dir, { recursive: true });
+  const started = performance.now();
+  let mutants = 0;
+  const violations: string[] = [];
+  for (const path of files) {
+    const file = path.startsWith(corpus) ? `corpus/${relative(corpus, path)}` : relative(root, path);
+    const text = readFileSync(path, 'utf8');
+    const original = analysed(text);
+    if (!original) continue;
+    opaqueMutantsOf(text, { count: perFile, seed: hashString(file) }).forEach((mutant, index) => {
+      mutants++;
+      const result = analysed(mutant.text);
+      if (!result) return;
+      const added = newErrors(original, result);
+      if (added.length === 0) return;
+      const kept = join(dir, `${file.replace(/[\\/]/g, '__').replace(/\.py$/, '')}__${index}.py`);
+      writeFileSync(kept, mutant.text);
+      violations.push(`${file}: ${mutant.name} -> new ${added.join(', ')} (${kept})`);
+    });
+    process.stdout.write('.');
+  }
+  process.stdout.write('\n');
+  for (const v of violations) console.log(v);
+  console.log(`files: ${files.length}, mutants: ${mutants}, new errors in ${violations.length}, in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  process.exitCode = violations.length ? 1 : 0;
+}
+
+void loadParser().then(main);
