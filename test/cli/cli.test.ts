@@ -115,3 +115,26 @@ describe('Keras layer names in summaries', () => {
     expect(names).toEqual(['conv2d', 'conv2d_transpose', 'max_pooling2d', 'batch_normalization', 'global_average_pooling2d', 're_lu', 'p_re_lu', 'lstm', 'dense', 'separable_conv2d']);
   });
 });
+
+describe('Keras nested models in summaries', () => {
+  it('list a named functional model and a keras.applications base as one row under their names', () => {
+    const r = run('summary', 'test/cli/fixtures/keras_nested_named.py');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/│ encoder \(Functional\)\s+│ \(None, 1568\)\s+│\s+80 │/);
+    expect(r.out).toMatch(/│ resnet50 \(Functional\)\s+│ \(None, 2, 2, 2048\)\s+│\s+23,587,712 │/);
+    expect(r.out).toContain('Non-trainable params: 53,120'); // the base as built
+    expect(r.out).toContain('Non-trainable params: 23,587,712'); // frozen by base.trainable = False
+  });
+
+  it("flatten a nested functional model's layers in the JSON, each marked with the model it lies within", () => {
+    const r = run('check', '--format', 'json', 'test/cli/fixtures/keras_nested_named.py');
+    const models = JSON.parse(r.out).files[0].models as { name: string; layers: { within?: string; kind: string; output: unknown }[] }[];
+    const classifier = models.find((m) => m.name === 'classifier')!;
+    expect(classifier.layers.map((l) => [l.within ?? null, l.kind, l.output])).toEqual([
+      ['encoder', 'Conv2D', [null, 14, 14, 8]],
+      ['encoder', 'Flatten', [null, 1568]],
+      [null, 'Dense', [null, 10]],
+    ]);
+    expect(models.find((m) => m.name === 'head')!.layers[0].kind).toBe('Functional');
+  });
+});

@@ -161,19 +161,19 @@ describe('hover', () => {
 });
 
 describe('inlay hints', () => {
-  it('show the shape after each layer and each assignment', () => {
+  it('show the shape each line leaves, at the end of its code', () => {
     const hints = inlayHintsFor(seedResult(), target, URI, everything, Settings.defaults);
     const lines = TEXT.split('\n');
     const shown = hints.map((h) => `${lines[h.position.line].slice(0, h.position.character).trim()} ${h.label}`);
     expect(shown).toEqual([
-      'nn.Conv2d(in_channels=1,out_channels=3,kernel_size=3,stride=1,padding=1) → (N, 3, 28, 28)',
-      'nn.MaxPool2d(kernel_size=2) → (N, 3, 14, 14)',
-      'nn.ReLU(inplace=True) → (N, 3, 14, 14)',
-      'nn.Conv2d(3,6,kernel_size=3,stride=2,padding=1) → (N, 6, 7, 7)',
-      'nn.ReLU(inplace=True) → (N, 6, 7, 7)',
-      'nn.Flatten() → (N, 294)',
+      'nn.Conv2d(in_channels=1,out_channels=3,kernel_size=3,stride=1,padding=1), → (N, 3, 28, 28)',
+      'nn.MaxPool2d(kernel_size=2), → (N, 3, 14, 14)',
+      'nn.ReLU(inplace=True), → (N, 3, 14, 14)',
+      'nn.Conv2d(3,6,kernel_size=3,stride=2,padding=1), → (N, 6, 7, 7)',
+      'nn.ReLU(inplace=True), → (N, 6, 7, 7)',
+      'nn.Flatten(), → (N, 294)',
       'nn.Linear(6*14*14,10) → (N, 10)',
-      'x : (N, 10)',
+      'x = self.model(x) → (N, 10)',
     ]);
   });
 

@@ -18,7 +18,7 @@ import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolic
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
 import { writeFix } from './fixes';
-import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
+import type { AnalysisResult, AnalyzeOptions, BlockRecord, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
 
 export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
   return analyzeTree(parseSyntax(text), text, options);
@@ -454,7 +454,9 @@ class Analysis {
     }
 
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
-    let run = this.traceRun(c, input, source);
+    // A model fed by a call in the code (`net(torch.zeros(...))`, `model.fit(x, y)`) is applied there.
+    const appliedAt = example?.node;
+    let run = this.traceRun(c, input, source, appliedAt);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -488,19 +490,21 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic'): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.resetBudget(400_000);
     try {
-      const out = interp.applyModule(c.value, tensors, new Map(), c.nameNode);
+      interp.unwrittenCall = appliedAt ? null : c.nameNode;
+      const out = interp.applyModule(c.value, tensors, new Map(), appliedAt ?? c.nameNode);
       return { output: valueToOutput(out), inputIds };
     } catch {
       return { output: null, inputIds };
     } finally {
       interp.inModelRun = false;
+      interp.unwrittenCall = null;
     }
   }
 
@@ -684,6 +688,8 @@ class Analysis {
       input: r.inputs.map((t) => t.shape),
       output: r.output,
       params: r.module ? r.params ?? null : undefined,
+      ...(r.frozenParams !== undefined ? { frozenParams: r.frozenParams } : {}),
+      ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
       args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,
@@ -702,7 +708,40 @@ class Analysis {
     // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
     if (total !== null) for (const p of directParameters(c.value)) total = p === null || total === null ? null : total + p;
     const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape }));
-    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, assignments };
+    const blocks = this.blockRecords(c, records, names, indexBySeq);
+    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, assignments, ...(blocks.length ? { blocks } : {}) };
+  }
+
+  /** The calls of user modules inside this model's pass (not the model itself), from the trace. */
+  private blockRecords(c: Candidate, records: TraceRecord[], names: Map<number, string>, indexBySeq: Map<number, number>): BlockRecord[] {
+    if (records.length === 0) return [];
+    const [low, high] = [records[0].seq, records[records.length - 1].seq];
+    const out: BlockRecord[] = [];
+    for (const b of this.interp.trace.blocks) {
+      if (b.object === c.value || b.firstSeq < low || b.endSeq - 1 > high || b.endSeq <= b.firstSeq) continue;
+      const inside = records.filter((r) => r.seq >= b.firstSeq && r.seq < b.endSeq);
+      const seen = new Set<number>();
+      let params: number | null = 0;
+      for (const r of inside) {
+        if (!r.layer || seen.has(r.layer.id)) continue;
+        seen.add(r.layer.id);
+        params = params !== null && typeof r.params === 'number' ? params + r.params : null;
+      }
+      if (params !== null) for (const p of directParameters(b.object)) params = p === null || params === null ? null : params + p;
+      out.push({
+        kind: b.object.cls.name,
+        name: names.get(b.object.id) ?? null,
+        range: b.object.node ? rangeOf(b.object.node) : null,
+        ...(b.object.node ? pathOf(b.object.node) : {}),
+        callRange: rangeOf(b.callNode),
+        ...(b.callNode.file !== undefined ? { callPath: b.callNode.file } : {}),
+        input: b.inputs.map((t) => t.shape),
+        output: b.output,
+        params,
+        layers: inside.map((r) => indexBySeq.get(r.seq) ?? -1).filter((i) => i >= 0),
+      });
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- diagnostics
@@ -863,6 +902,7 @@ function moduleNames(root: Value): Map<number, string> {
     } else if (v.t === 'container') {
       v.items.forEach((item, i) => visit(item, join(path, v.keys ? v.keys[i] : String(i)), depth + 1));
     } else if (v.t === 'object') {
+      if (path && !out.has(v.id)) out.set(v.id, path);
       // A container subclass's layers are its own children: `features.0.1`, not `features.0.__container__.1`.
       for (const [k, a] of v.attrs) visit(a, k === CONTAINER_ATTR ? path : join(path, k), depth + 1);
     } else if (v.t === 'list' || v.t === 'tuple') {

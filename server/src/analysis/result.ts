@@ -64,6 +64,10 @@ export interface LayerRecord {
   output: Output;
   /** Parameter count for modules; undefined for ops. */
   params?: number | null;
+  /** A keras.applications model, or a layer of one reached with get_layer: that model's Keras name (LayerDef.application). */
+  application?: string;
+  /** The part of `params` Keras counts as non-trainable, where the rule says (a keras.applications model). */
+  frozenParams?: number;
   /** Explanations for the hover: the formulas of spatial sizes. */
   notes: string[];
   /** For layers: the identity of the layer object (the same id when one layer is applied twice); null for ops. */
@@ -76,6 +80,28 @@ export interface LayerRecord {
   inputsFrom: number[];
   /** For each input, the index of the model input it is (or -1). */
   modelInputs: number[];
+}
+
+/** One call of a user module used as a block inside a model (`self.layer2(out)` of a `BasicBlock`). */
+export interface BlockRecord {
+  /** The block's class name. */
+  kind: string;
+  /** Its attribute path in the model (`layer2`); null when it has none. */
+  name: string | null;
+  /** The call that built it (`BasicBlock(64, 128, 2)`); null when unknown. */
+  range: Range | null;
+  /** The file `range` lies in, when it is not the analysed file. */
+  path?: string;
+  /** The call that applied it. */
+  callRange: Range;
+  /** The file `callRange` lies in, when it is not the analysed file. */
+  callPath?: string;
+  input: Shape[];
+  output: Output;
+  /** Parameters of the distinct layers this call applied; null when some are unknown. */
+  params: number | null;
+  /** The indices in the model's `layers` of the records this call made. */
+  layers: number[];
 }
 
 /** The shape of a named tensor after an assignment, for hovers and inlay hints. */
@@ -105,6 +131,8 @@ export interface ModelResult {
   /** Sum of the parameters of every distinct layer object applied; null when some are unknown. */
   totalParams: number | null;
   assignments: TensorNote[];
+  /** The calls of user modules used as blocks inside it, in execution order. */
+  blocks?: BlockRecord[];
   /** A Keras functional model's outputs, in its order: the index in `layers` of the record producing each (-1: a model input or unknown). */
   outputsFrom?: number[];
 }

@@ -44,6 +44,32 @@ function lineOf(source: Placed, r: Range): { cell?: number; line: number } {
   return p.cell === undefined ? { line: p.line } : { cell: p.cell, line: p.line };
 }
 
+function rangeWithin(inner: Range, outer: Range): boolean {
+  const starts = inner.line > outer.line || (inner.line === outer.line && inner.column >= outer.column);
+  const ends = inner.endLine < outer.endLine || (inner.endLine === outer.endLine && inner.endColumn <= outer.endColumn);
+  return starts && ends;
+}
+
+/**
+ * A model's layers with each Keras functional model it calls as a layer (one `encoder (Functional)`
+ * row in the summary, as Keras prints it) replaced by that model's own layers, each marked with the
+ * names of the models it lies `within`. A call the file's models do not account for (a
+ * keras.applications model) stays one row.
+ */
+export function flattenNested(m: ModelResult, models: readonly ModelResult[], within: string[] = [], depth = 0): { layer: LayerRecord; within: string[] }[] {
+  const out: { layer: LayerRecord; within: string[] }[] = [];
+  for (const l of m.layers) {
+    const sub = l.kind === 'Functional' && depth < 8 ? models.find((s) => s !== m && s.framework === 'keras' && s.path === l.path && s.layers.length > 0 && rangeWithin(l.range, s.extent) && !s.layers.some((x) => x.kind === 'Functional' && x.layerId === l.layerId)) : undefined;
+    if (!sub) {
+      out.push({ layer: l, within });
+      continue;
+    }
+    const name = typeof l.args?.name === 'string' ? l.args.name : sub.name;
+    out.push(...flattenNested(sub, models, [...within, name], depth + 1));
+  }
+  return out;
+}
+
 /**
  * The JSON of one checked file. Positions in it go through the source's place (cells, code points).
  * A model, layer, diagnostic or related location in another file of the workspace carries that
@@ -66,8 +92,9 @@ export function fileToJson(path: string, result: AnalysisResult, source: Placed,
       ...where(m.path, m.range),
       input: m.input.map(shapeToJson),
       inputSource: m.inputSource,
-      layers: m.layers.map((l) => {
+      layers: flattenNested(m, result.models).map(({ layer: l, within }) => {
         const o: Record<string, unknown> = {
+          ...(within.length ? { within: within.join('/') } : {}),
           kind: l.kind,
           module: l.module,
           name: l.name,
@@ -158,6 +185,7 @@ export function kerasSnakeCase(name: string): string {
 
 /** Non-trainable parameters of a Keras layer: BatchNormalization's moving mean and variance. */
 function nonTrainable(l: LayerRecord): number {
+  if (l.frozenParams !== undefined) return l.frozenParams;
   if (l.kind !== 'BatchNormalization') return 0;
   const input = l.input[0];
   const c = input ? input[input.length - 1] : null;

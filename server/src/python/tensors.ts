@@ -136,6 +136,9 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
       }
     }
     if (ok) out = [...dims, ...shape.slice(axis)];
+  } else if (t.shape !== null && t.shape.length > 0 && idx.t === 'tensor' && idx.shape?.length === 1) {
+    // `x[idx]` with a 1-D array (a permutation, a boolean mask): the rows it selects, how many unknown.
+    out = [null, ...t.shape.slice(1)];
   }
   return recordOp(interp, '__getitem__', [t], out, node, []);
 }
@@ -152,15 +155,15 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
-    interp.recordExample(m, { shapes, source: 'call' });
+    interp.recordExample(m, { shapes, source: 'call', node });
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
   if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
-    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call' });
-    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
+    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
+    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });
   }
   switch (m.t) {
     case 'layer': {
@@ -210,12 +213,21 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           const shapeValue = first?.t === 'tensor' && first.shape ? tuple(first.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN;
           interp.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
         }
-        return interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        const firstSeq = interp.trace.peekSeq();
+        const out = interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
+        if (interp.inModelRun) {
+          const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+          interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
+        }
+        return out;
       } finally {
         interp.callSiteOverride = saved;
       }
     }
     case 'functional': {
+      // A keras.applications model computes its output for the input it is given.
+      if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
       const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -223,8 +235,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
       const params = functionalParams(interp, m);
-      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
-      const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
+      // Keras lists it under its `name=` (`encoder (Functional)`), else as `functional`.
+      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: m.name === undefined ? [] : [{ name: 'name', default: m.name }], infer: () => ({ output, params }) };
+      const layer: LayerValue = { t: 'layer', def, bound: bindArgs(def.params, [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
       return applyLayer(interp, layer, inputs, node);
     }
     default:
@@ -292,7 +305,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
   const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
-  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes, settledArgs: result.settledArgs });
+  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, ...(result.frozenParams !== undefined ? { frozenParams: result.frozenParams } : {}), notes: ctx.notes, settledArgs: result.settledArgs });
   for (const e of ctx.errors) {
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
     const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
@@ -301,7 +314,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       code: e.code,
       message: e.message,
       node: argNode ?? layer.node,
-      related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
+      related: callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related,
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
     });
   }

@@ -4,7 +4,7 @@
 
 import type { SyntaxNode } from '../syntax/parse';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
-import type { LayerValue, TensorValue } from './values';
+import type { LayerValue, ObjectValue, TensorValue } from './values';
 
 export interface TraceRecord {
   seq: number;
@@ -20,6 +20,8 @@ export interface TraceRecord {
   output: Output;
   outputs: TensorValue[];
   params?: number | null;
+  /** RuleResult.frozenParams. */
+  frozenParams?: number;
   notes: string[];
   /** Constructor arguments this call settled (RuleResult.settledArgs). */
   settledArgs?: Record<string, ArgValue>;
@@ -41,8 +43,21 @@ export interface AssignmentNote {
   seq: number;
 }
 
+/** One call of a user module (a block such as `BasicBlock`) inside a model's forward pass. */
+export interface BlockCall {
+  object: ObjectValue;
+  /** The call that applied it (`self.layer2(out)`). */
+  callNode: SyntaxNode;
+  inputs: TensorValue[];
+  output: Output;
+  /** The records of this call are those with `firstSeq <= seq < endSeq`. */
+  firstSeq: number;
+  endSeq: number;
+}
+
 export class Trace {
   records: TraceRecord[] = [];
+  blocks: BlockCall[] = [];
   diagnostics: RawDiagnostic[] = [];
   notes: AssignmentNote[] = [];
   private seq = 1;
@@ -51,6 +66,15 @@ export class Trace {
 
   nextSeq(): number {
     return this.seq++;
+  }
+
+  /** The number the next record will take. */
+  peekSeq(): number {
+    return this.seq;
+  }
+
+  addBlock(b: BlockCall): void {
+    if (this.enabled) this.blocks.push(b);
   }
 
   addRecord(r: TraceRecord): void {

@@ -117,6 +117,8 @@ export interface RuleResult {
   output: Output;
   /** Trainable and non-trainable parameter count (as torchinfo / Keras count them); undefined for ops. */
   params?: number | null;
+  /** The part of `params` Keras counts as non-trainable, where the rule knows it (a whole keras.applications model). */
+  frozenParams?: number;
   /**
    * Constructor arguments as this call settled them, where a call keyword changes them (the
    * output_padding that a transposed convolution's `output_size=` implies); merged into the
@@ -144,6 +146,11 @@ export interface LayerDef {
   names: string[];
   params: Param[];
   infer(ctx: RuleContext): RuleResult;
+  /**
+   * The keras.applications model this layer is (or lies in), by its Keras name: its graph lives in
+   * the generated table, so nothing rebuilds or converts it layer by layer.
+   */
+  application?: string;
 }
 
 /**
