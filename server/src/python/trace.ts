@@ -2,6 +2,7 @@
 // its shapes, the definite contradictions the rules found, and the shapes of assigned tensors.
 // Plain data keyed to syntax nodes; analysis/ turns it into ranges and messages for consumers.
 
+import type { Count } from '../shapes/count';
 import type { SyntaxNode } from '../syntax/parse';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 import type { LayerValue, ObjectValue, TensorValue } from './values';
@@ -19,7 +20,7 @@ export interface TraceRecord {
   inputs: TensorValue[];
   output: Output;
   outputs: TensorValue[];
-  params?: number | null;
+  params?: Count | null;
   /** RuleResult.frozenParams. */
   frozenParams?: number;
   notes: string[];
