@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DiagnosticSeverity, NotebookCellKind, type CodeActionParams, type Diagnostic, type NotebookDocument, type Range as LspRange } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
+import { EMPTY_COSTS } from '../../server/src/analysis/costs';
 import type { AnalysisResult, LayerRecord, Range } from '../../server/src/analysis/result';
 import { codeActionsFor, FIX_ALL_KIND, splitArguments } from '../../server/src/lsp/codeActions';
 import { diagnosticsByDocument } from '../../server/src/lsp/diagnostics';
@@ -66,6 +67,7 @@ function seedResult(text = TEXT): AnalysisResult {
         ],
         output: [N, 10],
         totalParams: 11968,
+        costs: EMPTY_COSTS,
         assignments: [{ name: 'x', range: { ...at('x = self', text), endColumn: at('x = self', text).column + 1 }, shape: [N, 10] }],
       },
     ],

@@ -395,7 +395,7 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   await explorerEntry.waitFor({ state: 'visible', timeout: 60_000 });
   await explorerEntry.click();
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  await editor.locator('.view-lines').getByText('nn.Linear(6*14*14, 10)').waitFor({ state: 'visible', timeout: 30_000 });
+  await editor.locator('.view-lines').getByText('nn.Linear(6*14*14, 10)').waitFor({ state: 'visible', timeout: 90_000 });
   report(true, `${exampleName} open in the editor`);
 
   // The extension activates on Python, starts the server, and the server publishes diagnostics.

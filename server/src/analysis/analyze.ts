@@ -6,6 +6,8 @@
 // back from a later Linear where it can), traces one forward pass per model, and turns the trace
 // into the plain result types. Pure: no I/O, and it never throws on user code.
 
+import { addCounts, Count, countOfTerms } from '../shapes/count';
+import { EMPTY_COSTS, modelCosts } from './costs';
 import { Dim, evaluateDim, Expr, product, sym, uniformSolutions } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
@@ -712,18 +714,19 @@ class Analysis {
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
     }));
     const seen = new Set<number>();
-    let total: number | null = 0;
+    let total: Count | null = 0;
     for (const r of records) {
       if (!r.layer || seen.has(r.layer.id)) continue;
       seen.add(r.layer.id);
-      if (typeof r.params !== 'number' || total === null) total = null;
-      else total += r.params;
+      total = addCounts(total, r.params ?? null);
     }
     // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
-    if (total !== null) for (const p of directParameters(c.value)) total = p === null || total === null ? null : total + p;
+    if (total !== null) for (const p of directParameters(c.value)) total = addCounts(total, p);
     const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape }));
     const blocks = this.blockRecords(c, records, names, indexBySeq);
-    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, assignments, ...(blocks.length ? { blocks } : {}) };
+    const model: ModelResult = { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, costs: EMPTY_COSTS, assignments, ...(blocks.length ? { blocks } : {}) };
+    model.costs = modelCosts(model);
+    return model;
   }
 
   /** The calls of user modules inside this model's pass (not the model itself), from the trace. */
@@ -735,13 +738,13 @@ class Analysis {
       if (b.object === c.value || b.firstSeq < low || b.endSeq - 1 > high || b.endSeq <= b.firstSeq) continue;
       const inside = records.filter((r) => r.seq >= b.firstSeq && r.seq < b.endSeq);
       const seen = new Set<number>();
-      let params: number | null = 0;
+      let params: Count | null = 0;
       for (const r of inside) {
         if (!r.layer || seen.has(r.layer.id)) continue;
         seen.add(r.layer.id);
-        params = params !== null && typeof r.params === 'number' ? params + r.params : null;
+        params = addCounts(params, r.params ?? null);
       }
-      if (params !== null) for (const p of directParameters(b.object)) params = p === null || params === null ? null : params + p;
+      if (params !== null) for (const p of directParameters(b.object)) params = addCounts(params, p);
       out.push({
         kind: b.object.cls.name,
         name: names.get(b.object.id) ?? null,
@@ -852,8 +855,8 @@ function batchViewConstraint(r: TraceRecord, batch: Dim): [Dim, number | null] {
 }
 
 /** The element counts of the nn.Parameters held by the user modules under a model (null when a size is unknown). */
-function directParameters(root: Value): (number | null)[] {
-  const out: (number | null)[] = [];
+function directParameters(root: Value): (Count | null)[] {
+  const out: (Count | null)[] = [];
   const seen = new Set<Value>();
   const visit = (v: Value, depth: number) => {
     if (depth > 30 || seen.has(v)) return;
@@ -862,7 +865,7 @@ function directParameters(root: Value): (number | null)[] {
       for (const a of v.attrs.values()) {
         if (a.t === 'tensor' && a.parameter && !seen.has(a)) {
           seen.add(a);
-          out.push(a.shape && a.shape.every((d): d is number => typeof d === 'number') ? a.shape.reduce((x, y) => x * y, 1) : null);
+          out.push(a.shape ? countOfTerms([a.shape]) : null);
         } else visit(a, depth + 1);
       }
     } else if (v.t === 'container') for (const i of v.items) visit(i, depth + 1);

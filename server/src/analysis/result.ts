@@ -5,6 +5,9 @@
 
 import type { Workspace } from '../workspace/files';
 
+import type { Count } from '../shapes/count';
+import type { Dim } from '../shapes/dim';
+import type { ModelCosts } from './costs';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 
 export interface Range {
@@ -62,8 +65,12 @@ export interface LayerRecord {
   callPath?: string;
   input: Shape[];
   output: Output;
-  /** Parameter count for modules; undefined for ops. */
-  params?: number | null;
+  /** Parameter count for modules, exact (a bigint past 2^53); undefined for ops. */
+  params?: Count | null;
+  /** Mult-adds of this application, by torchinfo's definition (costs.ts); modules only, null when unknown. */
+  multAdds?: Dim;
+  /** Bytes of the output (its first tensor for a tuple) at the layer's dtype; modules only. */
+  outputBytes?: Dim;
   /** A keras.applications model, or a layer of one reached with get_layer: that model's Keras name (LayerDef.application). */
   application?: string;
   /** The part of `params` Keras counts as non-trainable, where the rule says (a keras.applications model). */
@@ -98,8 +105,8 @@ export interface BlockRecord {
   callPath?: string;
   input: Shape[];
   output: Output;
-  /** Parameters of the distinct layers this call applied; null when some are unknown. */
-  params: number | null;
+  /** Parameters of the distinct layers this call applied, exact past 2^53; null when some are unknown. */
+  params: Count | null;
   /** The indices in the model's `layers` of the records this call made. */
   layers: number[];
 }
@@ -130,7 +137,9 @@ export interface ModelResult {
   layers: LayerRecord[];
   output: Output;
   /** Sum of the parameters of every distinct layer object applied; null when some are unknown. */
-  totalParams: number | null;
+  totalParams: Count | null;
+  /** The totals torchinfo prints under its table: mult-adds, input, forward/backward pass, params, estimated total. */
+  costs: ModelCosts;
   assignments: TensorNote[];
   /** The calls of user modules used as blocks inside it, in execution order. */
   blocks?: BlockRecord[];

@@ -8,6 +8,7 @@
 // confirmed only (server.ts): an edit, a save or closing the document clears them. Settings:
 // `cnnshape.confirm.backend` and `cnnshape.confirm.memoryLimitMb`.
 
+import { formatShort } from '../analysis/costs';
 import { DiagnosticSeverity, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
 import type { AnalysisResult } from '../analysis/result';
 import { BACKEND_NAMES, type BackendRequest } from '../confirm/backend-names';
@@ -50,16 +51,26 @@ export function confirmSettingsFrom(raw: unknown): ConfirmSettings {
   return { backend, memoryLimitMb: limit };
 }
 
-/** One "Confirm shapes" lens on each model's name. */
-export function confirmCodeLenses(result: AnalysisResult, target: AnalysisTarget, uri: string): CodeLens[] {
+/**
+ * One "Confirm shapes" lens on each model's name and, unless `costs` is off, beside it what one
+ * forward pass costs (`34.7 K·N mult-adds · 85 KB·N activations`), which opens the summary.
+ */
+export function confirmCodeLenses(result: AnalysisResult, target: AnalysisTarget, uri: string, costs = true): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const model of result.models) {
     const place = target.toDocument(model.range);
     if (!place || place.uri !== uri) continue;
     lenses.push({ range: place.range, command: { title: 'Confirm shapes', command: CONFIRM_COMMAND, arguments: [uri, model.name] } });
+    if (costs && (model.costs.multAdds !== null || model.costs.activationBytes !== null)) {
+      const title = `${formatShort(model.costs.multAdds)} mult-adds · ${formatShort(model.costs.activationBytes, 'B')} activations`;
+      lenses.push({ range: place.range, command: { title, command: SUMMARY_COMMAND, arguments: [] } });
+    }
   }
   return lenses;
 }
+
+/** The client's command that shows the summary of the active document. */
+export const SUMMARY_COMMAND = 'cnnshape.showModelSummary';
 
 function shapeText(s: JsonOutput): string {
   if (s === null) return '?';

@@ -8,7 +8,9 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { AnalysisResult, BlockRecord, LayerRecord, Range } from '../analysis/result';
 import { formatOutput, formatShape } from '../shapes/shape';
-import { formatParams, layerLabel, modelSummaryMarkdown } from './summary';
+import { formatFigure, formatShort } from '../analysis/costs';
+import type { Dim } from '../shapes/dim';
+import { formatMultAdds, formatParams, layerLabel, modelSummaryMarkdown } from './summary';
 import { rangeContains, rangeSize, type AnalysisTarget } from './targets';
 
 interface Candidate {
@@ -88,9 +90,9 @@ function layersMarkdown(layers: LayerRecord[]): string {
   const sameLayer = layers.every((l) => l.range === layers[0].range || sameRange(l.range, layers[0].range));
   if (layers.length === 1 || sameLayer) return layers.map(layerMarkdown).join('\n\n---\n\n');
   // One call applying many layers (a Sequential): a small table.
-  const lines = ['| Layer | Input | Output | Params |', '| --- | --- | --- | ---: |'];
+  const lines = ['| Layer | Input | Output | Params | Mult-adds |', '| --- | --- | --- | ---: | ---: |'];
   for (const layer of layers) {
-    lines.push(`| ${layerLabel(layer)} | \`${inputsText(layer)}\` | \`${formatOutput(layer.output)}\` | ${formatParams(layer.params)} |`);
+    lines.push(`| ${layerLabel(layer)} | \`${inputsText(layer)}\` | \`${formatOutput(layer.output)}\` | ${formatParams(layer.params)} | ${formatMultAdds(layer)} |`);
   }
   return lines.join('\n');
 }
@@ -102,9 +104,17 @@ function layerMarkdown(layer: LayerRecord): string {
     `Input: \`${inputsText(layer)}\`  `,
     `Output: \`${formatOutput(layer.output)}\``,
   ];
-  if (layer.module) lines.push('', `Params: ${formatParams(layer.params)}`);
+  if (layer.module) {
+    lines.push('', `Params: ${formatParams(layer.params)}  `, `Mult-adds: ${formatFigure(layer.multAdds)}  `, `Output memory: ${bytesText(layer.outputBytes)}`);
+  }
   if (layer.notes.length > 0) lines.push('', ...layer.notes.map((note) => `- ${note}`));
   return lines.join('\n');
+}
+
+/** `23,520 bytes (23.5 KB)`, a formula in bytes with a symbolic batch, `?` when unknown. */
+function bytesText(bytes: Dim | undefined): string {
+  if (bytes === null || bytes === undefined) return '?';
+  return typeof bytes === 'number' ? `${formatFigure(bytes)} bytes (${formatShort(bytes, 'B')})` : `${formatFigure(bytes)} bytes`;
 }
 
 function inputsText(layer: LayerRecord): string {

@@ -31,17 +31,21 @@ import {
   type Position,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../analysis/analyze';
+import type { AnalysisResult } from '../analysis/result';
 import { inAnalysedFile } from '../analysis/view';
 import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING, type TargetContext } from './analysisCache';
 import { AnalysisCancelled } from './cancellation';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
 import { CONFIRM_REQUEST, CONFIRM_SOURCE, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams, type ConfirmRunner } from './confirm';
 import { convertActionsFor, CONVERT_KIND } from './convert';
+import { completionsAt } from './completion';
 import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
 import { inlayHintsFor } from './inlayHints';
 import { notebookDocumentSyncOptions, notebookTarget } from './notebooks';
 import { SettingsCache, type Settings } from './settings';
+import { signatureHelpAt, SIGNATURE_TRIGGERS } from './signatureHelp';
 import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
 import type { WorkspaceView } from './workspace-view';
@@ -281,6 +285,8 @@ export function wireServer(connection: Connection, host: ServerHost): void {
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CONVERT_KIND] },
         codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: ['(', ','] },
+        signatureHelpProvider: SIGNATURE_TRIGGERS,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'cnnshape' },
@@ -400,12 +406,43 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     }),
   );
 
+  /** Analyses a variant of a target's text (completion's placeholder runs) with the target's options, seen from its own file. */
+  function probeFor(target: AnalysisTarget, documentSettings: Settings): (text: string) => AnalysisResult {
+    const input = documentSettings.defaultInputShape;
+    const context = contextFor(target, documentSettings);
+    return (text) => inAnalysedFile(analyze(text, { ...(input === undefined ? {} : { input }), ...context }));
+  }
+
+  connection.onCompletion(
+    guarded('completion', async (params, token) => {
+      const uri = requireUri(params);
+      const position = requirePosition(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis || token.isCancellationRequested) return [];
+      const analysed = analysis.target.toAnalysed(uri, position);
+      if (!analysed) return [];
+      return completionsAt(analysis.target.text, analysed, probeFor(analysis.target, analysis.settings), analysis.result);
+    }),
+  );
+
+  connection.onSignatureHelp(
+    guarded('signatureHelp', async (params) => {
+      const uri = requireUri(params);
+      const position = requirePosition(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis) return null;
+      const analysed = analysis.target.toAnalysed(uri, position);
+      return analysed ? signatureHelpAt(analysis.target.text, analysed, analysis.result) : null;
+    }),
+  );
+
   connection.onCodeLens(
     guarded('codeLens', async (params, token) => {
       const uri = requireUri(params);
       const analysis = await analysisFor(uri);
       if (!analysis || token.isCancellationRequested) return [];
-      return confirmCodeLenses(analysis.result, analysis.target, uri);
+      const documentSettings = await settings.get(analysis.target.key);
+      return confirmCodeLenses(analysis.result, analysis.target, uri, documentSettings.costsLensEnabled);
     }),
   );
 

@@ -8,6 +8,7 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
+import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { Dim, equalDims, isKnown, product } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
@@ -259,13 +260,13 @@ function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue |
 }
 
 /** The parameters of a functional model's graph: its layers between its outputs and its inputs, each layer once. */
-function functionalParams(interp: Interpreter, m: FunctionalValue): number | null {
+function functionalParams(interp: Interpreter, m: FunctionalValue): Count | null {
   const bySeq = new Map(interp.trace.records.map((r) => [r.seq, r]));
   const inputIds = new Set(m.inputs.map((t) => t.id));
   const stack = collectTensors(m.outputs);
   const visited = new Set<number>();
   const counted = new Set<number>();
-  let total: number | null = 0;
+  let total: Count | null = 0;
   while (stack.length) {
     const t = stack.pop()!;
     if (inputIds.has(t.id) || visited.has(t.producer)) continue;
@@ -274,7 +275,7 @@ function functionalParams(interp: Interpreter, m: FunctionalValue): number | nul
     if (!r) continue;
     if (r.layer && !counted.has(r.layer.id)) {
       counted.add(r.layer.id);
-      total = total !== null && typeof r.params === 'number' ? total + r.params : null;
+      total = addCounts(total, r.params ?? null);
     }
     stack.push(...r.inputs);
   }

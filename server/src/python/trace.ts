@@ -2,6 +2,7 @@
 // its shapes, the definite contradictions the rules found, and the shapes of assigned tensors.
 // Plain data keyed to syntax nodes; analysis/ turns it into ranges and messages for consumers.
 
+import type { Count } from '../shapes/count';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
@@ -20,7 +21,7 @@ export interface TraceRecord {
   inputs: TensorValue[];
   output: Output;
   outputs: TensorValue[];
-  params?: number | null;
+  params?: Count | null;
   /** RuleResult.frozenParams. */
   frozenParams?: number;
   notes: string[];

@@ -5,6 +5,7 @@
 // Python values or LSP types; the interpreter (server/src/python/) binds call arguments to a
 // definition's parameters and hands the rule a RuleContext.
 
+import type { Count } from './count';
 import type { Dim, Expr } from './dim';
 
 export type Framework = 'torch' | 'keras';
@@ -116,8 +117,8 @@ export interface RuleContext {
 
 export interface RuleResult {
   output: Output;
-  /** Trainable and non-trainable parameter count (as torchinfo / Keras count them); undefined for ops. */
-  params?: number | null;
+  /** Trainable and non-trainable parameter count (as torchinfo / Keras count them), exact past 2^53; undefined for ops. */
+  params?: Count | null;
   /** The part of `params` Keras counts as non-trainable, where the rule knows it (a whole keras.applications model). */
   frozenParams?: number;
   /**
