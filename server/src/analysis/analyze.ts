@@ -14,6 +14,7 @@ import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
+import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
@@ -461,6 +462,11 @@ class Analysis {
       else if (flag) [input, source] = [flag, 'flag'];
     }
 
+    // An annotated forward()/call() input (`x: Float[Tensor, "b 3 32 32"]`) states the input.
+    if (!input) {
+      const annotated = this.annotatedInput(c);
+      if (annotated) [input, source] = [annotated, 'annotation'];
+    }
     if (!input) {
       const symbolic = this.symbolicInput(c);
       if (!symbolic) input = [null];
@@ -578,6 +584,14 @@ class Analysis {
       this.otherLines.set(file, lines);
     }
     return lines;
+  }
+
+  /** The inputs the model's forward()/call() states in jaxtyping annotations. */
+  private annotatedInput(c: Candidate): Shape[] | undefined {
+    if (c.value.t !== 'object') return undefined;
+    const cls = c.value.cls;
+    const method = this.interp.lookupClassAttr(cls, c.framework === 'keras' ? 'call' : 'forward') ?? this.interp.lookupClassAttr(cls, 'forward');
+    return method?.t === 'function' ? annotatedInputs(method.node, c.framework) : undefined;
   }
 
   /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
@@ -776,6 +790,7 @@ class Analysis {
     const chain = d.layer && d.arg ? argumentChain(d.layer, d.arg, (n) => this.reported(n)) : [];
     const node = blamedPoint(chain, this.literalUses())?.node ?? d.node;
     const fixes = d.fix ? [{ ...writeFix(node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(node)), ...pathOf(node) }] : [];
+    if (d.edit) fixes.push({ title: d.edit.title, range: rangeOf(d.edit.node), newText: d.edit.newText, ...pathOf(d.edit.node) });
     const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: text(r.message) }));
     if (d.layer && d.arg && !isWithin(node, d.layer.node)) related.unshift({ range: rangeOf(d.layer.node), ...pathOf(d.layer.node), message: `the ${d.layer.def.kind} built with this value` });
     // The way the number came, from the blamed expression out to where it was written.

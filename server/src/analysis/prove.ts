@@ -92,6 +92,8 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
             ...[...chain].reverse().map((point) => valueCandidate(point, value!, r.layer!, r.arg!, r.fix?.flattenedFrom ?? null)),
             ...producerCandidates(input, r),
             ...upstreamCandidates(input, r),
+            // A fix the rule wrote as an edit (`, return_sequences=True`), proven like the others.
+            ...(r.edit && r.layer && input.inText(r.edit.node) ? [{ node: r.edit.node, tries: [{ start: r.edit.node.startIndex, end: r.edit.node.endIndex, text: r.edit.newText, title: r.edit.title, writing: 1 }], layer: r.layer, upstream: true }] : []),
           ]
         : [];
     const trials: Trial[] = [];

@@ -120,7 +120,8 @@ export interface TensorNote {
   shape: Output;
 }
 
-export type InputSource = 'comment' | 'call' | 'flag' | 'inferred' | 'symbolic' | 'layer' | 'build';
+/** Where a model's input came from; `annotation`: a jaxtyping annotation on its forward()/call() input. */
+export type InputSource = 'comment' | 'call' | 'flag' | 'inferred' | 'symbolic' | 'layer' | 'build' | 'annotation';
 
 export interface ModelResult {
   name: string;

@@ -45,6 +45,8 @@ import {
   userModuleMethod,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
+import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
+import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
@@ -253,7 +255,11 @@ export class Interpreter implements ModuleHost {
         for (const e of node.namedChildren) {
           if (e.type === 'assignment') this.execAssignment(e, scope);
           else if (e.type === 'augmented_assignment') this.execAugmented(e, scope);
-          else this.evalExpr(e, scope);
+          else {
+            const asserted = isTorchAssertCall(this, e, scope);
+            if (asserted) checkCondition(this, asserted, scope);
+            else this.evalExpr(e, scope);
+          }
         }
         return;
       }
@@ -302,7 +308,9 @@ export class Interpreter implements ModuleHost {
       case 'pass_statement':
       case 'global_statement':
       case 'nonlocal_statement':
+        return;
       case 'assert_statement':
+        return checkAssert(this, node, scope);
       case 'comment':
       case 'delete_statement':
       case 'print_statement':
@@ -654,6 +662,7 @@ export class Interpreter implements ModuleHost {
       value = this.evalExpr(right.childForFieldName('left')!, scope);
     } else value = this.evalExpr(right, scope);
     const left = node.childForFieldName('left');
+    if (value.t === 'tensor') checkShapeComment(this, node, value);
     if (left) this.assignTarget(left, value, scope);
   }
 
@@ -1466,7 +1475,13 @@ export class Interpreter implements ModuleHost {
     }
     if (f.self && f.owner) this.methodStack.push({ self: f.self, owner: f.owner });
     try {
-      this.execBlock(f.node.childForFieldName('body'), scope);
+      const named = checkParameterAnnotations(this, f.node, scope);
+      try {
+        this.execBlock(f.node.childForFieldName('body'), scope);
+      } catch (e) {
+        if (e instanceof ReturnSignal && !this.uncertainReturn) checkReturnAnnotation(this, f.node, e.value, named);
+        throw e;
+      }
       return this.uncertainReturn ? UNKNOWN : NONE;
     } catch (e) {
       if (e instanceof ReturnSignal) return this.uncertainReturn ? this.weaken(e.value) : e.value;

@@ -13,12 +13,13 @@ import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shape
 import { Dim, equalDims, isKnown, product } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
-import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut } from '../shapes/types';
+import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { toArg } from './library';
+import { blameSequenceProducer, mergeBlame } from './keras-mistakes';
 import { bool, containerOf, ContainerValue, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
@@ -215,7 +216,13 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           interp.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
         }
         const firstSeq = interp.trace.peekSeq();
-        const out = interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        interp.trace.blockCalls.push(node);
+        let out: Value;
+        try {
+          out = interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        } finally {
+          interp.trace.blockCalls.pop();
+        }
         // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -301,7 +308,9 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
     });
   let ctx = makeContext(bound);
   let result: RuleResult = { output: null, params: null };
-  if (!layer.opaque) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
+  // A layout we cannot know (`data_format=` an unknown value) is not the default one: the output is unknown.
+  const unknownLayout = bound.values.get('data_format') === UnknownArg.instance;
+  if (!layer.opaque && !unknownLayout) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
   const line = lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
@@ -309,17 +318,28 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
-  const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
+  const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line, unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
   interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, ...(result.frozenParams !== undefined ? { frozenParams: result.frozenParams } : {}), notes: ctx.notes, settledArgs: result.settledArgs });
-  for (const e of ctx.errors) {
-    // The argument as written at the layer's call; analysis/blame.ts moves it along the argument's chain.
+  // A recurrent layer's return_sequences that does not fit this layer: reported on that layer.
+  const rerun = (shapes: Shape[]) => {
+    const again = new ArgContext({ framework: layer.def.framework, kind: layer.def.kind, bound, inputs: shapes, originOf: () => '', argTexts });
+    try {
+      layer.def.infer(again);
+    } catch {
+      return false;
+    }
+    return again.errors.length === 0;
+  };
+  for (const e of blameSequenceProducer(interp, layer, inputs, ctx.errors, rerun, callNode)) {
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
     const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
+    // Branches merged with a mismatch: reported on the one layer that made them differ, else where they meet.
+    const merged = argNode ? undefined : mergeBlame(interp, layer, inputs, callNode);
     interp.trace.addDiagnostic({
       code: e.code,
-      message: e.message,
-      node: argNode ?? layer.node,
-      related: callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related,
+      message: merged?.prefix ? `${merged.prefix}: ${e.message}` : e.message,
+      node: merged?.node ?? argNode ?? layer.node,
+      related: [...(merged?.related ?? []), ...(callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related)],
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
       layer,
       ...(argNode && e.arg ? { arg: e.arg } : {}),
@@ -328,9 +348,9 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   return outValue;
 }
 
-function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: () => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
+function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: (shape: Shape) => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
   if (o instanceof TupleOut) return tuple(o.items.map((i) => outputToValue(interp, i, framework, origin, seq, collect)));
-  const t = interp.makeTensor(o, framework, origin(), seq);
+  const t = interp.makeTensor(o, framework, origin(o), seq);
   collect.push(t);
   return t;
 }
@@ -368,11 +388,12 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
 function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = [], opFramework?: Framework): Value {
   const seq = interp.trace.nextSeq();
   const line = lineLabel(node);
-  const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`);
+  const framework = opFramework ?? inputs[0]?.framework ?? 'torch';
+  const unknownSize = framework === 'keras' ? 'None' : '?';
+  const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
-  const framework = opFramework ?? inputs[0]?.framework ?? 'torch';
-  const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
+  const value = outputToValue(interp, output, framework, (out) => lazyOrigin(() => originText(kind, out, flattening ? inShape() : null, line, unknownSize), node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
   // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
   if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
   // NumPy arrays stay arrays through NumPy's functions and operators (`x_train / 255`, `np.expand_dims(x, -1)`).
@@ -388,6 +409,15 @@ function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], outp
     });
   }
   return value;
+}
+
+/**
+ * How a tensor's origin reads in a message: its own shape, then what made it, `(None, 30, 30, 16)
+ * from Conv2D at line 8`. A flatten or reshape names the shape it was made from instead, which
+ * explains the size the message states (`294 features: Flatten of (1, 6, 7, 7) at line 18`).
+ */
+function originText(kind: string, out: Shape, from: string | null, line: string, unknownSize: string): string {
+  return from === null ? `${formatShape(out, unknownSize)} from ${kind} at ${line}` : `${kind} of ${from} at ${line}`;
 }
 
 /** A tensor's origin whose text is written only when a message needs it (most never do). */

@@ -4,6 +4,7 @@
 
 import type { Count } from '../shapes/count';
 import type { SyntaxNode } from '../syntax/parse';
+import { lineLabel } from '../syntax/tree';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 import type { LayerValue, ObjectValue, TensorValue } from './values';
 
@@ -38,6 +39,14 @@ export interface RawDiagnostic {
   /** The layer the error is about, and the argument that disagrees (its chain says where the number came from). */
   layer?: LayerValue;
   arg?: string;
+  /** A fix that is not a number: `node`'s text replaced (`)` by `, return_sequences=True)`). */
+  edit?: { node: SyntaxNode; newText: string; title: string };
+}
+
+/** A call as a message quotes it: its first line, shortened. */
+function callText(call: SyntaxNode): string {
+  const first = call.text.split('\n')[0];
+  return first.length > 40 ? `${first.slice(0, 37)}...` : first;
 }
 
 export interface AssignmentNote {
@@ -85,11 +94,27 @@ export class Trace {
     if (this.enabled) this.records.push(r);
   }
 
+  /**
+   * The calls of user modules being run, outermost first: the model's own run, then each block
+   * called inside it (`self.layer2(out)`). An error found inside a block names the block's call.
+   */
+  readonly blockCalls: SyntaxNode[] = [];
+  /** The message of each kept diagnostic as first found, before the block call was added to it. */
+  private readonly keys = new Map<RawDiagnostic, string>();
+
   addDiagnostic(d: RawDiagnostic): void {
     if (!this.enabled) return;
     const key = `${d.node.file}:${d.node.startIndex}:${d.node.endIndex}:${d.code}:${d.message}`;
-    if (this.diagnostics.some((x) => `${x.node.file}:${x.node.startIndex}:${x.node.endIndex}:${x.code}:${x.message}` === key)) return;
-    this.diagnostics.push(d);
+    const call = this.blockCalls.length >= 2 ? this.blockCalls[this.blockCalls.length - 1] : undefined;
+    const same = this.diagnostics.find((x) => this.keys.get(x) === key);
+    if (same) {
+      // The same mistake met again in another call of the block: that call joins its related information.
+      if (call && !same.related.some((r) => r.node === call)) same.related.push({ node: call, message: `also in this call of the block (${callText(call)})` });
+      return;
+    }
+    const kept = call ? { ...d, message: `${d.message} (in the block's call ${callText(call)} at ${lineLabel(call)})`, related: [...d.related, { node: call, message: `the call of the block (${callText(call)})` }] } : d;
+    this.keys.set(kept, key);
+    this.diagnostics.push(kept);
   }
 
   addNote(n: AssignmentNote): void {

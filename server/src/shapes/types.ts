@@ -72,6 +72,7 @@ export const RULE_CODES = [
   'rnn-input-size',
   'groups-divisible',
   'embedding-dim',
+  'shape-assert',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 

@@ -53,7 +53,7 @@ export function checkInputRank(ctx: RuleContext, shape: Dim[], spatialRank: numb
   const batched = spatialRank + 2;
   if (ctx.framework === 'keras') {
     if (shape.length === batched) return true;
-    ctx.error('rank-mismatch', `${ctx.kind} expected ndim=${batched}, found ndim=${shape.length}: its input is ${formatShape(shape, 'None')} from ${ctx.origin(0)}`);
+    ctx.error('rank-mismatch', `${ctx.kind} expected ndim=${batched}, found ndim=${shape.length} in its input ${formatShape(shape, 'None')}: ${ctx.origin(0)}`);
     return false;
   }
   if (shape.length === batched || shape.length === batched - 1) return true;
