@@ -149,6 +149,11 @@ export class BenchClient {
     return this.published.length;
   }
 
+  /** The latest publication for `uri` after the first `after` publications, if any. */
+  latestAfter(uri: string, after: number): PublishDiagnosticsParams | undefined {
+    return this.published.slice(after).filter((p) => p.uri === uri).pop();
+  }
+
   /** Waits for a publication for `uri` after the first `after` publications. */
   async publishedAfter(uri: string, after: number): Promise<PublishDiagnosticsParams> {
     const deadline = Date.now() + ANSWER_TIMEOUT_MS;

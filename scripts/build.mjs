@@ -36,6 +36,7 @@ const entries = [
   { in: 'scripts/eval.ts', out: 'dist/eval.js' },
   { in: 'scripts/eval-workspace.ts', out: 'dist/eval-workspace.js' },
   { in: 'scripts/eval-libraries.ts', out: 'dist/eval-libraries.js' },
+  { in: 'scripts/eval-costs.ts', out: 'dist/eval-costs.js' },
   { in: 'scripts/bench.ts', out: 'dist/bench.js' },
   { in: 'scripts/fuzz-unknown.ts', out: 'dist/fuzz-unknown.js' },
   { in: 'server/src/confirm/bundled-worker.ts', out: 'dist/confirm-worker.js', external: ['@tensorflow/tfjs-node', 'webgpu'] },

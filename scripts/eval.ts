@@ -30,6 +30,7 @@ const CATEGORY_CODES: Record<string, string[]> = {
   pool_ndim_mismatch: ['rank-mismatch'],
   concat_size_mismatch: ['cat-mismatch'],
   kernel_too_large: ['nonpositive-size'],
+  shape_assert_fails: ['shape-assert'],
 };
 
 interface TruthLayer {

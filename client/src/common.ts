@@ -3,15 +3,15 @@
 // bundled server, it registers two commands: "cnnshape: Show model summary", which asks the server
 // for Markdown (`cnnshape/summary`) and opens its preview, and "cnnshape: Confirm shapes with
 // TensorFlow.js" (also the code lens above each model), which asks for `cnnshape/confirm` under a
-// cancellable progress notification, previews the table and shows the layers that differ as
-// information diagnostics in their own collection.
+// cancellable progress notification and previews the table; the server publishes the layers that
+// differ as information diagnostics with the document's own, until the document changes, is saved
+// or closed.
 // Everything else (diagnostics, hovers, hints, fixes, settings) is the server's.
 
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 
 let client: BaseLanguageClient | undefined;
-let confirmDiagnostics: vscode.DiagnosticCollection | undefined;
 
 /** The documents the server serves: Python files of these schemes (any scheme when absent) and notebooks' Python cells. */
 export function clientOptions(schemes?: string[]): LanguageClientOptions {
@@ -27,8 +27,7 @@ export async function activateWith(context: vscode.ExtensionContext, languageCli
   client = languageClient;
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider('cnnshape', reportProvider), reportChanged);
   context.subscriptions.push(vscode.commands.registerCommand('cnnshape.showModelSummary', showModelSummary));
-  confirmDiagnostics = vscode.languages.createDiagnosticCollection('cnnshape-confirm');
-  context.subscriptions.push(confirmDiagnostics, vscode.commands.registerCommand('cnnshape.confirm', confirmShapes));
+  context.subscriptions.push(vscode.commands.registerCommand('cnnshape.confirm', confirmShapes));
   context.subscriptions.push(vscode.commands.registerCommand('cnnshape.openConverted', openConverted));
   await languageClient.start();
 }
@@ -58,7 +57,6 @@ async function openConverted(args: { code?: string; warnings?: string[] } | unde
 
 interface ConfirmReply {
   markdown: string;
-  diagnostics: { uri: string; diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; message: string }[] }[];
 }
 
 /** Confirms the models of a document (or the one a code lens names) and shows the result. */
@@ -77,17 +75,6 @@ async function confirmShapes(uriText?: string, model?: string): Promise<void> {
     }),
   );
   if (!reply) return;
-  for (const entry of reply.diagnostics) {
-    confirmDiagnostics?.set(
-      vscode.Uri.parse(entry.uri),
-      entry.diagnostics.map((d) => {
-        const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
-        const diagnostic = new vscode.Diagnostic(range, d.message, vscode.DiagnosticSeverity.Information);
-        diagnostic.source = 'cnnshape confirm';
-        return diagnostic;
-      }),
-    );
-  }
   await showMarkdown(`confirmation of ${uri.split("/").pop()}`, reply.markdown);
 }
 

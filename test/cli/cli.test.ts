@@ -41,8 +41,10 @@ describe('cnnshape check', () => {
     expect(file.path).toBe('examples/article_torch_wrong_linear.py');
     const model = file.models[0];
     expect(model).toMatchObject({ name: 'CNN_NN', framework: 'torch', line: 8, input: [[1, 1, 28, 28]], inputSource: 'comment', output: [1, 10] });
-    expect(model.layers[0]).toEqual({ kind: 'Conv2d', module: true, name: 'model.0', line: 13, callLine: 23, input: [[1, 1, 28, 28]], output: [1, 3, 28, 28], params: 30 });
+    expect(model.layers[0]).toEqual({ kind: 'Conv2d', module: true, name: 'model.0', line: 13, callLine: 23, input: [[1, 1, 28, 28]], output: [1, 3, 28, 28], params: 30, multAdds: 23520, outputBytes: 9408 });
     expect(model.layers.map((l: { kind: string }) => l.kind)).toEqual(['Conv2d', 'MaxPool2d', 'ReLU', 'Conv2d', 'ReLU', 'Flatten', 'Linear']);
+    // torchinfo's totals; the wrong Linear(6*14*14) still counts 1176·10 + 10 weights at its 294 inputs' batch of 1.
+    expect(model.costs).toEqual({ multAdds: 23520 + 8232 + 11770, inputBytes: 3136, forwardBackwardBytes: 2 * 4 * (2352 + 294 + 10), paramBytes: 4 * (30 + 168 + 11770), totalBytes: 3136 + 2 * 4 * (2352 + 294 + 10) + 4 * (30 + 168 + 11770), activationBytes: 4 * (2352 + 588 + 588 + 294 + 294 + 294 + 10) });
     expect(file.diagnostics[0]).toMatchObject({ code: 'linear-in-features', severity: 'error', line: 19, column: 23, endLine: 19, endColumn: 30 });
   });
 
@@ -102,9 +104,35 @@ describe('cnnshape summary', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Linear \(model\.6\)\s+\(N, 10\)\s+2,950/);
     expect(r.out).toContain('Total params: 3,148');
+    // torchinfo's Mult-Adds column and totals, per sample of the symbolic batch.
+    expect(r.out).toMatch(/Param #\s+Mult-Adds/);
+    expect(r.out).toMatch(/Conv2d \(model\.0\)\s+\(N, 3, 28, 28\)\s+30\s+23520 \* N/);
+    expect(r.out).toContain('Total mult-adds: 34702 * N');
+    expect(r.out).toContain('Input size: 3136 * N bytes');
+    expect(r.out).toContain('Params size (MB): 0.01');
     expect(r.out).toContain('Model: "CNN_model"');
     expect(r.out).toMatch(/┃ Layer \(type\)\s+┃ Output Shape\s+┃\s+Param # ┃/);
     expect(r.out).toMatch(/│ conv2d \(Conv2D\)\s+│ \(None, H, W, 3\)/);
+  });
+});
+
+describe('cnnshape summary --format json', () => {
+  it('carries the mult-adds and output bytes of each layer and the costs of each model, formulas in N as strings', () => {
+    const r = run('summary', '--format', 'json', 'examples/article_torch.py');
+    expect(r.code).toBe(0);
+    const model = JSON.parse(r.out).files[0].models[0];
+    expect(model.layers[0]).toMatchObject({ kind: 'Conv2d', params: 30, multAdds: '23520 * N', outputBytes: '9408 * N' });
+    expect(model.costs).toMatchObject({ multAdds: '34702 * N', inputBytes: '3136 * N', paramBytes: 12592 });
+  });
+
+  it('writes a parameter count past 2^53 as its exact digits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-huge-'));
+    const file = join(dir, 'huge.py');
+    writeFileSync(file, 'import torch\nfrom torch import nn\n\nmodel = nn.Sequential(nn.Linear(10**20, 10))\n');
+    const r = run('summary', '--format', 'json', file);
+    const model = JSON.parse(r.out).files[0].models[0];
+    expect(model.totalParams).toBe('1000000000000000000010');
+    expect(run('summary', file).out).toContain('1,000,000,000,000,000,000,010');
   });
 });
 
@@ -113,5 +141,28 @@ describe('Keras layer names in summaries', () => {
     const { kerasSnakeCase } = await import('../../server/src/cli/format');
     const names = ['Conv2D', 'Conv2DTranspose', 'MaxPooling2D', 'BatchNormalization', 'GlobalAveragePooling2D', 'ReLU', 'PReLU', 'LSTM', 'Dense', 'SeparableConv2D'].map(kerasSnakeCase);
     expect(names).toEqual(['conv2d', 'conv2d_transpose', 'max_pooling2d', 'batch_normalization', 'global_average_pooling2d', 're_lu', 'p_re_lu', 'lstm', 'dense', 'separable_conv2d']);
+  });
+});
+
+describe('Keras nested models in summaries', () => {
+  it('list a named functional model and a keras.applications base as one row under their names', () => {
+    const r = run('summary', 'test/cli/fixtures/keras_nested_named.py');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/│ encoder \(Functional\)\s+│ \(None, 1568\)\s+│\s+80 │/);
+    expect(r.out).toMatch(/│ resnet50 \(Functional\)\s+│ \(None, 2, 2, 2048\)\s+│\s+23,587,712 │/);
+    expect(r.out).toContain('Non-trainable params: 53,120'); // the base as built
+    expect(r.out).toContain('Non-trainable params: 23,587,712'); // frozen by base.trainable = False
+  });
+
+  it("flatten a nested functional model's layers in the JSON, each marked with the model it lies within", () => {
+    const r = run('check', '--format', 'json', 'test/cli/fixtures/keras_nested_named.py');
+    const models = JSON.parse(r.out).files[0].models as { name: string; layers: { within?: string; kind: string; output: unknown }[] }[];
+    const classifier = models.find((m) => m.name === 'classifier')!;
+    expect(classifier.layers.map((l) => [l.within ?? null, l.kind, l.output])).toEqual([
+      ['encoder', 'Conv2D', [null, 14, 14, 8]],
+      ['encoder', 'Flatten', [null, 1568]],
+      [null, 'Dense', [null, 10]],
+    ]);
+    expect(models.find((m) => m.name === 'head')!.layers[0].kind).toBe('Functional');
   });
 });

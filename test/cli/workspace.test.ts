@@ -24,7 +24,7 @@ describe('cnnshape check on a workspace', () => {
   it('checks a directory as one workspace: an error found through an import is reported once, on the number to change', () => {
     const r = run('check', 'test/workspaces/block_error');
     expect(r.code).toBe(1);
-    expect(r.out).toContain('test/workspaces/block_error/model.py:12:29: error[conv-in-channels]: Conv2d expects in_channels=32, but its input has 16 channels: relu of (1, 16, 32, 32) at blocks.py:11');
+    expect(r.out).toContain('test/workspaces/block_error/model.py:12:29: error[conv-in-channels]: Conv2d expects in_channels=32, but its input has 16 channels: (1, 16, 32, 32) from relu at blocks.py:11');
     expect(r.out.match(/blocks\.py:19:34: error\[norm-num-features\]/g)).toHaveLength(1);
     expect(r.out).toContain('2 files checked, 2 errors');
   });

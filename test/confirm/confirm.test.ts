@@ -24,7 +24,19 @@ const KERAS_REFUSED_CODES = new Set(['nonpositive-size', 'rank-mismatch', 'cat-m
  * Expected errors marked on another line than the layer that fails, by `fixture:line`: the line
  * where tfjs fails. (The error is on a block's arguments; tfjs fails at the layer inside the block.)
  */
-const FAILS_ELSEWHERE: Record<string, number> = { 'err_block_used_twice.py:20': 9 };
+const FAILS_ELSEWHERE: Record<string, number> = {
+  'err_block_used_twice.py:20': 9,
+  // A recurrent layer's return_sequences is blamed for the failure of the layer it feeds.
+  'err_return_sequences.py:8': 9,
+  'err_return_sequences.py:15': 16,
+  'err_return_sequences.py:23': 25,
+  // A merge of mismatched branches is blamed on the one layer that made them differ.
+  'err_broadcast_mismatch.py:7': 8,
+  'err_cat_mismatch.py:8': 9,
+  'err_subclassed_merge.py:13': 14,
+  // In a subclassed model, at the call that joins the branches; tfjs fails at the merge layer's constructor.
+  'err_subclassed_merge.py:47': 42,
+};
 
 interface Fixture {
   file: string;
@@ -60,7 +72,8 @@ describe('fixtures confirmed layer by layer (cpu backend)', () => {
   for (const f of [...fixtures('torch'), ...fixtures('keras')]) {
     it(`${f.framework}/${f.file}`, async () => {
       const models = await confirmFixture(f);
-      const expected = readExpectations(f.text).filter((e) => e.kind === 'error' && (f.framework === 'torch' || KERAS_REFUSED_CODES.has(e.value)));
+      // A failing assert or annotation is a statement of the code, not a layer tfjs can run.
+      const expected = readExpectations(f.text).filter((e) => e.kind === 'error' && e.value !== 'shape-assert' && (f.framework === 'torch' || KERAS_REFUSED_CODES.has(e.value)));
       const errorLines = new Set(expected.map((e) => FAILS_ELSEWHERE[`${f.file}:${e.line + 1}`] ?? e.line + 1));
       const problems: string[] = [];
       const failedLines = new Set<number>();
@@ -105,7 +118,8 @@ describe('fixtures confirmed layer by layer (cpu backend)', () => {
     expect([...reasons].length).toBeGreaterThan(0);
     // Each reason names the layer or says which value is missing.
     for (const r of reasons) expect(r).toMatch(/tfjs|not known|not run|no concrete shape|no shape|not a layer/);
-  });
+    // A sweep over every fixture: its time grows with their number, beyond one test's usual minute.
+  }, 300_000);
 });
 
 describe('layers tfjs lacks', () => {

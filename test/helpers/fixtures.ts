@@ -9,6 +9,13 @@
 // built or applied on it (ops belong to the line that calls them), in execution order. Every
 // diagnostic must be expected by an `error` comment on its line, and every `error` comment must
 // be met.
+//
+// The product reads `# shape:` comments too (a user's comment on an assignment, checked under
+// `shape-assert`), with the same meaning: the shape of what the line assigns. So an expectation
+// comment is also a user's statement, and both agree wherever the fixture is right. The one line
+// where they part is a fixture of a wrong `# shape:` comment: a `# shape:` on a line that expects
+// `[shape-assert]` is the user's comment under test, not an expectation, and is not checked here.
+// (The product skips comments inside loop bodies, where the harness reads the last pass.)
 
 import type { AnalysisResult, LayerRecord } from '../../server/src/analysis/result';
 import { formatOutput } from '../../server/src/shapes/shape';
@@ -54,8 +61,10 @@ function layersOn(result: AnalysisResult, line: number): { built: LayerRecord[];
 export function checkExpectations(text: string, result: AnalysisResult): string[] {
   const failures: string[] = [];
   const expectations = readExpectations(text);
+  const statedByUser = new Set(expectations.filter((e) => e.kind === 'error' && e.value === 'shape-assert').map((e) => e.line));
   for (const e of expectations) {
     const where = `line ${e.line + 1}`;
+    if (e.kind === 'shape' && statedByUser.has(e.line)) continue;
     if (e.kind === 'shape') {
       const notes = result.models.flatMap((m) => m.assignments).filter((a) => a.range.line === e.line);
       const { built, applied } = layersOn(result, e.line);

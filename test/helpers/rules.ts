@@ -1,6 +1,7 @@
 // Runs one layer or op rule on plain values, through the same binding and context that the
 // interpreter uses, for table tests of the formulas.
 
+import type { Count } from '../../server/src/shapes/count';
 import { ArgContext, bindArgs, BoundArgs } from '../../server/src/shapes/context';
 import { findLayer, findOp } from '../../server/src/shapes/registry';
 import { ArgValue, LayerArg, Output, Shape } from '../../server/src/shapes/types';
@@ -8,7 +9,7 @@ import { Dim } from '../../server/src/shapes/dim';
 
 export interface RuleRun {
   output: Output;
-  params: number | null | undefined;
+  params: Count | null | undefined;
   errors: { code: string; message: string; arg?: string; fix?: { arg: string; value: number } }[];
   notes: string[];
 }

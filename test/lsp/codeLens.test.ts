@@ -29,10 +29,36 @@ describe('Confirm shapes code lens', () => {
     await client.openDocument(uri, TEXT, 1);
     await client.diagnostics(uri, { version: 1 });
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
-    expect(lenses).toHaveLength(1);
+    expect(lenses).toHaveLength(2);
     const line = TEXT.split('\n').findIndex((l) => l.startsWith('class CNN_NN'));
     expect(lenses![0].range.start.line).toBe(line);
     expect(lenses![0].command?.title).toMatch(/Confirm shapes/);
     expect(lenses![0].command?.command).toBe('cnnshape.confirm');
+  });
+
+  it('is followed by what a forward pass costs, per sample of the batch N', async () => {
+    const uri = 'file:///workspace/lens/costs.py';
+    await client.openDocument(uri, TEXT, 1);
+    await client.diagnostics(uri, { version: 1 });
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    // The example's input is (1, 1, 28, 28): 23,520 + 8,232 + 11,770 mult-adds (its Linear has 1176·10 + 10 weights),
+    // and 4 bytes × (3·28·28 + 2 · 3·14·14 + 3 · 6·7·7 + 10) of activations.
+    expect(lenses![1].command?.title).toBe('43.5 K mult-adds · 17.7 KB activations');
+    expect(lenses![1].command?.command).toBe('cnnshape.showModelSummary');
+  });
+});
+
+describe('the costs lens turned off', () => {
+  it('leaves the Confirm shapes lens alone', async () => {
+    const off = await TestClient.start({ codeLens: { costs: false } });
+    try {
+      const uri = 'file:///workspace/lens/off.py';
+      await off.openDocument(uri, TEXT, 1);
+      await off.diagnostics(uri, { version: 1 });
+      const lenses = await off.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+      expect(lenses!.map((l) => l.command?.title)).toEqual(['Confirm shapes']);
+    } finally {
+      await off.stop();
+    }
   });
 });

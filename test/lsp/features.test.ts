@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DiagnosticSeverity, NotebookCellKind, type CodeActionParams, type Diagnostic, type NotebookDocument, type Range as LspRange } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
+import { EMPTY_COSTS } from '../../server/src/analysis/costs';
 import type { AnalysisResult, LayerRecord, Range } from '../../server/src/analysis/result';
 import { codeActionsFor, FIX_ALL_KIND, splitArguments } from '../../server/src/lsp/codeActions';
 import { diagnosticsByDocument } from '../../server/src/lsp/diagnostics';
@@ -66,6 +67,7 @@ function seedResult(text = TEXT): AnalysisResult {
         ],
         output: [N, 10],
         totalParams: 11968,
+        costs: EMPTY_COSTS,
         assignments: [{ name: 'x', range: { ...at('x = self', text), endColumn: at('x = self', text).column + 1 }, shape: [N, 10] }],
       },
     ],
@@ -161,19 +163,19 @@ describe('hover', () => {
 });
 
 describe('inlay hints', () => {
-  it('show the shape after each layer and each assignment', () => {
+  it('show the shape each line leaves, at the end of its code', () => {
     const hints = inlayHintsFor(seedResult(), target, URI, everything, Settings.defaults);
     const lines = TEXT.split('\n');
     const shown = hints.map((h) => `${lines[h.position.line].slice(0, h.position.character).trim()} ${h.label}`);
     expect(shown).toEqual([
-      'nn.Conv2d(in_channels=1,out_channels=3,kernel_size=3,stride=1,padding=1) → (N, 3, 28, 28)',
-      'nn.MaxPool2d(kernel_size=2) → (N, 3, 14, 14)',
-      'nn.ReLU(inplace=True) → (N, 3, 14, 14)',
-      'nn.Conv2d(3,6,kernel_size=3,stride=2,padding=1) → (N, 6, 7, 7)',
-      'nn.ReLU(inplace=True) → (N, 6, 7, 7)',
-      'nn.Flatten() → (N, 294)',
+      'nn.Conv2d(in_channels=1,out_channels=3,kernel_size=3,stride=1,padding=1), → (N, 3, 28, 28)',
+      'nn.MaxPool2d(kernel_size=2), → (N, 3, 14, 14)',
+      'nn.ReLU(inplace=True), → (N, 3, 14, 14)',
+      'nn.Conv2d(3,6,kernel_size=3,stride=2,padding=1), → (N, 6, 7, 7)',
+      'nn.ReLU(inplace=True), → (N, 6, 7, 7)',
+      'nn.Flatten(), → (N, 294)',
       'nn.Linear(6*14*14,10) → (N, 10)',
-      'x : (N, 10)',
+      'x = self.model(x) → (N, 10)',
     ]);
   });
 

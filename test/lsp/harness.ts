@@ -12,12 +12,17 @@ import {
   createProtocolConnection,
   DidChangeNotebookDocumentNotification,
   DidChangeTextDocumentNotification,
+  DidCloseNotebookDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidSaveNotebookDocumentNotification,
+  DidSaveTextDocumentNotification,
   DidOpenNotebookDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   HoverRequest,
   InitializeRequest,
   InitializedNotification,
+  InlayHintRefreshRequest,
   InlayHintRequest,
   LogMessageNotification,
   NotebookCellKind,
@@ -107,6 +112,8 @@ export class TestClient {
   private readonly waiters: (() => void)[] = [];
   readonly stderr: string[] = [];
   readonly logs: string[] = [];
+  /** How many workspace/inlayHint/refresh requests the server sent (only asked of a client that supports them). */
+  inlayHintRefreshes = 0;
   /** The `cnnshape` settings the client answers workspace/configuration with. */
   configuration: Record<string, unknown> = {};
   initializeResult: InitializeResult | undefined;
@@ -117,7 +124,10 @@ export class TestClient {
   ) {}
 
   /** Starts the server; `workspaceFolders` are the file URIs of the folders the client opened. */
-  static async start(configuration: Record<string, unknown> = {}, { workspaceFolders, initializationOptions }: { workspaceFolders?: string[]; initializationOptions?: unknown } = {}): Promise<TestClient> {
+  static async start(
+    configuration: Record<string, unknown> = {},
+    { workspaceFolders, initializationOptions, inlayHintRefresh = false }: { workspaceFolders?: string[]; initializationOptions?: unknown; inlayHintRefresh?: boolean } = {},
+  ): Promise<TestClient> {
     ensureServerBuilt();
     const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { cwd: REPOSITORY_ROOT });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -133,12 +143,17 @@ export class TestClient {
     });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.configuration));
     connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest(InlayHintRefreshRequest.method, () => {
+      client.inlayHintRefreshes++;
+      for (const wake of client.waiters.splice(0)) wake();
+      return null;
+    });
     connection.listen();
     client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...(inlayHintRefresh ? { inlayHint: { refreshSupport: true } } : {}) },
         textDocument: {
           hover: { contentFormat: ['markdown'] },
           publishDiagnostics: { relatedInformation: true, versionSupport: true },
@@ -171,6 +186,38 @@ export class TestClient {
 
   async changeDocument(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  async saveDocument(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  async closeDocument(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  async saveNotebook(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveNotebookDocumentNotification.type, { notebookDocument: { uri } });
+  }
+
+  async closeNotebook(uri: string, cellUris: string[]): Promise<void> {
+    await this.connection.sendNotification(DidCloseNotebookDocumentNotification.type, { notebookDocument: { uri }, cellTextDocuments: cellUris.map((cellUri) => ({ uri: cellUri })) });
+  }
+
+  /** Waits until `condition` holds, waking at each publication and refresh request. */
+  async until(condition: () => boolean, timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`condition not met within ${timeoutMs} ms; stderr: ${this.stderr.join('')}`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, Math.min(left, 100));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          wake();
+        });
+      });
+    }
   }
 
   async openNotebook(uri: string, cells: NotebookCellText[], version = 1): Promise<void> {
@@ -249,6 +296,11 @@ export class TestClient {
       context: { diagnostics, ...(only ? { only } : {}) },
     });
     return (actions ?? []).filter((a): a is CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string'));
+  }
+
+  /** The `cnnshape/confirm` request behind the "Confirm shapes" lens. */
+  confirm<T = { markdown: string; diagnostics: { uri: string; diagnostics: Diagnostic[] }[] }>(uri: string, model?: string): Promise<T> {
+    return this.connection.sendRequest<T>('cnnshape/confirm', { uri, ...(model ? { model } : {}) });
   }
 
   summary(uri: string): Promise<string> {

@@ -4,7 +4,11 @@
 // hover over it; then the "Confirm shapes" code lens (clicked, its Markdown preview read: backend,
 // confirmed layers, the Linear that fails in TensorFlow.js) and, on a copy of
 // examples/article_keras.py, the "Convert CNN_model to PyTorch" code action chosen from the Ctrl+.
-// menu (the untitled editor it opens beside is read). Screenshots go to test/vscode/*.png.
+// menu (the untitled editor it opens beside is read). Then what lasts over a session: the
+// confirmation's information diagnostic goes away after an edit and when the file is closed; the
+// hover on a block's constructor and call (blocks.py, written here) gives the block's shapes and
+// parameters; in a notebook (widths.ipynb, written here) an edit in the first cell updates the
+// second cell's inlay hint. Screenshots go to test/vscode/*.png.
 // Then the same again with the web extension alone (cnnshape-web.vsix: package.json without `main`,
 // only dist/web/), which code-server can run only in the browser's extension host, as VS Code for
 // the Web does: the language server in a web worker on the WebAssembly parser. There the quick fix
@@ -50,6 +54,55 @@ const kerasModelLine = 7;
 // setting gives it the article's MNIST input, as a user would, so the first layer is Conv2d(1, 3, ...).
 const kerasDefaultInputShape = '(None, 28, 28, 1)';
 const expectedConvertedTexts = ['class CNN_modelTorch', 'nn.Conv2d(1, 3'];
+// A block used twice, for the hovers on its constructor and its call.
+const blockFileName = 'blocks.py';
+const blockFileText = `import torch
+import torch.nn as nn
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, in_ch, out_ch, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_ch, out_ch, 3, stride, 1)
+        self.bn1 = nn.BatchNorm2d(out_ch)
+
+    def forward(self, x):
+        out = self.conv1(x)
+        return self.bn1(out)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer1 = BasicBlock(3, 64, 1)
+        self.layer2 = BasicBlock(64, 128, 2)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out = self.layer1(x)
+        out = self.layer2(out)
+        return self.fc(out.mean((2, 3)))
+
+
+model = Net()
+y = model(torch.randn(2, 3, 32, 32))
+`;
+const blockHintText = '→ (2, 128, 16, 16)';
+// 64*128*9 + 128 (conv1) + 2*128 (bn1) = 74,112 parameters.
+const expectedBlockHover = /BasicBlock[\s\S]*Input: \(2, 64, 32, 32\)[\s\S]*Output: \(2, 128, 16, 16\)[\s\S]*Params: 74,112/;
+// A notebook: the first cell sets the width the second cell's convolution uses.
+const notebookName = 'widths.ipynb';
+const notebookCells = ['import torch\nfrom torch import nn\nwidth = 16', 'model = nn.Sequential(\n    nn.Conv2d(3, width, 3),\n    nn.ReLU(),\n)\ny = model(torch.randn(1, 3, 32, 32))'];
+const notebookHintBefore = '→ (1, 16, 30, 30)';
+const notebookHintAfter = '→ (1, 32, 30, 30)';
+function notebookJson(cells) {
+  return {
+    cells: cells.map((text) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: text.split(/(?<=\n)/) })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
 const screenshotFolder = join(repositoryRoot, 'test', 'vscode');
 /** Screenshot paths of a run: `screenshot.png`, ... for the desktop extension, `web-screenshot.png`, ... for the web one. */
 const screenshots = (prefix) => ({
@@ -57,6 +110,8 @@ const screenshots = (prefix) => ({
   confirm: join(screenshotFolder, `${prefix}confirm.png`),
   convert: join(screenshotFolder, `${prefix}convert.png`),
   failure: join(screenshotFolder, `${prefix}failure.png`),
+  block: join(screenshotFolder, `${prefix}block-hover.png`),
+  notebook: join(screenshotFolder, `${prefix}notebook.png`),
 });
 
 const node24Folder = join(cacheFolder, 'node24');
@@ -257,6 +312,8 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   mkdirSync(workspaceFolder, { recursive: true });
   copyFileSync(join(repositoryRoot, 'examples', exampleName), join(workspaceFolder, exampleName));
   copyFileSync(join(repositoryRoot, 'examples', kerasExampleName), join(workspaceFolder, kerasExampleName));
+  writeFileSync(join(workspaceFolder, blockFileName), blockFileText);
+  writeJson(join(workspaceFolder, notebookName), notebookJson(notebookCells));
   writeFileSync(configPath, 'auth: none\ncert: false\n');
   writeJson(join(userDataFolder, 'User', 'settings.json'), {
     'workbench.startupEditor': 'none',
@@ -331,14 +388,14 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   cleanups.push(() => {
     if (results.includes(false)) return saveScreenshot(page, shots.failure);
   });
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceFolder)}`);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceFolder)}`, { timeout: 120_000 });
 
   // Opens the file from the Explorer, the way a person would.
   const explorerEntry = page.getByRole('treeitem', { name: exampleName });
   await explorerEntry.waitFor({ state: 'visible', timeout: 60_000 });
   await explorerEntry.click();
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  await editor.locator('.view-lines').getByText('nn.Linear(6*14*14, 10)').waitFor({ state: 'visible', timeout: 30_000 });
+  await editor.locator('.view-lines').getByText('nn.Linear(6*14*14, 10)').waitFor({ state: 'visible', timeout: 90_000 });
   report(true, `${exampleName} open in the editor`);
 
   // The extension activates on Python, starts the server, and the server publishes diagnostics.
@@ -371,6 +428,8 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   if (squiggleBox) {
     await page.mouse.move(squiggleBox.x + squiggleBox.width / 2, squiggleBox.y + squiggleBox.height / 2, { steps: 5 });
     const shown = await hoverWithError.first().waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+    // The diagnostic's part comes first; the server's shapes follow once its hover answers ("Loading...").
+    if (shown) await hoverWithError.filter({ hasText: 'Output:' }).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
     if (shown) hoverText = await hoverWithError.first().innerText();
   }
   report(expectedHoverText.test(hoverText), `hover over the squiggle says ${expectedHoverText}`);
@@ -386,8 +445,16 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
     report(nodeServers.length === 0, `no Node process runs the extension's server (${nodeServers.length} found)`);
     await checkInlayHintAndQuickFix(page, editor, report);
   }
-  await checkConfirmShapes(page, editor, { report, shots, backend: web ? expectedWebConfirmBackend : expectedConfirmBackend });
+  const confirmed = await checkConfirmShapes(page, editor, { report, shots, backend: web ? expectedWebConfirmBackend : expectedConfirmBackend });
+  if (confirmed) await checkConfirmClears(page, { report });
   await checkConvertToPyTorch(page, { report, shots });
+  // Each of these reports a failure (with a screenshot) instead of stopping the run.
+  for (const [what, check] of [['block hover', checkBlockHover], ['notebook hints', checkNotebookHints]]) {
+    await check(page, { report, shots }).catch(async (error) => {
+      report(false, `${what}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+      await saveScreenshot(page, shots.failure);
+    });
+  }
 }
 
 /** The command lines of this machine's processes (from /proc). */
@@ -480,6 +547,138 @@ async function checkConfirmShapes(page, editor, { report, shots, backend }) {
   const problemsStatus = await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null);
   report(infoCounted, `status bar problems ${expectedProblemsWithInfo} (${problemsStatus})`);
   await saveScreenshot(page, shots.confirm);
+  return infoCounted;
+}
+
+/** The status bar's problem counts (its aria-label: "Errors: 1, Warnings: 0, Infos: 1", or "No Problems"). */
+async function problemCounts(page) {
+  const label = (await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null)) ?? '';
+  const count = (pattern) => Number(label.match(pattern)?.[1] ?? 0);
+  return { label, errors: count(/Errors?: (\d+)/), infos: count(/Info[a-z]*: (\d+)/) };
+}
+
+/** Waits until the status bar's counts satisfy `accept`, for at most `timeoutMs`. */
+async function waitForProblems(page, accept, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let counts = await problemCounts(page);
+  while (!accept(counts) && Date.now() < deadline) {
+    await page.waitForTimeout(250);
+    counts = await problemCounts(page);
+  }
+  return { ok: accept(counts), counts };
+}
+
+/** Runs a command by its title from the command palette (F1). */
+async function runCommandPalette(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Brings a workspace file's editor to the front from the Explorer; resolves with its editor. */
+async function openFromExplorer(page, name, textOnScreen) {
+  await page.getByRole('treeitem', { name }).click();
+  const editor = page.locator('.editor-instance .monaco-editor').filter({ has: page.locator('.view-lines', { hasText: textOnScreen }) }).first();
+  await editor.waitFor({ state: 'visible', timeout: 30_000 });
+  return editor;
+}
+
+// The confirmation's information diagnostic lasts only as long as the document confirmed: an edit
+// clears it (the quick fix is one), and so does closing the file after confirming again.
+async function checkConfirmClears(page, { report }) {
+  const editor = await openFromExplorer(page, exampleName, 'nn.Linear(6*14*14, 10)');
+  await editor.locator('.view-line', { hasText: 'The article' }).first().click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' x');
+  let waited = await waitForProblems(page, (c) => c.infos === 0 && c.errors === 1);
+  report(waited.ok, `an edit clears the confirmation's information diagnostic, the error stays (${waited.counts.label})`);
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Escape');
+
+  // Confirmed again, then closed: nothing of it is left.
+  await waitForLensAbove(page, editor, expectedLensLine);
+  await editor.locator('.codelens-decoration a', { hasText: 'Confirm shapes' }).first().click();
+  waited = await waitForProblems(page, (c) => c.infos === 1, 120_000);
+  report(waited.ok, `confirming again shows the information diagnostic (${waited.counts.label})`);
+  await openFromExplorer(page, exampleName, 'nn.Linear(6*14*14, 10)');
+  await runCommandPalette(page, 'View: Close Editor');
+  const dialog = page.getByRole('button', { name: "Don't Save" });
+  if (await dialog.isVisible().catch(() => false)) await dialog.click();
+  waited = await waitForProblems(page, (c) => c.infos === 0 && c.errors === 0);
+  report(waited.ok, `closing the file clears its diagnostics, the confirmation's included (${waited.counts.label})`);
+}
+
+// Hovering a block's constructor and its call shows the block's input, output and parameters.
+async function checkBlockHover(page, { report, shots }) {
+  // One editor group again: the converted model's editor beside is closed unsaved.
+  await runCommandPalette(page, 'View: Close All Editor Groups');
+  const dontSave = page.getByRole('button', { name: "Don't Save" });
+  if (await dontSave.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) await dontSave.click();
+  const editor = await openFromExplorer(page, blockFileName, 'class BasicBlock');
+  const hoverOver = async (lineText, token) => {
+    const line = editor.locator('.view-line', { hasText: lineText }).first();
+    await line.waitFor({ state: 'visible', timeout: 30_000 });
+    // Where the token is drawn: a DOM range over it inside the line's text nodes (the editor may
+    // merge tokens of one colour into one span).
+    const box = await line.evaluate((element, wanted) => {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const at = (node.textContent ?? '').replace(/\u00a0/g, ' ').indexOf(wanted);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + wanted.length);
+        const r = range.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }
+      return null;
+    }, token);
+    if (!box) return '';
+    await page.mouse.move(5, 5);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'BasicBlock' }).first();
+    const shown = await hover.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+    return shown ? (await hover.innerText()).replace(/\u00a0/g, ' ') : '';
+  };
+  // The analysis has to finish before the hover can say anything: wait for the first hint.
+  await editor.locator('.view-lines').getByText(blockHintText).first().waitFor({ state: 'attached', timeout: 60_000 }).catch(() => undefined);
+  const built = await hoverOver('BasicBlock(64, 128, 2)', 'BasicBlock');
+  log(`hover on BasicBlock(64, 128, 2):\n${built}`);
+  report(expectedBlockHover.test(built), `hover on the block's constructor BasicBlock(64, 128, 2) shows ${expectedBlockHover}`);
+  const called = await hoverOver('self.layer2(out)', 'layer2');
+  log(`hover on self.layer2(out):\n${called}`);
+  report(expectedBlockHover.test(called), `hover on the block's call self.layer2(out) shows ${expectedBlockHover}`);
+  await saveScreenshot(page, shots.block);
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+}
+
+// A notebook whose second cell's shapes depend on the first: after an edit in the first cell, the
+// second cell's inlay hint follows (the server asks the editor to refresh every cell's hints).
+async function checkNotebookHints(page, { report, shots }) {
+  await page.getByRole('treeitem', { name: notebookName }).click();
+  const secondCell = page.locator('.cell-editor-container .monaco-editor').filter({ has: page.locator('.view-lines', { hasText: 'nn.Sequential(' }) }).first();
+  const shown = await secondCell.waitFor({ state: 'visible', timeout: 60_000 }).then(() => true, () => false);
+  report(shown, `${notebookName} open in the notebook editor`);
+  if (!shown) return;
+  const before = await secondCell.locator('.view-lines').getByText(notebookHintBefore).first().waitFor({ state: 'attached', timeout: 60_000 }).then(() => true, () => false);
+  report(before, `the second cell shows the hint ${notebookHintBefore}`);
+  const firstCell = page.locator('.cell-editor-container .monaco-editor').filter({ has: page.locator('.view-lines', { hasText: 'width = 16' }) }).first();
+  await firstCell.locator('.view-line', { hasText: 'width = 16' }).first().click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('32');
+  const after = await secondCell.locator('.view-lines').getByText(notebookHintAfter).first().waitFor({ state: 'attached', timeout: 10_000 }).then(() => true, () => false);
+  const hints = await secondCell.locator('.view-lines').innerText().catch(() => '');
+  log(`second cell after the edit:\n${hints.replace(/\u00a0/g, ' ')}`);
+  report(after, `after width = 32 in the first cell, the second cell's hint becomes ${notebookHintAfter} within 10 s`);
+  await saveScreenshot(page, shots.notebook);
 }
 
 // Ctrl+. on the Keras model's name opens the code action menu; "Convert CNN_model to PyTorch" runs

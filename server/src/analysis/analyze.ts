@@ -6,19 +6,22 @@
 // back from a later Linear where it can), traces one forward pass per model, and turns the trace
 // into the plain result types. Pure: no I/O, and it never throws on user code.
 
+import { addCounts, Count, countOfTerms } from '../shapes/count';
+import { EMPTY_COSTS, modelCosts } from './costs';
 import { Dim, evaluateDim, Expr, product, sym, uniformSolutions } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
+import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
 import { writeFix } from './fixes';
-import type { AnalysisResult, AnalyzeOptions, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
+import type { AnalysisResult, AnalyzeOptions, BlockRecord, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
 
 export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
   return analyzeTree(parseSyntax(text), text, options);
@@ -443,6 +446,11 @@ class Analysis {
       else if (flag) [input, source] = [flag, 'flag'];
     }
 
+    // An annotated forward()/call() input (`x: Float[Tensor, "b 3 32 32"]`) states the input.
+    if (!input) {
+      const annotated = this.annotatedInput(c);
+      if (annotated) [input, source] = [annotated, 'annotation'];
+    }
     if (!input) {
       const symbolic = this.symbolicInput(c);
       if (!symbolic) input = [null];
@@ -454,7 +462,9 @@ class Analysis {
     }
 
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
-    let run = this.traceRun(c, input, source);
+    // A model fed by a call in the code (`net(torch.zeros(...))`, `model.fit(x, y)`) is applied there.
+    const appliedAt = example?.node;
+    let run = this.traceRun(c, input, source, appliedAt);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -488,19 +498,21 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic'): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.resetBudget(400_000);
     try {
-      const out = interp.applyModule(c.value, tensors, new Map(), c.nameNode);
+      interp.unwrittenCall = appliedAt ? null : c.nameNode;
+      const out = interp.applyModule(c.value, tensors, new Map(), appliedAt ?? c.nameNode);
       return { output: valueToOutput(out), inputIds };
     } catch {
       return { output: null, inputIds };
     } finally {
       interp.inModelRun = false;
+      interp.unwrittenCall = null;
     }
   }
 
@@ -556,6 +568,14 @@ class Analysis {
       this.otherLines.set(file, lines);
     }
     return lines;
+  }
+
+  /** The inputs the model's forward()/call() states in jaxtyping annotations. */
+  private annotatedInput(c: Candidate): Shape[] | undefined {
+    if (c.value.t !== 'object') return undefined;
+    const cls = c.value.cls;
+    const method = this.interp.lookupClassAttr(cls, c.framework === 'keras' ? 'call' : 'forward') ?? this.interp.lookupClassAttr(cls, 'forward');
+    return method?.t === 'function' ? annotatedInputs(method.node, c.framework) : undefined;
   }
 
   /** A symbolic input shaped by the first layer that consumes the input (probe run, trace off). */
@@ -684,6 +704,8 @@ class Analysis {
       input: r.inputs.map((t) => t.shape),
       output: r.output,
       params: r.module ? r.params ?? null : undefined,
+      ...(r.frozenParams !== undefined ? { frozenParams: r.frozenParams } : {}),
+      ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
       args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,
@@ -692,17 +714,51 @@ class Analysis {
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
     }));
     const seen = new Set<number>();
-    let total: number | null = 0;
+    let total: Count | null = 0;
     for (const r of records) {
       if (!r.layer || seen.has(r.layer.id)) continue;
       seen.add(r.layer.id);
-      if (typeof r.params !== 'number' || total === null) total = null;
-      else total += r.params;
+      total = addCounts(total, r.params ?? null);
     }
     // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
-    if (total !== null) for (const p of directParameters(c.value)) total = p === null || total === null ? null : total + p;
+    if (total !== null) for (const p of directParameters(c.value)) total = addCounts(total, p);
     const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape }));
-    return { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, assignments };
+    const blocks = this.blockRecords(c, records, names, indexBySeq);
+    const model: ModelResult = { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, costs: EMPTY_COSTS, assignments, ...(blocks.length ? { blocks } : {}) };
+    model.costs = modelCosts(model);
+    return model;
+  }
+
+  /** The calls of user modules inside this model's pass (not the model itself), from the trace. */
+  private blockRecords(c: Candidate, records: TraceRecord[], names: Map<number, string>, indexBySeq: Map<number, number>): BlockRecord[] {
+    if (records.length === 0) return [];
+    const [low, high] = [records[0].seq, records[records.length - 1].seq];
+    const out: BlockRecord[] = [];
+    for (const b of this.interp.trace.blocks) {
+      if (b.object === c.value || b.firstSeq < low || b.endSeq - 1 > high || b.endSeq <= b.firstSeq) continue;
+      const inside = records.filter((r) => r.seq >= b.firstSeq && r.seq < b.endSeq);
+      const seen = new Set<number>();
+      let params: Count | null = 0;
+      for (const r of inside) {
+        if (!r.layer || seen.has(r.layer.id)) continue;
+        seen.add(r.layer.id);
+        params = addCounts(params, r.params ?? null);
+      }
+      if (params !== null) for (const p of directParameters(b.object)) params = addCounts(params, p);
+      out.push({
+        kind: b.object.cls.name,
+        name: names.get(b.object.id) ?? null,
+        range: b.object.node ? rangeOf(b.object.node) : null,
+        ...(b.object.node ? pathOf(b.object.node) : {}),
+        callRange: rangeOf(b.callNode),
+        ...(b.callNode.file !== undefined ? { callPath: b.callNode.file } : {}),
+        input: b.inputs.map((t) => t.shape),
+        output: b.output,
+        params,
+        layers: inside.map((r) => indexBySeq.get(r.seq) ?? -1).filter((i) => i >= 0),
+      });
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- diagnostics
@@ -715,6 +771,7 @@ class Analysis {
     const own = this.options.path?.slice(this.options.path.lastIndexOf('/') + 1) ?? 'the analysed file';
     const text = (message: string) => (d.node.file === undefined ? message : message.replace(/\bat line (\d+)/g, `at ${own}:$1`));
     const fixes = d.fix ? [{ ...writeFix(d.node.text, d.fix.value, d.fix.flattenedFrom ?? null, rangeOf(d.node)), ...pathOf(d.node) }] : [];
+    if (d.edit) fixes.push({ title: d.edit.title, range: rangeOf(d.edit.node), newText: d.edit.newText, ...pathOf(d.edit.node) });
     const related: RelatedInfo[] = d.related.filter((r) => !inLibrary(r.node)).map((r) => ({ range: rangeOf(r.node), ...pathOf(r.node), message: text(r.message) }));
     return {
       code: d.code,
@@ -798,8 +855,8 @@ function batchViewConstraint(r: TraceRecord, batch: Dim): [Dim, number | null] {
 }
 
 /** The element counts of the nn.Parameters held by the user modules under a model (null when a size is unknown). */
-function directParameters(root: Value): (number | null)[] {
-  const out: (number | null)[] = [];
+function directParameters(root: Value): (Count | null)[] {
+  const out: (Count | null)[] = [];
   const seen = new Set<Value>();
   const visit = (v: Value, depth: number) => {
     if (depth > 30 || seen.has(v)) return;
@@ -808,7 +865,7 @@ function directParameters(root: Value): (number | null)[] {
       for (const a of v.attrs.values()) {
         if (a.t === 'tensor' && a.parameter && !seen.has(a)) {
           seen.add(a);
-          out.push(a.shape && a.shape.every((d): d is number => typeof d === 'number') ? a.shape.reduce((x, y) => x * y, 1) : null);
+          out.push(a.shape ? countOfTerms([a.shape]) : null);
         } else visit(a, depth + 1);
       }
     } else if (v.t === 'container') for (const i of v.items) visit(i, depth + 1);
@@ -863,6 +920,7 @@ function moduleNames(root: Value): Map<number, string> {
     } else if (v.t === 'container') {
       v.items.forEach((item, i) => visit(item, join(path, v.keys ? v.keys[i] : String(i)), depth + 1));
     } else if (v.t === 'object') {
+      if (path && !out.has(v.id)) out.set(v.id, path);
       // A container subclass's layers are its own children: `features.0.1`, not `features.0.__container__.1`.
       for (const [k, a] of v.attrs) visit(a, k === CONTAINER_ATTR ? path : join(path, k), depth + 1);
     } else if (v.t === 'list' || v.t === 'tuple') {

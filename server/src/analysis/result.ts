@@ -5,6 +5,9 @@
 
 import type { Workspace } from '../workspace/files';
 
+import type { Count } from '../shapes/count';
+import type { Dim } from '../shapes/dim';
+import type { ModelCosts } from './costs';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
 
 export interface Range {
@@ -62,8 +65,16 @@ export interface LayerRecord {
   callPath?: string;
   input: Shape[];
   output: Output;
-  /** Parameter count for modules; undefined for ops. */
-  params?: number | null;
+  /** Parameter count for modules, exact (a bigint past 2^53); undefined for ops. */
+  params?: Count | null;
+  /** Mult-adds of this application, by torchinfo's definition (costs.ts); modules only, null when unknown. */
+  multAdds?: Dim;
+  /** Bytes of the output (its first tensor for a tuple) at the layer's dtype; modules only. */
+  outputBytes?: Dim;
+  /** A keras.applications model, or a layer of one reached with get_layer: that model's Keras name (LayerDef.application). */
+  application?: string;
+  /** The part of `params` Keras counts as non-trainable, where the rule says (a keras.applications model). */
+  frozenParams?: number;
   /** Explanations for the hover: the formulas of spatial sizes. */
   notes: string[];
   /** For layers: the identity of the layer object (the same id when one layer is applied twice); null for ops. */
@@ -78,6 +89,28 @@ export interface LayerRecord {
   modelInputs: number[];
 }
 
+/** One call of a user module used as a block inside a model (`self.layer2(out)` of a `BasicBlock`). */
+export interface BlockRecord {
+  /** The block's class name. */
+  kind: string;
+  /** Its attribute path in the model (`layer2`); null when it has none. */
+  name: string | null;
+  /** The call that built it (`BasicBlock(64, 128, 2)`); null when unknown. */
+  range: Range | null;
+  /** The file `range` lies in, when it is not the analysed file. */
+  path?: string;
+  /** The call that applied it. */
+  callRange: Range;
+  /** The file `callRange` lies in, when it is not the analysed file. */
+  callPath?: string;
+  input: Shape[];
+  output: Output;
+  /** Parameters of the distinct layers this call applied, exact past 2^53; null when some are unknown. */
+  params: Count | null;
+  /** The indices in the model's `layers` of the records this call made. */
+  layers: number[];
+}
+
 /** The shape of a named tensor after an assignment, for hovers and inlay hints. */
 export interface TensorNote {
   name: string;
@@ -87,7 +120,8 @@ export interface TensorNote {
   shape: Output;
 }
 
-export type InputSource = 'comment' | 'call' | 'flag' | 'inferred' | 'symbolic' | 'layer' | 'build';
+/** Where a model's input came from; `annotation`: a jaxtyping annotation on its forward()/call() input. */
+export type InputSource = 'comment' | 'call' | 'flag' | 'inferred' | 'symbolic' | 'layer' | 'build' | 'annotation';
 
 export interface ModelResult {
   name: string;
@@ -103,8 +137,12 @@ export interface ModelResult {
   layers: LayerRecord[];
   output: Output;
   /** Sum of the parameters of every distinct layer object applied; null when some are unknown. */
-  totalParams: number | null;
+  totalParams: Count | null;
+  /** The totals torchinfo prints under its table: mult-adds, input, forward/backward pass, params, estimated total. */
+  costs: ModelCosts;
   assignments: TensorNote[];
+  /** The calls of user modules used as blocks inside it, in execution order. */
+  blocks?: BlockRecord[];
   /** A Keras functional model's outputs, in its order: the index in `layers` of the record producing each (-1: a model input or unknown). */
   outputsFrom?: number[];
 }

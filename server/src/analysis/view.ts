@@ -24,6 +24,7 @@ export function inAnalysedFile(result: AnalysisResult): AnalysisResult {
       extent: m.path === undefined ? m.extent : OUTSIDE,
       layers: m.layers.map((l) => ({ ...l, range: l.path === undefined ? l.range : OUTSIDE, callRange: l.callPath === undefined ? l.callRange : OUTSIDE })),
       assignments: m.assignments.filter((a) => a.path === undefined),
+      ...(m.blocks ? { blocks: m.blocks.map((b) => ({ ...b, range: b.path === undefined ? b.range : OUTSIDE, callRange: b.callPath === undefined ? b.callRange : OUTSIDE })) } : {}),
     })),
     diagnostics: result.diagnostics
       .filter((d) => d.path === undefined)

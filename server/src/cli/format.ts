@@ -4,6 +4,8 @@
 // `place` (sources.ts): columns in code points, and for notebooks the cell and the line within it.
 
 import type { AnalysisResult, LayerRecord, ModelResult, Range, ShapeDiagnostic } from '../analysis/result';
+import { formatFigure, formatMegabytes, type ModelCosts } from '../analysis/costs';
+import { addCounts, countToJson, formatCount } from '../shapes/count';
 import { dimToJson, dimToString } from '../shapes/dim';
 import { formatOutput } from '../shapes/shape';
 import { Output, Shape, TupleOut } from '../shapes/types';
@@ -44,6 +46,32 @@ function lineOf(source: Placed, r: Range): { cell?: number; line: number } {
   return p.cell === undefined ? { line: p.line } : { cell: p.cell, line: p.line };
 }
 
+function rangeWithin(inner: Range, outer: Range): boolean {
+  const starts = inner.line > outer.line || (inner.line === outer.line && inner.column >= outer.column);
+  const ends = inner.endLine < outer.endLine || (inner.endLine === outer.endLine && inner.endColumn <= outer.endColumn);
+  return starts && ends;
+}
+
+/**
+ * A model's layers with each Keras functional model it calls as a layer (one `encoder (Functional)`
+ * row in the summary, as Keras prints it) replaced by that model's own layers, each marked with the
+ * names of the models it lies `within`. A call the file's models do not account for (a
+ * keras.applications model) stays one row.
+ */
+export function flattenNested(m: ModelResult, models: readonly ModelResult[], within: string[] = [], depth = 0): { layer: LayerRecord; within: string[] }[] {
+  const out: { layer: LayerRecord; within: string[] }[] = [];
+  for (const l of m.layers) {
+    const sub = l.kind === 'Functional' && depth < 8 ? models.find((s) => s !== m && s.framework === 'keras' && s.path === l.path && s.layers.length > 0 && rangeWithin(l.range, s.extent) && !s.layers.some((x) => x.kind === 'Functional' && x.layerId === l.layerId)) : undefined;
+    if (!sub) {
+      out.push({ layer: l, within });
+      continue;
+    }
+    const name = typeof l.args?.name === 'string' ? l.args.name : sub.name;
+    out.push(...flattenNested(sub, models, [...within, name], depth + 1));
+  }
+  return out;
+}
+
 /**
  * The JSON of one checked file. Positions in it go through the source's place (cells, code points).
  * A model, layer, diagnostic or related location in another file of the workspace carries that
@@ -66,8 +94,9 @@ export function fileToJson(path: string, result: AnalysisResult, source: Placed,
       ...where(m.path, m.range),
       input: m.input.map(shapeToJson),
       inputSource: m.inputSource,
-      layers: m.layers.map((l) => {
+      layers: flattenNested(m, result.models).map(({ layer: l, within }) => {
         const o: Record<string, unknown> = {
+          ...(within.length ? { within: within.join('/') } : {}),
           kind: l.kind,
           module: l.module,
           name: l.name,
@@ -77,11 +106,16 @@ export function fileToJson(path: string, result: AnalysisResult, source: Placed,
           input: l.input.map(shapeToJson),
           output: outputToJson(l.output),
         };
-        if (l.module) o.params = l.params ?? null;
+        if (l.module) {
+          o.params = countToJson(l.params ?? null);
+          o.multAdds = dimToJson(l.multAdds ?? null);
+          o.outputBytes = dimToJson(l.outputBytes ?? null);
+        }
         return o;
       }),
       output: outputToJson(m.output),
-      totalParams: m.totalParams,
+      totalParams: countToJson(m.totalParams),
+      costs: costsToJson(m.costs),
     })),
     diagnostics: result.diagnostics.map((d) => {
       const start = point(d.path, d.range.line, d.range.column);
@@ -158,6 +192,7 @@ export function kerasSnakeCase(name: string): string {
 
 /** Non-trainable parameters of a Keras layer: BatchNormalization's moving mean and variance. */
 function nonTrainable(l: LayerRecord): number {
+  if (l.frozenParams !== undefined) return l.frozenParams;
   if (l.kind !== 'BatchNormalization') return 0;
   const input = l.input[0];
   const c = input ? input[input.length - 1] : null;
@@ -167,7 +202,7 @@ function nonTrainable(l: LayerRecord): number {
 function formatKerasSummary(m: ModelResult): string {
   const layers = m.layers.filter((l) => l.module);
   const names = kerasLayerNames(layers);
-  const rows = layers.map((l, i) => [`${names[i]} (${l.kind})`, fmt(l.output, true), l.params === null || l.params === undefined ? '?' : l.params.toLocaleString('en-US')]);
+  const rows = layers.map((l, i) => [`${names[i]} (${l.kind})`, fmt(l.output, true), l.params === null || l.params === undefined ? '?' : formatCount(l.params)]);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
   const cell = (c: string, i: number) => (i === 2 ? ` ${c.padStart(w[i] - 2)} ` : ` ${c.padEnd(w[i] - 2)} `);
@@ -178,25 +213,64 @@ function formatKerasSummary(m: ModelResult): string {
     if (i < rows.length - 1) out.push(bar('├', '┼', '┤', '─'));
   });
   out.push(bar('└', '┴', '┘', '─'));
-  const bytes = (n: number) => (n * 4 >= 1024 * 1024 ? `${((n * 4) / 1024 / 1024).toFixed(2)} MB` : n * 4 >= 1024 ? `${((n * 4) / 1024).toFixed(2)} KB` : `${(n * 4).toFixed(2)} B`);
+  const bytes = (count: number | bigint) => {
+    const n = Number(count);
+    return n * 4 >= 1024 * 1024 ? `${((n * 4) / 1024 / 1024).toFixed(2)} MB` : n * 4 >= 1024 ? `${((n * 4) / 1024).toFixed(2)} KB` : `${(n * 4).toFixed(2)} B`;
+  };
   if (m.totalParams === null) out.push(' Total params: unknown (an input size is not known)');
   else {
     const frozen = layers.reduce((a, l) => a + nonTrainable(l), 0);
-    out.push(` Total params: ${m.totalParams.toLocaleString('en-US')} (${bytes(m.totalParams)})`);
-    out.push(` Trainable params: ${(m.totalParams - frozen).toLocaleString('en-US')} (${bytes(m.totalParams - frozen)})`);
-    out.push(` Non-trainable params: ${frozen.toLocaleString('en-US')} (${bytes(frozen)})`);
+    const trainable = addCounts(m.totalParams, -frozen) ?? 0;
+    out.push(` Total params: ${formatCount(m.totalParams)} (${bytes(m.totalParams)})`);
+    out.push(` Trainable params: ${formatCount(trainable)} (${bytes(trainable)})`);
+    out.push(` Non-trainable params: ${formatCount(frozen)} (${bytes(frozen)})`);
   }
+  out.push(...costLines(m.costs).map((line) => ` ${line}`));
   return out.join('\n');
 }
 
 /** One model's summary table: torchinfo's layout for PyTorch, Keras 3 model.summary()'s for Keras. */
 export function formatSummary(m: ModelResult, showPath: (path: string) => string = (p) => p): string {
   if (m.framework === 'keras') return formatKerasSummary(m);
-  const rows = m.layers.map((l) => [layerLabel(l), fmt(l.output, false), l.module ? (l.params === null || l.params === undefined ? '?' : l.params.toLocaleString('en-US')) : '--']);
+  // torchinfo's columns: output shape, parameters, mult-adds ("--" where a layer has none).
+  const rows = m.layers.map((l) => [
+    layerLabel(l),
+    fmt(l.output, false),
+    l.module ? (l.params === null || l.params === undefined ? '?' : l.params === 0 ? '--' : formatCount(l.params)) : '--',
+    l.module ? (l.multAdds === 0 ? '--' : formatFigure(l.multAdds)) : '--',
+  ]);
   const where = m.path === undefined ? '' : `, defined in ${showPath(m.path)}`;
   const title = `${m.name} (input ${m.input.map((s) => fmt(s, false)).join(', ')} from ${m.inputSource}${where})`;
-  const total = m.totalParams === null ? 'unknown' : m.totalParams.toLocaleString('en-US');
-  return [title, table(rows, ['Layer (type:name)', 'Output Shape', 'Param #']), `Total params: ${total}`].join('\n');
+  const total = m.totalParams === null ? 'unknown' : formatCount(m.totalParams);
+  const rule = '='.repeat(table(rows, SUMMARY_HEADER).split('\n')[0].length);
+  return [title, table(rows, SUMMARY_HEADER), `Total params: ${total}`, ...costLines(m.costs).slice(0, 1), rule, ...costLines(m.costs).slice(1), rule].join('\n');
+}
+
+const SUMMARY_HEADER = ['Layer (type:name)', 'Output Shape', 'Param #', 'Mult-Adds'];
+
+/** torchinfo's lines under the table: total mult-adds, then the sizes in megabytes (formulas in bytes with a symbolic batch). */
+export function costLines(c: ModelCosts): string[] {
+  const mb = (label: string, d: Parameters<typeof formatMegabytes>[0]) => (d !== null && typeof d === 'object' ? `${label}: ${formatMegabytes(d)}` : `${label} (MB): ${formatMegabytes(d)}`);
+  const multAdds = c.multAdds !== null && typeof c.multAdds === 'object' ? `Total mult-adds: ${formatFigure(c.multAdds)}` : `Total mult-adds (M): ${c.multAdds === null ? '?' : (c.multAdds / 1e6).toFixed(2)} (${formatFigure(c.multAdds)})`;
+  return [
+    multAdds,
+    mb('Input size', c.inputBytes),
+    mb('Forward/backward pass size', c.forwardBackwardBytes),
+    mb('Params size', c.paramBytes),
+    mb('Estimated Total Size', c.totalBytes),
+  ];
+}
+
+/** A model's costs in JSON: integers, formulas as strings (`34702 * N`), a count past 2^53 as its decimal digits. */
+export function costsToJson(c: ModelCosts): Record<string, number | string | null> {
+  return {
+    multAdds: dimToJson(c.multAdds),
+    inputBytes: dimToJson(c.inputBytes),
+    forwardBackwardBytes: dimToJson(c.forwardBackwardBytes),
+    paramBytes: countToJson(c.paramBytes),
+    totalBytes: dimToJson(c.totalBytes),
+    activationBytes: dimToJson(c.activationBytes),
+  };
 }
 
 export function describeDim(d: Parameters<typeof dimToString>[0]): string {

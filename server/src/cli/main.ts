@@ -26,7 +26,7 @@ import { version } from '../../../package.json';
 
 const USAGE = `Usage:
   cnnshape check [--format text|json|sarif|github] [--input SHAPE] [--model NAME] [--root DIR]... [--python-path PYTHON] PATH...
-  cnnshape summary [--input SHAPE] [--model NAME] [--root DIR]... [--python-path PYTHON] FILE...
+  cnnshape summary [--format text|json] [--input SHAPE] [--model NAME] [--root DIR]... [--python-path PYTHON] FILE...
   cnnshape convert FILE [--to pytorch|keras] [--model NAME]
   cnnshape confirm FILE... [--model NAME] [--backend auto|tfjs-node|webgpu|wasm|cpu] [--format text|json]
                    [--input SHAPE] [--memory-limit MB]
@@ -41,7 +41,9 @@ check    report the shape errors in Python files and Jupyter notebooks; a direct
          from the site-packages of --python-path, else of a .venv or venv in the workspace, never
          run; --format sarif writes a SARIF log for GitHub code scanning, --format github workflow
          commands that annotate a pull request
-summary  print a table of layers, output shapes and parameters for every model
+summary  print a table of layers, output shapes, parameters and mult-adds for every model, with torchinfo's
+         totals (mult-adds, input, forward/backward pass, params, estimated total size); --format
+         json prints them per layer and per model
 convert  print a PyTorch version of the Keras models in FILE (or of the one named by --model), or
          with --to keras a Keras version of its PyTorch models; without --to, a file with no Keras
          model but PyTorch ones converts to Keras; layers with no faithful equivalent are marked
@@ -274,6 +276,12 @@ function check(o: Options): number {
 function summary(o: Options): number {
   if (o.paths.length === 0) throw new UsageError('summary needs a FILE');
   const { checked, skipped } = analyseFiles(o);
+  if (o.format === 'json') {
+    // The same document as `check --format json`: each layer's params, mult-adds and output bytes, each model's costs.
+    process.stdout.write(JSON.stringify({ files: checked.map(({ source, result }) => fileToJson(source.path, result, source, shownPath)), skipped }, null, 2) + '\n');
+    warnSkipped(skipped);
+    return 0;
+  }
   for (const { source, result } of checked) {
     process.stdout.write(`${source.path}\n`);
     if (result.models.length === 0) process.stdout.write('  no models found\n');

@@ -25,6 +25,7 @@ export const RULE_DESCRIPTIONS: Record<RuleCode, string> = {
   'rnn-input-size': "A recurrent layer's input_size differs from the features of its input.",
   'groups-divisible': "A grouped convolution's channels are not divisible by its groups.",
   'embedding-dim': "An embedding's arguments contradict each other (padding_idx outside num_embeddings).",
+  'shape-assert': 'A shape the code states (an assert, a jaxtyping annotation, a # shape: comment) differs from the inferred one.',
 };
 
 const LEVEL: Record<ShapeDiagnostic['severity'], string> = { error: 'error', warning: 'warning', information: 'note' };

@@ -62,6 +62,11 @@ export interface ModelConfirmation {
   input: (number | null)[][] | null;
   /** Values given to the input's symbols (`H`, `W`, ...). */
   symbols?: Record<string, number>;
+  /**
+   * Set when the model states no input and the pass ran on sizes picked here: which input, and how
+   * to give one (`input (1, 3, 64, 64) assumed: no input given; set # input: ...`).
+   */
+  assumedInput?: string;
   layers: LayerConfirmation[];
   summary: ConfirmSummary;
   /** Why the model was not run at all (over the memory limit, no concrete input). */
@@ -333,7 +338,22 @@ export async function confirmModel(backend: BackendInfo, model: ModelResult, lin
     tf.engine().endScope();
   }
   const ms = Math.round((performance.now() - start) * 10) / 10;
-  return { ...base, ms, input: inputShapes as number[][], layers, summary: summarise(layers) };
+  const assumedInput = assumedInputNote(model, inputShapes as number[][], symbols, options.symbols ?? {});
+  return { ...base, ms, input: inputShapes as number[][], ...(assumedInput ? { assumedInput } : {}), layers, summary: summarise(layers) };
+}
+
+/** The note for a pass whose input sizes were picked here (symbols without a given value); undefined when the input was stated. */
+function assumedInputNote(model: ModelResult, shapes: number[][], symbols: Record<string, number>, given: Record<string, number>): string | undefined {
+  // Stated by a comment, a call, a layer, a build, the flag or the setting: nothing was assumed.
+  if (model.inputSource !== 'symbolic' && model.inputSource !== 'inferred') return undefined;
+  const picked = Object.keys(symbols).filter((s) => given[s] === undefined);
+  const how = model.inputSource === 'inferred' ? 'sizes solved back from the layers' : '';
+  const values = picked.map((s) => `${s}=${symbols[s]}`).join(', ');
+  const detail = [how, values].filter((x) => x).join('; ');
+  const keras = model.framework === 'keras';
+  const written = shapes.map((s) => `(${s.map((d, i) => (keras && i === 0 ? 'None' : String(d))).join(', ')})`).join(', ');
+  const shown = shapes.map((s) => `(${s.join(', ')})`).join(', ');
+  return `input ${shown} assumed: no input given${detail ? ` (${detail})` : ''}; set # input: ${written} above the model, or --input / cnnshape.defaultInputShape`;
 }
 
 /** Analyses a file's text and confirms its models (or the one named). */

@@ -5,6 +5,7 @@
 // throughout. confirm.ts frees each output after its last reader, so this is the pass's real peak,
 // give or take what a backend allocates inside one layer.
 
+import { isCount } from '../shapes/count';
 import type { ModelResult } from '../analysis/result';
 import { evaluateDim } from '../shapes/dim';
 import { TupleOut, type Output, type Shape } from '../shapes/types';
@@ -53,9 +54,9 @@ export function estimateMemory(model: ModelResult, symbols: Record<string, numbe
   const seen = new Set<number>();
   let params = 0;
   for (const r of model.layers) {
-    if (typeof r.params !== 'number' || (r.layerId !== null && seen.has(r.layerId))) continue;
+    if (!isCount(r.params) || (r.layerId !== null && seen.has(r.layerId))) continue;
     if (r.layerId !== null) seen.add(r.layerId);
-    params += r.params;
+    params += Number(r.params);
   }
   const inputs = model.input.reduce((sum, s) => sum + outputBytes(s, symbols), 0);
   const last = lastReaders(model);

@@ -37,7 +37,8 @@ export function formatModelConfirmation(m: ModelConfirmation): string {
   const line = (r: string[]) => '  ' + r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]))).join('  ');
   const s = m.summary;
   const input = m.input ? `  input ${m.input.map((i) => shapeText(i)).join(', ')}${m.symbols ? ` (${Object.entries(m.symbols).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}` : '';
-  return [head, input, line(header), ...rows.map(line), `  ${s.confirmed} confirmed, ${s.different} different, ${s.unconfirmable} not confirmable, ${s.failed} failed`].filter((x) => x).join('\n');
+  const assumed = m.assumedInput ? `  ${m.assumedInput}` : '';
+  return [head, input, assumed, line(header), ...rows.map(line), `  ${s.confirmed} confirmed, ${s.different} different, ${s.unconfirmable} not confirmable, ${s.failed} failed`].filter((x) => x).join('\n');
 }
 
 export function formatReportText(report: ConfirmReport): string {

@@ -431,6 +431,7 @@ function specFor(a: ArgReader): TfjsLayerSpec {
 /** The tfjs spec of one record: its layer and config, or why there is none. */
 export function layerSpec(record: LayerRecord, framework: Framework, symbols: Record<string, number> = {}): { spec: TfjsLayerSpec; notes: string[] } | { reason: string } {
   if (!record.module || !record.args) return { reason: `${record.kind} is an operation, not a layer` };
+  if (record.application !== undefined) return { reason: `${record.args.name ?? record.kind} is ${record.kind === 'Functional' ? 'the' : 'a layer of the'} keras.applications model ${record.application}, known from a table and not run in tfjs` };
   const reader = new ArgReader(framework, record.kind, new Map(Object.entries(record.args)), symbols);
   try {
     return { spec: specFor(reader), notes: reader.notes };

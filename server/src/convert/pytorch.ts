@@ -410,6 +410,7 @@ function mergedInputs(records: LayerRecord[]): Map<number, Shape[]> {
 
 function convertRecord(record: LayerRecord, layout: Layout, sequential: boolean, lines: readonly string[]): ConvertedLayer {
   let converted: ConvertedLayer;
+  if (record.application !== undefined) return { parts: [{ type: 'module', hint: 'todo', code: 'nn.Identity()' }], todo: `the keras.applications model ${record.application} is not converted (torchvision or timm has most of these models)`, unconverted: true };
   try {
     converted = record.module ? convertLayer({ record, layout, sequential }) : convertOp(record, lines, layout);
   } catch {

@@ -4,9 +4,11 @@
 // beside the server bundle, so the server keeps answering while it runs; in the browser the
 // server's web worker, on WebGPU or WebGL); cancelling the request stops it. The reply
 // carries the report, a Markdown table per model, and information diagnostics for the layers that
-// differ or failed, which the client shows in its own collection (the server's diagnostics stay
-// the engine's). Settings: `cnnshape.confirm.backend` and `cnnshape.confirm.memoryLimitMb`.
+// differ or failed. The server publishes those with the document's own diagnostics, for the version
+// confirmed only (server.ts): an edit, a save or closing the document clears them. Settings:
+// `cnnshape.confirm.backend` and `cnnshape.confirm.memoryLimitMb`.
 
+import { formatShort } from '../analysis/costs';
 import { DiagnosticSeverity, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
 import type { AnalysisResult } from '../analysis/result';
 import { BACKEND_NAMES, type BackendRequest } from '../confirm/backend-names';
@@ -20,6 +22,8 @@ export type ConfirmRunner = (request: ConfirmRequest, signal: AbortSignal) => Pr
 
 export const CONFIRM_REQUEST = 'cnnshape/confirm';
 export const CONFIRM_COMMAND = 'cnnshape.confirm';
+/** The source of the confirmation's information diagnostics. */
+export const CONFIRM_SOURCE = 'cnnshape confirm';
 
 export interface ConfirmParams {
   uri: string;
@@ -30,7 +34,7 @@ export interface ConfirmParams {
 export interface ConfirmReply {
   report: ConfirmReport;
   markdown: string;
-  /** By document URI: one information diagnostic per layer that differs or failed. */
+  /** By document URI: one information diagnostic per layer that differs or failed (also published by the server). */
   diagnostics: { uri: string; diagnostics: Diagnostic[] }[];
 }
 
@@ -47,16 +51,26 @@ export function confirmSettingsFrom(raw: unknown): ConfirmSettings {
   return { backend, memoryLimitMb: limit };
 }
 
-/** One "Confirm shapes" lens on each model's name. */
-export function confirmCodeLenses(result: AnalysisResult, target: AnalysisTarget, uri: string): CodeLens[] {
+/**
+ * One "Confirm shapes" lens on each model's name and, unless `costs` is off, beside it what one
+ * forward pass costs (`34.7 K·N mult-adds · 85 KB·N activations`), which opens the summary.
+ */
+export function confirmCodeLenses(result: AnalysisResult, target: AnalysisTarget, uri: string, costs = true): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const model of result.models) {
     const place = target.toDocument(model.range);
     if (!place || place.uri !== uri) continue;
     lenses.push({ range: place.range, command: { title: 'Confirm shapes', command: CONFIRM_COMMAND, arguments: [uri, model.name] } });
+    if (costs && (model.costs.multAdds !== null || model.costs.activationBytes !== null)) {
+      const title = `${formatShort(model.costs.multAdds)} mult-adds · ${formatShort(model.costs.activationBytes, 'B')} activations`;
+      lenses.push({ range: place.range, command: { title, command: SUMMARY_COMMAND, arguments: [] } });
+    }
   }
   return lenses;
 }
+
+/** The client's command that shows the summary of the active document. */
+export const SUMMARY_COMMAND = 'cnnshape.showModelSummary';
 
 function shapeText(s: JsonOutput): string {
   if (s === null) return '?';
@@ -74,6 +88,8 @@ export function reportMarkdown(report: ConfirmReport, documentName: string): str
       lines.push(`Not run: ${m.refused}`, '');
       continue;
     }
+    if (m.input) lines.push(`Input: \`${m.input.map((s) => shapeText(s)).join(', ')}\``, '');
+    if (m.assumedInput) lines.push(`**${m.assumedInput.replace(/# input: (.*?) above/, '`# input: $1` above')}**`, '');
     lines.push('| Line | Layer | Predicted | Actual | Status |', '| ---: | --- | --- | --- | --- |');
     for (const l of m.layers) {
       const detail = (l.reason ?? l.message ?? '').replace(/\|/g, '\\|');
@@ -100,7 +116,7 @@ function confirmDiagnostics(report: ConfirmReport, target: AnalysisTarget): Conf
           ? `TensorFlow.js (${m.backend}) gives ${shapeText(l.actual)} for ${l.kind}; cnnshape predicts ${shapeText(l.predicted)}`
           : `TensorFlow.js (${m.backend}) fails at ${l.kind}: ${l.message}`;
       const list = byUri.get(place.uri) ?? [];
-      list.push({ range: place.range, severity: DiagnosticSeverity.Information, source: 'cnnshape confirm', message });
+      list.push({ range: place.range, severity: DiagnosticSeverity.Information, source: CONFIRM_SOURCE, message });
       byUri.set(place.uri, list);
     }
   }

@@ -7,7 +7,7 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange } from 'vscode-languageserver';
 import type { AnalysisResult, Range, Severity } from '../analysis/result';
 import type { Settings, SeverityChoice } from './settings';
-import { toLspRange, type AnalysisTarget } from './targets';
+import { relabelLines, toLspRange, type AnalysisTarget } from './targets';
 
 export const DIAGNOSTIC_SOURCE = 'cnnshape';
 
@@ -50,7 +50,7 @@ export function diagnosticsByDocument(result: AnalysisResult, target: AnalysisTa
     const relatedInformation: DiagnosticRelatedInformation[] = [];
     for (const related of shapeDiagnostic.related) {
       const relatedPlace = placeOf(related.range, related.path);
-      if (relatedPlace) relatedInformation.push({ location: relatedPlace, message: related.message });
+      if (relatedPlace) relatedInformation.push({ location: relatedPlace, message: relabelLines(related.message, target, relatedPlace.uri) });
     }
     const fixes: FixData[] = [];
     for (const fix of shapeDiagnostic.fixes) {
@@ -63,7 +63,7 @@ export function diagnosticsByDocument(result: AnalysisResult, target: AnalysisTa
       severity: SEVERITIES[chosen ?? shapeDiagnostic.severity],
       code: shapeDiagnostic.code,
       source: DIAGNOSTIC_SOURCE,
-      message: shapeDiagnostic.message,
+      message: relabelLines(shapeDiagnostic.message, target, place.uri),
       data,
     };
     if (relatedInformation.length > 0) diagnostic.relatedInformation = relatedInformation;

@@ -1,12 +1,16 @@
 // Hover: on a layer (its constructor call, or the call that applies it) its input and output shapes,
-// parameter count and notes (the formulas of spatial sizes); on a tensor variable in forward() or
+// parameter count and notes (the formulas of spatial sizes); on a block (a user module inside a
+// model: its constructor `BasicBlock(64, 128, 2)` or its call `self.layer2(out)`) the same for the
+// whole block, each distinct call's shapes once; on a tensor variable in forward() or
 // call() its shape at that point; on a model's class or variable name the whole summary table.
 // When several ranges hold the cursor, the innermost wins; the model's name comes last.
 
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { AnalysisResult, LayerRecord, Range } from '../analysis/result';
+import type { AnalysisResult, BlockRecord, LayerRecord, Range } from '../analysis/result';
 import { formatOutput, formatShape } from '../shapes/shape';
-import { formatParams, layerLabel, modelSummaryMarkdown } from './summary';
+import { formatFigure, formatShort } from '../analysis/costs';
+import type { Dim } from '../shapes/dim';
+import { formatMultAdds, formatParams, layerLabel, modelSummaryMarkdown } from './summary';
 import { rangeContains, rangeSize, type AnalysisTarget } from './targets';
 
 interface Candidate {
@@ -31,6 +35,12 @@ export function hoverAt(result: AnalysisResult, target: AnalysisTarget, uri: str
     for (const [range, layers] of [...byConstructor, ...byApplication]) {
       candidates.push({ range, markdown: () => layersMarkdown(layers) });
     }
+    const blocks = model.blocks ?? [];
+    const blocksBuilt = groupByRange(blocks.filter((b) => b.range && rangeContains(b.range, analysed)), (b) => b.range!);
+    const blocksCalled = groupByRange(blocks.filter((b) => rangeContains(b.callRange, analysed)), (b) => b.callRange);
+    for (const [range, calls] of [...blocksBuilt, ...blocksCalled]) {
+      candidates.push({ range, markdown: () => blockMarkdown(calls) });
+    }
   }
   candidates.sort((a, b) => rangeSize(a.range) - rangeSize(b.range));
   let chosen = candidates[0];
@@ -46,8 +56,26 @@ export function hoverAt(result: AnalysisResult, target: AnalysisTarget, uri: str
   };
 }
 
-function groupByRange(layers: LayerRecord[], rangeOf: (layer: LayerRecord) => Range): [Range, LayerRecord[]][] {
-  const groups = new Map<string, [Range, LayerRecord[]]>();
+/** A block's calls (one, or every call of one block object): its class, name, each distinct input and output, parameters. */
+function blockMarkdown(calls: BlockRecord[]): string {
+  const first = calls[0];
+  const lines = [`**${first.kind}**${first.name ? ` \`${first.name}\`` : ''} (block)`, ''];
+  const seen = new Set<string>();
+  for (const call of calls) {
+    const input = call.input.map((s) => formatShape(s)).join(', ') || '?';
+    const output = formatOutput(call.output);
+    if (seen.has(`${input}→${output}`)) continue;
+    seen.add(`${input}→${output}`);
+    if (seen.size > 1) lines.push('');
+    lines.push(`Input: \`${input}\`  `, `Output: \`${output}\``);
+  }
+  const params = [...new Set(calls.map((c) => c.params))];
+  lines.push('', `Params: ${params.map((p) => formatParams(p)).join(' | ')}`);
+  return lines.join('\n');
+}
+
+function groupByRange<T>(layers: T[], rangeOf: (layer: T) => Range): [Range, T[]][] {
+  const groups = new Map<string, [Range, T[]]>();
   for (const layer of layers) {
     const range = rangeOf(layer);
     const key = `${range.line}:${range.column}:${range.endLine}:${range.endColumn}`;
@@ -62,9 +90,9 @@ function layersMarkdown(layers: LayerRecord[]): string {
   const sameLayer = layers.every((l) => l.range === layers[0].range || sameRange(l.range, layers[0].range));
   if (layers.length === 1 || sameLayer) return layers.map(layerMarkdown).join('\n\n---\n\n');
   // One call applying many layers (a Sequential): a small table.
-  const lines = ['| Layer | Input | Output | Params |', '| --- | --- | --- | ---: |'];
+  const lines = ['| Layer | Input | Output | Params | Mult-adds |', '| --- | --- | --- | ---: | ---: |'];
   for (const layer of layers) {
-    lines.push(`| ${layerLabel(layer)} | \`${inputsText(layer)}\` | \`${formatOutput(layer.output)}\` | ${formatParams(layer.params)} |`);
+    lines.push(`| ${layerLabel(layer)} | \`${inputsText(layer)}\` | \`${formatOutput(layer.output)}\` | ${formatParams(layer.params)} | ${formatMultAdds(layer)} |`);
   }
   return lines.join('\n');
 }
@@ -76,9 +104,17 @@ function layerMarkdown(layer: LayerRecord): string {
     `Input: \`${inputsText(layer)}\`  `,
     `Output: \`${formatOutput(layer.output)}\``,
   ];
-  if (layer.module) lines.push('', `Params: ${formatParams(layer.params)}`);
+  if (layer.module) {
+    lines.push('', `Params: ${formatParams(layer.params)}  `, `Mult-adds: ${formatFigure(layer.multAdds)}  `, `Output memory: ${bytesText(layer.outputBytes)}`);
+  }
   if (layer.notes.length > 0) lines.push('', ...layer.notes.map((note) => `- ${note}`));
   return lines.join('\n');
+}
+
+/** `23,520 bytes (23.5 KB)`, a formula in bytes with a symbolic batch, `?` when unknown. */
+function bytesText(bytes: Dim | undefined): string {
+  if (bytes === null || bytes === undefined) return '?';
+  return typeof bytes === 'number' ? `${formatFigure(bytes)} bytes (${formatShort(bytes, 'B')})` : `${formatFigure(bytes)} bytes`;
 }
 
 function inputsText(layer: LayerRecord): string {

@@ -1,6 +1,7 @@
 // Notebooks: a Jupyter notebook is analysed as a whole. Its Python code cells, in order, are joined
 // with newlines into one virtual document; every diagnostic, hover and hint found in it is mapped
-// back to its cell by line offsets. Markdown cells and cells of other languages are left out.
+// back to its cell by line offsets, and messages count lines within cells. Markdown cells and cells
+// of other languages are left out.
 // The cells arrive through LSP notebook document sync (vscode-languageserver's NotebookDocuments);
 // server.ts owns that collection, this file only builds the virtual document.
 
@@ -15,6 +16,8 @@ export const notebookDocumentSyncOptions: NotebookDocumentSyncOptions = {
 
 interface PlacedCell {
   uri: string;
+  /** Its place among all the notebook's cells, from 1 (Markdown cells count, as the editor shows them). */
+  number: number;
   document: TextDocument;
   /** The line of the virtual document where this cell starts. */
   firstLine: number;
@@ -28,13 +31,13 @@ export function notebookTarget(
   const cells: PlacedCell[] = [];
   const texts: string[] = [];
   let nextLine = 0;
-  for (const cell of notebook.cells) {
+  for (const [index, cell] of notebook.cells.entries()) {
     if (cell.kind !== NotebookCellKind.Code) continue;
     const document = cellDocument(cell.document);
     if (!document || document.languageId !== 'python') continue;
     const text = document.getText();
     const lineCount = text.split('\n').length;
-    cells.push({ uri: cell.document, document, firstLine: nextLine, lineCount });
+    cells.push({ uri: cell.document, number: index + 1, document, firstLine: nextLine, lineCount });
     texts.push(text);
     nextLine += lineCount;
   }
@@ -64,5 +67,12 @@ export function notebookTarget(
       return cell ? { line: position.line + cell.firstLine, character: position.character } : undefined;
     },
     documentText: (uri) => cells.find((c) => c.uri === uri)?.document.getText(),
+    // Lines count within each cell: `line 7` in the cell itself, `line 2 of cell 3` from another.
+    lineLabel(line, uri) {
+      const cell = cellAtLine(line);
+      if (!cell) return undefined;
+      const within = `line ${line - cell.firstLine + 1}`;
+      return cell.uri === uri ? within : `${within} of cell ${cell.number}`;
+    },
   };
 }

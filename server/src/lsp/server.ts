@@ -31,17 +31,21 @@ import {
   type Position,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../analysis/analyze';
+import type { AnalysisResult } from '../analysis/result';
 import { inAnalysedFile } from '../analysis/view';
 import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING, type TargetContext } from './analysisCache';
 import { AnalysisCancelled } from './cancellation';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
-import { CONFIRM_REQUEST, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams, type ConfirmRunner } from './confirm';
+import { CONFIRM_REQUEST, CONFIRM_SOURCE, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams, type ConfirmRunner } from './confirm';
 import { convertActionsFor, CONVERT_KIND } from './convert';
+import { completionsAt } from './completion';
 import { diagnosticsByDocument } from './diagnostics';
 import { hoverAt } from './hover';
 import { inlayHintsFor } from './inlayHints';
 import { notebookDocumentSyncOptions, notebookTarget } from './notebooks';
 import { SettingsCache, type Settings } from './settings';
+import { signatureHelpAt, SIGNATURE_TRIGGERS } from './signatureHelp';
 import { documentSummaryMarkdown, SUMMARY_REQUEST } from './summary';
 import { textDocumentTarget, type AnalysisTarget } from './targets';
 import type { WorkspaceView } from './workspace-view';
@@ -85,6 +89,13 @@ export function wireServer(connection: Connection, host: ServerHost): void {
   const publishedUris = new Map<string, Set<string>>();
   /** Per document, the diagnostics each target's analysis placed in it (a block's error found from a model file). */
   const contributions = new Map<string, Map<string, Diagnostic[]>>();
+  /**
+   * Per target, the information diagnostics of its last "Confirm shapes", kept only for the version
+   * and text that were confirmed: an edit, a save or closing the document drops them.
+   */
+  const confirmed = new Map<string, { version: number; text: string; byUri: Map<string, Diagnostic[]> }>();
+  /** Targets re-checked because another document changed: the client does not ask for their hints again by itself. */
+  const refreshHintsAfter = new Set<string>();
 
   const isPython = (document: TextDocument) => document.languageId === 'python' || /\.pyi?$/.test(document.uri);
 
@@ -133,7 +144,8 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       const ordered = perTarget ? [...(perTarget.has(uri) ? [perTarget.get(uri)!] : []), ...[...perTarget].filter(([k]) => k !== uri).map(([, l]) => l)] : [];
       const seen = new Set<string>();
       const diagnostics = ordered.flat().filter((d) => {
-        const id = `${d.range.start.line}:${d.range.start.character}:${d.range.end.line}:${d.range.end.character}:${d.code}`;
+        // Two confirmation results on one line are two layers; the engine's are one per range and rule.
+        const id = `${d.range.start.line}:${d.range.start.character}:${d.range.end.line}:${d.range.end.character}:${d.code}${d.source === CONFIRM_SOURCE ? `:${d.message}` : ''}`;
         if (seen.has(id)) return false;
         seen.add(id);
         return true;
@@ -145,7 +157,11 @@ export function wireServer(connection: Connection, host: ServerHost): void {
   /** Re-checks the open targets whose last analysis read the file at `path`. */
   function scheduleDependents(path: string | undefined, except?: string): void {
     if (path === undefined) return;
-    for (const key of analyses.dependents(path)) if (key !== except && targetByKey(key)) debouncer.schedule(key);
+    for (const key of analyses.dependents(path)) {
+      if (key === except || !targetByKey(key)) continue;
+      refreshHintsAfter.add(key);
+      debouncer.schedule(key);
+    }
   }
 
   async function publishDiagnostics(key: string): Promise<void> {
@@ -161,7 +177,17 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       const byDocument = diagnosticsByDocument(result, current, documentSettings, uriOfPath);
       const tooLarge = analyses.tooLarge(current, documentSettings);
       if (tooLarge && current.documentUris[0]) byDocument.set(current.documentUris[0], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'cnnshape', message: tooLarge }]);
+      // The last confirmation's findings stay while the document is the one confirmed.
+      const confirmation = confirmed.get(key);
+      if (confirmation && confirmation.version === current.version && confirmation.text === current.text) {
+        for (const [uri, list] of confirmation.byUri) byDocument.set(uri, [...(byDocument.get(uri) ?? []), ...list]);
+      } else confirmed.delete(key);
       sendDiagnostics(key, byDocument, isNotebook ? undefined : current.version);
+      // An edit in one cell changes the shapes of the cells after it, and an edit in one file those
+      // of the files importing it; the client re-asks only for the edited document's hints.
+      const refresh = isNotebook || refreshHintsAfter.has(key);
+      refreshHintsAfter.delete(key);
+      if (refresh && clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
     } catch (error) {
       // A newer edit cancelled this run; the edit scheduled its own.
       if (error instanceof AnalysisCancelled) return;
@@ -170,16 +196,28 @@ export function wireServer(connection: Connection, host: ServerHost): void {
   }
   const debouncer = new Debouncer(DIAGNOSTICS_TIMING, publishDiagnostics);
 
-  function forgetTarget(key: string): void {
+  /** A closed document keeps nothing: its diagnostics, the confirmation's included, are cleared. */
+  function forgetTarget(key: string, documentUris: readonly string[]): void {
     debouncer.cancel(key);
     analyses.forget(key);
     settings.forget(key);
-    sendDiagnostics(key, new Map());
+    confirmed.delete(key);
+    refreshHintsAfter.delete(key);
+    sendDiagnostics(key, new Map(documentUris.map((uri) => [uri, []])));
     publishedUris.delete(key);
   }
 
+  /** Saving drops the last confirmation's findings and checks the document again. */
+  function saved(key: string): void {
+    if (!confirmed.delete(key)) return;
+    debouncer.schedule(key);
+  }
+
   function rescheduleAll(): void {
-    for (const document of documents.all()) debouncer.schedule(document.uri);
+    for (const document of documents.all()) {
+      refreshHintsAfter.add(document.uri);
+      debouncer.schedule(document.uri);
+    }
     for (const notebookUri of openNotebookUris) debouncer.schedule(notebookUri);
   }
 
@@ -241,12 +279,14 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     }
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         notebookDocumentSync: notebookDocumentSyncOptions,
         hoverProvider: true,
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CONVERT_KIND] },
         codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: ['(', ','] },
+        signatureHelpProvider: SIGNATURE_TRIGGERS,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'cnnshape' },
@@ -306,9 +346,10 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     debouncer.schedule(event.document.uri);
     scheduleDependents(workspace.pathOfUri(event.document.uri), event.document.uri);
   });
+  documents.onDidSave((event) => saved(event.document.uri));
   documents.onDidClose((event) => {
     workspace.documentClosed(event.document.uri);
-    forgetTarget(event.document.uri);
+    forgetTarget(event.document.uri, [event.document.uri]);
     // The files that import it read the disk's copy again.
     scheduleDependents(workspace.pathOfUri(event.document.uri));
   });
@@ -317,9 +358,10 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     debouncer.schedule(notebook.uri);
   });
   notebooks.onDidChange((event) => debouncer.schedule(event.notebookDocument.uri));
+  notebooks.onDidSave((notebook) => saved(notebook.uri));
   notebooks.onDidClose((notebook) => {
     openNotebookUris.delete(notebook.uri);
-    forgetTarget(notebook.uri);
+    forgetTarget(notebook.uri, notebook.cells.map((cell) => cell.document));
   });
 
   connection.onHover(
@@ -364,12 +406,43 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     }),
   );
 
+  /** Analyses a variant of a target's text (completion's placeholder runs) with the target's options, seen from its own file. */
+  function probeFor(target: AnalysisTarget, documentSettings: Settings): (text: string) => AnalysisResult {
+    const input = documentSettings.defaultInputShape;
+    const context = contextFor(target, documentSettings);
+    return (text) => inAnalysedFile(analyze(text, { ...(input === undefined ? {} : { input }), ...context }));
+  }
+
+  connection.onCompletion(
+    guarded('completion', async (params, token) => {
+      const uri = requireUri(params);
+      const position = requirePosition(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis || token.isCancellationRequested) return [];
+      const analysed = analysis.target.toAnalysed(uri, position);
+      if (!analysed) return [];
+      return completionsAt(analysis.target.text, analysed, probeFor(analysis.target, analysis.settings), analysis.result);
+    }),
+  );
+
+  connection.onSignatureHelp(
+    guarded('signatureHelp', async (params) => {
+      const uri = requireUri(params);
+      const position = requirePosition(params);
+      const analysis = await analysisFor(uri);
+      if (!analysis) return null;
+      const analysed = analysis.target.toAnalysed(uri, position);
+      return analysed ? signatureHelpAt(analysis.target.text, analysed, analysis.result) : null;
+    }),
+  );
+
   connection.onCodeLens(
     guarded('codeLens', async (params, token) => {
       const uri = requireUri(params);
       const analysis = await analysisFor(uri);
       if (!analysis || token.isCancellationRequested) return [];
-      return confirmCodeLenses(analysis.result, analysis.target, uri);
+      const documentSettings = await settings.get(analysis.target.key);
+      return confirmCodeLenses(analysis.result, analysis.target, uri, documentSettings.costsLensEnabled);
     }),
   );
 
@@ -383,7 +456,15 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       const documentSettings = await settings.get(target.key);
       const raw = clientPullsConfiguration ? await connection.workspace.getConfiguration({ scopeUri: target.key, section: 'cnnshape.confirm' }).catch(() => undefined) : undefined;
       const model = typeof params?.model === 'string' ? params.model : undefined;
-      return confirmTarget(target, { uri, model }, confirmSettingsFrom(raw), documentSettings.defaultInputShape, token, host.confirm);
+      const reply = await confirmTarget(target, { uri, model }, confirmSettingsFrom(raw), documentSettings.defaultInputShape, token, host.confirm);
+      // Published with the document's own diagnostics, for the version confirmed only: if the
+      // document changed while TensorFlow.js ran, the findings are already out of date.
+      const current = targetByKey(target.key);
+      if (current && current.version === target.version && current.text === target.text) {
+        confirmed.set(target.key, { version: target.version, text: target.text, byUri: new Map(reply.diagnostics.map((entry) => [entry.uri, entry.diagnostics])) });
+        await publishDiagnostics(target.key);
+      }
+      return reply;
     }),
   );
 

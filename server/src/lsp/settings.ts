@@ -23,9 +23,11 @@ export class Settings {
     readonly pythonPath: string | undefined = undefined,
     /** Files and notebooks larger than this many MiB are not analysed. */
     readonly maxFileSizeMb: number = DEFAULT_MAX_FILE_SIZE_MB,
+    /** The mult-adds and activations beside each model's "Confirm shapes" code lens. */
+    readonly costsLensEnabled: boolean = true,
   ) {}
 
-  static readonly defaults = new Settings(true, new Map(), true, undefined, undefined, DEFAULT_MAX_FILE_SIZE_MB);
+  static readonly defaults = new Settings(true, new Map(), true, undefined, undefined, DEFAULT_MAX_FILE_SIZE_MB, true);
 
   /**
    * Reads the `cnnshape` section as VS Code sends it (dotted keys nested into objects) or flat
@@ -46,6 +48,8 @@ export class Settings {
     const defaultInputShape = typeof raw.defaultInputShape === 'string' ? raw.defaultInputShape.trim() : '';
     const pythonPath = typeof raw.pythonPath === 'string' ? raw.pythonPath.trim() : '';
     const maxFileSizeMb = typeof raw.maxFileSizeMb === 'number' && raw.maxFileSizeMb > 0 ? raw.maxFileSizeMb : DEFAULT_MAX_FILE_SIZE_MB;
+    const nestedCodeLens = isObject(raw.codeLens) ? raw.codeLens : {};
+    const costsLens = nestedCodeLens.costs ?? raw['codeLens.costs'];
     return new Settings(
       typeof raw.enable === 'boolean' ? raw.enable : true,
       severityOverrides,
@@ -53,6 +57,7 @@ export class Settings {
       defaultInputShape === '' ? undefined : defaultInputShape,
       pythonPath === '' ? undefined : pythonPath,
       maxFileSizeMb,
+      typeof costsLens === 'boolean' ? costsLens : true,
     );
   }
 }

@@ -4,6 +4,9 @@
 // command. It only formats what analyze() returned.
 
 import type { AnalysisResult, LayerRecord, ModelResult } from '../analysis/result';
+import { formatFigure, formatMegabytes } from '../analysis/costs';
+import { type Count, formatCount } from '../shapes/count';
+import type { Dim } from '../shapes/dim';
 import { formatOutput, formatShape } from '../shapes/shape';
 
 export const SUMMARY_REQUEST = 'cnnshape/summary';
@@ -12,10 +15,28 @@ export interface SummaryParams {
   uri: string;
 }
 
-export function formatParams(params: number | null | undefined): string {
+export function formatParams(params: Count | null | undefined): string {
   if (params === undefined) return '—';
   if (params === null) return '?';
-  return params.toLocaleString('en-US');
+  return formatCount(params);
+}
+
+/** A module's mult-adds for a table cell: `—` for an op, `?` when unknown. */
+export function formatMultAdds(layer: LayerRecord): string {
+  return layer.module ? formatFigure(layer.multAdds) : '—';
+}
+
+/** The totals under a model's table, as torchinfo prints them (sizes in MB, formulas in bytes). */
+export function costsMarkdown(model: ModelResult): string[] {
+  const c = model.costs;
+  const mb = (d: Dim | Count | null) => (d !== null && typeof d === 'object' ? formatMegabytes(d) : `${formatMegabytes(d)} MB`);
+  return [
+    `Total mult-adds: ${formatFigure(c.multAdds)}  `,
+    `Input size: ${mb(c.inputBytes)}  `,
+    `Forward/backward pass size: ${mb(c.forwardBackwardBytes)}  `,
+    `Params size: ${mb(c.paramBytes)}  `,
+    `Estimated total size: ${mb(c.totalBytes)}`,
+  ];
 }
 
 export function layerLabel(layer: LayerRecord): string {
@@ -38,13 +59,13 @@ export function modelSummaryMarkdown(model: ModelResult): string {
     '',
     inputLine(model),
     '',
-    '| Layer | Output shape | Params |',
-    '| --- | --- | ---: |',
+    '| Layer | Output shape | Params | Mult-adds |',
+    '| --- | --- | ---: | ---: |',
   ];
   for (const layer of model.layers) {
-    lines.push(`| ${escapeCell(layerLabel(layer))} | \`${formatOutput(layer.output)}\` | ${formatParams(layer.params)} |`);
+    lines.push(`| ${escapeCell(layerLabel(layer))} | \`${formatOutput(layer.output)}\` | ${formatParams(layer.params)} | ${formatMultAdds(layer)} |`);
   }
-  lines.push('', `Output: \`${formatOutput(model.output)}\``, '', `Total params: ${formatParams(model.totalParams)}`);
+  lines.push('', `Output: \`${formatOutput(model.output)}\``, '', `Total params: ${formatParams(model.totalParams)}  `, ...costsMarkdown(model));
   return lines.join('\n');
 }
 

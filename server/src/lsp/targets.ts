@@ -28,6 +28,18 @@ export interface AnalysisTarget {
   toAnalysed(uri: string, position: Position): Position | undefined;
   /** The current text of a real document that belongs to this target. */
   documentText(uri: string): string | undefined;
+  /**
+   * How a message shown in document `uri` names line `line` (0-based) of the analysed text; absent
+   * where the analysed text is the document (a file: messages keep their `line N`).
+   */
+  lineLabel?(line: number, uri: string): string | undefined;
+}
+
+/** A message with each `line N` of the analysed text as the document it is shown in counts it. */
+export function relabelLines(message: string, target: AnalysisTarget, uri: string): string {
+  const label = target.lineLabel;
+  if (!label) return message;
+  return message.replace(/\bline (\d+)\b/g, (whole, n: string) => label(Number(n) - 1, uri) ?? whole);
 }
 
 export function toLspRange(range: Range): LspRange {

@@ -10,7 +10,7 @@
 // CNNSHAPE_NO_COMPILE_CACHE=1 turns it off (the benchmark measures both).
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -29,6 +29,16 @@ const WRITE_AFTER_MS = 4000;
 export function compileCacheDir(): string {
   const user = typeof process.getuid === 'function' ? String(process.getuid()) : (process.env.USERNAME ?? 'user');
   return join(tmpdir(), `cnnshape-compile-cache-${user}`);
+}
+
+/**
+ * Whether the cache folder is this user's alone (the temporary folder is shared: a cache another
+ * user could write is not read). Where there are no user ids (Windows), the folder is the user's own.
+ */
+function ownFolder(dir: string): boolean {
+  if (typeof process.getuid !== 'function') return true;
+  const stats = statSync(dir);
+  return stats.isDirectory() && stats.uid === process.getuid() && (stats.mode & 0o022) === 0;
 }
 
 /** Requires `file` (an absolute path to a CommonJS bundle), compiled from V8's code cache when one is there. */
@@ -53,7 +63,7 @@ export function requireCached(file: string): unknown {
     const key = createHash('sha1').update(process.version).update(process.arch).update(source).digest('hex').slice(0, 20);
     cachePath = join(compileCacheDir(), `${basename(file)}-${key}.cache`);
     try {
-      cachedData = readFileSync(cachePath);
+      cachedData = ownFolder(compileCacheDir()) ? readFileSync(cachePath) : undefined;
     } catch {
       cachedData = undefined;
     }
@@ -70,10 +80,16 @@ export function requireCached(file: string): unknown {
       if (written) return;
       written = true;
       try {
-        mkdirSync(dirname(cachePath), { recursive: true });
+        mkdirSync(dirname(cachePath), { recursive: true, mode: 0o700 });
+        if (!ownFolder(dirname(cachePath))) return;
         const temporary = `${cachePath}.${process.pid}.${Math.random().toString(36).slice(2)}`;
         writeFileSync(temporary, script.createCachedData());
         renameSync(temporary, cachePath);
+        // The caches of earlier builds of this bundle are of no more use.
+        const prefix = `${basename(file)}-`;
+        for (const name of readdirSync(dirname(cachePath))) {
+          if (name.startsWith(prefix) && name.endsWith('.cache') && name !== basename(cachePath)) rmSync(join(dirname(cachePath), name), { force: true });
+        }
       } catch {
         // A cache that cannot be written costs only time.
       }

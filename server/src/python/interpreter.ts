@@ -18,6 +18,7 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
+import { findApplication, isApplicationPreprocess } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
@@ -34,6 +35,9 @@ import {
   MODULE_METHODS_RETURNING_SELF,
   kerasMerge,
   kerasModel,
+  kerasApplication,
+  toArg,
+  applicationGetLayer,
   loadDataset,
   makeFactoryTensor,
   nnParameter,
@@ -41,6 +45,8 @@ import {
   userModuleMethod,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
+import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
+import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
@@ -66,6 +72,8 @@ const MAX_DEPTH = 60;
 export interface ExampleInput {
   shapes: Shape[];
   source: 'call' | 'build';
+  /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
+  node?: SyntaxNode;
 }
 
 export interface InterpreterOptions {
@@ -141,6 +149,8 @@ export class Interpreter implements ModuleHost {
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
   callSiteOverride: SyntaxNode | null = null;
+  /** The model's name, where the analysis applies a model that no call in the code applies: never "applied here". */
+  unwrittenCall: SyntaxNode | null = null;
   /** One set per object under construction: the classes (and -1 for layers) instantiated inside it. */
   readonly constructionStack: Set<number>[] = [];
   /** The module-level functions being run, outermost first. */
@@ -245,7 +255,11 @@ export class Interpreter implements ModuleHost {
         for (const e of node.namedChildren) {
           if (e.type === 'assignment') this.execAssignment(e, scope);
           else if (e.type === 'augmented_assignment') this.execAugmented(e, scope);
-          else this.evalExpr(e, scope);
+          else {
+            const asserted = isTorchAssertCall(this, e, scope);
+            if (asserted) checkCondition(this, asserted, scope);
+            else this.evalExpr(e, scope);
+          }
         }
         return;
       }
@@ -294,7 +308,9 @@ export class Interpreter implements ModuleHost {
       case 'pass_statement':
       case 'global_statement':
       case 'nonlocal_statement':
+        return;
       case 'assert_statement':
+        return checkAssert(this, node, scope);
       case 'comment':
       case 'delete_statement':
       case 'print_statement':
@@ -628,7 +644,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -646,6 +662,7 @@ export class Interpreter implements ModuleHost {
       value = this.evalExpr(right.childForFieldName('left')!, scope);
     } else value = this.evalExpr(right, scope);
     const left = node.childForFieldName('left');
+    if (value.t === 'tensor') checkShapeComment(this, node, value);
     if (left) this.assignTarget(left, value, scope);
   }
 
@@ -680,6 +697,8 @@ export class Interpreter implements ModuleHost {
         if (!name) return;
         if (obj.t === 'object') this.setObjectAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
+        // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
+        else if (obj.t === 'functional' && obj.application && name === 'trainable') obj.application.layer.bound.values.set('trainable', toArg(value));
         return;
       }
       case 'subscript': {
@@ -1176,8 +1195,13 @@ export class Interpreter implements ModuleHost {
       case 'container':
         if (v.unknownItems) return null;
         return v.kind === 'ModuleDict' ? (v.keys ?? []).map(str) : v.items;
-      case 'tensor':
-        return null;
+      case 'tensor': {
+        // `for rate in np.linspace(0, 0.1, depth)`: its rows, each of the shape after the first axis.
+        const n = v.shape?.[0];
+        if (v.shape === null || typeof n !== 'number' || n > MAX_LOOP_ITERATIONS) return null;
+        const row = v.shape.slice(1);
+        return Array.from({ length: n }, () => ({ ...v, shape: row, id: this.newId(), fromFactory: undefined }));
+      }
       default:
         return null;
     }
@@ -1218,6 +1242,7 @@ export class Interpreter implements ModuleHost {
       case 'tensor':
         return tensorAttr(this, obj, name, node);
       case 'layer': {
+        if (name === 'output' && obj.output) return obj.output;
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
@@ -1229,6 +1254,11 @@ export class Interpreter implements ModuleHost {
       case 'str':
         return { t: 'builtin', name: `${obj.t}.${name}`, self: obj };
       case 'functional':
+        // `model.output` / `.input`: the tensors the model was built on (`keras.Model(base.input, base.output)`).
+        if (name === 'output') return obj.outputs;
+        if (name === 'outputs') return obj.outputs.t === 'list' || obj.outputs.t === 'tuple' ? obj.outputs : list([obj.outputs]);
+        if (name === 'input') return obj.inputs.length === 1 ? obj.inputs[0] : list([...obj.inputs]);
+        if (name === 'inputs') return list([...obj.inputs]);
         return { t: 'builtin', name: `KerasModel.${name}`, self: obj };
       default:
         return UNKNOWN;
@@ -1443,7 +1473,13 @@ export class Interpreter implements ModuleHost {
     }
     if (f.self && f.owner) this.methodStack.push({ self: f.self, owner: f.owner });
     try {
-      this.execBlock(f.node.childForFieldName('body'), scope);
+      const named = checkParameterAnnotations(this, f.node, scope);
+      try {
+        this.execBlock(f.node.childForFieldName('body'), scope);
+      } catch (e) {
+        if (e instanceof ReturnSignal && !this.uncertainReturn) checkReturnAnnotation(this, f.node, e.value, named);
+        throw e;
+      }
       return this.uncertainReturn ? UNKNOWN : NONE;
     } catch (e) {
       if (e instanceof ReturnSignal) return this.uncertainReturn ? this.weaken(e.value) : e.value;
@@ -1610,7 +1646,16 @@ export class Interpreter implements ModuleHost {
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
     if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
+    // `tf.Variable(tf.zeros((1, 1, 192)))`: a weight with its initial value's shape.
+    if (name === 'tensorflow.Variable') {
+      const initial = args[0] ?? kwargs.get('initial_value');
+      return initial?.t === 'tensor' ? { ...initial, fromFactory: undefined, id: this.newId() } : UNKNOWN;
+    }
     if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
+    const application = findApplication(name);
+    if (application) return kerasApplication(this, application, args, kwargs, node, nodes);
+    // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
+    if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
     if (isArrayReader(name)) {
       const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
       t.array = true;
@@ -1636,6 +1681,7 @@ export class Interpreter implements ModuleHost {
     }
     if (self.t === 'functional') {
       if (method === '__call__' || method === 'call') return this.applyModule(self, args, kwargs, node);
+      if (method === 'get_layer') return applicationGetLayer(this, self, args, kwargs, node);
       return UNKNOWN;
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.

@@ -16,8 +16,10 @@ import { ArgValue, LayerArg, LayerDef, ReferenceArg, Shape, TensorArg, UnknownAr
 import type { SyntaxNode } from '../syntax/parse';
 import { datasetArrays, DatasetSplit } from '../model/datasets';
 import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
+import { applicationInputShape, architectureIsDefault, type ApplicationTable } from '../model/keras-applications';
+import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
-import { bool, CONTAINER_ATTR, containerOf, ContainerValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, CONTAINER_ATTR, containerOf, ContainerValue, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -113,6 +115,8 @@ export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwa
 
 /** The Keras layer classes behind the lowercase merge functions (`layers.concatenate`). */
 export function kerasFunctionalMerge(name: string): string | undefined {
+  // Only keras.layers' own: `from keras.models import *` must not make `concatenate` a merge of keras.models.
+  if (!name.startsWith('keras.layers.')) return undefined;
   const fn = name.slice('keras.layers.'.length);
   const map: Record<string, string> = { concatenate: 'Concatenate', add: 'Add', subtract: 'Subtract', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', dot: 'Dot' };
   return map[fn] ? `keras.layers.${map[fn]}` : undefined;
@@ -230,8 +234,8 @@ function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwarg
   const items = x.t === 'tensor' ? [x] : x.t === 'list' || x.t === 'tuple' ? x.items : [];
   if (items.length === 0 || !items.every((t): t is TensorValue => t.t === 'tensor' && t.shape !== null && t.shape.length > 0)) return;
   const shapes = items.map((t) => [null, ...t.shape!.slice(1)]);
-  interp.examples.set(model.id, { shapes, source: 'call' });
-  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes, source: 'call' });
+  interp.examples.set(model.id, { shapes, source: 'call', node });
+  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes, source: 'call', node });
 }
 
 /** The methods of a container: append, add, extend, add_module, build, children, items... and applying it. */
@@ -386,7 +390,63 @@ export function kerasModel(interp: Interpreter, args: Value[], kwargs: Map<strin
   const id = interp.newId();
   const fn = interp.functionStack[0];
   if (fn) interp.creatorFunction.set(id, fn);
-  return { t: 'functional', inputs: ins, outputs, node, id };
+  const name = kwargs.get('name');
+  return { t: 'functional', inputs: ins, outputs, node, id, ...(name?.t === 'str' ? { name: name.v } : {}) };
+}
+
+/**
+ * `keras.applications.ResNet50(include_top=False, input_shape=(224, 224, 3))`: a functional model
+ * over its own input (or the `input_tensor=` it is built on), its output one row computed from the
+ * table. An architecture argument the table does not cover (`alpha=0.5`) leaves the output unknown.
+ */
+export function kerasApplication(interp: Interpreter, table: ApplicationTable, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+  const def = applicationDef(table);
+  const layer = constructLayer(interp, def, args, kwargs, node, nodes);
+  const values = layer.bound.values;
+  if (!architectureIsDefault(table, values)) layer.opaque = true;
+  const config = applicationConfig(values);
+  const position = def.params.findIndex((p) => p.name === 'input_tensor');
+  const given = kwargs.get('input_tensor') ?? args[position];
+  let input: TensorValue;
+  if (given?.t === 'tensor') input = given;
+  else if (given && given.t !== 'none') input = interp.makeTensor(null, 'keras', { text: `the input_tensor of ${table.model}`, node }, 0);
+  else {
+    const shape = config.includeTop === null ? null : applicationInputShape(table, config.includeTop, values.get('input_shape'));
+    const fromUser = shape === null || shape.slice(1).some((d) => d === null) ? givenInput(interp, node, shape === null ? [null, null, null, null] : shape) : undefined;
+    if (fromUser) {
+      input = interp.makeTensor(fromUser.shape, 'keras', { text: `Input ${formatShape(fromUser.shape, 'None')} from the ${fromUser.source === 'comment' ? '# input comment' : '--input flag'}`, node }, 0);
+      interp.givenInputs.set(input.id, fromUser.source);
+    } else input = interp.makeTensor(shape, 'keras', { text: `the input ${formatShape(shape, 'None')} of ${table.model} at line ${node.startPosition.row + 1}`, node }, 0);
+  }
+  // Keras names it (`resnet50`; MobileNet after its input rows: `mobilenetv2_1.00_128`) unless `name=` says.
+  if (!values.get('name')) {
+    const rows = input.shape?.[1];
+    const suffix = `_${table.defaultSize}`;
+    const named = typeof rows === 'number' && table.model.endsWith(suffix) && /^mobilenet/.test(table.model) ? table.model.slice(0, -suffix.length) + `_${rows}` : table.model;
+    values.set('name', named);
+  }
+  const outputs = interp.applyModule(layer, [input], new Map(), node);
+  const id = interp.newId();
+  const fn = interp.functionStack[0];
+  if (fn) interp.creatorFunction.set(id, fn);
+  return { t: 'functional', inputs: [input], outputs, node, id, application: { layer, table } };
+}
+
+/**
+ * `base.get_layer("conv4_block6_out")` of a keras.applications model: the layer, whose `.output`
+ * is its output on the model's input (a row of that layer in the graph). A name the table does not
+ * list, or a model whose architecture is unknown, gives UNKNOWN.
+ */
+export function applicationGetLayer(interp: Interpreter, model: FunctionalValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const app = model.application;
+  const nameV = args[0] ?? kwargs.get('name');
+  if (!app || app.layer.opaque || nameV?.t !== 'str' || model.inputs.length !== 1) return UNKNOWN;
+  const def = applicationLayerDef(app.table, nameV.v, applicationConfig(app.layer.bound.values));
+  if (!def) return UNKNOWN;
+  const tap: LayerValue = constructLayer(interp, def, [], new Map(), node, { argNodes: [], kwNodes: new Map() });
+  const output = interp.applyModule(tap, [model.inputs[0]], new Map(), node);
+  // Calling the found layer on another tensor is not modelled: that copy is opaque.
+  return { ...tap, opaque: true, output, id: interp.newId() };
 }
 
 // ---------------------------------------------------------------- tensors made by the library
@@ -421,6 +481,13 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
     if (s) shape = shapeFromValue(s);
   } else if (f.size === 'data') {
     shape = args[0] ? dataShape(args[0]) : null;
+  } else if (f.size === 'linspace') {
+    const num = args[2] ?? kwargs.get('num');
+    shape = num === undefined ? [50] : num.t === 'int' ? [num.v] : null;
+  } else if (f.size === 'permutation') {
+    // An array is permuted along its first axis; a number n gives the indices 0..n-1 shuffled.
+    const a = args[0] ?? kwargs.get('x');
+    shape = a?.t === 'tensor' ? a.shape : a?.t === 'int' ? [a.v] : a?.t === 'list' || a?.t === 'tuple' ? [a.items.length] : null;
   }
   const t = interp.makeTensor(shape, f.framework, { text: `${name.split('.').pop()}${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
   t.fromFactory = true;

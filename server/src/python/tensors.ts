@@ -8,16 +8,18 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
+import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { Dim, equalDims, isKnown, product } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
-import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut } from '../shapes/types';
+import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { toArg } from './library';
+import { blameSequenceProducer, mergeBlame } from './keras-mistakes';
 import { bool, containerOf, ContainerValue, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
@@ -136,6 +138,9 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
       }
     }
     if (ok) out = [...dims, ...shape.slice(axis)];
+  } else if (t.shape !== null && t.shape.length > 0 && idx.t === 'tensor' && idx.shape?.length === 1) {
+    // `x[idx]` with a 1-D array (a permutation, a boolean mask): the rows it selects, how many unknown.
+    out = [null, ...t.shape.slice(1)];
   }
   return recordOp(interp, '__getitem__', [t], out, node, []);
 }
@@ -152,15 +157,15 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
-    interp.recordExample(m, { shapes, source: 'call' });
+    interp.recordExample(m, { shapes, source: 'call', node });
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
   if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
-    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call' });
-    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call' });
+    if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
+    if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });
   }
   switch (m.t) {
     case 'layer': {
@@ -210,12 +215,27 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           const shapeValue = first?.t === 'tensor' && first.shape ? tuple(first.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN;
           interp.callFunction({ ...buildFn, self: m }, [shapeValue], new Map(), node);
         }
-        return interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        const firstSeq = interp.trace.peekSeq();
+        interp.trace.blockCalls.push(node);
+        let out: Value;
+        try {
+          out = interp.callFunction({ ...method, self: m }, args, kwargs, node);
+        } finally {
+          interp.trace.blockCalls.pop();
+        }
+        // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
+        if (interp.inModelRun) {
+          const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+          interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
+        }
+        return out;
       } finally {
         interp.callSiteOverride = saved;
       }
     }
     case 'functional': {
+      // A keras.applications model computes its output for the input it is given.
+      if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
       const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -223,8 +243,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
       const params = functionalParams(interp, m);
-      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: [], infer: () => ({ output, params }) };
-      const layer: LayerValue = { t: 'layer', def, bound: bindArgs([], [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
+      // Keras lists it under its `name=` (`encoder (Functional)`), else as `functional`.
+      const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: m.name === undefined ? [] : [{ name: 'name', default: m.name }], infer: () => ({ output, params }) };
+      const layer: LayerValue = { t: 'layer', def, bound: bindArgs(def.params, [], new Map()), argNodes: new Map(), node: m.node, opaque: false, id: m.id };
       return applyLayer(interp, layer, inputs, node);
     }
     default:
@@ -239,13 +260,13 @@ function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue |
 }
 
 /** The parameters of a functional model's graph: its layers between its outputs and its inputs, each layer once. */
-function functionalParams(interp: Interpreter, m: FunctionalValue): number | null {
+function functionalParams(interp: Interpreter, m: FunctionalValue): Count | null {
   const bySeq = new Map(interp.trace.records.map((r) => [r.seq, r]));
   const inputIds = new Set(m.inputs.map((t) => t.id));
   const stack = collectTensors(m.outputs);
   const visited = new Set<number>();
   const counted = new Set<number>();
-  let total: number | null = 0;
+  let total: Count | null = 0;
   while (stack.length) {
     const t = stack.pop()!;
     if (inputIds.has(t.id) || visited.has(t.producer)) continue;
@@ -254,7 +275,7 @@ function functionalParams(interp: Interpreter, m: FunctionalValue): number | nul
     if (!r) continue;
     if (r.layer && !counted.has(r.layer.id)) {
       counted.add(r.layer.id);
-      total = total !== null && typeof r.params === 'number' ? total + r.params : null;
+      total = addCounts(total, r.params ?? null);
     }
     stack.push(...r.inputs);
   }
@@ -283,7 +304,9 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
     });
   let ctx = makeContext(bound);
   let result: RuleResult = { output: null, params: null };
-  if (!layer.opaque) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
+  // A layout we cannot know (`data_format=` an unknown value) is not the default one: the output is unknown.
+  const unknownLayout = bound.values.get('data_format') === UnknownArg.instance;
+  if (!layer.opaque && !unknownLayout) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
   const line = lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
@@ -291,26 +314,38 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
-  const outValue = outputToValue(interp, result.output, layer.def.framework, () => lazyOrigin(() => `${layer.def.kind} of ${inShape()} at ${line}`, layer.node, flattenedFrom ?? undefined), seq, outputs);
-  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, notes: ctx.notes, settledArgs: result.settledArgs });
-  for (const e of ctx.errors) {
+  const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line, unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
+  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, ...(result.frozenParams !== undefined ? { frozenParams: result.frozenParams } : {}), notes: ctx.notes, settledArgs: result.settledArgs });
+  // A recurrent layer's return_sequences that does not fit this layer: reported on that layer.
+  const rerun = (shapes: Shape[]) => {
+    const again = new ArgContext({ framework: layer.def.framework, kind: layer.def.kind, bound, inputs: shapes, originOf: () => '', argTexts });
+    try {
+      layer.def.infer(again);
+    } catch {
+      return false;
+    }
+    return again.errors.length === 0;
+  };
+  for (const e of blameSequenceProducer(interp, layer, inputs, ctx.errors, rerun, callNode)) {
     const argNode = e.arg ? layer.argNodes.get(e.arg) : undefined;
     const related = inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }));
     if (argNode && !isWithin(argNode, layer.node)) related.unshift({ node: layer.node, message: `the ${layer.def.kind} built with this value` });
+    // Branches merged with a mismatch: reported on the one layer that made them differ, else where they meet.
+    const merged = argNode ? undefined : mergeBlame(interp, layer, inputs, callNode);
     interp.trace.addDiagnostic({
       code: e.code,
-      message: e.message,
-      node: argNode ?? layer.node,
-      related: callNode !== layer.node ? [...related, { node: callNode, message: `applied here` }] : related,
+      message: merged?.prefix ? `${merged.prefix}: ${e.message}` : e.message,
+      node: merged?.node ?? argNode ?? layer.node,
+      related: [...(merged?.related ?? []), ...(callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related)],
       fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
     });
   }
   return outValue;
 }
 
-function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: () => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
+function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: (shape: Shape) => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
   if (o instanceof TupleOut) return tuple(o.items.map((i) => outputToValue(interp, i, framework, origin, seq, collect)));
-  const t = interp.makeTensor(o, framework, origin(), seq);
+  const t = interp.makeTensor(o, framework, origin(o), seq);
   collect.push(t);
   return t;
 }
@@ -348,11 +383,12 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
 function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = [], opFramework?: Framework): Value {
   const seq = interp.trace.nextSeq();
   const line = lineLabel(node);
-  const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape) : `(${inputs.map((t) => formatShape(t.shape)).join(', ')})`);
+  const framework = opFramework ?? inputs[0]?.framework ?? 'torch';
+  const unknownSize = framework === 'keras' ? 'None' : '?';
+  const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
-  const framework = opFramework ?? inputs[0]?.framework ?? 'torch';
-  const value = outputToValue(interp, output, framework, () => lazyOrigin(() => `${kind} of ${inShape()} at ${line}`, node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
+  const value = outputToValue(interp, output, framework, (out) => lazyOrigin(() => originText(kind, out, flattening ? inShape() : null, line, unknownSize), node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
   // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
   if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
   // NumPy arrays stay arrays through NumPy's functions and operators (`x_train / 255`, `np.expand_dims(x, -1)`).
@@ -368,6 +404,15 @@ function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], outp
     });
   }
   return value;
+}
+
+/**
+ * How a tensor's origin reads in a message: its own shape, then what made it, `(None, 30, 30, 16)
+ * from Conv2D at line 8`. A flatten or reshape names the shape it was made from instead, which
+ * explains the size the message states (`294 features: Flatten of (1, 6, 7, 7) at line 18`).
+ */
+function originText(kind: string, out: Shape, from: string | null, line: string, unknownSize: string): string {
+  return from === null ? `${formatShape(out, unknownSize)} from ${kind} at ${line}` : `${kind} of ${from} at ${line}`;
 }
 
 /** A tensor's origin whose text is written only when a message needs it (most never do). */

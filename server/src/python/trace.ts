@@ -2,9 +2,11 @@
 // its shapes, the definite contradictions the rules found, and the shapes of assigned tensors.
 // Plain data keyed to syntax nodes; analysis/ turns it into ranges and messages for consumers.
 
+import type { Count } from '../shapes/count';
 import type { SyntaxNode } from '../syntax/parse';
+import { lineLabel } from '../syntax/tree';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
-import type { LayerValue, TensorValue } from './values';
+import type { LayerValue, ObjectValue, TensorValue } from './values';
 
 export interface TraceRecord {
   seq: number;
@@ -19,7 +21,9 @@ export interface TraceRecord {
   inputs: TensorValue[];
   output: Output;
   outputs: TensorValue[];
-  params?: number | null;
+  params?: Count | null;
+  /** RuleResult.frozenParams. */
+  frozenParams?: number;
   notes: string[];
   /** Constructor arguments this call settled (RuleResult.settledArgs). */
   settledArgs?: Record<string, ArgValue>;
@@ -32,6 +36,14 @@ export interface RawDiagnostic {
   related: { node: SyntaxNode; message: string }[];
   /** The replacement number for `node`, and the shape it was flattened from (to write `6*7*7`). */
   fix?: { value: number; flattenedFrom?: Shape };
+  /** A fix that is not a number: `node`'s text replaced (`)` by `, return_sequences=True)`). */
+  edit?: { node: SyntaxNode; newText: string; title: string };
+}
+
+/** A call as a message quotes it: its first line, shortened. */
+function callText(call: SyntaxNode): string {
+  const first = call.text.split('\n')[0];
+  return first.length > 40 ? `${first.slice(0, 37)}...` : first;
 }
 
 export interface AssignmentNote {
@@ -41,8 +53,21 @@ export interface AssignmentNote {
   seq: number;
 }
 
+/** One call of a user module (a block such as `BasicBlock`) inside a model's forward pass. */
+export interface BlockCall {
+  object: ObjectValue;
+  /** The call that applied it (`self.layer2(out)`). */
+  callNode: SyntaxNode;
+  inputs: TensorValue[];
+  output: Output;
+  /** The records of this call are those with `firstSeq <= seq < endSeq`. */
+  firstSeq: number;
+  endSeq: number;
+}
+
 export class Trace {
   records: TraceRecord[] = [];
+  blocks: BlockCall[] = [];
   diagnostics: RawDiagnostic[] = [];
   notes: AssignmentNote[] = [];
   private seq = 1;
@@ -53,15 +78,40 @@ export class Trace {
     return this.seq++;
   }
 
+  /** The number the next record will take. */
+  peekSeq(): number {
+    return this.seq;
+  }
+
+  addBlock(b: BlockCall): void {
+    if (this.enabled) this.blocks.push(b);
+  }
+
   addRecord(r: TraceRecord): void {
     if (this.enabled) this.records.push(r);
   }
 
+  /**
+   * The calls of user modules being run, outermost first: the model's own run, then each block
+   * called inside it (`self.layer2(out)`). An error found inside a block names the block's call.
+   */
+  readonly blockCalls: SyntaxNode[] = [];
+  /** The message of each kept diagnostic as first found, before the block call was added to it. */
+  private readonly keys = new Map<RawDiagnostic, string>();
+
   addDiagnostic(d: RawDiagnostic): void {
     if (!this.enabled) return;
     const key = `${d.node.file}:${d.node.startIndex}:${d.node.endIndex}:${d.code}:${d.message}`;
-    if (this.diagnostics.some((x) => `${x.node.file}:${x.node.startIndex}:${x.node.endIndex}:${x.code}:${x.message}` === key)) return;
-    this.diagnostics.push(d);
+    const call = this.blockCalls.length >= 2 ? this.blockCalls[this.blockCalls.length - 1] : undefined;
+    const same = this.diagnostics.find((x) => this.keys.get(x) === key);
+    if (same) {
+      // The same mistake met again in another call of the block: that call joins its related information.
+      if (call && !same.related.some((r) => r.node === call)) same.related.push({ node: call, message: `also in this call of the block (${callText(call)})` });
+      return;
+    }
+    const kept = call ? { ...d, message: `${d.message} (in the block's call ${callText(call)} at ${lineLabel(call)})`, related: [...d.related, { node: call, message: `the call of the block (${callText(call)})` }] } : d;
+    this.keys.set(kept, key);
+    this.diagnostics.push(kept);
   }
 
   addNote(n: AssignmentNote): void {

@@ -6,6 +6,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import type { BoundArgs } from '../shapes/context';
 import type { Dim } from '../shapes/dim';
 import type { Framework, LayerDef, Shape } from '../shapes/types';
+import type { ApplicationTable } from '../model/keras-applications';
 import type { SourceModule } from './modules';
 import type { Scope } from './scope';
 
@@ -66,6 +67,8 @@ export interface LayerValue {
   /** Binding failed (unexpected arguments): the layer's output is unknown. */
   opaque: boolean;
   id: number;
+  /** The tensor it produced in the graph it was found in: `model.get_layer(name).output`. */
+  output?: Value;
 }
 
 export interface ContainerValue {
@@ -92,6 +95,10 @@ export interface FunctionalValue {
   outputs: Value;
   node: SyntaxNode;
   id: number;
+  /** The `name=` it was given: its row in another model's summary (`encoder (Functional)`). */
+  name?: string;
+  /** A keras.applications model: the constructor as one layer (applied to any input) and its table. */
+  application?: { layer: LayerValue; table: ApplicationTable };
 }
 
 export interface ClassValue {

@@ -215,7 +215,7 @@ export class ArgContext implements RuleContext {
   }
 
   error(code: RuleCode, message: string, arg?: string, fix?: ArgFix): void {
-    this.errors.push({ code, message, arg, fix });
+    this.errors.push({ code, message: this.framework === 'keras' ? kerasUnknownSizes(message) : message, arg, fix });
   }
 
   note(text: string): void {
@@ -229,6 +229,17 @@ export class ArgContext implements RuleContext {
     this.notes.push(...inner.notes);
     return result;
   }
+}
+
+/**
+ * A Keras message writes an unknown size as Keras does, `None`, whichever helper printed it (`?` in
+ * `(?, 50)`, `null` in `[null,50]`); an unknown rank `(?)` stays as it is.
+ */
+export function kerasUnknownSizes(message: string): string {
+  return message.replace(/([(\[,]\s*)(\?|null)(?=\s*[,)\]])/g, (whole, before: string, _token: string, offset: number, text: string) => {
+    const closes = text[offset + whole.length];
+    return before === '(' && closes === ')' ? whole : `${before}None`;
+  });
 }
 
 export function asInt(v: ArgValue): Dim {

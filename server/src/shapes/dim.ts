@@ -33,14 +33,13 @@ export class Expr {
   readonly terms: ReadonlyMap<string, Term>;
   readonly constant: number;
   readonly key: string;
-  /** How to print it when it was built as a product of sums, kept factored for reading. */
-  private display: string | undefined;
+  /** How to print it when it was built as a product of sums, kept factored for reading (made when first printed). */
+  private display: string | (() => string) | undefined;
 
-  private constructor(terms: Map<string, Term>, constant: number) {
+  private constructor(terms: ReadonlyMap<string, Term>, constant: number, key?: string) {
     this.terms = terms;
     this.constant = constant;
-    const parts = [...terms.keys()].sort().map((k) => `${terms.get(k)!.coef}*${k}`);
-    this.key = parts.join('+') + `+${constant}`;
+    this.key = key ?? [...terms.keys()].sort().map((k) => `${terms.get(k)!.coef}*${k}`).join('+') + `+${constant}`;
   }
 
   static symbol(name: string): Expr {
@@ -94,14 +93,16 @@ export class Expr {
     return total;
   }
 
-  /** The same expression, printed as `text` (a factored form of the same value). */
-  withDisplay(text: string): Expr {
-    const e = new Expr(new Map(this.terms), this.constant);
+  /** The same expression, printed as `text` (a factored form of the same value), given as a function when it is costly to write. */
+  withDisplay(text: string | (() => string)): Expr {
+    // The terms are never changed once made: the copy shares them, and the key.
+    const e = new Expr(this.terms, this.constant, this.key);
     e.display = text;
     return e;
   }
 
   toString(): string {
+    if (typeof this.display === 'function') this.display = this.display();
     return this.display ?? printExpr(this);
   }
 
@@ -192,7 +193,8 @@ export function mul(a: Dim, b: Dim): Dim {
   const r = mulExpanded(a, b);
   // A product of sums (a flattened size such as 6 * (H // 2 + 1) * (W // 2 + 1)) reads best factored.
   if (r instanceof Expr && ((a instanceof Expr && a.isSum()) || (b instanceof Expr && b.isSum()))) {
-    return r.withDisplay(`${factorText(a!)} * ${factorText(b!)}`);
+    // Written when first printed: most intermediate sizes never are.
+    return r.withDisplay(() => `${factorText(a!)} * ${factorText(b!)}`);
   }
   return r;
 }

@@ -5,6 +5,7 @@
 // Python values or LSP types; the interpreter (server/src/python/) binds call arguments to a
 // definition's parameters and hands the rule a RuleContext.
 
+import type { Count } from './count';
 import type { Dim, Expr } from './dim';
 
 export type Framework = 'torch' | 'keras';
@@ -71,6 +72,7 @@ export const RULE_CODES = [
   'rnn-input-size',
   'groups-divisible',
   'embedding-dim',
+  'shape-assert',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -115,8 +117,10 @@ export interface RuleContext {
 
 export interface RuleResult {
   output: Output;
-  /** Trainable and non-trainable parameter count (as torchinfo / Keras count them); undefined for ops. */
-  params?: number | null;
+  /** Trainable and non-trainable parameter count (as torchinfo / Keras count them), exact past 2^53; undefined for ops. */
+  params?: Count | null;
+  /** The part of `params` Keras counts as non-trainable, where the rule knows it (a whole keras.applications model). */
+  frozenParams?: number;
   /**
    * Constructor arguments as this call settled them, where a call keyword changes them (the
    * output_padding that a transposed convolution's `output_size=` implies); merged into the
@@ -144,6 +148,11 @@ export interface LayerDef {
   names: string[];
   params: Param[];
   infer(ctx: RuleContext): RuleResult;
+  /**
+   * The keras.applications model this layer is (or lies in), by its Keras name: its graph lives in
+   * the generated table, so nothing rebuilds or converts it layer by layer.
+   */
+  application?: string;
 }
 
 /**

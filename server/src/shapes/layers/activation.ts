@@ -7,6 +7,7 @@
 // recurrent families share: the layer definition factories, rank checks and size positivity.
 // Functional forms (`torch.nn.functional.relu`) belong to ops/functional.ts.
 
+import { Count, safeCount } from '../count';
 import { Dim, dimToString, divExact, equalDims, isKnown, product } from '../dim';
 import { formatShape, normAxis } from '../shape';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
@@ -43,9 +44,9 @@ export function checkSizes(ctx: RuleContext, names: readonly string[], minimum: 
   }
 }
 
-/** A size as a parameter count: numbers stay, anything symbolic or unknown becomes null. */
-export function countOf(d: Dim): number | null {
-  return isKnown(d) ? d : null;
+/** A size as a parameter count: safe integers stay, anything symbolic, unknown or rounded becomes null (countOfTerms is exact). */
+export function countOf(d: Dim): Count | null {
+  return isKnown(d) ? safeCount(d) : null;
 }
 
 /** The rule of every shape-preserving layer without weights. */

@@ -10,6 +10,7 @@
 // Masks are not checked. The stacks (TransformerEncoder, TransformerDecoder) run their layer's rule
 // through ctx.runLayer and count its parameters num_layers times, as deep copies do.
 
+import { addCounts, Count, countOfTerms, multiplyCounts, safeCount } from '../count';
 import { asInt } from '../context';
 import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
@@ -83,7 +84,7 @@ function torchMultiheadAttentionRule(ctx: RuleContext): RuleResult {
   const embed = ctx.int('embed_dim');
   const kdim = ctx.value('kdim') === null ? embed : ctx.int('kdim');
   const vdim = ctx.value('vdim') === null ? embed : ctx.int('vdim');
-  const params = torchAttentionCount(embed, kdim, vdim, ctx.bool('bias'), ctx.bool('add_bias_kv'));
+  const params = safeCount(torchAttentionCount(embed, kdim, vdim, ctx.bool('bias'), ctx.bool('add_bias_kv')));
   const query = attentionInput(ctx, 0, 'query');
   const key = attentionInput(ctx, 1, 'key');
   const value = attentionInput(ctx, 2, 'value');
@@ -140,7 +141,7 @@ function transformerLayerRule(attentionBlocks: 1 | 2): (ctx: RuleContext) => Rul
   return (ctx) => {
     checkHeads(ctx, 'd_model', 'nhead');
     checkSizes(ctx, ['dim_feedforward'], 1);
-    const params = transformerLayerCount(ctx, attentionBlocks);
+    const params = safeCount(transformerLayerCount(ctx, attentionBlocks));
     const names = attentionBlocks === 1 ? ['src'] : ['tgt', 'memory'];
     let output: Shape = null;
     names.forEach((name, index) => {
@@ -162,12 +163,12 @@ function transformerStackRule(layerArg: string): (ctx: RuleContext) => RuleResul
     if (!(layer instanceof LayerArg)) return { output: null, params: null };
     const inner = ctx.runLayer(layer, ctx.inputs);
     let output: Output = inner.output;
-    let params = typeof inner.params === 'number' && isKnown(count) ? (mul(inner.params, count) as number) : null;
+    let params = multiplyCounts(inner.params ?? null, isKnown(count) ? count : null);
     const norm = ctx.value('norm');
     if (norm instanceof LayerArg) {
       const normed = ctx.runLayer(norm, [output instanceof TupleOut ? null : output]);
       output = normed.output;
-      params = params !== null && typeof normed.params === 'number' ? params + normed.params : null;
+      params = addCounts(params, normed.params ?? null);
     } else if (norm !== null) params = null;
     return { output, params };
   };
@@ -212,9 +213,9 @@ const torchLayers: LayerDef[] = [
 ];
 
 /** A Dense kernel and bias from `inputs` features to `units`. */
-function denseCount(inputs: Dim, units: Dim, bias: boolean | null): number | null {
-  if (!isKnown(inputs) || !isKnown(units) || bias === null) return null;
-  return inputs * units + (bias ? units : 0);
+function denseCount(inputs: Dim, units: Dim, bias: boolean | null): Count | null {
+  if (bias === null) return null;
+  return countOfTerms(bias ? [[inputs, units], [units]] : [[inputs, units]]);
 }
 
 /**
@@ -245,7 +246,7 @@ function kerasMultiHeadAttentionRule(ctx: RuleContext): RuleResult {
     denseCount(last(value?.shape), mul(heads, valueDim), bias),
     denseCount(mul(heads, valueDim), outputWidth, bias),
   ];
-  const params = projections.every((p) => p !== null) ? (projections as number[]).reduce((a, b) => a + b, 0) : null;
+  const params = projections.reduce<Count | null>((a, b) => addCounts(a, b), 0);
   const returnScores = ctx.value('call.return_attention_scores');
   if (ctx.has('call.return_attention_scores') && typeof returnScores !== 'boolean' && returnScores !== null) return { output: null, params };
   if (returnScores !== true) return { output, params };

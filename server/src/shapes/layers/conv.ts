@@ -8,6 +8,7 @@
 //
 // Activations, initializers and regularizers do not change shapes and are ignored here.
 
+import { Count, countOfTerms } from '../count';
 import { add, ceildiv, Dim, dimToString, equalDims, floordiv, mul, product, sub } from '../dim';
 import { formatShape, windowFormula, windowOutput } from '../shape';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
@@ -52,7 +53,7 @@ export function checkInputRank(ctx: RuleContext, shape: Dim[], spatialRank: numb
   const batched = spatialRank + 2;
   if (ctx.framework === 'keras') {
     if (shape.length === batched) return true;
-    ctx.error('rank-mismatch', `${ctx.kind} expected ndim=${batched}, found ndim=${shape.length}: its input is ${formatShape(shape, 'None')} from ${ctx.origin(0)}`);
+    ctx.error('rank-mismatch', `${ctx.kind} expected ndim=${batched}, found ndim=${shape.length} in its input ${formatShape(shape, 'None')}: ${ctx.origin(0)}`);
     return false;
   }
   if (shape.length === batched || shape.length === batched - 1) return true;
@@ -209,14 +210,14 @@ function torchConvolution(o: TorchConvOptions) {
     checkGroups(ctx, outChannels, groups, 'out_channels', ` (out_channels=${ctx.describe('out_channels')})`);
     const kernel = ctx.tuple('kernel_size', n);
     const bias = ctx.bool('bias') !== false;
-    const paramsFor = (inChannels: Dim): number | null => {
+    const paramsFor = (inChannels: Dim): Count | null => {
       const inC = known(inChannels);
       const outC = known(outChannels);
       const g = known(groups);
       const k = kernel ? known(product(kernel)) : null;
       // No module exists when groups does not divide both channel counts (groups-divisible).
       if (inC === null || outC === null || g === null || g <= 0 || k === null || inC % g !== 0 || outC % g !== 0) return null;
-      return (inC * outC * k) / g + (bias ? outC : 0);
+      return countOfTerms(bias ? [[inC / g, outC, k], [outC]] : [[inC / g, outC, k]]);
     };
     const shape = ctx.inputs[0];
     if (shape === null || shape === undefined) return { output: null, params: paramsFor(declaredIn) };
@@ -364,24 +365,24 @@ function kerasTransposedSpatial(ctx: RuleContext, input: Dim[], kernel: Dim[] | 
 }
 
 /** Keras parameter counts (layer.count_params()); they need the input channel count. */
-function kerasConvParams(ctx: RuleContext, variant: KerasConvVariant, kernel: Dim[] | null, inputChannels: Dim, filters: Dim, groups: Dim): number | null {
+function kerasConvParams(ctx: RuleContext, variant: KerasConvVariant, kernel: Dim[] | null, inputChannels: Dim, filters: Dim, groups: Dim): Count | null {
   const k = kernel ? known(product(kernel)) : null;
   const inC = known(inputChannels);
   const bias = ctx.bool('use_bias') !== false;
   if (k === null || inC === null) return null;
   if (variant === 'depthwise') {
     const m = known(ctx.int('depth_multiplier'));
-    return m === null ? null : k * inC * m + (bias ? inC * m : 0);
+    return m === null ? null : countOfTerms([[k, inC, m], bias ? [inC, m] : [0]]);
   }
   const f = known(filters);
   if (f === null) return null;
   if (variant === 'separable') {
     const m = known(ctx.int('depth_multiplier'));
-    return m === null ? null : k * inC * m + inC * m * f + (bias ? f : 0);
+    return m === null ? null : countOfTerms([[k, inC, m], [inC, m, f], bias ? [f] : [0]]);
   }
   const g = variant === 'conv' ? known(groups) : 1;
   if (g === null || g <= 0 || inC % g !== 0 || f % g !== 0) return null;
-  return (k * inC * f) / g + (bias ? f : 0);
+  return countOfTerms([[k, inC / g, f], bias ? [f] : [0]]);
 }
 
 /** `1` for 1-D, `[1, 1]` for 2-D: Keras writes its tuple defaults at the layer's rank. */

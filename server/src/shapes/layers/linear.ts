@@ -7,10 +7,11 @@
 // reads it from the input and never contradicts it. Flatten itself belongs to reshape.ts, the
 // functional `F.linear` to ops/functional.ts.
 
-import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
+import { Count, countOfTerms } from '../count';
+import { Dim, dimToString, equalDims, isKnown } from '../dim';
 import { formatShape } from '../shape';
 import type { LayerDef, RuleContext, RuleResult, Shape } from '../types';
-import { checkRank, checkSizes, countOf, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
+import { checkRank, checkSizes, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
 import { KERAS_WEIGHT_PARAMS } from './keras-params';
 
 /** The shape with its last axis replaced. */
@@ -20,9 +21,9 @@ function withLastAxis(shape: Shape, size: Dim): Shape {
 }
 
 /** A dense map's weights: in*out, plus out for the bias; null when a size is unknown or the flag is. */
-function denseCount(inFeatures: Dim, outFeatures: Dim, bias: boolean | null): number | null {
+export function denseCount(inFeatures: Dim, outFeatures: Dim, bias: boolean | null): Count | null {
   if (bias === null) return null;
-  return countOf(add(mul(inFeatures, outFeatures), bias ? outFeatures : 0));
+  return countOfTerms(bias ? [[inFeatures, outFeatures], [outFeatures]] : [[inFeatures, outFeatures]]);
 }
 
 /**
@@ -78,9 +79,9 @@ function bilinearRule(ctx: RuleContext): RuleResult {
     }
   }
   const outFeatures = ctx.int('out_features');
-  const weights = mul(mul(ctx.int('in1_features'), ctx.int('in2_features')), outFeatures);
+  const weights = [ctx.int('in1_features'), ctx.int('in2_features'), outFeatures];
   const bias = ctx.bool('bias');
-  const params = bias === null ? null : countOf(add(weights, bias ? outFeatures : 0));
+  const params = bias === null ? null : countOfTerms(bias ? [weights, [outFeatures]] : [weights]);
   return { output: withLastAxis(first, outFeatures), params };
 }
 
@@ -95,7 +96,7 @@ function embeddingRule(rowsArg: string, widthArg: string): (ctx: RuleContext) =>
     if (isKnown(padding) && isKnown(rows) && (padding >= rows || padding < -rows)) {
       ctx.error('embedding-dim', `Embedding padding_idx=${ctx.describe('padding_idx')} must be within num_embeddings=${ctx.describe(rowsArg)} (from ${-rows} to ${rows - 1})`, 'padding_idx');
     }
-    return { output: shape === null ? null : [...shape, width], params: countOf(mul(rows, width)) };
+    return { output: shape === null ? null : [...shape, width], params: countOfTerms([[rows, width]]) };
   };
 }
 

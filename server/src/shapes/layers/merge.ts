@@ -7,18 +7,17 @@
 // operator belong to ops/tensor.ts and ops/functional.ts.
 
 import { add, Dim, dimToString, equalDims } from '../dim';
-import { broadcast, normAxis } from '../shape';
+import { broadcast, formatShape, normAxis } from '../shape';
 import type { LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
 
 const KERAS_KWARGS: Param = { name: 'kwargs', varkw: true };
 
-/** A shape as Keras and tfjs print it in their errors: `[null,32,32,128]`. */
+/** A shape as our messages print a Keras shape: `(None, 32, 32, 128)`. */
 function kerasShapeText(s: Shape): string {
-  if (s === null) return 'null';
-  return `[${s.map((d) => dimToString(d, 'null')).join(',')}]`;
+  return formatShape(s, 'None');
 }
 
-/** `input 0 is <origin>; input 1 is <origin>`: where each merged tensor came from. */
+/** `input 0 is <origin>; input 1 is <origin>`: each merged tensor's own shape and where it came from. */
 function originsText(ctx: RuleContext, indices: readonly number[]): string {
   return indices.map((i) => `input ${i} is ${ctx.origin(i)}`).join('; ');
 }
@@ -33,16 +32,14 @@ function inferConcatenate(ctx: RuleContext): RuleResult {
   const known = inputs.map((s, i) => ({ s, i })).filter((x): x is { s: Dim[]; i: number } => x.s !== null);
   if (known.length === 0 || typeof axisArg !== 'number') return { output: null, params: 0 };
   const rank = known[0].s.length;
-  const got = `Got input shapes: [${inputs.map(kerasShapeText).join(',')}]`;
-  const header = 'A `Concatenate` layer requires inputs with matching shapes except for the concat axis.';
   const mismatchedRank = known.find((x) => x.s.length !== rank);
   if (mismatchedRank) {
-    ctx.error('cat-mismatch', `${header} ${got} (ranks ${rank} and ${mismatchedRank.s.length} differ); ${originsText(ctx, [known[0].i, mismatchedRank.i])}`);
+    ctx.error('cat-mismatch', `Concatenate needs inputs of one rank, but input ${known[0].i} has ${rank} dimensions and input ${mismatchedRank.i} has ${mismatchedRank.s.length}: ${originsText(ctx, [known[0].i, mismatchedRank.i])}`);
     return { output: null, params: 0 };
   }
   const axis = normAxis(axisArg, rank);
   if (axis === null) {
-    ctx.error('rank-mismatch', `Concatenate axis=${ctx.describe('axis')} is out of range for inputs of rank ${rank}: ${got}`, 'axis');
+    ctx.error('rank-mismatch', `Concatenate axis=${ctx.describe('axis')} is out of range for inputs of rank ${rank}: ${inputs.map(kerasShapeText).join(', ')}`, 'axis');
     return { output: null, params: 0 };
   }
   const out: Dim[] = [...known[0].s];
@@ -55,7 +52,7 @@ function inferConcatenate(ctx: RuleContext): RuleResult {
     if (other) {
       ctx.error(
         'cat-mismatch',
-        `${header} ${got}: axis ${a} is ${dimToString(reference.s[a])} in input ${reference.i} but ${dimToString(other.s[a])} in input ${other.i} (concatenating on axis ${axis}); ${originsText(ctx, [reference.i, other.i])}`,
+        `Concatenate on axis ${axis} needs the other axes to agree, but axis ${a} is ${dimToString(reference.s[a])} in input ${reference.i} and ${dimToString(other.s[a])} in input ${other.i}: ${originsText(ctx, [reference.i, other.i])}`,
       );
       out[axis] = null;
       return { output: out, params: 0 };
@@ -86,7 +83,7 @@ function inferElementwise(ctx: RuleContext): RuleResult {
     const b = shapes[i][0];
     if (b === null) continue;
     if (batch !== null && equalDims(batch, b) === false) {
-      ctx.error('broadcast-mismatch', `${ctx.kind} cannot merge tensors with different batch sizes ${dimToString(batch)} and ${dimToString(b)}; ${originsText(ctx, [batchFrom, i])}`);
+      ctx.error('broadcast-mismatch', `${ctx.kind} cannot merge tensors with different batch sizes ${dimToString(batch)} and ${dimToString(b)}: ${originsText(ctx, [batchFrom, i])}`);
       return { output: null, params: 0 };
     }
     if (batch === null) {
@@ -104,7 +101,7 @@ function inferElementwise(ctx: RuleContext): RuleResult {
       const j = clashing < 0 ? 0 : clashing;
       ctx.error(
         'broadcast-mismatch',
-        `${ctx.kind}: Operands could not be broadcast together with shapes ${kerasShapeText(shapes[j].slice(1))} ${kerasShapeText(next)}; ${originsText(ctx, [j, i])}`,
+        `${ctx.kind} needs inputs of one shape (or shapes that broadcast), but ${originsText(ctx, [j, i]).replace('; ', ' and ')}`,
       );
       return { output: null, params: 0 };
     }
@@ -136,7 +133,7 @@ function inferDot(ctx: RuleContext): RuleResult {
   if (equalDims(a[axisA], b[axisB]) === false) {
     ctx.error(
       'broadcast-mismatch',
-      `Dot axes=${ctx.describe('axes')}: incompatible input shapes: axis values ${dimToString(a[axisA])} (at axis ${axisA}) != ${dimToString(b[axisB])} (at axis ${axisB}). Full input shapes: ${kerasShapeText(a)}, ${kerasShapeText(b)}; ${originsText(ctx, [0, 1])}`,
+      `Dot axes=${ctx.describe('axes')} multiplies axis ${axisA} of input 0 with axis ${axisB} of input 1, but they are ${dimToString(a[axisA])} and ${dimToString(b[axisB])}: ${originsText(ctx, [0, 1])}`,
       'axes',
     );
   }

@@ -10,7 +10,8 @@
 // (PyTorch running statistics are buffers, not parameters) and Keras `count_params` (moving mean and
 // variance included). Functional forms (`F.batch_norm`, `F.layer_norm`) belong to ops/functional.ts.
 
-import { Dim, dimToString, equalDims, isKnown, mul, product } from '../dim';
+import { Count, countOfTerms } from '../count';
+import { Dim, dimToString, equalDims, isKnown, product } from '../dim';
 import { formatShape, normAxis } from '../shape';
 import type { LayerDef, Param, RuleContext, RuleResult } from '../types';
 import { checkRank, checkSizes, countOf, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
@@ -33,10 +34,10 @@ function nearestDivisor(channels: number, groups: number): number {
 }
 
 /** Two weights per feature (scale and shift) when the flag is on, none when off, unknown when unknown. */
-function affineCount(flag: boolean | null, features: Dim, perFeature = 2): number | null {
+function affineCount(flag: boolean | null, features: Dim, perFeature = 2): Count | null {
   if (flag === false) return 0;
   if (flag === null) return null;
-  return countOf(mul(perFeature, features));
+  return countOfTerms([[perFeature, features]]);
 }
 
 /**
@@ -129,7 +130,7 @@ function trailingNormRule(weightsPerElement: (ctx: RuleContext) => number | null
     }
     const perElement = weightsPerElement(ctx);
     const elements = normalized === null ? null : product(normalized);
-    const params = ctx.bool('elementwise_affine') === false ? 0 : perElement === null ? null : countOf(mul(perElement, elements));
+    const params = ctx.bool('elementwise_affine') === false ? 0 : perElement === null ? null : countOfTerms([[perElement, elements]]);
     return { output: shape, params };
   };
 }
@@ -182,11 +183,11 @@ function kerasAxisSizes(ctx: RuleContext): Dim[] | null {
 }
 
 /** Keras center/scale weights: one vector each over the normalized axes. */
-function kerasCenterScale(ctx: RuleContext, features: Dim, extraPerFeature: number): number | null {
+function kerasCenterScale(ctx: RuleContext, features: Dim, extraPerFeature: number): Count | null {
   const center = ctx.bool('center');
   const scale = ctx.bool('scale');
   if (center === null || scale === null) return null;
-  return countOf(mul(Number(center) + Number(scale) + extraPerFeature, features));
+  return countOfTerms([[Number(center) + Number(scale) + extraPerFeature, features]]);
 }
 
 function kerasBatchNormRule(ctx: RuleContext): RuleResult {

@@ -9,6 +9,7 @@
 // convolutional LSTMs (`ConvLSTM1D/2D/3D`) slide their input convolution over each time step with
 // the convolution rule's windows (./conv.ts).
 
+import { addCounts, safeCount } from '../count';
 import { add, Dim, dimToString, equalDims, isKnown, mul } from '../dim';
 import { formatShape } from '../shape';
 import { LayerArg, LayerDef, Output, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
@@ -80,7 +81,7 @@ function torchRecurrentRule(kind: RecurrentKind): (ctx: RuleContext) => RuleResu
     const unknownRank = shape === null || !rankOk;
     const state = (size: Dim): Shape => (unknownRank ? null : [stateCount, ...batch, size]);
     const finalStates: Output = kind === 'LSTM' ? new TupleOut([state(hiddenOut), state(hidden)]) : state(hiddenOut);
-    const params = torchRecurrentCount(GATES[kind], ctx.int('input_size'), hidden, numLayers, directions, proj, ctx.bool('bias'));
+    const params = safeCount(torchRecurrentCount(GATES[kind], ctx.int('input_size'), hidden, numLayers, directions, proj, ctx.bool('bias')));
     return { output: new TupleOut([output, finalStates]), params };
   };
 }
@@ -94,7 +95,7 @@ function torchCellRule(kind: RecurrentKind): (ctx: RuleContext) => RuleResult {
     if (shape !== null && rankOk) checkInputSize(ctx, shape, (expected, got) => `input has inconsistent input_size: got ${got} expected ${expected}`);
     const hidden = ctx.int('hidden_size');
     const state: Shape = shape === null || !rankOk ? null : shape.length === 2 ? [shape[0], hidden] : [hidden];
-    const params = torchRecurrentCount(GATES[kind], ctx.int('input_size'), hidden, 1, 1, 0, ctx.bool('bias'));
+    const params = safeCount(torchRecurrentCount(GATES[kind], ctx.int('input_size'), hidden, 1, 1, 0, ctx.bool('bias')));
     return { output: kind === 'LSTM' ? new TupleOut([state, state]) : state, params };
   };
 }
@@ -150,7 +151,7 @@ function kerasRecurrentRule(kind: RecurrentKind): (ctx: RuleContext) => RuleResu
     const state: Shape = [batch, units];
     const returnState = ctx.bool('return_state');
     const resetAfter = kind === 'GRU' ? ctx.bool('reset_after') : null;
-    const params = kerasRecurrentCount(kind, known ? shape[2] : null, units, ctx.bool('use_bias'), resetAfter);
+    const params = safeCount(kerasRecurrentCount(kind, known ? shape[2] : null, units, ctx.bool('use_bias'), resetAfter));
     if (returnState !== true) return { output, params };
     return { output: new TupleOut(kind === 'LSTM' ? [output, state, state] : [output, state]), params };
   };
@@ -188,7 +189,7 @@ function bidirectionalRule(ctx: RuleContext): RuleResult {
   else if (mode === 'sum' || mode === 'mul' || mode === 'ave') merged = [f.main];
   else merged = [null];
   const items = [...merged, ...f.states, ...b.states];
-  const params = typeof forward.params === 'number' && typeof backward.params === 'number' ? forward.params + backward.params : null;
+  const params = addCounts(forward.params ?? null, backward.params ?? null);
   return { output: items.length === 1 ? items[0] : new TupleOut(items), params };
 }
 
@@ -273,7 +274,7 @@ function convLstmRule(spatialRank: number): (ctx: RuleContext) => RuleResult {
     const output = ctx.bool('return_sequences') ? [shape[0], shape[1], ...state.slice(1)] : state;
     const k = kernel ? kernel.reduce<Dim>((a, b) => mul(a, b), 1) : null;
     const bias = ctx.bool('use_bias');
-    const params = isKnown(k) && isKnown(parts.channels) && isKnown(filters) && bias !== null ? 4 * filters * (k * parts.channels + k * filters + (bias ? 1 : 0)) : null;
+    const params = isKnown(k) && isKnown(parts.channels) && isKnown(filters) && bias !== null ? safeCount(4 * filters * (k * parts.channels + k * filters + (bias ? 1 : 0))) : null;
     return { output: ctx.bool('return_state') ? new TupleOut([output, state, state]) : output, params };
   };
 }

@@ -883,6 +883,8 @@ const matrixOps: OpDef[] = [
   defs('dot', both('dot'), [INPUT, param('tensor'), OUT], (ctx) => ({ output: matmulShapes(ctx, shapeOf(ctx), shapeOf(ctx, 'tensor'), 'input', 'tensor') })),
   defs('outer', [...both('outer'), ...both('ger')], [INPUT, param('vec2'), OUT], outerRule),
   defs('einsum', ['torch.einsum'], [param('equation'), { name: 'operands', varargs: true }], einsumRule),
+  // TensorFlow's and Keras 3's spellings take the same equation (and a `name=` / `optimize=`).
+  defs('einsum', ['tensorflow.einsum', 'tensorflow.linalg.einsum', 'keras.ops.einsum'], [param('equation'), { name: 'operands', varargs: true }, { name: 'kwargs', varkw: true }], einsumRule),
 ];
 
 const joinOps: OpDef[] = [

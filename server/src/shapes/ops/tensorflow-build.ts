@@ -72,6 +72,46 @@ function tileRule(ctx: RuleContext, tensorName: string, multiplesName: string): 
   return { output: input.map((d, i) => mul(d, asInt(multiples[i]))) };
 }
 
+/** `tf.eye(num_rows, num_columns=None, batch_shape=None)`: the batch axes, then rows × columns. */
+function eyeRule(ctx: RuleContext): RuleResult {
+  const rows = asInt(ctx.value('num_rows'));
+  const columns = ctx.value('num_columns') === null ? rows : asInt(ctx.value('num_columns'));
+  const batch = ctx.value('batch_shape');
+  if (batch === null) return { output: [rows, columns] };
+  const axes = entries(batch);
+  return { output: axes === null ? null : [...axes.map((a) => asInt(a)), rows, columns] };
+}
+
+/** `tf.slice(x, begin, size)` (a size of -1 takes the rest of the axis) and `ops.slice(x, start, shape)`. */
+function sliceRule(ctx: RuleContext, tensorName: string, beginName: string, sizeName: string, restMarker: boolean): RuleResult {
+  const input = shapeOf(ctx, tensorName);
+  const begin = entries(ctx.value(beginName));
+  const size = entries(ctx.value(sizeName));
+  if (size === null || (input !== null && input.length !== size.length)) return { output: null };
+  return {
+    output: size.map((s, i) => {
+      const d = asInt(s);
+      if (restMarker && d === -1) return input === null || begin === null || begin.length !== size.length ? null : sub(input[i], asInt(begin[i]));
+      return d;
+    }),
+  };
+}
+
+/** `ops.fft2((real, imag))`: the real and imaginary parts back, each of the input's shape. */
+function complexPairRule(ctx: RuleContext): RuleResult {
+  const pair = ctx.value('x');
+  if (!Array.isArray(pair) || pair.length !== 2) return { output: null };
+  const [real, imag] = pair.map(valueShape);
+  const shape = real ?? imag;
+  return { output: new TupleOut([shape, shape]) };
+}
+
+/** `tf.broadcast_to(x, shape)`, `ops.broadcast_to(x, shape)`: the shape asked for. */
+function broadcastToRule(ctx: RuleContext, shapeName: string): RuleResult {
+  const shape = entries(ctx.value(shapeName));
+  return { output: shape === null ? null : shape.map((s) => asInt(s)) };
+}
+
 /** `tf.repeat(x, repeats, axis=None)`: along an axis, or over the flattened tensor. */
 function repeatRule(ctx: RuleContext, tensorName: string, repeatsName: string): RuleResult {
   const input = shapeOf(ctx, tensorName);
@@ -221,6 +261,12 @@ function matrixTransposeRule(ctx: RuleContext): RuleResult {
 }
 
 export const ops: OpDef[] = [
+  op('eye', ['tensorflow.eye', 'tensorflow.linalg.eye'], [required('num_rows'), optional('num_columns', null), optional('batch_shape', null), optional('dtype', null), NAME], eyeRule),
+  op('slice', ['tensorflow.slice'], [required('input_'), required('begin'), required('size'), NAME], (ctx) => sliceRule(ctx, 'input_', 'begin', 'size', true)),
+  op('slice', [`${K}slice`], [required('inputs'), required('start_indices'), required('shape')], (ctx) => sliceRule(ctx, 'inputs', 'start_indices', 'shape', false)),
+  ...['fft', 'fft2', 'ifft2'].map((name) => op(name, [`${K}${name}`], [required('x')], complexPairRule)),
+  op('broadcast_to', ['tensorflow.broadcast_to'], [required('input'), required('shape'), NAME], (ctx) => broadcastToRule(ctx, 'shape')),
+  op('broadcast_to', [`${K}broadcast_to`], [required('x'), required('shape')], (ctx) => broadcastToRule(ctx, 'shape')),
   op('range', ['tensorflow.range'], [required('start'), optional('limit', null), optional('delta', 1), optional('dtype', null), NAME], (ctx) => rangeRule(ctx, 'start', 'limit', 'delta')),
   op('arange', [`${K}arange`], [required('start'), optional('stop', null), optional('step', 1), optional('dtype', null)], (ctx) => rangeRule(ctx, 'start', 'stop', 'step')),
   op('stack', ['tensorflow.stack'], [required('values'), optional('axis', 0), NAME], (ctx) => stackRule(ctx, 'values', 'axis')),
