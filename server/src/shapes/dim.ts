@@ -296,6 +296,7 @@ export function divExact(a: Dim, b: Dim): Dim {
     return q !== null && equalDims(mul(q, b), a) === true ? q : null;
   }
   const pb = asExprParts(b);
+  if (typeof a !== 'number' && (pb.constant !== 0 || pb.terms.size !== 1)) return monomialMultiple(a, b);
   if (pb.constant !== 0 || pb.terms.size !== 1 || typeof a === 'number' || a.constant !== 0) return null;
   const [bt] = [...pb.terms.values()];
   const out = new Map<string, Term>();
@@ -313,6 +314,32 @@ export function divExact(a: Dim, b: Dim): Dim {
     else out.set(rest.join('*'), { coef, factors: rest });
   }
   return Expr.make(out, constant);
+}
+
+/**
+ * `a / b` for a divisor that is a sum (`N * ((H - 1) // 2 + 1) * ((W - 1) // 2 + 1)`, a flattened
+ * size): the monomial q with q * b == a for every value of the symbols, tried from each term of a
+ * over b's first term; null when there is none.
+ */
+function monomialMultiple(a: Expr, b: Expr): Dim {
+  const [first] = [...b.terms.values()];
+  if (!first) return null;
+  const candidates: Term[] = [...a.terms.values()];
+  if (a.constant !== 0) candidates.push({ coef: a.constant, factors: [] });
+  for (const t of candidates) {
+    if (t.coef % first.coef !== 0) continue;
+    const rest = [...t.factors];
+    if (!first.factors.every((f) => {
+      const i = rest.indexOf(f);
+      if (i >= 0) rest.splice(i, 1);
+      return i >= 0;
+    })) continue;
+    const terms = new Map<string, Term>();
+    if (rest.length) terms.set(rest.join('*'), { coef: t.coef / first.coef, factors: rest });
+    const q = Expr.make(terms, rest.length ? 0 : t.coef / first.coef);
+    if (equalDims(mul(q, b), a) === true) return q;
+  }
+  return null;
 }
 
 /** True or false when the two dimensions are definitely equal or different; undefined when it cannot be known. */
