@@ -184,19 +184,20 @@ describe('incremental re-parsing', () => {
 describe('Debouncer', () => {
   const wait = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
-  it('runs a change alone within a few milliseconds', async () => {
+  it('runs a change alone once it settles, without waiting for the burst window', async () => {
+    // Behaviour, not speed (speed lives in the bench): with a burst window far longer than the test
+    // may wait, a lone change must run after its settle time alone.
     const runs: string[] = [];
-    const debouncer = new Debouncer({ settleMs: 1, burstMs: 1000 }, async (key) => void runs.push(key));
+    const debouncer = new Debouncer({ settleMs: 1, burstMs: 60_000 }, async (key) => void runs.push(key));
     const started = performance.now();
     debouncer.schedule('a');
-    while (runs.length === 0 && performance.now() - started < 500) await new Promise((wake) => setImmediate(wake));
+    while (runs.length === 0 && performance.now() - started < 20_000) await new Promise((wake) => setImmediate(wake));
     expect(runs).toEqual(['a']);
-    expect(performance.now() - started).toBeLessThan(100);
   });
 
   it('runs a burst once, after it ends, and keeps keys apart', async () => {
     const runs: string[] = [];
-    const debouncer = new Debouncer({ settleMs: 1, burstMs: 30 }, async (key) => void runs.push(key));
+    const debouncer = new Debouncer({ settleMs: 1, burstMs: 2000 }, async (key) => void runs.push(key));
     // Changes handed over one per turn of the event loop, as the LSP connection does with queued messages.
     for (let i = 0; i < 5; i++) {
       debouncer.schedule('a');
@@ -208,13 +209,16 @@ describe('Debouncer', () => {
       debouncer.schedule('a');
     }
     debouncer.schedule('b');
-    await wait(80);
+    // Wait for both runs (a loaded machine may take long), then past one more burst window.
+    const started = performance.now();
+    while (runs.length < 2 && performance.now() - started < 20_000) await wait(5);
+    await wait(2100);
     expect(runs.sort()).toEqual(['a', 'b']);
   });
 
   it('cancels a pending run', async () => {
     const runs: string[] = [];
-    const debouncer = new Debouncer({ settleMs: 1, burstMs: 30 }, async (key) => void runs.push(key));
+    const debouncer = new Debouncer({ settleMs: 1, burstMs: 2000 }, async (key) => void runs.push(key));
     debouncer.schedule('a');
     debouncer.cancel('a');
     await wait(20);
