@@ -7,33 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze } from '../server/src/analysis/analyze';
-import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
+import type { ModelResult } from '../server/src/analysis/result';
 import { evaluateDim } from '../server/src/shapes/dim';
 import { loadParser } from '../server/src/platform/node-parser';
+import { matchLayers, type Truth } from '../test/helpers/costs-truth';
 
 const corpus = resolve(process.env.CNNSHAPE_CORPUS ?? join(__dirname, '..', '..', 'shared', 'corpus'));
-
-interface TruthLayer {
-  kind: string;
-  line: number | null;
-  multAdds: number;
-  outputBytes: number;
-}
-
-interface Truth {
-  env: Record<string, number>;
-  layers: TruthLayer[];
-  totals: Record<'multAdds' | 'inputBytes' | 'forwardBackwardBytes' | 'paramBytes' | 'totalBytes', number>;
-}
-
-function matchLayers(model: ModelResult, layers: TruthLayer[]): (LayerRecord | undefined)[] {
-  const used = new Set<LayerRecord>();
-  return layers.map((t) => {
-    const found = model.layers.find((l) => l.module && !used.has(l) && l.kind === t.kind && l.range.line + 1 === t.line && l.path === undefined);
-    if (found) used.add(found);
-    return found;
-  });
-}
 
 async function main(): Promise<void> {
   await loadParser();

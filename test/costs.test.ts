@@ -8,40 +8,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../server/src/analysis/analyze';
 import { formatFigure, modelCosts } from '../server/src/analysis/costs';
-import type { LayerRecord, ModelResult } from '../server/src/analysis/result';
+import type { ModelResult } from '../server/src/analysis/result';
 import { countOfTerms, formatCount } from '../server/src/shapes/count';
 import { evaluateDim, type Dim } from '../server/src/shapes/dim';
-
-interface TruthLayer {
-  kind: string;
-  line: number | null;
-  params: number;
-  multAdds: number;
-  outputBytes: number;
-}
-
-interface Truth {
-  env: Record<string, number>;
-  input: number[][];
-  layers: TruthLayer[];
-  totals: { multAdds: number; inputBytes: number; forwardBackwardBytes: number; paramBytes: number; totalBytes: number };
-}
+import { matchLayers, type Truth } from './helpers/costs-truth';
 
 const truth = JSON.parse(readFileSync(join(__dirname, 'costs-truth.json'), 'utf8')) as Record<string, Truth>;
 const fixtures = join(__dirname, 'fixtures', 'torch');
 
 function value(d: Dim | undefined, env: Record<string, number>): number | null {
   return d === undefined ? null : evaluateDim(d, env);
-}
-
-/** The engine's module records matched to the truth's applications by kind and constructor line, in order. */
-function matchLayers(model: ModelResult, layers: TruthLayer[]): (LayerRecord | undefined)[] {
-  const used = new Set<LayerRecord>();
-  return layers.map((t) => {
-    const found = model.layers.find((l) => l.module && !used.has(l) && l.kind === t.kind && l.range.line + 1 === t.line && l.path === undefined);
-    if (found) used.add(found);
-    return found;
-  });
 }
 
 /** The model whose module records match the most of the truth's applications. */
@@ -105,26 +81,7 @@ describe('mult-adds and memory against PyTorch forward hooks', () => {
 });
 
 describe('costs of the article model', () => {
-  const article = `import torch
-from torch import nn
-
-
-class CNN_NN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.model = nn.Sequential(
-            nn.Conv2d(in_channels=1,out_channels=3,kernel_size=3,stride=1,padding=1),
-            nn.MaxPool2d(kernel_size=2),
-            nn.ReLU(inplace=True),
-            nn.Conv2d(3,6,kernel_size=3,stride=2,padding=1),
-            nn.ReLU(inplace=True),
-            nn.Flatten(),
-            nn.Linear(6*7*7,10)
-            )
-
-    def forward(self, x):
-        return self.model(x)
-`;
+  const article = readFileSync(join(__dirname, '..', 'examples', 'article_torch.py'), 'utf8');
 
   it('has 34,702 mult-adds per sample, a formula in N', () => {
     const model = analyze(article).models[0];
