@@ -214,7 +214,7 @@ describe('notebook messages', () => {
     const [error] = await client.eventualDiagnostics(cellUri(1), (list) => list.length > 0);
     expect(error.code).toBe('rank-mismatch');
     // The Conv2D is on line 3 of its cell (line 6 of the notebook's code).
-    expect(error.message).toContain('Conv2D of (None, 28, 28, 1) at line 3');
+    expect(error.message).toContain('(None, 26, 26, 8) from Conv2D at line 3');
     const applied = error.relatedInformation?.find((r) => r.message === 'applied here');
     expect(applied?.location.uri).toBe(cellUri(2));
     expect(applied?.location.range.start.line).toBe(2);

@@ -97,9 +97,11 @@ describe('language server over a workspace', () => {
     expect(await client.diagnostics(uri('mlp.py'), { version: 1 })).toEqual([]);
     writeFileSync(join(folder, 'widths.py'), 'WIDTH = 16\n');
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('widths.py'), type: FileChangeType.Changed }] });
-    // The number to change is written in widths.py: the error is published there.
-    const after = await client.eventualDiagnostics(uri('widths.py'), (d) => d.length > 0);
-    expect(after.map((d) => [d.code, d.range.start.line])).toEqual([['linear-in-features', 0]]);
+    // The wrong value enters the Linear at WIDTH in mlp.py, where the proven fix goes: the error is
+    // underlined there, and the literal in widths.py is related information.
+    const after = await client.eventualDiagnostics(uri('mlp.py'), (d) => d.length > 0);
+    expect(after.map((d) => [d.code, d.range.start.line])).toEqual([['linear-in-features', 4]]);
+    expect(after[0].relatedInformation?.some((r) => r.location.uri === uri('widths.py') && r.location.range.start.line === 0)).toBe(true);
   });
 });
 

@@ -124,8 +124,8 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
     }
     const node = best.candidate.node;
     const fix: Fix = { title: best.try.title, range: rangeAt(input.text, best.try.start, best.try.end), newText: best.try.text };
-    const related: RelatedInfo[] = [...d.related.filter((x) => !sameRange(x.range, rangeOf(node)))];
-    if (!sameRange(d.range, rangeOf(node)) && !related.some((x) => sameRange(x.range, d.range))) related.unshift({ range: d.range, ...(d.path ? { path: d.path } : {}), message: best.candidate.upstream ? 'the error shows here' : 'the value is used here' });
+    const related: RelatedInfo[] = [...d.related.filter((x) => x.path !== undefined || !sameRange(x.range, rangeOf(node)))];
+    if ((d.path !== undefined || !sameRange(d.range, rangeOf(node))) && !related.some((x) => sameRange(x.range, d.range) && x.path === d.path)) related.unshift({ range: d.range, ...(d.path ? { path: d.path } : {}), message: best.candidate.upstream ? 'the error shows here' : 'the value is used here' });
     // Errors that this one fix also removes are consequences of the same wrong value.
     for (const j of best.gone) {
       if (j === i || folded.has(j) || out.has(j)) continue;
@@ -139,7 +139,9 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
         if (!related.some((x) => sameRange(x.range, at.range) && x.path === at.path)) related.push({ ...at, message: `a consequence: ${c.message}` });
       }
     }
-    out.set(i, { ...d, range: rangeOf(node), related, fixes: [fix] });
+    // The proven place is in the analysed text: the error moves there, out of any other file it named.
+    const { path: _elsewhere, ...inThisFile } = d;
+    out.set(i, { ...inThisFile, range: rangeOf(node), related, fixes: [fix] });
   }
   const result: ShapeDiagnostic[] = [];
   diagnostics.forEach((d, i) => {

@@ -53,7 +53,7 @@ export function blameSequenceProducer(interp: Interpreter, layer: LayerValue, in
     : insertKeyword(producer.call, 'return_sequences=True');
   const related = [{ node: layer.node, message: `${layer.def.kind}: ${ranked[0].message}` }];
   if (callNode !== layer.node) related.push({ node: callNode, message: 'applied here' });
-  interp.trace.addDiagnostic({ code: 'rank-mismatch', message, node: given ?? producer.call, related, ...(edit ? { edit } : {}) });
+  interp.trace.addDiagnostic({ code: 'rank-mismatch', message, node: given ?? producer.call, related, layer: producer.record.layer ?? undefined, ...(edit ? { edit } : {}) });
   return [];
 }
 
