@@ -83,37 +83,8 @@ describe('notebook inlay hints', () => {
   });
 });
 
-const BLOCK_TEXT = `import torch
-import torch.nn as nn
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, in_ch, out_ch, stride=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_ch, out_ch, 3, stride, 1)
-        self.bn1 = nn.BatchNorm2d(out_ch)
-
-    def forward(self, x):
-        out = self.conv1(x)
-        return self.bn1(out)
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layer1 = BasicBlock(3, 64, 1)
-        self.layer2 = BasicBlock(64, 128, 2)
-        self.fc = nn.Linear(128, 10)
-
-    def forward(self, x):
-        out = self.layer1(x)
-        out = self.layer2(out)
-        return self.fc(torch.flatten(out.mean((2, 3)).movedim(1, -1), 1))
-
-
-model = Net()
-y = model(torch.randn(2, 3, 32, 32))
-`;
+// A block used twice (also opened in the real editor by test/vscode/run.mjs).
+const BLOCK_TEXT = readFileSync(resolve(FIXTURES, 'block_used_twice.py'), 'utf8');
 
 /** Each line with a hint, written as the editor shows it: the code, then the label. */
 async function hintedLines(uri: string, text: string): Promise<string[]> {

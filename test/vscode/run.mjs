@@ -56,37 +56,7 @@ const kerasDefaultInputShape = '(None, 28, 28, 1)';
 const expectedConvertedTexts = ['class CNN_modelTorch', 'nn.Conv2d(1, 3'];
 // A block used twice, for the hovers on its constructor and its call.
 const blockFileName = 'blocks.py';
-const blockFileText = `import torch
-import torch.nn as nn
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, in_ch, out_ch, stride=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_ch, out_ch, 3, stride, 1)
-        self.bn1 = nn.BatchNorm2d(out_ch)
-
-    def forward(self, x):
-        out = self.conv1(x)
-        return self.bn1(out)
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layer1 = BasicBlock(3, 64, 1)
-        self.layer2 = BasicBlock(64, 128, 2)
-        self.fc = nn.Linear(128, 10)
-
-    def forward(self, x):
-        out = self.layer1(x)
-        out = self.layer2(out)
-        return self.fc(out.mean((2, 3)))
-
-
-model = Net()
-y = model(torch.randn(2, 3, 32, 32))
-`;
+const blockFileText = readFileSync(join(repositoryRoot, 'test/lsp/fixtures/block_used_twice.py'), 'utf8');
 const blockHintText = '→ (2, 128, 16, 16)';
 // 64*128*9 + 128 (conv1) + 2*128 (bn1) = 74,112 parameters.
 const expectedBlockHover = /BasicBlock[\s\S]*Input: \(2, 64, 32, 32\)[\s\S]*Output: \(2, 128, 16, 16\)[\s\S]*Params: 74,112/;
