@@ -932,7 +932,9 @@ export class Interpreter implements ModuleHost {
     let unknownLength = false;
     for (const n of nodes) {
       if (n.type === 'comment') continue;
-      if (n.type === 'list_splat') {
+      // Text that does not parse (a stray character) hides how many items the display has.
+      if (n.type === 'ERROR') unknownLength = true;
+      else if (n.type === 'list_splat') {
         const items = this.iterate(this.evalExpr(n.namedChildren[0], scope));
         if (items === null) unknownLength = true;
         else out.push(...items);
@@ -1358,7 +1360,11 @@ export class Interpreter implements ModuleHost {
     } else if (argsNode) {
       for (const a of argsNode.namedChildren) {
         if (a.type === 'comment') continue;
-        if (a.type === 'keyword_argument') {
+        if (a.type === 'ERROR') {
+          // Text that does not parse hides which arguments the call has.
+          unknownArgs = true;
+          unknownKwargs = true;
+        } else if (a.type === 'keyword_argument') {
           const name = a.childForFieldName('name')?.text ?? '';
           const valueNode = a.childForFieldName('value')!;
           kwargs.set(name, this.evalExpr(valueNode, scope));
