@@ -305,9 +305,15 @@ export class Interpreter implements ModuleHost {
         this.execBlock(node.childForFieldName('body'), scope);
         for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
         return;
-      case 'pass_statement':
       case 'global_statement':
       case 'nonlocal_statement':
+        for (const c of node.namedChildren) {
+          if (c.type !== 'identifier') continue;
+          if (node.type === 'global_statement') scope.declareGlobal(c.text);
+          else scope.declareNonlocal(c.text);
+        }
+        return;
+      case 'pass_statement':
         return;
       case 'assert_statement':
         return checkAssert(this, node, scope);
@@ -1453,6 +1459,8 @@ export class Interpreter implements ModuleHost {
       case 'module':
         // Keras's configured image layout, at its default (`if K.image_data_format() == 'channels_first':`).
         if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return str('channels_last');
+        // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
+        if (fn.name === 'keras.backend.image_dim_ordering') return str('tf');
         // A function reached through a module (`math.floor`, `np.prod`, `typing.cast`): Python's
         // own functions are known by name; any other answers unknown.
         return pythonCall(this, fn.name, args, kwargs, node);
