@@ -45,6 +45,7 @@ import {
   userModuleMethod,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
+import { kerasLegacyArguments } from './keras-legacy';
 import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
@@ -1643,7 +1644,13 @@ export class Interpreter implements ModuleHost {
       return r === undefined ? UNKNOWN : bool(r);
     }
     const layer = findLayer(name);
-    if (layer) return constructLayer(this, layer, args, kwargs, node, nodes);
+    if (layer) {
+      if (layer.framework === 'keras') {
+        const legacy = kerasLegacyArguments(name, args, kwargs, nodes);
+        return constructLayer(this, layer, legacy.args, legacy.kwargs, node, legacy.nodes);
+      }
+      return constructLayer(this, layer, args, kwargs, node, nodes);
+    }
     const merged = kerasMerge(this, name, args, kwargs, node, nodes);
     if (merged) return merged;
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
