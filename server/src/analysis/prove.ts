@@ -21,6 +21,9 @@ import { argumentChain, type BlamePoint } from './blame';
 import { fixText } from './fixes';
 import type { AnalysisResult, Fix, ModelResult, Range, RelatedInfo, ShapeDiagnostic } from './result';
 
+/** How a proven diagnostic's related information names the places it took over: where it showed before, and each consequence folded in. */
+export const PROOF_RELATED = { valueUsed: 'the value is used here', errorShows: 'the error shows here', consequence: 'a consequence: ' } as const;
+
 /** Analyses per file spent on proofs, at most. */
 export const MAX_PROOF_ANALYSES = 12;
 /** Fewer analyses for a long trace (each costs as much as the first): at most this many records in all. */
@@ -47,7 +50,7 @@ interface Try {
   end: number;
   text: string;
   title: string;
-  /** 0 a name, 1 an expression or an upstream change, 2 a literal. */
+  /** 0 a name, 1 an expression or an upstream change, 2 a literal, 3 the lazy module. */
   writing: number;
 }
 
@@ -92,8 +95,11 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
             ...[...chain].reverse().map((point) => valueCandidate(point, value!, r.layer!, r.arg!, r.fix?.flattenedFrom ?? null)),
             ...producerCandidates(input, r),
             ...upstreamCandidates(input, r),
+            ...flattenCandidates(input, r),
             // A fix the rule wrote as an edit (`, return_sequences=True`), proven like the others.
             ...(r.edit && r.layer && input.inText(r.edit.node) ? [{ node: r.edit.node, tries: [{ start: r.edit.node.startIndex, end: r.edit.node.endIndex, text: r.edit.newText, title: r.edit.title, writing: 1 }], layer: r.layer, upstream: true }] : []),
+            // Last: the lazy module, which lets PyTorch infer the size.
+            ...lazyCandidates(input, r),
           ]
         : [];
     const trials: Trial[] = [];
@@ -123,9 +129,12 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
       continue;
     }
     const node = best.candidate.node;
-    const fix: Fix = { title: best.try.title, range: rangeAt(input.text, best.try.start, best.try.end), newText: best.try.text };
+    const fixOf = (t: Try): Fix => ({ title: t.title, range: rangeAt(input.text, t.start, t.end), newText: t.text });
+    // The lazy module, when proven too, is offered after the preferred fix.
+    const lazy = trials.find((t) => t !== best && t.try.writing === LAZY && t.remaining <= best.remaining);
+    const fixes = [fixOf(best.try), ...(lazy ? [fixOf(lazy.try)] : [])];
     const related: RelatedInfo[] = [...d.related.filter((x) => x.path !== undefined || !sameRange(x.range, rangeOf(node)))];
-    if ((d.path !== undefined || !sameRange(d.range, rangeOf(node))) && !related.some((x) => sameRange(x.range, d.range) && x.path === d.path)) related.unshift({ range: d.range, ...(d.path ? { path: d.path } : {}), message: best.candidate.upstream ? 'the error shows here' : 'the value is used here' });
+    if ((d.path !== undefined || !sameRange(d.range, rangeOf(node))) && !related.some((x) => sameRange(x.range, d.range) && x.path === d.path)) related.unshift({ range: d.range, ...(d.path ? { path: d.path } : {}), message: best.candidate.upstream ? PROOF_RELATED.errorShows : PROOF_RELATED.valueUsed });
     // Errors that this one fix also removes are consequences of the same wrong value.
     for (const j of best.gone) {
       if (j === i || folded.has(j) || out.has(j)) continue;
@@ -136,12 +145,12 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
       const place = !sameRange(c.range, d.range) || c.path !== d.path ? [{ range: c.range, ...(c.path ? { path: c.path } : {}) }] : [];
       const layers = c.related.filter((x) => / built with this value$/.test(x.message)).map((x) => ({ range: x.range, ...(x.path ? { path: x.path } : {}) }));
       for (const at of [...place, ...layers]) {
-        if (!related.some((x) => sameRange(x.range, at.range) && x.path === at.path)) related.push({ ...at, message: `a consequence: ${c.message}` });
+        if (!related.some((x) => sameRange(x.range, at.range) && x.path === at.path)) related.push({ ...at, message: `${PROOF_RELATED.consequence}${c.message}` });
       }
     }
     // The proven place is in the analysed text: the error moves there, out of any other file it named.
     const { path: _elsewhere, ...inThisFile } = d;
-    out.set(i, { ...inThisFile, range: rangeOf(node), related, fixes: [fix] });
+    out.set(i, { ...inThisFile, range: rangeOf(node), related, fixes });
   }
   const result: ShapeDiagnostic[] = [];
   diagnostics.forEach((d, i) => {
@@ -157,6 +166,31 @@ function valueCandidate(point: BlamePoint, value: number, layer: LayerValue, arg
     .filter(([, text]) => text !== current)
     .map(([writing, text]) => ({ start: point.node.startIndex, end: point.node.endIndex, text, title: `Change ${current} to ${text}`, writing }));
   return { node: point.node, tries, layer, arg };
+}
+
+/** The writing of the lazy module (`nn.LazyLinear`), the last preferred. */
+const LAZY = 3;
+
+/**
+ * `nn.Linear(a, b, ...)` written as `nn.LazyLinear(b, ...)`, for an in_features that disagrees with
+ * the input: PyTorch then infers it. Only for a Linear applied once, and a qualified name (`nn.Linear`, `torch.nn.Linear`),
+ * where `LazyLinear` is reachable the same way.
+ */
+function lazyCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  const layer = r.layer;
+  if (r.code !== 'linear-in-features' || !layer || layer.def.framework !== 'torch' || layer.def.kind !== 'Linear' || !input.inText(layer.node)) return [];
+  // A lazy module's size is settled by its first call; applied more than once, the rules (which
+  // size it for each call) cannot prove it.
+  if (input.records.filter((x) => x.layer === layer).length !== 1) return [];
+  const call = layer.node;
+  const callee = call.type === 'call' ? call.childForFieldName('function') : null;
+  const args = call.childForFieldName('arguments');
+  const written = layer.argNodes.get('in_features');
+  if (callee?.type !== 'attribute' || !/\.Linear$/.test(callee.text) || args?.type !== 'argument_list' || !written) return [];
+  const rest = args.namedChildren.filter((a) => a.type !== 'comment' && a !== written && !(a.type === 'keyword_argument' && a.childForFieldName('value') === written));
+  if (rest.length === 0 || rest.length === args.namedChildren.filter((a) => a.type !== 'comment').length) return [];
+  const text = `${callee.text.replace(/Linear$/, 'LazyLinear')}(${rest.map((a) => a.text).join(', ')})`;
+  return [{ node: call, tries: [{ start: call.startIndex, end: call.endIndex, text, title: `Use ${text} (PyTorch infers in_features)`, writing: LAZY }], layer }];
 }
 
 /** Arguments that set the width of a layer's output. */
@@ -235,6 +269,81 @@ function upstreamCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
     if (text) out.push({ node: argument, tries: [{ start: argument.startIndex, end: argument.endIndex, text, title: `Change ${argument.text} to ${text}`, writing: 1 }], layer, upstream: true });
   }
   return out;
+}
+
+/** Keras layers that flatten a feature map for a Dense: the flatten first, then global average pooling. */
+const FLATTENING = ['Flatten', 'GlobalAveragePooling2D'];
+
+/**
+ * A Keras `Dense` applied to a 4-D feature map (a missing `Flatten` or global pooling): Dense acts
+ * on the last axis, so the model builds, and the error shows later, where a layer or an assert
+ * needs one vector per sample. Tried on the Dense layers the erring layer's input came through (for
+ * an error without a layer, such as `assert model.output_shape == (None, 10)`, the first such Dense
+ * of the trace): `layers.Flatten()` inserted before it, else `layers.GlobalAveragePooling2D()`, in
+ * the Sequential list, the functional call, or `model.add(...)` it is written in.
+ */
+function flattenCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  const isDenseOnMap = (x: TraceRecord) => x.framework === 'keras' && x.layer?.def.kind === 'Dense' && x.inputs[0]?.shape?.length === 4 && input.inText(x.layer.node);
+  let dense: TraceRecord[];
+  if (r.layer) {
+    const bySeq = new Map(input.records.map((x) => [x.seq, x]));
+    const record = input.records.find((x) => x.layer === r.layer);
+    dense = [];
+    let t = record?.inputs[0];
+    for (let step = 0; t && step < STEPS_BACK; step++) {
+      const producer = bySeq.get(t.producer);
+      if (!producer) break;
+      if (isDenseOnMap(producer)) dense.push(producer);
+      t = producer.inputs[0];
+    }
+  } else {
+    dense = input.records.filter(isDenseOnMap).slice(0, 1);
+  }
+  const out: Candidate[] = [];
+  const seen = new Set<SyntaxNode>();
+  for (const d of dense.reverse()) {
+    const node = d.layer!.node;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    const tries = FLATTENING.flatMap((kind) => {
+      const edit = insertLayerBefore(input.text, node, kind);
+      return edit ? [{ ...edit, title: `Insert ${edit.layer} before the Dense`, writing: 1 }] : [];
+    });
+    if (tries.length) out.push({ node, tries, layer: d.layer!, upstream: true });
+  }
+  return out;
+}
+
+/** The edit that puts a Keras layer `kind` (no arguments) before `layer`'s constructor, where it is written. */
+function insertLayerBefore(text: string, layer: SyntaxNode, kind: string): { start: number; end: number; text: string; layer: string } | undefined {
+  const callee = layer.type === 'call' ? layer.childForFieldName('function') : null;
+  if (!callee) return undefined;
+  const prefix = callee.text.replace(/\w+$/, '');
+  const made = `${prefix}${kind}()`;
+  const lineStart = text.lastIndexOf('\n', layer.startIndex - 1) + 1;
+  const indent = text.slice(lineStart, layer.startIndex);
+  const parent = layer.parent;
+  // In a Sequential list: an element of its own before it.
+  if (parent?.type === 'list') {
+    const ownLine = /^\s*$/.test(indent);
+    return { start: layer.startIndex, end: layer.startIndex, text: ownLine ? `${made},\n${indent}` : `${made}, `, layer: made };
+  }
+  // Functional: `Dense(10)(x)` becomes `Dense(10)(Flatten()(x))`.
+  if (parent?.type === 'call' && parent.childForFieldName('function') === layer) {
+    const x = firstArgument(parent);
+    return x ? { start: x.startIndex, end: x.endIndex, text: `${made}(${x.text})`, layer: made } : undefined;
+  }
+  // `model.add(Dense(10))`: a statement `model.add(Flatten())` before it.
+  const call = parent?.type === 'argument_list' ? parent.parent : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  const statement = call?.parent;
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'add' && statement?.type === 'expression_statement') {
+    const at = statement.startIndex;
+    const statementIndent = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+    if (!/^\s*$/.test(statementIndent)) return undefined;
+    return { start: at, end: at, text: `${fn.text}(${made})\n${statementIndent}`, layer: made };
+  }
+  return undefined;
 }
 
 /** The edit that sets a keyword argument of a call: its value replaced, or the keyword added at the end. */
@@ -316,8 +425,9 @@ function judge(input: ProofInput, i: number, c: Candidate, t: Try, pointIndex: n
   // That error is gone.
   if (left.has(errorKeys[i])) return undefined;
   // The argument is still a known number wherever that layer is built.
+  // Where the layer's constructor is in the edited text (an inserted line moves it down).
   const layerNode = c.layer.node;
-  const layerKey = `${layerNode.startPosition.row}:${layerNode.startPosition.column}`;
+  const layerKey = t.end <= layerNode.startIndex && t.text.length !== t.end - t.start ? positionKey(input.text.slice(0, t.start) + t.text + input.text.slice(t.end, layerNode.startIndex)) : `${layerNode.startPosition.row}:${layerNode.startPosition.column}`;
   const rebuilt = after.models.flatMap((m) => m.layers).filter((l) => l.module && l.path === undefined && `${l.range.line}:${l.range.column}` === layerKey);
   if (rebuilt.length === 0) return undefined;
   if (c.arg !== undefined ? !rebuilt.every((l) => known(l.args?.[c.arg!])) : !rebuilt.every((l) => l.input.every((shape) => shape !== null && shape.slice(1).every((d) => d !== null)))) return undefined;
@@ -328,6 +438,12 @@ function judge(input: ProofInput, i: number, c: Candidate, t: Try, pointIndex: n
     js.slice(kept).forEach((j) => gone.add(j));
   }
   return { candidate: c, try: t, pointIndex, remaining: afterErrors.length, disturbance: disturbance(input.models, after.models, input.raw, gone), gone };
+}
+
+/** The row and column just after `before` (the text that precedes a node). */
+function positionKey(before: string): string {
+  const row = before.split('\n').length - 1;
+  return `${row}:${before.length - (before.lastIndexOf('\n') + 1)}`;
 }
 
 function known(a: ArgValue | undefined): boolean {
