@@ -17,7 +17,7 @@ import type { TraceRecord } from '../python/trace';
 import type { LayerValue, Value } from '../python/values';
 import { LayerArg, UnknownArg, type ArgValue, type Shape } from '../shapes/types';
 import { rangeOf, type SyntaxNode } from '../syntax/parse';
-import { argumentChain, type BlamePoint } from './blame';
+import { argumentChain, LiteralUses, type BlamePoint } from './blame';
 import { fixText } from './fixes';
 import type { AnalysisResult, Fix, ModelResult, Range, RelatedInfo, ShapeDiagnostic } from './result';
 
@@ -92,6 +92,7 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
     const candidates: Candidate[] =
       budget > 0 && !input.isCancelled?.()
         ? [
+            ...factorCandidates(input, chain, value, r),
             ...[...chain].reverse().map((point) => valueCandidate(point, value!, r.layer!, r.arg!, r.fix?.flattenedFrom ?? null)),
             ...producerCandidates(input, r),
             ...upstreamCandidates(input, r),
@@ -168,6 +169,121 @@ function valueCandidate(point: BlamePoint, value: number, layer: LayerValue, arg
   return { node: point.node, tries, layer, arg };
 }
 
+/**
+ * A product written for a flattened size (`128 * side ** 2` for a (N, 128, 2, 2) map) where one
+ * factor alone disagrees with the map: each other factor is one of the map's sizes or a product of
+ * them, and the one left is a name, or a name's power, whose value came from an expression that
+ * feeds nothing else (`side = img_size // 2 ** 3`, with one stride-2 block more than it counts).
+ * That expression is where the wrong number is made: the name's right value is written there.
+ */
+function factorCandidates(input: ProofInput, chain: BlamePoint[], value: number | undefined, r: RawDiagnostic): Candidate[] {
+  const flattened = r.fix?.flattenedFrom;
+  const source = chain[chain.length - 1];
+  if (value === undefined || !r.layer || !r.arg || !flattened || !source?.source) return [];
+  const scope = source.scope ?? chain.find((p) => p.node === source.node)?.scope ?? null;
+  const dims = flattened.slice(1);
+  if (!scope || dims.length < 2 || !dims.every((d): d is number => typeof d === 'number')) return [];
+  const factors = productFactors(source.node);
+  if (factors.length < 2) return [];
+  const values = factors.map((f) => intOf(f, scope));
+  if (values.some((v) => v === undefined)) return [];
+  // A factor is one of the map's sizes when it equals the product of some consecutive sizes.
+  const sized = (v: number) => dims.some((_, i) => dims.slice(i).some((__, j) => dims.slice(i, i + j + 1).reduce((a, b) => a * b, 1) === v));
+  const wrong = values.map((v, k) => (sized(v!) ? -1 : k)).filter((k) => k >= 0);
+  if (wrong.length !== 1) return [];
+  const others = values.reduce((a, v, k) => (k === wrong[0] ? a! : a! * v!), 1)!;
+  if (others === 0 || value % others !== 0) return [];
+  const target = value / others;
+  // The factor is `name` or `name ** k`: the name's value that gives the target.
+  let factor = factors[wrong[0]];
+  let power = 1;
+  if (factor.type === 'binary_operator' && operatorOf(factor) === '**') {
+    const k = intOf(factor.childForFieldName('right')!, scope);
+    if (k === undefined || k < 1) return [];
+    power = k;
+    factor = factor.childForFieldName('left')!;
+  }
+  if (factor.type !== 'identifier') return [];
+  const held = scope.lookup(factor.text);
+  const root = Math.round(target ** (1 / power));
+  if (held?.t !== 'int' || !held.src || root ** power !== target || root <= 0) return [];
+  const uses = new LiteralUses(input.records, input.raw);
+  if (!input.inText(held.src) || !uses.feedsNothingElse(held.src)) return [];
+  const candidate = valueCandidate({ node: held.src, scope: null, source: true }, root, r.layer, r.arg, null);
+  // In the user's style first: one number of the expression changed (`img_size // 2 ** 3` to `... ** 4`).
+  const styled = oneNumberChanged(held.src, root, scope);
+  if (styled !== undefined) candidate.tries.unshift({ start: held.src.startIndex, end: held.src.endIndex, text: styled, title: `Change ${held.src.text} to ${styled}`, writing: 1 });
+  return [candidate];
+}
+
+/** The expression with one of its small integer literals changed so that it gives `wanted` in `scope`, if one does. */
+function oneNumberChanged(expression: SyntaxNode, wanted: number, scope: Scope): string | undefined {
+  const literals: SyntaxNode[] = [];
+  const collect = (n: SyntaxNode) => {
+    if (n.type === 'integer') literals.push(n);
+    else n.namedChildren.forEach(collect);
+  };
+  collect(expression);
+  if (literals.length === 0 || intOf(expression, scope) === undefined) return undefined;
+  for (const literal of literals) {
+    const current = Number(literal.text);
+    if (!Number.isInteger(current) || current > 64) continue;
+    for (const delta of [1, -1, 2, -2, 3, -3]) {
+      const v = current + delta;
+      if (v < 1) continue;
+      const value = intOf(expression, scope, new Map([[literal, v]]));
+      if (value === wanted) return expression.text.slice(0, literal.startIndex - expression.startIndex) + String(v) + expression.text.slice(literal.endIndex - expression.startIndex);
+    }
+  }
+  return undefined;
+}
+
+/** The factors of a product (`a * (b * c)` gives a, b, c); the node alone when it is not one. */
+function productFactors(node: SyntaxNode): SyntaxNode[] {
+  if (node.type === 'parenthesized_expression' && node.namedChildren.length === 1) return productFactors(node.namedChildren[0]);
+  if (node.type === 'binary_operator' && operatorOf(node) === '*') return [...productFactors(node.childForFieldName('left')!), ...productFactors(node.childForFieldName('right')!)];
+  return [node];
+}
+
+function operatorOf(node: SyntaxNode): string | undefined {
+  return node.childForFieldName('operator')?.text;
+}
+
+/**
+ * The integer an expression of literals, names, attributes and + - * // ** had in a scope, if it
+ * is known; `replaced` gives other values to some of its literals.
+ */
+function intOf(node: SyntaxNode, scope: Scope, replaced?: Map<SyntaxNode, number>): number | undefined {
+  if (node.type === 'integer') return replaced?.get(node) ?? (/^\d[\d_]*$/.test(node.text) ? Number(node.text.replace(/_/g, '')) : undefined);
+  if (node.type === 'parenthesized_expression' && node.namedChildren.length === 1) return intOf(node.namedChildren[0], scope, replaced);
+  if (node.type === 'identifier' || node.type === 'attribute') {
+    const v = valueOf(node, scope);
+    return v?.t === 'int' && typeof v.v === 'number' ? v.v : undefined;
+  }
+  if (node.type !== 'binary_operator') return undefined;
+  const a = intOf(node.childForFieldName('left')!, scope, replaced);
+  const b = intOf(node.childForFieldName('right')!, scope, replaced);
+  if (a === undefined || b === undefined) return undefined;
+  switch (operatorOf(node)) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '//': return b === 0 ? undefined : Math.floor(a / b);
+    case '**': return b < 0 || b > 64 ? undefined : a ** b;
+    default: return undefined;
+  }
+}
+
+/** A name's or an attribute's value (`hp.img_size`, `self.width`) in a scope, as the run left it. */
+function valueOf(node: SyntaxNode, scope: Scope): Value | undefined {
+  if (node.type === 'identifier') return scope.lookup(node.text);
+  if (node.type !== 'attribute') return undefined;
+  const owner = valueOf(node.childForFieldName('object')!, scope);
+  const name = node.childForFieldName('attribute')?.text;
+  if (!name || (owner?.t !== 'object' && owner?.t !== 'class')) return undefined;
+  return owner.attrs.get(name) ?? (owner.t === 'object' ? owner.cls.attrs.get(name) : undefined);
+}
+
 /** The writing of the lazy module (`nn.LazyLinear`), the last preferred. */
 const LAZY = 3;
 
@@ -201,14 +317,16 @@ const STEPS_BACK = 6;
 /**
  * The other side of a width mismatch: the layer before, whose output width was the size received
  * (`nn.Embedding(vocab_size, 300)` before `nn.Conv1d(embed_dim, ...)`), written with the erring
- * layer's value instead. Found by going back from the erring layer's input over records without
+ * layer's value instead, or with the width the rule asks of its input (`nn.Conv2d(32, r * 2, ...)`
+ * before `nn.PixelShuffle(r)`, whose input needs a multiple of r²). Found by going back from the erring layer's input over records without
  * a width argument.
  */
 function producerCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
   const layer = r.layer;
-  const wanted = layer && r.arg ? layer.bound.values.get(r.arg) : undefined;
-  if (!layer || typeof wanted !== 'number' || !r.fix) return [];
-  const received = r.fix.value;
+  // The width the rule wants (PixelShuffle: a multiple of the square), else the erring argument's.
+  const wanted = r.inputWidth?.wanted ?? (layer && r.arg ? layer.bound.values.get(r.arg) : undefined);
+  const received = r.inputWidth?.received ?? r.fix?.value;
+  if (!layer || typeof wanted !== 'number' || received === undefined) return [];
   const bySeq = new Map(input.records.map((x) => [x.seq, x]));
   const record = input.records.find((x) => x.layer === layer);
   let t = record?.inputs[0];
@@ -380,12 +498,14 @@ function rangeAt(text: string, start: number, end: number): Range {
   return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
 }
 
-/** The ways to write `value` at a place, preferred first: names in scope, the user's expression, the literal. */
+/** The ways to write `value` at a place, preferred first: names in scope, the user's expression (or it with one number changed), the literal. */
 function writings(point: BlamePoint, value: number, flattenedFrom: Shape): [number, string][] {
   const out: [number, string][] = [];
   for (const name of namesHolding(point.scope, value, point.node.text.trim())) out.push([0, name]);
   const expression = fixText(point.node.text, value, flattenedFrom);
   if (expression !== String(value)) out.push([1, expression]);
+  const changed = point.scope && point.node.type === 'binary_operator' ? oneNumberChanged(point.node, value, point.scope) : undefined;
+  if (changed !== undefined && changed !== expression) out.push([1, changed]);
   out.push([2, String(value)]);
   return out;
 }
