@@ -97,6 +97,7 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
             ...producerCandidates(input, r),
             ...upstreamCandidates(input, r),
             ...flattenCandidates(input, r),
+            ...branchCandidates(input, r),
             // A fix the rule wrote as an edit (`, return_sequences=True`), proven like the others.
             ...(r.edit && r.layer && input.inText(r.edit.node) ? [{ node: r.edit.node, tries: [{ start: r.edit.node.startIndex, end: r.edit.node.endIndex, text: r.edit.newText, title: r.edit.title, writing: 1 }], layer: r.layer, upstream: true }] : []),
             // Last: the lazy module, which lets PyTorch infer the size.
@@ -385,6 +386,67 @@ function upstreamCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
     if (r.code === 'conv-in-channels' && shape.length === 4 && shape[3] === wanted) text = `${x}.permute(0, 3, 1, 2)`;
     if (r.code === 'conv-in-channels' && shape.length === 3 && shape[2] === wanted) text = `${x}.transpose(1, 2)`;
     if (text) out.push({ node: argument, tries: [{ start: argument.startIndex, end: argument.endIndex, text, title: `Change ${argument.text} to ${text}`, writing: 1 }], layer, upstream: true });
+  }
+  return out;
+}
+
+/** How far back a branch of an elementwise op is followed to where it forks from the other. */
+const MAX_BRANCH = 60;
+/** Arguments that scale a spatial size: the output is the input times it, or the input divided by it. */
+const SCALING_ARGS: { arg: string; times: boolean }[] = [
+  { arg: 'scale_factor', times: true },
+  { arg: 'stride', times: false },
+];
+
+/**
+ * PyTorch branches added with different spatial sizes (`p4 = self.lateral(c4) + self.up(p5)`):
+ * on each branch, the last layer before the op that changes that axis (an `nn.Upsample`, a strided
+ * convolution) is tried with the scale or stride that gives the other branch's size. The proof
+ * chooses among them, so that the one layer whose number is wrong is where the error goes.
+ */
+function branchCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  if (r.code !== 'broadcast-mismatch' || r.layer) return [];
+  const op = input.records.find((x) => !x.layer && x.defNode === r.node && x.framework === 'torch' && x.inputs.length === 2);
+  const [a, b] = op?.inputs.map((t) => t.shape) ?? [];
+  if (!op || !a || !b || a.length !== b.length) return [];
+  const axis = a.findIndex((d, k) => k >= 2 && typeof d === 'number' && typeof b[k] === 'number' && d !== b[k] && d !== 1 && b[k] !== 1);
+  if (axis < 0) return [];
+  const bySeq = new Map(input.records.map((x) => [x.seq, x]));
+  const walk = (t: TraceRecord['inputs'][number]) => {
+    const ids: number[] = [t.id];
+    const records: TraceRecord[] = [];
+    for (let step = 0, x = bySeq.get(t.producer); x && x.inputs.length > 0 && step < MAX_BRANCH; step++, x = bySeq.get(x.inputs[0].producer)) {
+      records.push(x);
+      ids.push(x.inputs[0].id);
+    }
+    return { ids, records };
+  };
+  const left = walk(op.inputs[0]);
+  const right = walk(op.inputs[1]);
+  const fork = left.ids.findIndex((id) => right.ids.includes(id));
+  if (fork < 0) return [];
+  const branches = [
+    { records: left.records.slice(0, fork), target: b[axis] as number },
+    { records: right.records.slice(0, right.ids.indexOf(left.ids[fork])), target: a[axis] as number },
+  ];
+  const out: Candidate[] = [];
+  for (const { records, target } of branches) {
+    // The changer nearest the op: the layers after it keep the axis, so its output is the branch's size.
+    const changer = records.find((x) => {
+      const before = x.inputs[0]?.shape?.[axis];
+      const after = Array.isArray(x.output) ? x.output[axis] : undefined;
+      return before !== after;
+    });
+    const size = changer?.inputs[0]?.shape?.[axis];
+    if (!changer?.layer || typeof size !== 'number' || !input.inText(changer.layer.node)) continue;
+    for (const { arg, times } of SCALING_ARGS) {
+      const current = changer.layer.bound.values.get(arg);
+      if (current === undefined || (typeof current !== 'number' && !(Array.isArray(current) && current.every((v) => v === current[0])))) continue;
+      const value = times ? target / size : size / target;
+      if (!Number.isInteger(value) || value < 1) continue;
+      const chain = argumentChain(changer.layer, arg, input.inText);
+      out.push(...[...chain].reverse().map((point) => valueCandidate(point, value, changer.layer!, arg, null)));
+    }
   }
   return out;
 }
