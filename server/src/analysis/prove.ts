@@ -98,6 +98,7 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
             ...upstreamCandidates(input, r),
             ...flattenCandidates(input, r),
             ...branchCandidates(input, r),
+            ...loopCandidates(input, r, chain),
             // A fix the rule wrote as an edit (`, return_sequences=True`), proven like the others.
             ...(r.edit && r.layer && input.inText(r.edit.node) ? [{ node: r.edit.node, tries: [{ start: r.edit.node.startIndex, end: r.edit.node.endIndex, text: r.edit.newText, title: r.edit.title, writing: 1 }], layer: r.layer, upstream: true }] : []),
             // Last: the lazy module, which lets PyTorch infer the size.
@@ -388,6 +389,40 @@ function upstreamCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
     if (text) out.push({ node: argument, tries: [{ start: argument.startIndex, end: argument.endIndex, text, title: `Change ${argument.text} to ${text}`, writing: 1 }], layer, upstream: true });
   }
   return out;
+}
+
+/** How many shorter loops are tried, at most. */
+const MAX_LOOP_CUTS = 3;
+
+/**
+ * A layer that fails in a loop over a tuple or list written as a function's default
+ * (`for filters in blocks:` with `blocks=(32, 64, ..., 512)`, one pooling block too many for the
+ * input): the tuple cut short, longest first, so that the loop builds fewer blocks.
+ */
+function loopCandidates(input: ProofInput, r: RawDiagnostic, chain: BlamePoint[]): Candidate[] {
+  const layer = r.layer;
+  const scope = chain.find((p) => p.scope)?.scope ?? [...(layer?.argChains?.values() ?? [])].flatMap((c) => c.links).find((l) => l.scope)?.scope;
+  if (!layer || !scope || !input.inText(layer.node)) return [];
+  let loop: SyntaxNode | null = layer.node.parent;
+  while (loop && loop.type !== 'for_statement' && loop.type !== 'function_definition') loop = loop.parent;
+  const iterated = loop?.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  if (!loop || iterated?.type !== 'identifier') return [];
+  let fn: SyntaxNode | null = loop.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const parameter = fn?.childForFieldName('parameters')?.namedChildren.find((p) => p.type === 'default_parameter' && p.childForFieldName('name')?.text === iterated.text);
+  const written = parameter?.childForFieldName('value');
+  if (!written || (written.type !== 'tuple' && written.type !== 'list') || !input.inText(written)) return [];
+  const items = written.namedChildren.filter((n) => n.type !== 'comment');
+  // The loop ran over the default, not over a value the caller passed.
+  const held = scope.lookup(iterated.text);
+  if ((held?.t !== 'tuple' && held?.t !== 'list') || held.items.length !== items.length || items.length < 2) return [];
+  const [open, close] = written.type === 'tuple' ? ['(', ')'] : ['[', ']'];
+  const tries: Try[] = [];
+  for (let n = items.length - 1; n >= 1 && tries.length < MAX_LOOP_CUTS; n--) {
+    const text = `${open}${items.slice(0, n).map((x) => x.text).join(', ')}${n === 1 && written.type === 'tuple' ? ',' : ''}${close}`;
+    tries.push({ start: written.startIndex, end: written.endIndex, text, title: `Change ${written.text} to ${text}`, writing: 1 });
+  }
+  return [{ node: written, tries, layer, ...(r.arg ? { arg: r.arg } : {}), upstream: true }];
 }
 
 /** How far back a branch of an elementwise op is followed to where it forks from the other. */
