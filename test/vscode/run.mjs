@@ -238,7 +238,10 @@ async function main() {
   await runCommand('npm', ['run', 'package']);
   const vsixPath = join(repositoryRoot, 'cnnshape.vsix');
   reportResult(existsSync(vsixPath), 'npm run package built cnnshape.vsix');
-  await runEditor({ vsixPath, web: false });
+  // CNNSHAPE_VSCODE_ONLY=web (or desktop) runs one half, for debugging that half alone.
+  const only = process.env.CNNSHAPE_VSCODE_ONLY;
+  if (only !== 'web') await runEditor({ vsixPath, web: false });
+  if (only === 'desktop') return;
 
   const webScratch = mkdtempSync(join(tmpdir(), 'cnnshape-vscode-web-'));
   cleanups.push(() => rmSync(webScratch, { recursive: true, force: true }));
@@ -355,6 +358,20 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   });
 
   const page = context.pages()[0] ?? (await context.newPage());
+  // The browser's console (the page, its frames and their workers, where the web extension host
+  // and its language server run): printed when a check fails, since the web extension's own
+  // output channel lives in the browser's storage, not in a log file.
+  const browserConsole = [];
+  const keepConsole = (where) => (message) => browserConsole.push(`${where} ${message.type()}: ${message.text()}`);
+  page.on('console', keepConsole('page'));
+  page.on('pageerror', (error) => browserConsole.push(`page error: ${error.message}`));
+  page.on('worker', (worker) => {
+    browserConsole.push(`worker started: ${worker.url()}`);
+    worker.on('console', keepConsole(`worker ${worker.url().split('/').pop()}`));
+  });
+  cleanups.push(() => {
+    if (results.includes(false)) log(`browser console (last 80 lines):\n${browserConsole.slice(-80).join('\n')}`);
+  });
   cleanups.push(() => {
     if (results.includes(false)) return saveScreenshot(page, shots.failure);
   });
@@ -594,7 +611,7 @@ async function checkBlockHover(page, { report, shots }) {
     await line.waitFor({ state: 'visible', timeout: 30_000 });
     // Where the token is drawn: a DOM range over it inside the line's text nodes (the editor may
     // merge tokens of one colour into one span).
-    const box = await line.evaluate((element, wanted) => {
+    const measure = () => line.evaluate((element, wanted) => {
       const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       while (walker.nextNode()) {
         const node = walker.currentNode;
@@ -608,6 +625,18 @@ async function checkBlockHover(page, { report, shots }) {
       }
       return null;
     }, token);
+    // A code lens or inlay hint that arrives late moves the lines: hover only where the token
+    // stayed put for a moment, else the hover answers for the line above.
+    let box = null;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const first = await measure();
+      await page.waitForTimeout(300);
+      const second = await measure();
+      if (first && second && first.x === second.x && first.y === second.y) {
+        box = second;
+        break;
+      }
+    }
     if (!box) return '';
     await page.mouse.move(5, 5);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
