@@ -338,12 +338,17 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   report(true, `code-server listening on 127.0.0.1:${port}`);
 
   const { chromium } = await import(pathToFileURL(join(toolsFolder, 'node_modules', 'playwright-core', 'index.mjs')).href);
+  // The browser's console (the page, its frames and their workers, where the web extension host
+  // and its language server run), from Chromium's own log file: printed when a check fails, since
+  // the web extension's output channel lives in the browser's storage, not in a log file.
+  const chromiumLog = join(scratch, 'chromium.log');
+  const pageErrors = [];
   const context = await chromium.launchPersistentContext(browserProfileFolder, {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 900 },
     // The web run lets Chromium render WebGL with SwiftShader (no GPU here), which TensorFlow.js uses.
-    args: ['--headless', '--no-sandbox', ...(web ? ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'] : ['--disable-gpu']), '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', ...(web ? ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'] : ['--disable-gpu']), '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-logging', `--log-file=${chromiumLog}`, '--v=0'],
   });
   cleanups.push(() => context.close());
   const blockedRequests = new Set();
@@ -358,19 +363,11 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   });
 
   const page = context.pages()[0] ?? (await context.newPage());
-  // The browser's console (the page, its frames and their workers, where the web extension host
-  // and its language server run): printed when a check fails, since the web extension's own
-  // output channel lives in the browser's storage, not in a log file.
-  const browserConsole = [];
-  const keepConsole = (where) => (message) => browserConsole.push(`${where} ${message.type()}: ${message.text()}`);
-  page.on('console', keepConsole('page'));
-  page.on('pageerror', (error) => browserConsole.push(`page error: ${error.message}`));
-  page.on('worker', (worker) => {
-    browserConsole.push(`worker started: ${worker.url()}`);
-    worker.on('console', keepConsole(`worker ${worker.url().split('/').pop()}`));
-  });
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   cleanups.push(() => {
-    if (results.includes(false)) log(`browser console (last 80 lines):\n${browserConsole.slice(-80).join('\n')}`);
+    if (!results.includes(false)) return;
+    const consoleLines = existsSync(chromiumLog) ? readFileSync(chromiumLog, 'utf8').split('\n').filter((line) => line.includes(':CONSOLE')) : [];
+    log(`browser console (last 80 lines):\n${[...consoleLines, ...pageErrors].slice(-80).join('\n')}`);
   });
   cleanups.push(() => {
     if (results.includes(false)) return saveScreenshot(page, shots.failure);
