@@ -60,6 +60,15 @@ interface Row {
   goal: string;
 }
 
+/**
+ * Node's options for the server process from CNNSHAPE_BENCH_SERVER_NODE_OPTIONS (split at spaces),
+ * to profile it: `CNNSHAPE_BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'` (Node
+ * refuses --cpu-prof in NODE_OPTIONS). Each thread of the server writes its own profile.
+ */
+function serverNodeArguments(): string[] {
+  return (process.env.CNNSHAPE_BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter((a) => a !== '');
+}
+
 /** A running server and a client connection to it, collecting every publication. */
 export class BenchClient {
   private readonly published: PublishDiagnosticsParams[] = [];
@@ -72,7 +81,7 @@ export class BenchClient {
 
   /** Spawns the server and initializes it as VS Code would (pull configuration, versioned diagnostics). */
   static async start(folder?: string): Promise<BenchClient> {
-    const child = spawn(process.execPath, [serverBundle, '--stdio'], { cwd: root });
+    const child = spawn(process.execPath, [...serverNodeArguments(), serverBundle, '--stdio'], { cwd: root });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new BenchClient(child, connection);
     child.stderr.resume();
@@ -88,7 +97,7 @@ export class BenchClient {
       processId: process.pid,
       rootUri: folder ? pathToFileURL(folder).href : null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
         textDocument: { publishDiagnostics: { versionSupport: true } },
       },
       workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'bench' }] : null,
@@ -103,6 +112,16 @@ export class BenchClient {
       await this.connection.sendNotification(ExitNotification.type);
     } catch {
       // The process may already be gone.
+    }
+    // The server exits by itself after `exit` (writing its profile, when asked for one); a stuck one is killed.
+    if (this.child.exitCode === null) {
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, 5000);
+        this.child.once('exit', () => {
+          clearTimeout(timer);
+          done();
+        });
+      });
     }
     this.connection.dispose();
     this.child.kill();

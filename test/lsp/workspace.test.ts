@@ -105,6 +105,38 @@ describe('language server over a workspace', () => {
   });
 });
 
+describe('language server over a workspace whose files the client watches', () => {
+  it('reads an imported file again when the client says it changed, and only the files that import it are re-checked', async () => {
+    const watched = mkdtempSync(join(tmpdir(), 'cnnshape-lsp-watched-'));
+    const at = (name: string) => pathToFileURL(join(watched, name)).href;
+    writeFileSync(join(watched, 'widths.py'), 'WIDTH = 8\n');
+    const mlp = 'import torch.nn as nn\nfrom widths import WIDTH\n\n# input: (1, 8)\nnet = nn.Sequential(nn.Linear(WIDTH, 4), nn.Linear(4, 2))\n';
+    const alone = 'import torch.nn as nn\n\n# input: (1, 8)\nnet = nn.Sequential(nn.Linear(8, 4), nn.Linear(4, 2))\n';
+    const c = await TestClient.start({}, { workspaceFolders: [pathToFileURL(watched).href], watchFiles: true });
+    try {
+      await c.openDocument(at('mlp.py'), mlp, 1);
+      await c.openDocument(at('alone.py'), alone, 1);
+      expect(await c.diagnostics(at('mlp.py'), { version: 1 })).toEqual([]);
+      expect(await c.diagnostics(at('alone.py'), { version: 1 })).toEqual([]);
+      expect(c.registrations).toContain(DidChangeWatchedFilesNotification.method);
+      const before = c.published.length;
+      for (const [width, codes] of [
+        [16, ['linear-in-features']],
+        [8, []],
+      ] as const) {
+        writeFileSync(join(watched, 'widths.py'), `WIDTH = ${width}\n`);
+        await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: at('widths.py'), type: FileChangeType.Changed }] });
+        const after = await c.eventualDiagnostics(at('mlp.py'), (d) => d.length === codes.length);
+        expect(after.map((d) => d.code)).toEqual(codes);
+      }
+      // alone.py reads no other file: nothing about it was published again.
+      expect(c.published.slice(before).some((p) => p.uri === at('alone.py'))).toBe(false);
+    } finally {
+      await c.stop();
+    }
+  });
+});
+
 describe('language server over installed libraries', () => {
   // The zoo's resnet10 gives 64 features: a head sized for 32 is an error only the library's source shows.
   const USER = 'import torch\nimport torch.nn as nn\nimport minivision\n\nbackbone = minivision.models.resnet10(weights=None)\nbackbone.fc = nn.Linear(32, 10)\nbackbone(torch.randn(2, 3, 64, 64))\n';

@@ -114,6 +114,8 @@ export function wireServer(connection: Connection, host: ServerHost): void {
 
   /** Where a target lies in the workspace: its path (none for notebooks and untitled files) and the files it may import. */
   function contextFor(target: AnalysisTarget, documentSettings: Settings): TargetContext {
+    // Each analysis sees the disk as it is now (a file it reads is looked at once).
+    workspace.beginPass();
     const path = workspace.pathOfUri(target.key);
     const isNotebook = notebooks.getNotebookDocument(target.key) !== undefined;
     return { ...(path !== undefined && !isNotebook ? { path } : {}), workspace: workspace.workspaceFor(path, documentSettings.pythonPath) };
@@ -309,7 +311,11 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     }
     // Files the open ones import may change outside the editor (a git checkout, another tool).
     if (clientWatchesFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] }).catch(() => undefined);
+      // Once the client watches them, a file of the workspace is read again when the client says it changed.
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] })
+        .then(() => workspace.setWatched(true))
+        .catch(() => undefined);
     }
   });
 

@@ -19,7 +19,7 @@ import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { toArg } from './library';
-import { blameSequenceProducer, mergeBlame } from './keras-mistakes';
+import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import { bool, containerOf, ContainerValue, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
@@ -401,11 +401,13 @@ function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], outp
   const callNode = interp.callSiteOverride ?? node;
   interp.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
   for (const e of errors) {
+    // Branches added with a mismatch: reported on the one layer that made them differ, else where they meet.
+    const merged = e.code === 'broadcast-mismatch' ? torchMergeBlame(interp, kind, inputs, node) : undefined;
     interp.trace.addDiagnostic({
       code: e.code,
-      message: e.message,
-      node,
-      related: inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text })),
+      message: merged ? `${merged.prefix}: ${e.message}` : e.message,
+      node: merged?.node ?? node,
+      related: [...(merged?.related ?? []), ...inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }))],
     });
   }
   return value;
