@@ -328,6 +328,9 @@ const INSTANCE_KINDS: Record<string, Value['t'][]> = {
   'builtins.int': ['int', 'bool'],
   'builtins.float': ['float'],
   'builtins.str': ['str'],
+  // six, the Python 2/3 compatibility module of older Keras code: its string types are str on Python 3.
+  'six.string_types': ['str'],
+  'six.text_type': ['str'],
   'builtins.list': ['list'],
   'builtins.tuple': ['tuple'],
   'builtins.dict': ['dict'],
@@ -357,7 +360,7 @@ function isInstance(interp: Interpreter, v: Value, ty: Value): boolean | undefin
   }
   if (ty.t !== 'builtin' && ty.t !== 'module') return undefined;
   const kinds = INSTANCE_KINDS[ty.name];
-  if (kinds) return kinds.includes(v.t) ? true : PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' || v.t === 'object' ? false : undefined;
+  if (kinds) return kinds.includes(v.t) ? true : PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' || v.t === 'object' || v.t === 'function' ? false : undefined;
   const layerDef = findLayer(ty.name);
   if (layerDef) {
     if (v.t === 'layer') return v.def === layerDef;

@@ -45,6 +45,7 @@ import {
   userModuleMethod,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
+import { kerasLegacyArguments } from './keras-legacy';
 import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
@@ -305,9 +306,15 @@ export class Interpreter implements ModuleHost {
         this.execBlock(node.childForFieldName('body'), scope);
         for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
         return;
-      case 'pass_statement':
       case 'global_statement':
       case 'nonlocal_statement':
+        for (const c of node.namedChildren) {
+          if (c.type !== 'identifier') continue;
+          if (node.type === 'global_statement') scope.declareGlobal(c.text);
+          else scope.declareNonlocal(c.text);
+        }
+        return;
+      case 'pass_statement':
         return;
       case 'assert_statement':
         return checkAssert(this, node, scope);
@@ -932,7 +939,9 @@ export class Interpreter implements ModuleHost {
     let unknownLength = false;
     for (const n of nodes) {
       if (n.type === 'comment') continue;
-      if (n.type === 'list_splat') {
+      // Text that does not parse (a stray character) hides how many items the display has.
+      if (n.type === 'ERROR') unknownLength = true;
+      else if (n.type === 'list_splat') {
         const items = this.iterate(this.evalExpr(n.namedChildren[0], scope));
         if (items === null) unknownLength = true;
         else out.push(...items);
@@ -1358,7 +1367,11 @@ export class Interpreter implements ModuleHost {
     } else if (argsNode) {
       for (const a of argsNode.namedChildren) {
         if (a.type === 'comment') continue;
-        if (a.type === 'keyword_argument') {
+        if (a.type === 'ERROR') {
+          // Text that does not parse hides which arguments the call has.
+          unknownArgs = true;
+          unknownKwargs = true;
+        } else if (a.type === 'keyword_argument') {
           const name = a.childForFieldName('name')?.text ?? '';
           const valueNode = a.childForFieldName('value')!;
           kwargs.set(name, this.evalExpr(valueNode, scope));
@@ -1447,6 +1460,8 @@ export class Interpreter implements ModuleHost {
       case 'module':
         // Keras's configured image layout, at its default (`if K.image_data_format() == 'channels_first':`).
         if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return str('channels_last');
+        // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
+        if (fn.name === 'keras.backend.image_dim_ordering') return str('tf');
         // A function reached through a module (`math.floor`, `np.prod`, `typing.cast`): Python's
         // own functions are known by name; any other answers unknown.
         return pythonCall(this, fn.name, args, kwargs, node);
@@ -1629,7 +1644,13 @@ export class Interpreter implements ModuleHost {
       return r === undefined ? UNKNOWN : bool(r);
     }
     const layer = findLayer(name);
-    if (layer) return constructLayer(this, layer, args, kwargs, node, nodes);
+    if (layer) {
+      if (layer.framework === 'keras') {
+        const legacy = kerasLegacyArguments(name, args, kwargs, nodes);
+        return constructLayer(this, layer, legacy.args, legacy.kwargs, node, legacy.nodes);
+      }
+      return constructLayer(this, layer, args, kwargs, node, nodes);
+    }
     const merged = kerasMerge(this, name, args, kwargs, node, nodes);
     if (merged) return merged;
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
