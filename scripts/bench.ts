@@ -14,7 +14,11 @@
 //      process's peak RSS. Goals: at most 3x the parse; memory under 10x the file plus 100 MB.
 // Then the language server (bench-lsp.ts), the workspace (bench-workspace.ts) and the confirmation.
 // It prints figures and never fails on them: there are no timed assertions anywhere.
-// Profile the in-process part with `npm run build && node --cpu-prof dist/bench.js --no-process`.
+// Profile the in-process part with `npm run build && node --cpu-prof dist/bench.js --no-process`, and
+// the language server it starts with CNNSHAPE_BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR'
+// (one profile per thread: the relay's and the worker's, where the analyses run). The server's CPU
+// time per edit and the check's CPU time are printed beside the wall times: on a loaded machine the
+// wall time also counts the wait for a core.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -61,6 +61,21 @@ describe('the language server reading the disk', () => {
     expect(workspace.read(path('widths.py'))).toBe('WIDTH = 16\n');
   });
 
+  it('sees a watched file appear once the client says it was created, and the folder that holds it', () => {
+    const folder = folderWith({});
+    const { workspace, path } = workspaceOf(folder);
+    workspace.setWatched(true);
+    workspace.beginPass();
+    expect(workspace.read(path('pkg/late.py'))).toBeUndefined();
+    expect(workspace.workspaceFor(path('main.py')).files.isFolder(path('pkg'))).toBe(false);
+    mkdirSync(join(folder, 'pkg'));
+    writeFileSync(join(folder, 'pkg', 'late.py'), 'X = 1\n');
+    workspace.fileChanged(path('pkg/late.py'), true);
+    workspace.beginPass();
+    expect(workspace.read(path('pkg/late.py'))).toBe('X = 1\n');
+    expect(workspace.workspaceFor(path('main.py')).files.isFolder(path('pkg'))).toBe(true);
+  });
+
   it('reads an open document’s live text, and the disk again once it is closed', () => {
     const folder = folderWith({ 'blocks.py': 'A = 1\n' });
     const { workspace, path } = workspaceOf(folder);

@@ -97,7 +97,10 @@ export class LspWorkspace implements WorkspaceView {
   /** A file changed, appeared or disappeared on the disk: forget what was read of it. */
   fileChanged(path: string, createdOrDeleted: boolean): void {
     this.disk.delete(path);
-    if (createdOrDeleted) this.lists.clear();
+    if (createdOrDeleted) {
+      this.lists.clear();
+      this.folderChecks.clear();
+    }
   }
 
   pathOfUri(uri: string): string | undefined {
@@ -130,7 +133,7 @@ export class LspWorkspace implements WorkspaceView {
     const open = this.open.get(path);
     if (open) return open.text();
     const seen = this.disk.get(path);
-    if (seen && (seen.pass === this.pass || (seen.text !== undefined && this.watched && this.workspaceFolderOf(path) !== undefined))) return seen.text;
+    if (seen && (seen.pass === this.pass || this.trustsWatcher(path))) return seen.text;
     let st;
     try {
       st = statSync(path);
@@ -155,13 +158,23 @@ export class LspWorkspace implements WorkspaceView {
     return text;
   }
 
-  /** True when the folder exists on the disk (looked at once a pass). */
+  /** True when the folder exists on the disk (looked at once a pass, or until a watched file appears or disappears). */
   isFolder(path: string): boolean {
     const seen = this.folderChecks.get(path);
-    if (seen && seen.pass === this.pass) return seen.exists;
+    if (seen && (seen.pass === this.pass || this.trustsWatcher(path))) return seen.exists;
     const exists = isFolderOnDisk(path);
     this.folderChecks.set(path, { exists, pass: this.pass });
     return exists;
+  }
+
+  /**
+   * True when what was seen of a path (a file's text, that it is missing, a folder) holds until the
+   * client says otherwise: the client watches the Python files of the workspace folders, which
+   * holds the path. Only a folder holding Python files matters to imports, and one appears or
+   * disappears with them.
+   */
+  private trustsWatcher(path: string): boolean {
+    return this.watched && this.workspaceFolderOf(path) !== undefined;
   }
 
   /** The site-packages of the environment: the setting's interpreter, the client's, else a venv in the folder. */
