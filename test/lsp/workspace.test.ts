@@ -3,6 +3,7 @@
 // re-checks the open files that import it, and an error found in blocks.py from a model built in
 // model.py is published on blocks.py.
 
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { tmpdir } from 'node:os';
@@ -102,6 +103,17 @@ describe('language server over a workspace', () => {
     const after = await client.eventualDiagnostics(uri('mlp.py'), (d) => d.length > 0);
     expect(after.map((d) => [d.code, d.range.start.line])).toEqual([['linear-in-features', 4]]);
     expect(after[0].relatedInformation?.some((r) => r.location.uri === uri('widths.py') && r.location.range.start.line === 0)).toBe(true);
+    // One placement rule, the core's: the command line underlines the same expression, and
+    // neither puts the error on the literal in widths.py.
+    expect(await client.eventualDiagnostics(uri('widths.py'), (d) => d.length === 0)).toEqual([]);
+    const onDisk = mkdtempSync(join(tmpdir(), 'cnnshape-placement-'));
+    writeFileSync(join(onDisk, 'widths.py'), 'WIDTH = 16\n');
+    writeFileSync(join(onDisk, 'mlp.py'), text);
+    const cli = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'check', '--format', 'json', onDisk], { encoding: 'utf8' });
+    const files = (JSON.parse(cli.stdout).files as { path: string; diagnostics: { code: string; line: number; column: number; endColumn: number }[] }[]).filter((f) => /(^|\/)(mlp|widths)\.py$/.test(f.path));
+    const placed = files.flatMap((f) => f.diagnostics.map((d) => [f.path.replace(/^.*\//, ''), d.code, d.line - 1, d.column - 1, d.endColumn - 1]));
+    const r = after[0].range;
+    expect(placed).toEqual([['mlp.py', 'linear-in-features', r.start.line, r.start.character, r.end.character]]);
   });
 });
 

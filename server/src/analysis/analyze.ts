@@ -128,8 +128,9 @@ class Analysis {
             reanalyse: (edited) => analyze(edited, { ...this.options, proveFixes: false }),
             isCancelled: this.options.isCancelled,
           });
-    if (!this.loader) return { models, diagnostics };
-    return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path) };
+    const proven = this.options.proveFixes === false ? { fixesProven: false as const } : {};
+    if (!this.loader) return { models, diagnostics, ...proven };
+    return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path), ...proven };
   }
 
   // ---------------------------------------------------------------- discovery

@@ -85,7 +85,8 @@ export class AnalysisCache {
     let result: AnalysisResult;
     try {
       const tree = this.parse(target.key, target.text, isCancelled);
-      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, isCancelled });
+      // Proofs of fixes cost up to a dozen analyses more: they run after the diagnostics are out (proofs.ts).
+      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, proveFixes: false, isCancelled });
       if (isCancelled?.()) throw new Cancelled();
     } catch (error) {
       if (error instanceof Cancelled) {

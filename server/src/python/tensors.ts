@@ -343,7 +343,8 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       message: merged?.prefix ? `${merged.prefix}: ${e.message}` : e.message,
       node: merged?.node ?? argNode ?? layer.node,
       related: [...(merged?.related ?? []), ...(callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related)],
-      fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
+      fix: e.fix && argNode && !Number.isNaN(e.fix.value) ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
+      ...(e.fix?.inputWidth ? { inputWidth: e.fix.inputWidth } : {}),
       layer,
       ...(argNode && e.arg ? { arg: e.arg } : {}),
     });
