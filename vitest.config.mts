@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: every test on the parser that loads here (native tree-sitter, or WebAssembly where
@@ -15,6 +16,11 @@ const CORE_SUITES = [
 ];
 
 export default defineConfig({
+  // The web client's language client is exported for browsers only; test/web/client.test.ts loads
+  // the web client in Node (with that module replaced by a stand-in, which still has to resolve).
+  resolve: {
+    alias: { 'vscode-languageclient/browser': fileURLToPath(new URL('./node_modules/vscode-languageclient/lib/browser/main.js', import.meta.url)) },
+  },
   test: {
     setupFiles: ['test/setup-parser.ts'],
     testTimeout: 60000,

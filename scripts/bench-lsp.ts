@@ -15,29 +15,12 @@
 // into its in-process steps (incremental parse, plain-tree copy, analysis), so a missed goal says
 // where the time goes. It prints figures and never fails on them.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  ConfigurationRequest,
-  createProtocolConnection,
-  DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
 import { analyzeTree } from '../server/src/analysis/analyze';
 import { editBetween } from '../server/src/lsp/analysisCache';
 import { parsePython, syntaxTreeOf } from '../server/src/syntax/parse';
-import { median, mib, ms, percentile } from './bench-util';
+import { BenchClient, median, mib, ms, pause, percentile } from './bench-util';
 import { generateLargeFile } from './generate-large';
 
 const root = resolve(__dirname, '..');
@@ -51,7 +34,6 @@ const MEASURED_EDITS = 30;
 const WARMUP_EDITS = 5;
 const STARTS = 5;
 const PAUSE_BETWEEN_EDITS_MS = 20;
-const ANSWER_TIMEOUT_MS = 30000;
 
 interface Row {
   measure: string;
@@ -60,130 +42,6 @@ interface Row {
   goal: string;
 }
 
-/** A running server and a client connection to it, collecting every publication. */
-export class BenchClient {
-  private readonly published: PublishDiagnosticsParams[] = [];
-  private readonly waiters: (() => void)[] = [];
-
-  private constructor(
-    readonly child: ChildProcessWithoutNullStreams,
-    readonly connection: ProtocolConnection,
-  ) {}
-
-  /** Spawns the server and initializes it as VS Code would (pull configuration, versioned diagnostics). */
-  static async start(folder?: string): Promise<BenchClient> {
-    const child = spawn(process.execPath, [serverBundle, '--stdio'], { cwd: root });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const client = new BenchClient(child, connection);
-    child.stderr.resume();
-    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-      client.published.push(params);
-      for (const wake of client.waiters.splice(0)) wake();
-    });
-    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({})));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('workspace/workspaceFolders', () => (folder ? [{ uri: pathToFileURL(folder).href, name: 'bench' }] : null));
-    connection.listen();
-    await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: folder ? pathToFileURL(folder).href : null,
-      capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
-        textDocument: { publishDiagnostics: { versionSupport: true } },
-      },
-      workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'bench' }] : null,
-    });
-    await connection.sendNotification(InitializedNotification.type, {});
-    return client;
-  }
-
-  async stop(): Promise<void> {
-    try {
-      await this.connection.sendRequest(ShutdownRequest.type);
-      await this.connection.sendNotification(ExitNotification.type);
-    } catch {
-      // The process may already be gone.
-    }
-    this.connection.dispose();
-    this.child.kill();
-  }
-
-  open(uri: string, text: string): Promise<void> {
-    return this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
-  }
-
-  /** Sends the edit that turns `oldText` into `newText` as one incremental change. */
-  change(uri: string, version: number, oldText: string, newText: string): Promise<void> {
-    const edit = editBetween(oldText, newText);
-    if (!edit) throw new Error('the benchmark edit changes nothing');
-    const range = {
-      start: { line: edit.startPosition.row, character: edit.startPosition.column },
-      end: { line: edit.oldEndPosition.row, character: edit.oldEndPosition.column },
-    };
-    return this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri, version },
-      contentChanges: [{ range, text: newText.slice(edit.startIndex, edit.newEndIndex) }],
-    });
-  }
-
-  /** Waits for the publication of `version` of `uri`. */
-  async diagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams> {
-    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
-    for (;;) {
-      const match = this.published.find((p) => p.uri === uri && p.version === version);
-      if (match) return match;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`the server published nothing for ${uri} version ${version} within ${ANSWER_TIMEOUT_MS} ms`);
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          wake();
-        });
-      });
-    }
-  }
-
-  /** How many publications arrived so far (to wait for the ones after a moment). */
-  publicationCount(): number {
-    return this.published.length;
-  }
-
-  /** The latest publication for `uri` after the first `after` publications, if any. */
-  latestAfter(uri: string, after: number): PublishDiagnosticsParams | undefined {
-    return this.published.slice(after).filter((p) => p.uri === uri).pop();
-  }
-
-  /** Waits for a publication for `uri` after the first `after` publications. */
-  async publishedAfter(uri: string, after: number): Promise<PublishDiagnosticsParams> {
-    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
-    for (;;) {
-      const match = this.published.slice(after).find((p) => p.uri === uri);
-      if (match) return match;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`the server published nothing new for ${uri} within ${ANSWER_TIMEOUT_MS} ms`);
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          wake();
-        });
-      });
-    }
-  }
-
-  /** The child's resident set size, from /proc (Linux only). */
-  residentBytes(): number | undefined {
-    try {
-      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
-      return match ? Number(match[1]) * 1024 : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-export const pause = (milliseconds: number) => new Promise((wake) => setTimeout(wake, milliseconds));
 
 /**
  * The text with one factor of the first `nn.Linear(a * b * c, ...)` (or `nn.Linear(a*b*c, ...)`)
@@ -206,6 +64,8 @@ interface EditTimes {
   residentAfterOpen?: number;
   residentIdle?: number;
   residentAfterEdits?: number;
+  /** The server's CPU time per measured edit (its wall time on a loaded machine includes waiting for a core). */
+  cpuPerEditMs?: number;
 }
 
 /** Opens `text` in a fresh server and times didChange -> publishDiagnostics for edits alternating two texts. */
@@ -222,7 +82,9 @@ async function timeEdits(name: string, text: string, edited: string): Promise<Ed
     const times: number[] = [];
     const counts = new Set<number>();
     let current = text;
+    let cpuBefore: number | undefined;
     for (let version = 2; version < 2 + WARMUP_EDITS + MEASURED_EDITS; version++) {
+      if (version === 2 + WARMUP_EDITS) cpuBefore = client.cpuMs();
       const next = current === text ? edited : text;
       await pause(PAUSE_BETWEEN_EDITS_MS);
       const sent = performance.now();
@@ -234,7 +96,9 @@ async function timeEdits(name: string, text: string, edited: string): Promise<Ed
       times.push(elapsed);
       counts.add(published.diagnostics.length);
     }
-    return { times, counts, firstDiagnosticsMs, residentIdle, residentAfterOpen, residentAfterEdits: client.residentBytes() };
+    const cpuAfter = client.cpuMs();
+    const cpuPerEditMs = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / MEASURED_EDITS : undefined;
+    return { times, counts, firstDiagnosticsMs, residentIdle, residentAfterOpen, residentAfterEdits: client.residentBytes(), cpuPerEditMs };
   } finally {
     await client.stop();
   }
@@ -349,12 +213,13 @@ export async function benchLanguageServer(): Promise<void> {
     notes.push('g. memory skipped: /proc/<pid>/status is not readable here (Linux only).');
   }
 
+  const cpuText = (value: number | undefined) => (value === undefined ? '?' : ms(value));
   const alternates = (counts: Set<number>) => (counts.size === 2 ? 'alternated as intended' : `did NOT alternate (counts ${[...counts].join(', ')})`);
   notes.push(
-    `d. ${MEASURED_EDITS} edits after ${WARMUP_EDITS} unmeasured ones, one at a time, ${PAUSE_BETWEEN_EDITS_MS} ms apart; the diagnostics ${alternates(small.counts)}.`,
+    `d. ${MEASURED_EDITS} edits after ${WARMUP_EDITS} unmeasured ones, one at a time, ${PAUSE_BETWEEN_EDITS_MS} ms apart; the diagnostics ${alternates(small.counts)}; the server's CPU time per edit: ${cpuText(small.cpuPerEditMs)}.`,
   );
   notes.push(
-    `e. the edit changes a Linear in the middle of the file (line ${large.text.slice(0, largeBroken.at).split('\n').length}); the diagnostics ${alternates(big.counts)}. ` +
+    `e. the edit changes a Linear in the middle of the file (line ${large.text.slice(0, largeBroken.at).split('\n').length}); the diagnostics ${alternates(big.counts)}; the server's CPU time per edit: ${cpuText(big.cpuPerEditMs)}. ` +
       `The first diagnostics after opening it took ${ms(big.firstDiagnosticsMs)}.`,
   );
   notes.push(splitOneEdit(large.text, largeBroken.text));

@@ -88,7 +88,7 @@ describe('--format github', () => {
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe(
-      '::error file=examples/article_torch_wrong_linear.py,line=19,col=23,endLine=19,endColumn=30,title=cnnshape linear-in-features::Linear expects in_features=1176 (6*14*14), but its input has 294 features: Flatten of (1, 6, 7, 7) at line 18%0Afix: Change 6*14*14 to 6*7*7',
+      '::error file=examples/article_torch_wrong_linear.py,line=19,col=23,endLine=19,endColumn=30,title=cnnshape linear-in-features::Linear expects in_features=1176 (6*14*14), but its input has 294 features: Flatten of (1, 6, 7, 7) at line 18%0Afix: Change 6*14*14 to 6*7*7%0Afix: Use nn.LazyLinear(10) (PyTorch infers in_features)',
     );
     expect(lines[1]).toMatch(new RegExp(`^::error file=${NOTEBOOK.replace(/\./g, '\\.')},line=${notebookLinearLine},title=cnnshape linear-in-features::cell 3, line 6, column 29: `));
   });

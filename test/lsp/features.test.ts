@@ -9,7 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_COSTS } from '../../server/src/analysis/costs';
 import type { AnalysisResult, LayerRecord, Range } from '../../server/src/analysis/result';
-import { codeActionsFor, FIX_ALL_KIND, splitArguments } from '../../server/src/lsp/codeActions';
+import { codeActionsFor, FIX_ALL_KIND } from '../../server/src/lsp/codeActions';
 import { diagnosticsByDocument } from '../../server/src/lsp/diagnostics';
 import { hoverAt } from '../../server/src/lsp/hover';
 import { inlayHintsFor } from '../../server/src/lsp/inlayHints';
@@ -193,42 +193,43 @@ describe('code actions', () => {
     context: { diagnostics, ...(only ? { only } : {}) },
   });
 
-  it('offer the fix from the diagnostic, then nn.LazyLinear, then fix-all', () => {
+  it('offer the proven fixes of the diagnostic, the preferred first, then fix-all', () => {
     const diagnostics = diagnosticsOf();
-    const actions = codeActionsFor(params(diagnostics), TEXT, diagnostics);
+    const actions = codeActionsFor(params(diagnostics), diagnostics);
     expect(actions.map((a) => [a.title, a.kind, a.isPreferred ?? false])).toEqual([
       ['Change in_features to 6*7*7', 'quickfix', true],
-      ['Use nn.LazyLinear(10) (PyTorch infers in_features)', 'quickfix', false],
       ['Fix all shape errors in file (cnnshape)', FIX_ALL_KIND, false],
     ]);
     const edited = actions.map((a) => applyEdits(TEXT, a.edit?.changes?.[URI] ?? []));
     expect(edited[0]).toContain('nn.Linear(6*7*7,10)');
-    expect(edited[1]).toContain('            nn.LazyLinear(10)\n');
-    expect(edited[2]).toBe(edited[0]);
+    expect(edited[1]).toBe(edited[0]);
   });
 
   it('give only the fix-all when source actions are asked for', () => {
-    const actions = codeActionsFor(params([], ['source.fixAll']), TEXT, diagnosticsOf());
+    const actions = codeActionsFor(params([], ['source.fixAll']), diagnosticsOf());
     expect(actions.map((a) => a.kind)).toEqual([FIX_ALL_KIND]);
-    expect(codeActionsFor(params(diagnosticsOf(), ['quickfix']), TEXT, diagnosticsOf()).map((a) => a.kind)).toEqual(['quickfix', 'quickfix']);
+    expect(codeActionsFor(params(diagnosticsOf(), ['quickfix']), diagnosticsOf()).map((a) => a.kind)).toEqual(['quickfix']);
   });
 
-  it('ignore diagnostics of other tools and malformed fix data', () => {
+  it('ignore diagnostics of other tools, and answer from the proven diagnostics, not from the data the client sends', () => {
     const foreign: Diagnostic = { ...diagnosticsOf()[0], source: 'pylint' };
     const malformed: Diagnostic = { ...diagnosticsOf()[0], data: { fixes: [{ title: 3 }] } };
-    expect(codeActionsFor(params([foreign]), TEXT, [])).toEqual([]);
-    expect(codeActionsFor(params([malformed]), TEXT, []).map((a) => a.title)).toEqual(['Use nn.LazyLinear(10) (PyTorch infers in_features)']);
+    expect(codeActionsFor(params([foreign]), diagnosticsOf())).toEqual([]);
+    expect(codeActionsFor(params([malformed]), diagnosticsOf()).map((a) => a.title)).toEqual(['Change in_features to 6*7*7', 'Fix all shape errors in file (cnnshape)']);
+    // A candidate of the quick analysis that the proof did not keep is not offered.
+    const quick = diagnosticsByDocument({ ...seedResult(), fixesProven: false }, target, Settings.defaults).get(URI) ?? [];
+    expect(quick[0].data).toEqual({ fixes: [], candidates: [{ title: 'Change in_features to 6*7*7', uri: URI, range: rangeOf(TEXT, '6*14*14'), newText: '6*7*7' }] });
+    const unproven = diagnosticsByDocument({ ...seedResult(), diagnostics: seedResult().diagnostics.map((d) => ({ ...d, fixes: [] })) }, target, Settings.defaults).get(URI) ?? [];
+    expect(codeActionsFor(params(quick), unproven)).toEqual([]);
   });
 
-  it('rewrite a keyword, multi-line Linear into LazyLinear, keeping the other arguments', () => {
-    const text = 'fc = torch.nn.Linear(\n    in_features=6 * 14 * 14,  # wrong\n    out_features=10, bias=False)\n';
-    const diagnostic: Diagnostic = { ...diagnosticsOf()[0], range: rangeOf(text, '6 * 14 * 14'), data: { fixes: [] } };
-    const actions = codeActionsFor({ ...params([diagnostic]), textDocument: { uri: URI } }, text, []);
-    expect(applyEdits(text, actions[0].edit?.changes?.[URI] ?? [])).toBe('fc = torch.nn.LazyLinear(out_features=10, bias=False)\n');
-  });
-
-  it('split arguments at top-level commas only', () => {
-    expect(splitArguments(' a , (b, c), "x,y", d=[1, 2]  # c, d\n')).toEqual(['a', '(b, c)', '"x,y"', 'd=[1, 2]']);
+  it('answer a diagnostic the proof moved with the proven one that names its old place', () => {
+    const [proven] = diagnosticsOf();
+    const before: Diagnostic = { ...proven, range: rangeOf(TEXT, 'nn.Flatten()'), data: { fixes: [] } };
+    const moved: Diagnostic = { ...proven, relatedInformation: [{ location: { uri: URI, range: before.range }, message: 'the value is used here' }] };
+    expect(codeActionsFor(params([before], ['quickfix']), [moved]).map((a) => a.title)).toEqual(['Change in_features to 6*7*7']);
+    const unrelated: Diagnostic = { ...proven, relatedInformation: [{ location: { uri: URI, range: before.range }, message: 'Flatten of (N, 6, 7, 7)' }] };
+    expect(codeActionsFor(params([before], ['quickfix']), [unrelated])).toEqual([]);
   });
 });
 

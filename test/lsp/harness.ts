@@ -112,6 +112,8 @@ export class TestClient {
   private readonly waiters: (() => void)[] = [];
   readonly stderr: string[] = [];
   readonly logs: string[] = [];
+  /** The methods the server registered capabilities for (client/registerCapability). */
+  readonly registrations: string[] = [];
   /** How many workspace/inlayHint/refresh requests the server sent (only asked of a client that supports them). */
   inlayHintRefreshes = 0;
   /** The `cnnshape` settings the client answers workspace/configuration with. */
@@ -126,7 +128,7 @@ export class TestClient {
   /** Starts the server; `workspaceFolders` are the file URIs of the folders the client opened. */
   static async start(
     configuration: Record<string, unknown> = {},
-    { workspaceFolders, initializationOptions, inlayHintRefresh = false }: { workspaceFolders?: string[]; initializationOptions?: unknown; inlayHintRefresh?: boolean } = {},
+    { workspaceFolders, initializationOptions, inlayHintRefresh = false, watchFiles = false }: { workspaceFolders?: string[]; initializationOptions?: unknown; inlayHintRefresh?: boolean; watchFiles?: boolean } = {},
   ): Promise<TestClient> {
     ensureServerBuilt();
     const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { cwd: REPOSITORY_ROOT });
@@ -142,7 +144,10 @@ export class TestClient {
       client.logs.push(params.message);
     });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.configuration));
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations?: { method: string }[] }) => {
+      client.registrations.push(...(params.registrations ?? []).map((r) => r.method));
+      return null;
+    });
     connection.onRequest(InlayHintRefreshRequest.method, () => {
       client.inlayHintRefreshes++;
       for (const wake of client.waiters.splice(0)) wake();
@@ -153,7 +158,12 @@ export class TestClient {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...(inlayHintRefresh ? { inlayHint: { refreshSupport: true } } : {}) },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          ...(inlayHintRefresh ? { inlayHint: { refreshSupport: true } } : {}),
+          ...(watchFiles ? { didChangeWatchedFiles: { dynamicRegistration: true } } : {}),
+        },
         textDocument: {
           hover: { contentFormat: ['markdown'] },
           publishDiagnostics: { relatedInformation: true, versionSupport: true },

@@ -204,6 +204,36 @@ describe('the article model with a wrong in_features', () => {
   });
 });
 
+describe('code actions offer proven fixes only', () => {
+  // The diagnostics come from an analysis without proofs: their data holds candidates only. The
+  // code action proves them (analysing the fixed text again) and offers what the proof keeps.
+  const quickFixes = (actions: CodeAction[]) => actions.filter((a) => a.kind === CodeActionKind.QuickFix).map((a) => a.title);
+
+  it('offers the proven writing of a fix, not the candidate the diagnostic carries', async () => {
+    const text = readFileSync(resolve(FIXTURES, 'gru_hidden_for_embed.py'), 'utf8');
+    const { uri, diagnostics } = await openModel('gru.py', text);
+    expect(diagnostics.map((d) => [d.code, textAt(text, d.range)])).toEqual([['rnn-input-size', 'hidden_dim']]);
+    expect((diagnostics[0].data as { candidates?: { title: string }[] }).candidates?.map((c) => c.title)).toEqual(['Change hidden_dim to 100']);
+    const actions = await client.codeActions(uri, diagnostics[0].range, diagnostics);
+    expect(quickFixes(actions)).toEqual(['Change hidden_dim to embed_dim']);
+    const fixed = applyEdits(text, actions[0].edit?.changes?.[uri] ?? []);
+    expect(fixed).toContain('nn.GRU(embed_dim, hidden_dim, batch_first=True)');
+    await client.changeDocument(uri, 2, [{ range: rangeOf(text, text), text: fixed }]);
+    expect(await client.diagnostics(uri, { version: 2 })).toEqual([]);
+  });
+
+  it('offers nothing where every candidate adds an error (a Linear applied to two widths)', async () => {
+    const text = readFileSync(resolve(FIXTURES, 'linear_applied_twice.py'), 'utf8');
+    const { uri, diagnostics } = await openModel('twice.py', text);
+    expect(diagnostics.map((d) => [d.code, textAt(text, d.range)])).toEqual([['linear-in-features', '10']]);
+    // The candidate travels with the diagnostic, unproven: changing 10 to 20 breaks the first call.
+    expect((diagnostics[0].data as { candidates?: { title: string }[] }).candidates?.map((c) => c.title)).toEqual(['Change 10 to 20']);
+    const actions = await client.codeActions(uri, diagnostics[0].range, diagnostics);
+    expect(quickFixes(actions)).toEqual([]);
+    expect(actions.filter((a) => a.kind === 'source.fixAll.cnnshape')).toEqual([]);
+  });
+});
+
 describe('notebooks', () => {
   interface NotebookJson {
     cells: { cell_type: string; source: string[] }[];

@@ -3,6 +3,7 @@
 // re-checks the open files that import it, and an error found in blocks.py from a model built in
 // model.py is published on blocks.py.
 
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { tmpdir } from 'node:os';
@@ -102,6 +103,49 @@ describe('language server over a workspace', () => {
     const after = await client.eventualDiagnostics(uri('mlp.py'), (d) => d.length > 0);
     expect(after.map((d) => [d.code, d.range.start.line])).toEqual([['linear-in-features', 4]]);
     expect(after[0].relatedInformation?.some((r) => r.location.uri === uri('widths.py') && r.location.range.start.line === 0)).toBe(true);
+    // One placement rule, the core's: the command line underlines the same expression, and
+    // neither puts the error on the literal in widths.py.
+    expect(await client.eventualDiagnostics(uri('widths.py'), (d) => d.length === 0)).toEqual([]);
+    const onDisk = mkdtempSync(join(tmpdir(), 'cnnshape-placement-'));
+    writeFileSync(join(onDisk, 'widths.py'), 'WIDTH = 16\n');
+    writeFileSync(join(onDisk, 'mlp.py'), text);
+    const cli = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), 'check', '--format', 'json', onDisk], { encoding: 'utf8' });
+    const files = (JSON.parse(cli.stdout).files as { path: string; diagnostics: { code: string; line: number; column: number; endColumn: number }[] }[]).filter((f) => /(^|\/)(mlp|widths)\.py$/.test(f.path));
+    const placed = files.flatMap((f) => f.diagnostics.map((d) => [f.path.replace(/^.*\//, ''), d.code, d.line - 1, d.column - 1, d.endColumn - 1]));
+    const r = after[0].range;
+    expect(placed).toEqual([['mlp.py', 'linear-in-features', r.start.line, r.start.character, r.end.character]]);
+  });
+});
+
+describe('language server over a workspace whose files the client watches', () => {
+  it('reads an imported file again when the client says it changed, and only the files that import it are re-checked', async () => {
+    const watched = mkdtempSync(join(tmpdir(), 'cnnshape-lsp-watched-'));
+    const at = (name: string) => pathToFileURL(join(watched, name)).href;
+    writeFileSync(join(watched, 'widths.py'), 'WIDTH = 8\n');
+    const mlp = 'import torch.nn as nn\nfrom widths import WIDTH\n\n# input: (1, 8)\nnet = nn.Sequential(nn.Linear(WIDTH, 4), nn.Linear(4, 2))\n';
+    const alone = 'import torch.nn as nn\n\n# input: (1, 8)\nnet = nn.Sequential(nn.Linear(8, 4), nn.Linear(4, 2))\n';
+    const c = await TestClient.start({}, { workspaceFolders: [pathToFileURL(watched).href], watchFiles: true });
+    try {
+      await c.openDocument(at('mlp.py'), mlp, 1);
+      await c.openDocument(at('alone.py'), alone, 1);
+      expect(await c.diagnostics(at('mlp.py'), { version: 1 })).toEqual([]);
+      expect(await c.diagnostics(at('alone.py'), { version: 1 })).toEqual([]);
+      expect(c.registrations).toContain(DidChangeWatchedFilesNotification.method);
+      const before = c.published.length;
+      for (const [width, codes] of [
+        [16, ['linear-in-features']],
+        [8, []],
+      ] as const) {
+        writeFileSync(join(watched, 'widths.py'), `WIDTH = ${width}\n`);
+        await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: at('widths.py'), type: FileChangeType.Changed }] });
+        const after = await c.eventualDiagnostics(at('mlp.py'), (d) => d.length === codes.length);
+        expect(after.map((d) => d.code)).toEqual(codes);
+      }
+      // alone.py reads no other file: nothing about it was published again.
+      expect(c.published.slice(before).some((p) => p.uri === at('alone.py'))).toBe(false);
+    } finally {
+      await c.stop();
+    }
   });
 });
 

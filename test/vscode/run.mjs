@@ -238,7 +238,10 @@ async function main() {
   await runCommand('npm', ['run', 'package']);
   const vsixPath = join(repositoryRoot, 'cnnshape.vsix');
   reportResult(existsSync(vsixPath), 'npm run package built cnnshape.vsix');
-  await runEditor({ vsixPath, web: false });
+  // CNNSHAPE_VSCODE_ONLY=web (or desktop) runs one half, for debugging that half alone.
+  const only = process.env.CNNSHAPE_VSCODE_ONLY;
+  if (only !== 'web') await runEditor({ vsixPath, web: false });
+  if (only === 'desktop') return;
 
   const webScratch = mkdtempSync(join(tmpdir(), 'cnnshape-vscode-web-'));
   cleanups.push(() => rmSync(webScratch, { recursive: true, force: true }));
@@ -335,12 +338,17 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   report(true, `code-server listening on 127.0.0.1:${port}`);
 
   const { chromium } = await import(pathToFileURL(join(toolsFolder, 'node_modules', 'playwright-core', 'index.mjs')).href);
+  // The browser's console (the page, its frames and their workers, where the web extension host
+  // and its language server run), from Chromium's own log file: printed when a check fails, since
+  // the web extension's output channel lives in the browser's storage, not in a log file.
+  const chromiumLog = join(scratch, 'chromium.log');
+  const pageErrors = [];
   const context = await chromium.launchPersistentContext(browserProfileFolder, {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 900 },
     // The web run lets Chromium render WebGL with SwiftShader (no GPU here), which TensorFlow.js uses.
-    args: ['--headless', '--no-sandbox', ...(web ? ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'] : ['--disable-gpu']), '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', ...(web ? ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'] : ['--disable-gpu']), '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-logging', `--log-file=${chromiumLog}`, '--v=0'],
   });
   cleanups.push(() => context.close());
   const blockedRequests = new Set();
@@ -355,6 +363,12 @@ async function runEditorSteps({ vsixPath, web, shots, label, stepCleanups }) {
   });
 
   const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  cleanups.push(() => {
+    if (!results.includes(false)) return;
+    const consoleLines = existsSync(chromiumLog) ? readFileSync(chromiumLog, 'utf8').split('\n').filter((line) => line.includes(':CONSOLE')) : [];
+    log(`browser console (last 80 lines):\n${[...consoleLines, ...pageErrors].slice(-80).join('\n')}`);
+  });
   cleanups.push(() => {
     if (results.includes(false)) return saveScreenshot(page, shots.failure);
   });
@@ -594,7 +608,7 @@ async function checkBlockHover(page, { report, shots }) {
     await line.waitFor({ state: 'visible', timeout: 30_000 });
     // Where the token is drawn: a DOM range over it inside the line's text nodes (the editor may
     // merge tokens of one colour into one span).
-    const box = await line.evaluate((element, wanted) => {
+    const measure = () => line.evaluate((element, wanted) => {
       const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       while (walker.nextNode()) {
         const node = walker.currentNode;
@@ -608,6 +622,18 @@ async function checkBlockHover(page, { report, shots }) {
       }
       return null;
     }, token);
+    // A code lens or inlay hint that arrives late moves the lines: hover only where the token
+    // stayed put for a moment, else the hover answers for the line above.
+    let box = null;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const first = await measure();
+      await page.waitForTimeout(300);
+      const second = await measure();
+      if (first && second && first.x === second.x && first.y === second.y) {
+        box = second;
+        break;
+      }
+    }
     if (!box) return '';
     await page.mouse.move(5, 5);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });

@@ -17,9 +17,12 @@ import type { TraceRecord } from '../python/trace';
 import type { LayerValue, Value } from '../python/values';
 import { LayerArg, UnknownArg, type ArgValue, type Shape } from '../shapes/types';
 import { rangeOf, type SyntaxNode } from '../syntax/parse';
-import { argumentChain, type BlamePoint } from './blame';
+import { argumentChain, LiteralUses, type BlamePoint } from './blame';
 import { fixText } from './fixes';
 import type { AnalysisResult, Fix, ModelResult, Range, RelatedInfo, ShapeDiagnostic } from './result';
+
+/** How a proven diagnostic's related information names the places it took over: where it showed before, and each consequence folded in. */
+export const PROOF_RELATED = { valueUsed: 'the value is used here', errorShows: 'the error shows here', consequence: 'a consequence: ' } as const;
 
 /** Analyses per file spent on proofs, at most. */
 export const MAX_PROOF_ANALYSES = 12;
@@ -47,7 +50,7 @@ interface Try {
   end: number;
   text: string;
   title: string;
-  /** 0 a name, 1 an expression or an upstream change, 2 a literal. */
+  /** 0 a name, 1 an expression or an upstream change, 2 a literal, 3 the lazy module. */
   writing: number;
 }
 
@@ -89,11 +92,17 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
     const candidates: Candidate[] =
       budget > 0 && !input.isCancelled?.()
         ? [
+            ...factorCandidates(input, chain, value, r),
             ...[...chain].reverse().map((point) => valueCandidate(point, value!, r.layer!, r.arg!, r.fix?.flattenedFrom ?? null)),
             ...producerCandidates(input, r),
             ...upstreamCandidates(input, r),
+            ...flattenCandidates(input, r),
+            ...branchCandidates(input, r),
+            ...loopCandidates(input, r, chain),
             // A fix the rule wrote as an edit (`, return_sequences=True`), proven like the others.
             ...(r.edit && r.layer && input.inText(r.edit.node) ? [{ node: r.edit.node, tries: [{ start: r.edit.node.startIndex, end: r.edit.node.endIndex, text: r.edit.newText, title: r.edit.title, writing: 1 }], layer: r.layer, upstream: true }] : []),
+            // Last: the lazy module, which lets PyTorch infer the size.
+            ...lazyCandidates(input, r),
           ]
         : [];
     const trials: Trial[] = [];
@@ -123,9 +132,12 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
       continue;
     }
     const node = best.candidate.node;
-    const fix: Fix = { title: best.try.title, range: rangeAt(input.text, best.try.start, best.try.end), newText: best.try.text };
+    const fixOf = (t: Try): Fix => ({ title: t.title, range: rangeAt(input.text, t.start, t.end), newText: t.text });
+    // The lazy module, when proven too, is offered after the preferred fix.
+    const lazy = trials.find((t) => t !== best && t.try.writing === LAZY && t.remaining <= best.remaining);
+    const fixes = [fixOf(best.try), ...(lazy ? [fixOf(lazy.try)] : [])];
     const related: RelatedInfo[] = [...d.related.filter((x) => x.path !== undefined || !sameRange(x.range, rangeOf(node)))];
-    if ((d.path !== undefined || !sameRange(d.range, rangeOf(node))) && !related.some((x) => sameRange(x.range, d.range) && x.path === d.path)) related.unshift({ range: d.range, ...(d.path ? { path: d.path } : {}), message: best.candidate.upstream ? 'the error shows here' : 'the value is used here' });
+    if ((d.path !== undefined || !sameRange(d.range, rangeOf(node))) && !related.some((x) => sameRange(x.range, d.range) && x.path === d.path)) related.unshift({ range: d.range, ...(d.path ? { path: d.path } : {}), message: best.candidate.upstream ? PROOF_RELATED.errorShows : PROOF_RELATED.valueUsed });
     // Errors that this one fix also removes are consequences of the same wrong value.
     for (const j of best.gone) {
       if (j === i || folded.has(j) || out.has(j)) continue;
@@ -136,12 +148,12 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
       const place = !sameRange(c.range, d.range) || c.path !== d.path ? [{ range: c.range, ...(c.path ? { path: c.path } : {}) }] : [];
       const layers = c.related.filter((x) => / built with this value$/.test(x.message)).map((x) => ({ range: x.range, ...(x.path ? { path: x.path } : {}) }));
       for (const at of [...place, ...layers]) {
-        if (!related.some((x) => sameRange(x.range, at.range) && x.path === at.path)) related.push({ ...at, message: `a consequence: ${c.message}` });
+        if (!related.some((x) => sameRange(x.range, at.range) && x.path === at.path)) related.push({ ...at, message: `${PROOF_RELATED.consequence}${c.message}` });
       }
     }
     // The proven place is in the analysed text: the error moves there, out of any other file it named.
     const { path: _elsewhere, ...inThisFile } = d;
-    out.set(i, { ...inThisFile, range: rangeOf(node), related, fixes: [fix] });
+    out.set(i, { ...inThisFile, range: rangeOf(node), related, fixes });
   }
   const result: ShapeDiagnostic[] = [];
   diagnostics.forEach((d, i) => {
@@ -159,6 +171,146 @@ function valueCandidate(point: BlamePoint, value: number, layer: LayerValue, arg
   return { node: point.node, tries, layer, arg };
 }
 
+/**
+ * A product written for a flattened size (`128 * side ** 2` for a (N, 128, 2, 2) map) where one
+ * factor alone disagrees with the map: each other factor is one of the map's sizes or a product of
+ * them, and the one left is a name, or a name's power, whose value came from an expression that
+ * feeds nothing else (`side = img_size // 2 ** 3`, with one stride-2 block more than it counts).
+ * That expression is where the wrong number is made: the name's right value is written there.
+ */
+function factorCandidates(input: ProofInput, chain: BlamePoint[], value: number | undefined, r: RawDiagnostic): Candidate[] {
+  const flattened = r.fix?.flattenedFrom;
+  const source = chain[chain.length - 1];
+  if (value === undefined || !r.layer || !r.arg || !flattened || !source?.source) return [];
+  const scope = source.scope ?? chain.find((p) => p.node === source.node)?.scope ?? null;
+  const dims = flattened.slice(1);
+  if (!scope || dims.length < 2 || !dims.every((d): d is number => typeof d === 'number')) return [];
+  const factors = productFactors(source.node);
+  if (factors.length < 2) return [];
+  const values = factors.map((f) => intOf(f, scope));
+  if (values.some((v) => v === undefined)) return [];
+  // A factor is one of the map's sizes when it equals the product of some consecutive sizes.
+  const sized = (v: number) => dims.some((_, i) => dims.slice(i).some((__, j) => dims.slice(i, i + j + 1).reduce((a, b) => a * b, 1) === v));
+  const wrong = values.map((v, k) => (sized(v!) ? -1 : k)).filter((k) => k >= 0);
+  if (wrong.length !== 1) return [];
+  const others = values.reduce((a, v, k) => (k === wrong[0] ? a! : a! * v!), 1)!;
+  if (others === 0 || value % others !== 0) return [];
+  const target = value / others;
+  // The factor is `name` or `name ** k`: the name's value that gives the target.
+  let factor = factors[wrong[0]];
+  let power = 1;
+  if (factor.type === 'binary_operator' && operatorOf(factor) === '**') {
+    const k = intOf(factor.childForFieldName('right')!, scope);
+    if (k === undefined || k < 1) return [];
+    power = k;
+    factor = factor.childForFieldName('left')!;
+  }
+  if (factor.type !== 'identifier') return [];
+  const held = scope.lookup(factor.text);
+  const root = Math.round(target ** (1 / power));
+  if (held?.t !== 'int' || !held.src || root ** power !== target || root <= 0) return [];
+  const uses = new LiteralUses(input.records, input.raw);
+  if (!input.inText(held.src) || !uses.feedsNothingElse(held.src)) return [];
+  const candidate = valueCandidate({ node: held.src, scope: null, source: true }, root, r.layer, r.arg, null);
+  // In the user's style first: one number of the expression changed (`img_size // 2 ** 3` to `... ** 4`).
+  const styled = oneNumberChanged(held.src, root, scope);
+  if (styled !== undefined) candidate.tries.unshift({ start: held.src.startIndex, end: held.src.endIndex, text: styled, title: `Change ${held.src.text} to ${styled}`, writing: 1 });
+  return [candidate];
+}
+
+/** The expression with one of its small integer literals changed so that it gives `wanted` in `scope`, if one does. */
+function oneNumberChanged(expression: SyntaxNode, wanted: number, scope: Scope): string | undefined {
+  const literals: SyntaxNode[] = [];
+  const collect = (n: SyntaxNode) => {
+    if (n.type === 'integer') literals.push(n);
+    else n.namedChildren.forEach(collect);
+  };
+  collect(expression);
+  if (literals.length === 0 || intOf(expression, scope) === undefined) return undefined;
+  for (const literal of literals) {
+    const current = Number(literal.text);
+    if (!Number.isInteger(current) || current > 64) continue;
+    for (const delta of [1, -1, 2, -2, 3, -3]) {
+      const v = current + delta;
+      if (v < 1) continue;
+      const value = intOf(expression, scope, new Map([[literal, v]]));
+      if (value === wanted) return expression.text.slice(0, literal.startIndex - expression.startIndex) + String(v) + expression.text.slice(literal.endIndex - expression.startIndex);
+    }
+  }
+  return undefined;
+}
+
+/** The factors of a product (`a * (b * c)` gives a, b, c); the node alone when it is not one. */
+function productFactors(node: SyntaxNode): SyntaxNode[] {
+  if (node.type === 'parenthesized_expression' && node.namedChildren.length === 1) return productFactors(node.namedChildren[0]);
+  if (node.type === 'binary_operator' && operatorOf(node) === '*') return [...productFactors(node.childForFieldName('left')!), ...productFactors(node.childForFieldName('right')!)];
+  return [node];
+}
+
+function operatorOf(node: SyntaxNode): string | undefined {
+  return node.childForFieldName('operator')?.text;
+}
+
+/**
+ * The integer an expression of literals, names, attributes and + - * // ** had in a scope, if it
+ * is known; `replaced` gives other values to some of its literals.
+ */
+function intOf(node: SyntaxNode, scope: Scope, replaced?: Map<SyntaxNode, number>): number | undefined {
+  if (node.type === 'integer') return replaced?.get(node) ?? (/^\d[\d_]*$/.test(node.text) ? Number(node.text.replace(/_/g, '')) : undefined);
+  if (node.type === 'parenthesized_expression' && node.namedChildren.length === 1) return intOf(node.namedChildren[0], scope, replaced);
+  if (node.type === 'identifier' || node.type === 'attribute') {
+    const v = valueOf(node, scope);
+    return v?.t === 'int' && typeof v.v === 'number' ? v.v : undefined;
+  }
+  if (node.type !== 'binary_operator') return undefined;
+  const a = intOf(node.childForFieldName('left')!, scope, replaced);
+  const b = intOf(node.childForFieldName('right')!, scope, replaced);
+  if (a === undefined || b === undefined) return undefined;
+  switch (operatorOf(node)) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '//': return b === 0 ? undefined : Math.floor(a / b);
+    case '**': return b < 0 || b > 64 ? undefined : a ** b;
+    default: return undefined;
+  }
+}
+
+/** A name's or an attribute's value (`hp.img_size`, `self.width`) in a scope, as the run left it. */
+function valueOf(node: SyntaxNode, scope: Scope): Value | undefined {
+  if (node.type === 'identifier') return scope.lookup(node.text);
+  if (node.type !== 'attribute') return undefined;
+  const owner = valueOf(node.childForFieldName('object')!, scope);
+  const name = node.childForFieldName('attribute')?.text;
+  if (!name || (owner?.t !== 'object' && owner?.t !== 'class')) return undefined;
+  return owner.attrs.get(name) ?? (owner.t === 'object' ? owner.cls.attrs.get(name) : undefined);
+}
+
+/** The writing of the lazy module (`nn.LazyLinear`), the last preferred. */
+const LAZY = 3;
+
+/**
+ * `nn.Linear(a, b, ...)` written as `nn.LazyLinear(b, ...)`, for an in_features that disagrees with
+ * the input: PyTorch then infers it. Only for a Linear applied once, and a qualified name (`nn.Linear`, `torch.nn.Linear`),
+ * where `LazyLinear` is reachable the same way.
+ */
+function lazyCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  const layer = r.layer;
+  if (r.code !== 'linear-in-features' || !layer || layer.def.framework !== 'torch' || layer.def.kind !== 'Linear' || !input.inText(layer.node)) return [];
+  // A lazy module's size is settled by its first call; applied more than once, the rules (which
+  // size it for each call) cannot prove it.
+  if (input.records.filter((x) => x.layer === layer).length !== 1) return [];
+  const call = layer.node;
+  const callee = call.type === 'call' ? call.childForFieldName('function') : null;
+  const args = call.childForFieldName('arguments');
+  const written = layer.argNodes.get('in_features');
+  if (callee?.type !== 'attribute' || !/\.Linear$/.test(callee.text) || args?.type !== 'argument_list' || !written) return [];
+  const rest = args.namedChildren.filter((a) => a.type !== 'comment' && a !== written && !(a.type === 'keyword_argument' && a.childForFieldName('value') === written));
+  if (rest.length === 0 || rest.length === args.namedChildren.filter((a) => a.type !== 'comment').length) return [];
+  const text = `${callee.text.replace(/Linear$/, 'LazyLinear')}(${rest.map((a) => a.text).join(', ')})`;
+  return [{ node: call, tries: [{ start: call.startIndex, end: call.endIndex, text, title: `Use ${text} (PyTorch infers in_features)`, writing: LAZY }], layer }];
+}
+
 /** Arguments that set the width of a layer's output. */
 const WIDTH_ARGS = ['out_channels', 'out_features', 'embedding_dim', 'filters', 'units'];
 /** Records that keep the width of their input (activations, dropout, pooling, transposes, ...). */
@@ -167,14 +319,16 @@ const STEPS_BACK = 6;
 /**
  * The other side of a width mismatch: the layer before, whose output width was the size received
  * (`nn.Embedding(vocab_size, 300)` before `nn.Conv1d(embed_dim, ...)`), written with the erring
- * layer's value instead. Found by going back from the erring layer's input over records without
+ * layer's value instead, or with the width the rule asks of its input (`nn.Conv2d(32, r * 2, ...)`
+ * before `nn.PixelShuffle(r)`, whose input needs a multiple of r²). Found by going back from the erring layer's input over records without
  * a width argument.
  */
 function producerCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
   const layer = r.layer;
-  const wanted = layer && r.arg ? layer.bound.values.get(r.arg) : undefined;
-  if (!layer || typeof wanted !== 'number' || !r.fix) return [];
-  const received = r.fix.value;
+  // The width the rule wants (PixelShuffle: a multiple of the square), else the erring argument's.
+  const wanted = r.inputWidth?.wanted ?? (layer && r.arg ? layer.bound.values.get(r.arg) : undefined);
+  const received = r.inputWidth?.received ?? r.fix?.value;
+  if (!layer || typeof wanted !== 'number' || received === undefined) return [];
   const bySeq = new Map(input.records.map((x) => [x.seq, x]));
   const record = input.records.find((x) => x.layer === layer);
   let t = record?.inputs[0];
@@ -237,6 +391,176 @@ function upstreamCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
   return out;
 }
 
+/** How many shorter loops are tried, at most. */
+const MAX_LOOP_CUTS = 3;
+
+/**
+ * A layer that fails in a loop over a tuple or list written as a function's default
+ * (`for filters in blocks:` with `blocks=(32, 64, ..., 512)`, one pooling block too many for the
+ * input): the tuple cut short, longest first, so that the loop builds fewer blocks.
+ */
+function loopCandidates(input: ProofInput, r: RawDiagnostic, chain: BlamePoint[]): Candidate[] {
+  const layer = r.layer;
+  const scope = chain.find((p) => p.scope)?.scope ?? [...(layer?.argChains?.values() ?? [])].flatMap((c) => c.links).find((l) => l.scope)?.scope;
+  if (!layer || !scope || !input.inText(layer.node)) return [];
+  let loop: SyntaxNode | null = layer.node.parent;
+  while (loop && loop.type !== 'for_statement' && loop.type !== 'function_definition') loop = loop.parent;
+  const iterated = loop?.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  if (!loop || iterated?.type !== 'identifier') return [];
+  let fn: SyntaxNode | null = loop.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const parameter = fn?.childForFieldName('parameters')?.namedChildren.find((p) => p.type === 'default_parameter' && p.childForFieldName('name')?.text === iterated.text);
+  const written = parameter?.childForFieldName('value');
+  if (!written || (written.type !== 'tuple' && written.type !== 'list') || !input.inText(written)) return [];
+  const items = written.namedChildren.filter((n) => n.type !== 'comment');
+  // The loop ran over the default, not over a value the caller passed.
+  const held = scope.lookup(iterated.text);
+  if ((held?.t !== 'tuple' && held?.t !== 'list') || held.items.length !== items.length || items.length < 2) return [];
+  const [open, close] = written.type === 'tuple' ? ['(', ')'] : ['[', ']'];
+  const tries: Try[] = [];
+  for (let n = items.length - 1; n >= 1 && tries.length < MAX_LOOP_CUTS; n--) {
+    const text = `${open}${items.slice(0, n).map((x) => x.text).join(', ')}${n === 1 && written.type === 'tuple' ? ',' : ''}${close}`;
+    tries.push({ start: written.startIndex, end: written.endIndex, text, title: `Change ${written.text} to ${text}`, writing: 1 });
+  }
+  return [{ node: written, tries, layer, ...(r.arg ? { arg: r.arg } : {}), upstream: true }];
+}
+
+/** How far back a branch of an elementwise op is followed to where it forks from the other. */
+const MAX_BRANCH = 60;
+/** Arguments that scale a spatial size: the output is the input times it, or the input divided by it. */
+const SCALING_ARGS: { arg: string; times: boolean }[] = [
+  { arg: 'scale_factor', times: true },
+  { arg: 'stride', times: false },
+];
+
+/**
+ * PyTorch branches added with different spatial sizes (`p4 = self.lateral(c4) + self.up(p5)`):
+ * on each branch, the last layer before the op that changes that axis (an `nn.Upsample`, a strided
+ * convolution) is tried with the scale or stride that gives the other branch's size. The proof
+ * chooses among them, so that the one layer whose number is wrong is where the error goes.
+ */
+function branchCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  if (r.code !== 'broadcast-mismatch' || r.layer) return [];
+  const op = input.records.find((x) => !x.layer && x.defNode === r.node && x.framework === 'torch' && x.inputs.length === 2);
+  const [a, b] = op?.inputs.map((t) => t.shape) ?? [];
+  if (!op || !a || !b || a.length !== b.length) return [];
+  const axis = a.findIndex((d, k) => k >= 2 && typeof d === 'number' && typeof b[k] === 'number' && d !== b[k] && d !== 1 && b[k] !== 1);
+  if (axis < 0) return [];
+  const bySeq = new Map(input.records.map((x) => [x.seq, x]));
+  const walk = (t: TraceRecord['inputs'][number]) => {
+    const ids: number[] = [t.id];
+    const records: TraceRecord[] = [];
+    for (let step = 0, x = bySeq.get(t.producer); x && x.inputs.length > 0 && step < MAX_BRANCH; step++, x = bySeq.get(x.inputs[0].producer)) {
+      records.push(x);
+      ids.push(x.inputs[0].id);
+    }
+    return { ids, records };
+  };
+  const left = walk(op.inputs[0]);
+  const right = walk(op.inputs[1]);
+  const fork = left.ids.findIndex((id) => right.ids.includes(id));
+  if (fork < 0) return [];
+  const branches = [
+    { records: left.records.slice(0, fork), target: b[axis] as number },
+    { records: right.records.slice(0, right.ids.indexOf(left.ids[fork])), target: a[axis] as number },
+  ];
+  const out: Candidate[] = [];
+  for (const { records, target } of branches) {
+    // The changer nearest the op: the layers after it keep the axis, so its output is the branch's size.
+    const changer = records.find((x) => {
+      const before = x.inputs[0]?.shape?.[axis];
+      const after = Array.isArray(x.output) ? x.output[axis] : undefined;
+      return before !== after;
+    });
+    const size = changer?.inputs[0]?.shape?.[axis];
+    if (!changer?.layer || typeof size !== 'number' || !input.inText(changer.layer.node)) continue;
+    for (const { arg, times } of SCALING_ARGS) {
+      const current = changer.layer.bound.values.get(arg);
+      if (current === undefined || (typeof current !== 'number' && !(Array.isArray(current) && current.every((v) => v === current[0])))) continue;
+      const value = times ? target / size : size / target;
+      if (!Number.isInteger(value) || value < 1) continue;
+      const chain = argumentChain(changer.layer, arg, input.inText);
+      out.push(...[...chain].reverse().map((point) => valueCandidate(point, value, changer.layer!, arg, null)));
+    }
+  }
+  return out;
+}
+
+/** Keras layers that flatten a feature map for a Dense: the flatten first, then global average pooling. */
+const FLATTENING = ['Flatten', 'GlobalAveragePooling2D'];
+
+/**
+ * A Keras `Dense` applied to a 4-D feature map (a missing `Flatten` or global pooling): Dense acts
+ * on the last axis, so the model builds, and the error shows later, where a layer or an assert
+ * needs one vector per sample. Tried on the Dense layers the erring layer's input came through (for
+ * an error without a layer, such as `assert model.output_shape == (None, 10)`, the first such Dense
+ * of the trace): `layers.Flatten()` inserted before it, else `layers.GlobalAveragePooling2D()`, in
+ * the Sequential list, the functional call, or `model.add(...)` it is written in.
+ */
+function flattenCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  const isDenseOnMap = (x: TraceRecord) => x.framework === 'keras' && x.layer?.def.kind === 'Dense' && x.inputs[0]?.shape?.length === 4 && input.inText(x.layer.node);
+  let dense: TraceRecord[];
+  if (r.layer) {
+    const bySeq = new Map(input.records.map((x) => [x.seq, x]));
+    const record = input.records.find((x) => x.layer === r.layer);
+    dense = [];
+    let t = record?.inputs[0];
+    for (let step = 0; t && step < STEPS_BACK; step++) {
+      const producer = bySeq.get(t.producer);
+      if (!producer) break;
+      if (isDenseOnMap(producer)) dense.push(producer);
+      t = producer.inputs[0];
+    }
+  } else {
+    dense = input.records.filter(isDenseOnMap).slice(0, 1);
+  }
+  const out: Candidate[] = [];
+  const seen = new Set<SyntaxNode>();
+  for (const d of dense.reverse()) {
+    const node = d.layer!.node;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    const tries = FLATTENING.flatMap((kind) => {
+      const edit = insertLayerBefore(input.text, node, kind);
+      return edit ? [{ ...edit, title: `Insert ${edit.layer} before the Dense`, writing: 1 }] : [];
+    });
+    if (tries.length) out.push({ node, tries, layer: d.layer!, upstream: true });
+  }
+  return out;
+}
+
+/** The edit that puts a Keras layer `kind` (no arguments) before `layer`'s constructor, where it is written. */
+function insertLayerBefore(text: string, layer: SyntaxNode, kind: string): { start: number; end: number; text: string; layer: string } | undefined {
+  const callee = layer.type === 'call' ? layer.childForFieldName('function') : null;
+  if (!callee) return undefined;
+  const prefix = callee.text.replace(/\w+$/, '');
+  const made = `${prefix}${kind}()`;
+  const lineStart = text.lastIndexOf('\n', layer.startIndex - 1) + 1;
+  const indent = text.slice(lineStart, layer.startIndex);
+  const parent = layer.parent;
+  // In a Sequential list: an element of its own before it.
+  if (parent?.type === 'list') {
+    const ownLine = /^\s*$/.test(indent);
+    return { start: layer.startIndex, end: layer.startIndex, text: ownLine ? `${made},\n${indent}` : `${made}, `, layer: made };
+  }
+  // Functional: `Dense(10)(x)` becomes `Dense(10)(Flatten()(x))`.
+  if (parent?.type === 'call' && parent.childForFieldName('function') === layer) {
+    const x = firstArgument(parent);
+    return x ? { start: x.startIndex, end: x.endIndex, text: `${made}(${x.text})`, layer: made } : undefined;
+  }
+  // `model.add(Dense(10))`: a statement `model.add(Flatten())` before it.
+  const call = parent?.type === 'argument_list' ? parent.parent : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  const statement = call?.parent;
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'add' && statement?.type === 'expression_statement') {
+    const at = statement.startIndex;
+    const statementIndent = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+    if (!/^\s*$/.test(statementIndent)) return undefined;
+    return { start: at, end: at, text: `${fn.text}(${made})\n${statementIndent}`, layer: made };
+  }
+  return undefined;
+}
+
 /** The edit that sets a keyword argument of a call: its value replaced, or the keyword added at the end. */
 function setKeyword(call: SyntaxNode, name: string, value: string): { start: number; end: number; text: string } | undefined {
   if (call.type !== 'call') return undefined;
@@ -271,12 +595,14 @@ function rangeAt(text: string, start: number, end: number): Range {
   return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
 }
 
-/** The ways to write `value` at a place, preferred first: names in scope, the user's expression, the literal. */
+/** The ways to write `value` at a place, preferred first: names in scope, the user's expression (or it with one number changed), the literal. */
 function writings(point: BlamePoint, value: number, flattenedFrom: Shape): [number, string][] {
   const out: [number, string][] = [];
   for (const name of namesHolding(point.scope, value, point.node.text.trim())) out.push([0, name]);
   const expression = fixText(point.node.text, value, flattenedFrom);
   if (expression !== String(value)) out.push([1, expression]);
+  const changed = point.scope && point.node.type === 'binary_operator' ? oneNumberChanged(point.node, value, point.scope) : undefined;
+  if (changed !== undefined && changed !== expression) out.push([1, changed]);
   out.push([2, String(value)]);
   return out;
 }
@@ -316,8 +642,9 @@ function judge(input: ProofInput, i: number, c: Candidate, t: Try, pointIndex: n
   // That error is gone.
   if (left.has(errorKeys[i])) return undefined;
   // The argument is still a known number wherever that layer is built.
+  // Where the layer's constructor is in the edited text (an inserted line moves it down).
   const layerNode = c.layer.node;
-  const layerKey = `${layerNode.startPosition.row}:${layerNode.startPosition.column}`;
+  const layerKey = t.end <= layerNode.startIndex && t.text.length !== t.end - t.start ? positionKey(input.text.slice(0, t.start) + t.text + input.text.slice(t.end, layerNode.startIndex)) : `${layerNode.startPosition.row}:${layerNode.startPosition.column}`;
   const rebuilt = after.models.flatMap((m) => m.layers).filter((l) => l.module && l.path === undefined && `${l.range.line}:${l.range.column}` === layerKey);
   if (rebuilt.length === 0) return undefined;
   if (c.arg !== undefined ? !rebuilt.every((l) => known(l.args?.[c.arg!])) : !rebuilt.every((l) => l.input.every((shape) => shape !== null && shape.slice(1).every((d) => d !== null)))) return undefined;
@@ -328,6 +655,12 @@ function judge(input: ProofInput, i: number, c: Candidate, t: Try, pointIndex: n
     js.slice(kept).forEach((j) => gone.add(j));
   }
   return { candidate: c, try: t, pointIndex, remaining: afterErrors.length, disturbance: disturbance(input.models, after.models, input.raw, gone), gone };
+}
+
+/** The row and column just after `before` (the text that precedes a node). */
+function positionKey(before: string): string {
+  const row = before.split('\n').length - 1;
+  return `${row}:${before.length - (before.lastIndexOf('\n') + 1)}`;
 }
 
 function known(a: ArgValue | undefined): boolean {

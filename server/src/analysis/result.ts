@@ -152,6 +152,11 @@ export interface AnalysisResult {
   diagnostics: ShapeDiagnostic[];
   /** The other files of the workspace and its environment that the analysis read (absent when analysed alone). */
   files?: string[];
+  /**
+   * False when the fixes were not proven (`proveFixes: false`): they are candidates only, and the
+   * errors are where the blame rule puts them before a proof moves or folds them.
+   */
+  fixesProven?: false;
 }
 
 export interface AnalyzeOptions {

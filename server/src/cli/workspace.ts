@@ -161,10 +161,12 @@ export class WorkspaceFactory {
       if (!l) lists.set(key, (l = listPythonFiles(folder, recursive)));
       return l;
     };
+    let own: string[] | undefined;
     const files: WorkspaceFiles = {
       read: (path) => (path.endsWith('.py') ? reader.read(path) : undefined),
       isFolder: (path) => reader.isFolder(path),
-      list: () => [...new Set(listed.flatMap(listOf))],
+      // Listed once per workspace: a run reads the disk once.
+      list: () => (own ??= [...new Set(listed.flatMap(listOf))]),
     };
     const libraries = this.librariesFor(listed.map((l) => l.folder));
     return { files, roots: [...new Set(roots)].filter((r) => reader.isFolder(r)), libraries, cache: this.cache };

@@ -18,7 +18,7 @@ import type { AnalysisResult } from '../analysis/result';
 import { Cancelled, parser, type BindingTree } from '../syntax/binding';
 import type { Workspace } from '../workspace/files';
 import { AnalysisCancelled, cancellationFor } from './cancellation';
-import { parseSyntax, type SyntaxNode } from '../syntax/parse';
+import { parseSyntax, type SyntaxNode, type Tree } from '../syntax/parse';
 import type { Settings } from './settings';
 import type { AnalysisTarget } from './targets';
 
@@ -45,6 +45,8 @@ interface ParsedText {
   text: string;
   tree: BindingTree;
   plain: SyntaxNode;
+  /** The whole parse (plain tree and query results): analysed again as it is while the text is unchanged. */
+  syntax: Tree;
 }
 
 const EMPTY_RESULT: AnalysisResult = { models: [], diagnostics: [] };
@@ -83,7 +85,8 @@ export class AnalysisCache {
     let result: AnalysisResult;
     try {
       const tree = this.parse(target.key, target.text, isCancelled);
-      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, isCancelled });
+      // Proofs of fixes cost up to a dozen analyses more: they run after the diagnostics are out (proofs.ts).
+      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, proveFixes: false, isCancelled });
       if (isCancelled?.()) throw new Cancelled();
     } catch (error) {
       if (error instanceof Cancelled) {
@@ -127,8 +130,10 @@ export class AnalysisCache {
   }
 
   /** Parses the target's text, reusing (and editing) its previous tree when there is one. */
-  private parse(key: string, text: string, isCancelled?: () => boolean) {
+  private parse(key: string, text: string, isCancelled?: () => boolean): Tree {
     const previous = this.parsed.get(key);
+    // The same text (a file it imports changed, or a setting): its tree as it is, neither parsed nor copied again.
+    if (previous && previous.text === text) return previous.syntax;
     this.parsed.delete(key);
     let tree;
     try {
@@ -136,7 +141,7 @@ export class AnalysisCache {
     } finally {
       if (previous) parser().release(previous.tree);
     }
-    this.parsed.set(key, { text, tree: tree.native!, plain: tree.rootNode });
+    this.parsed.set(key, { text, tree: tree.native!, plain: tree.rootNode, syntax: tree });
     return tree;
   }
 }

@@ -1,7 +1,10 @@
-// Code actions: one quick fix per fix that travels with a diagnostic (the core writes the new text
-// in the user's style); for `linear-in-features` also the alternative of `nn.LazyLinear(out_features)`,
-// which lets PyTorch infer in_features; and "fix all shape errors" as the source action
-// `source.fixAll.cnnshape`, which applies the first fix of every diagnostic that has one.
+// Code actions: one quick fix per proven fix of a diagnostic (the core writes the new text in the
+// user's style and proves it: applied to the text, the file analysed again has that error gone and
+// no new one; `nn.LazyLinear(out_features)` is one of them, offered after the preferred fix), and
+// "fix all shape errors" as the source action `source.fixAll.cnnshape`, which applies the first fix
+// of every diagnostic that has one. The diagnostics the client holds may come from the quick
+// analysis (unproven candidates in their data): each is answered with the proven diagnostic it
+// stands for, the server's proof of the same document version (proofs.ts).
 
 import {
   CodeActionKind,
@@ -11,7 +14,7 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { PROOF_RELATED } from '../analysis/prove';
 import { DIAGNOSTIC_SOURCE, fixesOf, type FixData } from './diagnostics';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.cnnshape`;
@@ -24,36 +27,36 @@ function wanted(kind: string, only: string[] | undefined): boolean {
 }
 
 /**
- * @param documentText the current text of the document the request is about.
- * @param allDiagnostics every cnnshape diagnostic of the file (or notebook), for the fix-all action.
+ * @param proven every cnnshape diagnostic of the file (or notebook) with its proven fixes: what the
+ * request's diagnostics are answered from, and what the fix-all applies.
  */
-export function codeActionsFor(params: CodeActionParams, documentText: string, allDiagnostics: Diagnostic[]): CodeAction[] {
+export function codeActionsFor(params: CodeActionParams, proven: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   const only = params.context.only;
+  const asked = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+  const answered = asked.map((d) => provenCounterpart(d, params.textDocument.uri, proven));
   if (wanted(CodeActionKind.QuickFix, only)) {
-    for (const diagnostic of params.context.diagnostics) {
-      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-      fixesOf(diagnostic).forEach((fix, index) => {
+    const offered = new Set<Diagnostic>();
+    answered.forEach((counterpart, k) => {
+      if (!counterpart || offered.has(counterpart)) return;
+      offered.add(counterpart);
+      fixesOf(counterpart).forEach((fix, index) => {
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
+          diagnostics: [asked[k]],
           isPreferred: index === 0,
           edit: editOf([fix]),
         });
       });
-      if (diagnostic.code === 'linear-in-features') {
-        const lazy = lazyLinearAction(params.textDocument.uri, documentText, diagnostic);
-        if (lazy) actions.push(lazy);
-      }
-    }
+    });
   }
   // Explicit requests for source actions get the fix-all even with nothing under the cursor;
   // the lightbulb gets it only where there is something to fix.
   const explicitlyAsked = only !== undefined && only.length > 0 && wanted(FIX_ALL_KIND, only);
-  const fixAllWanted = explicitlyAsked || (!only && params.context.diagnostics.some((d) => fixesOf(d).length > 0));
+  const fixAllWanted = explicitlyAsked || (!only && answered.some((d) => d !== undefined && fixesOf(d).length > 0));
   if (fixAllWanted) {
-    const firstFixes = allDiagnostics.map((d) => fixesOf(d)[0]).filter((fix): fix is FixData => fix !== undefined);
+    const firstFixes = proven.map((d) => fixesOf(d)[0]).filter((fix): fix is FixData => fix !== undefined);
     if (firstFixes.length > 0) {
       actions.push({ title: 'Fix all shape errors in file (cnnshape)', kind: FIX_ALL_KIND, edit: editOf(firstFixes) });
     }
@@ -79,113 +82,18 @@ function overlaps(a: TextEdit['range'], b: TextEdit['range']): boolean {
 }
 
 /**
- * Replaces `nn.Linear(a, b, ...)` around the diagnostic by `nn.LazyLinear(b, ...)`. Only offered for a
- * qualified name (`nn.Linear`, `torch.nn.Linear`), where `LazyLinear` is reachable the same way.
+ * The proven diagnostic a client's diagnostic stands for: the same rule at the same place, else
+ * the one whose related information names its place (an error the proof moved to where its fix
+ * goes, or a consequence folded into the error it derives from). A proven diagnostic without a fix
+ * answers with none: an unproven candidate is never offered.
  */
-export function lazyLinearAction(uri: string, text: string, diagnostic: Diagnostic): CodeAction | undefined {
-  const document = TextDocument.create(uri, 'python', 0, text);
-  const start = document.offsetAt(diagnostic.range.start);
-  const end = document.offsetAt(diagnostic.range.end);
-  const call = findEnclosingLinearCall(text, start, end);
-  if (!call) return undefined;
-  const args = splitArguments(text.slice(call.openParen + 1, call.closeParen));
-  const keywordIndex = args.findIndex((arg) => /^in_features\s*=/.test(arg));
-  const inFeaturesIndex = keywordIndex >= 0 ? keywordIndex : args.findIndex((arg) => !/^\w+\s*=/.test(arg));
-  if (inFeaturesIndex < 0) return undefined;
-  const rest = args.filter((_, index) => index !== inFeaturesIndex);
-  if (rest.length === 0) return undefined;
-  const newText = `${call.qualifier}LazyLinear(${rest.join(', ')})`;
-  return {
-    title: `Use ${newText} (PyTorch infers in_features)`,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [diagnostic],
-    edit: {
-      changes: {
-        [uri]: [{ range: { start: document.positionAt(call.start), end: document.positionAt(call.closeParen + 1) }, newText }],
-      },
-    },
-  };
+function provenCounterpart(d: Diagnostic, uri: string, proven: Diagnostic[]): Diagnostic | undefined {
+  const same = proven.find((p) => p.code === d.code && sameRange(p.range, d.range));
+  if (same) return same;
+  const took = (message: string) => message === PROOF_RELATED.valueUsed || message === PROOF_RELATED.errorShows || message.startsWith(PROOF_RELATED.consequence);
+  return proven.find((p) => p.relatedInformation?.some((r) => took(r.message) && r.location.uri === uri && sameRange(r.location.range, d.range)));
 }
 
-interface LinearCall {
-  /** Offset of the qualified name. */
-  start: number;
-  /** `nn.` or `torch.nn.`. */
-  qualifier: string;
-  openParen: number;
-  closeParen: number;
-}
-
-function findEnclosingLinearCall(text: string, start: number, end: number): LinearCall | undefined {
-  const pattern = /((?:[A-Za-z_]\w*\.)+)Linear\s*\(/g;
-  let found: LinearCall | undefined;
-  for (let match = pattern.exec(text); match && match.index < start; match = pattern.exec(text)) {
-    const openParen = match.index + match[0].length - 1;
-    const closeParen = matchingParen(text, openParen);
-    if (closeParen !== undefined && closeParen >= end) {
-      found = { start: match.index, qualifier: match[1], openParen, closeParen };
-    }
-  }
-  return found;
-}
-
-/** The offset of the bracket closing the one at `open`, skipping strings; undefined when unbalanced. */
-function matchingParen(text: string, open: number): number | undefined {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"' || ch === "'") {
-      i = endOfString(text, i);
-      continue;
-    }
-    if (ch === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return undefined;
-}
-
-function endOfString(text: string, quoteAt: number): number {
-  const quote = text[quoteAt];
-  for (let i = quoteAt + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === quote) return i;
-  }
-  return text.length;
-}
-
-/** Splits an argument list at its top-level commas; each argument trimmed, comments dropped. */
-export function splitArguments(argumentText: string): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (let i = 0; i < argumentText.length; i++) {
-    const ch = argumentText[i];
-    if (ch === '"' || ch === "'") {
-      const close = endOfString(argumentText, i);
-      current += argumentText.slice(i, close + 1);
-      i = close;
-      continue;
-    }
-    if (ch === '#') {
-      while (i < argumentText.length && argumentText[i] !== '\n') i++;
-      continue;
-    }
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    if (ch === ')' || ch === ']' || ch === '}') depth--;
-    if (ch === ',' && depth === 0) {
-      args.push(current.trim());
-      current = '';
-      continue;
-    }
-    current += ch;
-  }
-  if (current.trim() !== '') args.push(current.trim());
-  return args.filter((arg) => arg !== '');
+function sameRange(a: TextEdit['range'], b: TextEdit['range']): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }

@@ -1,7 +1,7 @@
 // Diagnostics: the engine's ShapeDiagnostics as LSP diagnostics, one list per real document (a
 // file, or each Python cell of a notebook). Each carries its rule code, source 'cnnshape', the
-// related lines the numbers came from, and its fixes in `data`, so that code actions need no
-// hidden server state. Severities follow the per-rule settings; 'off' drops the rule. A diagnostic,
+// related lines the numbers came from, and its fixes in `data` (proven ones as `fixes`, those of an
+// analysis without proofs as `candidates`, which are never offered as they are). Severities follow the per-rule settings; 'off' drops the rule. A diagnostic,
 // related location or fix in another file of the workspace (its `path` set) goes to that file's URI.
 
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange } from 'vscode-languageserver';
@@ -20,7 +20,10 @@ export interface FixData {
 }
 
 export interface DiagnosticData {
+  /** Proven fixes (analysis/prove.ts), the ones code actions offer. */
   fixes: FixData[];
+  /** Fixes not proven yet (an analysis without proofs): never offered as they are; the code action proves them. */
+  candidates?: FixData[];
 }
 
 const SEVERITIES: Record<Severity | Exclude<SeverityChoice, 'off'>, DiagnosticSeverity> = {
@@ -57,7 +60,7 @@ export function diagnosticsByDocument(result: AnalysisResult, target: AnalysisTa
       const fixPlace = placeOf(fix.range, fix.path);
       if (fixPlace) fixes.push({ title: fix.title, uri: fixPlace.uri, range: fixPlace.range, newText: fix.newText });
     }
-    const data: DiagnosticData = { fixes };
+    const data: DiagnosticData = result.fixesProven === false ? { fixes: [], candidates: fixes } : { fixes };
     const diagnostic: Diagnostic = {
       range: place.range,
       severity: SEVERITIES[chosen ?? shapeDiagnostic.severity],

@@ -37,6 +37,7 @@ import { inAnalysedFile } from '../analysis/view';
 import { AnalysisCache, Debouncer, describeError, DIAGNOSTICS_TIMING, type TargetContext } from './analysisCache';
 import { AnalysisCancelled } from './cancellation';
 import { codeActionsFor, CODE_ACTION_KINDS } from './codeActions';
+import { ProofCache } from './proofs';
 import { CONFIRM_REQUEST, CONFIRM_SOURCE, confirmCodeLenses, confirmSettingsFrom, confirmTarget, type ConfirmParams, type ConfirmRunner } from './confirm';
 import { convertActionsFor, CONVERT_KIND } from './convert';
 import { completionsAt } from './completion';
@@ -77,6 +78,7 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     (message) => connection.console.error(message),
     (message) => connection.console.log(message),
   );
+  const proofs = new ProofCache();
   let settings = new SettingsCache(undefined);
   const workspace = host.workspace;
   let clientPullsConfiguration = false;
@@ -114,6 +116,8 @@ export function wireServer(connection: Connection, host: ServerHost): void {
 
   /** Where a target lies in the workspace: its path (none for notebooks and untitled files) and the files it may import. */
   function contextFor(target: AnalysisTarget, documentSettings: Settings): TargetContext {
+    // Each analysis sees the disk as it is now (a file it reads is looked at once).
+    workspace.beginPass();
     const path = workspace.pathOfUri(target.key);
     const isNotebook = notebooks.getNotebookDocument(target.key) !== undefined;
     return { ...(path !== undefined && !isNotebook ? { path } : {}), workspace: workspace.workspaceFor(path, documentSettings.pythonPath) };
@@ -172,22 +176,40 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       const current = targetByKey(key);
       // A newer edit arrived while the settings were fetched: its own run will publish.
       if (!current || current.version !== target.version || current.text !== target.text) return;
-      const result = analyses.get(current, documentSettings, contextFor(current, documentSettings));
+      const context = contextFor(current, documentSettings);
+      const quick = analyses.get(current, documentSettings, context);
       const isNotebook = notebooks.getNotebookDocument(key) !== undefined;
-      const byDocument = diagnosticsByDocument(result, current, documentSettings, uriOfPath);
-      const tooLarge = analyses.tooLarge(current, documentSettings);
-      if (tooLarge && current.documentUris[0]) byDocument.set(current.documentUris[0], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'cnnshape', message: tooLarge }]);
-      // The last confirmation's findings stay while the document is the one confirmed.
-      const confirmation = confirmed.get(key);
-      if (confirmation && confirmation.version === current.version && confirmation.text === current.text) {
-        for (const [uri, list] of confirmation.byUri) byDocument.set(uri, [...(byDocument.get(uri) ?? []), ...list]);
-      } else confirmed.delete(key);
-      sendDiagnostics(key, byDocument, isNotebook ? undefined : current.version);
+      const build = (result: AnalysisResult): Map<string, Diagnostic[]> => {
+        const byDocument = diagnosticsByDocument(result, current, documentSettings, uriOfPath);
+        const tooLarge = analyses.tooLarge(current, documentSettings);
+        if (tooLarge && current.documentUris[0]) byDocument.set(current.documentUris[0], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'cnnshape', message: tooLarge }]);
+        // The last confirmation's findings stay while the document is the one confirmed.
+        const confirmation = confirmed.get(key);
+        if (confirmation && confirmation.version === current.version && confirmation.text === current.text) {
+          for (const [uri, list] of confirmation.byUri) byDocument.set(uri, [...(byDocument.get(uri) ?? []), ...list]);
+        } else confirmed.delete(key);
+        return byDocument;
+      };
+      const send = (byDocument: Map<string, Diagnostic[]>) => sendDiagnostics(key, byDocument, isNotebook ? undefined : current.version);
+      // A proof a code action already made is published at once; else the quick diagnostics first.
+      const provenBefore = proofs.has(quick);
+      const first = build(provenBefore ? proofs.get(quick, current, documentSettings, context) : quick);
+      send(first);
       // An edit in one cell changes the shapes of the cells after it, and an edit in one file those
       // of the files importing it; the client re-asks only for the edited document's hints.
       const refresh = isNotebook || refreshHintsAfter.has(key);
       refreshHintsAfter.delete(key);
       if (refresh && clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+      if (provenBefore) return;
+      // Then the fixes are proven (a newer edit cancels that), and the diagnostics published again
+      // where the proof changed what the user sees: errors where their proven fix goes, consequences
+      // folded in, as the command line reports them (fixes travel in `data`, which code actions prove anyway).
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const still = targetByKey(key);
+      if (!still || still.version !== current.version || still.text !== current.text || analyses.get(still, documentSettings, context) !== quick) return;
+      const second = build(proofs.get(quick, current, documentSettings, context));
+      const shown = (byDocument: Map<string, Diagnostic[]>) => JSON.stringify([...byDocument].map(([uri, list]) => [uri, list.map(({ data: _data, ...rest }) => rest)]));
+      if (shown(second) !== shown(first)) send(second);
     } catch (error) {
       // A newer edit cancelled this run; the edit scheduled its own.
       if (error instanceof AnalysisCancelled) return;
@@ -261,7 +283,9 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     if (!documentSettings.enable) return undefined;
     // An edit may have arrived while the settings were fetched: analyse the current version.
     const target = targetForUri(uri) ?? before;
-    return { target, settings: documentSettings, result: inAnalysedFile(analyses.get(target, documentSettings, contextFor(target, documentSettings))) };
+    const context = contextFor(target, documentSettings);
+    const quick = analyses.get(target, documentSettings, context);
+    return { target, settings: documentSettings, context, quick, result: inAnalysedFile(quick) };
   }
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
@@ -309,7 +333,11 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     }
     // Files the open ones import may change outside the editor (a git checkout, another tool).
     if (clientWatchesFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] }).catch(() => undefined);
+      // Once the client watches them, a file of the workspace is read again when the client says it changed.
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] })
+        .then(() => workspace.setWatched(true))
+        .catch(() => undefined);
     }
   });
 
@@ -388,8 +416,10 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       const uri = requireUri(params);
       const analysis = await analysisFor(uri);
       if (!analysis || token.isCancellationRequested) return [];
-      const everyDiagnostic = [...diagnosticsByDocument(analysis.result, analysis.target, analysis.settings).values()].flat();
-      return [...codeActionsFor(params, analysis.target.documentText(uri) ?? '', everyDiagnostic), ...convertActionsFor(params, analysis.result, analysis.target)];
+      // Only proven fixes are offered: the proof of this version, made now if it is not yet.
+      const proven = inAnalysedFile(proofs.get(analysis.quick, analysis.target, analysis.settings, analysis.context));
+      const everyDiagnostic = [...diagnosticsByDocument(proven, analysis.target, analysis.settings).values()].flat();
+      return [...codeActionsFor(params, everyDiagnostic), ...convertActionsFor(params, analysis.result, analysis.target)];
     }),
   );
 

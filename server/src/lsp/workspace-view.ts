@@ -18,6 +18,10 @@ export interface WorkspaceView {
   workspaceFor(path: string | undefined, pythonPath?: string): Workspace;
   /** The path a document's URI names, as the core spells paths; undefined for one that names no file. */
   pathOfUri(uri: string): string | undefined;
+  /** Before each analysis: a file read from the disk is looked at again, once however many analyses read it. */
+  beginPass(): void;
+  /** The client watches the workspace's Python files and says when one changes (fileChanged). */
+  setWatched(watched: boolean): void;
 }
 
 /** The browser's workspace: open documents only, each known by its URI's path. */
@@ -29,6 +33,8 @@ export class DocumentsOnlyWorkspace implements WorkspaceView {
   setClientInterpreter(): void {}
   forgetEnvironments(): void {}
   fileChanged(): void {}
+  beginPass(): void {}
+  setWatched(): void {}
 
   isLibrary(): boolean {
     return false;

@@ -17,7 +17,10 @@ import type { WorkspaceView } from './workspace-view';
 interface DiskText {
   mtimeMs: number;
   size: number;
-  text: string;
+  /** Undefined: no such file (or an unreadable one). */
+  text: string | undefined;
+  /** The pass (see beginPass) in which the file's modification time and size were last read. */
+  pass: number;
 }
 
 export class LspWorkspace implements WorkspaceView {
@@ -27,9 +30,28 @@ export class LspWorkspace implements WorkspaceView {
   private clientInterpreter: string | undefined;
   private readonly environments = new Map<string, string[]>();
   private readonly disk = new Map<string, DiskText>();
+  private readonly folderChecks = new Map<string, { exists: boolean; pass: number }>();
   private readonly lists = new Map<string, string[]>();
   /** Open documents by path: their URI and live text. */
   private readonly open = new Map<string, { uri: string; text: () => string }>();
+  /** Counts the server's analysis passes: a file on the disk is looked at (stat) at most once a pass. */
+  private pass = 0;
+  /** True once the client watches the workspace's Python files: it then says when one changes (fileChanged). */
+  private watched = false;
+
+  /**
+   * Starts a pass of analyses (the server calls it before each): the files read from the disk are
+   * looked at again, once each, however many analyses of the pass read them. A file of a workspace
+   * folder that the client watches is not looked at again until the client says it changed.
+   */
+  beginPass(): void {
+    this.pass++;
+  }
+
+  /** The client watches the workspace folders' Python files (didChangeWatchedFiles). */
+  setWatched(watched: boolean): void {
+    this.watched = watched;
+  }
 
   /** The workspace folders the client opened (file URIs). */
   setFolders(uris: readonly string[]): void {
@@ -65,13 +87,20 @@ export class LspWorkspace implements WorkspaceView {
 
   documentClosed(uri: string): void {
     const path = pathOfUri(uri);
-    if (path !== undefined && this.open.get(path)?.uri === uri) this.open.delete(path);
+    if (path !== undefined && this.open.get(path)?.uri === uri) {
+      this.open.delete(path);
+      // Its file is read from the disk again: what was read of it before it was opened is out of date.
+      this.disk.delete(path);
+    }
   }
 
   /** A file changed, appeared or disappeared on the disk: forget what was read of it. */
   fileChanged(path: string, createdOrDeleted: boolean): void {
     this.disk.delete(path);
-    if (createdOrDeleted) this.lists.clear();
+    if (createdOrDeleted) {
+      this.lists.clear();
+      this.folderChecks.clear();
+    }
   }
 
   pathOfUri(uri: string): string | undefined {
@@ -92,7 +121,7 @@ export class LspWorkspace implements WorkspaceView {
     const roots = [...new Set([...(path === undefined ? [] : [dirname(path)]), ...(folder === undefined ? [] : [folder, `${folder}/src`])])];
     const files: WorkspaceFiles = {
       read: (p) => this.read(p),
-      isFolder: (p) => isFolderOnDisk(p),
+      isFolder: (p) => this.isFolder(p),
       list: () => (folder === undefined ? [] : this.list(folder, inside !== undefined)),
     };
     return { files, roots, libraries: this.librariesFor(folder, pythonPath), cache: this.cache };
@@ -103,23 +132,49 @@ export class LspWorkspace implements WorkspaceView {
     if (!path.endsWith('.py')) return undefined;
     const open = this.open.get(path);
     if (open) return open.text();
+    const seen = this.disk.get(path);
+    if (seen && (seen.pass === this.pass || this.trustsWatcher(path))) return seen.text;
     let st;
     try {
       st = statSync(path);
     } catch {
-      this.disk.delete(path);
+      st = undefined;
+    }
+    if (!st?.isFile()) {
+      this.disk.set(path, { mtimeMs: 0, size: 0, text: undefined, pass: this.pass });
       return undefined;
     }
-    if (!st.isFile()) return undefined;
-    const known = this.disk.get(path);
-    if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.text;
+    if (seen?.text !== undefined && seen.mtimeMs === st.mtimeMs && seen.size === st.size) {
+      seen.pass = this.pass;
+      return seen.text;
+    }
+    let text: string | undefined;
     try {
-      const text = readFileSync(path, 'utf8');
-      this.disk.set(path, { mtimeMs: st.mtimeMs, size: st.size, text });
-      return text;
+      text = readFileSync(path, 'utf8');
     } catch {
-      return undefined;
+      text = undefined;
     }
+    this.disk.set(path, { mtimeMs: st.mtimeMs, size: st.size, text, pass: this.pass });
+    return text;
+  }
+
+  /** True when the folder exists on the disk (looked at once a pass, or until a watched file appears or disappears). */
+  isFolder(path: string): boolean {
+    const seen = this.folderChecks.get(path);
+    if (seen && (seen.pass === this.pass || this.trustsWatcher(path))) return seen.exists;
+    const exists = isFolderOnDisk(path);
+    this.folderChecks.set(path, { exists, pass: this.pass });
+    return exists;
+  }
+
+  /**
+   * True when what was seen of a path (a file's text, that it is missing, a folder) holds until the
+   * client says otherwise: the client watches the Python files of the workspace folders, which
+   * holds the path. Only a folder holding Python files matters to imports, and one appears or
+   * disappears with them.
+   */
+  private trustsWatcher(path: string): boolean {
+    return this.watched && this.workspaceFolderOf(path) !== undefined;
   }
 
   /** The site-packages of the environment: the setting's interpreter, the client's, else a venv in the folder. */

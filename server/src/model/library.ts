@@ -25,7 +25,7 @@ function normaliseUncached(name: string): string {
   n = n.replace(/^tf\.keras\b/, 'keras');
   n = n.replace(/^tensorflow\.compat\.v\d\.keras\b/, 'keras');
   n = n.replace(/^keras\.src\b/, 'keras');
-  n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization)\./, 'keras.layers.');
+  n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization|advanced_activations|embeddings|wrappers|noise|local|convolutional_recurrent|attention|rnn)\./, 'keras.layers.');
   n = n.replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1');
   // Keras 3 ops live in submodules (`keras.ops.numpy.reshape`) and are exported flat (`keras.ops.reshape`).
   n = n.replace(/^keras\.ops\.(numpy|nn|math|core)\./, 'keras.ops.');

@@ -205,6 +205,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const n = Math.min(...lists.map((l) => l!.length));
       return list(Array.from({ length: n }, (_, i) => interp.call(f, lists.map((l) => l![i]), new Map(), node)));
     }
+    case 'functools.reduce': {
+      // reduce(f, items[, initial]): f applied left to right (`compose(*funcs)` of published code).
+      const [f, seq, initial] = args;
+      const items = seq ? interp.iterate(seq) : null;
+      if (!f || items === null || (items.length === 0 && !initial)) return UNKNOWN;
+      let acc = initial ?? items[0];
+      for (const item of initial ? items : items.slice(1)) acc = interp.call(f, [acc, item], new Map(), node);
+      return acc;
+    }
     case 'builtins.print':
       return NONE;
     case 'builtins.super': {
@@ -328,6 +337,9 @@ const INSTANCE_KINDS: Record<string, Value['t'][]> = {
   'builtins.int': ['int', 'bool'],
   'builtins.float': ['float'],
   'builtins.str': ['str'],
+  // six, the Python 2/3 compatibility module of older Keras code: its string types are str on Python 3.
+  'six.string_types': ['str'],
+  'six.text_type': ['str'],
   'builtins.list': ['list'],
   'builtins.tuple': ['tuple'],
   'builtins.dict': ['dict'],
@@ -357,7 +369,7 @@ function isInstance(interp: Interpreter, v: Value, ty: Value): boolean | undefin
   }
   if (ty.t !== 'builtin' && ty.t !== 'module') return undefined;
   const kinds = INSTANCE_KINDS[ty.name];
-  if (kinds) return kinds.includes(v.t) ? true : PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' || v.t === 'object' ? false : undefined;
+  if (kinds) return kinds.includes(v.t) ? true : PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' || v.t === 'object' || v.t === 'function' ? false : undefined;
   const layerDef = findLayer(ty.name);
   if (layerDef) {
     if (v.t === 'layer') return v.def === layerDef;

@@ -1,10 +1,11 @@
-// Keras mistakes reported where they are made: a recurrent layer whose `return_sequences` does not
+// Mistakes reported where they are made. Keras: a recurrent layer whose `return_sequences` does not
 // fit the layer it feeds. An `LSTM(64)` before a `GRU` gives one vector per sample where the GRU
 // needs the sequence; an `LSTM(64, return_sequences=True)` before `RepeatVector` gives the sequence
 // where RepeatVector needs one vector. The layer that fails (the GRU, the RepeatVector) is not
 // where the fix goes: the rank error moves to the recurrent layer's `return_sequences`, with the
 // edit that flips it, but only when running the failing layer's rule again on the flipped output
-// makes its error go away.
+// makes its error go away. Keras merges and PyTorch's elementwise ops of branches that differ
+// are reported on the one layer that made them differ (a stride on one branch of a residual).
 //
 // Functions of the interpreter, like tensors.ts; the trace's records say who produced a tensor.
 
@@ -147,25 +148,49 @@ export function mergeBlame(interp: Interpreter, layer: LayerValue, inputs: Tenso
   const atCall = interp.callSiteOverride === null && callNode !== layer.node ? callNode : undefined;
   const fallback = atCall ? { node: atCall, related: [{ node: layer.node, message: `the ${layer.def.kind} built here` }] } : undefined;
   const concatAxis = layer.def.kind === 'Concatenate' ? layer.bound.values.get('axis') : undefined;
-  const clash = firstClash(inputs, typeof concatAxis === 'number' ? concatAxis : undefined, layer.def.kind !== 'Concatenate');
-  if (!clash) return fallback;
+  const merge = `the ${layer.def.kind} at ${lineLabel(atCall ?? layer.node)}`;
+  return branchChanger(interp, inputs, typeof concatAxis === 'number' ? concatAxis : undefined, layer.def.kind !== 'Concatenate', merge, atCall ?? layer.node) ?? fallback;
+}
+
+/** PyTorch's elementwise operators and functions that broadcast two tensors (`y += self.shortcut(x)`, `a + b`, `torch.add`). */
+const TORCH_BROADCASTING = new Set(['add', 'sub', 'subtract', 'mul', 'multiply', 'add_', 'sub_', 'mul_', 'maximum', 'minimum']);
+
+/**
+ * A PyTorch elementwise op (`y += self.shortcut(x)`) of branches that disagree on a spatial axis:
+ * as for a Keras merge, where exactly one layer between the fork and the op changes that axis on
+ * one branch only (a residual branch's stride), the error is reported on that layer. A clash of
+ * channels stays on the op: a layer that widens one branch is usually what the branch is for, and
+ * the missing piece is the shortcut's projection.
+ */
+export function torchMergeBlame(interp: Interpreter, kind: string, inputs: TensorValue[], node: SyntaxNode): { node: SyntaxNode; prefix: string; related: { node: SyntaxNode; message: string }[] } | undefined {
+  if (!TORCH_BROADCASTING.has(kind) || inputs.length !== 2 || inputs.some((t) => t.framework !== 'torch') || !interp.trace.enabled) return undefined;
+  const clash = firstClash(inputs, undefined, true);
+  if (!clash || clash.axis < 2) return undefined;
+  return branchChanger(interp, inputs, undefined, true, `the ${OPERATOR_WORDS[kind] ?? kind} at ${lineLabel(node)}`, node);
+}
+
+const OPERATOR_WORDS: Record<string, string> = { add: 'addition', add_: 'addition', sub: 'subtraction', sub_: 'subtraction', subtract: 'subtraction', mul: 'product', mul_: 'product', multiply: 'product' };
+
+/** The one layer that made two merged branches differ, or undefined where there is not exactly one. */
+function branchChanger(interp: Interpreter, inputs: TensorValue[], concatAxis: number | undefined, broadcasting: boolean, merge: string, mergeNode: SyntaxNode): { node: SyntaxNode; prefix: string; related: { node: SyntaxNode; message: string }[] } | undefined {
+  const clash = firstClash(inputs, concatAxis, broadcasting);
+  if (!clash) return undefined;
   const a = branch(interp, inputs[clash.i]);
   const b = branch(interp, inputs[clash.j]);
   const fork = a.tensors.findIndex((t) => b.tensors.some((u) => u.id === t.id));
-  if (fork < 0) return fallback;
+  if (fork < 0) return undefined;
   const forkId = a.tensors[fork].id;
   const forkInB = b.tensors.findIndex((u) => u.id === forkId);
   const changers = [...changersOf(a.records.slice(0, fork), clash.axis), ...changersOf(b.records.slice(0, forkInB), clash.axis)];
-  if (changers.length !== 1 || changers[0] === undefined) return fallback;
+  if (changers.length !== 1 || changers[0] === undefined) return undefined;
   const changer = changers[0];
   const before = changer.inputs[0].shape![clash.axis];
   const after = (changer.output as Shape)![clash.axis];
   const node = changer.layer?.node ?? changer.defNode;
-  const merge = `the ${layer.def.kind} at ${lineLabel(atCall ?? layer.node)}`;
   return {
     node,
     prefix: `${changer.kind} changes axis ${clash.axis} from ${before} to ${after} on one branch only, so ${merge} gets branches that differ there`,
-    related: [{ node: atCall ?? layer.node, message: `${merge}, where the branches meet` }],
+    related: [{ node: mergeNode, message: `${merge}, where the branches meet` }],
   };
 }
 

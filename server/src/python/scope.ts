@@ -6,9 +6,30 @@ export class Scope {
   readonly vars = new Map<string, Value>();
   /** A module scope's answer for names it does not hold yet: another module's names are evaluated lazily (modules.ts). */
   fallback: ((name: string) => Value | undefined) | null = null;
+  /** Names a `global` or `nonlocal` statement of this frame binds in an enclosing scope, with that scope. */
+  private declared: Map<string, Scope> | null = null;
   constructor(readonly parent: Scope | null, readonly kind: 'module' | 'class' | 'function') {}
 
+  /** `global NAME`: the name reads and writes the module's variable. */
+  declareGlobal(name: string): void {
+    let s: Scope = this;
+    while (s.parent && s.kind !== 'module') s = s.parent;
+    if (s !== this) (this.declared ??= new Map()).set(name, s);
+  }
+
+  /** `nonlocal NAME`: the name reads and writes the variable of the nearest enclosing function that has it. */
+  declareNonlocal(name: string): void {
+    for (let s = this.parent; s && s.kind !== 'module'; s = s.parent) {
+      if (s.kind === 'function' && s.vars.has(name)) {
+        (this.declared ??= new Map()).set(name, s);
+        return;
+      }
+    }
+  }
+
   lookup(name: string): Value | undefined {
+    const owner = this.declared?.get(name);
+    if (owner) return owner.lookup(name);
     // Class bodies are not visible from the methods defined in them, as in Python.
     for (let s: Scope | null = this; s; s = s.parent) {
       if (s !== this && s.kind === 'class') continue;
@@ -23,6 +44,8 @@ export class Scope {
   }
 
   set(name: string, value: Value): void {
-    this.vars.set(name, value);
+    const owner = this.declared?.get(name);
+    if (owner) owner.set(name, value);
+    else this.vars.set(name, value);
   }
 }

@@ -19,7 +19,7 @@ import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { toArg } from './library';
-import { blameSequenceProducer, mergeBlame } from './keras-mistakes';
+import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import { bool, containerOf, ContainerValue, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
@@ -44,6 +44,9 @@ export function tensorOperator(interp: Interpreter, op: string, a: Value, b: Val
 export function tensorAttr(interp: Interpreter, t: TensorValue, name: string, node: SyntaxNode): Value {
   switch (name) {
     case 'shape':
+    // Keras 2's static shape (`x._keras_shape`) and TensorFlow's (`x._shape_val`), read by older code.
+    case '_keras_shape':
+    case '_shape_val':
       return t.shape === null ? UNKNOWN : tuple(t.shape.map((d) => (d === null ? UNKNOWN : int(d))));
     case 'ndim':
       return t.shape === null ? UNKNOWN : int(t.shape.length);
@@ -340,7 +343,8 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       message: merged?.prefix ? `${merged.prefix}: ${e.message}` : e.message,
       node: merged?.node ?? argNode ?? layer.node,
       related: [...(merged?.related ?? []), ...(callNode !== layer.node && callNode !== interp.unwrittenCall ? [...related, { node: callNode, message: `applied here` }] : related)],
-      fix: e.fix && argNode ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
+      fix: e.fix && argNode && !Number.isNaN(e.fix.value) ? { value: e.fix.value, flattenedFrom: inputs[0]?.origin.flattenedFrom } : undefined,
+      ...(e.fix?.inputWidth ? { inputWidth: e.fix.inputWidth } : {}),
       layer,
       ...(argNode && e.arg ? { arg: e.arg } : {}),
     });
@@ -401,11 +405,13 @@ function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], outp
   const callNode = interp.callSiteOverride ?? node;
   interp.trace.addRecord({ seq, kind, module: false, framework, layer: null, defNode: node, callNode, inputs, output, outputs, notes });
   for (const e of errors) {
+    // Branches added with a mismatch: reported on the one layer that made them differ, else where they meet.
+    const merged = e.code === 'broadcast-mismatch' ? torchMergeBlame(interp, kind, inputs, node) : undefined;
     interp.trace.addDiagnostic({
       code: e.code,
-      message: e.message,
-      node,
-      related: inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text })),
+      message: merged ? `${merged.prefix}: ${e.message}` : e.message,
+      node: merged?.node ?? node,
+      related: [...(merged?.related ?? []), ...inputs.filter((t) => t.origin.node).map((t) => ({ node: t.origin.node!, message: t.origin.text }))],
     });
   }
   return value;

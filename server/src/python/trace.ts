@@ -36,6 +36,8 @@ export interface RawDiagnostic {
   related: { node: SyntaxNode; message: string }[];
   /** The replacement number for `node`, and the shape it was flattened from (to write `6*7*7`). */
   fix?: { value: number; flattenedFrom?: Shape };
+  /** The width the layer's input would need, where the layer that produced it may be the one to change. */
+  inputWidth?: { received: number; wanted: number };
   /** The layer the error is about, and the argument that disagrees (its chain says where the number came from). */
   layer?: LayerValue;
   arg?: string;

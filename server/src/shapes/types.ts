@@ -79,7 +79,10 @@ export type RuleCode = (typeof RULE_CODES)[number];
 /** A replacement value for an argument, for the quick fix. */
 export interface ArgFix {
   arg: string;
+  /** The argument's replacement (NaN where only `inputWidth` is known). */
   value: number;
+  /** Or the width (axis 1) the input would need: the layer that produced it may be the one to change. */
+  inputWidth?: { received: number; wanted: number };
 }
 
 export interface RuleContext {

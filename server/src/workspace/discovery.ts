@@ -83,17 +83,20 @@ export class WorkspaceDiscovery {
     return found;
   }
 
+  /** The workspace's other files (not the libraries') with their texts and the names they call, read once per analysis. */
+  private others: { path: string; text: string; called: ReadonlySet<string> }[] | undefined;
+
   /** The workspace's other files (not the libraries') whose text calls one of `names`. */
   private filesCalling(names: string[]): { path: string; text: string }[] {
-    const out: { path: string; text: string }[] = [];
-    for (const path of this.workspace.files.list()) {
-      if (path === this.mainPath || this.loader.isLibrary(path)) continue;
-      const text = this.workspace.files.read(path);
-      if (text === undefined) continue;
-      const called = this.workspace.cache.calledNames(path, text);
-      if (names.some((n) => called.has(n))) out.push({ path, text });
+    if (!this.others) {
+      this.others = [];
+      for (const path of this.workspace.files.list()) {
+        if (path === this.mainPath || this.loader.isLibrary(path)) continue;
+        const text = this.workspace.files.read(path);
+        if (text !== undefined) this.others.push({ path, text, called: this.workspace.cache.calledNames(path, text) });
+      }
     }
-    return out;
+    return this.others.filter(({ called }) => names.some((n) => called.has(n)));
   }
 }
 
@@ -121,22 +124,36 @@ export function moduleLevelAssignment(root: SyntaxNode, name: string): SyntaxNod
   return visit(root);
 }
 
+/** Per parsed file (trees are cached by content): each called name, with the classes whose body calls it. */
+const callIndexes = new WeakMap<SyntaxNode, Map<string, string[]>>();
+
 /** True when a call of `name` (or `module.name`) sits inside a class definition of the tree. */
 function calledInsideClass(root: SyntaxNode, name: string): boolean {
   return classesCalling(root, name).length > 0;
 }
 
 /** The names of the classes whose body calls `name` (or `module.name`), innermost class of each call. */
-function classesCalling(root: SyntaxNode, name: string): string[] {
-  const out: string[] = [];
+function classesCalling(root: SyntaxNode, name: string): readonly string[] {
+  let index = callIndexes.get(root);
+  if (!index) callIndexes.set(root, (index = indexCallsInClasses(root)));
+  return index.get(name) ?? [];
+}
+
+/** Every name called inside a class body, with the classes (innermost of each call) in order of first call. */
+function indexCallsInClasses(root: SyntaxNode): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const call of root.descendantsOfType('call')) {
     const fn = call.childForFieldName('function');
     const called = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-    if (called !== name) continue;
+    if (called === undefined) continue;
     for (let p = call.parent; p; p = p.parent) {
       if (p.type !== 'class_definition') continue;
       const cls = p.childForFieldName('name')?.text;
-      if (cls && !out.includes(cls)) out.push(cls);
+      if (cls) {
+        const list = out.get(called);
+        if (!list) out.set(called, [cls]);
+        else if (!list.includes(cls)) list.push(cls);
+      }
       break;
     }
   }

@@ -142,6 +142,8 @@ function inferTorchPixelShuffle(ctx: RuleContext): RuleResult {
       'groups-divisible',
       `pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor=${ctx.describe('upscale_factor')}, but input.size(-3)=${c} is not divisible by ${square}: ${ctx.origin(0)}`,
       'upscale_factor',
+      // Or the layer before gives the next multiple of the square.
+      { arg: 'upscale_factor', value: Number.NaN, inputWidth: { received: c, wanted: Math.ceil(c / square) * square } },
     );
     return { output: [...lead, null, mul(h, r), mul(w, r)], params: 0 };
   }
