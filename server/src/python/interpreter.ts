@@ -1072,6 +1072,9 @@ export class Interpreter implements ModuleHost {
       // Classes, instances and layers are never copied: another value is another object.
       else if (a.t === 'class' || a.t === 'object' || a.t === 'layer') eq = false;
       else if (a.t === 'bool' && b.t === 'bool') eq = a.v === b.v;
+      // CPython keeps one object per int from -5 to 256, so `i is 0` (written in real code, with a
+      // SyntaxWarning) compares values there; elsewhere identity is the implementation's choice.
+      else if (a.t === 'int' && b.t === 'int' && isCachedInt(a.v) && isCachedInt(b.v)) eq = a.v === b.v;
       else eq = undefined;
       return eq === undefined ? undefined : op === 'is' ? eq : !eq;
     }
@@ -1803,4 +1806,9 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
   const picked: Value[] = [];
   for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) picked.push(items[i]);
   return picked;
+}
+
+/** An int that CPython keeps a single object for (-5 to 256), so that `is` compares its value. */
+function isCachedInt(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -5 && v <= 256;
 }
