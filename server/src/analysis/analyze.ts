@@ -193,6 +193,11 @@ class Analysis {
     const basesOfOthers = new Set<ClassValue>();
     for (const c of classCandidates) for (const m of interp.mro(c.cls!)) if (m !== c.cls) basesOfOthers.add(m);
     for (const c of classCandidates) {
+      // The class `--model` names is analysed as a model even where another model uses it as a block.
+      if (this.options.model !== undefined && c.name === this.options.model) {
+        out.push(c);
+        continue;
+      }
       if (blockClassIds.has(c.cls!.id)) continue;
       if (this.onlyABase(c.cls!, basesOfOthers)) continue;
       const top = this.enclosingModel(c);
