@@ -777,7 +777,8 @@ export class Interpreter implements ModuleHost {
 
   private noteAssignment(target: SyntaxNode, value: Value): void {
     const shape: Output = value.t === 'tensor' ? value.shape : new TupleOut((value as SeqValue).items.map((i) => (i.t === 'tensor' ? i.shape : null)));
-    this.trace.addNote({ name: target.text, node: target, shape, seq: this.trace.nextSeq() });
+    const inferred = value.t === 'tensor' && value.inferred ? { inferred: value.inferred } : {};
+    this.trace.addNote({ name: target.text, node: target, shape, ...inferred, seq: this.trace.nextSeq() });
   }
 
   // ---------------------------------------------------------------- expressions
@@ -1072,9 +1073,12 @@ export class Interpreter implements ModuleHost {
       // Classes, instances and layers are never copied: another value is another object.
       else if (a.t === 'class' || a.t === 'object' || a.t === 'layer') eq = false;
       else if (a.t === 'bool' && b.t === 'bool') eq = a.v === b.v;
-      // CPython keeps one object per int from -5 to 256, so `i is 0` (written in real code, with a
-      // SyntaxWarning) compares values there; elsewhere identity is the implementation's choice.
-      else if (a.t === 'int' && b.t === 'int' && isCachedInt(a.v) && isCachedInt(b.v)) eq = a.v === b.v;
+      // Two different numbers or strings are never one object. Equal ones are where CPython keeps
+      // one object per value: ints from -5 to 256 (`i is 0`, written in real code with a
+      // SyntaxWarning) and strings that look like identifiers, which it interns (`block_type is
+      // 'proj'`); elsewhere that is the implementation's choice.
+      else if (a.t === 'int' && b.t === 'int' && typeof a.v === 'number' && typeof b.v === 'number') eq = a.v !== b.v ? false : isCachedInt(a.v) ? true : undefined;
+      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
       else eq = undefined;
       return eq === undefined ? undefined : op === 'is' ? eq : !eq;
     }
