@@ -1264,8 +1264,13 @@ export class Interpreter implements ModuleHost {
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
-      case 'container':
+      case 'container': {
+        // `self.path.pad` after `self.path.add_module('pad', …)`: nn.Module's __getattr__ finds a
+        // named child, once the class's own attributes (its methods) have not.
+        const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
+        if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
+      }
       case 'list':
       case 'tuple':
       case 'dict':
@@ -1344,6 +1349,9 @@ export class Interpreter implements ModuleHost {
           const i = value.keys.indexOf(idx.v);
           return i >= 0 ? value.items[i] : UNKNOWN;
         }
+        // A ModuleList looks an index up by its name (`str(i)`): after `add_module('pad', …)` the
+        // positions are not its keys, and PyTorch raises a KeyError.
+        if (value.kind === 'ModuleList' && value.keys?.some((k, i) => k !== String(i))) return UNKNOWN;
         const picked = indexItems(value.items, idx);
         return Array.isArray(picked) ? { ...value, items: picked, id: this.newId() } : picked;
       }
@@ -1811,6 +1819,13 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
   for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) picked.push(items[i]);
   return picked;
 }
+
+/** Attributes of nn.Module and its containers, found before a child of the same name (nn.Module.__getattr__ is the fallback). */
+const CONTAINER_ATTRIBUTES = new Set([
+  ...MODULE_METHODS_RETURNING_SELF, 'forward', 'append', 'extend', 'insert', 'pop', 'add_module', 'register_module', 'register_buffer', 'register_parameter',
+  'children', 'named_children', 'modules', 'named_modules', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'state_dict', 'load_state_dict',
+  'zero_grad', 'training', 'keys', 'values', 'items', 'update', 'get_submodule', 'extra_repr', 'build', 'add', 'summary', 'layers', 'get_layer',
+]);
 
 /** An int that CPython keeps a single object for (-5 to 256), so that `is` compares its value. */
 function isCachedInt(v: unknown): boolean {
