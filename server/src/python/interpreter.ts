@@ -52,7 +52,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -789,6 +789,30 @@ export class Interpreter implements ModuleHost {
     if (held && (isModuleLike(value) || value.t === 'unknown' || registered) && held.kind !== 'KerasSequential') containerSet(held, name, value);
   }
 
+  /**
+   * `module._modules`: the children a module registered, by name in registration order (the
+   * ordered dict that `.values()`, `.items()` and iteration read); unknown where an attribute is
+   * unknown (it may be a module).
+   */
+  private registeredChildren(obj: ObjectValue, node: SyntaxNode): Value {
+    const held = containerOf(obj);
+    if (held) {
+      if (held.unknownItems) return UNKNOWN;
+      const keys = held.keys && held.keys.length === held.items.length ? [...held.keys] : held.items.map((_, i) => String(i));
+      return { t: 'container', kind: 'ModuleDict', items: [...held.items], keys, node, id: this.newId() };
+    }
+    const keys: string[] = [];
+    const items: Value[] = [];
+    for (const [name, v] of obj.attrs) {
+      if (v.t === 'unknown') return UNKNOWN;
+      if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && this.libraryBase(v.cls) !== undefined)) {
+        keys.push(name);
+        items.push(v);
+      }
+    }
+    return { t: 'container', kind: 'ModuleDict', items, keys, node, id: this.newId() };
+  }
+
   private noteAssignment(target: SyntaxNode, value: Value): void {
     const shape: Output = value.t === 'tensor' ? value.shape : new TupleOut((value as SeqValue).items.map((i) => (i.t === 'tensor' ? i.shape : null)));
     const inferred = value.t === 'tensor' && value.inferred ? { inferred: value.inferred } : {};
@@ -1276,6 +1300,7 @@ export class Interpreter implements ModuleHost {
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
         const base = this.libraryBase(obj.cls);
+        if (name === '_modules' && base?.framework === 'torch') return this.registeredChildren(obj, node);
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
       }
@@ -1650,6 +1675,12 @@ export class Interpreter implements ModuleHost {
       const init = this.lookupClassAttr(cls, '__init__');
       if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node, hidden);
       else if (isRecordClass(cls)) this.bindRecordFields(cls, obj, args, kwargs);
+      else {
+        // A subclass of nn.Sequential (ModuleList, ModuleDict) without an __init__ of its own is
+        // built by the container's: `class Branches(nn.Sequential)` given its children.
+        const base = this.libraryBase(cls);
+        if (base && base.name in CONTAINERS) obj.attrs.set(CONTAINER_ATTR, constructContainer(this, CONTAINERS[base.name], args, kwargs, node ?? cls.node));
+      }
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
     } finally {
