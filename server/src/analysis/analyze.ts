@@ -207,6 +207,13 @@ class Analysis {
       taken.add(b.value.t === 'functional' || b.value.t === 'container' || b.value.t === 'object' ? b.value.id : -1);
     }
     const builderNames = new Set(builders.map((b) => b.name));
+    // Keras models built inside the file's functions as its code runs, that no module-level name holds.
+    const held = new Set<Value>([...varCandidates, ...builders].map((c) => c.value));
+    for (const { name, node: assign, value: v } of interp.functionModels) {
+      if (held.has(v)) continue;
+      held.add(v);
+      varCandidates.push({ name, framework: 'keras', nameNode: assign, anchorLine: statementOf(assign).startPosition.row, extentNode: statementOf(assign), value: v });
+    }
     const nested = nestedValues([...out, ...varCandidates, ...importedCandidates].map((c) => c.value));
     for (const v of importedCandidates) if (!nested.has(v.value)) out.push(v);
     for (const v of varCandidates) {

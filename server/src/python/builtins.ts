@@ -205,6 +205,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const n = Math.min(...lists.map((l) => l!.length));
       return list(Array.from({ length: n }, (_, i) => interp.call(f, lists.map((l) => l![i]), new Map(), node)));
     }
+    case 'functools.reduce': {
+      // reduce(f, items[, initial]): f applied left to right (`compose(*funcs)` of published code).
+      const [f, seq, initial] = args;
+      const items = seq ? interp.iterate(seq) : null;
+      if (!f || items === null || (items.length === 0 && !initial)) return UNKNOWN;
+      let acc = initial ?? items[0];
+      for (const item of initial ? items : items.slice(1)) acc = interp.call(f, [acc, item], new Map(), node);
+      return acc;
+    }
     case 'builtins.print':
       return NONE;
     case 'builtins.super': {

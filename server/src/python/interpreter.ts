@@ -120,6 +120,13 @@ export class Interpreter implements ModuleHost {
    * `model = keras.models.load_model(path)`) keeps each model it held.
    */
   readonly moduleModels: { name: string; node: SyntaxNode; value: Value }[] = [];
+  /**
+   * Keras models that a function of the analysed file binds to a local name while the file's own
+   * code runs (`def run_task(): model = compiled_tcn(...)` called under `__main__`): defined
+   * models that no module-level name holds.
+   */
+  readonly functionModels: { name: string; node: SyntaxNode; value: Value }[] = [];
+  private runningModule = false;
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
   /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
@@ -231,16 +238,21 @@ export class Interpreter implements ModuleHost {
 
   /** Runs the module's top-level statements; each failing statement is skipped. */
   runModule(): void {
-    for (const stmt of this.root.namedChildren) {
-      this.currentModuleStatement = stmt;
-      try {
-        this.execStatement(stmt, this.moduleScope);
-      } catch (e) {
-        if (e instanceof BudgetExceeded) return;
-        if (e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof RaiseSignal) continue;
-        // Defensive: an internal error on one statement must not lose the rest of the file.
-        continue;
+    this.runningModule = true;
+    try {
+      for (const stmt of this.root.namedChildren) {
+        this.currentModuleStatement = stmt;
+        try {
+          this.execStatement(stmt, this.moduleScope);
+        } catch (e) {
+          if (e instanceof BudgetExceeded) return;
+          if (e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof RaiseSignal) continue;
+          // Defensive: an internal error on one statement must not lose the rest of the file.
+          continue;
+        }
       }
+    } finally {
+      this.runningModule = false;
     }
   }
 
@@ -696,6 +708,8 @@ export class Interpreter implements ModuleHost {
         if (this.scriptScopes.has(scope) && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
         if (scope === this.moduleScope && (value.t === 'functional' || (value.t === 'container' && (value.kind === 'Sequential' || value.kind === 'KerasSequential')))) {
           if (!this.moduleModels.some((m) => m.value === value || m.node.startIndex === target.startIndex)) this.moduleModels.push({ name: target.text, node: target, value });
+        } else if (this.runningModule && !this.inModelRun && this.trace.enabled && scope.kind === 'function' && target.file === undefined && (value.t === 'functional' || (value.t === 'container' && value.kind === 'KerasSequential'))) {
+          if (!this.functionModels.some((m) => m.value === value || m.node.startIndex === target.startIndex)) this.functionModels.push({ name: target.text, node: target, value });
         }
         return;
       case 'attribute': {
@@ -877,7 +891,7 @@ export class Interpreter implements ModuleHost {
       case 'conditional_expression': {
         const [a, cond, b] = node.namedChildren;
         const t = truthy(this.evalExpr(cond, scope));
-        if (t === undefined) return UNKNOWN;
+        if (t === undefined) return this.evalEitherBranch(a, b, scope, node);
         return this.evalExpr(t ? a : b, scope);
       }
       case 'subscript': {
@@ -948,6 +962,29 @@ export class Interpreter implements ModuleHost {
       } else out.push(this.evalExpr(n, scope));
     }
     return unknownLength ? null : out;
+  }
+
+  /**
+   * `a if cond else b` when `cond` is unknown: both branches are run; where they give the same
+   * value (`layer(x, training=t) if flag else layer(x)`) it is the result, with the first branch's
+   * records; where they differ the result is unknown and neither branch's records stay. Neither
+   * branch's diagnostics are kept: either may not run. Never picks one branch.
+   */
+  private evalEitherBranch(a: SyntaxNode, b: SyntaxNode, scope: Scope, node: SyntaxNode): Value {
+    const trace = this.trace;
+    const start = { records: trace.records.length, blocks: trace.blocks.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
+    const va = this.safeEval(a, scope);
+    const afterA = { records: trace.records.length, blocks: trace.blocks.length, notes: trace.notes.length };
+    const vb = this.safeEval(b, scope);
+    const same = sameBranchValue(va, vb);
+    const keep = same ? afterA : start;
+    trace.records.length = Math.min(trace.records.length, keep.records);
+    trace.blocks.length = Math.min(trace.blocks.length, keep.blocks);
+    trace.notes.length = Math.min(trace.notes.length, keep.notes);
+    trace.diagnostics.length = Math.min(trace.diagnostics.length, start.diagnostics);
+    if (same) return va;
+    const t = va.t === 'tensor' ? va : vb.t === 'tensor' ? vb : undefined;
+    return t ? this.unknownTensor(t, node) : UNKNOWN;
   }
 
   private evalDisplay(kind: 'tuple' | 'list', nodes: SyntaxNode[], scope: Scope): Value {
@@ -1751,6 +1788,21 @@ export interface CallNodes extends HiddenArgs {
   kwNodes: Map<string, SyntaxNode>;
   /** The scope the arguments were evaluated in (for the argument chains of blame and fixes). */
   scope?: Scope;
+}
+
+/** Whether two branches' values are certainly the same: equal numbers, strings and flags, tensors of one shape (each size equal or unknown in both), the same object. */
+function sameBranchValue(a: Value, b: Value): boolean {
+  if (a.t === 'unknown' || b.t === 'unknown') return false;
+  if (a.t === 'tensor' && b.t === 'tensor') {
+    if (a.shape === null || b.shape === null || a.shape.length !== b.shape.length || a.framework !== b.framework) return false;
+    const bs = b.shape;
+    return a.shape.every((d, i) => (d === null && bs[i] === null) || (d !== null && bs[i] !== null && equalDims(d, bs[i]!) === true));
+  }
+  if (a.t === 'int' && b.t === 'int') return equalDims(a.v, b.v) === true;
+  if ((a.t === 'str' || a.t === 'bool' || a.t === 'float') && a.t === b.t) return a.v === (b as typeof a).v;
+  if (a.t === 'none' && b.t === 'none') return true;
+  if ((a.t === 'tuple' || a.t === 'list') && a.t === b.t) return a.items.length === (b as typeof a).items.length && a.items.every((x, i) => sameBranchValue(x, (b as typeof a).items[i]));
+  return a === b;
 }
 
 function isModelValue(v: Value): boolean {

@@ -44,6 +44,9 @@ export function tensorOperator(interp: Interpreter, op: string, a: Value, b: Val
 export function tensorAttr(interp: Interpreter, t: TensorValue, name: string, node: SyntaxNode): Value {
   switch (name) {
     case 'shape':
+    // Keras 2's static shape (`x._keras_shape`) and TensorFlow's (`x._shape_val`), read by older code.
+    case '_keras_shape':
+    case '_shape_val':
       return t.shape === null ? UNKNOWN : tuple(t.shape.map((d) => (d === null ? UNKNOWN : int(d))));
     case 'ndim':
       return t.shape === null ? UNKNOWN : int(t.shape.length);
