@@ -103,6 +103,19 @@ function medianTime(fn: () => unknown, runs: number, warmups: number): number {
   return median(times);
 }
 
+/** Median CPU time (this process's, user and system) of `fn` over `runs` runs after `warmups`: what a loaded machine changes least. */
+function medianCpuTime(fn: () => unknown, runs: number, warmups: number): number {
+  for (let i = 0; i < warmups; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  return median(times);
+}
+
 /** The garbage collector, reachable without starting node with --expose-gc. */
 function garbageCollector(): () => void {
   setFlagsFromString('--expose-gc');
@@ -175,7 +188,8 @@ function bigFiles(rows: Row[], notes: string[]): void {
   const folder = mkdtempSync(join(tmpdir(), 'cnnshape-bench-big-'));
   try {
     const preload = join(folder, 'peak-rss.js');
-    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, 'cnnshape-bench-maxrss ' + process.resourceUsage().maxRSS + '\\n'));\n");
+    writeFileSync(preload, "process.on('exit', () => { const u = process.resourceUsage(); require('fs').writeSync(2, 'cnnshape-bench-maxrss ' + u.maxRSS + ' cpu ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });\n");
+    const cpuRatios: string[] = [];
     for (const megabytes of [1, 4]) {
       const text = bigFile(megabytes);
       const file = join(folder, `big_${megabytes}mb.py`);
@@ -186,7 +200,11 @@ function bigFiles(rows: Row[], notes: string[]): void {
         notes.push(`k. the ${megabytes} MB check failed: ${run.error}`);
         continue;
       }
-      const peak = Number(/cnnshape-bench-maxrss (\d+)/.exec(run.stderr ?? '')?.[1] ?? NaN) * 1024;
+      const usage = /cnnshape-bench-maxrss (\d+) cpu (\d+)/.exec(run.stderr ?? '');
+      const peak = Number(usage?.[1] ?? NaN) * 1024;
+      const checkCpu = Number(usage?.[2] ?? NaN) / 1000;
+      const parseCpu = medianCpuTime(() => parsePython(text), 3, 0);
+      if (Number.isFinite(checkCpu)) cpuRatios.push(`${megabytes} MB: the check's CPU time ${ms(checkCpu)}, ${(checkCpu / parseCpu).toFixed(1)}x the parse's (${ms(parseCpu)})`);
       const ratio = run.ms / parse;
       const memoryGoal = 10 * text.length + 100 * 1048576;
       rows.push({
@@ -201,6 +219,7 @@ function bigFiles(rows: Row[], notes: string[]): void {
       }
     }
     notes.push('k. the big files are copies of examples/article_torch.py with the class renamed; the bare parse runs in this process (median of 3).');
+    if (cpuRatios.length) notes.push(`k. in CPU time, which a loaded machine changes least: ${cpuRatios.join('; ')}.`);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -246,6 +265,13 @@ function inProcessComparison(rows: Row[], notes: string[]): void {
   const tree = syntaxTreeOf(native, large.text);
   const interpret = medianTime(() => analyzeTree(tree, large.text), 7, 2);
   notes.push(`b. split: parse ${ms(parse)}, plain-tree copy ${ms(copy)} (${(copy / parse).toFixed(1)}x parse), interpretation and results ${ms(interpret)} (${(interpret / parse).toFixed(1)}x parse).`);
+  const parseCpu = medianCpuTime(() => parsePython(large.text), 9, 2);
+  const copyCpu = medianCpuTime(() => syntaxTreeOf(native, large.text), 7, 1);
+  const interpretCpu = medianCpuTime(() => analyzeTree(tree, large.text), 7, 1);
+  notes.push(
+    `b. the same in CPU time, which a loaded machine changes least: parse ${ms(parseCpu)}, copy ${ms(copyCpu)} (${(copyCpu / parseCpu).toFixed(1)}x), interpretation ${ms(interpretCpu)} (${(interpretCpu / parseCpu).toFixed(1)}x); ` +
+      `the whole analysis ${((parseCpu + copyCpu + interpretCpu) / parseCpu).toFixed(1)}x the parse.`,
+  );
 
   rows.push({
     measure: 'heap used after analysing that file',
