@@ -38,6 +38,7 @@ import {
   kerasApplication,
   toArg,
   applicationGetLayer,
+  modelGetLayer,
   loadDataset,
   makeFactoryTensor,
   nnParameter,
@@ -1140,6 +1141,8 @@ export class Interpreter implements ModuleHost {
       // 'proj'`); elsewhere that is the implementation's choice.
       else if (a.t === 'int' && b.t === 'int' && typeof a.v === 'number' && typeof b.v === 'number') eq = a.v !== b.v ? false : isCachedInt(a.v) ? true : undefined;
       else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
+      // Builtin types and functions (`type(x) is list`): one object per name.
+      else if (a.t === 'builtin' && b.t === 'builtin' && a.self === undefined && b.self === undefined) eq = a.name === b.name;
       else eq = undefined;
       return eq === undefined ? undefined : op === 'is' ? eq : !eq;
     }
@@ -1793,7 +1796,7 @@ export class Interpreter implements ModuleHost {
     }
     if (self.t === 'functional') {
       if (method === '__call__' || method === 'call') return this.applyModule(self, args, kwargs, node);
-      if (method === 'get_layer') return applicationGetLayer(this, self, args, kwargs, node);
+      if (method === 'get_layer') return self.application ? applicationGetLayer(this, self, args, kwargs, node) : modelGetLayer(this, self, args, kwargs);
       return UNKNOWN;
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
