@@ -76,6 +76,25 @@ describe('the language server reading the disk', () => {
     expect(workspace.workspaceFor(path('main.py')).files.isFolder(path('pkg'))).toBe(true);
   });
 
+  it('looks at an environment’s files again each pass, even when the client watches the folder that holds it', () => {
+    const folder = folderWith({});
+    const sitePackages = join(folder, '.venv', 'lib', 'python3.11', 'site-packages');
+    mkdirSync(sitePackages, { recursive: true });
+    writeFileSync(join(folder, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+    writeFileSync(join(sitePackages, 'zoo.py'), 'WIDTH = 8\n');
+    const { workspace, path } = workspaceOf(folder);
+    workspace.setWatched(true);
+    workspace.beginPass();
+    const files = workspace.workspaceFor(path('main.py')).files;
+    const zoo = path('.venv/lib/python3.11/site-packages/zoo.py');
+    expect(workspace.isLibrary(zoo)).toBe(true);
+    expect(files.read(zoo)).toBe('WIDTH = 8\n');
+    // `pip install -U` while the editor runs: no change notification for the environment.
+    writeFileSync(join(sitePackages, 'zoo.py'), 'WIDTH = 16\n');
+    workspace.beginPass();
+    expect(files.read(zoo)).toBe('WIDTH = 16\n');
+  });
+
   it('reads an open document’s live text, and the disk again once it is closed', () => {
     const folder = folderWith({ 'blocks.py': 'A = 1\n' });
     const { workspace, path } = workspaceOf(folder);

@@ -99,6 +99,7 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
             ...flattenCandidates(input, r),
             ...branchCandidates(input, r),
             ...loopCandidates(input, r, chain),
+            ...changerCandidates(input, r),
             // A fix the rule wrote as an edit (`, return_sequences=True`), proven like the others.
             ...(r.edit && r.layer && input.inText(r.edit.node) ? [{ node: r.edit.node, tries: [{ start: r.edit.node.startIndex, end: r.edit.node.endIndex, text: r.edit.newText, title: r.edit.title, writing: 1 }], layer: r.layer, upstream: true }] : []),
             // Last: the lazy module, which lets PyTorch infer the size.
@@ -425,6 +426,33 @@ function loopCandidates(input: ProofInput, r: RawDiagnostic, chain: BlamePoint[]
   return [{ node: written, tries, layer, ...(r.arg ? { arg: r.arg } : {}), upstream: true }];
 }
 
+/**
+ * Branches merged with different sizes, the error reported on the one layer that made them differ
+ * (keras-mistakes.ts): that layer without its stride (`strides=2` to 1), or with 'same' padding
+ * where it had 'valid'. The proof keeps what makes the branches agree.
+ */
+function changerCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
+  if (r.code !== 'broadcast-mismatch' && r.code !== 'cat-mismatch') return [];
+  const changer = input.records.find((x) => x.layer?.node === r.node && x.inputs.length === 1);
+  const layer = changer?.layer;
+  if (!layer || !input.inText(layer.node)) return [];
+  const out: Candidate[] = [];
+  for (const arg of ['stride', 'strides']) {
+    const v = layer.bound.values.get(arg);
+    const strided = typeof v === 'number' ? v > 1 : Array.isArray(v) && v.some((x) => typeof x === 'number' && x > 1);
+    if (!strided) continue;
+    const chain = argumentChain(layer, arg, input.inText);
+    out.push(...[...chain].reverse().map((point) => ({ ...valueCandidate(point, 1, layer, arg, null), upstream: true })));
+  }
+  if (layer.bound.values.get('padding') === 'valid') {
+    const written = layer.argNodes.get('padding');
+    const quote = written && /^['"]/.test(written.text) ? written.text[0] : '"';
+    const edit = setKeyword(layer.node, 'padding', `${quote}same${quote}`);
+    if (edit) out.push({ node: layer.node, tries: [{ ...edit, title: `Set padding=${quote}same${quote}`, writing: 1 }], layer, upstream: true });
+  }
+  return out;
+}
+
 /** How far back a branch of an elementwise op is followed to where it forks from the other. */
 const MAX_BRANCH = 60;
 /** Arguments that scale a spatial size: the output is the input times it, or the input divided by it. */
@@ -637,6 +665,9 @@ function judge(input: ProofInput, i: number, c: Candidate, t: Try, pointIndex: n
     const k = keyOf(e);
     const n = (left.get(k) ?? 0) + 1;
     if (n > (before.get(k)?.length ?? 0)) return undefined;
+    // An error left in place must be one of before, not the same rule failing there on other sizes
+    // (a stride fixed for one call of a block and broken for another).
+    if (!before.get(k)!.some((j) => input.diagnostics[j]?.message === e.message)) return undefined;
     left.set(k, n);
   }
   // That error is gone.

@@ -171,10 +171,11 @@ export class LspWorkspace implements WorkspaceView {
    * True when what was seen of a path (a file's text, that it is missing, a folder) holds until the
    * client says otherwise: the client watches the Python files of the workspace folders, which
    * holds the path. Only a folder holding Python files matters to imports, and one appears or
-   * disappears with them.
+   * disappears with them. An environment's files (a `.venv` inside the folder) are looked at each
+   * pass: editors often leave them out of watching.
    */
   private trustsWatcher(path: string): boolean {
-    return this.watched && this.workspaceFolderOf(path) !== undefined;
+    return this.watched && this.workspaceFolderOf(path) !== undefined && !this.isLibrary(path);
   }
 
   /** The site-packages of the environment: the setting's interpreter, the client's, else a venv in the folder. */
