@@ -53,7 +53,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -790,9 +790,34 @@ export class Interpreter implements ModuleHost {
     if (held && (isModuleLike(value) || value.t === 'unknown' || registered) && held.kind !== 'KerasSequential') containerSet(held, name, value);
   }
 
+  /**
+   * `module._modules`: the children a module registered, by name in registration order (the
+   * ordered dict that `.values()`, `.items()` and iteration read); unknown where an attribute is
+   * unknown (it may be a module).
+   */
+  private registeredChildren(obj: ObjectValue, node: SyntaxNode): Value {
+    const held = containerOf(obj);
+    if (held) {
+      if (held.unknownItems) return UNKNOWN;
+      const keys = held.keys && held.keys.length === held.items.length ? [...held.keys] : held.items.map((_, i) => String(i));
+      return { t: 'container', kind: 'ModuleDict', items: [...held.items], keys, node, id: this.newId() };
+    }
+    const keys: string[] = [];
+    const items: Value[] = [];
+    for (const [name, v] of obj.attrs) {
+      if (v.t === 'unknown') return UNKNOWN;
+      if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && this.libraryBase(v.cls) !== undefined)) {
+        keys.push(name);
+        items.push(v);
+      }
+    }
+    return { t: 'container', kind: 'ModuleDict', items, keys, node, id: this.newId() };
+  }
+
   private noteAssignment(target: SyntaxNode, value: Value): void {
     const shape: Output = value.t === 'tensor' ? value.shape : new TupleOut((value as SeqValue).items.map((i) => (i.t === 'tensor' ? i.shape : null)));
-    this.trace.addNote({ name: target.text, node: target, shape, seq: this.trace.nextSeq() });
+    const inferred = value.t === 'tensor' && value.inferred ? { inferred: value.inferred } : {};
+    this.trace.addNote({ name: target.text, node: target, shape, ...inferred, seq: this.trace.nextSeq() });
   }
 
   // ---------------------------------------------------------------- expressions
@@ -1110,6 +1135,12 @@ export class Interpreter implements ModuleHost {
       // Classes, instances and layers are never copied: another value is another object.
       else if (a.t === 'class' || a.t === 'object' || a.t === 'layer') eq = false;
       else if (a.t === 'bool' && b.t === 'bool') eq = a.v === b.v;
+      // Two different numbers or strings are never one object. Equal ones are where CPython keeps
+      // one object per value: ints from -5 to 256 (`i is 0`, written in real code with a
+      // SyntaxWarning) and strings that look like identifiers, which it interns (`block_type is
+      // 'proj'`); elsewhere that is the implementation's choice.
+      else if (a.t === 'int' && b.t === 'int' && typeof a.v === 'number' && typeof b.v === 'number') eq = a.v !== b.v ? false : isCachedInt(a.v) ? true : undefined;
+      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
       // Builtin types and functions (`type(x) is list`): one object per name.
       else if (a.t === 'builtin' && b.t === 'builtin' && a.self === undefined && b.self === undefined) eq = a.name === b.name;
       else eq = undefined;
@@ -1272,6 +1303,7 @@ export class Interpreter implements ModuleHost {
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
         const base = this.libraryBase(obj.cls);
+        if (name === '_modules' && base?.framework === 'torch') return this.registeredChildren(obj, node);
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
       }
@@ -1297,8 +1329,13 @@ export class Interpreter implements ModuleHost {
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
-      case 'container':
+      case 'container': {
+        // `self.path.pad` after `self.path.add_module('pad', …)`: nn.Module's __getattr__ finds a
+        // named child, once the class's own attributes (its methods) have not.
+        const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
+        if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
+      }
       case 'list':
       case 'tuple':
       case 'dict':
@@ -1377,6 +1414,9 @@ export class Interpreter implements ModuleHost {
           const i = value.keys.indexOf(idx.v);
           return i >= 0 ? value.items[i] : UNKNOWN;
         }
+        // A ModuleList looks an index up by its name (`str(i)`): after `add_module('pad', …)` the
+        // positions are not its keys, and PyTorch raises a KeyError.
+        if (value.kind === 'ModuleList' && value.keys?.some((k, i) => k !== String(i))) return UNKNOWN;
         const picked = indexItems(value.items, idx);
         return Array.isArray(picked) ? { ...value, items: picked, id: this.newId() } : picked;
       }
@@ -1638,6 +1678,12 @@ export class Interpreter implements ModuleHost {
       const init = this.lookupClassAttr(cls, '__init__');
       if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node, hidden);
       else if (isRecordClass(cls)) this.bindRecordFields(cls, obj, args, kwargs);
+      else {
+        // A subclass of nn.Sequential (ModuleList, ModuleDict) without an __init__ of its own is
+        // built by the container's: `class Branches(nn.Sequential)` given its children.
+        const base = this.libraryBase(cls);
+        if (base && base.name in CONTAINERS) obj.attrs.set(CONTAINER_ATTR, constructContainer(this, CONTAINERS[base.name], args, kwargs, node ?? cls.node));
+      }
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
     } finally {
@@ -1858,4 +1904,16 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
   const picked: Value[] = [];
   for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) picked.push(items[i]);
   return picked;
+}
+
+/** Attributes of nn.Module and its containers, found before a child of the same name (nn.Module.__getattr__ is the fallback). */
+const CONTAINER_ATTRIBUTES = new Set([
+  ...MODULE_METHODS_RETURNING_SELF, 'forward', 'append', 'extend', 'insert', 'pop', 'add_module', 'register_module', 'register_buffer', 'register_parameter',
+  'children', 'named_children', 'modules', 'named_modules', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'state_dict', 'load_state_dict',
+  'zero_grad', 'training', 'keys', 'values', 'items', 'update', 'get_submodule', 'extra_repr', 'build', 'add', 'summary', 'layers', 'get_layer',
+]);
+
+/** An int that CPython keeps a single object for (-5 to 256), so that `is` compares its value. */
+function isCachedInt(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -5 && v <= 256;
 }

@@ -64,6 +64,8 @@ export interface TensorValue {
   array?: boolean;
   /** An `nn.Parameter` held directly by a module: its elements count in the model's parameters. */
   parameter?: 'trainable' | 'frozen';
+  /** Where a `# shape:` comment filled in sizes: the shape found before it did. */
+  inferred?: Shape;
 }
 
 export interface LayerValue {
