@@ -207,6 +207,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const n = Math.min(...lists.map((l) => l!.length));
       return list(Array.from({ length: n }, (_, i) => interp.call(f, lists.map((l) => l![i]), new Map(), node)));
     }
+    case 'builtins.type': {
+      // type(v) of a plain value or an instance: its class, compared with `is` (`type(x) is list`).
+      const v = args[0];
+      if (args.length !== 1 || !v) return UNKNOWN;
+      if (v.t === 'object') return v.cls;
+      const names: Partial<Record<Value['t'], string>> = { int: 'int', float: 'float', str: 'str', bool: 'bool', list: 'list', tuple: 'tuple', dict: 'dict' };
+      const n = names[v.t];
+      return n ? { t: 'builtin', name: `builtins.${n}` } : UNKNOWN;
+    }
     case 'functools.reduce': {
       // reduce(f, items[, initial]): f applied left to right (`compose(*funcs)` of published code).
       const [f, seq, initial] = args;

@@ -38,6 +38,7 @@ import {
   kerasApplication,
   toArg,
   applicationGetLayer,
+  modelGetLayer,
   loadDataset,
   makeFactoryTensor,
   nnParameter,
@@ -1115,6 +1116,8 @@ export class Interpreter implements ModuleHost {
       // Classes, instances and layers are never copied: another value is another object.
       else if (a.t === 'class' || a.t === 'object' || a.t === 'layer') eq = false;
       else if (a.t === 'bool' && b.t === 'bool') eq = a.v === b.v;
+      // Builtin types and functions (`type(x) is list`): one object per name.
+      else if (a.t === 'builtin' && b.t === 'builtin' && a.self === undefined && b.self === undefined) eq = a.name === b.name;
       else eq = undefined;
       return eq === undefined ? undefined : op === 'is' ? eq : !eq;
     }
@@ -1755,7 +1758,7 @@ export class Interpreter implements ModuleHost {
     }
     if (self.t === 'functional') {
       if (method === '__call__' || method === 'call') return this.applyModule(self, args, kwargs, node);
-      if (method === 'get_layer') return applicationGetLayer(this, self, args, kwargs, node);
+      if (method === 'get_layer') return self.application ? applicationGetLayer(this, self, args, kwargs, node) : modelGetLayer(this, self, args, kwargs);
       return UNKNOWN;
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.

@@ -19,6 +19,7 @@ import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
 import { applicationInputShape, architectureIsDefault, type ApplicationTable } from '../model/keras-applications';
 import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
+import type { TraceRecord } from './trace';
 import { bool, CONTAINER_ATTR, containerOf, ContainerValue, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
@@ -442,6 +443,42 @@ export function applicationGetLayer(interp: Interpreter, model: FunctionalValue,
   const output = interp.applyModule(tap, [model.inputs[0]], new Map(), node);
   // Calling the found layer on another tensor is not modelled: that copy is opaque.
   return { ...tap, opaque: true, output, id: interp.newId() };
+}
+
+/**
+ * `model.get_layer("pool_a")` of a functional model built in the code: the layer of its graph
+ * given that `name=`, whose `.output` is the tensor it produced there. UNKNOWN for a name no layer
+ * was given (Keras's own names, `conv2d_1`, hang on counters), a graph with a part we could not
+ * follow (the layer may lie behind it), and a layer applied more than once (Keras has no single
+ * `.output` for it).
+ */
+export function modelGetLayer(interp: Interpreter, model: FunctionalValue, args: Value[], kwargs: Map<string, Value>): Value {
+  const nameV = args[0] ?? kwargs.get('name');
+  if (nameV?.t !== 'str') return UNKNOWN;
+  const bySeq = new Map(interp.trace.records.map((r) => [r.seq, r]));
+  const inputIds = new Set(model.inputs.map((t) => t.id));
+  const stack: TensorValue[] = [];
+  const collect = (v: Value): boolean => {
+    if (v.t === 'tensor') stack.push(v);
+    else if (v.t === 'tuple' || v.t === 'list') return v.items.every(collect);
+    else return false;
+    return true;
+  };
+  if (!collect(model.outputs)) return UNKNOWN;
+  const visited = new Set<number>();
+  const found: TraceRecord[] = [];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (inputIds.has(t.id) || visited.has(t.producer)) continue;
+    visited.add(t.producer);
+    const r = bySeq.get(t.producer);
+    if (!r) return UNKNOWN;
+    if (r.layer && r.layer.bound.values.get('name') === nameV.v) found.push(r);
+    stack.push(...r.inputs);
+  }
+  if (found.length !== 1 || !found[0].layer) return UNKNOWN;
+  const r = found[0];
+  return { ...r.layer!, output: r.outputs.length === 1 ? r.outputs[0] : tuple(r.outputs) };
 }
 
 // ---------------------------------------------------------------- tensors made by the library
