@@ -63,6 +63,16 @@ describe('cnnshape check on a workspace', () => {
     expect(named.files[0].models.find((m: { name: string }) => m.name === 'Neck')).toMatchObject({ inputSource: 'flag', output: [1, 32, 8, 8] });
   });
 
+  it('analyses the class --model names even where a model of the same file uses it as a block', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-model-flag-'));
+    const text = 'import torch.nn as nn\n\n\nclass Body(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)\n\n    def forward(self, x):\n        return self.conv(x)\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.body = Body()\n\n    def forward(self, x):\n        return self.body(x)\n';
+    writeFileSync(join(dir, 'net.py'), text);
+    const plain = json('--input', '(1, 3, 16, 16)', join(dir, 'net.py')).files[0];
+    expect(plain.models.map((m: { name: string }) => m.name)).toEqual(['Net']);
+    const named = json('--input', '(1, 3, 16, 16)', '--model', 'Body', join(dir, 'net.py')).files[0];
+    expect(named.models.find((m: { name: string }) => m.name === 'Body')).toMatchObject({ inputSource: 'flag', output: [1, 8, 8, 8] });
+  });
+
   it('rejects a --root that is not a directory', () => {
     const r = run('check', '--root', 'no/such/folder', 'examples/article_torch.py');
     expect(r.code).toBe(2);

@@ -70,7 +70,10 @@ export function checkExpectations(text: string, result: AnalysisResult): string[
     if (e.kind === 'shape') {
       const notes = result.models.flatMap((m) => m.assignments).filter((a) => a.range.line === e.line);
       const { built, applied } = layersOn(result, e.line);
-      const output = notes.length ? notes[notes.length - 1].shape : applied.length ? applied[applied.length - 1].output : built.length ? built[built.length - 1].output : undefined;
+      // The shape found before a `# shape:` comment filled in what it did not know: the expectation
+      // is met by the analysis, not by the comment that states it.
+      const note = notes[notes.length - 1];
+      const output = note ? (note.inferred ?? note.shape) : applied.length ? applied[applied.length - 1].output : built.length ? built[built.length - 1].output : undefined;
       if (output === undefined) failures.push(`${where}: expected shape ${e.value}, but nothing was inferred there`);
       else if (norm(formatOutput(output)) !== norm(e.value)) failures.push(`${where}: expected shape ${e.value}, got ${formatOutput(output)}`);
     } else if (e.kind === 'params') {

@@ -16,7 +16,7 @@ import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
-import { ClassValue, CONTAINER_ATTR, FunctionValue, ObjectValue, TensorValue, Value } from '../python/values';
+import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, ObjectValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
@@ -193,6 +193,11 @@ class Analysis {
     const basesOfOthers = new Set<ClassValue>();
     for (const c of classCandidates) for (const m of interp.mro(c.cls!)) if (m !== c.cls) basesOfOthers.add(m);
     for (const c of classCandidates) {
+      // The class `--model` names is analysed as a model even where another model uses it as a block.
+      if (this.options.model !== undefined && c.name === this.options.model) {
+        out.push(c);
+        continue;
+      }
       if (blockClassIds.has(c.cls!.id)) continue;
       if (this.onlyABase(c.cls!, basesOfOthers)) continue;
       const top = this.enclosingModel(c);
@@ -713,7 +718,7 @@ class Analysis {
     return this.seqIndex.map;
   }
 
-  private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output }[], inputIds: number[]): ModelResult {
+  private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output; inferred?: Output }[], inputIds: number[]): ModelResult {
     const names = moduleNames(c.value);
     const indexBySeq = new Map<number, number>();
     records.forEach((r, i) => indexBySeq.set(r.seq, i));
@@ -746,7 +751,7 @@ class Analysis {
     }
     // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
     if (total !== null) for (const p of directParameters(c.value)) total = addCounts(total, p);
-    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape }));
+    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape, ...(n.inferred ? { inferred: n.inferred } : {}) }));
     const blocks = this.blockRecords(c, records, names, indexBySeq);
     const model: ModelResult = { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, costs: EMPTY_COSTS, assignments, ...(blocks.length ? { blocks } : {}) };
     model.costs = modelCosts(model);
@@ -972,7 +977,7 @@ function moduleNames(root: Value): Map<number, string> {
     } else if (v.t === 'object') {
       if (path && !out.has(v.id)) out.set(v.id, path);
       // A container subclass's layers are its own children: `features.0.1`, not `features.0.__container__.1`.
-      for (const [k, a] of v.attrs) visit(a, k === CONTAINER_ATTR ? path : join(path, k), depth + 1);
+      for (const [k, a] of v.attrs) visit(a, k === CONTAINER_ATTR || k === LAYER_ATTR ? path : join(path, k), depth + 1);
     } else if (v.t === 'list' || v.t === 'tuple') {
       // Plain lists of layers are not registered by PyTorch; they keep no name.
     }

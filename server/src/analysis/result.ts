@@ -118,6 +118,8 @@ export interface TensorNote {
   /** The file the range lies in, when it is not the analysed file. */
   path?: string;
   shape: Output;
+  /** The shape the analysis found before a `# shape:` comment filled in sizes, where one did. */
+  inferred?: Output;
 }
 
 /** Where a model's input came from; `annotation`: a jaxtyping annotation on its forward()/call() input. */

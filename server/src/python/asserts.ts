@@ -303,6 +303,7 @@ export function checkShapeComment(interp: Interpreter, assignment: SyntaxNode, v
   }
   const refined = refinedShape(value.shape, dims);
   if (!refined) return;
+  value.inferred = value.shape;
   value.shape = refined;
   value.origin = { text: `${formatShape(refined, value.framework === 'keras' ? 'None' : '?')} from the # shape: comment at ${lineLabel(statement)}`, node: left };
 }

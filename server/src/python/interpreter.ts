@@ -15,7 +15,7 @@
 
 import { add, Dim, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
-import { Framework, Output, Shape, TupleOut } from '../shapes/types';
+import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { findApplication, isApplicationPreprocess } from '../model/keras-applications';
@@ -53,7 +53,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -796,9 +796,34 @@ export class Interpreter implements ModuleHost {
     if (held && (isModuleLike(value) || value.t === 'unknown' || registered) && held.kind !== 'KerasSequential') containerSet(held, name, value);
   }
 
+  /**
+   * `module._modules`: the children a module registered, by name in registration order (the
+   * ordered dict that `.values()`, `.items()` and iteration read); unknown where an attribute is
+   * unknown (it may be a module).
+   */
+  private registeredChildren(obj: ObjectValue, node: SyntaxNode): Value {
+    const held = containerOf(obj);
+    if (held) {
+      if (held.unknownItems) return UNKNOWN;
+      const keys = held.keys && held.keys.length === held.items.length ? [...held.keys] : held.items.map((_, i) => String(i));
+      return { t: 'container', kind: 'ModuleDict', items: [...held.items], keys, node, id: this.newId() };
+    }
+    const keys: string[] = [];
+    const items: Value[] = [];
+    for (const [name, v] of obj.attrs) {
+      if (v.t === 'unknown') return UNKNOWN;
+      if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && this.libraryBase(v.cls) !== undefined)) {
+        keys.push(name);
+        items.push(v);
+      }
+    }
+    return { t: 'container', kind: 'ModuleDict', items, keys, node, id: this.newId() };
+  }
+
   private noteAssignment(target: SyntaxNode, value: Value): void {
     const shape: Output = value.t === 'tensor' ? value.shape : new TupleOut((value as SeqValue).items.map((i) => (i.t === 'tensor' ? i.shape : null)));
-    this.trace.addNote({ name: target.text, node: target, shape, seq: this.trace.nextSeq() });
+    const inferred = value.t === 'tensor' && value.inferred ? { inferred: value.inferred } : {};
+    this.trace.addNote({ name: target.text, node: target, shape, ...inferred, seq: this.trace.nextSeq() });
   }
 
   // ---------------------------------------------------------------- expressions
@@ -1116,6 +1141,12 @@ export class Interpreter implements ModuleHost {
       // Classes, instances and layers are never copied: another value is another object.
       else if (a.t === 'class' || a.t === 'object' || a.t === 'layer') eq = false;
       else if (a.t === 'bool' && b.t === 'bool') eq = a.v === b.v;
+      // Two different numbers or strings are never one object. Equal ones are where CPython keeps
+      // one object per value: ints from -5 to 256 (`i is 0`, written in real code with a
+      // SyntaxWarning) and strings that look like identifiers, which it interns (`block_type is
+      // 'proj'`); elsewhere that is the implementation's choice.
+      else if (a.t === 'int' && b.t === 'int' && typeof a.v === 'number' && typeof b.v === 'number') eq = a.v !== b.v ? false : isCachedInt(a.v) ? true : undefined;
+      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
       // Builtin types and functions (`type(x) is list`): one object per name.
       else if (a.t === 'builtin' && b.t === 'builtin' && a.self === undefined && b.self === undefined) eq = a.name === b.name;
       else eq = undefined;
@@ -1278,6 +1309,15 @@ export class Interpreter implements ModuleHost {
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
         const base = this.libraryBase(obj.cls);
+        if (name === '_modules' && base?.framework === 'torch') return this.registeredChildren(obj, node);
+        // A layer subclass reads the sizes its layer was given (`self.out_channels`); other
+        // attributes (`self.weight`, `self.stride` as PyTorch normalises it) stay unknown.
+        const asLayer = layerOf(obj);
+        if (asLayer && LAYER_SIZE_ATTRIBUTES.has(name)) {
+          const given = asLayer.bound.values.get(name);
+          const v = given ? fromArg(given) : undefined;
+          return v?.t === 'int' ? v : UNKNOWN;
+        }
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
       }
@@ -1303,8 +1343,13 @@ export class Interpreter implements ModuleHost {
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
-      case 'container':
+      case 'container': {
+        // `self.path.pad` after `self.path.add_module('pad', …)`: nn.Module's __getattr__ finds a
+        // named child, once the class's own attributes (its methods) have not.
+        const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
+        if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
+      }
       case 'list':
       case 'tuple':
       case 'dict':
@@ -1350,10 +1395,13 @@ export class Interpreter implements ModuleHost {
   }
 
   /** The library base class a user class derives from (nn.Module, keras.Model, keras.layers.Layer). */
-  libraryBase(cls: ClassValue): { name: string; framework: Framework; model: boolean } | undefined {
+  libraryBase(cls: ClassValue): { name: string; framework: Framework; model: boolean; layer?: LayerDef } | undefined {
     for (const c of this.mro(cls)) {
       for (const b of c.bases) {
         if (b.t === 'builtin' && b.name in BASE_CLASSES) return { name: b.name, ...BASE_CLASSES[b.name] };
+        // A subclass of a PyTorch layer (`class MaskedConv2d(nn.Conv2d)`) is a module built as that layer.
+        const layer = b.t === 'builtin' ? findLayer(b.name) : undefined;
+        if (layer?.framework === 'torch') return { name: 'torch.nn.Module', framework: 'torch', model: false, layer };
       }
     }
     return undefined;
@@ -1383,6 +1431,9 @@ export class Interpreter implements ModuleHost {
           const i = value.keys.indexOf(idx.v);
           return i >= 0 ? value.items[i] : UNKNOWN;
         }
+        // A ModuleList looks an index up by its name (`str(i)`): after `add_module('pad', …)` the
+        // positions are not its keys, and PyTorch raises a KeyError.
+        if (value.kind === 'ModuleList' && value.keys?.some((k, i) => k !== String(i))) return UNKNOWN;
         const picked = indexItems(value.items, idx);
         return Array.isArray(picked) ? { ...value, items: picked, id: this.newId() } : picked;
       }
@@ -1646,6 +1697,13 @@ export class Interpreter implements ModuleHost {
       const init = this.lookupClassAttr(cls, '__init__');
       if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node, hidden);
       else if (isRecordClass(cls)) this.bindRecordFields(cls, obj, args, kwargs);
+      else {
+        // A subclass of nn.Sequential (ModuleList, ModuleDict) without an __init__ of its own is
+        // built by the container's: `class Branches(nn.Sequential)` given its children.
+        const base = this.libraryBase(cls);
+        if (base && base.name in CONTAINERS) obj.attrs.set(CONTAINER_ATTR, constructContainer(this, CONTAINERS[base.name], args, kwargs, node ?? cls.node));
+        else if (base?.layer) obj.attrs.set(LAYER_ATTR, constructLayer(this, base.layer, args, kwargs, node ?? cls.node, { argNodes: [], kwNodes: new Map() }));
+      }
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
     } finally {
@@ -1754,6 +1812,15 @@ export class Interpreter implements ModuleHost {
         this.bindRecordFields(record, self, args, kwargs);
         return NONE;
       }
+      // `super().__init__(...)` of a layer subclass builds the layer, placed where the instance is built.
+      const layerBase = name === 'super.__init__' ? this.libraryBase(self.cls)?.layer : undefined;
+      if (layerBase) {
+        self.attrs.set(LAYER_ATTR, constructLayer(this, layerBase, args, kwargs, self.node ?? node, nodes));
+        return NONE;
+      }
+      // `super().forward(x)` of a layer subclass applies the layer it was built as.
+      const held = layerOf(self);
+      if (held && (name === 'super.forward' || name === 'super.__call__')) return this.applyModule(held, args, kwargs, node);
       return userModuleMethod(this, name, method, self, args, kwargs, node);
     }
     if (self.t === 'functional') {
@@ -1866,4 +1933,19 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
   const picked: Value[] = [];
   for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) picked.push(items[i]);
   return picked;
+}
+
+/** The sizes a layer keeps as it was given them (plain ints), readable on a subclass instance. */
+const LAYER_SIZE_ATTRIBUTES = new Set(['in_channels', 'out_channels', 'in_features', 'out_features', 'num_features', 'groups', 'embedding_dim', 'num_embeddings', 'hidden_size', 'input_size']);
+
+/** Attributes of nn.Module and its containers, found before a child of the same name (nn.Module.__getattr__ is the fallback). */
+const CONTAINER_ATTRIBUTES = new Set([
+  ...MODULE_METHODS_RETURNING_SELF, 'forward', 'append', 'extend', 'insert', 'pop', 'add_module', 'register_module', 'register_buffer', 'register_parameter',
+  'children', 'named_children', 'modules', 'named_modules', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'state_dict', 'load_state_dict',
+  'zero_grad', 'training', 'keys', 'values', 'items', 'update', 'get_submodule', 'extra_repr', 'build', 'add', 'summary', 'layers', 'get_layer',
+]);
+
+/** An int that CPython keeps a single object for (-5 to 256), so that `is` compares its value. */
+function isCachedInt(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -5 && v <= 256;
 }

@@ -55,6 +55,8 @@ export interface AssignmentNote {
   name: string;
   node: SyntaxNode;
   shape: Output;
+  /** The shape found before a `# shape:` comment filled in sizes, where one did. */
+  inferred?: Output;
   seq: number;
 }
 
