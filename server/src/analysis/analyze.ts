@@ -16,7 +16,7 @@ import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
-import { ClassValue, CONTAINER_ATTR, FunctionValue, ObjectValue, TensorValue, Value } from '../python/values';
+import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, ObjectValue, TensorValue, Value } from '../python/values';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
@@ -977,7 +977,7 @@ function moduleNames(root: Value): Map<number, string> {
     } else if (v.t === 'object') {
       if (path && !out.has(v.id)) out.set(v.id, path);
       // A container subclass's layers are its own children: `features.0.1`, not `features.0.__container__.1`.
-      for (const [k, a] of v.attrs) visit(a, k === CONTAINER_ATTR ? path : join(path, k), depth + 1);
+      for (const [k, a] of v.attrs) visit(a, k === CONTAINER_ATTR || k === LAYER_ATTR ? path : join(path, k), depth + 1);
     } else if (v.t === 'list' || v.t === 'tuple') {
       // Plain lists of layers are not registered by PyTorch; they keep no name.
     }

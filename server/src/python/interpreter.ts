@@ -15,7 +15,7 @@
 
 import { add, Dim, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
-import { Framework, Output, Shape, TupleOut } from '../shapes/types';
+import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { findApplication, isApplicationPreprocess } from '../model/keras-applications';
@@ -53,7 +53,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -698,6 +698,12 @@ export class Interpreter implements ModuleHost {
       else current.items.push(UNKNOWN);
       return;
     }
+    // `self.blocks += [Block(...)]`: ModuleList's `+=` extends it in place.
+    const held = containerOf(current);
+    if (held?.kind === 'ModuleList' && op === '+') {
+      containerMethod(this, 'extend', held, [value], new Map(), node);
+      return;
+    }
     this.assignTarget(left, this.binary(op, current, value, node, current.t === 'tensor'), scope);
   }
 
@@ -1304,6 +1310,14 @@ export class Interpreter implements ModuleHost {
         if (name === 'training') return bool(false);
         const base = this.libraryBase(obj.cls);
         if (name === '_modules' && base?.framework === 'torch') return this.registeredChildren(obj, node);
+        // A layer subclass reads the sizes its layer was given (`self.out_channels`); other
+        // attributes (`self.weight`, `self.stride` as PyTorch normalises it) stay unknown.
+        const asLayer = layerOf(obj);
+        if (asLayer && LAYER_SIZE_ATTRIBUTES.has(name)) {
+          const given = asLayer.bound.values.get(name);
+          const v = given ? fromArg(given) : undefined;
+          return v?.t === 'int' ? v : UNKNOWN;
+        }
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
       }
@@ -1381,10 +1395,13 @@ export class Interpreter implements ModuleHost {
   }
 
   /** The library base class a user class derives from (nn.Module, keras.Model, keras.layers.Layer). */
-  libraryBase(cls: ClassValue): { name: string; framework: Framework; model: boolean } | undefined {
+  libraryBase(cls: ClassValue): { name: string; framework: Framework; model: boolean; layer?: LayerDef } | undefined {
     for (const c of this.mro(cls)) {
       for (const b of c.bases) {
         if (b.t === 'builtin' && b.name in BASE_CLASSES) return { name: b.name, ...BASE_CLASSES[b.name] };
+        // A subclass of a PyTorch layer (`class MaskedConv2d(nn.Conv2d)`) is a module built as that layer.
+        const layer = b.t === 'builtin' ? findLayer(b.name) : undefined;
+        if (layer?.framework === 'torch') return { name: 'torch.nn.Module', framework: 'torch', model: false, layer };
       }
     }
     return undefined;
@@ -1514,6 +1531,8 @@ export class Interpreter implements ModuleHost {
   private dispatchCall(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     switch (fn.t) {
       case 'function':
+        // `net.forward(torch.rand(...))` outside a forward pass is an example call, as `net(...)` is.
+        if (fn.name === 'forward' && fn.self?.t === 'object' && !this.inModelRun && args.some((a) => a.t === 'tensor' && a.fromFactory)) return this.applyModule(fn.self, args, kwargs, node);
         return this.callFunction(fn, args, kwargs, node, nodes);
       case 'class':
         return this.instantiate(fn, args, kwargs, node, nodes);
@@ -1683,6 +1702,7 @@ export class Interpreter implements ModuleHost {
         // built by the container's: `class Branches(nn.Sequential)` given its children.
         const base = this.libraryBase(cls);
         if (base && base.name in CONTAINERS) obj.attrs.set(CONTAINER_ATTR, constructContainer(this, CONTAINERS[base.name], args, kwargs, node ?? cls.node));
+        else if (base?.layer) obj.attrs.set(LAYER_ATTR, constructLayer(this, base.layer, args, kwargs, node ?? cls.node, { argNodes: [], kwNodes: new Map() }));
       }
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
@@ -1792,6 +1812,15 @@ export class Interpreter implements ModuleHost {
         this.bindRecordFields(record, self, args, kwargs);
         return NONE;
       }
+      // `super().__init__(...)` of a layer subclass builds the layer, placed where the instance is built.
+      const layerBase = name === 'super.__init__' ? this.libraryBase(self.cls)?.layer : undefined;
+      if (layerBase) {
+        self.attrs.set(LAYER_ATTR, constructLayer(this, layerBase, args, kwargs, self.node ?? node, nodes));
+        return NONE;
+      }
+      // `super().forward(x)` of a layer subclass applies the layer it was built as.
+      const held = layerOf(self);
+      if (held && (name === 'super.forward' || name === 'super.__call__')) return this.applyModule(held, args, kwargs, node);
       return userModuleMethod(this, name, method, self, args, kwargs, node);
     }
     if (self.t === 'functional') {
@@ -1905,6 +1934,9 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
   for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) picked.push(items[i]);
   return picked;
 }
+
+/** The sizes a layer keeps as it was given them (plain ints), readable on a subclass instance. */
+const LAYER_SIZE_ATTRIBUTES = new Set(['in_channels', 'out_channels', 'in_features', 'out_features', 'num_features', 'groups', 'embedding_dim', 'num_embeddings', 'hidden_size', 'input_size']);
 
 /** Attributes of nn.Module and its containers, found before a child of the same name (nn.Module.__getattr__ is the fallback). */
 const CONTAINER_ATTRIBUTES = new Set([

@@ -20,7 +20,7 @@ import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
-import { bool, containerOf, ContainerValue, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -207,6 +207,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       if (!method && base?.framework === 'keras') method = interp.lookupClassAttr(m.cls, 'forward');
       const held = containerOf(m);
       if ((!method || method.t !== 'function') && held) return applyModule(interp, held, args, kwargs, node);
+      const asLayer = layerOf(m);
+      if ((!method || method.t !== 'function') && asLayer) return applyModule(interp, asLayer, args, kwargs, node);
       if (!method || method.t !== 'function') return UNKNOWN;
       const saved = interp.callSiteOverride;
       interp.callSiteOverride = null;

@@ -210,6 +210,15 @@ export type Value =
 /** The attribute under which an instance of a container subclass keeps its container. */
 export const CONTAINER_ATTR = '__container__';
 
+/** The attribute under which an instance of a subclass of a library layer (`class MaskedConv2d(nn.Conv2d)`) keeps that layer. */
+export const LAYER_ATTR = '__layer__';
+
+/** The library layer a subclass instance was built as by `super().__init__(...)`. */
+export function layerOf(v: Value): LayerValue | undefined {
+  const l = v.t === 'object' ? v.attrs.get(LAYER_ATTR) : undefined;
+  return l?.t === 'layer' ? l : undefined;
+}
+
 /** The container behind a value: itself, or the one an `nn.Sequential` subclass instance holds. */
 export function containerOf(v: Value): ContainerValue | undefined {
   if (v.t === 'container') return v;
