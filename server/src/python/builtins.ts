@@ -24,6 +24,8 @@ export function pythonBuiltin(name: string): Value {
 }
 
 /** Calls a Python builtin or math function by its normalised name (`builtins.len`, `math.ceil`); unknown names give UNKNOWN (or an unknown tensor when a tensor was passed). */
+const NTUPLE: Record<string, number> = { 'torch.nn._single': 1, 'torch.nn._pair': 2, 'torch.nn._triple': 3, 'torch.nn._quadruple': 4 };
+
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
   const library = stdlibCall(interp, name, args, kwargs, node);
@@ -287,6 +289,17 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return NONE;
     case 'torch.jit.annotate':
       return args[1] ?? UNKNOWN;
+    // torch.nn.modules.utils' `_single`/`_pair`/`_triple`/`_quadruple`: an iterable becomes a
+    // tuple of its items, anything else is repeated n times (`kernel_size = _triple(kernel_size)`).
+    case 'torch.nn._single':
+    case 'torch.nn._pair':
+    case 'torch.nn._triple':
+    case 'torch.nn._quadruple': {
+      const a = args[0];
+      if (a?.t === 'list' || a?.t === 'tuple') return tuple([...a.items]);
+      if (a?.t !== 'int' && a?.t !== 'float' && a?.t !== 'bool' && a?.t !== 'none') return UNKNOWN;
+      return tuple(Array(NTUPLE[name]).fill(a));
+    }
     // `typing.cast(int, v)` is `v`.
     case 'typing.cast':
       return args[1] ?? kwargs.get('val') ?? UNKNOWN;

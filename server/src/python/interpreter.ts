@@ -739,6 +739,12 @@ export class Interpreter implements ModuleHost {
       else current.items.push(UNKNOWN);
       return;
     }
+    // `self.blocks += [Block(...)]`: ModuleList's `+=` extends it in place.
+    const held = containerOf(current);
+    if (held?.kind === 'ModuleList' && op === '+') {
+      containerMethod(this, 'extend', held, [value], new Map(), node);
+      return;
+    }
     this.assignTarget(left, this.binary(op, current, value, node, current.t === 'tensor'), scope);
   }
 
@@ -1575,6 +1581,8 @@ export class Interpreter implements ModuleHost {
   private dispatchCall(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     switch (fn.t) {
       case 'function':
+        // `net.forward(torch.rand(...))` outside a forward pass is an example call, as `net(...)` is.
+        if (fn.name === 'forward' && fn.self?.t === 'object' && !this.inModelRun && args.some((a) => a.t === 'tensor' && a.fromFactory)) return this.applyModule(fn.self, args, kwargs, node);
         return this.callFunction(fn, args, kwargs, node, nodes);
       case 'class':
         return this.instantiate(fn, args, kwargs, node, nodes);
