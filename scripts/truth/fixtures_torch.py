@@ -34,6 +34,7 @@ RUNS = {
     'example_in_uncalled_test.py': ("VGG('small')", [(2, 3, 32, 32)], {}),
     'torchvision_style_factory.py': ('net_small()', [(2, 3, 15, 12)], {'N': 2, 'H': 15, 'W': 12}),
     'inferred_size_ambiguous.py': ('Net()', [(2, 3, 30, 27)], {'N': 2, 'H': 30, 'W': 27}),
+    'cifar_option_a_shortcut.py': ('TinyResNet()', [(2, 3, 9, 14)], {'N': 2, 'H': 9, 'W': 14}),
 }
 
 # Not runnable programs (broken syntax, other libraries, deliberate hangs): nothing to check.
