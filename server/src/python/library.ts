@@ -168,6 +168,9 @@ export function constructContainer(interp: Interpreter, kind: ContainerValue['ki
     const layersArg = args[0] ?? kwargs.get('layers');
     const items = layersArg ? interp.iterate(layersArg) : [];
     for (const it of items ?? []) kerasSequentialAdd(c, it);
+    // Only by keyword: its position differs between Keras 2 (second) and Keras 3 (third).
+    const name = kwargs.get('name');
+    if (name?.t === 'str') c.name = name.v;
   }
   return c;
 }
