@@ -49,6 +49,11 @@ const NO_TFJS_EQUIVALENT = new Set([
   'RandomBrightness',
   'RandomCrop',
   'Normalization',
+  'TextVectorization',
+  'Hashing',
+  'StringLookup',
+  'IntegerLookup',
+  'Discretization',
 ]);
 
 /** The rule codes whose layer tfjs must refuse too. */

@@ -408,6 +408,7 @@ export const TFJS_MAPPINGS: Readonly<Record<string, Mapping>> = {
  */
 export const TFJS_FAULTS: Readonly<Record<string, string>> = {
   'keras.Resizing': "tfjs-layers' Resizing drops the batch axis of its output shape",
+  'keras.CategoryEncoding': "tfjs-layers' CategoryEncoding refuses the one-hot encoding of a (batch, 1) input, which Keras gives as (batch, num_tokens)",
 };
 
 /** The mapping key of a layer kind. */

@@ -9,6 +9,7 @@ import * as loss from './layers/loss';
 import * as merge from './layers/merge';
 import * as norm from './layers/norm';
 import * as pool from './layers/pool';
+import * as preprocessing from './layers/preprocessing';
 import * as recurrent from './layers/recurrent';
 import * as reshape from './layers/reshape';
 import * as resize from './layers/resize';
@@ -29,6 +30,7 @@ export const allLayers: readonly LayerDef[] = [
   ...recurrent.layers,
   ...reshape.layers,
   ...resize.layers,
+  ...preprocessing.layers,
   ...merge.layers,
   ...attention.layers,
   ...loss.layers,
