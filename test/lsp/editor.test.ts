@@ -168,7 +168,7 @@ describe('inlay hints have one format', () => {
     expect(shown).toContain('self.c2 = nn.Conv2d(8, 8, 5, stride=2, padding=1) → (N, 8, …, …)');
     expect(shown).toContain('x = self.c2(self.c1(x))  # two convolutions → (N, 8, …, …)');
     const hover = hoverText(await client.hover(uri, positionOf(text, 'self.c2(', { offset: 6 })));
-    expect(hover).toContain('(W // 3 - 5) // 2 + 1');
+    expect(hover).toContain('(W - 15) // 6 + 1');
   });
 });
 

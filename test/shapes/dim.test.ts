@@ -2,7 +2,7 @@
 // over interval bounds must find exactly the sizes that evaluation finds, for flattened sizes that
 // grow with the image and for products that do not (a factor that turns negative).
 import { describe, expect, it } from 'vitest';
-import { add, Expr, evaluateDim, floordiv, mul, sub, sym, uniformSolutions, type Dim } from '../../server/src/shapes/dim';
+import { add, dimToString, Expr, evaluateDim, floordiv, mul, sub, sym, uniformSolutions, type Dim } from '../../server/src/shapes/dim';
 
 function bruteForce(e: Expr, target: number, max: number): number[] {
   const out: number[] = [];
@@ -38,6 +38,33 @@ describe('uniformSolutions', () => {
       if (!(e instanceof Expr)) continue;
       for (const target of [evaluateDim(e, { H: 1 + random(200), W: 1 + random(200) }) ?? 0, random(500), 0]) {
         expect(uniformSolutions(e, target, 200)).toEqual(bruteForce(e, target, 200));
+      }
+    }
+  });
+});
+
+describe('floor division chains', () => {
+  it('compose into one division: ((H // 2) // 2) // 2 is H // 8', () => {
+    expect(dimToString(floordiv(floordiv(floordiv(sym('H'), 2), 2), 2))).toBe('H // 8');
+    // (H - 1) // 2 + 1, halved again: (H - 1 + 2) // 4.
+    expect(dimToString(floordiv(add(floordiv(sub(sym('H'), 1), 2), 1), 2))).toBe('(H + 1) // 4');
+  });
+
+  it('agrees with Python floor division, step by step, at every size (negative ones too)', () => {
+    const pyFloor = (x: number, d: number) => Math.floor(x / d);
+    let seed = 5;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const steps = Array.from({ length: 1 + random(5) }, () => ({ add: random(9) - 4, div: 1 + random(5) }));
+      let e: Dim = sym('H');
+      for (const s of steps) e = floordiv(add(e, s.add), s.div);
+      for (let h = -30; h <= 200; h++) {
+        let want = h;
+        for (const s of steps) want = pyFloor(want + s.add, s.div);
+        expect(evaluateDim(e, { H: h })).toBe(want);
       }
     }
   });

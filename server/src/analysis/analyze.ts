@@ -20,6 +20,7 @@ import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, ObjectValue, Ten
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
+import { workspaceFromTexts } from '../workspace/files';
 import { argumentChain, blamedPoint, LiteralUses } from './blame';
 import { writeFix } from './fixes';
 import { proveFixes } from './prove';
@@ -53,12 +54,15 @@ interface Candidate {
   cls?: ClassValue;
 }
 
+/** The workspace of a file analysed alone: no other file, only the libraries the engine carries (their trees cached across analyses). */
+const NO_WORKSPACE = workspaceFromTexts({}, { roots: [] });
+
 class Analysis {
   private readonly interp: Interpreter;
   private readonly lines: string[];
   private assignments: Map<string, SyntaxNode> | undefined;
-  /** In a workspace: finds the files of imports (absent when the file is analysed alone). */
-  private readonly loader: WorkspaceLoader | undefined;
+  /** Finds the files of imports: the workspace's, or (a file analysed alone) only the torchvision table's. */
+  private readonly loader: WorkspaceLoader;
   /** In a workspace: the scripts that build this file's models, and the classes other files use as blocks. */
   private readonly discovery: WorkspaceDiscovery | undefined;
 
@@ -68,11 +72,12 @@ class Analysis {
     private readonly options: AnalyzeOptions,
   ) {
     const workspace = options.workspace;
-    this.loader = workspace ? new WorkspaceLoader(workspace, withoutUnclosedStatements) : undefined;
-    const file = this.loader && options.path ? this.loader.fileFor(options.path, text) : undefined;
+    // A file analysed alone still reads the libraries the engine carries (the torchvision table).
+    this.loader = new WorkspaceLoader(workspace ?? NO_WORKSPACE, withoutUnclosedStatements);
+    const file = workspace && options.path ? this.loader.fileFor(options.path, text) : undefined;
     this.lines = text.split(/\r?\n/);
     this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, isCancelled: options.isCancelled, kerasInputFor: (call, enclosing) => this.givenKerasInput(call, enclosing) });
-    if (workspace && this.loader) this.discovery = new WorkspaceDiscovery(this.interp, this.loader, workspace, options.path);
+    if (workspace) this.discovery = new WorkspaceDiscovery(this.interp, this.loader, workspace, options.path);
   }
 
   /** Which Input (by call) took which position of each comment's or the flag's list of shapes. */
@@ -129,7 +134,7 @@ class Analysis {
             isCancelled: this.options.isCancelled,
           });
     const proven = this.options.proveFixes === false ? { fixesProven: false as const } : {};
-    if (!this.loader) return { models, diagnostics, ...proven };
+    if (!this.options.workspace) return { models, diagnostics, ...proven };
     return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path), ...proven };
   }
 
@@ -244,7 +249,6 @@ class Analysis {
     const interp = this.interp;
     const out: Candidate[] = [];
     const loader = this.loader;
-    if (!loader) return out;
     const taken = new Set<number>();
     const add = (v: ObjectValue, name: string | undefined, nameNode: SyntaxNode, extentNode: SyntaxNode) => {
       taken.add(v.cls.id);
@@ -279,12 +283,12 @@ class Analysis {
   private enclosingModel(c: Candidate, depth = 0): Candidate | undefined {
     const interp = this.interp;
     const discovery = this.discovery;
-    if (!discovery || !c.cls || !this.loader || depth > 3 || this.options.model === c.name) return undefined;
+    if (!discovery || !c.cls || depth > 3 || this.options.model === c.name) return undefined;
     const comments = commentsAbove(this.linesOf(c.cls.node), this.defLine(c.cls.node));
     if (comments.input || comments.model || interp.moduleInstances.get(c.cls.id) === c.value || interp.examples.has(c.cls.id)) return undefined;
     if (!discovery.usedAsBlockElsewhere(c.cls.name)) return undefined;
     for (const { path, text, enclosing } of discovery.enclosingClasses(c.cls.name)) {
-      const cls = this.safely(() => interp.sourceModule(this.loader!.fileFor(path, text)).get(enclosing));
+      const cls = this.safely(() => interp.sourceModule(this.loader.fileFor(path, text)).get(enclosing));
       if (!cls || cls.t !== 'class' || cls === c.cls) continue;
       const top = this.builtModel(cls);
       // The block must really be built inside it (a class of the same name elsewhere is another class).
@@ -794,7 +798,7 @@ class Analysis {
 
   /** The diagnostic for consumers; undefined inside an installed library's files, which are never reported on. */
   private toDiagnostic(d: RawDiagnostic): ShapeDiagnostic | undefined {
-    const inLibrary = (node: SyntaxNode) => node.file !== undefined && this.loader?.isLibrary(node.file) === true;
+    const inLibrary = (node: SyntaxNode) => node.file !== undefined && this.loader.isLibrary(node.file) === true;
     if (inLibrary(d.node)) return undefined;
     // Messages name the analysed file's lines `line N`; shown in another file, they name the file.
     const own = this.options.path?.slice(this.options.path.lastIndexOf('/') + 1) ?? 'the analysed file';
@@ -829,7 +833,7 @@ class Analysis {
 
   /** True for a node of the analysed text or of a workspace file outside the environment's libraries (not a `# model:` comment's text). */
   private reported(node: SyntaxNode): boolean {
-    if (node.file !== undefined) return this.loader?.isLibrary(node.file) !== true;
+    if (node.file !== undefined) return this.loader.isLibrary(node.file) !== true;
     let n = node;
     while (n.parent) n = n.parent;
     return n === this.tree.rootNode;

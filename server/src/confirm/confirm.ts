@@ -202,6 +202,8 @@ function runRecord(tf: TfModule, model: ModelResult, record: LayerRecord, inputs
   }
   const run = TORCH_OPS[record.kind];
   if (!run) throw new Unconfirmable(`the operation ${record.kind} is not run in tfjs`);
+  // An operation's arguments are read from its call text, which lies in another file (a library's, the torchvision table's).
+  if (record.path !== undefined) throw new Unconfirmable(`the operation ${record.kind} is not run here: it is called in another file (${record.path}), whose text is not read`);
   const flatPredicted = Array.isArray(predicted) && predicted.every((d) => typeof d === 'number') ? (predicted as number[]) : null;
   return run(tf, new TorchArgs(record.kind, operationArgs(record, lines)), inputs, flatPredicted);
 }

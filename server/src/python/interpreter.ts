@@ -53,7 +53,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -368,6 +368,44 @@ export class Interpreter implements ModuleHost {
     }
   }
 
+  /**
+   * `for n, m in self.layer3.named_modules(): m.stride = (1, 1)` over modules we cannot list: the
+   * body may change any layer under the receiver (`self.layer3`), so each of them becomes opaque.
+   */
+  private forgetMutatedModules(right: SyntaxNode, left: SyntaxNode, body: SyntaxNode, scope: Scope): void {
+    const loopNames = new Set<string>();
+    const collect = (n: SyntaxNode) => {
+      if (n.type === 'identifier') loopNames.add(n.text);
+      else for (const c of n.namedChildren) collect(c);
+    };
+    collect(left);
+    let mutates = false;
+    const targets = (n: SyntaxNode) => {
+      if (n.type === 'attribute') {
+        const o = n.childForFieldName('object');
+        const attr = n.childForFieldName('attribute')?.text ?? '';
+        if (o?.type === 'identifier' && loopNames.has(o.text) && !IGNORED_LAYER_ATTRS.has(attr)) mutates = true;
+      } else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'tuple') for (const c of n.namedChildren) targets(c);
+    };
+    const visit = (n: SyntaxNode) => {
+      if (n.type === 'function_definition' || n.type === 'class_definition') return;
+      if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+        const l = n.childForFieldName('left');
+        if (l) targets(l);
+      }
+      for (const c of n.namedChildren) visit(c);
+    };
+    visit(body);
+    if (!mutates) return;
+    let receiver: SyntaxNode | null = right;
+    if (right.type === 'call') {
+      const fn = right.childForFieldName('function');
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : '';
+      receiver = ['modules', 'named_modules', 'children', 'named_children'].includes(method) ? fn!.childForFieldName('object') : null;
+    }
+    if (receiver) poisonLayers(this.safeEval(receiver, scope));
+  }
+
   /** Marks every name and `self.x` a block assigns as unknown (used when a branch may or may not run). */
   private forgetAssignments(block: SyntaxNode | null, scope: Scope): void {
     if (!block) return;
@@ -411,6 +449,8 @@ export class Interpreter implements ModuleHost {
       const obj = this.safeEval(target.childForFieldName('object'), scope);
       const name = target.childForFieldName('attribute')?.text;
       if (obj.t === 'object' && name) obj.attrs.set(name, UNKNOWN);
+      // `f.ceil_mode = True` in a branch that may not run: the layer's output is no longer known.
+      if (obj.t === 'layer' && name && !IGNORED_LAYER_ATTRS.has(name)) obj.opaque = true;
     } else for (const c of target.namedChildren) this.forgetTarget(c, scope);
   }
 
@@ -433,6 +473,7 @@ export class Interpreter implements ModuleHost {
     if (items === null || !left) {
       if (left) this.forgetTarget(left, scope);
       this.forgetAssignments(body, scope);
+      if (left && right && body) this.forgetMutatedModules(right, left, body, scope);
       return;
     }
     if (items.length > MAX_LOOP_ITERATIONS) {
@@ -727,6 +768,7 @@ export class Interpreter implements ModuleHost {
         else if (obj.t === 'class') obj.attrs.set(name, value);
         // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
         else if (obj.t === 'functional' && obj.application && name === 'trainable') obj.application.layer.bound.values.set('trainable', toArg(value));
+        else if (obj.t === 'layer') setLayerAttr(obj, name, value);
         return;
       }
       case 'subscript': {
@@ -1296,6 +1338,7 @@ export class Interpreter implements ModuleHost {
   }
 
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
+    if (obj.t === 'builtin' && obj.name === 'Layer.__class__' && obj.self?.t === 'layer' && name === '__name__') return str(obj.self.def.kind);
     switch (obj.t) {
       case 'module':
         // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
@@ -1340,6 +1383,13 @@ export class Interpreter implements ModuleHost {
         return tensorAttr(this, obj, name, node);
       case 'layer': {
         if (name === 'output' && obj.output) return obj.output;
+        // `'MaxPool' in f.__class__.__name__`: the layer's class.
+        if (name === '__class__') return { t: 'builtin', name: 'Layer.__class__', self: obj };
+        // A torchvision table block's insides (`layer4[0].conv2`) are not modelled: reaching them may change it.
+        if (isTableBlock(obj) && !obj.bound.values.has(name)) {
+          obj.opaque = true;
+          return UNKNOWN;
+        }
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
@@ -1938,6 +1988,39 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
   const picked: Value[] = [];
   for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) picked.push(items[i]);
   return picked;
+}
+
+/** Layer attributes whose assignment changes nothing about shapes (`relu.inplace = True` aside, which is an argument). */
+const IGNORED_LAYER_ATTRS: ReadonlySet<string> = new Set(['training', 'requires_grad', 'name', '_name', 'trainable', 'data', 'grad']);
+
+/**
+ * Attributes that PyTorch's layers read at every call (`features[0].padding = (100, 100)`,
+ * `pool.ceil_mode = True`): assigning one changes the layer's later applications, as an argument
+ * would. A convolution's `kernel_size` and channel counts are fixed in its weights, so changing one
+ * (or the weights) makes the layer opaque: its output is unknown, never the old one.
+ */
+const CALL_TIME_ARGS: ReadonlySet<string> = new Set(['stride', 'padding', 'dilation', 'ceil_mode', 'output_size', 'scale_factor', 'size', 'mode', 'align_corners', 'p', 'inplace', 'start_dim', 'end_dim', 'negative_slope', 'dim', 'return_indices', 'count_include_pad', 'divisor_override', 'padding_mode', 'output_padding']);
+
+function setLayerAttr(layer: LayerValue, name: string, value: Value): void {
+  if (IGNORED_LAYER_ATTRS.has(name)) return;
+  const readAtCall = CALL_TIME_ARGS.has(name) || (name === 'kernel_size' && /Pool/.test(layer.def.kind));
+  if (layer.def.framework === 'torch' && readAtCall && layer.bound.values.has(name)) {
+    layer.bound.values.set(name, toArg(value));
+    layer.argNodes.delete(name);
+    layer.argChains?.delete(name);
+    return;
+  }
+  layer.opaque = true;
+}
+
+/** Makes every layer under a module (its containers' items, its objects' attributes) opaque. */
+function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void {
+  if (seen.has(v) || depth > 12) return;
+  seen.add(v);
+  if (v.t === 'layer') v.opaque = true;
+  else if (v.t === 'container') for (const i of v.items) poisonLayers(i, seen, depth + 1);
+  else if (v.t === 'object') for (const a of v.attrs.values()) poisonLayers(a, seen, depth + 1);
+  else if (v.t === 'list' || v.t === 'tuple') for (const i of v.items) poisonLayers(i, seen, depth + 1);
 }
 
 /** The sizes a layer keeps as it was given them (plain ints), readable on a subclass instance. */

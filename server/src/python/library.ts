@@ -20,7 +20,7 @@ import { applicationInputShape, architectureIsDefault, type ApplicationTable } f
 import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, ContainerValue, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, CONTAINER_ATTR, containerOf, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -250,6 +250,10 @@ export function containerMethod(interp: Interpreter, method: string, self: Conta
   }
   else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
   else if (self.kind === 'KerasSequential' && KERAS_DATA_METHODS.has(method)) recordKerasData(interp, self, args, kwargs, node);
+  // `modules()` reaches every descendant: listed only when the children are plain layers (a block or a
+  // table block has insides we do not list); `named_modules()` is not listed.
+  else if (method === 'modules' && self.items.some((i) => i.t !== 'layer' || isTableBlock(i))) return UNKNOWN;
+  else if (method === 'named_modules') return UNKNOWN;
   else if ((method === 'children' || method === 'modules') && self.kind !== 'ModuleDict') return list([...self.items]);
   else if (method === 'values' && self.kind === 'ModuleDict') return list([...self.items]);
   else if (method === 'items' && self.kind === 'ModuleDict') return list(self.items.map((v, i) => tuple([str(self.keys![i]), v])));

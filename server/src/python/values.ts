@@ -304,3 +304,8 @@ export function truthy(v: Value): boolean | undefined {
 export function isModuleLike(v: Value): v is LayerValue | ContainerValue | ObjectValue | FunctionalValue {
   return v.t === 'layer' || v.t === 'container' || v.t === 'object' || v.t === 'functional';
 }
+
+/** A block of the torchvision table (shapes/layers/torchvision.ts): one layer standing for a module whose insides are not modelled. */
+export function isTableBlock(v: Value): v is LayerValue {
+  return v.t === 'layer' && v.def.names.some((n) => n.startsWith('cnnshape_torchvision.'));
+}

@@ -255,6 +255,16 @@ export function floordiv(a: Dim, b: Dim): Dim {
   }
   if (typeof a === 'number') return Math.floor(a / b);
   if (b === 1) return a;
+  // Floor divisions compose: (X // c + k) // b == (X + k*c) // (c*b) for integer X and positive
+  // integers c, b (X // c + k is (X + k*c) // c, and floor(floor(Y / c) / b) is floor(Y / (c*b))).
+  // So `((H // 2) // 2) // 2` is `H // 8`.
+  if (a.terms.size === 1) {
+    const [only] = a.terms.values();
+    const atom = only.coef === 1 && only.factors.length === 1 ? atoms.get(only.factors[0]) : undefined;
+    if (atom?.kind === 'floordiv' && Number.isSafeInteger(atom.den * b) && Number.isSafeInteger(a.constant * atom.den)) {
+      return floordiv(add(atom.num, a.constant * atom.den), atom.den * b);
+    }
+  }
   // Exact when every coefficient and the constant divide by b.
   let exact = a.constant % b === 0;
   for (const t of a.terms.values()) if (t.coef % b !== 0) exact = false;

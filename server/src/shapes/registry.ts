@@ -19,6 +19,7 @@ import * as numpy from './ops/numpy';
 import * as tensor from './ops/tensor';
 import * as tensorflow from './ops/tensorflow';
 import * as tensorflowBuild from './ops/tensorflow-build';
+import { torchvisionBlocks } from './layers/torchvision';
 import type { LayerDef, OpDef } from './types';
 
 export const allLayers: readonly LayerDef[] = [
@@ -40,6 +41,8 @@ export const allOps: readonly OpDef[] = [...functional.ops, ...loss.ops, ...tens
 
 const layersByName = new Map<string, LayerDef>();
 for (const d of allLayers) for (const n of d.names) layersByName.set(n, d);
+// The opaque blocks of the torchvision table: found by their `cnnshape_torchvision.` names, never offered as a user's layer.
+for (const d of torchvisionBlocks) for (const n of d.names) layersByName.set(n, d);
 const opsByName = new Map<string, OpDef>();
 for (const d of allOps) for (const n of d.names) opsByName.set(n, d);
 

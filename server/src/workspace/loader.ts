@@ -7,6 +7,7 @@
 // The frameworks the engine models by name (torch, keras, tensorflow, numpy) are never read from
 // site-packages: their calls are shape rules, not source. Everything else an environment holds
 // (torchvision, timm, a model zoo) is read like the user's code.
+// Where none holds torchvision, `torchvision.models` is the generated table's (model/torchvision.ts).
 //
 // Files are read through the workspace's callback and parsed through its cache; the loader
 // remembers every file it read, so that a caller can tell which files an analysis depended on.
@@ -15,9 +16,10 @@ import type { ModuleFile, ModuleLoader } from '../python/modules';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Workspace } from './files';
 import { dirname, isInside, joinPath } from './paths';
+import { TORCHVISION_TABLE_ROOT, torchvisionTableFile } from '../model/torchvision';
 
 /** Top-level packages the engine knows by name: imports of them are never followed into an environment. */
-export const MODELLED_PACKAGES: ReadonlySet<string> = new Set(['torch', 'tensorflow', 'keras', 'tf_keras', 'numpy', 'jax', 'jaxlib']);
+export const MODELLED_PACKAGES: ReadonlySet<string> = new Set(['torch', 'tensorflow', 'keras', 'tf_keras', 'numpy', 'jax', 'jaxlib', 'cnnshape_torchvision']);
 
 export class WorkspaceLoader implements ModuleLoader {
   /** Every file this loader read, in the order first read. */
@@ -37,7 +39,7 @@ export class WorkspaceLoader implements ModuleLoader {
 
   /** True for a file of an installed library (under a site-packages folder). */
   isLibrary(path: string): boolean {
-    return this.workspace.libraries.some((l) => isInside(path, l));
+    return this.workspace.libraries.some((l) => isInside(path, l)) || isInside(path, TORCHVISION_TABLE_ROOT);
   }
 
   /** The analysed file as a module: its folder anchors relative imports and its name is `__main__`'s real one. */
@@ -52,6 +54,8 @@ export class WorkspaceLoader implements ModuleLoader {
     if (importer && !importer.library) folders.push({ folder: importer.folder, library: false });
     for (const r of this.workspace.roots) folders.push({ folder: r, library: false });
     if (!MODELLED_PACKAGES.has(parts[0])) for (const l of this.workspace.libraries) folders.push({ folder: l, library: true });
+    // Where no environment holds torchvision, its classification models come from the generated table (model/torchvision.ts).
+    if (parts[0] === 'torchvision') folders.push({ folder: TORCHVISION_TABLE_ROOT, library: true });
     for (const { folder, library } of folders) {
       const file = this.find(folder, parts, name, library);
       if (file) return file;
@@ -130,6 +134,8 @@ export class WorkspaceLoader implements ModuleLoader {
   }
 
   private readText(path: string): string | undefined {
+    const table = torchvisionTableFile(path);
+    if (table !== undefined || path.startsWith(`${TORCHVISION_TABLE_ROOT}/`)) return table;
     const text = this.workspace.files.read(path);
     if (text !== undefined) this.filesRead.add(path);
     return text;

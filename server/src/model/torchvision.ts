@@ -1,0 +1,57 @@
+// torchvision's classification models where no torchvision source is installed: the modules
+// `torchvision`, `torchvision.models` and its submodules (`torchvision.models.resnet`, ...) as
+// Python texts of our own, built from the generated table (torchvision-table.ts, written by
+// scripts/truth/torchvision_models.py from the real models). The interpreter reads them like any
+// library file, so `backbone.fc = nn.Identity()`, `model.classifier[1] = nn.Linear(...)` and
+// `nn.Sequential(*list(model.children())[:-1])` work as on the real source.
+//
+// Only what the table lists exists: any other name of `torchvision.models` (a detection model,
+// `vit_b_16`) and any constructor argument other than `weights`, `progress`, `pretrained` and
+// `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
+// instead of this whenever one is found (workspace/loader.ts).
+
+import { TORCHVISION_MODELS } from './torchvision-table';
+
+/** The folder the texts live under: not a real folder, and no file of a workspace is under it. */
+export const TORCHVISION_TABLE_ROOT = '/<cnnshape torchvision table>';
+
+/** The submodules of `torchvision.models` that user code imports constructors from. */
+const SUBMODULES = ['alexnet', 'vgg', 'resnet', 'densenet', 'mobilenet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'squeezenet', 'shufflenetv2', 'mnasnet', 'regnet', 'convnext'];
+
+let modelsText: string | undefined;
+
+function modelsModule(): string {
+  if (modelsText !== undefined) return modelsText;
+  const lines = [
+    '# torchvision.models as the cnnshape table knows it (generated from torchvision by scripts/truth/torchvision_models.py).',
+    'import torch',
+    'from torch import nn',
+    'import torch.nn.functional as F',
+    'from collections import OrderedDict',
+    'import cnnshape_torchvision as _tv',
+    '',
+  ];
+  const enums = new Set<string>();
+  for (const m of TORCHVISION_MODELS) {
+    if (m.weights && !enums.has(m.weights[0])) {
+      enums.add(m.weights[0]);
+      lines.push(`class ${m.weights[0]}:`);
+      for (const member of m.weights[1]) lines.push(`    ${member} = ${JSON.stringify(member)}`);
+      lines.push('');
+    }
+    lines.push(m.source, '', '');
+  }
+  modelsText = lines.join('\n');
+  return modelsText;
+}
+
+/** The text of a file under TORCHVISION_TABLE_ROOT; undefined for any other path. */
+export function torchvisionTableFile(path: string): string | undefined {
+  if (!path.startsWith(`${TORCHVISION_TABLE_ROOT}/`)) return undefined;
+  const rel = path.slice(TORCHVISION_TABLE_ROOT.length + 1);
+  if (rel === 'torchvision/__init__.py') return '';
+  if (rel === 'torchvision/models/__init__.py') return modelsModule();
+  const sub = /^torchvision\/models\/([a-z0-9_]+)\.py$/.exec(rel);
+  if (sub && SUBMODULES.includes(sub[1])) return 'from torchvision.models import *\n';
+  return undefined;
+}
