@@ -1833,6 +1833,11 @@ export class Interpreter implements ModuleHost {
       return { t: 'partial', fn: args[0], args: args.slice(1), kwargs: new Map(kwargs), argNodes: nodes.argNodes.slice(1), kwNodes: new Map(nodes.kwNodes) };
     }
     if (SUMMARY_CALLS.has(name)) return summaryCall(this, name, args, kwargs);
+    // A bare `nn.Module()` holds children (`self.stages.add_module('c0', ...)`, then `.children()`).
+    if (name === 'torch.nn.Module' && args.length === 0 && kwargs.size === 0) {
+      const cls: ClassValue = { t: 'class', name: 'Module', node, bases: [{ t: 'builtin', name }], attrs: new Map(), id: this.newId() };
+      return { t: 'object', cls, attrs: new Map(), node, id: this.newId() };
+    }
     if (name in BASE_CLASSES) return UNKNOWN;
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
