@@ -112,7 +112,9 @@ describe('cnnshape summary', () => {
     expect(r.out).toContain('Params size (MB): 0.01');
     expect(r.out).toContain('Model: "CNN_model"');
     expect(r.out).toMatch(/┃ Layer \(type\)\s+┃ Output Shape\s+┃\s+Param # ┃/);
-    expect(r.out).toMatch(/│ conv2d \(Conv2D\)\s+│ \(None, H, W, 3\)/);
+    // Its `self.model = keras.Sequential([...])` is one row, as Keras lists a subclassed model's Sequential attribute.
+    expect(r.out).toMatch(/│ sequential \(Sequential\)\s+│ \(None, 10\)/);
+    expect(r.out).not.toContain('conv2d (Conv2D)');
   });
 });
 
@@ -164,5 +166,33 @@ describe('Keras nested models in summaries', () => {
       [null, 'Dense', [null, 10]],
     ]);
     expect(models.find((m) => m.name === 'head')!.layers[0].kind).toBe('Functional');
+  });
+
+  it('list a Keras Sequential called as a layer as one row with its output and parameters', () => {
+    const r = run('summary', 'test/cli/fixtures/keras_nested_sequential.py');
+    expect(r.code).toBe(0);
+    const classifier = r.out.slice(r.out.indexOf('Model: "classifier"'), r.out.indexOf('Model: "features"'));
+    expect(classifier).toMatch(/│ sequential \(Sequential\)\s+│ \(None, 32, 32, 3\)\s+│\s+0 │/);
+    expect(classifier).not.toContain('random_flip');
+    expect(classifier).toContain(' Total params: 72,234 ');
+    const stacked = r.out.slice(r.out.indexOf('Model: "stacked"'));
+    // 448 + 64 + 68: the inner Sequential is part of the named one's row; BatchNormalization's 32 stay non-trainable.
+    expect(stacked).toMatch(/│ features \(Sequential\)\s+│ \(None, 16, 16, 4\)\s+│\s+580 │/);
+    expect(stacked).toMatch(/│ conv2d \(Conv2D\)\s+│ \(None, 16, 16, 8\)\s+│\s+40 │/);
+    expect(stacked).not.toContain('max_pooling2d');
+    expect(stacked).toContain(' Non-trainable params: 32 ');
+  });
+
+  it("keep a nested Sequential's layers in the JSON, each marked with the Sequential it lies within", () => {
+    const r = run('check', '--format', 'json', 'test/cli/fixtures/keras_nested_sequential.py');
+    const models = JSON.parse(r.out).files[0].models as { name: string; layers: { within?: string; kind: string; output: unknown }[] }[];
+    expect(models.find((m) => m.name === 'stacked')!.layers.map((l) => [l.within ?? null, l.kind, l.output])).toEqual([
+      ['features', 'Conv2D', [null, 32, 32, 16]],
+      ['features', 'BatchNormalization', [null, 32, 32, 16]],
+      ['features', 'Conv2D', [null, 32, 32, 4]],
+      ['features', 'MaxPooling2D', [null, 16, 16, 4]],
+      [null, 'Conv2D', [null, 16, 16, 8]],
+    ]);
+    expect(models.find((m) => m.name === 'classifier')!.layers.map((l) => l.within ?? null)).toEqual(['sequential', 'sequential', null, null, null]);
   });
 });

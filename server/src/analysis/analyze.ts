@@ -782,7 +782,7 @@ class Analysis {
       }
       if (params !== null) for (const p of directParameters(b.object, seen)) params = addCounts(params, p);
       out.push({
-        kind: b.object.cls.name,
+        kind: b.object.t === 'object' ? b.object.cls.name : 'Sequential',
         name: names.get(b.object.id) ?? null,
         range: b.object.node ? rangeOf(b.object.node) : null,
         ...(b.object.node ? pathOf(b.object.node) : {}),
@@ -792,6 +792,7 @@ class Analysis {
         output: b.output,
         params,
         layers: inside.map((r) => indexBySeq.get(r.seq) ?? -1).filter((i) => i >= 0),
+        ...(b.object.t === 'container' ? { sequential: b.object.name === undefined ? {} : { name: b.object.name } } : {}),
       });
     }
     return out;

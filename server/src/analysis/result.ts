@@ -109,6 +109,8 @@ export interface BlockRecord {
   params: Count | null;
   /** The indices in the model's `layers` of the records this call made. */
   layers: number[];
+  /** A Keras Sequential called as a layer (`kind` is then `Sequential`): the `name=` it was given, if any. */
+  sequential?: { name?: string };
 }
 
 /** The shape of a named tensor after an assignment, for hovers and inlay hints. */

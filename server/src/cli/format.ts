@@ -3,9 +3,9 @@
 // torchinfo (PyTorch) and Keras's model.summary() (Keras). Positions go through the source's
 // `place` (sources.ts): columns in code points, and for notebooks the cell and the line within it.
 
-import type { AnalysisResult, LayerRecord, ModelResult, Range, ShapeDiagnostic } from '../analysis/result';
+import type { AnalysisResult, BlockRecord, LayerRecord, ModelResult, Range, ShapeDiagnostic } from '../analysis/result';
 import { formatFigure, formatMegabytes, type ModelCosts } from '../analysis/costs';
-import { addCounts, countToJson, formatCount } from '../shapes/count';
+import { addCounts, type Count, countToJson, formatCount } from '../shapes/count';
 import { dimToJson, dimToString } from '../shapes/dim';
 import { formatOutput } from '../shapes/shape';
 import { Output, Shape, TupleOut } from '../shapes/types';
@@ -60,14 +60,18 @@ function rangeWithin(inner: Range, outer: Range): boolean {
  */
 export function flattenNested(m: ModelResult, models: readonly ModelResult[], within: string[] = [], depth = 0): { layer: LayerRecord; within: string[] }[] {
   const out: { layer: LayerRecord; within: string[] }[] = [];
-  for (const l of m.layers) {
+  // A Keras Sequential called as a layer is one summary row too: its layers stay, marked with its name.
+  const sequentials = m.framework === 'keras' ? kerasSummaryRows(m).within : new Map<number, string>();
+  for (const [i, l] of m.layers.entries()) {
+    const seq = sequentials.get(i);
+    const at = seq === undefined ? within : [...within, seq];
     const sub = l.kind === 'Functional' && depth < 8 ? models.find((s) => s !== m && s.framework === 'keras' && s.path === l.path && s.layers.length > 0 && rangeWithin(l.range, s.extent) && !s.layers.some((x) => x.kind === 'Functional' && x.layerId === l.layerId)) : undefined;
     if (!sub) {
-      out.push({ layer: l, within });
+      out.push({ layer: l, within: at });
       continue;
     }
     const name = typeof l.args?.name === 'string' ? l.args.name : sub.name;
-    out.push(...flattenNested(sub, models, [...within, name], depth + 1));
+    out.push(...flattenNested(sub, models, [...at, name], depth + 1));
   }
   return out;
 }
@@ -199,10 +203,43 @@ function nonTrainable(l: LayerRecord): number {
   return typeof c === 'number' ? 2 * c : 0;
 }
 
+/**
+ * The rows of a Keras model's summary: its layers, with each Keras Sequential it calls as a layer
+ * (`sequential (Sequential)`, as Keras prints it) one row with that call's output and parameters,
+ * and the row's name; `within` gives, for each index in `layers`, the name of the Sequential row it
+ * was folded into.
+ */
+export function kerasSummaryRows(m: ModelResult): { rows: { label: string; output: Output; params: Count | null | undefined }[]; within: Map<number, string> } {
+  const groups = (m.blocks ?? []).filter((b) => b.sequential !== undefined && b.layers.length > 0);
+  // Only the outermost: a Sequential inside a nested Sequential is part of its row.
+  const outer = groups.filter((g) => !groups.some((o) => o !== g && o.layers.length > g.layers.length && g.layers.every((i) => o.layers.includes(i))));
+  const groupOf = new Map<number, BlockRecord>();
+  for (const g of outer) for (const i of g.layers) if (!groupOf.has(i)) groupOf.set(i, g);
+  const entries: { record: LayerRecord; output: Output; params: Count | null | undefined; group?: BlockRecord }[] = [];
+  const started = new Set<BlockRecord>();
+  m.layers.forEach((l, i) => {
+    const g = groupOf.get(i);
+    if (!g) {
+      if (l.module) entries.push({ record: l, output: l.output, params: l.params });
+      return;
+    }
+    if (started.has(g)) return;
+    started.add(g);
+    // The row stands for the Sequential object: its `name=`, else Keras's automatic `sequential`, `sequential_1`, ...
+    const record: LayerRecord = { ...l, kind: 'Sequential', layerId: null, range: g.range ?? l.range, args: g.sequential?.name === undefined ? null : { name: g.sequential.name } };
+    entries.push({ record, output: g.output, params: g.params, group: g });
+  });
+  const names = kerasLayerNames(entries.map((e) => e.record));
+  const within = new Map<number, string>();
+  entries.forEach((e, k) => {
+    if (e.group) for (const i of e.group.layers) within.set(i, names[k]);
+  });
+  return { rows: entries.map((e, k) => ({ label: `${names[k]} (${e.record.kind})`, output: e.output, params: e.params })), within };
+}
+
 function formatKerasSummary(m: ModelResult): string {
   const layers = m.layers.filter((l) => l.module);
-  const names = kerasLayerNames(layers);
-  const rows = layers.map((l, i) => [`${names[i]} (${l.kind})`, fmt(l.output, true), l.params === null || l.params === undefined ? '?' : formatCount(l.params)]);
+  const rows = kerasSummaryRows(m).rows.map((r) => [r.label, fmt(r.output, true), r.params === null || r.params === undefined ? '?' : formatCount(r.params)]);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
   const cell = (c: string, i: number) => (i === 2 ? ` ${c.padStart(w[i] - 2)} ` : ` ${c.padEnd(w[i] - 2)} `);

@@ -30,6 +30,8 @@ import {
   forgetChildren,
   fromArg,
   kerasFunctionalMerge,
+  kerasModelLayers,
+  sequentialInputOutput,
   kerasInput,
   kerasInputLayer,
   MODULE_METHODS_RETURNING_SELF,
@@ -1396,6 +1398,9 @@ export class Interpreter implements ModuleHost {
       case 'container': {
         // `self.path.pad` after `self.path.add_module('pad', …)`: nn.Module's __getattr__ finds a
         // named child, once the class's own attributes (its methods) have not.
+        // A Keras Sequential's `layers`, and its `input` / `output` once built on a declared input.
+        if (obj.kind === 'KerasSequential' && name === 'layers') return kerasModelLayers(this, obj);
+        if (obj.kind === 'KerasSequential' && (name === 'input' || name === 'output')) return sequentialInputOutput(this, obj, name);
         const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
         if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
@@ -1411,6 +1416,7 @@ export class Interpreter implements ModuleHost {
         if (name === 'outputs') return obj.outputs.t === 'list' || obj.outputs.t === 'tuple' ? obj.outputs : list([obj.outputs]);
         if (name === 'input') return obj.inputs.length === 1 ? obj.inputs[0] : list([...obj.inputs]);
         if (name === 'inputs') return list([...obj.inputs]);
+        if (name === 'layers') return kerasModelLayers(this, obj);
         return { t: 'builtin', name: `KerasModel.${name}`, self: obj };
       default:
         return UNKNOWN;
@@ -1827,6 +1833,11 @@ export class Interpreter implements ModuleHost {
       return { t: 'partial', fn: args[0], args: args.slice(1), kwargs: new Map(kwargs), argNodes: nodes.argNodes.slice(1), kwNodes: new Map(nodes.kwNodes) };
     }
     if (SUMMARY_CALLS.has(name)) return summaryCall(this, name, args, kwargs);
+    // A bare `nn.Module()` holds children (`self.stages.add_module('c0', ...)`, then `.children()`).
+    if (name === 'torch.nn.Module' && args.length === 0 && kwargs.size === 0) {
+      const cls: ClassValue = { t: 'class', name: 'Module', node, bases: [{ t: 'builtin', name }], attrs: new Map(), id: this.newId() };
+      return { t: 'object', cls, attrs: new Map(), node, id: this.newId() };
+    }
     if (name in BASE_CLASSES) return UNKNOWN;
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.

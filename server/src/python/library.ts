@@ -168,6 +168,9 @@ export function constructContainer(interp: Interpreter, kind: ContainerValue['ki
     const layersArg = args[0] ?? kwargs.get('layers');
     const items = layersArg ? interp.iterate(layersArg) : [];
     for (const it of items ?? []) kerasSequentialAdd(c, it);
+    // Only by keyword: its position differs between Keras 2 (second) and Keras 3 (third).
+    const name = kwargs.get('name');
+    if (name?.t === 'str') c.name = name.v;
   }
   return c;
 }
@@ -597,3 +600,79 @@ export function summaryCall(interp: Interpreter, name: string, args: Value[], kw
   return NONE;
 }
 
+
+// ---------------------------------------------------------------- model.layers
+
+/** A Keras Sequential's graph on its declared input, built once per length of its layer list. */
+const sequentialGraphs = new WeakMap<ContainerValue, { length: number; input: TensorValue; outputs: Value[] }>();
+
+/**
+ * The graph Keras builds for a Sequential given its input (`keras.Input` first, or `input_shape=`):
+ * its input tensor and each layer's output, applied once outside any model's pass. Its diagnostics
+ * are the model's own, reported by the model's pass: they are not kept twice. Undefined for a
+ * Sequential that has no declared input (Keras has not built it), or whose layers are not all known.
+ */
+function sequentialGraph(interp: Interpreter, c: ContainerValue): { input: TensorValue; outputs: Value[] } | undefined {
+  if (c.kind !== 'KerasSequential' || c.kerasInput === undefined || c.unknownItems || interp.inModelRun) return undefined;
+  const cached = sequentialGraphs.get(c);
+  if (cached && cached.length === c.items.length) return cached;
+  const input = interp.makeTensor(c.kerasInput, 'keras', { text: 'the declared input', node: c.node }, 0);
+  const diagnostics = interp.trace.diagnostics.length;
+  const outputs: Value[] = [];
+  let x: Value = input;
+  for (const item of c.items) {
+    x = interp.call(item, [x], new Map(), c.node);
+    outputs.push(x);
+  }
+  interp.trace.diagnostics.length = Math.min(interp.trace.diagnostics.length, diagnostics);
+  const graph = { length: c.items.length, input, outputs };
+  sequentialGraphs.set(c, graph);
+  return graph;
+}
+
+/** `model.input` / `model.output` of a Keras Sequential with a declared input; UNKNOWN otherwise. */
+export function sequentialInputOutput(interp: Interpreter, c: ContainerValue, name: 'input' | 'output'): Value {
+  const graph = sequentialGraph(interp, c);
+  if (!graph) return UNKNOWN;
+  return name === 'input' ? graph.input : graph.outputs[graph.outputs.length - 1] ?? graph.input;
+}
+
+/**
+ * `model.layers` of a Keras model built in the code, as Keras lists them, each layer carrying its
+ * `.output` in the model's graph (`model.layers[-2].output` for a feature extractor):
+ * - a Sequential: its layers (Keras leaves out the InputLayer), with outputs where it has a declared input;
+ * - a functional model: its InputLayer (unknown here), then its layers, for a graph that is one
+ *   chain of distinct layers from its input to its output. A graph that branches, holds an op (Keras
+ *   2 and 3 list ops differently), a layer used twice or a block whose layers Keras would list as one
+ *   (a nested Sequential, a custom layer's insides) has an order we do not know: UNKNOWN.
+ */
+export function kerasModelLayers(interp: Interpreter, model: FunctionalValue | ContainerValue): Value {
+  if (model.t === 'container') {
+    if (model.kind !== 'KerasSequential' || model.unknownItems) return UNKNOWN;
+    const graph = sequentialGraph(interp, model);
+    return list(model.items.map((item, i) => (item.t === 'layer' && graph ? { ...item, output: graph.outputs[i] } : item)));
+  }
+  if (model.application || model.inputs.length !== 1 || model.outputs.t !== 'tensor') return UNKNOWN;
+  const bySeq = new Map(interp.trace.records.map((r) => [r.seq, r]));
+  const chain: TraceRecord[] = [];
+  const inputId = model.inputs[0].id;
+  let t: TensorValue = model.outputs;
+  while (t.id !== inputId) {
+    const r = bySeq.get(t.producer);
+    if (!r || !r.layer || r.inputs.length !== 1 || r.outputs.length !== 1 || chain.length > 10000) return UNKNOWN;
+    chain.unshift(r);
+    t = r.inputs[0];
+  }
+  const ids = new Set(chain.map((r) => r.layer!.id));
+  const calls = new Set(chain.map((r) => r.callNode));
+  if (ids.size !== chain.length || calls.size !== chain.length) return UNKNOWN;
+  // A layer applied inside another's call (a custom layer's insides, a nested Sequential) is not one of the model's own.
+  const nested = (r: TraceRecord) => hasAncestor(r.callNode, 'class_definition') || interp.trace.blocks.some((b) => b.firstSeq <= r.seq && r.seq < b.endSeq);
+  if (chain.some(nested)) return UNKNOWN;
+  return list([UNKNOWN, ...chain.map((r): Value => ({ ...r.layer!, output: r.outputs[0] }))]);
+}
+
+function hasAncestor(node: SyntaxNode, type: string): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.type === type) return true;
+  return false;
+}

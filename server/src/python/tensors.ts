@@ -196,9 +196,14 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       try {
         let x: Value = args[0] ?? UNKNOWN;
         if (m.kind === 'KerasSequential' && m.kerasInput !== undefined && x.t === 'unknown') x = interp.makeTensor(m.kerasInput, 'keras', { text: 'the declared input', node: m.node }, 0);
+        const input = x;
+        const firstSeq = interp.trace.peekSeq();
         for (const item of m.items) {
           x = interp.call(item, [x], new Map(), node);
         }
+        // A Keras Sequential called as a layer (in a model's pass or a functional graph) is a block: one
+        // `sequential (Sequential)` row in Keras's summary (a model's own pass is not a block of itself: analyze.ts).
+        if (m.kind === 'KerasSequential') interp.trace.addBlock({ object: m, callNode: node, inputs: input.t === 'tensor' ? [input] : [], output: valueShapes(x), firstSeq, endSeq: interp.trace.peekSeq() });
         return x;
       } finally {
         interp.callSiteOverride = saved;

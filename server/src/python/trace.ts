@@ -6,7 +6,7 @@ import type { Count } from '../shapes/count';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import type { ArgValue, Framework, Output, RuleCode, Shape } from '../shapes/types';
-import type { LayerValue, ObjectValue, TensorValue } from './values';
+import type { ContainerValue, LayerValue, ObjectValue, TensorValue } from './values';
 
 export interface TraceRecord {
   seq: number;
@@ -60,9 +60,9 @@ export interface AssignmentNote {
   seq: number;
 }
 
-/** One call of a user module (a block such as `BasicBlock`) inside a model's forward pass. */
+/** One call of a user module (a block such as `BasicBlock`) or of a nested Keras Sequential inside a model's forward pass. */
 export interface BlockCall {
-  object: ObjectValue;
+  object: ObjectValue | ContainerValue;
   /** The call that applied it (`self.layer2(out)`). */
   callNode: SyntaxNode;
   inputs: TensorValue[];

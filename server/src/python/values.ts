@@ -103,6 +103,8 @@ export interface ContainerValue {
   node: SyntaxNode;
   /** Keras Sequential: input shape from `input_shape=`, `keras.Input` or `build()`. */
   kerasInput?: Shape;
+  /** Keras Sequential: the `name=` it was given, its row in another model's summary (`augment (Sequential)`). */
+  name?: string;
   id: number;
 }
 
