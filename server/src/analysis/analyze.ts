@@ -537,6 +537,7 @@ class Analysis {
     const tensors = this.inputTensors(c, input, source);
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
+    interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';
     interp.resetBudget(400_000);
     try {
       interp.unwrittenCall = appliedAt ? null : c.nameNode;
@@ -546,6 +547,7 @@ class Analysis {
       return { output: null, inputIds };
     } finally {
       interp.inModelRun = false;
+      interp.inputRankGuessed = false;
       interp.unwrittenCall = null;
     }
   }

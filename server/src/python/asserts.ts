@@ -79,6 +79,9 @@ export function checkCondition(interp: Interpreter, cond: SyntaxNode, scope: Sco
   const read = readShapeSide(interp, shapeSide, scope);
   const stated = interp.evalExpr(otherSide, scope);
   const equal = sameValue(read.value, stated);
+  // A shape of another length than the guessed rank of a made-up symbolic input contradicts the guess.
+  const lengths = [read.value, stated].map((v) => (v.t === 'tuple' || v.t === 'list' ? v.items.length : undefined));
+  if (equal === false && interp.inputRankGuessed && lengths[0] !== undefined && lengths[1] !== undefined && lengths[0] !== lengths[1]) return;
   if (equal === false) {
     // After a model's first failing `output_shape` assert, the later ones fail because of it: they
     // join its related information instead of being errors of their own.
@@ -295,7 +298,7 @@ export function checkShapeComment(interp: Interpreter, assignment: SyntaxNode, v
   if (!dims) return;
   const left = assignment.childForFieldName('left');
   if (!left || (left.type !== 'identifier' && left.type !== 'attribute')) return;
-  const wrong = contradiction(value.shape, dims, new Map(), left.text);
+  const wrong = contradiction(value.shape, dims, new Map(), left.text, interp.inputRankGuessed);
   if (wrong) {
     const related = value.origin.node ? [{ node: value.origin.node, message: `${left.text} comes from ${value.origin.text}` }] : [];
     interp.trace.addDiagnostic({ code: 'shape-assert', message: `The # shape: comment says ${describeDims(dims)}, but ${left.text} is ${formatShape(value.shape, value.framework === 'keras' ? 'None' : '?')}: ${wrong}`, node: left, related });

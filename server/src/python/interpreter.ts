@@ -132,6 +132,12 @@ export class Interpreter implements ModuleHost {
   private runningModule = false;
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
+  /**
+   * Set while that pass runs on a made-up symbolic input: its rank is the first layer's batched
+   * form, a guess (an LSTM or a convolution also takes unbatched input), so a stated shape of
+   * another rank contradicts the guess, not the code.
+   */
+  inputRankGuessed = false;
   /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
   readonly givenInputs = new Map<number, 'comment' | 'flag'>();
   /** The module-level statement being run. */
@@ -855,7 +861,7 @@ export class Interpreter implements ModuleHost {
     const keys: string[] = [];
     const items: Value[] = [];
     for (const [name, v] of obj.attrs) {
-      if (v.t === 'unknown') return UNKNOWN;
+      if (v.t === 'unknown' || this.mayBeModule(v)) return UNKNOWN;
       if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && this.libraryBase(v.cls) !== undefined)) {
         keys.push(name);
         items.push(v);
@@ -1461,6 +1467,14 @@ export class Interpreter implements ModuleHost {
       }
     }
     return undefined;
+  }
+
+  /** An instance of a class with a base we cannot read: it may be a module, so a list of children that skips it is not known. */
+  mayBeModule(v: Value): boolean {
+    // A base from a library we do not model or read (`encoding.nn.SyncBatchNorm`) is opaque too;
+    // Python's own (object, Exception, dict) are not modules.
+    const opaque = (b: Value) => b.t === 'unknown' || b.t === 'module' || (b.t === 'builtin' && b.name.includes('.'));
+    return v.t === 'object' && !v.cls.library && this.libraryBase(v.cls) === undefined && this.mro(v.cls).some((c) => c.bases.some(opaque));
   }
 
   subscript(value: Value, idx: Value, node: SyntaxNode): Value {

@@ -70,7 +70,7 @@ export function checkParameterAnnotations(interp: Interpreter, fn: SyntaxNode, s
   for (const p of annotatedParameters(fn)) {
     const v = scope.vars.get(p.name);
     if (v?.t !== 'tensor') continue;
-    const wrong = contradiction(v.shape, p.dims, names, p.name);
+    const wrong = contradiction(v.shape, p.dims, names, p.name, interp.inputRankGuessed);
     if (wrong) {
       report(interp, p.node, `${p.name} is ${formatShape(v.shape, v.framework === 'keras' ? 'None' : '?')}, which its annotation ${p.node.text} contradicts: ${wrong}`, v);
       continue;
@@ -87,7 +87,7 @@ export function checkReturnAnnotation(interp: Interpreter, fn: SyntaxNode, value
   const type = fn.childForFieldName('return_type');
   const dims = jaxtypingDims(type);
   if (!dims || !type) return;
-  const wrong = contradiction(value.shape, dims, names, 'the result');
+  const wrong = contradiction(value.shape, dims, names, 'the result', interp.inputRankGuessed);
   if (wrong) report(interp, type, `the result is ${formatShape(value.shape, value.framework === 'keras' ? 'None' : '?')}, which the annotation ${type.text} contradicts: ${wrong}`, value);
 }
 

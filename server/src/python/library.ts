@@ -159,6 +159,7 @@ export function constructContainer(interp: Interpreter, kind: ContainerValue['ki
     c.keys = [];
     const d = args[0];
     if (d?.t === 'dict') for (const e of d.entries.values()) containerSet(c, e.key.t === 'str' ? e.key.v : '?', e.value);
+    else if (d && interp.iterate(d) === null) forgetChildren(c);
     else if (d) for (const it of interp.iterate(d) ?? []) {
       const pair = interp.iterate(it);
       if (pair?.length === 2 && pair[0].t === 'str') containerSet(c, pair[0].v, pair[1]);
@@ -167,6 +168,8 @@ export function constructContainer(interp: Interpreter, kind: ContainerValue['ki
     // keras.Sequential(layers=None, trainable=True, name=None)
     const layersArg = args[0] ?? kwargs.get('layers');
     const items = layersArg ? interp.iterate(layersArg) : [];
+    // Layers we cannot list are not no layers: the model stays unknown, never the identity.
+    if (items === null) forgetChildren(c);
     for (const it of items ?? []) kerasSequentialAdd(c, it);
     // Only by keyword: its position differs between Keras 2 (second) and Keras 3 (third).
     const name = kwargs.get('name');
@@ -318,7 +321,7 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
 function moduleChildren(interp: Interpreter, self: ObjectValue, named: boolean): Value {
   const out: Value[] = [];
   for (const [name, v] of self.attrs) {
-    if (v.t === 'unknown') return UNKNOWN;
+    if (v.t === 'unknown' || interp.mayBeModule(v)) return UNKNOWN;
     const isModule = v.t === 'layer' || v.t === 'container' || (v.t === 'object' && interp.libraryBase(v.cls) !== undefined);
     if (isModule) out.push(named ? tuple([str(name), v]) : v);
   }

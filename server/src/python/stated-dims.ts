@@ -68,10 +68,13 @@ export function describeDims(dims: StatedDim[]): string {
  * Compares a tensor's shape with written dims. `names` holds what each name was bound to in this
  * function (and is extended); returns the contradiction in words, or undefined.
  */
-export function contradiction(shape: Shape, dims: StatedDim[], names: Map<string, { size: number; where: string }>, where: string): string | undefined {
+export function contradiction(shape: Shape, dims: StatedDim[], names: Map<string, { size: number; where: string }>, where: string, rankGuessed = false): string | undefined {
   if (shape === null) return undefined;
   const rest = dims.findIndex((d) => d.kind === 'rest');
   const fixed = dims.filter((d) => d.kind !== 'rest').length;
+  // Against a guessed rank (a made-up symbolic input), another rank is no contradiction, and the
+  // axes cannot be paired.
+  if (rankGuessed && (rest < 0 ? shape.length !== dims.length : shape.length < fixed)) return undefined;
   if (rest < 0 && shape.length !== dims.length) return `it has ${shape.length} dimensions, not ${dims.length}`;
   if (rest >= 0 && shape.length < fixed) return `it has ${shape.length} dimensions, fewer than ${fixed}`;
   // Dims before a `...` align from the left, those after it from the right.
