@@ -731,8 +731,9 @@ export const TORCH_OPS: Readonly<Record<string, OpRun>> = {
     const x = only(inputs, a.kind);
     return tf.expandDims(x, normaliseAxis(a.int('dim'), x.rank + 1, a.kind));
   },
-  cat: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), inputs[0]?.rank ?? 1, a.kind)),
-  concatenate: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), inputs[0]?.rank ?? 1, a.kind)),
+  // A list of tensors the engine could not read (an unknown list) gives no inputs: not confirmable.
+  cat: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), only(inputs, a.kind).rank, a.kind)),
+  concatenate: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), only(inputs, a.kind).rank, a.kind)),
   stack: (tf, a, inputs) => tf.stack(inputs, normaliseAxis(a.int('dim', 0), (inputs[0]?.rank ?? 0) + 1, a.kind)),
   mean: reduce('mean'),
   sum: reduce('sum'),
