@@ -5,7 +5,7 @@ own example calls, or an entry of RUNS below supply the model and input. While i
 module's output is recorded against the fixture line that constructed it, and every tensor a
 line assigns inside the fixture is recorded against that line. Then each `# shape:` comment must
 match one of the shapes seen on its line (with N, H, W, ... bound as RUNS says), each `# params:`
-comment the parameter count of the module built there, and a fixture with `# error:` comments
+comment the parameter count of the module built there (on a `class` line: of its instance), and a fixture with `# error:` comments
 must make PyTorch raise. Fixtures listed in SKIP are not PyTorch programs (broken or unknown code).
 
 Run: /usr/bin/python3 scripts/truth/fixtures_torch.py [fixture names...]
@@ -34,6 +34,7 @@ RUNS = {
     'example_in_uncalled_test.py': ("VGG('small')", [(2, 3, 32, 32)], {}),
     'torchvision_style_factory.py': ('net_small()', [(2, 3, 15, 12)], {'N': 2, 'H': 15, 'W': 12}),
     'inferred_size_ambiguous.py': ('Net()', [(2, 3, 30, 27)], {'N': 2, 'H': 30, 'W': 27}),
+    'cifar_option_a_shortcut.py': ('TinyResNet()', [(2, 3, 9, 14)], {'N': 2, 'H': 9, 'W': 14}),
 }
 
 # Not runnable programs (broken syntax, other libraries, deliberate hangs): nothing to check.
@@ -219,6 +220,10 @@ def check(path):
         m = re.search(r'#\s*params:\s*(\d+)', l)
         if m:
             mods = rec.built.get(i, [])
+            cls = re.match(r'\s*class\s+(\w+)', l)
+            if not mods and cls:
+                # On a model's `class` line: the total of its (last built) instance.
+                mods = [mod for ms in rec.built.values() for mod in ms if type(mod).__name__ == cls.group(1)]
             counts = {sum(p.numel() for p in mod.parameters()) for mod in mods[-1:]}
             if int(m.group(1)) not in counts:
                 problems.append(f'line {i}: expected params {m.group(1)}, PyTorch gave {counts}')

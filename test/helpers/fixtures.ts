@@ -2,7 +2,7 @@
 //
 //   x = torch.flatten(x, 1)        # shape: (N, 294)
 //   nn.Linear(6 * 7 * 7, 10)       # error: [linear-in-features] "expects in_features=294"
-//   nn.Conv2d(1, 3, 3),            # params: 30
+//   nn.Conv2d(1, 3, 3),            # params: 30   (on a model's `class` line: its total)
 //   class Net(nn.Module):          # source: inferred
 //   nn.GRU(hidden_dim, 64)         # error: [rnn-input-size] # fix: "embed_dim"
 //
@@ -78,7 +78,9 @@ export function checkExpectations(text: string, result: AnalysisResult): string[
       else if (norm(formatOutput(output)) !== norm(e.value)) failures.push(`${where}: expected shape ${e.value}, got ${formatOutput(output)}`);
     } else if (e.kind === 'params') {
       const { built } = layersOn(result, e.line);
-      const got = built.length ? built[built.length - 1].params : undefined;
+      // On the line that names a model (its `class`): the model's total.
+      const model = built.length ? undefined : result.models.find((x) => x.range.line === e.line);
+      const got = built.length ? built[built.length - 1].params : model ? model.totalParams : undefined;
       if (String(got) !== e.value) failures.push(`${where}: expected params ${e.value}, got ${got}`);
     } else if (e.kind === 'source') {
       const m = result.models.find((x) => x.range.line === e.line);

@@ -16,7 +16,8 @@ import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
-import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, ObjectValue, TensorValue, Value } from '../python/values';
+import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
+import { ArgContext, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
@@ -754,7 +755,9 @@ class Analysis {
       total = addCounts(total, r.params ?? null);
     }
     // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
-    if (total !== null) for (const p of directParameters(c.value)) total = addCounts(total, p);
+    // So do the weights of a layer subclass whose own forward never applies the layer it was built
+    // as (`F.batch_norm(input, self.running_mean, ..., self.weight, self.bias)`).
+    if (total !== null) for (const p of directParameters(c.value, seen)) total = addCounts(total, p);
     const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape, ...(n.inferred ? { inferred: n.inferred } : {}) }));
     const blocks = this.blockRecords(c, records, names, indexBySeq);
     const model: ModelResult = { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, costs: EMPTY_COSTS, assignments, ...(blocks.length ? { blocks } : {}) };
@@ -777,7 +780,7 @@ class Analysis {
         seen.add(r.layer.id);
         params = addCounts(params, r.params ?? null);
       }
-      if (params !== null) for (const p of directParameters(b.object)) params = addCounts(params, p);
+      if (params !== null) for (const p of directParameters(b.object, seen)) params = addCounts(params, p);
       out.push({
         kind: b.object.t === 'object' ? b.object.cls.name : 'Sequential',
         name: names.get(b.object.id) ?? null,
@@ -911,13 +914,18 @@ function batchViewConstraint(r: TraceRecord, batch: Dim): [Dim, number | null] {
 }
 
 /** The element counts of the nn.Parameters held by the user modules under a model (null when a size is unknown). */
-function directParameters(root: Value): (Count | null)[] {
+function directParameters(root: Value, appliedLayers: ReadonlySet<number>): (Count | null)[] {
   const out: (Count | null)[] = [];
   const seen = new Set<Value>();
   const visit = (v: Value, depth: number) => {
     if (depth > 30 || seen.has(v)) return;
     seen.add(v);
     if (v.t === 'object') {
+      const held = v.attrs.get(LAYER_ATTR);
+      if (held?.t === 'layer' && !appliedLayers.has(held.id) && !seen.has(held)) {
+        seen.add(held);
+        out.push(constructedParams(held));
+      }
       for (const a of v.attrs.values()) {
         if (a.t === 'tensor' && a.parameter && !seen.has(a)) {
           seen.add(a);
@@ -928,6 +936,14 @@ function directParameters(root: Value): (Count | null)[] {
   };
   visit(root, 0);
   return out;
+}
+
+/** A layer's parameter count from its constructor arguments alone (no input); null where that needs the input. */
+function constructedParams(layer: LayerValue): Count | null {
+  if (layer.opaque || layer.bound.problems.length) return null;
+  const def = layer.def;
+  const makeContext = (b: BoundArgs) => new ArgContext({ framework: def.framework, kind: def.kind, bound: b, inputs: [], inputOrigins: [] });
+  return inferWithUnknownFlags(def.params, layer.bound, makeContext, (ctx) => def.infer(ctx)).result.params ?? null;
 }
 
 /** Every module-like value held inside one of `roots` (not the roots themselves, unless nested in another). */

@@ -10,7 +10,7 @@
 
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
-import { Dim, equalDims, isKnown, product } from '../shapes/dim';
+import { add, Dim, equalDims, floordiv, isKnown, product, sub } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
 import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut, UnknownArg } from '../shapes/types';
@@ -137,6 +137,10 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
         else if (isKnown(d)) {
           const r = sliceRange(p, d);
           dims.push(r ? Math.max(0, Math.ceil((r.stop - r.start) / r.step)) : null);
+        } else if ((p.start.t === 'none' || (p.start.t === 'int' && p.start.v === 0)) && p.stop.t === 'none' && p.step.t === 'int' && typeof p.step.v === 'number' && p.step.v > 0) {
+          // `x[:, :, ::2]` of a symbolic size n: every k-th item from the first, ceil(n / k) of them,
+          // written (n - 1) // k + 1 as a strided convolution's output is.
+          dims.push(add(floordiv(sub(d, 1), p.step.v), 1));
         } else dims.push(null);
       }
     }

@@ -144,6 +144,12 @@ for (const spatial of [1, 2, 3]) {
     torchLayer(`LazyInstanceNorm${spatial}d`, channelNormParams(true, true), channelNormRule(spatial, { batchedOnly: false, lazy: true })),
   );
 }
+// `torch.nn.modules.batchnorm._BatchNorm`, the private base of BatchNorm{1,2,3}d that
+// SyncBatchNorm-style classes derive from: built with BatchNorm's arguments (weight and bias of
+// num_features where affine), its forward runs `F.batch_norm`, which keeps the input's shape. The
+// ranks it accepts are the subclass's `_check_input_dim`, so none is checked here.
+// (Its module path normalises to `torch.nn._BatchNorm`.)
+torchLayers.push(torchLayer('_BatchNorm', channelNormParams(false, true), (ctx) => ({ output: firstInput(ctx), params: affineCount(ctx.bool('affine'), ctx.int('num_features')) })));
 torchLayers.push(
   torchLayer('GroupNorm', [{ name: 'num_groups' }, { name: 'num_channels' }, { name: 'eps', default: 1e-5 }, { name: 'affine', default: true }, ...DEVICE_DTYPE], groupNormRule),
   torchLayer(
