@@ -56,7 +56,7 @@ const RECURRENT = new Set(['RNN', 'LSTM', 'GRU', 'RNNCell', 'LSTMCell', 'GRUCell
 const KERAS_RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional']);
 
 /** PyTorch layers whose parameters are all named `weight` and `bias` (each counted once per output row). */
-const TORCH_WEIGHT_BIAS = /^(Lazy)?(Linear|Bilinear|Embedding|BatchNorm[123]d|InstanceNorm[123]d|LayerNorm|GroupNorm|RMSNorm|PReLU|SyncBatchNorm)$/;
+const TORCH_WEIGHT_BIAS = /^(Lazy)?(Linear|Bilinear|Embedding|BatchNorm[123]d|InstanceNorm[123]d|LayerNorm|GroupNorm|RMSNorm|PReLU|SyncBatchNorm|_BatchNorm)$/;
 /** Keras layers costed like PyTorch's weight-and-bias layers. */
 const KERAS_WEIGHT_BIAS = /^(Dense|EinsumDense|Embedding|BatchNormalization|LayerNormalization|GroupNormalization|UnitNormalization|PReLU)$/;
 

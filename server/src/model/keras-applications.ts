@@ -21,6 +21,8 @@ export interface ApplicationTable {
   /** The constructor's signature: [name, default]. */
   params: [string, ArgValue][];
   defaultSize: number | null;
+  /** The smallest spatial input Keras accepts (its min_size; a smaller `input_shape` raises): the table's sizes hold from there up. */
+  minSize: number;
   /** The input built without `input_shape`, with the classifier and without. */
   topInput: (number | null)[];
   bodyInput: (number | null)[];
@@ -129,7 +131,7 @@ function sizeAt(t: ApplicationTable, node: number, input: Dim, memo: Map<number,
 
 /** Dims written `sN` / `@N` (spatial), `K` (classes) or a number, for an input (N, H, W, C). */
 function decodeDims(t: ApplicationTable, dims: readonly (string | number)[], input: Shape, classes: Dim): Shape {
-  if (!input || input.length !== 4) return null;
+  if (!input || input.length !== 4 || belowMinimum(t, input)) return null;
   const memos = [new Map<number, Dim>(), new Map<number, Dim>()];
   let axis = 0;
   const out: Dim[] = [input[0]];
@@ -151,9 +153,17 @@ export interface ApplicationConfig {
   classes: Dim;
 }
 
-/** The model's output for an input (N, H, W, C); null when an argument or the input is unknown. */
+/**
+ * An input smaller than the model accepts: Keras refuses to build it, and the table (whose size
+ * comparisons hold from `minSize` up, NASNet's among them) says nothing of it: unknown, not an error.
+ */
+function belowMinimum(t: ApplicationTable, input: Shape): boolean {
+  return !!input && [input[1], input[2]].some((d) => typeof d === 'number' && d < t.minSize);
+}
+
+/** The model's output for an input (N, H, W, C); null when an argument or the input is unknown, or smaller than the model accepts. */
 export function applicationOutput(t: ApplicationTable, c: ApplicationConfig, input: Shape): Shape {
-  if (!input || input.length !== 4 || c.includeTop === null) return null;
+  if (!input || input.length !== 4 || c.includeTop === null || belowMinimum(t, input)) return null;
   if (c.includeTop) return [input[0], c.classes];
   if (c.pooling === 'avg' || c.pooling === 'max') return [input[0], t.output[t.output.length - 1] as number];
   if (c.pooling !== null) return null;
