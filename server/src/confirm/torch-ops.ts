@@ -78,6 +78,12 @@ function only(inputs: Tensor[], kind: string): Tensor {
   return inputs[0];
 }
 
+/** The first of a list of tensors; none when the engine could not read the list. */
+function listed(inputs: Tensor[], kind: string): Tensor {
+  if (inputs.length === 0) throw new Unconfirmable(`${kind}: its list of tensors is not known`);
+  return inputs[0];
+}
+
 /** Runs `f` on a batched input, adding and removing a batch axis for an unbatched one (rank n + 1). */
 function batched(tf: TfModule, x: Tensor, spatialRank: number, f: (x: Tensor) => Tensor): Tensor {
   if (x.rank === spatialRank + 1) return tf.squeeze(f(tf.expandDims(x, 0)), [0]);
@@ -731,9 +737,8 @@ export const TORCH_OPS: Readonly<Record<string, OpRun>> = {
     const x = only(inputs, a.kind);
     return tf.expandDims(x, normaliseAxis(a.int('dim'), x.rank + 1, a.kind));
   },
-  // A list of tensors the engine could not read (an unknown list) gives no inputs: not confirmable.
-  cat: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), only(inputs, a.kind).rank, a.kind)),
-  concatenate: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), only(inputs, a.kind).rank, a.kind)),
+  cat: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), listed(inputs, a.kind).rank, a.kind)),
+  concatenate: (tf, a, inputs) => tf.concat(inputs, normaliseAxis(a.int('dim', 0), listed(inputs, a.kind).rank, a.kind)),
   stack: (tf, a, inputs) => tf.stack(inputs, normaliseAxis(a.int('dim', 0), (inputs[0]?.rank ?? 0) + 1, a.kind)),
   mean: reduce('mean'),
   sum: reduce('sum'),
