@@ -70,10 +70,12 @@ class Recorder:
         self.outputs = {}    # line -> [shape]
         self.assigned = {}   # line -> [shape]
 
-    def creation_line(self):
+    def creation_line(self, module=None):
+        # The fixture line that builds the module: a layer subclass's own `super().__init__(...)`
+        # (an __init__ running on this very module) is passed over for the line that built it.
         f = sys._getframe(2)
         while f is not None:
-            if os.path.abspath(f.f_code.co_filename) == self.path:
+            if os.path.abspath(f.f_code.co_filename) == self.path and not (f.f_code.co_name == '__init__' and f.f_locals.get('self') is module):
                 return f.f_lineno
             f = f.f_back
         return None
@@ -85,7 +87,7 @@ class Recorder:
         def init(module, *a, **k):
             original_init(module, *a, **k)
             if not hasattr(module, '_fixture_line'):
-                object.__setattr__(module, '_fixture_line', rec.creation_line())
+                object.__setattr__(module, '_fixture_line', rec.creation_line(module))
                 rec.built.setdefault(module._fixture_line, []).append(module)
 
         nn.Module.__init__ = init
