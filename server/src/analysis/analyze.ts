@@ -749,17 +749,7 @@ class Analysis {
       inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
     }));
-    const seen = new Set<number>();
-    let total: Count | null = 0;
-    for (const r of records) {
-      if (!r.layer || seen.has(r.layer.id)) continue;
-      seen.add(r.layer.id);
-      total = addCounts(total, r.params ?? null);
-    }
-    // nn.Parameters that modules hold directly (a class token, a position embedding) count too.
-    // So do the weights of a layer subclass whose own forward never applies the layer it was built
-    // as (`F.batch_norm(input, self.running_mean, ..., self.weight, self.bias)`).
-    if (total !== null) for (const p of directParameters(c.value, seen)) total = addCounts(total, p);
+    const total = paramsOf(records, c.value);
     const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape, ...(n.inferred ? { inferred: n.inferred } : {}) }));
     const blocks = this.blockRecords(c, records, names, indexBySeq);
     const model: ModelResult = { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, costs: EMPTY_COSTS, assignments, ...(blocks.length ? { blocks } : {}) };
@@ -775,14 +765,7 @@ class Analysis {
     for (const b of this.interp.trace.blocks) {
       if (b.object === c.value || b.firstSeq < low || b.endSeq - 1 > high || b.endSeq <= b.firstSeq) continue;
       const inside = records.filter((r) => r.seq >= b.firstSeq && r.seq < b.endSeq);
-      const seen = new Set<number>();
-      let params: Count | null = 0;
-      for (const r of inside) {
-        if (!r.layer || seen.has(r.layer.id)) continue;
-        seen.add(r.layer.id);
-        params = addCounts(params, r.params ?? null);
-      }
-      if (params !== null) for (const p of directParameters(b.object, seen)) params = addCounts(params, p);
+      const params = paramsOf(inside, b.object);
       out.push({
         kind: b.object.t === 'object' ? b.object.cls.name : 'Sequential',
         name: names.get(b.object.id) ?? null,
@@ -946,6 +929,24 @@ function constructedParams(layer: LayerValue): Count | null {
   const def = layer.def;
   const makeContext = (b: BoundArgs) => new ArgContext({ framework: def.framework, kind: def.kind, bound: b, inputs: [], inputOrigins: [] });
   return inferWithUnknownFlags(def.params, layer.bound, makeContext, (ctx) => def.infer(ctx)).result.params ?? null;
+}
+
+/**
+ * The parameters of the layers applied in `records` (each layer once), plus the nn.Parameters that
+ * `holder`'s modules hold directly (a class token, a position embedding) and the weights of a layer
+ * subclass whose own forward never applies the layer it was built as
+ * (`F.batch_norm(input, self.running_mean, ..., self.weight, self.bias)`).
+ */
+function paramsOf(records: TraceRecord[], holder: Value): Count | null {
+  const seen = new Set<number>();
+  let total: Count | null = 0;
+  for (const r of records) {
+    if (!r.layer || seen.has(r.layer.id)) continue;
+    seen.add(r.layer.id);
+    total = addCounts(total, r.params ?? null);
+  }
+  if (total !== null) for (const p of directParameters(holder, seen)) total = addCounts(total, p);
+  return total;
 }
 
 /** Every module-like value held inside one of `roots` (not the roots themselves, unless nested in another). */

@@ -44,6 +44,7 @@ import {
   loadDataset,
   makeFactoryTensor,
   nnParameter,
+  registeredModulesDict,
   summaryCall,
   userModuleMethod,
 } from './library';
@@ -846,30 +847,6 @@ export class Interpreter implements ModuleHost {
     if (held && (isModuleLike(value) || value.t === 'unknown' || registered) && held.kind !== 'KerasSequential') containerSet(held, name, value);
   }
 
-  /**
-   * `module._modules`: the children a module registered, by name in registration order (the
-   * ordered dict that `.values()`, `.items()` and iteration read); unknown where an attribute is
-   * unknown (it may be a module).
-   */
-  private registeredChildren(obj: ObjectValue, node: SyntaxNode): Value {
-    const held = containerOf(obj);
-    if (held) {
-      if (held.unknownItems) return UNKNOWN;
-      const keys = held.keys && held.keys.length === held.items.length ? [...held.keys] : held.items.map((_, i) => String(i));
-      return { t: 'container', kind: 'ModuleDict', items: [...held.items], keys, node, id: this.newId() };
-    }
-    const keys: string[] = [];
-    const items: Value[] = [];
-    for (const [name, v] of obj.attrs) {
-      if (v.t === 'unknown' || this.mayBeModule(v)) return UNKNOWN;
-      if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && this.libraryBase(v.cls) !== undefined)) {
-        keys.push(name);
-        items.push(v);
-      }
-    }
-    return { t: 'container', kind: 'ModuleDict', items, keys, node, id: this.newId() };
-  }
-
   private noteAssignment(target: SyntaxNode, value: Value): void {
     const shape: Output = value.t === 'tensor' ? value.shape : new TupleOut((value as SeqValue).items.map((i) => (i.t === 'tensor' ? i.shape : null)));
     const inferred = value.t === 'tensor' && value.inferred ? { inferred: value.inferred } : {};
@@ -1360,7 +1337,7 @@ export class Interpreter implements ModuleHost {
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
         const base = this.libraryBase(obj.cls);
-        if (name === '_modules' && base?.framework === 'torch') return this.registeredChildren(obj, node);
+        if (name === '_modules' && base?.framework === 'torch') return registeredModulesDict(this, obj, node);
         // A layer subclass reads the sizes its layer was given (`self.out_channels`); other
         // attributes (`self.weight`, `self.stride` as PyTorch normalises it) stay unknown.
         const asLayer = layerOf(obj);

@@ -319,13 +319,38 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
  * unknown: it may be a module.
  */
 function moduleChildren(interp: Interpreter, self: ObjectValue, named: boolean): Value {
-  const out: Value[] = [];
-  for (const [name, v] of self.attrs) {
-    if (v.t === 'unknown' || interp.mayBeModule(v)) return UNKNOWN;
-    const isModule = v.t === 'layer' || v.t === 'container' || (v.t === 'object' && interp.libraryBase(v.cls) !== undefined);
-    if (isModule) out.push(named ? tuple([str(name), v]) : v);
+  const children = registeredModules(interp, self);
+  if (!children) return UNKNOWN;
+  return list(children.items.map((v, i) => (named ? tuple([str(children.keys[i]), v]) : v)));
+}
+
+/**
+ * The children a module registered, by name in registration order: its container's (an
+ * nn.Sequential subclass), else its attributes that are modules. Undefined where one may be a
+ * module we cannot see (an unknown attribute, an instance of a class with an unreadable base).
+ */
+function registeredModules(interp: Interpreter, self: ObjectValue): { keys: string[]; items: Value[] } | undefined {
+  const held = containerOf(self);
+  if (held) {
+    if (held.unknownItems) return undefined;
+    return { keys: held.keys && held.keys.length === held.items.length ? [...held.keys] : held.items.map((_, i) => String(i)), items: [...held.items] };
   }
-  return list(out);
+  const keys: string[] = [];
+  const items: Value[] = [];
+  for (const [name, v] of self.attrs) {
+    if (v.t === 'unknown' || interp.mayBeModule(v)) return undefined;
+    if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && interp.libraryBase(v.cls) !== undefined)) {
+      keys.push(name);
+      items.push(v);
+    }
+  }
+  return { keys, items };
+}
+
+/** `module._modules`: the ordered dict of its registered children (what `.values()`, `.items()` and iteration read). */
+export function registeredModulesDict(interp: Interpreter, self: ObjectValue, node: SyntaxNode): Value {
+  const children = registeredModules(interp, self);
+  return children ? { t: 'container', kind: 'ModuleDict', ...children, node, id: interp.newId() } : UNKNOWN;
 }
 
 // ---------------------------------------------------------------- Keras inputs and models
