@@ -18,6 +18,7 @@ import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { ArgContext, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
+import type { ArgValue } from '../shapes/types';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
@@ -330,14 +331,29 @@ class Analysis {
 
   private referenceCounts: Map<string, number> | undefined;
 
-  /** How often a name is used in the file outside its own definition (counted once per file). */
+  /**
+   * How often a module-level function's name is used in the file outside its own definition
+   * (counted once per file, for those names only: an identifier of another length is not read).
+   */
   private referenceCount(name: string): number {
     if (!this.referenceCounts) {
       const counts = new Map<string, number>();
-      for (const n of this.tree.rootNode.descendantsOfType('identifier')) {
+      const lengths = new Set<number>();
+      for (const f of this.interp.functions.keys()) {
+        counts.set(f, 0);
+        lengths.add(f.length);
+      }
+      const stack: SyntaxNode[] = [this.tree.rootNode];
+      while (stack.length) {
+        const n = stack.pop()!;
+        const children = n.children;
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+        if (n.type !== 'identifier' || !lengths.has(n.endIndex - n.startIndex)) continue;
+        const count = counts.get(n.text);
+        if (count === undefined) continue;
         const p = n.parent;
         if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
-        counts.set(n.text, (counts.get(n.text) ?? 0) + 1);
+        counts.set(n.text, count + 1);
       }
       this.referenceCounts = counts;
     }
@@ -744,7 +760,7 @@ class Analysis {
       ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
-      args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,
+      args: r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : null,
       given: r.layer ? [...r.layer.bound.given] : [],
       inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
@@ -762,7 +778,14 @@ class Analysis {
     if (records.length === 0) return [];
     const [low, high] = [records[0].seq, records[records.length - 1].seq];
     const out: BlockRecord[] = [];
-    for (const b of this.interp.trace.blocks) {
+    // The trace's blocks are kept in the order their calls ended (by endSeq): this model's are a
+    // run at the end of those that ended before its last record, found from the end (the trace
+    // holds the blocks of every model analysed so far).
+    const blocks = this.interp.trace.blocks;
+    let first = blocks.length;
+    while (first > 0 && blocks[first - 1].endSeq > low) first--;
+    for (let i = first; i < blocks.length; i++) {
+      const b = blocks[i];
       if (b.object === c.value || b.firstSeq < low || b.endSeq - 1 > high || b.endSeq <= b.firstSeq) continue;
       const inside = records.filter((r) => r.seq >= b.firstSeq && r.seq < b.endSeq);
       const params = paramsOf(inside, b.object);
@@ -970,6 +993,18 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
 }
 
 /** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */
+/** A layer's bound arguments as a plain object, with those its call settled in their place (an object spread of a map's entries costs far more). */
+function argsOf(values: Map<string, ArgValue>, settled: Record<string, ArgValue> | undefined): Record<string, ArgValue> {
+  const args: Record<string, ArgValue> = {};
+  const put = (k: string, v: ArgValue) => {
+    if (k === '__proto__') Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else args[k] = v;
+  };
+  for (const [k, v] of values) put(k, v);
+  if (settled) for (const k of Object.keys(settled)) put(k, settled[k]);
+  return args;
+}
+
 function pathOf(node: SyntaxNode): { path?: string } {
   return node.file === undefined ? {} : { path: node.file };
 }
