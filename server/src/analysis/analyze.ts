@@ -329,35 +329,16 @@ class Analysis {
     } else if (v.t === 'container') for (const i of v.items) this.collectClassIds(i, ids, false, depth + 1);
   }
 
-  private referenceCounts: Map<string, number> | undefined;
+  private readonly referenceCounts = new Map<string, number>();
 
-  /**
-   * How often a module-level function's name is used in the file outside its own definition
-   * (counted once per file, for those names only: an identifier of another length is not read).
-   */
+  /** How often a name is used in the file outside its own definition (counted once per name). */
   private referenceCount(name: string): number {
-    if (!this.referenceCounts) {
-      const counts = new Map<string, number>();
-      const lengths = new Set<number>();
-      for (const f of this.interp.functions.keys()) {
-        counts.set(f, 0);
-        lengths.add(f.length);
-      }
-      const stack: SyntaxNode[] = [this.tree.rootNode];
-      while (stack.length) {
-        const n = stack.pop()!;
-        const children = n.children;
-        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-        if (n.type !== 'identifier' || !lengths.has(n.endIndex - n.startIndex)) continue;
-        const count = counts.get(n.text);
-        if (count === undefined) continue;
-        const p = n.parent;
-        if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
-        counts.set(n.text, count + 1);
-      }
-      this.referenceCounts = counts;
+    let count = this.referenceCounts.get(name);
+    if (count === undefined) {
+      count = identifierUses(this.tree.rootNode, name);
+      this.referenceCounts.set(name, count);
     }
-    return this.referenceCounts.get(name) ?? 0;
+    return count;
   }
 
   private factoryCache: Map<string, FunctionValue[]> | undefined;
@@ -993,6 +974,46 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
 }
 
 /** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */
+/**
+ * The identifiers spelled `name` in the tree, the names of the functions and classes being defined
+ * left out: each place the text holds `name` is looked up in the tree (a string, a comment or a
+ * longer name there is no use), instead of visiting every node.
+ */
+function identifierUses(root: SyntaxNode, name: string): number {
+  if (name === '') return 0;
+  const text = root.text;
+  let count = 0;
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    const start = root.startIndex + i;
+    const n = deepestAt(root, start);
+    if (n.type !== 'identifier' || n.startIndex !== start || n.endIndex !== start + name.length) continue;
+    const p = n.parent;
+    if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
+    count++;
+  }
+  return count;
+}
+
+/** The deepest node whose range holds the character at `index` (children found by bisection). */
+function deepestAt(root: SyntaxNode, index: number): SyntaxNode {
+  let n = root;
+  for (;;) {
+    const children = n.children;
+    let lo = 0;
+    let hi = children.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (children[mid].startIndex <= index) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0 || children[found].endIndex <= index) return n;
+    n = children[found];
+  }
+}
+
 /** A layer's bound arguments as a plain object, with those its call settled in their place (an object spread of a map's entries costs far more). */
 function argsOf(values: Map<string, ArgValue>, settled: Record<string, ArgValue> | undefined): Record<string, ArgValue> {
   const args: Record<string, ArgValue> = {};
