@@ -18,7 +18,7 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, isApplicationPreprocess } from '../model/keras-applications';
+import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { STDLIB_MODULES } from '../model/stdlib-modules';
@@ -39,6 +39,7 @@ import {
   kerasMerge,
   kerasModel,
   kerasApplication,
+  kerasObtainInputShape,
   toArg,
   applicationGetLayer,
   modelGetLayer,
@@ -128,7 +129,8 @@ export class Interpreter implements ModuleHost {
   /**
    * Keras models that a function of the analysed file binds to a local name while the file's own
    * code runs (`def run_task(): model = compiled_tcn(...)` called under `__main__`): defined
-   * models that no module-level name holds.
+   * models that no module-level name holds; and those it assigns to an attribute of a plain
+   * object (`self.generator = self.build_generator()`).
    */
   readonly functionModels: { name: string; node: SyntaxNode; value: Value }[] = [];
   private runningModule = false;
@@ -795,7 +797,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -854,6 +856,11 @@ export class Interpreter implements ModuleHost {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
         const name = target.childForFieldName('attribute')?.text;
         if (!name) return;
+        if (obj.t === 'object' && this.runningModule && !this.inModelRun && this.trace.enabled && target.file === undefined && !this.libraryBase(obj.cls) && (value.t === 'functional' || (value.t === 'container' && value.kind === 'KerasSequential'))) {
+          // `self.g_AB = self.build_generator()` in a plain class (a GAN's models held by its trainer):
+          // a defined model, named by the attribute; one per place that builds it (d_A and d_B alike).
+          if (!this.functionModels.some((m) => m.value === value || m.node.startIndex === target.startIndex || (m.value.t === value.t && 'node' in m.value && m.value.node === value.node))) this.functionModels.push({ name, node: target, value });
+        }
         if (obj.t === 'object') this.setObjectAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
         // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
@@ -1924,6 +1931,7 @@ export class Interpreter implements ModuleHost {
     if (application) return kerasApplication(this, application, args, kwargs, node, nodes);
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
+    if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
     if (isArrayReader(name)) {
       const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
       t.array = true;
