@@ -98,10 +98,10 @@ class Analysis {
       return shapes[order.indexOf(call.startIndex)] ?? undefined;
     };
     for (const stmt of enclosing) {
-      const line = this.defLine(stmt);
-      const comment = commentsAbove(this.lines, line).input;
+      // The comments of the statement's own file: an Input built by a function of another file.
+      const comment = commentsAbove(this.linesOf(stmt), this.defLine(stmt)).input;
       if (comment) {
-        const shape = pick(`comment:${comment.line}`, comment.shapes);
+        const shape = pick(`comment:${stmt.file ?? ''}:${comment.line}`, comment.shapes);
         return shape ? { shape, source: 'comment' } : undefined;
       }
     }
