@@ -18,9 +18,10 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, isApplicationPreprocess } from '../model/keras-applications';
+import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
-import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
+import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
+import { STDLIB_MODULES } from '../model/stdlib-modules';
 import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
   constructContainer,
@@ -38,6 +39,7 @@ import {
   kerasMerge,
   kerasModel,
   kerasApplication,
+  kerasObtainInputShape,
   toArg,
   applicationGetLayer,
   modelGetLayer,
@@ -127,7 +129,8 @@ export class Interpreter implements ModuleHost {
   /**
    * Keras models that a function of the analysed file binds to a local name while the file's own
    * code runs (`def run_task(): model = compiled_tcn(...)` called under `__main__`): defined
-   * models that no module-level name holds.
+   * models that no module-level name holds; and those it assigns to an attribute of a plain
+   * object (`self.generator = self.build_generator()`).
    */
   readonly functionModels: { name: string; node: SyntaxNode; value: Value }[] = [];
   private runningModule = false;
@@ -325,9 +328,7 @@ export class Interpreter implements ModuleHost {
         return this.execBlock(node.childForFieldName('body'), scope);
       }
       case 'try_statement':
-        this.execBlock(node.childForFieldName('body'), scope);
-        for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
-        return;
+        return this.execTry(node, scope);
       case 'global_statement':
       case 'nonlocal_statement':
         for (const c of node.namedChildren) {
@@ -375,6 +376,88 @@ export class Interpreter implements ModuleHost {
       for (const rest of clauses.slice(i)) this.forgetAssignments(rest.body, scope);
       return;
     }
+  }
+
+  /**
+   * `try: from sync_batchnorm import SyncBN as BN` / `except ImportError: BN = nn.BatchNorm2d`. The
+   * body runs unless one of its imports names a module nobody has (not the workspace's files, not
+   * the environment's, not a library modelled by name, not the standard library) and a handler
+   * catches the ImportError. Then, where the environment is known, Python running it raises there:
+   * the statements before that import run, then the handler. Where no environment is known the
+   * module may be installed: either path may run, so what either binds is unknown.
+   */
+  private execTry(node: SyntaxNode, scope: Scope): void {
+    const body = node.childForFieldName('body');
+    const handlers = node.namedChildren.filter((c) => c.type === 'except_clause');
+    const elseBody = node.namedChildren.find((c) => c.type === 'else_clause')?.childForFieldName('body') ?? null;
+    const handler = handlers.find(catchesImportError);
+    const statements = body?.namedChildren ?? [];
+    const failing = handler ? statements.findIndex((stmt) => this.importMayFail(stmt, scope)) : -1;
+    const runFinally = () => {
+      for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
+    };
+    if (failing < 0) {
+      this.execBlock(body, scope);
+      this.execBlock(elseBody, scope);
+      return runFinally();
+    }
+    const handlerBody = handler!.namedChildren[handler!.namedChildren.length - 1];
+    if (this.loader?.environmentKnown?.()) {
+      for (const stmt of statements.slice(0, failing)) this.execStatement(stmt, scope);
+      this.execBlock(handlerBody, scope);
+      return runFinally();
+    }
+    for (const stmt of statements.slice(0, failing)) this.execStatement(stmt, scope);
+    for (const block of [body, handlerBody, elseBody]) {
+      this.forgetAssignments(block, scope);
+      this.forgetImports(block, scope);
+    }
+    runFinally();
+  }
+
+  /** Whether an import statement may fail: no file of the workspace or environment, no library known by name, and no standard module has its module. */
+  private importMayFail(stmt: SyntaxNode, scope: Scope): boolean {
+    const resolvable = (name: string): boolean => {
+      const root = name.split('.')[0];
+      if (MODELLED_PACKAGES.has(root) || STDLIB_MODULES.has(root)) return true;
+      return this.loader?.absolute(name, this.moduleOf(scope)?.file ?? null) !== undefined;
+    };
+    if (stmt.type === 'import_statement') {
+      return stmt.namedChildren.some((c) => {
+        const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text ?? '' : c.type === 'dotted_name' ? c.text : '';
+        return name !== '' && !resolvable(name);
+      });
+    }
+    if (stmt.type !== 'import_from_statement') return false;
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) return false;
+    if (moduleNode.type === 'relative_import') {
+      const level = moduleNode.namedChildren.find((c) => c.type === 'import_prefix')?.text.length ?? 1;
+      const rest = moduleNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
+      return this.loader?.relative(level, rest, this.moduleOf(scope)?.file ?? null) === undefined;
+    }
+    if (resolvable(moduleNode.text)) return false;
+    // `from einops import rearrange`: a function the rule registry knows by its full name.
+    const names = stmt.childrenForFieldName('name').map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text ?? '' : c.text));
+    return names.length === 0 || !names.every((n) => this.libraryRef(`${moduleNode.text}.${n}`).t === 'builtin');
+  }
+
+  /** Marks every name an import statement of a block binds as unknown (the block may not have run). */
+  private forgetImports(block: SyntaxNode | null, scope: Scope): void {
+    if (!block) return;
+    const visit = (n: SyntaxNode) => {
+      if (n.type === 'function_definition' || n.type === 'class_definition') return;
+      if (n.type === 'import_statement') {
+        for (const c of n.namedChildren) {
+          if (c.type === 'dotted_name') scope.set(c.text.split('.')[0], UNKNOWN);
+          else if (c.type === 'aliased_import') scope.set(c.childForFieldName('alias')?.text ?? '', UNKNOWN);
+        }
+      } else if (n.type === 'import_from_statement') {
+        for (const c of n.childrenForFieldName('name')) scope.set(c.type === 'aliased_import' ? c.childForFieldName('alias')?.text ?? '' : c.text, UNKNOWN);
+      }
+      for (const c of n.namedChildren) visit(c);
+    };
+    visit(block);
   }
 
   /**
@@ -714,7 +797,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -773,6 +856,11 @@ export class Interpreter implements ModuleHost {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
         const name = target.childForFieldName('attribute')?.text;
         if (!name) return;
+        if (obj.t === 'object' && this.runningModule && !this.inModelRun && this.trace.enabled && target.file === undefined && !this.libraryBase(obj.cls) && (value.t === 'functional' || (value.t === 'container' && value.kind === 'KerasSequential'))) {
+          // `self.g_AB = self.build_generator()` in a plain class (a GAN's models held by its trainer):
+          // a defined model, named by the attribute; one per place that builds it (d_A and d_B alike).
+          if (!this.functionModels.some((m) => m.value === value || m.node.startIndex === target.startIndex || (m.value.t === value.t && 'node' in m.value && m.value.node === value.node))) this.functionModels.push({ name, node: target, value });
+        }
         if (obj.t === 'object') this.setObjectAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
         // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
@@ -1796,10 +1884,12 @@ export class Interpreter implements ModuleHost {
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
     if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
     // `tf.math.equal(x.shape[-1], filters)` on plain numbers is a Python comparison (a branch condition).
-    const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
-    if (comparison && /^(tensorflow|keras\.ops)\./.test(name) && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
-      const r = this.compare(comparison, args[0], args[1]);
-      return r === undefined ? UNKNOWN : bool(r);
+    if (/^(tensorflow|keras\.ops)\./.test(name)) {
+      const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
+      if (comparison && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
+        const r = this.compare(comparison, args[0], args[1]);
+        return r === undefined ? UNKNOWN : bool(r);
+      }
     }
     const layer = findLayer(name);
     if (layer) {
@@ -1848,6 +1938,7 @@ export class Interpreter implements ModuleHost {
     if (application) return kerasApplication(this, application, args, kwargs, node, nodes);
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
+    if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
     if (isArrayReader(name)) {
       const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
       t.array = true;
@@ -2038,4 +2129,21 @@ const CONTAINER_ATTRIBUTES = new Set([
 /** An int that CPython keeps a single object for (-5 to 256), so that `is` compares its value. */
 function isCachedInt(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= -5 && v <= 256;
+}
+
+/** Exceptions whose handler catches a failed import: ImportError, its subclass, and their bases. */
+const IMPORT_ERROR_CATCHERS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
+
+/** Whether an `except` clause catches an ImportError (a bare `except:` does). */
+function catchesImportError(clause: SyntaxNode): boolean {
+  const caught = clause.namedChildren.slice(0, -1);
+  if (caught.length === 0) return true;
+  const names: string[] = [];
+  const visit = (n: SyntaxNode) => {
+    if (n.type === 'as_pattern_target') return;
+    if (n.type === 'identifier' || n.type === 'attribute') names.push(n.text.slice(n.text.lastIndexOf('.') + 1));
+    else for (const c of n.namedChildren) visit(c);
+  };
+  caught.forEach(visit);
+  return names.some((n) => IMPORT_ERROR_CATCHERS.has(n));
 }
