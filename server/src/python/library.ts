@@ -20,7 +20,7 @@ import { applicationInputShape, architectureIsDefault, type ApplicationTable } f
 import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, CONTAINER_ATTR, containerOf, FUNCTIONAL_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -90,6 +90,11 @@ export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[]
   });
   for (const [k, n] of nodes.kwNodes) note(k, n, kwargs.get(k));
   for (const s of interp.constructionStack) s.add(-1);
+  // A Keras layer whose `data_format` is left to the configuration takes the layout set with
+  // `K.set_image_data_format(...)`; an unknown one leaves the layer's output unknown.
+  if (def.framework === 'keras' && interp.kerasImageDataFormat !== 'channels_last' && def.params.some((p) => p.name === 'data_format') && (bound.values.get('data_format') ?? null) === null) {
+    bound.values.set('data_format', interp.kerasImageDataFormat ?? UnknownArg.instance);
+  }
   return { t: 'layer', def, bound, argNodes, argChains, node, opaque: bound.problems.length > 0, id: interp.newId() };
 }
 
@@ -279,6 +284,8 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     // super().__init__(*layers) of an nn.Sequential / ModuleList / ModuleDict subclass.
     const base = interp.libraryBase(self.cls);
     if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, constructContainer(interp, CONTAINERS[base.name], args, kwargs, node));
+    // `super().__init__(inputs=inputs, outputs=outputs)`: a keras.Model subclass built as a functional model.
+    else if (base?.name === 'keras.Model') kerasFunctionalInit(interp, self, args, kwargs, node);
     return NONE;
   }
   if (method === 'add_module' || method === 'register_module') {
@@ -426,6 +433,17 @@ export function kerasModel(interp: Interpreter, args: Value[], kwargs: Map<strin
 }
 
 /**
+ * keras.Model's own `__init__(inputs, outputs)` reached by a subclass (one without an `__init__`,
+ * `EDSRModel(inputs, outputs)`, or one calling `super().__init__(inputs, outputs)`): the instance
+ * is that functional model, kept under FUNCTIONAL_ATTR (Interpreter.instantiate returns it).
+ */
+export function kerasFunctionalInit(interp: Interpreter, self: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): void {
+  const given = (i: number, names: string[]) => args[i] ?? names.map((n) => kwargs.get(n)).find((v) => v !== undefined);
+  if (!given(0, ['inputs', 'input']) || !given(1, ['outputs', 'output'])) return;
+  self.attrs.set(FUNCTIONAL_ATTR, kerasModel(interp, args, kwargs, node));
+}
+
+/**
  * `_obtain_input_shape(input_shape, default_size, min_size, data_format, require_flatten,
  * weights=None)` as Keras's imagenet_utils computes it: a given shape comes back as it is (the
  * helper only checks it), none gives the default square image (`require_flatten`) or open spatial
@@ -566,7 +584,7 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
     if (name === 'numpy.random.normal' || name === 'numpy.random.uniform') shape = kwargs.has('size') ? shapeFromValue(kwargs.get('size')!) : args[2] ? shapeFromValue(args[2]) : null;
     else if (s) shape = shapeFromValue(s, f.framework === 'keras');
   } else if (f.size === 'randint') {
-    const s = kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
+    const s = name === 'numpy.random.randint' ? kwargs.get('size') ?? args[2] : kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
     if (s) shape = shapeFromValue(s);
   } else if (f.size === 'data') {
     shape = args[0] ? dataShape(args[0]) : null;

@@ -215,6 +215,9 @@ export const CONTAINER_ATTR = '__container__';
 /** The attribute under which an instance of a subclass of a library layer (`class MaskedConv2d(nn.Conv2d)`) keeps that layer. */
 export const LAYER_ATTR = '__layer__';
 
+/** The attribute under which a keras.Model subclass built as `Model(inputs, outputs)` keeps that functional model. */
+export const FUNCTIONAL_ATTR = '__functional__';
+
 /** The library layer a subclass instance was built as by `super().__init__(...)`. */
 export function layerOf(v: Value): LayerValue | undefined {
   const l = v.t === 'object' ? v.attrs.get(LAYER_ATTR) : undefined;
