@@ -20,7 +20,8 @@ import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
-import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
+import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
+import { STDLIB_MODULES } from '../model/stdlib-modules';
 import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
   constructContainer,
@@ -336,9 +337,7 @@ export class Interpreter implements ModuleHost {
         return this.execBlock(node.childForFieldName('body'), scope);
       }
       case 'try_statement':
-        this.execBlock(node.childForFieldName('body'), scope);
-        for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
-        return;
+        return this.execTry(node, scope);
       case 'global_statement':
       case 'nonlocal_statement':
         for (const c of node.namedChildren) {
@@ -386,6 +385,88 @@ export class Interpreter implements ModuleHost {
       for (const rest of clauses.slice(i)) this.forgetAssignments(rest.body, scope);
       return;
     }
+  }
+
+  /**
+   * `try: from sync_batchnorm import SyncBN as BN` / `except ImportError: BN = nn.BatchNorm2d`. The
+   * body runs unless one of its imports names a module nobody has (not the workspace's files, not
+   * the environment's, not a library modelled by name, not the standard library) and a handler
+   * catches the ImportError. Then, where the environment is known, Python running it raises there:
+   * the statements before that import run, then the handler. Where no environment is known the
+   * module may be installed: either path may run, so what either binds is unknown.
+   */
+  private execTry(node: SyntaxNode, scope: Scope): void {
+    const body = node.childForFieldName('body');
+    const handlers = node.namedChildren.filter((c) => c.type === 'except_clause');
+    const elseBody = node.namedChildren.find((c) => c.type === 'else_clause')?.childForFieldName('body') ?? null;
+    const handler = handlers.find(catchesImportError);
+    const statements = body?.namedChildren ?? [];
+    const failing = handler ? statements.findIndex((stmt) => this.importMayFail(stmt, scope)) : -1;
+    const runFinally = () => {
+      for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
+    };
+    if (failing < 0) {
+      this.execBlock(body, scope);
+      this.execBlock(elseBody, scope);
+      return runFinally();
+    }
+    const handlerBody = handler!.namedChildren[handler!.namedChildren.length - 1];
+    if (this.loader?.environmentKnown?.()) {
+      for (const stmt of statements.slice(0, failing)) this.execStatement(stmt, scope);
+      this.execBlock(handlerBody, scope);
+      return runFinally();
+    }
+    for (const stmt of statements.slice(0, failing)) this.execStatement(stmt, scope);
+    for (const block of [body, handlerBody, elseBody]) {
+      this.forgetAssignments(block, scope);
+      this.forgetImports(block, scope);
+    }
+    runFinally();
+  }
+
+  /** Whether an import statement may fail: no file of the workspace or environment, no library known by name, and no standard module has its module. */
+  private importMayFail(stmt: SyntaxNode, scope: Scope): boolean {
+    const resolvable = (name: string): boolean => {
+      const root = name.split('.')[0];
+      if (MODELLED_PACKAGES.has(root) || STDLIB_MODULES.has(root)) return true;
+      return this.loader?.absolute(name, this.moduleOf(scope)?.file ?? null) !== undefined;
+    };
+    if (stmt.type === 'import_statement') {
+      return stmt.namedChildren.some((c) => {
+        const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text ?? '' : c.type === 'dotted_name' ? c.text : '';
+        return name !== '' && !resolvable(name);
+      });
+    }
+    if (stmt.type !== 'import_from_statement') return false;
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) return false;
+    if (moduleNode.type === 'relative_import') {
+      const level = moduleNode.namedChildren.find((c) => c.type === 'import_prefix')?.text.length ?? 1;
+      const rest = moduleNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
+      return this.loader?.relative(level, rest, this.moduleOf(scope)?.file ?? null) === undefined;
+    }
+    if (resolvable(moduleNode.text)) return false;
+    // `from einops import rearrange`: a function the rule registry knows by its full name.
+    const names = stmt.childrenForFieldName('name').map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text ?? '' : c.text));
+    return names.length === 0 || !names.every((n) => this.libraryRef(`${moduleNode.text}.${n}`).t === 'builtin');
+  }
+
+  /** Marks every name an import statement of a block binds as unknown (the block may not have run). */
+  private forgetImports(block: SyntaxNode | null, scope: Scope): void {
+    if (!block) return;
+    const visit = (n: SyntaxNode) => {
+      if (n.type === 'function_definition' || n.type === 'class_definition') return;
+      if (n.type === 'import_statement') {
+        for (const c of n.namedChildren) {
+          if (c.type === 'dotted_name') scope.set(c.text.split('.')[0], UNKNOWN);
+          else if (c.type === 'aliased_import') scope.set(c.childForFieldName('alias')?.text ?? '', UNKNOWN);
+        }
+      } else if (n.type === 'import_from_statement') {
+        for (const c of n.childrenForFieldName('name')) scope.set(c.type === 'aliased_import' ? c.childForFieldName('alias')?.text ?? '' : c.text, UNKNOWN);
+      }
+      for (const c of n.namedChildren) visit(c);
+    };
+    visit(block);
   }
 
   /**
@@ -2073,4 +2154,21 @@ const CONTAINER_ATTRIBUTES = new Set([
 /** An int that CPython keeps a single object for (-5 to 256), so that `is` compares its value. */
 function isCachedInt(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= -5 && v <= 256;
+}
+
+/** Exceptions whose handler catches a failed import: ImportError, its subclass, and their bases. */
+const IMPORT_ERROR_CATCHERS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
+
+/** Whether an `except` clause catches an ImportError (a bare `except:` does). */
+function catchesImportError(clause: SyntaxNode): boolean {
+  const caught = clause.namedChildren.slice(0, -1);
+  if (caught.length === 0) return true;
+  const names: string[] = [];
+  const visit = (n: SyntaxNode) => {
+    if (n.type === 'as_pattern_target') return;
+    if (n.type === 'identifier' || n.type === 'attribute') names.push(n.text.slice(n.text.lastIndexOf('.') + 1));
+    else for (const c of n.namedChildren) visit(c);
+  };
+  caught.forEach(visit);
+  return names.some((n) => IMPORT_ERROR_CATCHERS.has(n));
 }
