@@ -40,6 +40,7 @@ import {
   kerasModel,
   kerasApplication,
   kerasFunctionalInit,
+  isKerasTensor,
   kerasObtainInputShape,
   toArg,
   applicationGetLayer,
@@ -1708,6 +1709,7 @@ export class Interpreter implements ModuleHost {
         if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat);
         // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
         if (fn.name === 'keras.backend.image_dim_ordering') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat === 'channels_first' ? 'th' : 'tf');
+        if (fn.name === 'keras.backend.is_keras_tensor' || fn.name === 'keras.utils.is_keras_tensor') return isKerasTensor(this, args[0] ?? kwargs.get('x'));
         if (IMAGE_FORMAT_SETTERS.has(fn.name)) {
           this.kerasImageDataFormat = imageDataFormat(fn.name, args[0] ?? kwargs.get('data_format') ?? kwargs.get('dim_ordering'));
           return NONE;

@@ -260,7 +260,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
-      const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+      // Several inputs come as one list (`generator([noise, label])`), as Keras takes them.
+      const given = args.length === 1 && (args[0].t === 'list' || args[0].t === 'tuple') ? args[0].items : args;
+      const inputs = given.filter((a): a is TensorValue => a.t === 'tensor');
       const declared = m.inputs.map((t) => t.shape);
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
