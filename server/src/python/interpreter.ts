@@ -1954,10 +1954,12 @@ export class Interpreter implements ModuleHost {
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
     if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
     // `tf.math.equal(x.shape[-1], filters)` on plain numbers is a Python comparison (a branch condition).
-    const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
-    if (comparison && /^(tensorflow|keras\.ops)\./.test(name) && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
-      const r = this.compare(comparison, args[0], args[1]);
-      return r === undefined ? UNKNOWN : bool(r);
+    if (/^(tensorflow|keras\.ops)\./.test(name)) {
+      const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
+      if (comparison && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
+        const r = this.compare(comparison, args[0], args[1]);
+        return r === undefined ? UNKNOWN : bool(r);
+      }
     }
     const layer = findLayer(name);
     if (layer) {
