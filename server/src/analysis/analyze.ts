@@ -184,6 +184,9 @@ class Analysis {
       }
       const obj = this.construct(cls);
       if (!obj) continue;
+      // A keras.Model subclass that defines no `call` (only `train_step`...) has nothing to trace
+      // by itself: its instances built as `Model(inputs, outputs)` are the functional models.
+      if (base.framework === 'keras' && obj.t === 'object' && !interp.lookupClassAttr(cls, 'call')) continue;
       if (obj.t === 'object') for (const id of interp.constructedInside.get(obj.id) ?? []) if (id !== cls.id) blockClassIds.add(id);
       const nameNode = cls.node.childForFieldName('name') ?? cls.node;
       classCandidates.push({ name: cls.name, framework: base.framework, nameNode, anchorLine: this.defLine(cls.node), extentNode: cls.node, value: obj, cls });
@@ -495,7 +498,9 @@ class Analysis {
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
     // A model fed by a call in the code (`net(torch.zeros(...))`, `model.fit(x, y)`) is applied there.
     const appliedAt = example?.node;
-    let run = this.traceRun(c, input, source, appliedAt);
+    // A dict of named inputs given in the code is given again as one dict.
+    const keys = example && input === example.shapes ? example.keys : undefined;
+    let run = this.traceRun(c, input, source, appliedAt, keys);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -529,16 +534,17 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[]): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
+    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : tensors;
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';
     interp.resetBudget(400_000);
     try {
       interp.unwrittenCall = appliedAt ? null : c.nameNode;
-      const out = interp.applyModule(c.value, tensors, new Map(), appliedAt ?? c.nameNode);
+      const out = interp.applyModule(c.value, args, new Map(), appliedAt ?? c.nameNode);
       return { output: valueToOutput(out), inputIds };
     } catch {
       return { output: null, inputIds };

@@ -159,6 +159,14 @@ export function tensorLike(interp: Interpreter, t: TensorValue, node: SyntaxNode
 
 /** Applies a model-like value (layer, container, user module, functional model) to arguments. */
 export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  // A subclassed model called on one dict of named inputs (`model({"title": t, "body": b})`, its
+  // `call` reading `inputs["title"]`): each value a known tensor, the keys kept in order.
+  const named = args.length === 1 && args[0].t === 'dict' && !args[0].partial && args[0].entries.size > 0 ? [...args[0].entries.values()] : undefined;
+  if (!interp.inModelRun && m.t === 'object' && named && named.every((e) => e.key.t === 'str' && e.value.t === 'tensor' && e.value.shape !== null) && (named.some((e) => (e.value as TensorValue).fromFactory) || (isKerasModelValue(interp, m) && !interp.examples.has(m.id)))) {
+    const shapes = named.map((e) => (e.value as TensorValue).shape);
+    interp.recordExample(m, { shapes, keys: named.map((e) => (e.key as { v: string }).v), source: 'call', node });
+    if (named.some((e) => (e.value as TensorValue).fromFactory)) return UNKNOWN;
+  }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
   if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
@@ -256,7 +264,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
-      const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+      // Several inputs come as one list (`generator([noise, label])`), as Keras takes them.
+      const given = args.length === 1 && (args[0].t === 'list' || args[0].t === 'tuple') ? args[0].items : args;
+      const inputs = given.filter((a): a is TensorValue => a.t === 'tensor');
       const declared = m.inputs.map((t) => t.shape);
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
