@@ -77,8 +77,9 @@ export class SyntaxNode {
     return this.source.point(this.endIndex);
   }
 
+  /** The named children, without the `\` line continuations the grammar places among them anywhere (`f(a, \⏎ b)`). */
   get namedChildren(): SyntaxNode[] {
-    this.named ??= this.children === NO_CHILDREN ? NO_CHILDREN : this.children.filter((c) => c.isNamed);
+    this.named ??= this.children === NO_CHILDREN ? NO_CHILDREN : this.children.filter((c) => c.isNamed && c.type !== 'line_continuation');
     return this.named;
   }
 
