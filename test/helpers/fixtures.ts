@@ -17,7 +17,9 @@
 // comment is also a user's statement, and both agree wherever the fixture is right. The one line
 // where they part is a fixture of a wrong `# shape:` comment: a `# shape:` on a line that expects
 // `[shape-assert]` is the user's comment under test, not an expectation, and is not checked here.
-// (The product skips comments inside loop bodies, where the harness reads the last pass.)
+// (The product skips comments inside loop bodies, where the harness reads the last pass.) A `# shape:`
+// that gives sizes the analysis does not know at all is the user's statement under test too, marked
+// `# stated`; elsewhere the analysis alone must find the shape: a comment never meets its own expectation.
 
 import type { AnalysisResult, LayerRecord } from '../../server/src/analysis/result';
 import { formatOutput } from '../../server/src/shapes/shape';
@@ -64,7 +66,9 @@ function layersOn(result: AnalysisResult, line: number): { built: LayerRecord[];
 export function checkExpectations(text: string, result: AnalysisResult): string[] {
   const failures: string[] = [];
   const expectations = readExpectations(text);
-  const statedByUser = new Set(expectations.filter((e) => e.kind === 'error' && e.value === 'shape-assert').map((e) => e.line));
+  // A `# shape:` the analysis cannot know on its own (it gives the sizes) is marked `# stated`: the user's comment under test.
+  const lines = text.split(/\r?\n/);
+  const statedByUser = new Set([...expectations.filter((e) => e.kind === 'error' && e.value === 'shape-assert').map((e) => e.line), ...lines.flatMap((l, i) => (/#\s*stated\b/.test(l) ? [i] : []))]);
   for (const e of expectations) {
     const where = `line ${e.line + 1}`;
     if (e.kind === 'shape' && statedByUser.has(e.line)) continue;
@@ -74,7 +78,7 @@ export function checkExpectations(text: string, result: AnalysisResult): string[
       // The shape found before a `# shape:` comment filled in what it did not know: the expectation
       // is met by the analysis, not by the comment that states it.
       const note = notes[notes.length - 1];
-      const output = note ? (note.inferred ?? note.shape) : applied.length ? applied[applied.length - 1].output : built.length ? built[built.length - 1].output : undefined;
+      const output = note ? (note.inferred !== undefined ? note.inferred : note.shape) : applied.length ? applied[applied.length - 1].output : built.length ? built[built.length - 1].output : undefined;
       if (output === undefined) failures.push(`${where}: expected shape ${e.value}, but nothing was inferred there`);
       else if (norm(formatOutput(output)) !== norm(e.value)) failures.push(`${where}: expected shape ${e.value}, got ${formatOutput(output)}`);
     } else if (e.kind === 'params') {

@@ -756,7 +756,7 @@ class Analysis {
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
     }));
     const total = paramsOf(records, c.value);
-    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape, ...(n.inferred ? { inferred: n.inferred } : {}) }));
+    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape, ...(n.inferred !== undefined ? { inferred: n.inferred } : {}) }));
     const blocks = this.blockRecords(c, records, names, indexBySeq);
     const model: ModelResult = { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, costs: EMPTY_COSTS, assignments, ...(blocks.length ? { blocks } : {}) };
     model.costs = modelCosts(model);

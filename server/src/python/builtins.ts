@@ -18,7 +18,7 @@ export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -118,8 +118,10 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.enumerate': {
       const items = args[0] ? interp.iterate(args[0]) : null;
-      const start = args[1]?.t === 'int' && isKnown(args[1].v) ? args[1].v : 0;
-      if (items === null) return UNKNOWN;
+      // enumerate(items, start=1): a start we cannot know numbers nothing (never from 0).
+      const given = args[1] ?? kwargs.get('start');
+      const start = given === undefined ? 0 : given.t === 'int' && isKnown(given.v) ? given.v : null;
+      if (items === null || start === null) return UNKNOWN;
       return list(items.map((v, i) => tuple([int(i + start), v])));
     }
     case 'builtins.reversed': {
@@ -137,11 +139,24 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.min':
     case 'builtins.max':
     case 'builtins.sum': {
-      if (name !== 'builtins.sum' && kwargs.has('key')) return UNKNOWN;
-      const items = args.length === 1 ? interp.iterate(args[0]) : args;
+      if (name !== 'builtins.sum' && (kwargs.has('key') || kwargs.has('default'))) return UNKNOWN;
+      const items = args.length === 1 || name === 'builtins.sum' ? (args[0] ? interp.iterate(args[0]) : null) : args;
       if (items === null) return UNKNOWN;
       if (name === 'builtins.sum') {
+        // sum(items, start): `sum([[conv, bn], [relu]], [])` joins lists; a start we cannot read gives unknown.
+        const start = args[1] ?? kwargs.get('start');
+        if (start && (start.t === 'list' || start.t === 'tuple')) {
+          const joined: Value[] = [...start.items];
+          for (const i of items) {
+            if (i.t !== start.t) return UNKNOWN;
+            joined.push(...i.items);
+          }
+          return start.t === 'list' ? list(joined) : tuple(joined);
+        }
+        if (start && start.t !== 'int' && start.t !== 'float') return UNKNOWN;
         let total: Dim = 0;
+        if (start?.t === 'int') total = start.v;
+        else if (start?.t === 'float') return sumFloats(items, start.v);
         let isFloat = false;
         for (const i of items) {
           if (i.t === 'int') total = add(total, i.v);
@@ -184,6 +199,16 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const [o, n] = args;
       if (o?.t === 'object' && n?.t === 'str') return bool(o.attrs.has(n.v) || interp.lookupClassAttr(o.cls, n.v) !== undefined);
       return UNKNOWN;
+    }
+    case 'builtins.chr': {
+      // `chr(ord('a') + i)`: names built from letters (`stage1a`, `stage1b`, ...).
+      const n = nums(args[0]);
+      return n !== null && Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? str(String.fromCodePoint(n)) : UNKNOWN;
+    }
+    case 'builtins.ord': {
+      const a = args[0];
+      const cp = a?.t === 'str' ? a.v.codePointAt(0) : undefined;
+      return a?.t === 'str' && cp !== undefined && [...a.v].length === 1 ? int(cp) : UNKNOWN;
     }
     case 'builtins.divmod': {
       const [a, b] = args.map(nums);
@@ -391,6 +416,17 @@ const INSTANCE_KINDS: Record<string, Value['t'][]> = {
 
 /** Kinds of values that are not instances of any user class or layer class. */
 const PLAIN = new Set<Value['t']>(['int', 'float', 'bool', 'str', 'none', 'tuple', 'list', 'dict', 'slice', 'ellipsis', 'tensor']);
+
+/** sum() of numbers from a float start: a float, or UNKNOWN where one is not a known number. */
+function sumFloats(items: Value[], start: number): Value {
+  let total = start;
+  for (const i of items) {
+    const n = numeric(i);
+    if (n === null) return UNKNOWN;
+    total += n;
+  }
+  return { t: 'float', v: total };
+}
 
 /** isinstance(v, ty) for one type: true, false, or undefined when it cannot be known. */
 function isInstance(interp: Interpreter, v: Value, ty: Value): boolean | undefined {

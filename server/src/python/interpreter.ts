@@ -956,7 +956,7 @@ export class Interpreter implements ModuleHost {
 
   private noteAssignment(target: SyntaxNode, value: Value): void {
     const shape: Output = value.t === 'tensor' ? value.shape : new TupleOut((value as SeqValue).items.map((i) => (i.t === 'tensor' ? i.shape : null)));
-    const inferred = value.t === 'tensor' && value.inferred ? { inferred: value.inferred } : {};
+    const inferred = value.t === 'tensor' && value.inferred !== undefined ? { inferred: value.inferred } : {};
     this.trace.addNote({ name: target.text, node: target, shape, ...inferred, seq: this.trace.nextSeq() });
   }
 
