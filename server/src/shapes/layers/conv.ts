@@ -311,7 +311,7 @@ function torchConvParams(o: TorchConvOptions): Param[] {
 function torchConvDef(spatialRank: number, transposed: boolean, lazy: boolean): LayerDef {
   const kind = `${lazy ? 'Lazy' : ''}${transposed ? 'ConvTranspose' : 'Conv'}${spatialRank}d`;
   const o = { spatialRank, transposed, lazy };
-  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params: torchConvParams(o), infer: torchConvolution(o) };
+  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params: torchConvParams(o), ...(transposed ? { callParams: ['output_size'] } : {}), infer: torchConvolution(o) };
 }
 
 // ---------------------------------------------------------------------------------------------
