@@ -28,6 +28,7 @@ const NO_TFJS_EQUIVALENT = new Set([
   'GlobalMaxPooling3D',
   'GlobalAveragePooling3D',
   'GroupNormalization',
+  'InstanceNormalization',
   'UnitNormalization',
   'Identity',
   'SpatialDropout2D',

@@ -38,7 +38,7 @@ export interface ModelComments {
 /** The `# input:` / `# model:` comments in the block of comment lines directly above `line` (0-based). */
 export function commentsAbove(lines: readonly string[], line: number): ModelComments {
   const out: ModelComments = {};
-  for (let l = line - 1; l >= 0; l--) {
+  for (let l = Math.min(line, lines.length) - 1; l >= 0; l--) {
     const t = lines[l].trim();
     if (t.startsWith('@')) continue;
     if (!t.startsWith('#')) break;

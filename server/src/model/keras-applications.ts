@@ -62,6 +62,15 @@ export function isApplicationPreprocess(name: string): boolean {
   return /^keras\.applications\.[a-z0-9_]+\.preprocess_input$/.test(name);
 }
 
+/**
+ * `imagenet_utils.obtain_input_shape` (Keras 2's `_obtain_input_shape`, also in the old
+ * `keras_applications` package): the helper that copies of the keras.applications models call to
+ * settle their input shape.
+ */
+export function isObtainInputShape(name: string): boolean {
+  return /^(keras\.applications|keras_applications)\.imagenet_utils\._?obtain_input_shape$/.test(name);
+}
+
 /** The constructor's signature as rule parameters. */
 export function applicationParams(t: ApplicationTable): Param[] {
   return t.params.map(([name, d]) => ({ name, default: d }));

@@ -36,6 +36,9 @@ function normaliseUncached(name: string): string {
   return n;
 }
 
+/** Top-level packages the engine knows by name: imports of them are never followed into an environment. */
+export const MODELLED_PACKAGES: ReadonlySet<string> = new Set(['torch', 'tensorflow', 'keras', 'tf_keras', 'numpy', 'jax', 'jaxlib', 'cnnshape_torchvision']);
+
 export const CONTAINERS: Record<string, 'Sequential' | 'ModuleList' | 'ModuleDict' | 'KerasSequential'> = {
   'torch.nn.Sequential': 'Sequential',
   'torch.nn.ModuleList': 'ModuleList',

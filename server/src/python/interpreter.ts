@@ -18,9 +18,11 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, isApplicationPreprocess } from '../model/keras-applications';
+import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
-import { BASE_CLASSES, CONTAINERS, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
+import { ArgContext } from '../shapes/context';
+import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
+import { STDLIB_MODULES } from '../model/stdlib-modules';
 import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
   constructContainer,
@@ -38,6 +40,7 @@ import {
   kerasMerge,
   kerasModel,
   kerasApplication,
+  kerasObtainInputShape,
   toArg,
   applicationGetLayer,
   modelGetLayer,
@@ -127,7 +130,8 @@ export class Interpreter implements ModuleHost {
   /**
    * Keras models that a function of the analysed file binds to a local name while the file's own
    * code runs (`def run_task(): model = compiled_tcn(...)` called under `__main__`): defined
-   * models that no module-level name holds.
+   * models that no module-level name holds; and those it assigns to an attribute of a plain
+   * object (`self.generator = self.build_generator()`).
    */
   readonly functionModels: { name: string; node: SyntaxNode; value: Value }[] = [];
   private runningModule = false;
@@ -325,9 +329,7 @@ export class Interpreter implements ModuleHost {
         return this.execBlock(node.childForFieldName('body'), scope);
       }
       case 'try_statement':
-        this.execBlock(node.childForFieldName('body'), scope);
-        for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
-        return;
+        return this.execTry(node, scope);
       case 'global_statement':
       case 'nonlocal_statement':
         for (const c of node.namedChildren) {
@@ -375,6 +377,88 @@ export class Interpreter implements ModuleHost {
       for (const rest of clauses.slice(i)) this.forgetAssignments(rest.body, scope);
       return;
     }
+  }
+
+  /**
+   * `try: from sync_batchnorm import SyncBN as BN` / `except ImportError: BN = nn.BatchNorm2d`. The
+   * body runs unless one of its imports names a module nobody has (not the workspace's files, not
+   * the environment's, not a library modelled by name, not the standard library) and a handler
+   * catches the ImportError. Then, where the environment is known, Python running it raises there:
+   * the statements before that import run, then the handler. Where no environment is known the
+   * module may be installed: either path may run, so what either binds is unknown.
+   */
+  private execTry(node: SyntaxNode, scope: Scope): void {
+    const body = node.childForFieldName('body');
+    const handlers = node.namedChildren.filter((c) => c.type === 'except_clause');
+    const elseBody = node.namedChildren.find((c) => c.type === 'else_clause')?.childForFieldName('body') ?? null;
+    const handler = handlers.find(catchesImportError);
+    const statements = body?.namedChildren ?? [];
+    const failing = handler ? statements.findIndex((stmt) => this.importMayFail(stmt, scope)) : -1;
+    const runFinally = () => {
+      for (const c of node.namedChildren) if (c.type === 'finally_clause') this.execBlock(c.namedChildren[c.namedChildren.length - 1], scope);
+    };
+    if (failing < 0) {
+      this.execBlock(body, scope);
+      this.execBlock(elseBody, scope);
+      return runFinally();
+    }
+    const handlerBody = handler!.namedChildren[handler!.namedChildren.length - 1];
+    if (this.loader?.environmentKnown?.()) {
+      for (const stmt of statements.slice(0, failing)) this.execStatement(stmt, scope);
+      this.execBlock(handlerBody, scope);
+      return runFinally();
+    }
+    for (const stmt of statements.slice(0, failing)) this.execStatement(stmt, scope);
+    for (const block of [body, handlerBody, elseBody]) {
+      this.forgetAssignments(block, scope);
+      this.forgetImports(block, scope);
+    }
+    runFinally();
+  }
+
+  /** Whether an import statement may fail: no file of the workspace or environment, no library known by name, and no standard module has its module. */
+  private importMayFail(stmt: SyntaxNode, scope: Scope): boolean {
+    const resolvable = (name: string): boolean => {
+      const root = name.split('.')[0];
+      if (MODELLED_PACKAGES.has(root) || STDLIB_MODULES.has(root)) return true;
+      return this.loader?.absolute(name, this.moduleOf(scope)?.file ?? null) !== undefined;
+    };
+    if (stmt.type === 'import_statement') {
+      return stmt.namedChildren.some((c) => {
+        const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text ?? '' : c.type === 'dotted_name' ? c.text : '';
+        return name !== '' && !resolvable(name);
+      });
+    }
+    if (stmt.type !== 'import_from_statement') return false;
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) return false;
+    if (moduleNode.type === 'relative_import') {
+      const level = moduleNode.namedChildren.find((c) => c.type === 'import_prefix')?.text.length ?? 1;
+      const rest = moduleNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
+      return this.loader?.relative(level, rest, this.moduleOf(scope)?.file ?? null) === undefined;
+    }
+    if (resolvable(moduleNode.text)) return false;
+    // `from einops import rearrange`: a function the rule registry knows by its full name.
+    const names = stmt.childrenForFieldName('name').map((c) => (c.type === 'aliased_import' ? c.childForFieldName('name')?.text ?? '' : c.text));
+    return names.length === 0 || !names.every((n) => this.libraryRef(`${moduleNode.text}.${n}`).t === 'builtin');
+  }
+
+  /** Marks every name an import statement of a block binds as unknown (the block may not have run). */
+  private forgetImports(block: SyntaxNode | null, scope: Scope): void {
+    if (!block) return;
+    const visit = (n: SyntaxNode) => {
+      if (n.type === 'function_definition' || n.type === 'class_definition') return;
+      if (n.type === 'import_statement') {
+        for (const c of n.namedChildren) {
+          if (c.type === 'dotted_name') scope.set(c.text.split('.')[0], UNKNOWN);
+          else if (c.type === 'aliased_import') scope.set(c.childForFieldName('alias')?.text ?? '', UNKNOWN);
+        }
+      } else if (n.type === 'import_from_statement') {
+        for (const c of n.childrenForFieldName('name')) scope.set(c.type === 'aliased_import' ? c.childForFieldName('alias')?.text ?? '' : c.text, UNKNOWN);
+      }
+      for (const c of n.namedChildren) visit(c);
+    };
+    visit(block);
   }
 
   /**
@@ -721,7 +805,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -780,11 +864,19 @@ export class Interpreter implements ModuleHost {
         const obj = this.evalExpr(target.childForFieldName('object')!, scope);
         const name = target.childForFieldName('attribute')?.text;
         if (!name) return;
+        if (obj.t === 'object' && this.runningModule && !this.inModelRun && this.trace.enabled && target.file === undefined && !this.libraryBase(obj.cls) && (value.t === 'functional' || (value.t === 'container' && value.kind === 'KerasSequential'))) {
+          // `self.g_AB = self.build_generator()` in a plain class (a GAN's models held by its trainer):
+          // a defined model, named by the attribute; one per place that builds it (d_A and d_B alike).
+          if (!this.functionModels.some((m) => m.value === value || m.node.startIndex === target.startIndex || (m.value.t === value.t && 'node' in m.value && m.value.node === value.node))) this.functionModels.push({ name, node: target, value });
+        }
         if (obj.t === 'object') this.setObjectAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
         // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
         else if (obj.t === 'functional' && obj.application && name === 'trainable') obj.application.layer.bound.values.set('trainable', toArg(value));
         else if (obj.t === 'layer') setLayerAttr(obj, name, value);
+        else if (obj.t === 'builtin' && obj.name === 'namedtuple.__new__' && obj.self?.t === 'class' && obj.self.namedTuple && name === '__defaults__') {
+          obj.self.namedTuple.defaults = value.t === 'tuple' || value.t === 'list' ? value.items : value.t === 'none' ? [] : null;
+        }
         return;
       }
       case 'subscript': {
@@ -849,6 +941,9 @@ export class Interpreter implements ModuleHost {
   /** `self.name = value` on a module; `registered`: add_module's value, a child whatever we know of it. */
   setObjectAttr(obj: ObjectValue, name: string, value: Value, registered = false): void {
     obj.attrs.set(name, value);
+    // `self.stride = ...` in a Conv2d subclass changes the layer it was built as, which reads it at every call.
+    const asLayer = layerOf(obj);
+    if (asLayer && asLayer.bound.values.has(name)) setLayerAttr(asLayer, name, value);
     const held = containerOf(obj);
     // A value we cannot know may be a module, which PyTorch would register: it takes its place, unknown.
     if (held && (isModuleLike(value) || value.t === 'unknown' || registered) && held.kind !== 'KerasSequential') containerSet(held, name, value);
@@ -1306,6 +1401,9 @@ export class Interpreter implements ModuleHost {
   iterate(v: Value): Value[] | null {
     const held = v.t === 'object' ? containerOf(v) : undefined;
     if (held) return this.iterate(held);
+    // A namedtuple instance iterates (and unpacks) as its fields.
+    const fields = v.t === 'object' ? namedTupleFields(v.cls) : undefined;
+    if (fields && v.t === 'object') return fields.map((f) => v.attrs.get(f) ?? UNKNOWN);
     switch (v.t) {
       case 'tuple':
       case 'list':
@@ -1339,10 +1437,12 @@ export class Interpreter implements ModuleHost {
       case 'object': {
         if (obj.cls.library) return stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
+        if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
+        if (name === '_replace' && namedTupleFields(obj.cls)) return { t: 'builtin', name: 'namedtuple._replace', self: obj };
         const base = this.libraryBase(obj.cls);
         if (name === '_modules' && base?.framework === 'torch') return registeredModulesDict(this, obj, node);
         // A layer subclass reads the sizes its layer was given (`self.out_channels`); other
@@ -1353,10 +1453,24 @@ export class Interpreter implements ModuleHost {
           const v = given ? fromArg(given) : undefined;
           return v?.t === 'int' ? v : UNKNOWN;
         }
+        const held = asLayer ? this.layerAttribute(asLayer, name) : undefined;
+        if (held) return held;
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
       }
       case 'class': {
+        // `BlockArgs.__new__.__defaults__ = (None,) * len(BlockArgs._fields)` sets a namedtuple's defaults.
+        if (name === '__new__' && obj.namedTuple) return { t: 'builtin', name: 'namedtuple.__new__', self: obj };
+        // `Swish.apply(x)` of a torch.autograd.Function: its static forward, given a context object first.
+        if (name === 'apply' && !obj.attrs.has('apply') && this.isAutogradFunction(obj)) {
+          const forward = this.lookupClassAttr(obj, 'forward');
+          if (forward?.t !== 'function') return UNKNOWN;
+          const ctxClass: ClassValue = { t: 'class', name: 'FunctionCtx', node: obj.node, bases: [], attrs: new Map(), id: this.newId() };
+          const ctx: ObjectValue = { t: 'object', cls: ctxClass, attrs: new Map(), node: null, id: this.newId() };
+          return { t: 'partial', fn: forward, args: [ctx], kwargs: new Map(), argNodes: [], kwNodes: new Map() };
+        }
+        // `block.__name__` of a class passed as an argument (`add_module(f'{block.__name__}_{i}', …)`).
+        if (name === '__name__' || name === '__qualname__') return obj.library ? UNKNOWN : str(obj.name);
         const m = this.lookupClassAttr(obj, name);
         // `Weights.verify(w)`: a @classmethod read from its class is bound to the class.
         if (m?.t === 'function' && !m.self && decoratorsOf(m).includes('@classmethod')) return { ...m, self: obj };
@@ -1382,6 +1496,8 @@ export class Interpreter implements ModuleHost {
           obj.opaque = true;
           return UNKNOWN;
         }
+        const held = this.layerAttribute(obj, name);
+        if (held) return held;
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
@@ -1400,6 +1516,8 @@ export class Interpreter implements ModuleHost {
       case 'dict':
       case 'str':
         return { t: 'builtin', name: `${obj.t}.${name}`, self: obj };
+      case 'function':
+        return name === '__name__' && obj.node.type === 'function_definition' ? str(obj.name) : UNKNOWN;
       case 'functional':
         // `model.output` / `.input`: the tensors the model was built on (`keras.Model(base.input, base.output)`).
         if (name === 'output') return obj.outputs;
@@ -1411,6 +1529,25 @@ export class Interpreter implements ModuleHost {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * What a built PyTorch layer holds (`self.weight` in a Conv2d subclass's forward, `conv.stride`):
+   * a parameter as a tensor of its shape, or None; a window argument as the module keeps it.
+   * Undefined where the rule does not say, or the layer was changed past knowing (opaque).
+   */
+  private layerAttribute(layer: LayerValue, name: string): Value | undefined {
+    if (layer.opaque || layer.def.framework !== 'torch' || !layer.def.attributes || layer.bound.problems.length > 0) return undefined;
+    const attributes = layer.def.attributes(new ArgContext({ framework: 'torch', kind: layer.def.kind, bound: layer.bound }));
+    const parameter = Object.hasOwn(attributes.parameters, name) ? attributes.parameters[name] : undefined;
+    if (parameter === 'none') return NONE;
+    if (parameter) return this.makeTensor(parameter, 'torch', { text: `the ${name} of the ${layer.def.kind} built at ${lineLabel(layer.node)}`, node: layer.node }, 0);
+    return Object.hasOwn(attributes.kept, name) ? fromArg(attributes.kept[name]) : undefined;
+  }
+
+  /** A subclass of torch.autograd.Function. */
+  private isAutogradFunction(cls: ClassValue): boolean {
+    return this.mro(cls).some((c) => c.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /^torch\.autograd\.(function\.)?Function$/.test(normaliseName(b.name))));
   }
 
   /** A method looked up on an instance: bound to it, to its class (@classmethod), or to nothing (@staticmethod). */
@@ -1464,6 +1601,8 @@ export class Interpreter implements ModuleHost {
   subscript(value: Value, idx: Value, node: SyntaxNode): Value {
     const held = value.t === 'object' ? containerOf(value) : undefined;
     if (held) return this.subscript(held, idx, node);
+    // `params[2]`, `block_args[1:]` on a namedtuple: its fields as a tuple.
+    if (value.t === 'object' && namedTupleFields(value.cls) && !this.lookupClassAttr(value.cls, '__getitem__')) return this.subscript(tuple(this.iterate(value) ?? []), idx, node);
     switch (value.t) {
       case 'tuple':
       case 'list': {
@@ -1773,6 +1912,17 @@ export class Interpreter implements ModuleHost {
    * (base classes first), take the arguments; the others keep their class-level defaults.
    */
   private bindRecordFields(cls: ClassValue, obj: ObjectValue, args: Value[], kwargs: Map<string, Value>): void {
+    const tupleClass = this.mro(cls).find((c) => c.namedTuple);
+    if (tupleClass?.namedTuple) {
+      const { fields, defaults } = tupleClass.namedTuple;
+      fields.forEach((name, i) => {
+        const fromEnd = fields.length - i;
+        const given = i < args.length ? args[i] : kwargs.get(name);
+        const fallback = defaults === null ? UNKNOWN : fromEnd <= defaults.length ? defaults[defaults.length - fromEnd] : UNKNOWN;
+        obj.attrs.set(name, given ?? fallback);
+      });
+      return;
+    }
     const fields: string[] = [];
     for (const c of this.mro(cls).reverse()) {
       for (const stmt of c.node.childForFieldName('body')?.namedChildren ?? []) {
@@ -1788,6 +1938,24 @@ export class Interpreter implements ModuleHost {
     });
   }
 
+  /**
+   * `collections.namedtuple('BlockArgs', ['kernel_size', 'stride'], defaults=...)`: a class whose
+   * instances hold the fields as attributes (a field neither given nor defaulted is unknown).
+   */
+  private namedTupleClass(args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    const name = args[0] ?? kwargs.get('typename');
+    const spec = args[1] ?? kwargs.get('field_names');
+    let fields: string[] | null = null;
+    if (spec?.t === 'str') fields = spec.v.replace(/,/g, ' ').split(/\s+/).filter((f) => f !== '');
+    else if (spec && (spec.t === 'list' || spec.t === 'tuple') && spec.items.every((i) => i.t === 'str')) fields = spec.items.map((i) => (i as { v: string }).v);
+    if (name?.t !== 'str' || fields === null || args.length > 2 || kwargs.has('rename')) return UNKNOWN;
+    const given = kwargs.get('defaults');
+    const defaults = given === undefined || given.t === 'none' ? [] : given.t === 'tuple' || given.t === 'list' ? given.items : null;
+    const cls: ClassValue = { t: 'class', name: name.v, node, bases: [], attrs: new Map(), id: this.newId(), namedTuple: { fields, defaults } };
+    cls.attrs.set('_fields', tuple(fields.map(str)));
+    return cls;
+  }
+
   // ---------------------------------------------------------------- library calls
 
   /** A call of a name (`torch.nn.Conv2d`, `len`) or of a method bound to a receiver: dispatched to the file that knows it. */
@@ -1798,10 +1966,12 @@ export class Interpreter implements ModuleHost {
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
     if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
     // `tf.math.equal(x.shape[-1], filters)` on plain numbers is a Python comparison (a branch condition).
-    const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
-    if (comparison && /^(tensorflow|keras\.ops)\./.test(name) && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
-      const r = this.compare(comparison, args[0], args[1]);
-      return r === undefined ? UNKNOWN : bool(r);
+    if (/^(tensorflow|keras\.ops)\./.test(name)) {
+      const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
+      if (comparison && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
+        const r = this.compare(comparison, args[0], args[1]);
+        return r === undefined ? UNKNOWN : bool(r);
+      }
     }
     const layer = findLayer(name);
     if (layer) {
@@ -1825,6 +1995,7 @@ export class Interpreter implements ModuleHost {
     if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
+    if (name === 'collections.namedtuple') return this.namedTupleClass(args, kwargs, node);
     if ((name === 'copy.copy' || name === 'copy.deepcopy') && args[0]) return copyValue(this, args[0], name === 'copy.deepcopy');
     if (name === 'functools.partial') {
       if (!args[0]) return UNKNOWN;
@@ -1850,6 +2021,7 @@ export class Interpreter implements ModuleHost {
     if (application) return kerasApplication(this, application, args, kwargs, node, nodes);
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
+    if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
     if (isArrayReader(name)) {
       const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
       t.array = true;
@@ -1880,6 +2052,14 @@ export class Interpreter implements ModuleHost {
       // `super().forward(x)` of a layer subclass applies the layer it was built as.
       const held = layerOf(self);
       if (held && (name === 'super.forward' || name === 'super.__call__')) return this.applyModule(held, args, kwargs, node);
+      // `params._replace(image_size=260)`: a copy with those fields changed.
+      const fields = namedTupleFields(self.cls);
+      if (fields && method === '_replace' && args.length === 0 && !this.lookupClassAttr(self.cls, '_replace')) {
+        if ([...kwargs.keys()].some((k) => !fields.includes(k))) return UNKNOWN;
+        const copy: ObjectValue = { ...self, attrs: new Map(self.attrs), id: this.newId() };
+        for (const [k, v] of kwargs) copy.attrs.set(k, v);
+        return copy;
+      }
       return userModuleMethod(this, name, method, self, args, kwargs, node);
     }
     if (self.t === 'functional') {
@@ -1973,6 +2153,7 @@ const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove',
 
 /** A class whose `__init__` Python writes from its annotated fields: `@dataclass`, `NamedTuple`. */
 function isRecordClass(cls: ClassValue): boolean {
+  if (namedTupleFields(cls)) return true;
   const decorated = cls.node.parent?.type === 'decorated_definition' ? cls.node.parent : null;
   if (decorated?.namedChildren.some((d) => d.type === 'decorator' && /\bdataclass\b/.test(d.text))) return true;
   return cls.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /(^|\.)NamedTuple$/.test(b.name));
@@ -2040,4 +2221,32 @@ const CONTAINER_ATTRIBUTES = new Set([
 /** An int that CPython keeps a single object for (-5 to 256), so that `is` compares its value. */
 function isCachedInt(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= -5 && v <= 256;
+}
+
+/** Exceptions whose handler catches a failed import: ImportError, its subclass, and their bases. */
+const IMPORT_ERROR_CATCHERS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
+
+/** Whether an `except` clause catches an ImportError (a bare `except:` does). */
+function catchesImportError(clause: SyntaxNode): boolean {
+  const caught = clause.namedChildren.slice(0, -1);
+  if (caught.length === 0) return true;
+  const names: string[] = [];
+  const visit = (n: SyntaxNode) => {
+    if (n.type === 'as_pattern_target') return;
+    if (n.type === 'identifier' || n.type === 'attribute') names.push(n.text.slice(n.text.lastIndexOf('.') + 1));
+    else for (const c of n.namedChildren) visit(c);
+  };
+  caught.forEach(visit);
+  return names.some((n) => IMPORT_ERROR_CATCHERS.has(n));
+}
+
+/** The fields of a namedtuple class, or of the namedtuple a class derives from. */
+function namedTupleFields(cls: ClassValue, depth = 0): string[] | undefined {
+  if (cls.namedTuple) return cls.namedTuple.fields;
+  if (depth > 20) return undefined;
+  for (const b of cls.bases) {
+    const f = b.t === 'class' ? namedTupleFields(b, depth + 1) : undefined;
+    if (f) return f;
+  }
+  return undefined;
 }

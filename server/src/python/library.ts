@@ -426,6 +426,28 @@ export function kerasModel(interp: Interpreter, args: Value[], kwargs: Map<strin
 }
 
 /**
+ * `_obtain_input_shape(input_shape, default_size, min_size, data_format, require_flatten,
+ * weights=None)` as Keras's imagenet_utils computes it: a given shape comes back as it is (the
+ * helper only checks it), none gives the default square image (`require_flatten`) or open spatial
+ * sizes. What it depends on and we do not know gives UNKNOWN.
+ */
+export function kerasObtainInputShape(args: Value[], kwargs: Map<string, Value>): Value {
+  const arg = (i: number, name: string) => args[i] ?? kwargs.get(name);
+  const given = arg(0, 'input_shape');
+  if (given === undefined || given.t === 'unknown') return UNKNOWN;
+  if ((given.t === 'tuple' || given.t === 'list') && given.items.length > 0) return given;
+  if (!(given.t === 'none' || ((given.t === 'tuple' || given.t === 'list') && given.items.length === 0))) return UNKNOWN;
+  const size = arg(1, 'default_size');
+  const format = arg(3, 'data_format');
+  const flatten = arg(4, 'require_flatten');
+  if (size?.t !== 'int' || format?.t !== 'str' || flatten?.t !== 'bool') return UNKNOWN;
+  const side = flatten.v ? size : NONE;
+  if (format.v === 'channels_first') return tuple([int(3), side, side]);
+  if (format.v === 'channels_last') return tuple([side, side, int(3)]);
+  return UNKNOWN;
+}
+
+/**
  * `keras.applications.ResNet50(include_top=False, input_shape=(224, 224, 3))`: a functional model
  * over its own input (or the `input_tensor=` it is built on), its output one row computed from the
  * table. An architecture argument the table does not cover (`alpha=0.5`) leaves the output unknown.

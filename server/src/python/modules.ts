@@ -43,6 +43,8 @@ export interface ModuleLoader {
   relative(level: number, name: string, importer: ModuleFile | null): ModuleFile | undefined;
   /** A package's submodule. */
   submodule(pkg: ModuleFile, name: string): ModuleFile | undefined;
+  /** True when the environment's site-packages are known, so that a module found nowhere is one Python would fail to import. */
+  environmentKnown?(): boolean;
 }
 
 /** What a module runtime needs from the interpreter. */

@@ -17,9 +17,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import type { Workspace } from './files';
 import { dirname, isInside, joinPath } from './paths';
 import { TORCHVISION_TABLE_ROOT, torchvisionTableFile } from '../model/torchvision';
-
-/** Top-level packages the engine knows by name: imports of them are never followed into an environment. */
-export const MODELLED_PACKAGES: ReadonlySet<string> = new Set(['torch', 'tensorflow', 'keras', 'tf_keras', 'numpy', 'jax', 'jaxlib', 'cnnshape_torchvision']);
+import { MODELLED_PACKAGES } from '../model/library';
 
 export class WorkspaceLoader implements ModuleLoader {
   /** Every file this loader read, in the order first read. */
@@ -45,6 +43,10 @@ export class WorkspaceLoader implements ModuleLoader {
   /** The analysed file as a module: its folder anchors relative imports and its name is `__main__`'s real one. */
   fileFor(path: string, text: string): ModuleFile {
     return this.makeFile(path, dirname(path), this.moduleNameOf(path), path.endsWith('/__init__.py'), this.isLibrary(path), text);
+  }
+
+  environmentKnown(): boolean {
+    return this.workspace.libraries.length > 0;
   }
 
   absolute(name: string, importer: ModuleFile | null): ModuleFile | undefined {

@@ -1,6 +1,7 @@
 // Layer family: normalization, PyTorch (`torch.nn.BatchNorm2d`, `InstanceNorm*`, `GroupNorm`,
 // `LayerNorm`, `RMSNorm`, `LocalResponseNorm`, their Lazy variants) and Keras (`BatchNormalization`,
-// `LayerNormalization`, `GroupNormalization`, `UnitNormalization`).
+// `LayerNormalization`, `GroupNormalization`, `UnitNormalization`, and the InstanceNormalization of
+// keras-contrib and TensorFlow Addons that GAN code imports).
 //
 // Every normalization keeps its input shape. What can go wrong is the feature count written in the
 // constructor (PyTorch `num_features`, `num_channels`, `normalized_shape`) against the input's
@@ -224,6 +225,16 @@ function kerasGroupNormRule(ctx: RuleContext): RuleResult {
   return { output: firstInput(ctx), params: kerasCenterScale(ctx, channels, 0) };
 }
 
+/**
+ * InstanceNormalization: keras-contrib's by default (`axis=None`) has one gamma and one beta for
+ * the whole tensor; with an axis (TensorFlow Addons' default, -1), one per feature along it.
+ */
+function contribInstanceNormRule(ctx: RuleContext): RuleResult {
+  if (ctx.value('axis') === null) return { output: firstInput(ctx), params: kerasCenterScale(ctx, 1, 0) };
+  const sizes = kerasAxisSizes(ctx);
+  return { output: firstInput(ctx), params: sizes === null ? null : kerasCenterScale(ctx, product(sizes), 0) };
+}
+
 const centerScaleTail: Param[] = [
   { name: 'beta_initializer', default: 'zeros' },
   { name: 'gamma_initializer', default: 'ones' },
@@ -263,6 +274,19 @@ const kerasLayers: LayerDef[] = [
     kerasGroupNormRule,
   ),
   kerasLayer('UnitNormalization', [{ name: 'axis', default: -1 }], sameShape),
+  {
+    ...kerasLayer('InstanceNormalization', [{ name: 'axis', default: null }, { name: 'epsilon', default: 0.001 }, { name: 'center', default: true }, { name: 'scale', default: true }, ...centerScaleTail, ...regularizersConstraints], contribInstanceNormRule),
+    names: ['keras_contrib.layers.InstanceNormalization', 'keras_contrib.layers.normalization.InstanceNormalization', 'keras_contrib.layers.normalization.instancenormalization.InstanceNormalization'],
+  },
+  // TensorFlow Addons': a GroupNormalization with one group per channel (keywords only).
+  {
+    ...kerasLayer(
+      'InstanceNormalization',
+      [{ name: 'axis', default: -1 }, { name: 'epsilon', default: 0.001 }, { name: 'center', default: true }, { name: 'scale', default: true }, ...centerScaleTail, ...regularizersConstraints].map((p) => ({ ...p, kwOnly: true })),
+      contribInstanceNormRule,
+    ),
+    names: ['tensorflow_addons.layers.InstanceNormalization', 'tensorflow_addons.layers.normalizations.InstanceNormalization'],
+  },
 ];
 
 export const layers: LayerDef[] = [...torchLayers, ...kerasLayers];

@@ -1,0 +1,3 @@
+import nets
+
+model = nets.build_net(3, classes=10)  # source: layer  # params: 618
