@@ -974,12 +974,14 @@ export class Interpreter implements ModuleHost {
         return this.evalString(node, scope);
       case 'concatenated_string': {
         let s = '';
+        let literal = true;
         for (const c of node.namedChildren) {
           const v = this.evalString(c, scope);
           if (v.t !== 'str') return UNKNOWN;
           s += v.v;
+          literal &&= v.literal === true;
         }
-        return str(s);
+        return literal ? { t: 'str', v: s, literal } : str(s);
       }
       case 'identifier': {
         const v = scope.lookup(node.text);
@@ -1098,7 +1100,10 @@ export class Interpreter implements ModuleHost {
         s += text;
       } else if (c.type === 'escape_sequence') s += c.text;
     }
-    return str(s);
+    // A constant written in the source (no f-string placeholder): the one CPython may intern.
+    const prefix = node.namedChildren.find((c) => c.type === 'string_start')?.text ?? '';
+    const constant = !/f/i.test(prefix) && !node.namedChildren.some((c) => c.type === 'interpolation');
+    return constant ? { t: 'str', v: s, literal: true } : str(s);
   }
 
   /** The items of a tuple, list or set display; null when a starred item's length is unknown. */
@@ -1268,7 +1273,9 @@ export class Interpreter implements ModuleHost {
       // SyntaxWarning) and strings that look like identifiers, which it interns (`block_type is
       // 'proj'`); elsewhere that is the implementation's choice.
       else if (a.t === 'int' && b.t === 'int' && typeof a.v === 'number' && typeof b.v === 'number') eq = a.v !== b.v ? false : isCachedInt(a.v) ? true : undefined;
-      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
+      // Only constants written in the source are interned that way; a string built at run time
+      // (concatenated, formatted, joined) is a new object, equal or not.
+      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : a.literal && b.literal && /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
       // Builtin types and functions (`type(x) is list`): one object per name.
       else if (a.t === 'builtin' && b.t === 'builtin' && a.self === undefined && b.self === undefined) eq = a.name === b.name;
       else eq = undefined;
