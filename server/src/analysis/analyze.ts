@@ -18,6 +18,7 @@ import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { ArgContext, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
+import type { ArgValue } from '../shapes/types';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
@@ -328,20 +329,16 @@ class Analysis {
     } else if (v.t === 'container') for (const i of v.items) this.collectClassIds(i, ids, false, depth + 1);
   }
 
-  private referenceCounts: Map<string, number> | undefined;
+  private readonly referenceCounts = new Map<string, number>();
 
-  /** How often a name is used in the file outside its own definition (counted once per file). */
+  /** How often a name is used in the file outside its own definition (counted once per name). */
   private referenceCount(name: string): number {
-    if (!this.referenceCounts) {
-      const counts = new Map<string, number>();
-      for (const n of this.tree.rootNode.descendantsOfType('identifier')) {
-        const p = n.parent;
-        if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
-        counts.set(n.text, (counts.get(n.text) ?? 0) + 1);
-      }
-      this.referenceCounts = counts;
+    let count = this.referenceCounts.get(name);
+    if (count === undefined) {
+      count = identifierUses(this.tree.rootNode, name);
+      this.referenceCounts.set(name, count);
     }
-    return this.referenceCounts.get(name) ?? 0;
+    return count;
   }
 
   private factoryCache: Map<string, FunctionValue[]> | undefined;
@@ -744,7 +741,7 @@ class Analysis {
       ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
       layerId: r.layer ? r.layer.id : null,
-      args: r.layer ? { ...Object.fromEntries(r.layer.bound.values), ...r.settledArgs } : null,
+      args: r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : null,
       given: r.layer ? [...r.layer.bound.given] : [],
       inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
       modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
@@ -762,7 +759,14 @@ class Analysis {
     if (records.length === 0) return [];
     const [low, high] = [records[0].seq, records[records.length - 1].seq];
     const out: BlockRecord[] = [];
-    for (const b of this.interp.trace.blocks) {
+    // The trace's blocks are kept in the order their calls ended (by endSeq): this model's are a
+    // run at the end of those that ended before its last record, found from the end (the trace
+    // holds the blocks of every model analysed so far).
+    const blocks = this.interp.trace.blocks;
+    let first = blocks.length;
+    while (first > 0 && blocks[first - 1].endSeq > low) first--;
+    for (let i = first; i < blocks.length; i++) {
+      const b = blocks[i];
       if (b.object === c.value || b.firstSeq < low || b.endSeq - 1 > high || b.endSeq <= b.firstSeq) continue;
       const inside = records.filter((r) => r.seq >= b.firstSeq && r.seq < b.endSeq);
       const params = paramsOf(inside, b.object);
@@ -970,6 +974,58 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
 }
 
 /** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */
+/**
+ * The identifiers spelled `name` in the tree, the names of the functions and classes being defined
+ * left out: each place the text holds `name` is looked up in the tree (a string, a comment or a
+ * longer name there is no use), instead of visiting every node.
+ */
+function identifierUses(root: SyntaxNode, name: string): number {
+  if (name === '') return 0;
+  const text = root.text;
+  let count = 0;
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    const start = root.startIndex + i;
+    const n = deepestAt(root, start);
+    if (n.type !== 'identifier' || n.startIndex !== start || n.endIndex !== start + name.length) continue;
+    const p = n.parent;
+    if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
+    count++;
+  }
+  return count;
+}
+
+/** The deepest node whose range holds the character at `index` (children found by bisection). */
+function deepestAt(root: SyntaxNode, index: number): SyntaxNode {
+  let n = root;
+  for (;;) {
+    const children = n.children;
+    let lo = 0;
+    let hi = children.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (children[mid].startIndex <= index) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0 || children[found].endIndex <= index) return n;
+    n = children[found];
+  }
+}
+
+/** A layer's bound arguments as a plain object, with those its call settled in their place (an object spread of a map's entries costs far more). */
+function argsOf(values: Map<string, ArgValue>, settled: Record<string, ArgValue> | undefined): Record<string, ArgValue> {
+  const args: Record<string, ArgValue> = {};
+  const put = (k: string, v: ArgValue) => {
+    if (k === '__proto__') Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else args[k] = v;
+  };
+  for (const [k, v] of values) put(k, v);
+  if (settled) for (const k of Object.keys(settled)) put(k, settled[k]);
+  return args;
+}
+
 function pathOf(node: SyntaxNode): { path?: string } {
   return node.file === undefined ? {} : { path: node.file };
 }

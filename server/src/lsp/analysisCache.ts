@@ -106,6 +106,12 @@ export class AnalysisCache {
     return result;
   }
 
+  /** The syntax tree kept for the target, when it was parsed from exactly `text` (the proof of a result analyses it again: proofs.ts). */
+  treeFor(key: string, text: string): Tree | undefined {
+    const kept = this.parsed.get(key);
+    return kept && kept.text === text ? kept.syntax : undefined;
+  }
+
   /** Why the target's text was not analysed (over the size limit), or undefined. */
   tooLarge(target: AnalysisTarget, settings: Settings): string | undefined {
     const limit = settings.maxFileSizeMb;

@@ -6,7 +6,8 @@
 // is kept with the analysis result it proves, so it is made once per document version (and per
 // version of the files that analysis read), and an edit cancels it like any analysis.
 
-import { analyze } from '../analysis/analyze';
+import { analyze, analyzeTree } from '../analysis/analyze';
+import type { Tree } from '../syntax/parse';
 import type { AnalysisResult } from '../analysis/result';
 import { AnalysisCancelled, cancellationFor } from './cancellation';
 import type { Settings } from './settings';
@@ -16,6 +17,9 @@ import type { TargetContext } from './analysisCache';
 export class ProofCache {
   /** The proven analysis of each quick result (the cache of analyses drops a result when it is stale). */
   private readonly proven = new WeakMap<AnalysisResult, AnalysisResult>();
+
+  /** `treeFor` gives the syntax tree the quick analysis of a target's text ran on, where one is kept: the proof analyses it without parsing again. */
+  constructor(private readonly treeFor: (target: AnalysisTarget) => Tree | undefined = () => undefined) {}
 
   /** True when the quick result has something a proof may change: an error to place, a fix to prove. */
   static needsProof(quick: AnalysisResult): boolean {
@@ -37,7 +41,9 @@ export class ProofCache {
     if (kept) return kept;
     const isCancelled = cancellationFor(target.key);
     const input = settings.defaultInputShape;
-    const result = analyze(target.text, { ...(input === undefined ? {} : { input }), ...context, isCancelled });
+    const options = { ...(input === undefined ? {} : { input }), ...context, isCancelled };
+    const tree = this.treeFor(target);
+    const result = tree ? analyzeTree(tree, target.text, options) : analyze(target.text, options);
     if (isCancelled?.()) throw new AnalysisCancelled(target.key);
     this.proven.set(quick, result);
     return result;

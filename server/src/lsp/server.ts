@@ -78,7 +78,7 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     (message) => connection.console.error(message),
     (message) => connection.console.log(message),
   );
-  const proofs = new ProofCache();
+  const proofs = new ProofCache((target) => analyses.treeFor(target.key, target.text));
   let settings = new SettingsCache(undefined);
   const workspace = host.workspace;
   let clientPullsConfiguration = false;

@@ -5,7 +5,8 @@
 // Node 22.1 and later have `module.enableCompileCache()`, which caches every module it loads; on
 // Node 20 (the oldest this package supports) the bundle is compiled here through `vm.Script` with
 // the cache V8 produced after an earlier run (kept in the system's temporary folder, keyed by the
-// Node version and the bundle's content; a stale or foreign cache is simply rejected by V8).
+// bundle's path, the Node version and the bundle's content; a stale or foreign cache is simply
+// rejected by V8).
 // Any failure falls back to a plain `require`: the cache only ever saves time.
 // CNNSHAPE_NO_COMPILE_CACHE=1 turns it off (the benchmark measures both).
 
@@ -59,9 +60,14 @@ export function requireCached(file: string): unknown {
   let cachedData: Buffer | undefined;
   let cachePath: string;
   try {
-    source = readFileSync(file, 'utf8');
-    const key = createHash('sha1').update(process.version).update(process.arch).update(source).digest('hex').slice(0, 20);
-    cachePath = join(compileCacheDir(), `${basename(file)}-${key}.cache`);
+    // The bytes are hashed as read (hashing the decoded string would encode it again).
+    const bytes = readFileSync(file);
+    source = bytes.toString('utf8');
+    const key = createHash('sha1').update(process.version).update(process.arch).update(bytes).digest('hex').slice(0, 20);
+    // Named by the bundle's place too: a build elsewhere (another install, another checkout) has
+    // caches of its own, and clearing this bundle's stale caches leaves theirs alone.
+    const place = createHash('sha1').update(file).digest('hex').slice(0, 8);
+    cachePath = join(compileCacheDir(), `${basename(file)}-${place}-${key}.cache`);
     try {
       cachedData = ownFolder(compileCacheDir()) ? readFileSync(cachePath) : undefined;
     } catch {
@@ -86,7 +92,7 @@ export function requireCached(file: string): unknown {
         writeFileSync(temporary, script.createCachedData());
         renameSync(temporary, cachePath);
         // The caches of earlier builds of this bundle are of no more use.
-        const prefix = `${basename(file)}-`;
+        const prefix = basename(cachePath).slice(0, basename(cachePath).lastIndexOf('-') + 1);
         for (const name of readdirSync(dirname(cachePath))) {
           if (name.startsWith(prefix) && name.endsWith('.cache') && name !== basename(cachePath)) rmSync(join(dirname(cachePath), name), { force: true });
         }

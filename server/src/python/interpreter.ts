@@ -1437,6 +1437,7 @@ export class Interpreter implements ModuleHost {
       case 'object': {
         if (obj.cls.library) return stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
+        if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
@@ -1468,6 +1469,8 @@ export class Interpreter implements ModuleHost {
           const ctx: ObjectValue = { t: 'object', cls: ctxClass, attrs: new Map(), node: null, id: this.newId() };
           return { t: 'partial', fn: forward, args: [ctx], kwargs: new Map(), argNodes: [], kwNodes: new Map() };
         }
+        // `block.__name__` of a class passed as an argument (`add_module(f'{block.__name__}_{i}', …)`).
+        if (name === '__name__' || name === '__qualname__') return obj.library ? UNKNOWN : str(obj.name);
         const m = this.lookupClassAttr(obj, name);
         // `Weights.verify(w)`: a @classmethod read from its class is bound to the class.
         if (m?.t === 'function' && !m.self && decoratorsOf(m).includes('@classmethod')) return { ...m, self: obj };
@@ -1513,6 +1516,8 @@ export class Interpreter implements ModuleHost {
       case 'dict':
       case 'str':
         return { t: 'builtin', name: `${obj.t}.${name}`, self: obj };
+      case 'function':
+        return name === '__name__' && obj.node.type === 'function_definition' ? str(obj.name) : UNKNOWN;
       case 'functional':
         // `model.output` / `.input`: the tensors the model was built on (`keras.Model(base.input, base.output)`).
         if (name === 'output') return obj.outputs;
@@ -1961,10 +1966,12 @@ export class Interpreter implements ModuleHost {
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
     if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
     // `tf.math.equal(x.shape[-1], filters)` on plain numbers is a Python comparison (a branch condition).
-    const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
-    if (comparison && /^(tensorflow|keras\.ops)\./.test(name) && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
-      const r = this.compare(comparison, args[0], args[1]);
-      return r === undefined ? UNKNOWN : bool(r);
+    if (/^(tensorflow|keras\.ops)\./.test(name)) {
+      const comparison = TF_COMPARISONS[name.replace(/^(tensorflow\.math\.|tensorflow\.|keras\.ops\.)/, '')];
+      if (comparison && args.length === 2 && args.every((a) => a.t === 'int' || a.t === 'float' || a.t === 'bool')) {
+        const r = this.compare(comparison, args[0], args[1]);
+        return r === undefined ? UNKNOWN : bool(r);
+      }
     }
     const layer = findLayer(name);
     if (layer) {

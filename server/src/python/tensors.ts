@@ -304,12 +304,16 @@ function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Fr
 /** Runs a layer's rule on its inputs and records the application, its notes and its diagnostics. */
 function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
   const callNode = interp.callSiteOverride ?? node;
-  const argTexts = new Map<string, string>();
-  // A number passed by name is quoted as it was written (`32 * 7 * 7`), where it was written.
-  for (const [k, n] of layer.argNodes) {
-    const src = layer.argChains?.get(k)?.src;
-    argTexts.set(k, src && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') ? src.text : n.text);
-  }
+  // A number passed by name is quoted as it was written (`32 * 7 * 7`), where it was written; read
+  // only when a message quotes it.
+  const argTexts = {
+    get(k: string): string | undefined {
+      const n = layer.argNodes.get(k);
+      if (!n) return undefined;
+      const src = layer.argChains?.get(k)?.src;
+      return src && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') ? src.text : n.text;
+    },
+  };
   const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
   const makeContext = (b: BoundArgs) =>
     new ArgContext({

@@ -128,8 +128,8 @@ export interface ArgContextOptions {
   bound: BoundArgs;
   inputs?: Shape[];
   inputOrigins?: string[];
-  /** Source text of each argument as written (`6*14*14`), for messages. */
-  argTexts?: Map<string, string>;
+  /** Source text of each argument as written (`6*14*14`), for messages (asked only when one quotes it). */
+  argTexts?: { get(name: string): string | undefined };
   /** Where input i came from, computed only when a message needs it (instead of inputOrigins). */
   originOf?: (i: number) => string;
 }
@@ -143,7 +143,7 @@ export class ArgContext implements RuleContext {
   readonly errors: ReportedError[] = [];
   readonly notes: string[] = [];
   private readonly bound: BoundArgs;
-  private readonly argTexts: Map<string, string>;
+  private readonly argTexts: { get(name: string): string | undefined };
 
   constructor(o: ArgContextOptions) {
     this.framework = o.framework;

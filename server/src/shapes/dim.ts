@@ -32,14 +32,22 @@ function internAtom(a: Atom): string {
 export class Expr {
   readonly terms: ReadonlyMap<string, Term>;
   readonly constant: number;
-  readonly key: string;
+  /** The key, written when first asked for: most intermediate sizes are never compared. */
+  private keyText: string | undefined;
   /** How to print it when it was built as a product of sums, kept factored for reading (made when first printed). */
   private display: string | (() => string) | undefined;
 
   private constructor(terms: ReadonlyMap<string, Term>, constant: number, key?: string) {
     this.terms = terms;
     this.constant = constant;
-    this.key = key ?? [...terms.keys()].sort().map((k) => `${terms.get(k)!.coef}*${k}`).join('+') + `+${constant}`;
+    this.keyText = key;
+  }
+
+  /** The normal form as text: two expressions are equal exactly when their keys are. */
+  get key(): string {
+    const terms = this.terms;
+    this.keyText ??= [...terms.keys()].sort().map((k) => `${terms.get(k)!.coef}*${k}`).join('+') + `+${this.constant}`;
+    return this.keyText;
   }
 
   static symbol(name: string): Expr {
@@ -154,7 +162,8 @@ function topLevelFloorDiv(text: string): boolean {
 function asExprParts(d: number | Expr): { terms: Map<string, Term>; constant: number } {
   if (typeof d === 'number') return { terms: new Map(), constant: d };
   const terms = new Map<string, Term>();
-  for (const [k, t] of d.terms) terms.set(k, { coef: t.coef, factors: [...t.factors] });
+  // A term's factors are never changed once made (the operations build new lists): shared.
+  for (const [k, t] of d.terms) terms.set(k, { coef: t.coef, factors: t.factors });
   return { terms, constant: d.constant };
 }
 
@@ -220,6 +229,10 @@ function mulExpanded(a: Dim, b: Dim): Dim {
   if (a === 0 || b === 0) return 0;
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return a * b;
+  // An expression times a number: each coefficient scaled (what the general product below gives,
+  // without pairing every term with the constant).
+  if (typeof a === 'number') return scaled(b as Expr, a);
+  if (typeof b === 'number') return scaled(a, b);
   const pa = asExprParts(a);
   const pb = asExprParts(b);
   // Terms as lists including the constant as a factor-free term.
@@ -244,6 +257,12 @@ function mulExpanded(a: Dim, b: Dim): Dim {
     }
   }
   return Expr.make(out, constant);
+}
+
+function scaled(e: Expr, c: number): Dim {
+  const terms = new Map<string, Term>();
+  for (const [k, t] of e.terms) terms.set(k, { coef: t.coef * c, factors: t.factors });
+  return Expr.make(terms, e.constant === 0 ? 0 : e.constant * c);
 }
 
 /** Python's `a // b` for a positive integer divisor; symbolic divisors give unknown. */

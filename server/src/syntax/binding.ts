@@ -13,7 +13,7 @@ export interface BindingPoint {
   column: number;
 }
 
-/** What a syntax node of either binding answers (query captures and tests read these). */
+/** What a syntax node of either binding answers (the incremental copy and tests read these). */
 export interface BindingNode {
   readonly type: string;
   readonly startIndex: number;
@@ -55,10 +55,6 @@ export interface BindingTree {
   edit(edit: BindingEdit): void;
 }
 
-export interface BindingQuery {
-  matches(node: BindingNode, options?: { maxStartDepth?: number }): { captures: { name: string; node: BindingNode }[] }[];
-}
-
 export type ParserKind = 'native' | 'wasm';
 
 /** Thrown when a parse or an analysis stops because its caller no longer wants it (a newer edit). */
@@ -76,8 +72,6 @@ export interface ParserBinding {
    * Cancelled is thrown.
    */
   parse(text: string, oldTree?: BindingTree, isCancelled?: () => boolean): BindingTree;
-  /** Compiles a query over the Python grammar. */
-  query(source: string): BindingQuery;
   /** Frees a tree (and its cursors): WebAssembly memory is not garbage collected; a no-op for the addon. */
   release(tree: BindingTree): void;
   /** Frees a cursor made by tree.walk(). */

@@ -3,7 +3,7 @@
 // try, since the addon's binary may not load on this platform); this file only adapts their API.
 
 import type Parser from 'tree-sitter';
-import { Cancelled, type BindingQuery, type BindingTree, type ParserBinding } from './binding';
+import { Cancelled, type BindingTree, type ParserBinding } from './binding';
 
 export function nativeBinding(ParserClass: typeof Parser, python: unknown): ParserBinding {
   skipNodeClasses(ParserClass, python);
@@ -21,9 +21,6 @@ export function nativeBinding(ParserClass: typeof Parser, python: unknown): Pars
         throw new Cancelled();
       }
       return tree;
-    },
-    query(source) {
-      return new ParserClass.Query(python as Parser.Language, source) as unknown as BindingQuery;
     },
     // The addon's trees and cursors are freed by the garbage collector.
     release() {},

@@ -4,7 +4,6 @@
 
 import type { Range } from '../analysis/result';
 import { Cancelled, parser, type BindingTree } from './binding';
-import { findModuleAssignments } from './queries';
 import { copyTree, SyntaxNode, type CopyOptions, type SyntaxTree } from './tree';
 
 export { SyntaxNode } from './tree';
@@ -44,12 +43,12 @@ export function parseSyntax(text: string, oldTree?: BindingTree, options: ParseO
   }
 }
 
-/** The plain tree of a binding's tree (parsed from `text`) and its query results; `native` stays the caller's. */
+/** The plain tree of a binding's tree (parsed from `text`); `native` stays the caller's. */
 export function syntaxTreeOf(native: BindingTree, text: string, options: Omit<ParseOptions, 'keepNative'> = {}): SyntaxTree {
   const binding = parser();
-  const copied = copyTree(native, text, { releaseCursor: (cursor) => binding.releaseCursor(cursor), isCancelled: options.isCancelled, file: options.file, previous: options.previous });
+  const rootNode = copyTree(native, text, { releaseCursor: (cursor) => binding.releaseCursor(cursor), isCancelled: options.isCancelled, file: options.file, previous: options.previous });
   if (options.isCancelled?.()) throw new Cancelled();
-  return { rootNode: copied.rootNode, moduleAssignments: findModuleAssignments(binding, native, copied.nodeFor) };
+  return { rootNode };
 }
 
 export function rangeOf(node: SyntaxNode): Range {

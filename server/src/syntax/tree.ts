@@ -4,10 +4,9 @@
 // model is traced up to three times); every property read on a native tree-sitter node crosses into
 // C++ (or into WebAssembly), which made the binding's tree the analysis's main cost. This copy
 // answers the same questions (type, text, children, fields, positions) from plain objects; the
-// binding's tree is needed only for the queries of grammars/ (run at parse time, see parse.ts) and
-// for incremental re-parsing.
+// binding's tree is needed only for incremental re-parsing.
 
-import { Cancelled, type BindingCursor, type BindingNode, type BindingTree } from './binding';
+import { Cancelled, type BindingCursor, type BindingTree } from './binding';
 
 export interface Point {
   row: number;
@@ -118,14 +117,6 @@ export interface SyntaxTree {
    * incrementally from it); whoever asked releases it (parser().release) when done with it.
    */
   native?: BindingTree;
-  /** Module-level `name = ...` assignments, by name (grammars/models.scm, run at parse time). */
-  moduleAssignments: Map<string, SyntaxNode>;
-}
-
-/** A copied tree's root, and how to find the copy of one of the binding's nodes (a query capture). */
-export interface CopiedTree {
-  rootNode: SyntaxNode;
-  nodeFor(native: BindingNode): SyntaxNode | undefined;
 }
 
 /** The source text with its line starts, to turn offsets into positions. */
@@ -169,7 +160,7 @@ export interface CopyOptions {
 }
 
 /** Copies a binding's tree into plain objects, walking it once with a cursor (released afterwards). */
-export function copyTree(native: BindingTree, text: string, options: CopyOptions = {}): CopiedTree {
+export function copyTree(native: BindingTree, text: string, options: CopyOptions = {}): SyntaxNode {
   const cursor = native.walk();
   let rootNode: SyntaxNode;
   try {
@@ -180,7 +171,7 @@ export function copyTree(native: BindingTree, text: string, options: CopyOptions
     options.releaseCursor?.(cursor);
   }
   (rootNode as unknown as { hasError: boolean }).hasError = native.rootNode.hasError;
-  return { rootNode, nodeFor: (n) => findNode(rootNode, n.startIndex, n.endIndex, n.type) };
+  return rootNode;
 }
 
 /** Nodes copied between two questions to `isCancelled`. */
@@ -220,31 +211,43 @@ class Copier {
     const isCancelled = this.isCancelled;
     const top = this.make();
     // Iterative pre-order walk: deeply nested code must not overflow the stack. The stack holds the
-    // ancestors of the cursor's node.
+    // ancestors of the cursor's node. Each ancestor's children gather in the scratch list of its
+    // depth and are copied into an array of their exact number once the last is made: an array
+    // grown by push keeps room for 17 or more, and most nodes have one to three children.
     const stack: SyntaxNode[] = [top];
+    const scratch = this.scratch;
+    const counts = this.counts;
+    counts[0] = 0;
     if (!cursor.gotoFirstChild()) return top;
     for (;;) {
       if (isCancelled && ++this.sinceCheck === CANCEL_CHECK_NODES) {
         this.sinceCheck = 0;
         if (isCancelled()) throw new Cancelled();
       }
-      const parent = stack[stack.length - 1];
+      const depth = stack.length - 1;
       const node = this.make();
-      node.parent = parent;
+      node.parent = stack[depth];
       node.field = this.fieldName();
-      if (parent.children === NO_CHILDREN) parent.children = [node];
-      else parent.children.push(node);
+      (scratch[depth] ??= [])[counts[depth]++] = node;
       if (cursor.gotoFirstChild()) {
         stack.push(node);
+        counts[depth + 1] = 0;
         continue;
       }
       while (!cursor.gotoNextSibling()) {
+        // The node on top of the stack has all its children.
+        const last = stack.length - 1;
+        stack[last].children = scratch[last].slice(0, counts[last]);
         if (!cursor.gotoParent()) return top;
         stack.pop();
         if (stack.length === 0) return top;
       }
     }
   }
+
+  /** The children gathered so far at each depth of the walk (reused from one parent to the next). */
+  private readonly scratch: SyntaxNode[][] = [];
+  private readonly counts: number[] = [];
 
   /**
    * Copies the root (the cursor's node) with its top-level statements, moving in those of the old
@@ -290,14 +293,4 @@ class Copier {
     root.children = children.length ? children : NO_CHILDREN;
     return root;
   }
-}
-
-/** The node with this range and type, found by descending from the root. */
-function findNode(root: SyntaxNode, start: number, end: number, type: string): SyntaxNode | undefined {
-  let n: SyntaxNode | undefined = root;
-  while (n) {
-    if (n.startIndex === start && n.endIndex === end && n.type === type) return n;
-    n = n.children.find((c) => c.startIndex <= start && c.endIndex >= end && !(c.startIndex === c.endIndex && start !== end));
-  }
-  return undefined;
 }

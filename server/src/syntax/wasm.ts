@@ -4,8 +4,8 @@
 // file does no I/O. Trees and cursors live in WebAssembly memory, which the garbage collector does
 // not see: release() frees them.
 
-import { Language, Parser, Query, type Tree, type TreeCursor } from 'web-tree-sitter';
-import { Cancelled, type BindingQuery, type BindingTree, type ParserBinding } from './binding';
+import { Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { Cancelled, type BindingTree, type ParserBinding } from './binding';
 
 let runtime: Promise<void> | undefined;
 
@@ -41,9 +41,6 @@ export async function wasmBinding(runtimeWasm: Uint8Array, languageWasm: Uint8Ar
         throw new Cancelled();
       }
       return tree as unknown as BindingTree;
-    },
-    query(source) {
-      return new Query(language, source) as unknown as BindingQuery;
     },
     release(tree) {
       (tree as unknown as Tree).delete();
