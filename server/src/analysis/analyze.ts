@@ -729,20 +729,23 @@ class Analysis {
   }
 
   private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output; inferred?: Output }[], inputIds: number[]): ModelResult {
+    // The model's own call is no leaf of itself (a model that registers no child module).
+    records = records.filter((r) => r.leaf !== c.value);
     const names = moduleNames(c.value);
     const indexBySeq = new Map<number, number>();
     records.forEach((r, i) => indexBySeq.set(r.seq, i));
     const layers: LayerRecord[] = records.map((r) => ({
       kind: r.kind,
       module: r.module,
-      name: r.layer ? names.get(r.layer.id) ?? null : null,
+      ...(r.leaf ? { leaf: true } : {}),
+      name: r.layer ? names.get(r.layer.id) ?? null : r.leaf ? names.get(r.leaf.id) ?? null : null,
       range: rangeOf(r.defNode),
       ...pathOf(r.defNode),
       callRange: rangeOf(r.callNode),
       ...(r.callNode.file !== undefined ? { callPath: r.callNode.file } : {}),
       input: r.inputs.map((t) => t.shape),
       output: r.output,
-      params: r.module ? r.params ?? null : undefined,
+      params: r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined,
       ...(r.frozenParams !== undefined ? { frozenParams: r.frozenParams } : {}),
       ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
@@ -933,6 +936,13 @@ function directParameters(root: Value, appliedLayers: ReadonlySet<number>): (Cou
   return out;
 }
 
+/** A leaf module's own parameters (its `nn.Parameter`s); null when one's size is unknown. */
+function leafParams(leaf: Value): Count | null {
+  let total: Count | null = 0;
+  for (const p of directParameters(leaf, new Set())) total = addCounts(total, p);
+  return total;
+}
+
 /** A layer's parameter count from its constructor arguments alone (no input); null where that needs the input. */
 function constructedParams(layer: LayerValue): Count | null {
   if (layer.opaque || layer.bound.problems.length) return null;
@@ -1059,6 +1069,7 @@ function moduleNames(root: Value): Map<number, string> {
     if (v.t === 'layer') {
       if (!out.has(v.id)) out.set(v.id, path);
     } else if (v.t === 'container') {
+      if (path && !out.has(v.id)) out.set(v.id, path);
       v.items.forEach((item, i) => visit(item, join(path, v.keys ? v.keys[i] : String(i)), depth + 1));
     } else if (v.t === 'object') {
       if (path && !out.has(v.id)) out.set(v.id, path);

@@ -519,7 +519,8 @@ export class Interpreter implements ModuleHost {
       if (n.type === 'break_statement' || n.type === 'continue_statement') this.uncertainExit = true;
       if (n.type === 'assignment' || n.type === 'augmented_assignment') {
         const left = n.childForFieldName('left');
-        if (left) this.forgetTarget(left, scope);
+        // `x = ...` rebinds the name; `x += ...` may mutate the object it holds (a list, a ModuleList).
+        if (left) this.forgetTarget(left, scope, n.type === 'assignment');
       }
       // `layers.append(...)`, `self.features.add_module(...)`: what the call may have changed is unknown.
       if (n.type === 'call') {
@@ -531,15 +532,21 @@ export class Interpreter implements ModuleHost {
       }
       if (n.type === 'for_statement') {
         const left = n.childForFieldName('left');
-        if (left) this.forgetTarget(left, scope);
+        if (left) this.forgetTarget(left, scope, true);
       }
       for (const c of n.namedChildren) visit(c);
     };
     visit(block);
   }
 
-  private forgetTarget(target: SyntaxNode, scope: Scope): void {
-    const held = target.type === 'identifier' ? containerOf(scope.lookup(target.text) ?? UNKNOWN) : undefined;
+  /**
+   * Makes what a statement may have written unknown. `rebind`: the target is assigned (`x = ...`,
+   * `for k, v in ...`), which binds its names anew and leaves the objects they held untouched (a
+   * loop variable that last held a model's child must not take that child's contents with it);
+   * otherwise the target is an object the statement may mutate (`x += ...`, `x.append(...)`).
+   */
+  private forgetTarget(target: SyntaxNode, scope: Scope, rebind = false): void {
+    const held = target.type === 'identifier' && !rebind ? containerOf(scope.lookup(target.text) ?? UNKNOWN) : undefined;
     if (held) {
       // A module that holds its children (an nn.Sequential or nn.ModuleDict subclass's `self`)
       // stays bound, so later attribute assignments still reach it; its children become one
@@ -557,7 +564,7 @@ export class Interpreter implements ModuleHost {
       if (obj.t === 'object' && name) obj.attrs.set(name, UNKNOWN);
       // `f.ceil_mode = True` in a branch that may not run: the layer's output is no longer known.
       if (obj.t === 'layer' && name && !IGNORED_LAYER_ATTRS.has(name)) obj.opaque = true;
-    } else for (const c of target.namedChildren) this.forgetTarget(c, scope);
+    } else for (const c of target.namedChildren) this.forgetTarget(c, scope, rebind);
   }
 
   private safeEval(node: SyntaxNode | null, scope: Scope): Value {
@@ -594,14 +601,14 @@ export class Interpreter implements ModuleHost {
     }
     const items = this.iterate(iterable);
     if (items === null || !left) {
-      if (left) this.forgetTarget(left, scope);
+      if (left) this.forgetTarget(left, scope, true);
       this.forgetAssignments(body, scope);
       if (left && right && body) this.forgetMutatedModules(right, left, body, scope);
       return;
     }
     if (items.length > MAX_LOOP_ITERATIONS) {
       // Running only the first iterations would give definite but wrong values.
-      this.forgetTarget(left, scope);
+      this.forgetTarget(left, scope, true);
       this.forgetAssignments(body, scope);
       return;
     }
@@ -624,7 +631,7 @@ export class Interpreter implements ModuleHost {
       }
       // A `break` or `continue` under an unknown condition: any iteration may have ended early.
       if (this.uncertainExit) {
-        this.forgetTarget(left, scope);
+        this.forgetTarget(left, scope, true);
         this.forgetAssignments(body, scope);
         return;
       }
@@ -1004,12 +1011,14 @@ export class Interpreter implements ModuleHost {
         return this.evalString(node, scope);
       case 'concatenated_string': {
         let s = '';
+        let literal = true;
         for (const c of node.namedChildren) {
           const v = this.evalString(c, scope);
           if (v.t !== 'str') return UNKNOWN;
           s += v.v;
+          literal &&= v.literal === true;
         }
-        return str(s);
+        return literal ? { t: 'str', v: s, literal } : str(s);
       }
       case 'identifier': {
         const v = scope.lookup(node.text);
@@ -1128,7 +1137,10 @@ export class Interpreter implements ModuleHost {
         s += text;
       } else if (c.type === 'escape_sequence') s += c.text;
     }
-    return str(s);
+    // A constant written in the source (no f-string placeholder): the one CPython may intern.
+    const prefix = node.namedChildren.find((c) => c.type === 'string_start')?.text ?? '';
+    const constant = !/f/i.test(prefix) && !node.namedChildren.some((c) => c.type === 'interpolation');
+    return constant ? { t: 'str', v: s, literal: true } : str(s);
   }
 
   /** The items of a tuple, list or set display; null when a starred item's length is unknown. */
@@ -1298,7 +1310,9 @@ export class Interpreter implements ModuleHost {
       // SyntaxWarning) and strings that look like identifiers, which it interns (`block_type is
       // 'proj'`); elsewhere that is the implementation's choice.
       else if (a.t === 'int' && b.t === 'int' && typeof a.v === 'number' && typeof b.v === 'number') eq = a.v !== b.v ? false : isCachedInt(a.v) ? true : undefined;
-      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
+      // Only constants written in the source are interned that way; a string built at run time
+      // (concatenated, formatted, joined) is a new object, equal or not.
+      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : a.literal && b.literal && /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
       // Builtin types and functions (`type(x) is list`): one object per name.
       else if (a.t === 'builtin' && b.t === 'builtin' && a.self === undefined && b.self === undefined) eq = a.name === b.name;
       else eq = undefined;

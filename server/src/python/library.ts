@@ -361,7 +361,7 @@ function moduleChildren(interp: Interpreter, self: ObjectValue, named: boolean):
  * nn.Sequential subclass), else its attributes that are modules. Undefined where one may be a
  * module we cannot see (an unknown attribute, an instance of a class with an unreadable base).
  */
-function registeredModules(interp: Interpreter, self: ObjectValue): { keys: string[]; items: Value[] } | undefined {
+export function registeredModules(interp: Interpreter, self: ObjectValue): { keys: string[]; items: Value[] } | undefined {
   const held = containerOf(self);
   if (held) {
     if (held.unknownItems) return undefined;

@@ -18,7 +18,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
-import { toArg } from './library';
+import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
@@ -191,9 +191,17 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       if (first?.t === 'tuple' || first?.t === 'list') for (const i of first.items) inputs.push(asTensor(interp, i, node, m.def.framework));
       else if (first) inputs.push(asTensor(interp, first, node, m.def.framework));
       // Layers with further tensor inputs (Bilinear, an RNN's initial state, attention's key and value) take them positionally.
-      for (const extra of args.slice(1)) if (extra.t === 'tensor') inputs.push(extra);
-      // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
+      // A positional argument that is no tensor is the forward parameter the layer names for it
+      // (`unpool(x, indices, size)`, `up(x, skip.size())`): it reaches the rule as `call.<name>`.
       const callKeywords = new Map<string, ArgValue>();
+      args.slice(1).forEach((extra, i) => {
+        if (extra.t === 'tensor') inputs.push(extra);
+        else {
+          const name = m.def.callParams?.[i];
+          if (name) callKeywords.set(`call.${name}`, toArg(extra));
+        }
+      });
+      // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
       for (const [k, v] of kwargs) if (k !== firstName) callKeywords.set(`call.${k}`, toArg(v));
       return applyLayer(interp, m, inputs, node, callKeywords);
     }
@@ -212,6 +220,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         // A Keras Sequential called as a layer (in a model's pass or a functional graph) is a block: one
         // `sequential (Sequential)` row in Keras's summary (a model's own pass is not a block of itself: analyze.ts).
         if (m.kind === 'KerasSequential') interp.trace.addBlock({ object: m, callNode: node, inputs: input.t === 'tensor' ? [input] : [], output: valueShapes(x), firstSeq, endSeq: interp.trace.peekSeq() });
+        // An empty nn.Sequential (an identity shortcut) is a leaf module of PyTorch's.
+        else if (m.kind === 'Sequential' && m.items.length === 0 && !m.unknownItems) recordLeafModule(interp, m, [input], x, node);
         return x;
       } finally {
         interp.callSiteOverride = saved;
@@ -249,6 +259,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
           interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
+          // A PyTorch module that registered no child module is a leaf of its own (`ChannelShuffle`).
+          if (base?.framework === 'torch' && !base.layer && registeredModules(interp, m)?.items.length === 0) recordLeafModule(interp, m, args, out, node);
         }
         return out;
       } finally {
@@ -278,6 +290,14 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
 }
 
 /** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
+/** The record of a leaf module that is not a layer (TraceRecord.leaf), in a model's pass: its call's input and output. */
+function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, args: Value[], out: Value, node: SyntaxNode): void {
+  if (!interp.inModelRun) return;
+  const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+  const kind = m.t === 'object' ? m.cls.name : 'Sequential';
+  interp.trace.addRecord({ seq: interp.trace.nextSeq(), kind, module: true, framework: 'torch', layer: null, leaf: m, defNode: m.node ?? node, callNode: interp.callSiteOverride ?? node, inputs, output: valueShapes(out), outputs: collectTensors(out), notes: [] });
+}
+
 function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue | ObjectValue {
   if (m.t === 'container') return m.kind === 'KerasSequential';
   return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'keras';
