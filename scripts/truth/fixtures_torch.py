@@ -5,7 +5,8 @@ own example calls, or an entry of RUNS below supply the model and input. While i
 module's output is recorded against the fixture line that constructed it, and every tensor a
 line assigns inside the fixture is recorded against that line. Then each `# shape:` comment must
 match one of the shapes seen on its line (with N, H, W, ... bound as RUNS says), each `# params:`
-comment the parameter count of the module built there (on a `class` line: of its instance), and a fixture with `# error:` comments
+comment the parameter count of the module built there (on a `class` line: of its instance), each
+`# name:` comment the path (in the model's named_modules()) of a module built there, and a fixture with `# error:` comments
 must make PyTorch raise. Fixtures listed in SKIP are not PyTorch programs (broken or unknown code).
 
 Run: /usr/bin/python3 scripts/truth/fixtures_torch.py [fixture names...]
@@ -155,6 +156,7 @@ def check(path):
     namespace = {'__name__': '__main__', '__file__': path}
     error = None
     env = {}
+    model = None
     old_init = nn.Module.__init__
     try:
         rec.install()
@@ -219,6 +221,12 @@ def check(path):
                     problems.append(f'line {i}: nothing seen, expected {m.group(1).strip()}')
             elif not any(matches(want, s) for s in seen):
                 problems.append(f'line {i}: expected {m.group(1).strip()}, PyTorch gave {sorted(set(map(str, seen)))}')
+        m = re.search(r'#\s*name:\s*(\S+)', l)
+        if m:
+            paths = {id(mod): n for n, mod in model.named_modules()} if isinstance(model, nn.Module) else {}
+            got = [paths.get(id(mod)) for mod in rec.built.get(i, [])]
+            if m.group(1) not in got:
+                problems.append(f'line {i}: expected a module named {m.group(1)}, PyTorch gave {got}')
         m = re.search(r'#\s*params:\s*(\d+)', l)
         if m:
             mods = rec.built.get(i, [])

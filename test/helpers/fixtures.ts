@@ -5,6 +5,7 @@
 //   nn.Conv2d(1, 3, 3),            # params: 30   (on a model's `class` line: its total)
 //   class Net(nn.Module):          # source: inferred
 //   nn.GRU(hidden_dim, 64)         # error: [rnn-input-size] # fix: "embed_dim"
+//   block(c_in),                   # name: stages.Block_0   (a module built here has that named_modules() path)
 //
 // `shape` is the output after that line: the last tensor assigned on it, else the last layer
 // built or applied on it (ops belong to the line that calls them), in execution order. Every
@@ -23,7 +24,7 @@ import { formatOutput } from '../../server/src/shapes/shape';
 
 export interface Expectation {
   line: number;
-  kind: 'shape' | 'error' | 'params' | 'source' | 'fix';
+  kind: 'shape' | 'error' | 'params' | 'source' | 'fix' | 'name';
   value: string;
   message?: string;
 }
@@ -31,7 +32,7 @@ export interface Expectation {
 export function readExpectations(text: string): Expectation[] {
   const out: Expectation[] = [];
   text.split(/\r?\n/).forEach((src, line) => {
-    const re = /#\s*(shape|error|params|source|fix):\s*([^#]*)/g;
+    const re = /#\s*(shape|error|params|source|fix|name):\s*([^#]*)/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(src))) {
       const kind = m[1] as Expectation['kind'];
@@ -82,6 +83,10 @@ export function checkExpectations(text: string, result: AnalysisResult): string[
       const model = built.length ? undefined : result.models.find((x) => x.range.line === e.line);
       const got = built.length ? built[built.length - 1].params : model ? model.totalParams : undefined;
       if (String(got) !== e.value) failures.push(`${where}: expected params ${e.value}, got ${got}`);
+    } else if (e.kind === 'name') {
+      // One of the modules built on this line is listed under that path (PyTorch's named_modules()).
+      const names = layersOn(result, e.line).built.map((l) => l.name);
+      if (!names.includes(e.value)) failures.push(`${where}: expected a module named ${e.value}, got ${names.join(', ') || 'none'}`);
     } else if (e.kind === 'source') {
       const m = result.models.find((x) => x.range.line === e.line);
       if (!m) failures.push(`${where}: expected a model named on this line`);

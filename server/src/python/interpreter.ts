@@ -1423,6 +1423,7 @@ export class Interpreter implements ModuleHost {
       case 'object': {
         if (obj.cls.library) return stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
+        if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
@@ -1441,6 +1442,8 @@ export class Interpreter implements ModuleHost {
         return UNKNOWN;
       }
       case 'class': {
+        // `block.__name__` of a class passed as an argument (`add_module(f'{block.__name__}_{i}', …)`).
+        if (name === '__name__' || name === '__qualname__') return obj.library ? UNKNOWN : str(obj.name);
         const m = this.lookupClassAttr(obj, name);
         // `Weights.verify(w)`: a @classmethod read from its class is bound to the class.
         if (m?.t === 'function' && !m.self && decoratorsOf(m).includes('@classmethod')) return { ...m, self: obj };
@@ -1484,6 +1487,8 @@ export class Interpreter implements ModuleHost {
       case 'dict':
       case 'str':
         return { t: 'builtin', name: `${obj.t}.${name}`, self: obj };
+      case 'function':
+        return name === '__name__' && obj.node.type === 'function_definition' ? str(obj.name) : UNKNOWN;
       case 'functional':
         // `model.output` / `.input`: the tensors the model was built on (`keras.Model(base.input, base.output)`).
         if (name === 'output') return obj.outputs;
