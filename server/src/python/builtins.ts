@@ -68,7 +68,10 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return UNKNOWN;
     }
     case 'builtins.float': {
-      const n = nums(args[0]);
+      const a = args[0];
+      // `float('0.25')`: a decimal literal as Python reads it (underscores between digits allowed).
+      if (a?.t === 'str' && /^\s*[-+]?(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][-+]?\d(_?\d)*)?\s*$/.test(a.v)) return { t: 'float', v: Number(a.v.trim().replace(/_/g, '')) };
+      const n = nums(a);
       return n === null ? UNKNOWN : { t: 'float', v: n };
     }
     case 'builtins.bool': {
@@ -230,6 +233,13 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.super': {
       const m = interp.methodStack[interp.methodStack.length - 1];
       return m ? { t: 'super', self: m.self, owner: m.owner } : UNKNOWN;
+    }
+    case 're.split': {
+      // `re.split(r'(\d.*)', 'k3')`: where the pattern means the same in JavaScript and cannot match nothing.
+      const [pattern, text] = [args[0] ?? kwargs.get('pattern'), args[1] ?? kwargs.get('string')];
+      const re = pattern?.t === 'str' && args.length === 2 && kwargs.size === 0 ? portableRegExp(pattern.v) : null;
+      if (!re || text?.t !== 'str') return UNKNOWN;
+      return list(text.v.split(re).map((part) => (part === undefined ? NONE : str(part))));
     }
     case 'math.ceil':
     case 'math.floor':
@@ -648,4 +658,19 @@ export function sliceRange(s: Value & { t: 'slice' }, n: number): { start: numbe
 function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * A Python regular expression as a JavaScript one, where both read it alike: plain characters,
+ * classes, groups, alternation and quantifiers; no `(?...)` extension, no `\A`/`\Z`, and no pattern
+ * that matches the empty string (Python and JavaScript split on empty matches differently).
+ */
+function portableRegExp(pattern: string): RegExp | null {
+  if (pattern.includes('(?') || /\\[AZbBgNuUx0-9]/.test(pattern) || /\{[^}]*$/.test(pattern)) return null;
+  try {
+    const re = new RegExp(pattern);
+    return new RegExp(`^(?:${pattern})$`).test('') ? null : re;
+  } catch {
+    return null;
+  }
 }

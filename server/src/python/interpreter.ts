@@ -20,6 +20,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
+import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { STDLIB_MODULES } from '../model/stdlib-modules';
 import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
@@ -800,7 +801,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -869,6 +870,9 @@ export class Interpreter implements ModuleHost {
         // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
         else if (obj.t === 'functional' && obj.application && name === 'trainable') obj.application.layer.bound.values.set('trainable', toArg(value));
         else if (obj.t === 'layer') setLayerAttr(obj, name, value);
+        else if (obj.t === 'builtin' && obj.name === 'namedtuple.__new__' && obj.self?.t === 'class' && obj.self.namedTuple && name === '__defaults__') {
+          obj.self.namedTuple.defaults = value.t === 'tuple' || value.t === 'list' ? value.items : value.t === 'none' ? [] : null;
+        }
         return;
       }
       case 'subscript': {
@@ -933,6 +937,9 @@ export class Interpreter implements ModuleHost {
   /** `self.name = value` on a module; `registered`: add_module's value, a child whatever we know of it. */
   setObjectAttr(obj: ObjectValue, name: string, value: Value, registered = false): void {
     obj.attrs.set(name, value);
+    // `self.stride = ...` in a Conv2d subclass changes the layer it was built as, which reads it at every call.
+    const asLayer = layerOf(obj);
+    if (asLayer && asLayer.bound.values.has(name)) setLayerAttr(asLayer, name, value);
     const held = containerOf(obj);
     // A value we cannot know may be a module, which PyTorch would register: it takes its place, unknown.
     if (held && (isModuleLike(value) || value.t === 'unknown' || registered) && held.kind !== 'KerasSequential') containerSet(held, name, value);
@@ -1390,6 +1397,9 @@ export class Interpreter implements ModuleHost {
   iterate(v: Value): Value[] | null {
     const held = v.t === 'object' ? containerOf(v) : undefined;
     if (held) return this.iterate(held);
+    // A namedtuple instance iterates (and unpacks) as its fields.
+    const fields = v.t === 'object' ? namedTupleFields(v.cls) : undefined;
+    if (fields && v.t === 'object') return fields.map((f) => v.attrs.get(f) ?? UNKNOWN);
     switch (v.t) {
       case 'tuple':
       case 'list':
@@ -1428,6 +1438,7 @@ export class Interpreter implements ModuleHost {
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
         if (name === 'training') return bool(false);
+        if (name === '_replace' && namedTupleFields(obj.cls)) return { t: 'builtin', name: 'namedtuple._replace', self: obj };
         const base = this.libraryBase(obj.cls);
         if (name === '_modules' && base?.framework === 'torch') return registeredModulesDict(this, obj, node);
         // A layer subclass reads the sizes its layer was given (`self.out_channels`); other
@@ -1438,10 +1449,22 @@ export class Interpreter implements ModuleHost {
           const v = given ? fromArg(given) : undefined;
           return v?.t === 'int' ? v : UNKNOWN;
         }
+        const held = asLayer ? this.layerAttribute(asLayer, name) : undefined;
+        if (held) return held;
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
       }
       case 'class': {
+        // `BlockArgs.__new__.__defaults__ = (None,) * len(BlockArgs._fields)` sets a namedtuple's defaults.
+        if (name === '__new__' && obj.namedTuple) return { t: 'builtin', name: 'namedtuple.__new__', self: obj };
+        // `Swish.apply(x)` of a torch.autograd.Function: its static forward, given a context object first.
+        if (name === 'apply' && !obj.attrs.has('apply') && this.isAutogradFunction(obj)) {
+          const forward = this.lookupClassAttr(obj, 'forward');
+          if (forward?.t !== 'function') return UNKNOWN;
+          const ctxClass: ClassValue = { t: 'class', name: 'FunctionCtx', node: obj.node, bases: [], attrs: new Map(), id: this.newId() };
+          const ctx: ObjectValue = { t: 'object', cls: ctxClass, attrs: new Map(), node: null, id: this.newId() };
+          return { t: 'partial', fn: forward, args: [ctx], kwargs: new Map(), argNodes: [], kwNodes: new Map() };
+        }
         // `block.__name__` of a class passed as an argument (`add_module(f'{block.__name__}_{i}', …)`).
         if (name === '__name__' || name === '__qualname__') return obj.library ? UNKNOWN : str(obj.name);
         const m = this.lookupClassAttr(obj, name);
@@ -1469,6 +1492,8 @@ export class Interpreter implements ModuleHost {
           obj.opaque = true;
           return UNKNOWN;
         }
+        const held = this.layerAttribute(obj, name);
+        if (held) return held;
         if (obj.bound.values.has(name)) return fromArg(obj.bound.values.get(name)!);
         return { t: 'builtin', name: `Layer.${name}`, self: obj };
       }
@@ -1500,6 +1525,25 @@ export class Interpreter implements ModuleHost {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * What a built PyTorch layer holds (`self.weight` in a Conv2d subclass's forward, `conv.stride`):
+   * a parameter as a tensor of its shape, or None; a window argument as the module keeps it.
+   * Undefined where the rule does not say, or the layer was changed past knowing (opaque).
+   */
+  private layerAttribute(layer: LayerValue, name: string): Value | undefined {
+    if (layer.opaque || layer.def.framework !== 'torch' || !layer.def.attributes || layer.bound.problems.length > 0) return undefined;
+    const attributes = layer.def.attributes(new ArgContext({ framework: 'torch', kind: layer.def.kind, bound: layer.bound }));
+    const parameter = Object.hasOwn(attributes.parameters, name) ? attributes.parameters[name] : undefined;
+    if (parameter === 'none') return NONE;
+    if (parameter) return this.makeTensor(parameter, 'torch', { text: `the ${name} of the ${layer.def.kind} built at ${lineLabel(layer.node)}`, node: layer.node }, 0);
+    return Object.hasOwn(attributes.kept, name) ? fromArg(attributes.kept[name]) : undefined;
+  }
+
+  /** A subclass of torch.autograd.Function. */
+  private isAutogradFunction(cls: ClassValue): boolean {
+    return this.mro(cls).some((c) => c.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /^torch\.autograd\.(function\.)?Function$/.test(normaliseName(b.name))));
   }
 
   /** A method looked up on an instance: bound to it, to its class (@classmethod), or to nothing (@staticmethod). */
@@ -1571,6 +1615,8 @@ export class Interpreter implements ModuleHost {
   subscript(value: Value, idx: Value, node: SyntaxNode): Value {
     const held = value.t === 'object' ? containerOf(value) : undefined;
     if (held) return this.subscript(held, idx, node);
+    // `params[2]`, `block_args[1:]` on a namedtuple: its fields as a tuple.
+    if (value.t === 'object' && namedTupleFields(value.cls) && !this.lookupClassAttr(value.cls, '__getitem__')) return this.subscript(tuple(this.iterate(value) ?? []), idx, node);
     switch (value.t) {
       case 'tuple':
       case 'list': {
@@ -1880,6 +1926,17 @@ export class Interpreter implements ModuleHost {
    * (base classes first), take the arguments; the others keep their class-level defaults.
    */
   private bindRecordFields(cls: ClassValue, obj: ObjectValue, args: Value[], kwargs: Map<string, Value>): void {
+    const tupleClass = this.mro(cls).find((c) => c.namedTuple);
+    if (tupleClass?.namedTuple) {
+      const { fields, defaults } = tupleClass.namedTuple;
+      fields.forEach((name, i) => {
+        const fromEnd = fields.length - i;
+        const given = i < args.length ? args[i] : kwargs.get(name);
+        const fallback = defaults === null ? UNKNOWN : fromEnd <= defaults.length ? defaults[defaults.length - fromEnd] : UNKNOWN;
+        obj.attrs.set(name, given ?? fallback);
+      });
+      return;
+    }
     const fields: string[] = [];
     for (const c of [...this.mro(cls)].reverse()) {
       for (const stmt of c.node.childForFieldName('body')?.namedChildren ?? []) {
@@ -1893,6 +1950,24 @@ export class Interpreter implements ModuleHost {
       if (v) obj.attrs.set(name, v);
       else if (!this.lookupClassAttr(cls, name)) obj.attrs.set(name, UNKNOWN);
     });
+  }
+
+  /**
+   * `collections.namedtuple('BlockArgs', ['kernel_size', 'stride'], defaults=...)`: a class whose
+   * instances hold the fields as attributes (a field neither given nor defaulted is unknown).
+   */
+  private namedTupleClass(args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    const name = args[0] ?? kwargs.get('typename');
+    const spec = args[1] ?? kwargs.get('field_names');
+    let fields: string[] | null = null;
+    if (spec?.t === 'str') fields = spec.v.replace(/,/g, ' ').split(/\s+/).filter((f) => f !== '');
+    else if (spec && (spec.t === 'list' || spec.t === 'tuple') && spec.items.every((i) => i.t === 'str')) fields = spec.items.map((i) => (i as { v: string }).v);
+    if (name?.t !== 'str' || fields === null || args.length > 2 || kwargs.has('rename')) return UNKNOWN;
+    const given = kwargs.get('defaults');
+    const defaults = given === undefined || given.t === 'none' ? [] : given.t === 'tuple' || given.t === 'list' ? given.items : null;
+    const cls: ClassValue = { t: 'class', name: name.v, node, bases: [], attrs: new Map(), id: this.newId(), namedTuple: { fields, defaults } };
+    cls.attrs.set('_fields', tuple(fields.map(str)));
+    return cls;
   }
 
   // ---------------------------------------------------------------- library calls
@@ -1934,6 +2009,7 @@ export class Interpreter implements ModuleHost {
     if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
+    if (name === 'collections.namedtuple') return this.namedTupleClass(args, kwargs, node);
     if ((name === 'copy.copy' || name === 'copy.deepcopy') && args[0]) return copyValue(this, args[0], name === 'copy.deepcopy');
     if (name === 'functools.partial') {
       if (!args[0]) return UNKNOWN;
@@ -1990,6 +2066,14 @@ export class Interpreter implements ModuleHost {
       // `super().forward(x)` of a layer subclass applies the layer it was built as.
       const held = layerOf(self);
       if (held && (name === 'super.forward' || name === 'super.__call__')) return this.applyModule(held, args, kwargs, node);
+      // `params._replace(image_size=260)`: a copy with those fields changed.
+      const fields = namedTupleFields(self.cls);
+      if (fields && method === '_replace' && args.length === 0 && !this.lookupClassAttr(self.cls, '_replace')) {
+        if ([...kwargs.keys()].some((k) => !fields.includes(k))) return UNKNOWN;
+        const copy: ObjectValue = { ...self, attrs: new Map(self.attrs), id: this.newId() };
+        for (const [k, v] of kwargs) copy.attrs.set(k, v);
+        return copy;
+      }
       return userModuleMethod(this, name, method, self, args, kwargs, node);
     }
     if (self.t === 'functional') {
@@ -2083,6 +2167,7 @@ const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove',
 
 /** A class whose `__init__` Python writes from its annotated fields: `@dataclass`, `NamedTuple`. */
 function isRecordClass(cls: ClassValue): boolean {
+  if (namedTupleFields(cls)) return true;
   const decorated = cls.node.parent?.type === 'decorated_definition' ? cls.node.parent : null;
   if (decorated?.namedChildren.some((d) => d.type === 'decorator' && /\bdataclass\b/.test(d.text))) return true;
   return cls.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /(^|\.)NamedTuple$/.test(b.name));
@@ -2167,4 +2252,15 @@ function catchesImportError(clause: SyntaxNode): boolean {
   };
   caught.forEach(visit);
   return names.some((n) => IMPORT_ERROR_CATCHERS.has(n));
+}
+
+/** The fields of a namedtuple class, or of the namedtuple a class derives from. */
+function namedTupleFields(cls: ClassValue, depth = 0): string[] | undefined {
+  if (cls.namedTuple) return cls.namedTuple.fields;
+  if (depth > 20) return undefined;
+  for (const b of cls.bases) {
+    const f = b.t === 'class' ? namedTupleFields(b, depth + 1) : undefined;
+    if (f) return f;
+  }
+  return undefined;
 }

@@ -130,6 +130,8 @@ export interface ClassValue {
   id: number;
   /** A standard-library class modelled by stdlib.ts (`argparse.ArgumentParser`), not one of the user's. */
   library?: string;
+  /** A class made by `collections.namedtuple`: its fields, in order, and the defaults of the last ones (unknown where a default was set to what we cannot read). */
+  namedTuple?: { fields: string[]; defaults: Value[] | null };
 }
 
 export interface ObjectValue {

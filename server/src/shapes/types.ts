@@ -156,6 +156,21 @@ export interface LayerDef {
    * the generated table, so nothing rebuilds or converts it layer by layer.
    */
   application?: string;
+  /**
+   * What a PyTorch module holds once built, as code reads it (`self.weight.size()`, `conv.stride`):
+   * read through the same context as `infer`, without inputs.
+   */
+  attributes?(ctx: RuleContext): ModuleAttributes;
+}
+
+/**
+ * A built module's attributes: each parameter's shape (`'none'` where the module holds None, as a
+ * convolution built with bias=False does; left out where unknown), and the arguments the module
+ * keeps in a normalised form (`stride=2` kept as `(2, 2)`).
+ */
+export interface ModuleAttributes {
+  parameters: Record<string, Dim[] | 'none'>;
+  kept: Record<string, ArgValue>;
 }
 
 /**

@@ -11,7 +11,7 @@
 import { Count, countOfTerms } from '../count';
 import { add, ceildiv, Dim, dimToString, equalDims, floordiv, mul, product, sub } from '../dim';
 import { formatShape, windowFormula, windowOutput } from '../shape';
-import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
+import { UnknownArg, type ArgValue, type LayerDef, type ModuleAttributes, type Param, type RuleContext, type RuleResult } from '../types';
 import { KERAS_WEIGHT_PARAMS } from './keras-params';
 import { asInt } from '../context';
 
@@ -308,10 +308,43 @@ function torchConvParams(o: TorchConvOptions): Param[] {
   return [...channels, ...window, { name: 'padding_mode', default: 'zeros' }, { name: 'device', default: null }, { name: 'dtype', default: null }];
 }
 
+/**
+ * A built PyTorch convolution's attributes: weight (out, in / groups, *kernel), transposed
+ * (in, out / groups, *kernel); bias (out,) or None; the window arguments as `_ConvNd` keeps them,
+ * one entry per spatial axis (padding may stay 'same' or 'valid'). A lazy one's weight waits for
+ * its first input: unknown.
+ */
+function torchConvAttributes(o: TorchConvOptions) {
+  return (ctx: RuleContext): ModuleAttributes => {
+    const n = o.spatialRank;
+    const asArg = (d: Dim): ArgValue => (d === null ? UnknownArg.instance : d);
+    const kept: Record<string, ArgValue> = {};
+    const windows = o.transposed ? ['kernel_size', 'stride', 'padding', 'dilation', 'output_padding'] : ['kernel_size', 'stride', 'padding', 'dilation'];
+    for (const name of windows) {
+      const mode = ctx.str(name);
+      const t = ctx.tuple(name, n);
+      if (mode === 'same' || mode === 'valid') kept[name] = mode;
+      else if (t) kept[name] = t.map(asArg);
+    }
+    const parameters: ModuleAttributes['parameters'] = {};
+    if (o.lazy) return { parameters, kept };
+    const inC = ctx.int('in_channels');
+    const outC = ctx.int('out_channels');
+    const groups = ctx.int('groups');
+    const kernel = ctx.tuple('kernel_size', n) ?? Array<Dim>(n).fill(null);
+    const perGroup = (c: Dim): Dim => (typeof c === 'number' && typeof groups === 'number' && groups > 0 && c % groups === 0 ? c / groups : null);
+    parameters.weight = o.transposed ? [inC, perGroup(outC), ...kernel] : [outC, perGroup(inC), ...kernel];
+    const bias = ctx.bool('bias');
+    if (bias === false) parameters.bias = 'none';
+    else if (bias === true) parameters.bias = [outC];
+    return { parameters, kept };
+  };
+}
+
 function torchConvDef(spatialRank: number, transposed: boolean, lazy: boolean): LayerDef {
   const kind = `${lazy ? 'Lazy' : ''}${transposed ? 'ConvTranspose' : 'Conv'}${spatialRank}d`;
   const o = { spatialRank, transposed, lazy };
-  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params: torchConvParams(o), infer: torchConvolution(o) };
+  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params: torchConvParams(o), infer: torchConvolution(o), attributes: torchConvAttributes(o) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,9 +10,19 @@
 import { Count, countOfTerms } from '../count';
 import { Dim, dimToString, equalDims, isKnown } from '../dim';
 import { formatShape } from '../shape';
-import type { LayerDef, RuleContext, RuleResult, Shape } from '../types';
+import type { LayerDef, ModuleAttributes, RuleContext, RuleResult, Shape } from '../types';
 import { checkRank, checkSizes, DEVICE_DTYPE, firstInput, kerasLayer, sameShape, torchLayer } from './activation';
 import { KERAS_WEIGHT_PARAMS } from './keras-params';
+
+/** A built nn.Linear's parameters: weight (out_features, in_features), bias (out_features,) or None. */
+function linearAttributes(ctx: RuleContext): ModuleAttributes {
+  const outF = ctx.int('out_features');
+  const bias = ctx.bool('bias');
+  const parameters: ModuleAttributes['parameters'] = { weight: [outF, ctx.int('in_features')] };
+  if (bias === false) parameters.bias = 'none';
+  else if (bias === true) parameters.bias = [outF];
+  return { parameters, kept: {} };
+}
 
 /** The shape with its last axis replaced. */
 function withLastAxis(shape: Shape, size: Dim): Shape {
@@ -111,7 +121,7 @@ function kerasDenseRule(ctx: RuleContext): RuleResult {
 }
 
 const torchLayers: LayerDef[] = [
-  torchLayer('Linear', [{ name: 'in_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchLinearRule(false)),
+  { ...torchLayer('Linear', [{ name: 'in_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchLinearRule(false)), attributes: linearAttributes },
   torchLayer('LazyLinear', [{ name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchLinearRule(true)),
   torchLayer('Bilinear', [{ name: 'in1_features' }, { name: 'in2_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], bilinearRule),
   torchLayer('Identity', [{ name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], sameShape),
