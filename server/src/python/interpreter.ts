@@ -521,7 +521,8 @@ export class Interpreter implements ModuleHost {
       if (n.type === 'break_statement' || n.type === 'continue_statement') this.uncertainExit = true;
       if (n.type === 'assignment' || n.type === 'augmented_assignment') {
         const left = n.childForFieldName('left');
-        if (left) this.forgetTarget(left, scope);
+        // `x = ...` rebinds the name; `x += ...` may mutate the object it holds (a list, a ModuleList).
+        if (left) this.forgetTarget(left, scope, n.type === 'assignment');
       }
       // `layers.append(...)`, `self.features.add_module(...)`: what the call may have changed is unknown.
       if (n.type === 'call') {
@@ -533,15 +534,21 @@ export class Interpreter implements ModuleHost {
       }
       if (n.type === 'for_statement') {
         const left = n.childForFieldName('left');
-        if (left) this.forgetTarget(left, scope);
+        if (left) this.forgetTarget(left, scope, true);
       }
       for (const c of n.namedChildren) visit(c);
     };
     visit(block);
   }
 
-  private forgetTarget(target: SyntaxNode, scope: Scope): void {
-    const held = target.type === 'identifier' ? containerOf(scope.lookup(target.text) ?? UNKNOWN) : undefined;
+  /**
+   * Makes what a statement may have written unknown. `rebind`: the target is assigned (`x = ...`,
+   * `for k, v in ...`), which binds its names anew and leaves the objects they held untouched (a
+   * loop variable that last held a model's child must not take that child's contents with it);
+   * otherwise the target is an object the statement may mutate (`x += ...`, `x.append(...)`).
+   */
+  private forgetTarget(target: SyntaxNode, scope: Scope, rebind = false): void {
+    const held = target.type === 'identifier' && !rebind ? containerOf(scope.lookup(target.text) ?? UNKNOWN) : undefined;
     if (held) {
       // A module that holds its children (an nn.Sequential or nn.ModuleDict subclass's `self`)
       // stays bound, so later attribute assignments still reach it; its children become one
@@ -559,7 +566,7 @@ export class Interpreter implements ModuleHost {
       if (obj.t === 'object' && name) obj.attrs.set(name, UNKNOWN);
       // `f.ceil_mode = True` in a branch that may not run: the layer's output is no longer known.
       if (obj.t === 'layer' && name && !IGNORED_LAYER_ATTRS.has(name)) obj.opaque = true;
-    } else for (const c of target.namedChildren) this.forgetTarget(c, scope);
+    } else for (const c of target.namedChildren) this.forgetTarget(c, scope, rebind);
   }
 
   private safeEval(node: SyntaxNode | null, scope: Scope): Value {
@@ -579,14 +586,14 @@ export class Interpreter implements ModuleHost {
     const iterable = right ? this.evalExpr(right, scope) : UNKNOWN;
     const items = this.iterate(iterable);
     if (items === null || !left) {
-      if (left) this.forgetTarget(left, scope);
+      if (left) this.forgetTarget(left, scope, true);
       this.forgetAssignments(body, scope);
       if (left && right && body) this.forgetMutatedModules(right, left, body, scope);
       return;
     }
     if (items.length > MAX_LOOP_ITERATIONS) {
       // Running only the first iterations would give definite but wrong values.
-      this.forgetTarget(left, scope);
+      this.forgetTarget(left, scope, true);
       this.forgetAssignments(body, scope);
       return;
     }
@@ -609,7 +616,7 @@ export class Interpreter implements ModuleHost {
       }
       // A `break` or `continue` under an unknown condition: any iteration may have ended early.
       if (this.uncertainExit) {
-        this.forgetTarget(left, scope);
+        this.forgetTarget(left, scope, true);
         this.forgetAssignments(body, scope);
         return;
       }
