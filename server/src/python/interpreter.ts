@@ -107,6 +107,9 @@ export interface InterpreterOptions {
   isCancelled?: () => boolean;
 }
 
+/** The library class a user class derives from, as libraryBase() finds it (shared: never changed by its readers). */
+export type LibraryBase = Readonly<{ name: string; framework: Framework; model: boolean; layer?: LayerDef }>;
+
 export class Interpreter implements ModuleHost {
   readonly trace = new Trace();
   readonly moduleScope = new Scope(null, 'module');
@@ -1595,7 +1598,12 @@ export class Interpreter implements ModuleHost {
     return { ...m, self: obj };
   }
 
-  mro(cls: ClassValue): ClassValue[] {
+  /** The classes each class's attributes are looked up in, by class: a class's bases never change once it is made. */
+  private readonly mros = new WeakMap<ClassValue, readonly ClassValue[]>();
+
+  mro(cls: ClassValue): readonly ClassValue[] {
+    const known = this.mros.get(cls);
+    if (known) return known;
     const out: ClassValue[] = [];
     const visit = (c: ClassValue, depth: number) => {
       if (depth > 20 || out.includes(c)) return;
@@ -1603,6 +1611,7 @@ export class Interpreter implements ModuleHost {
       for (const b of c.bases) if (b.t === 'class') visit(b, depth + 1);
     };
     visit(cls, 0);
+    this.mros.set(cls, out);
     return out;
   }
 
@@ -1615,7 +1624,19 @@ export class Interpreter implements ModuleHost {
   }
 
   /** The library base class a user class derives from (nn.Module, keras.Model, keras.layers.Layer). */
-  libraryBase(cls: ClassValue): { name: string; framework: Framework; model: boolean; layer?: LayerDef } | undefined {
+  libraryBase(cls: ClassValue): LibraryBase | undefined {
+    let known = this.libraryBases.get(cls);
+    if (known === undefined) {
+      known = this.findLibraryBase(cls) ?? null;
+      this.libraryBases.set(cls, known);
+    }
+    return known ?? undefined;
+  }
+
+  /** Each class's library base (or null), found once: it depends on the bases alone. */
+  private readonly libraryBases = new WeakMap<ClassValue, LibraryBase | null>();
+
+  private findLibraryBase(cls: ClassValue): LibraryBase | undefined {
     for (const c of this.mro(cls)) {
       for (const b of c.bases) {
         if (b.t === 'builtin' && b.name in BASE_CLASSES) return { name: b.name, ...BASE_CLASSES[b.name] };
@@ -1972,7 +1993,7 @@ export class Interpreter implements ModuleHost {
       return;
     }
     const fields: string[] = [];
-    for (const c of this.mro(cls).reverse()) {
+    for (const c of [...this.mro(cls)].reverse()) {
       for (const stmt of c.node.childForFieldName('body')?.namedChildren ?? []) {
         const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
         const name = a?.type === 'assignment' && a.childForFieldName('type') && a.childForFieldName('left')?.type === 'identifier' ? a.childForFieldName('left')!.text : null;
