@@ -28,7 +28,12 @@ export interface ArgLink {
 }
 export interface FloatValue { t: 'float'; v: number }
 export interface BoolValue { t: 'bool'; v: boolean }
-export interface StrValue { t: 'str'; v: string }
+export interface StrValue {
+  t: 'str';
+  v: string;
+  /** A constant written in the source (`'proj'`), not a string built at run time: CPython interns the identifier-like ones, so `is` compares them. */
+  literal?: boolean;
+}
 export interface NoneValue { t: 'none' }
 export interface UnknownValue { t: 'unknown' }
 export interface SeqValue { t: 'tuple' | 'list'; items: Value[] }
