@@ -1803,6 +1803,8 @@ export class Interpreter implements ModuleHost {
   /** A value returned after a branch that may also have returned: tensors keep flowing, unknown-shaped. */
   private weaken(v: Value): Value {
     if (v.t === 'tensor') return { ...v, shape: null, id: this.newId() };
+    // A library layer returned where another return may have run instead: a layer, but not known which.
+    if (v.t === 'layer') return { ...v, opaque: true, id: this.newId() };
     if (isModelValue(v)) return v;
     return UNKNOWN;
   }
