@@ -62,6 +62,11 @@ const TORCH_POOL_TRUTH: TorchRow[] = [
   ['FractionalMaxPool2d', [3], { output_ratio: [0.5, 0.7] }, [2, 3, 16, 16], [2, 3, 8, 11], 0],
   ['FractionalMaxPool2d', [2], { output_ratio: 0.5, return_indices: true }, [2, 3, 16, 16], { tuple: [[2, 3, 8, 8], [2, 3, 8, 8]] }, 0],
   ['FractionalMaxPool3d', [2], { output_ratio: 0.5 }, [1, 2, 8, 9, 10], [1, 2, 4, 4, 5], 0],
+  // MaxUnpool without output_size: (in − 1)·stride + kernel − 2·padding (PyTorch 1.13).
+  ['MaxUnpool1d', [2], {}, [1, 3, 5], [1, 3, 10], 0],
+  ['MaxUnpool2d', [3], { stride: 2, padding: 1 }, [1, 2, 4, 5], [1, 2, 7, 9], 0],
+  ['MaxUnpool2d', [[2, 3]], {}, [3, 4, 5], [3, 8, 15], 0],
+  ['MaxUnpool3d', [2], {}, [2, 3, 4, 5], [2, 6, 8, 10], 0],
 ];
 
 describe('PyTorch pooling agrees with PyTorch', () => {

@@ -11,6 +11,7 @@ import { findLayer } from '../shapes/registry';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
 import { stdlibCall } from './stdlib';
+import { datasetCall } from './tfdata';
 import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 /** Loops, comprehensions, range() and list repetition stop after this many items. */
@@ -28,7 +29,7 @@ const NTUPLE: Record<string, number> = { 'torch.nn._single': 1, 'torch.nn._pair'
 
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
-  const library = stdlibCall(interp, name, args, kwargs, node);
+  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node);
   if (library) return library;
   switch (name) {
     case 'builtins.vars': {
@@ -565,6 +566,26 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         return args[0]?.t === 'str' ? bool(self.v.endsWith(args[0].v)) : UNKNOWN;
       case 'split':
         return args[0]?.t === 'str' ? list(self.v.split(args[0].v).map(str)) : list(self.v.split(/\s+/).filter(Boolean).map(str));
+      case 'join': {
+        // `"_".join(map(str, ["block", n, i]))`: every item must be a known string.
+        const items = args[0] ? interp.iterate(args[0]) : null;
+        if (!items || !items.every((i) => i.t === 'str')) return UNKNOWN;
+        return str(items.map((i) => (i as { v: string }).v).join(self.v));
+      }
+      case 'replace':
+        return args[0]?.t === 'str' && args[1]?.t === 'str' && args.length === 2 ? str(self.v.split(args[0].v).join(args[1].v)) : UNKNOWN;
+      case 'strip':
+      case 'lstrip':
+      case 'rstrip': {
+        if (args.length > 0 && args[0].t !== 'str' && args[0].t !== 'none') return UNKNOWN;
+        const chars = args[0]?.t === 'str' ? args[0].v : null;
+        const strip = (c: string) => (chars === null ? /\s/.test(c) : chars.includes(c));
+        let start = 0;
+        let end = self.v.length;
+        if (method !== 'rstrip') while (start < end && strip(self.v[start])) start++;
+        if (method !== 'lstrip') while (end > start && strip(self.v[end - 1])) end--;
+        return str(self.v.slice(start, end));
+      }
     }
     return UNKNOWN;
   }

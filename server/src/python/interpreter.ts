@@ -59,6 +59,7 @@ import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } fro
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
+import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
@@ -105,6 +106,9 @@ export interface InterpreterOptions {
   /** Asked every few thousand steps; once it says yes, every phase stops as if out of budget. */
   isCancelled?: () => boolean;
 }
+
+/** The library class a user class derives from, as libraryBase() finds it (shared: never changed by its readers). */
+export type LibraryBase = Readonly<{ name: string; framework: Framework; model: boolean; layer?: LayerDef }>;
 
 export class Interpreter implements ModuleHost {
   readonly trace = new Trace();
@@ -518,7 +522,8 @@ export class Interpreter implements ModuleHost {
       if (n.type === 'break_statement' || n.type === 'continue_statement') this.uncertainExit = true;
       if (n.type === 'assignment' || n.type === 'augmented_assignment') {
         const left = n.childForFieldName('left');
-        if (left) this.forgetTarget(left, scope);
+        // `x = ...` rebinds the name; `x += ...` may mutate the object it holds (a list, a ModuleList).
+        if (left) this.forgetTarget(left, scope, n.type === 'assignment');
       }
       // `layers.append(...)`, `self.features.add_module(...)`: what the call may have changed is unknown.
       if (n.type === 'call') {
@@ -530,15 +535,21 @@ export class Interpreter implements ModuleHost {
       }
       if (n.type === 'for_statement') {
         const left = n.childForFieldName('left');
-        if (left) this.forgetTarget(left, scope);
+        if (left) this.forgetTarget(left, scope, true);
       }
       for (const c of n.namedChildren) visit(c);
     };
     visit(block);
   }
 
-  private forgetTarget(target: SyntaxNode, scope: Scope): void {
-    const held = target.type === 'identifier' ? containerOf(scope.lookup(target.text) ?? UNKNOWN) : undefined;
+  /**
+   * Makes what a statement may have written unknown. `rebind`: the target is assigned (`x = ...`,
+   * `for k, v in ...`), which binds its names anew and leaves the objects they held untouched (a
+   * loop variable that last held a model's child must not take that child's contents with it);
+   * otherwise the target is an object the statement may mutate (`x += ...`, `x.append(...)`).
+   */
+  private forgetTarget(target: SyntaxNode, scope: Scope, rebind = false): void {
+    const held = target.type === 'identifier' && !rebind ? containerOf(scope.lookup(target.text) ?? UNKNOWN) : undefined;
     if (held) {
       // A module that holds its children (an nn.Sequential or nn.ModuleDict subclass's `self`)
       // stays bound, so later attribute assignments still reach it; its children become one
@@ -556,7 +567,7 @@ export class Interpreter implements ModuleHost {
       if (obj.t === 'object' && name) obj.attrs.set(name, UNKNOWN);
       // `f.ceil_mode = True` in a branch that may not run: the layer's output is no longer known.
       if (obj.t === 'layer' && name && !IGNORED_LAYER_ATTRS.has(name)) obj.opaque = true;
-    } else for (const c of target.namedChildren) this.forgetTarget(c, scope);
+    } else for (const c of target.namedChildren) this.forgetTarget(c, scope, rebind);
   }
 
   private safeEval(node: SyntaxNode | null, scope: Scope): Value {
@@ -574,16 +585,33 @@ export class Interpreter implements ModuleHost {
     const right = node.childForFieldName('right');
     const body = node.childForFieldName('body');
     const iterable = right ? this.evalExpr(right, scope) : UNKNOWN;
+    // `for images, labels in train_ds:` runs many times on batches of one shape: its body runs once
+    // on that element (a model it calls has its example), then what it assigned is forgotten.
+    const element = datasetElement(iterable);
+    if (element !== undefined && element.t !== 'unknown' && left && body) {
+      const outerExit = this.uncertainExit;
+      try {
+        this.assignTarget(left, element, scope);
+        this.execBlock(body, scope);
+      } catch (e) {
+        if (!(e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
+      } finally {
+        this.uncertainExit = outerExit;
+      }
+      this.forgetTarget(left, scope);
+      this.forgetAssignments(body, scope);
+      return;
+    }
     const items = this.iterate(iterable);
     if (items === null || !left) {
-      if (left) this.forgetTarget(left, scope);
+      if (left) this.forgetTarget(left, scope, true);
       this.forgetAssignments(body, scope);
       if (left && right && body) this.forgetMutatedModules(right, left, body, scope);
       return;
     }
     if (items.length > MAX_LOOP_ITERATIONS) {
       // Running only the first iterations would give definite but wrong values.
-      this.forgetTarget(left, scope);
+      this.forgetTarget(left, scope, true);
       this.forgetAssignments(body, scope);
       return;
     }
@@ -606,7 +634,7 @@ export class Interpreter implements ModuleHost {
       }
       // A `break` or `continue` under an unknown condition: any iteration may have ended early.
       if (this.uncertainExit) {
-        this.forgetTarget(left, scope);
+        this.forgetTarget(left, scope, true);
         this.forgetAssignments(body, scope);
         return;
       }
@@ -1447,7 +1475,7 @@ export class Interpreter implements ModuleHost {
         if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
         return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
       case 'object': {
-        if (obj.cls.library) return stdlibAttr(obj, name);
+        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
@@ -1570,7 +1598,12 @@ export class Interpreter implements ModuleHost {
     return { ...m, self: obj };
   }
 
-  mro(cls: ClassValue): ClassValue[] {
+  /** The classes each class's attributes are looked up in, by class: a class's bases never change once it is made. */
+  private readonly mros = new WeakMap<ClassValue, readonly ClassValue[]>();
+
+  mro(cls: ClassValue): readonly ClassValue[] {
+    const known = this.mros.get(cls);
+    if (known) return known;
     const out: ClassValue[] = [];
     const visit = (c: ClassValue, depth: number) => {
       if (depth > 20 || out.includes(c)) return;
@@ -1578,6 +1611,7 @@ export class Interpreter implements ModuleHost {
       for (const b of c.bases) if (b.t === 'class') visit(b, depth + 1);
     };
     visit(cls, 0);
+    this.mros.set(cls, out);
     return out;
   }
 
@@ -1590,7 +1624,19 @@ export class Interpreter implements ModuleHost {
   }
 
   /** The library base class a user class derives from (nn.Module, keras.Model, keras.layers.Layer). */
-  libraryBase(cls: ClassValue): { name: string; framework: Framework; model: boolean; layer?: LayerDef } | undefined {
+  libraryBase(cls: ClassValue): LibraryBase | undefined {
+    let known = this.libraryBases.get(cls);
+    if (known === undefined) {
+      known = this.findLibraryBase(cls) ?? null;
+      this.libraryBases.set(cls, known);
+    }
+    return known ?? undefined;
+  }
+
+  /** Each class's library base (or null), found once: it depends on the bases alone. */
+  private readonly libraryBases = new WeakMap<ClassValue, LibraryBase | null>();
+
+  private findLibraryBase(cls: ClassValue): LibraryBase | undefined {
     for (const c of this.mro(cls)) {
       for (const b of c.bases) {
         if (b.t === 'builtin' && b.name in BASE_CLASSES) return { name: b.name, ...BASE_CLASSES[b.name] };
@@ -1949,7 +1995,7 @@ export class Interpreter implements ModuleHost {
       return;
     }
     const fields: string[] = [];
-    for (const c of this.mro(cls).reverse()) {
+    for (const c of [...this.mro(cls)].reverse()) {
       for (const stmt of c.node.childForFieldName('body')?.namedChildren ?? []) {
         const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
         const name = a?.type === 'assignment' && a.childForFieldName('type') && a.childForFieldName('left')?.type === 'identifier' ? a.childForFieldName('left')!.text : null;
@@ -2060,7 +2106,7 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;

@@ -191,9 +191,17 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       if (first?.t === 'tuple' || first?.t === 'list') for (const i of first.items) inputs.push(asTensor(interp, i, node, m.def.framework));
       else if (first) inputs.push(asTensor(interp, first, node, m.def.framework));
       // Layers with further tensor inputs (Bilinear, an RNN's initial state, attention's key and value) take them positionally.
-      for (const extra of args.slice(1)) if (extra.t === 'tensor') inputs.push(extra);
-      // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
+      // A positional argument that is no tensor is the forward parameter the layer names for it
+      // (`unpool(x, indices, size)`, `up(x, skip.size())`): it reaches the rule as `call.<name>`.
       const callKeywords = new Map<string, ArgValue>();
+      args.slice(1).forEach((extra, i) => {
+        if (extra.t === 'tensor') inputs.push(extra);
+        else {
+          const name = m.def.callParams?.[i];
+          if (name) callKeywords.set(`call.${name}`, toArg(extra));
+        }
+      });
+      // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
       for (const [k, v] of kwargs) if (k !== firstName) callKeywords.set(`call.${k}`, toArg(v));
       return applyLayer(interp, m, inputs, node, callKeywords);
     }

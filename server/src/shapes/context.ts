@@ -260,6 +260,17 @@ export function asTuple(v: ArgValue, n: number): Dim[] | null {
   return Array(n).fill(i);
 }
 
+/**
+ * A requested `output_size` of `n` spatial sizes, which may also lead with batch and channels
+ * (`x.size()`): its last `n` entries; null where none was given (None), undefined where the value
+ * cannot be read as such a list.
+ */
+export function requestedSizes(v: ArgValue, n: number): Dim[] | null | undefined {
+  if (v === null) return null;
+  if (!Array.isArray(v) || (v.length !== n && v.length !== n + 2)) return undefined;
+  return v.slice(v.length - n).map(asInt);
+}
+
 export function argToString(v: ArgValue): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';

@@ -70,3 +70,34 @@ export function broadcast(a: Shape, b: Shape): { shape: Shape; conflict?: { axis
 export function isDefinitelyNonPositive(d: Dim): boolean {
   return typeof d === 'number' && d <= 0;
 }
+
+/**
+ * Output size of max_unpool on one axis, as PyTorch's `_unpool_output_size` computes it:
+ * (input − 1)·stride + kernel − 2·padding.
+ */
+export function unpoolOutput(input: Dim, kernel: Dim, stride: Dim, padding: Dim): Dim {
+  return sub(add(mul(sub(input, 1), stride), kernel), mul(padding, 2));
+}
+
+/**
+ * The spatial sizes of max_unpool: the default sizes, or the requested `output_size` (already cut
+ * to its last `spatial.length` entries; undefined: given but unreadable, which makes every size
+ * unknown). PyTorch accepts a requested size strictly between the default − stride and the
+ * default + stride; `outOfRange` is the first axis where a known request falls outside (-1: none).
+ */
+export function unpoolSizes(spatial: Dim[], kernel: Dim[] | null, stride: Dim[] | null, padding: Dim[] | null, requested: Dim[] | null | undefined): { sizes: Dim[]; defaults: Dim[]; outOfRange: number } {
+  const defaults = spatial.map((d, i) => (kernel && stride && padding ? unpoolOutput(d, kernel[i], stride[i], padding[i]) : null));
+  if (requested === null) return { sizes: defaults, defaults, outOfRange: -1 };
+  if (requested === undefined) return { sizes: spatial.map(() => null), defaults, outOfRange: -1 };
+  const outOfRange = requested.findIndex((r, i) => {
+    const d = defaults[i];
+    const st = stride?.[i];
+    return typeof r === 'number' && typeof d === 'number' && typeof st === 'number' && !(d - st < r && r < d + st);
+  });
+  return { sizes: requested, defaults, outOfRange };
+}
+
+/** PyTorch's words for an unpool output_size out of range, with the input it came from. */
+export function unpoolRangeMessage(kind: string, axis: number, defaultSize: Dim, stride: Dim, got: Dim, origin: string): string {
+  return `${kind}: invalid output_size ${dimToString(got)} on spatial axis ${axis}: it must be between ${dimToString(sub(defaultSize, stride))} and ${dimToString(add(defaultSize, stride))} (exclusive) for the input ${origin}`;
+}

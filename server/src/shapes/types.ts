@@ -152,6 +152,11 @@ export interface LayerDef {
   params: Param[];
   infer(ctx: RuleContext): RuleResult;
   /**
+   * The parameters of the layer's forward after its input (`indices`, `output_size` of
+   * MaxUnpool2d): a positional argument that is not a tensor reaches the rule as `call.<name>`.
+   */
+  callParams?: string[];
+  /**
    * The keras.applications model this layer is (or lies in), by its Keras name: its graph lives in
    * the generated table, so nothing rebuilds or converts it layer by layer.
    */

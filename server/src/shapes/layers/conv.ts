@@ -344,7 +344,7 @@ function torchConvAttributes(o: TorchConvOptions) {
 function torchConvDef(spatialRank: number, transposed: boolean, lazy: boolean): LayerDef {
   const kind = `${lazy ? 'Lazy' : ''}${transposed ? 'ConvTranspose' : 'Conv'}${spatialRank}d`;
   const o = { spatialRank, transposed, lazy };
-  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params: torchConvParams(o), infer: torchConvolution(o), attributes: torchConvAttributes(o) };
+  return { kind, framework: 'torch', names: [`torch.nn.${kind}`], params: torchConvParams(o), ...(transposed ? { callParams: ['output_size'] } : {}), infer: torchConvolution(o), attributes: torchConvAttributes(o) };
 }
 
 // ---------------------------------------------------------------------------------------------

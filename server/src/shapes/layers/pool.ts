@@ -1,12 +1,13 @@
 // Layer family: pooling of every rank, for PyTorch (MaxPool, AvgPool, LPPool, AdaptiveAvgPool,
-// AdaptiveMaxPool, FractionalMaxPool) and Keras (MaxPooling, AveragePooling, GlobalAveragePooling, GlobalMaxPooling).
+// AdaptiveMaxPool, FractionalMaxPool, and MaxUnpool, its inverse) and Keras (MaxPooling, AveragePooling, GlobalAveragePooling, GlobalMaxPooling).
 //
 // Window arithmetic, the layout split and the rank check come from conv.ts, so convolution and
 // pooling share one formula. Pooling layers have no parameters. Functional pooling
 // (`F.max_pool2d`) belongs to the ops files.
 
 import { Dim, dimToString, mul } from '../dim';
-import { asInt } from '../context';
+import { asInt, requestedSizes } from '../context';
+import { unpoolRangeMessage, unpoolSizes } from '../shape';
 import { TupleOut } from '../types';
 import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
 import { checkInputRank, joinAxes, kerasLayout, kerasWindowPadding, slideWindows, splitAxes } from './conv';
@@ -173,6 +174,37 @@ function torchFractionalDef(n: number): LayerDef {
   return { kind: name, framework: 'torch', names: [`torch.nn.${name}`], params, infer: torchFractionalPooling(n) };
 }
 
+/**
+ * MaxUnpool1d/2d/3d(kernel_size, stride=None, padding=0), applied as `unpool(x, indices,
+ * output_size=None)`: (in − 1)·stride + kernel − 2·padding per spatial axis, or the requested
+ * output_size (`x.size()` of the tensor before pooling), which PyTorch accepts only strictly
+ * within one stride of that size.
+ */
+function torchUnpooling(spatialRank: number) {
+  return (ctx: RuleContext): RuleResult => {
+    const n = spatialRank;
+    const shape = ctx.inputs[0];
+    if (shape === null || shape === undefined || !checkInputRank(ctx, shape, n)) return { output: null, params: 0 };
+    const parts = splitAxes(shape, n, 'channels_first');
+    const kernel = ctx.tuple('kernel_size', n);
+    const stride = ctx.value('stride') === null ? kernel : ctx.tuple('stride', n);
+    const padding = ctx.tuple('padding', n);
+    const requested = ctx.has('call.output_size') ? requestedSizes(ctx.value('call.output_size'), n) : null;
+    const { sizes, defaults, outOfRange } = unpoolSizes(parts.spatial, kernel, stride, padding, requested);
+    if (outOfRange >= 0) {
+      ctx.error('nonpositive-size', unpoolRangeMessage(ctx.kind, outOfRange, defaults[outOfRange], stride![outOfRange], sizes[outOfRange], ctx.origin(0)));
+      return { output: null, params: 0 };
+    }
+    return { output: joinAxes({ ...parts, spatial: sizes }, 'channels_first'), params: 0 };
+  };
+}
+
+function torchUnpoolDef(n: number): LayerDef {
+  const name = `MaxUnpool${n}d`;
+  const params: Param[] = [{ name: 'kernel_size' }, { name: 'stride', default: null }, { name: 'padding', default: 0 }];
+  return { kind: name, framework: 'torch', names: [`torch.nn.${name}`], params, callParams: ['indices', 'output_size'], infer: torchUnpooling(n) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Keras
 
@@ -224,6 +256,7 @@ function kerasGlobalPoolDef(n: number, kind: 'GlobalMaxPooling' | 'GlobalAverage
 
 export const layers: LayerDef[] = [torchFractionalDef(2), torchFractionalDef(3), ...[1, 2, 3].flatMap((n) => [
   torchPoolDef(n, 'MaxPool'),
+  torchUnpoolDef(n),
   torchPoolDef(n, 'AvgPool'),
   torchPoolDef(n, 'LPPool'),
   torchAdaptiveDef(n, 'AdaptiveAvgPool'),

@@ -1,14 +1,14 @@
 // Functional ops: torch.nn.functional.* and their torch.* and Tensor.* spellings for activations,
-// softmax, dropout, pooling of every rank, interpolation, padding, normalisation, linear,
+// softmax, dropout, pooling (and max_unpool) of every rank, interpolation, padding, normalisation, linear,
 // convolution, embedding, glu, pixel shuffle, one_hot, affine_grid and grid_sample.
 //
 // Pooling and convolution use the shared window formula of shape.ts, so the functional and the
 // module forms (layers/pool.ts, layers/conv.ts) agree. Shape moves, reductions, arithmetic and
 // matmul live in ./tensor.ts, whose small helpers (input shape, axis checks) this file shares.
 
-import { asInt } from '../context';
+import { asInt, requestedSizes } from '../context';
 import { add, Dim, dimToString, divExact, equalDims, mul, product } from '../dim';
-import { broadcast, formatShape, windowFormula, windowOutput } from '../shape';
+import { broadcast, formatShape, unpoolRangeMessage, unpoolSizes, windowFormula, windowOutput } from '../shape';
 import { ArgValue, OpDef, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
 import { alongAxisRule, checkedAxis, defs, INPUT, keywordOnly, listArgument, param, sameShape, shapeOf } from './tensor';
 
@@ -87,6 +87,22 @@ function poolRule(ctx: RuleContext, n: number, variant: 'max' | 'avg' | 'lp', in
   const spatial = input.slice(leading);
   const out = windowedSizes(ctx, spatial, input.slice(leading - 1, leading), settings);
   return withIndices(ctx, [...input.slice(0, leading), ...out], indices);
+}
+
+/** F.max_unpool1d/2d/3d(input, indices, kernel_size, stride=None, padding=0, output_size=None): layers/pool.ts's MaxUnpool. */
+function unpoolRule(ctx: RuleContext, n: number): RuleResult {
+  const input = shapeOf(ctx);
+  if (input === null) return { output: null };
+  const leading = leadingAxes(ctx, input, n);
+  if (leading === null) return { output: null };
+  const kernel = ctx.tuple('kernel_size', n);
+  const stride = strideOrKernel(ctx, kernel, n);
+  const { sizes, defaults, outOfRange } = unpoolSizes(input.slice(leading), kernel, stride, ctx.tuple('padding', n), requestedSizes(ctx.value('output_size'), n));
+  if (outOfRange >= 0) {
+    ctx.error('nonpositive-size', unpoolRangeMessage(ctx.kind, outOfRange, defaults[outOfRange], stride![outOfRange], sizes[outOfRange], ctx.origin('input')), 'output_size');
+    return { output: null };
+  }
+  return { output: [...input.slice(0, leading), ...sizes] };
 }
 
 /** adaptive pooling: the output size per spatial axis, where None keeps the input's size. */
@@ -457,6 +473,7 @@ const poolOps: OpDef[] = RANKS.flatMap((n) => {
     defs(`max_pool${n}d_with_indices`, [`${F}max_pool${n}d_with_indices`], maxParams, (ctx) => poolRule(ctx, n, 'max', 'always')),
     defs(`max_pool${n}d`, [`torch.max_pool${n}d`], [INPUT, param('kernel_size'), param('stride', []), param('padding', 0), param('dilation', 1), param('ceil_mode', false)], (ctx) => poolRule(ctx, n, 'max')),
     defs(`avg_pool${n}d`, [`${F}avg_pool${n}d`], avgParams, (ctx) => poolRule(ctx, n, 'avg')),
+    defs(`max_unpool${n}d`, [`${F}max_unpool${n}d`], [INPUT, param('indices'), param('kernel_size'), param('stride', null), param('padding', 0), param('output_size', null)], (ctx) => unpoolRule(ctx, n)),
     defs(`adaptive_avg_pool${n}d`, [`${F}adaptive_avg_pool${n}d`], [INPUT, param('output_size')], (ctx) => adaptivePoolRule(ctx, n, 'never')),
     defs(`adaptive_max_pool${n}d`, [`${F}adaptive_max_pool${n}d`], adaptiveMaxParams, (ctx) => adaptivePoolRule(ctx, n, 'flag')),
     defs(`adaptive_max_pool${n}d_with_indices`, [`${F}adaptive_max_pool${n}d_with_indices`], adaptiveMaxParams, (ctx) => adaptivePoolRule(ctx, n, 'always')),
