@@ -1547,6 +1547,7 @@ export class Interpreter implements ModuleHost {
         // A Keras Sequential's `layers`, and its `input` / `output` once built on a declared input.
         if (obj.kind === 'KerasSequential' && name === 'layers') return kerasModelLayers(this, obj);
         if (obj.kind === 'KerasSequential' && (name === 'input' || name === 'output')) return sequentialInputOutput(this, obj, name);
+        if (obj.kind === 'KerasSequential' && (name === 'input_shape' || name === 'output_shape')) return kerasShapes(sequentialInputOutput(this, obj, name === 'input_shape' ? 'input' : 'output'));
         const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
         if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
@@ -1565,6 +1566,9 @@ export class Interpreter implements ModuleHost {
         if (name === 'input') return obj.inputs.length === 1 ? obj.inputs[0] : list([...obj.inputs]);
         if (name === 'inputs') return list([...obj.inputs]);
         if (name === 'layers') return kerasModelLayers(this, obj);
+        // `Model(i, o).output_shape`: the sizes as Keras gives them (the batch None), a list for several.
+        if (name === 'output_shape') return kerasShapes(obj.outputs);
+        if (name === 'input_shape') return kerasShapes(obj.inputs.length === 1 ? obj.inputs[0] : list([...obj.inputs]));
         return { t: 'builtin', name: `KerasModel.${name}`, self: obj };
       default:
         return UNKNOWN;
@@ -2061,7 +2065,15 @@ export class Interpreter implements ModuleHost {
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
     // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
-    if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
+    if (name === 'keras.layers.Lambda') {
+      const fn = args[0] ?? kwargs.get('function') ?? UNKNOWN;
+      // `arguments={'scale': 0.17}`: keyword arguments the function is called with, as a partial.
+      const bound = kwargs.get('arguments') ?? args[3];
+      if (!bound || bound.t === 'none') return fn;
+      if (bound.t !== 'dict' || bound.partial || [...bound.entries.values()].some((e) => e.key.t !== 'str')) return UNKNOWN;
+      const boundKwargs = new Map([...bound.entries.values()].map((e) => [(e.key as { v: string }).v, e.value]));
+      return { t: 'partial', fn, args: [], kwargs: boundKwargs, argNodes: [], kwNodes: new Map() };
+    }
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
     if (name === 'collections.namedtuple') return this.namedTupleClass(args, kwargs, node);
@@ -2193,6 +2205,16 @@ function sameBranchValue(a: Value, b: Value): boolean {
 
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
+}
+
+/** A Keras model's `output_shape` / `input_shape`: a tuple of sizes (None where unknown), a list of them for several tensors; UNKNOWN where a shape is. */
+function kerasShapes(v: Value): Value {
+  if (v.t === 'tensor') return v.shape === null ? UNKNOWN : tuple(v.shape.map((d) => (d === null ? NONE : int(d))));
+  if (v.t === 'list' || v.t === 'tuple') {
+    const items = v.items.map(kerasShapes);
+    return items.some((i) => i.t === 'unknown') ? UNKNOWN : list(items);
+  }
+  return UNKNOWN;
 }
 
 /** The calls that set Keras's image layout (Keras 1's spelling takes 'th' or 'tf'). */
