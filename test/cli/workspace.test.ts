@@ -63,6 +63,17 @@ describe('cnnshape check on a workspace', () => {
     expect(named.files[0].models.find((m: { name: string }) => m.name === 'Neck')).toMatchObject({ inputSource: 'flag', output: [1, 32, 8, 8] });
   });
 
+  it('resolves a file inside a package from the folder holding the package, as Python does once it is installed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-package-root-'));
+    mkdirSync(join(dir, 'tinypkg'));
+    writeFileSync(join(dir, 'tinypkg', '__init__.py'), '');
+    writeFileSync(join(dir, 'tinypkg', 'utils.py'), 'def stem_width():\n    return 16\n');
+    const net = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n\nfrom tinypkg.utils import stem_width\n\ninputs = keras.Input(shape=(32, 32, 3))\nx = layers.Conv2D(stem_width(), 3, padding="same")(inputs)\nmodel = keras.Model(inputs, x)\n';
+    writeFileSync(join(dir, 'tinypkg', 'net.py'), net);
+    const model = json(join(dir, 'tinypkg', 'net.py')).files[0].models[0];
+    expect(model.layers[0]).toMatchObject({ kind: 'Conv2D', output: [null, 32, 32, 16] });
+  });
+
   it('analyses the class --model names even where a model of the same file uses it as a block', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnnshape-model-flag-'));
     const text = 'import torch.nn as nn\n\n\nclass Body(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)\n\n    def forward(self, x):\n        return self.conv(x)\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.body = Body()\n\n    def forward(self, x):\n        return self.body(x)\n';

@@ -184,6 +184,9 @@ class Analysis {
       }
       const obj = this.construct(cls);
       if (!obj) continue;
+      // A keras.Model subclass that defines no `call` (only `train_step`...) has nothing to trace
+      // by itself: its instances built as `Model(inputs, outputs)` are the functional models.
+      if (base.framework === 'keras' && obj.t === 'object' && !interp.lookupClassAttr(cls, 'call')) continue;
       if (obj.t === 'object') for (const id of interp.constructedInside.get(obj.id) ?? []) if (id !== cls.id) blockClassIds.add(id);
       const nameNode = cls.node.childForFieldName('name') ?? cls.node;
       classCandidates.push({ name: cls.name, framework: base.framework, nameNode, anchorLine: this.defLine(cls.node), extentNode: cls.node, value: obj, cls });
@@ -495,7 +498,9 @@ class Analysis {
     const marks = { records: trace.records.length, diagnostics: trace.diagnostics.length, notes: trace.notes.length };
     // A model fed by a call in the code (`net(torch.zeros(...))`, `model.fit(x, y)`) is applied there.
     const appliedAt = example?.node;
-    let run = this.traceRun(c, input, source, appliedAt);
+    // A dict of named inputs given in the code is given again as one dict.
+    const keys = example && input === example.shapes ? example.keys : undefined;
+    let run = this.traceRun(c, input, source, appliedAt, keys);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -529,16 +534,17 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[]): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
+    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : tensors;
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';
     interp.resetBudget(400_000);
     try {
       interp.unwrittenCall = appliedAt ? null : c.nameNode;
-      const out = interp.applyModule(c.value, tensors, new Map(), appliedAt ?? c.nameNode);
+      const out = interp.applyModule(c.value, args, new Map(), appliedAt ?? c.nameNode);
       return { output: valueToOutput(out), inputIds };
     } catch {
       return { output: null, inputIds };
@@ -723,20 +729,23 @@ class Analysis {
   }
 
   private modelResult(c: Candidate, input: Shape[], source: InputSource, records: TraceRecord[], output: Output, notes: { name: string; node: SyntaxNode; shape: Output; inferred?: Output }[], inputIds: number[]): ModelResult {
+    // The model's own call is no leaf of itself (a model that registers no child module).
+    records = records.filter((r) => r.leaf !== c.value);
     const names = moduleNames(c.value);
     const indexBySeq = new Map<number, number>();
     records.forEach((r, i) => indexBySeq.set(r.seq, i));
     const layers: LayerRecord[] = records.map((r) => ({
       kind: r.kind,
       module: r.module,
-      name: r.layer ? names.get(r.layer.id) ?? null : null,
+      ...(r.leaf ? { leaf: true } : {}),
+      name: r.layer ? names.get(r.layer.id) ?? null : r.leaf ? names.get(r.leaf.id) ?? null : null,
       range: rangeOf(r.defNode),
       ...pathOf(r.defNode),
       callRange: rangeOf(r.callNode),
       ...(r.callNode.file !== undefined ? { callPath: r.callNode.file } : {}),
       input: r.inputs.map((t) => t.shape),
       output: r.output,
-      params: r.module ? r.params ?? null : undefined,
+      params: r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined,
       ...(r.frozenParams !== undefined ? { frozenParams: r.frozenParams } : {}),
       ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
       notes: r.notes,
@@ -927,6 +936,13 @@ function directParameters(root: Value, appliedLayers: ReadonlySet<number>): (Cou
   return out;
 }
 
+/** A leaf module's own parameters (its `nn.Parameter`s); null when one's size is unknown. */
+function leafParams(leaf: Value): Count | null {
+  let total: Count | null = 0;
+  for (const p of directParameters(leaf, new Set())) total = addCounts(total, p);
+  return total;
+}
+
 /** A layer's parameter count from its constructor arguments alone (no input); null where that needs the input. */
 function constructedParams(layer: LayerValue): Count | null {
   if (layer.opaque || layer.bound.problems.length) return null;
@@ -1053,6 +1069,7 @@ function moduleNames(root: Value): Map<number, string> {
     if (v.t === 'layer') {
       if (!out.has(v.id)) out.set(v.id, path);
     } else if (v.t === 'container') {
+      if (path && !out.has(v.id)) out.set(v.id, path);
       v.items.forEach((item, i) => visit(item, join(path, v.keys ? v.keys[i] : String(i)), depth + 1));
     } else if (v.t === 'object') {
       if (path && !out.has(v.id)) out.set(v.id, path);

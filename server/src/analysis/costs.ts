@@ -151,6 +151,11 @@ export function modelCosts(model: ModelResult): ModelCosts {
   const seen = new Set<number>();
   for (const layer of model.layers) {
     if (!layer.module) continue;
+    // A leaf module that is no layer: its forward's records hold its costs (none of its own without parameters).
+    if (layer.leaf) {
+      layer.multAdds = layer.params === 0 ? 0 : null;
+      continue;
+    }
     const cost = layerCost(layer, model.framework);
     layer.multAdds = cost.multAdds;
     layer.outputBytes = cost.outputBytes;

@@ -59,6 +59,13 @@ export interface LayerRecord {
   range: Range;
   /** The file `range` lies in, when it is not the analysed file. */
   path?: string;
+  /**
+   * A module that is no layer but has no child module (a user module whose forward runs only ops,
+   * an empty nn.Sequential): a leaf of PyTorch's module tree, as forward hooks and torchinfo see it.
+   * Its forward's records come before it; it names no `layerId`, has no cost of its own, and its
+   * `params` are its own `nn.Parameter`s. Converters and confirmations pass over it.
+   */
+  leaf?: true;
   /** The call that applied it (for layers inside a Sequential: the line calling the Sequential). */
   callRange: Range;
   /** The file `callRange` lies in, when it is not the analysed file. */

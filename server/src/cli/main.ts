@@ -36,7 +36,8 @@ Every command: [--max-file-size MB] [--parser auto|native|wasm] [--verbose]
 
 check    report the shape errors in Python files and Jupyter notebooks; a directory is one
          workspace (its .py and .ipynb files; they import each other, with the directory and its
-         src/ as roots), a file's imports are resolved from its folder and every --root; --input
+         src/ as roots), a file's imports are resolved from its folder, the folder holding its
+         package (where it lies in one) and every --root; --input
          goes to the model the workspace builds at the top (or the one --model names), not to
          classes other files use as blocks; installed libraries (torchvision, timm, ...) are read
          from the site-packages of --python-path, else of a .venv or venv in the workspace, never

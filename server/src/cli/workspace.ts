@@ -1,6 +1,6 @@
 // The workspaces of a `check` or `summary` run, read from the disk: `cnnshape check DIR` makes DIR
 // one workspace (its folder and `src/` as import roots); `cnnshape check FILE` resolves FILE's
-// imports from its own folder, plus every `--root`. Installed libraries are read from the
+// imports from its own folder, the folder holding its package (if it lies in one), plus every `--root`. Installed libraries are read from the
 // site-packages of `--python-path`, else of a `.venv`/`venv` in the workspace's folders. Each reads files through one caching reader
 // and parses through one shared module cache, so a file imported by many is read and parsed once.
 // The core receives the reader as a callback (see server/src/workspace/files.ts) and does no I/O.
@@ -145,11 +145,28 @@ export class WorkspaceFactory {
     return this.make([root, `${root}/src`, ...roots], [{ folder: root, recursive: true }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
   }
 
-  /** The workspace of a file checked alone: its folder, then the `--root` folders (its own files: those of its folder and the roots). */
+  /**
+   * The workspace of a file checked alone: its folder, the folder holding its package where the
+   * file lies in one (`pkg/models.py` importing `from pkg.utils import ...`, as Python finds it
+   * once the package is installed or run with `python -m pkg.models`), then the `--root` folders
+   * (its own files: those of its folder and the roots).
+   */
   forFile(file: string): Workspace {
     const own = corePath(dirname(file));
     const roots = this.settings.roots.map(corePath);
-    return this.make([own, ...roots], [{ folder: own, recursive: false }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
+    return this.make([own, ...this.packageRoot(own), ...roots], [{ folder: own, recursive: false }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
+  }
+
+  /** The folder above the outermost package (folder with `__init__.py`) that holds `folder`; none when `folder` is no package. */
+  private packageRoot(folder: string): string[] {
+    let top: string | undefined;
+    for (let f = folder, depth = 0; depth < 16 && this.reader.read(`${f}/__init__.py`) !== undefined; depth++) {
+      top = f;
+      const parent = corePath(dirname(f));
+      if (parent === f) break;
+      f = parent;
+    }
+    return top === undefined ? [] : [corePath(dirname(top))];
   }
 
   private make(roots: string[], listed: { folder: string; recursive: boolean }[]): Workspace {

@@ -15,6 +15,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { analyze } from '../analysis/analyze';
 import type { LayerRecord, ModelResult } from '../analysis/result';
+import { withoutLeafModules } from '../analysis/view';
 import { Expr, evaluateDim } from '../shapes/dim';
 import { LayerArg, TensorArg, TupleOut, UnknownArg, type ArgValue, type Output, type Shape } from '../shapes/types';
 import { NOT_CONSTANT } from './call-args';
@@ -226,7 +227,8 @@ function mib(bytes: number): string {
 }
 
 /** Confirms one analysed model on the given backend. `lines` is the source, for operations' arguments. */
-export async function confirmModel(backend: BackendInfo, model: ModelResult, lines: string[], options: ConfirmOptions = {}): Promise<ModelConfirmation> {
+export async function confirmModel(backend: BackendInfo, whole: ModelResult, lines: string[], options: ConfirmOptions = {}): Promise<ModelConfirmation> {
+  const model = withoutLeafModules(whole);
   const { tf } = backend;
   const symbols = symbolValues(model, options.symbols ?? {});
   const base = { name: model.name, framework: model.framework, backend: backend.backend, device: backend.device, symbols: Object.keys(symbols).length ? symbols : undefined };

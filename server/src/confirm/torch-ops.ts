@@ -226,7 +226,7 @@ function pooling(spatialRank: number, type: 'max' | 'avg'): LayerRun {
     padding.forEach((p, i) => {
       if (p > kernel[i] / 2) throw new Error(`pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${kernel[i]}`);
     });
-    return inChannelsLast(tf, x, spatialRank, (xl) => {
+    const pooled = inChannelsLast(tf, x, spatialRank, (xl) => {
       const sizes = xl.shape.slice(1, 1 + spatialRank);
       const extra = sizes.map((s, i) => (ceilMode ? ceilModeExtra(s, keff[i], stride[i], padding[i]) : 0));
       checkWindow(a.kind, xl, spatialRank, keff, padding, padding.map((p, i) => p + extra[i]));
@@ -236,6 +236,8 @@ function pooling(spatialRank: number, type: 'max' | 'avg'): LayerRun {
       if (spatialRank === 2) return pool2d(padded, keff, stride);
       return type === 'max' ? tf.maxPool3d(padded as never, keff as never, stride as never, 'valid') : tf.avgPool3d(padded as never, keff as never, stride as never, 'valid');
     });
+    // return_indices=True: (output, indices), the indices of the output's shape.
+    return type === 'max' && a.bool('return_indices') ? [pooled, tf.zerosLike(pooled)] : pooled;
   };
 }
 
@@ -637,9 +639,9 @@ export const OP_SIGNATURES: Readonly<Record<string, string[]>> = {
   softmax: ['dim'],
   log_softmax: ['dim'],
   softmin: ['dim'],
-  max_pool1d: ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode'],
-  max_pool2d: ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode'],
-  max_pool3d: ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode'],
+  max_pool1d: ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'],
+  max_pool2d: ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'],
+  max_pool3d: ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'],
   avg_pool1d: ['kernel_size', 'stride', 'padding', 'ceil_mode'],
   avg_pool2d: ['kernel_size', 'stride', 'padding', 'ceil_mode'],
   avg_pool3d: ['kernel_size', 'stride', 'padding', 'ceil_mode'],

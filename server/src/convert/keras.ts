@@ -12,6 +12,7 @@
 
 import { analyze } from '../analysis/analyze';
 import type { AnalysisResult, LayerRecord, ModelResult } from '../analysis/result';
+import { withoutLeafModules } from '../analysis/view';
 import { dimToString } from '../shapes/dim';
 import { TupleOut, type Shape } from '../shapes/types';
 import { convertTorchRecord, isLastStep, isPassThrough, kerasShape, NON_NEGATIVE_KINDS, permuteCode, type KerasConversion, type KerasLayout, type KerasPortKind } from './keras-layers';
@@ -86,6 +87,21 @@ const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
 
 /** `loader`: the name of the state_dict loader (a file with several models names one per model). */
 export function convertPyTorchModel(model: ModelResult, text: string, loader = 'load_torch_state_dict'): ConvertedKerasModel {
+  // A leaf module that is no layer (an empty nn.Sequential, a module running only ops) computes
+  // nothing of its own: converted without it, indexed as the model's records (none of its own lines).
+  const kept = model.layers.flatMap((l, i) => (l.leaf ? [] : [i]));
+  if (kept.length === model.layers.length) return convertRecords(model, text, loader);
+  const c = convertRecords(withoutLeafModules(model), text, loader);
+  const layerLines: number[][] = model.layers.map(() => []);
+  const layouts: (KerasLayout | null)[] = model.layers.map(() => null);
+  kept.forEach((i, k) => {
+    layerLines[i] = c.layerLines[k];
+    layouts[i] = c.layouts[k];
+  });
+  return { ...c, layerLines, layouts, unsupported: c.unsupported.map((k) => kept[k]) };
+}
+
+function convertRecords(model: ModelResult, text: string, loader: string): ConvertedKerasModel {
   const lines = text.split('\n');
   const records = model.layers;
   const consumers = records.map((_, k) => records.map((r, i) => (r.inputsFrom.includes(k) ? i : -1)).filter((i) => i >= 0));

@@ -86,6 +86,8 @@ export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'var
   'numpy.random.rand': { framework: 'keras', size: 'varargs' },
   'numpy.random.randn': { framework: 'keras', size: 'varargs' },
   'numpy.random.random': { framework: 'keras', size: 'shape' },
+  // `np.random.randint(0, 2, size=(n, 100))`: the size by keyword or third.
+  'numpy.random.randint': { framework: 'keras', size: 'randint' },
   'numpy.random.normal': { framework: 'keras', size: 'shape' },
   'numpy.random.uniform': { framework: 'keras', size: 'shape' },
   'numpy.random.randint': { framework: 'keras', size: 'sizeArgument' },

@@ -40,6 +40,8 @@ import {
   kerasMerge,
   kerasModel,
   kerasApplication,
+  kerasFunctionalInit,
+  isKerasTensor,
   kerasObtainInputShape,
   toArg,
   applicationGetLayer,
@@ -59,7 +61,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -82,6 +84,8 @@ const MAX_DEPTH = 60;
 /** An example call found in the file: `net(torch.randn(1, 1, 28, 28))`, `model.build((None, 28, 28, 1))`. */
 export interface ExampleInput {
   shapes: Shape[];
+  /** The example was one dict of named inputs (`model({"title": t, "body": b})`): its keys, in the order of `shapes`. */
+  keys?: string[];
   source: 'call' | 'build';
   /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
   node?: SyntaxNode;
@@ -138,6 +142,12 @@ export class Interpreter implements ModuleHost {
    */
   readonly functionModels: { name: string; node: SyntaxNode; value: Value }[] = [];
   private runningModule = false;
+  /**
+   * Keras's image layout, which the layers built from now on take when their `data_format` is left
+   * to it: channels_last (keras.json's default; the file is not read) until the code calls
+   * `K.set_image_data_format(...)`; null where that call's argument, or whether it ran, is unknown.
+   */
+  kerasImageDataFormat: 'channels_last' | 'channels_first' | null = 'channels_last';
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
   /**
@@ -556,6 +566,8 @@ export class Interpreter implements ModuleHost {
       // `layers.append(...)`, `self.features.add_module(...)`: what the call may have changed is unknown.
       if (n.type === 'call') {
         const fn = n.childForFieldName('function');
+        // `K.set_image_data_format('channels_first')` that may not run: the layout is unknown.
+        if (/\bset_image_(data_format|dim_ordering)$/.test(fn?.text ?? '')) this.kerasImageDataFormat = null;
         const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
         if (receiver && MUTATING_METHODS.has(fn!.childForFieldName('attribute')?.text ?? '')) this.forgetTarget(receiver, scope);
       }
@@ -1025,12 +1037,14 @@ export class Interpreter implements ModuleHost {
         return this.evalString(node, scope);
       case 'concatenated_string': {
         let s = '';
+        let literal = true;
         for (const c of node.namedChildren) {
           const v = this.evalString(c, scope);
           if (v.t !== 'str') return UNKNOWN;
           s += v.v;
+          literal &&= v.literal === true;
         }
-        return str(s);
+        return literal ? { t: 'str', v: s, literal } : str(s);
       }
       case 'identifier': {
         const v = scope.lookup(node.text);
@@ -1149,7 +1163,10 @@ export class Interpreter implements ModuleHost {
         s += text;
       } else if (c.type === 'escape_sequence') s += c.text;
     }
-    return str(s);
+    // A constant written in the source (no f-string placeholder): the one CPython may intern.
+    const prefix = node.namedChildren.find((c) => c.type === 'string_start')?.text ?? '';
+    const constant = !/f/i.test(prefix) && !node.namedChildren.some((c) => c.type === 'interpolation');
+    return constant ? { t: 'str', v: s, literal: true } : str(s);
   }
 
   /** The items of a tuple, list or set display; null when a starred item's length is unknown. */
@@ -1319,7 +1336,9 @@ export class Interpreter implements ModuleHost {
       // SyntaxWarning) and strings that look like identifiers, which it interns (`block_type is
       // 'proj'`); elsewhere that is the implementation's choice.
       else if (a.t === 'int' && b.t === 'int' && typeof a.v === 'number' && typeof b.v === 'number') eq = a.v !== b.v ? false : isCachedInt(a.v) ? true : undefined;
-      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
+      // Only constants written in the source are interned that way; a string built at run time
+      // (concatenated, formatted, joined) is a new object, equal or not.
+      else if (a.t === 'str' && b.t === 'str') eq = a.v !== b.v ? false : a.literal && b.literal && /^[A-Za-z0-9_]*$/.test(a.v) ? true : undefined;
       // Builtin types and functions (`type(x) is list`): one object per name.
       else if (a.t === 'builtin' && b.t === 'builtin' && a.self === undefined && b.self === undefined) eq = a.name === b.name;
       else eq = undefined;
@@ -1794,10 +1813,16 @@ export class Interpreter implements ModuleHost {
           kwNodes: new Map([...fn.kwNodes, ...nodes.kwNodes]),
         });
       case 'module':
-        // Keras's configured image layout, at its default (`if K.image_data_format() == 'channels_first':`).
-        if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return str('channels_last');
+        // Keras's configured image layout (`if K.image_data_format() == 'channels_first':`): its
+        // default (keras.json is not read), or what `K.set_image_data_format(...)` set.
+        if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat);
         // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
-        if (fn.name === 'keras.backend.image_dim_ordering') return str('tf');
+        if (fn.name === 'keras.backend.image_dim_ordering') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat === 'channels_first' ? 'th' : 'tf');
+        if (fn.name === 'keras.backend.is_keras_tensor' || fn.name === 'keras.utils.is_keras_tensor') return isKerasTensor(this, args[0] ?? kwargs.get('x'));
+        if (IMAGE_FORMAT_SETTERS.has(fn.name)) {
+          this.kerasImageDataFormat = imageDataFormat(fn.name, args[0] ?? kwargs.get('data_format') ?? kwargs.get('dim_ordering'));
+          return NONE;
+        }
         // A function reached through a module (`math.floor`, `np.prod`, `typing.cast`): Python's
         // own functions are known by name; any other answers unknown.
         return pythonCall(this, fn.name, args, kwargs, node);
@@ -1940,6 +1965,7 @@ export class Interpreter implements ModuleHost {
         const base = this.libraryBase(cls);
         if (base && base.name in CONTAINERS) obj.attrs.set(CONTAINER_ATTR, constructContainer(this, CONTAINERS[base.name], args, kwargs, node ?? cls.node));
         else if (base?.layer) obj.attrs.set(LAYER_ATTR, constructLayer(this, base.layer, args, kwargs, node ?? cls.node, { argNodes: [], kwNodes: new Map() }));
+        else if (base?.name === 'keras.Model') kerasFunctionalInit(this, obj, args, kwargs, node ?? cls.node);
       }
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
@@ -1948,6 +1974,10 @@ export class Interpreter implements ModuleHost {
     }
     this.constructedInside.set(obj.id, inside);
     if (fn) this.creatorFunction.set(obj.id, fn);
+    // A keras.Model subclass built as `Model(inputs, outputs)` that does not override `call` runs
+    // as that functional model (its own methods are training steps: `train_step`, `predict_step`).
+    const functional = obj.attrs.get(FUNCTIONAL_ATTR);
+    if (functional?.t === 'functional' && !this.lookupClassAttr(cls, 'call')) return functional;
     return obj;
   }
 
@@ -2170,6 +2200,17 @@ function sameBranchValue(a: Value, b: Value): boolean {
 
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
+}
+
+/** The calls that set Keras's image layout (Keras 1's spelling takes 'th' or 'tf'). */
+const IMAGE_FORMAT_SETTERS = new Set(['keras.backend.set_image_data_format', 'keras.config.set_image_data_format', 'keras.backend.set_image_dim_ordering']);
+
+/** The layout a setter's argument names; null for one we cannot read. */
+function imageDataFormat(setter: string, v: Value | undefined): 'channels_last' | 'channels_first' | null {
+  if (v?.t !== 'str') return null;
+  const legacy: Record<string, 'channels_last' | 'channels_first'> = { tf: 'channels_last', th: 'channels_first' };
+  if (setter.endsWith('dim_ordering')) return legacy[v.v] ?? null;
+  return v.v === 'channels_last' || v.v === 'channels_first' ? v.v : null;
 }
 
 /** Functions that answer a tensor's sizes as numbers (`K.int_shape(x)`), answered by the interpreter. */

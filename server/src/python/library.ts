@@ -20,7 +20,7 @@ import { applicationInputShape, architectureIsDefault, type ApplicationTable } f
 import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, FUNCTIONAL_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -90,6 +90,11 @@ export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[]
   });
   for (const [k, n] of nodes.kwNodes) note(k, n, kwargs.get(k));
   for (const s of interp.constructionStack) s.add(-1);
+  // A Keras layer whose `data_format` is left to the configuration takes the layout set with
+  // `K.set_image_data_format(...)`; an unknown one leaves the layer's output unknown.
+  if (def.framework === 'keras' && interp.kerasImageDataFormat !== 'channels_last' && def.params.some((p) => p.name === 'data_format') && (bound.values.get('data_format') ?? null) === null) {
+    bound.values.set('data_format', interp.kerasImageDataFormat ?? UnknownArg.instance);
+  }
   return { t: 'layer', def, bound, argNodes, argChains, node, opaque: bound.problems.length > 0, id: interp.newId() };
 }
 
@@ -135,6 +140,15 @@ export function kerasDeclaredInput(layer: LayerValue): Shape | undefined {
   // Embedding's input_dim is its vocabulary; Keras 2's input_length is its sequence length.
   if (layer.def.kind === 'Embedding') return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_length'), false);
   return toShape(v.get('batch_input_shape'), true) ?? toShape(v.get('input_shape'), false) ?? toShape(v.get('input_dim'), false);
+}
+
+/** The input a custom Keras layer declared through `super().__init__(input_shape=...)` (see userModuleMethod). */
+function objectDeclaredInput(obj: ObjectValue): Shape | undefined {
+  const d = obj.attrs.get(DECLARED_INPUT_ATTR);
+  if (d?.t !== 'tuple' || d.items[0]?.t !== 'str') return undefined;
+  const s = shapeFromValue(d.items[1], true);
+  if (!s) return undefined;
+  return d.items[0].v === 'batch_input_shape' ? s : [null, ...s];
 }
 
 // ---------------------------------------------------------------- containers
@@ -204,6 +218,10 @@ function kerasSequentialAdd(c: ContainerValue, item: Value): void {
   }
   if (c.items.length === 0 && c.kerasInput === undefined && item.t === 'layer') {
     const s = kerasDeclaredInput(item);
+    if (s) c.kerasInput = s;
+  }
+  if (c.items.length === 0 && c.kerasInput === undefined && item.t === 'object') {
+    const s = objectDeclaredInput(item);
     if (s) c.kerasInput = s;
   }
   c.items.push(item);
@@ -279,6 +297,16 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     // super().__init__(*layers) of an nn.Sequential / ModuleList / ModuleDict subclass.
     const base = interp.libraryBase(self.cls);
     if (base && base.name in CONTAINERS) self.attrs.set(CONTAINER_ATTR, constructContainer(interp, CONTAINERS[base.name], args, kwargs, node));
+    // `super().__init__(inputs=inputs, outputs=outputs)`: a keras.Model subclass built as a functional model.
+    else if (base?.name === 'keras.Model') kerasFunctionalInit(interp, self, args, kwargs, node);
+    // `super().__init__(**kwargs)` of a custom Keras layer given `input_shape=` (the first layer of a
+    // Sequential, `TCN(input_shape=(12, 1))`): the input it declares, as Keras's Layer keeps it.
+    if (base?.framework === 'keras') {
+      for (const k of ['batch_input_shape', 'input_shape', 'input_dim']) {
+        const v = kwargs.get(k);
+        if (v) self.attrs.set(DECLARED_INPUT_ATTR, tuple([str(k), v]));
+      }
+    }
     return NONE;
   }
   if (method === 'add_module' || method === 'register_module') {
@@ -329,7 +357,7 @@ function moduleChildren(interp: Interpreter, self: ObjectValue, named: boolean):
  * nn.Sequential subclass), else its attributes that are modules. Undefined where one may be a
  * module we cannot see (an unknown attribute, an instance of a class with an unreadable base).
  */
-function registeredModules(interp: Interpreter, self: ObjectValue): { keys: string[]; items: Value[] } | undefined {
+export function registeredModules(interp: Interpreter, self: ObjectValue): { keys: string[]; items: Value[] } | undefined {
   const held = containerOf(self);
   if (held) {
     if (held.unknownItems) return undefined;
@@ -371,9 +399,12 @@ export function kerasInput(interp: Interpreter, args: Value[], kwargs: Map<strin
   if (given) {
     const t = interp.makeTensor(given.shape, 'keras', { text: `Input ${formatShape(given.shape, 'None')} from the ${given.source === 'comment' ? '# input comment' : '--input flag'}`, node }, 0);
     interp.givenInputs.set(t.id, given.source);
+    t.kerasInput = true;
     return t;
   }
-  return interp.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+  const t = interp.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+  t.kerasInput = true;
+  return t;
 }
 
 /**
@@ -406,7 +437,9 @@ export function kerasInputLayer(interp: Interpreter, args: Value[], kwargs: Map<
     const inner = shapeFromValue(s, true);
     shape = inner ? [null, ...inner] : null;
   }
-  return interp.makeTensor(shape, 'keras', { text: `InputLayer ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+  const t = interp.makeTensor(shape, 'keras', { text: `InputLayer ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
+  t.kerasInput = true;
+  return t;
 }
 
 /** `keras.Model(inputs, outputs)`: a functional model over the traced graph. */
@@ -426,6 +459,34 @@ export function kerasModel(interp: Interpreter, args: Value[], kwargs: Map<strin
 }
 
 /**
+ * keras.Model's own `__init__(inputs, outputs)` reached by a subclass (one without an `__init__`,
+ * `EDSRModel(inputs, outputs)`, or one calling `super().__init__(inputs, outputs)`): the instance
+ * is that functional model, kept under FUNCTIONAL_ATTR (Interpreter.instantiate returns it).
+ */
+export function kerasFunctionalInit(interp: Interpreter, self: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): void {
+  const given = (i: number, names: string[]) => args[i] ?? names.map((n) => kwargs.get(n)).find((v) => v !== undefined);
+  if (!given(0, ['inputs', 'input']) || !given(1, ['outputs', 'output'])) return;
+  self.attrs.set(FUNCTIONAL_ATTR, kerasModel(interp, args, kwargs, node));
+}
+
+/**
+ * `K.is_keras_tensor(x)`: true for a `keras.Input` and a Keras layer's output, false for data (a
+ * NumPy array, a tensor made by `tf.zeros`...); unknown for anything else (an op's output is a
+ * Keras tensor in TF 2's Keras, not in Keras 2.2's).
+ */
+export function isKerasTensor(interp: Interpreter, v: Value | undefined): Value {
+  if (v?.t !== 'tensor') return v === undefined || v.t === 'unknown' || v.t === 'object' ? UNKNOWN : bool(false);
+  if (v.kerasInput) return bool(true);
+  if (v.array || v.fromFactory) return bool(false);
+  const records = interp.trace.records;
+  for (let i = records.length - 1; i >= 0; i--) {
+    if (records[i].seq !== v.producer) continue;
+    return records[i].layer?.def.framework === 'keras' ? bool(true) : UNKNOWN;
+  }
+  return UNKNOWN;
+}
+
+/**
  * `_obtain_input_shape(input_shape, default_size, min_size, data_format, require_flatten,
  * weights=None)` as Keras's imagenet_utils computes it: a given shape comes back as it is (the
  * helper only checks it), none gives the default square image (`require_flatten`) or open spatial
@@ -438,12 +499,13 @@ export function kerasObtainInputShape(args: Value[], kwargs: Map<string, Value>)
   if ((given.t === 'tuple' || given.t === 'list') && given.items.length > 0) return given;
   if (!(given.t === 'none' || ((given.t === 'tuple' || given.t === 'list') && given.items.length === 0))) return UNKNOWN;
   const size = arg(1, 'default_size');
-  const format = arg(3, 'data_format');
-  const flatten = arg(4, 'require_flatten');
+  // Keras 1 and 2.0 named them `dim_ordering` ('th' / 'tf') and `include_top`.
+  const format = arg(3, 'data_format') ?? kwargs.get('dim_ordering');
+  const flatten = arg(4, 'require_flatten') ?? kwargs.get('include_top');
   if (size?.t !== 'int' || format?.t !== 'str' || flatten?.t !== 'bool') return UNKNOWN;
   const side = flatten.v ? size : NONE;
-  if (format.v === 'channels_first') return tuple([int(3), side, side]);
-  if (format.v === 'channels_last') return tuple([side, side, int(3)]);
+  if (format.v === 'channels_first' || format.v === 'th') return tuple([int(3), side, side]);
+  if (format.v === 'channels_last' || format.v === 'tf') return tuple([side, side, int(3)]);
   return UNKNOWN;
 }
 
@@ -580,7 +642,7 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
     const s = kwargs.get('size') ?? args[2];
     shape = s === undefined || s.t === 'none' ? [] : shapeFromValue(s, false, true);
   } else if (f.size === 'randint') {
-    const s = kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
+    const s = name === 'numpy.random.randint' ? kwargs.get('size') ?? args[2] : kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
     if (s) shape = shapeFromValue(s);
   } else if (f.size === 'data') {
     shape = args[0] ? dataShape(args[0]) : null;

@@ -18,7 +18,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
-import { toArg } from './library';
+import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
@@ -159,6 +159,14 @@ export function tensorLike(interp: Interpreter, t: TensorValue, node: SyntaxNode
 
 /** Applies a model-like value (layer, container, user module, functional model) to arguments. */
 export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  // A subclassed model called on one dict of named inputs (`model({"title": t, "body": b})`, its
+  // `call` reading `inputs["title"]`): each value a known tensor, the keys kept in order.
+  const named = args.length === 1 && args[0].t === 'dict' && !args[0].partial && args[0].entries.size > 0 ? [...args[0].entries.values()] : undefined;
+  if (!interp.inModelRun && m.t === 'object' && named && named.every((e) => e.key.t === 'str' && e.value.t === 'tensor' && e.value.shape !== null) && (named.some((e) => (e.value as TensorValue).fromFactory) || (isKerasModelValue(interp, m) && !interp.examples.has(m.id)))) {
+    const shapes = named.map((e) => (e.value as TensorValue).shape);
+    interp.recordExample(m, { shapes, keys: named.map((e) => (e.key as { v: string }).v), source: 'call', node });
+    if (named.some((e) => (e.value as TensorValue).fromFactory)) return UNKNOWN;
+  }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
   if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
@@ -212,6 +220,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         // A Keras Sequential called as a layer (in a model's pass or a functional graph) is a block: one
         // `sequential (Sequential)` row in Keras's summary (a model's own pass is not a block of itself: analyze.ts).
         if (m.kind === 'KerasSequential') interp.trace.addBlock({ object: m, callNode: node, inputs: input.t === 'tensor' ? [input] : [], output: valueShapes(x), firstSeq, endSeq: interp.trace.peekSeq() });
+        // An empty nn.Sequential (an identity shortcut) is a leaf module of PyTorch's.
+        else if (m.kind === 'Sequential' && m.items.length === 0 && !m.unknownItems) recordLeafModule(interp, m, [input], x, node);
         return x;
       } finally {
         interp.callSiteOverride = saved;
@@ -249,6 +259,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
           interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
+          // A PyTorch module that registered no child module is a leaf of its own (`ChannelShuffle`).
+          if (base?.framework === 'torch' && !base.layer && registeredModules(interp, m)?.items.length === 0) recordLeafModule(interp, m, args, out, node);
         }
         return out;
       } finally {
@@ -260,7 +272,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       if (m.application) return applyLayer(interp, m.application.layer, args.filter((a): a is TensorValue => a.t === 'tensor').slice(0, 1), node);
       // A functional model called as a layer is one row, as in Keras's summary: its traced output
       // and the parameters of its graph. An input that contradicts the one it was built on gives an unknown output.
-      const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+      // Several inputs come as one list (`generator([noise, label])`), as Keras takes them.
+      const given = args.length === 1 && (args[0].t === 'list' || args[0].t === 'tuple') ? args[0].items : args;
+      const inputs = given.filter((a): a is TensorValue => a.t === 'tensor');
       const declared = m.inputs.map((t) => t.shape);
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
       const output = fits ? valueShapes(m.outputs) : null;
@@ -276,6 +290,14 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
 }
 
 /** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
+/** The record of a leaf module that is not a layer (TraceRecord.leaf), in a model's pass: its call's input and output. */
+function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, args: Value[], out: Value, node: SyntaxNode): void {
+  if (!interp.inModelRun) return;
+  const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
+  const kind = m.t === 'object' ? m.cls.name : 'Sequential';
+  interp.trace.addRecord({ seq: interp.trace.nextSeq(), kind, module: true, framework: 'torch', layer: null, leaf: m, defNode: m.node ?? node, callNode: interp.callSiteOverride ?? node, inputs, output: valueShapes(out), outputs: collectTensors(out), notes: [] });
+}
+
 function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue | ObjectValue {
   if (m.t === 'container') return m.kind === 'KerasSequential';
   return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'keras';

@@ -27,6 +27,12 @@ export interface TraceRecord {
   notes: string[];
   /** Constructor arguments this call settled (RuleResult.settledArgs). */
   settledArgs?: Record<string, ArgValue>;
+  /**
+   * A module with no child modules that is not a layer (a user module whose forward runs only ops,
+   * an empty nn.Sequential): PyTorch's forward hooks see it as a leaf. Its record follows those of
+   * its forward, as the hook fires when it returns; it names no layer and counts no parameters.
+   */
+  leaf?: ObjectValue | ContainerValue;
 }
 
 export interface RawDiagnostic {

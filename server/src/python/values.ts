@@ -28,7 +28,12 @@ export interface ArgLink {
 }
 export interface FloatValue { t: 'float'; v: number }
 export interface BoolValue { t: 'bool'; v: boolean }
-export interface StrValue { t: 'str'; v: string }
+export interface StrValue {
+  t: 'str';
+  v: string;
+  /** A constant written in the source (`'proj'`), not a string built at run time: CPython interns the identifier-like ones, so `is` compares them. */
+  literal?: boolean;
+}
 export interface NoneValue { t: 'none' }
 export interface UnknownValue { t: 'unknown' }
 export interface SeqValue { t: 'tuple' | 'list'; items: Value[] }
@@ -66,6 +71,8 @@ export interface TensorValue {
   parameter?: 'trainable' | 'frozen';
   /** Where a `# shape:` comment filled in sizes: the shape found before it did. */
   inferred?: Shape;
+  /** Made by `keras.Input` / `InputLayer`: a Keras symbolic tensor (`K.is_keras_tensor` is true). */
+  kerasInput?: boolean;
 }
 
 export interface LayerValue {
@@ -216,6 +223,12 @@ export const CONTAINER_ATTR = '__container__';
 
 /** The attribute under which an instance of a subclass of a library layer (`class MaskedConv2d(nn.Conv2d)`) keeps that layer. */
 export const LAYER_ATTR = '__layer__';
+
+/** The attribute under which a custom Keras layer keeps the `input_shape=` (its name and value) it gave `super().__init__`. */
+export const DECLARED_INPUT_ATTR = '__declared_input__';
+
+/** The attribute under which a keras.Model subclass built as `Model(inputs, outputs)` keeps that functional model. */
+export const FUNCTIONAL_ATTR = '__functional__';
 
 /** The library layer a subclass instance was built as by `super().__init__(...)`. */
 export function layerOf(v: Value): LayerValue | undefined {
