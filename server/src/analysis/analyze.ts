@@ -475,8 +475,12 @@ class Analysis {
       else if (comments.input) [input, source] = [comments.input.shapes, 'comment'];
       else if (flag) [input, source] = [flag, 'flag'];
     } else {
+      // An example whose sizes the code leaves open (a batch read from a DataLoader in a training
+      // loop) yields to a --input flag that states them all.
+      const partial = example !== undefined && example.shapes.some((s) => s === null || s.some((d) => d === null));
       if (comments.input) [input, source] = [comments.input.shapes, 'comment'];
-      else if (example) [input, source] = [example.shapes, example.source];
+      // A leading size it leaves open is the batch, named N as in a symbolic input.
+      else if (example && !(partial && flag)) [input, source] = [example.shapes.map((s) => (s && s.length > 0 && s[0] === null ? [sym('N'), ...s.slice(1)] : s)), example.source];
       else if (flag) [input, source] = [flag, 'flag'];
     }
 

@@ -62,7 +62,7 @@ export const BASE_CLASSES: Record<string, { framework: Framework; model: boolean
 };
 
 /** Functions that make a tensor of a given size: how their size is written. */
-export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'varargs' | 'legacy' | 'shape' | 'randint' | 'sizeArgument' | 'data' | 'like' | 'permutation' | 'linspace' }> = {
+export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'varargs' | 'legacy' | 'shape' | 'randint' | 'data' | 'like' | 'permutation' | 'linspace' }> = {
   'torch.randn': { framework: 'torch', size: 'varargs' },
   'torch.rand': { framework: 'torch', size: 'varargs' },
   'torch.zeros': { framework: 'torch', size: 'varargs' },
@@ -90,7 +90,6 @@ export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'var
   'numpy.random.randint': { framework: 'keras', size: 'randint' },
   'numpy.random.normal': { framework: 'keras', size: 'shape' },
   'numpy.random.uniform': { framework: 'keras', size: 'shape' },
-  'numpy.random.randint': { framework: 'keras', size: 'sizeArgument' },
   // `np.random.permutation(len(x))`: one axis, of that length (or the array's shape).
   'numpy.random.permutation': { framework: 'keras', size: 'permutation' },
   // `np.linspace(start, stop, num=50)`: num values (a drop-path schedule).

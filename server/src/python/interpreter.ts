@@ -523,12 +523,12 @@ export class Interpreter implements ModuleHost {
    * runs once, with the trace off and a budget of its own, for the example calls it makes; what it
    * assigns is forgotten afterwards as for any block that may or may not run. Only the code of
    * scripts (the analysed file, scripts that build its models) outside a model's forward pass is
-   * probed, each block once.
+   * probed, each block once (a loop inside a probed loop is probed too).
    */
   private probeBlock(block: SyntaxNode | null, scope: Scope): void {
-    if (!block || this.inModelRun || !this.trace.enabled || this.probed.has(block) || !this.isScriptScope(scope)) return;
+    if (!block || this.inModelRun || this.probed.has(block) || !this.isScriptScope(scope)) return;
     this.probed.add(block);
-    const saved = { budget: this.budget, exit: this.uncertainExit, ret: this.uncertainReturn };
+    const saved = { budget: this.budget, exit: this.uncertainExit, ret: this.uncertainReturn, trace: this.trace.enabled };
     this.trace.enabled = false;
     this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
     try {
@@ -537,7 +537,7 @@ export class Interpreter implements ModuleHost {
       // Cancelled: the whole run stops.
       if (e instanceof BudgetExceeded && this.budget === 0) throw e;
     } finally {
-      this.trace.enabled = true;
+      this.trace.enabled = saved.trace;
       if (this.budget !== 0) this.budget = saved.budget;
       this.uncertainExit = saved.exit;
       this.uncertainReturn = saved.ret;

@@ -637,13 +637,9 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
     const s = args[0] ?? kwargs.get('shape') ?? kwargs.get('size');
     if (name === 'numpy.random.normal' || name === 'numpy.random.uniform') shape = kwargs.has('size') ? shapeFromValue(kwargs.get('size')!, false, true) : args[2] ? shapeFromValue(args[2], false, true) : null;
     else if (s) shape = shapeFromValue(s, f.framework === 'keras', true);
-  } else if (f.size === 'sizeArgument') {
-    // `np.random.randint(0, n_classes, batch_size)`: the size is the third argument, an int or a tuple.
-    const s = kwargs.get('size') ?? args[2];
-    shape = s === undefined || s.t === 'none' ? [] : shapeFromValue(s, false, true);
   } else if (f.size === 'randint') {
     const s = name === 'numpy.random.randint' ? kwargs.get('size') ?? args[2] : kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
-    if (s) shape = shapeFromValue(s);
+    if (s) shape = shapeFromValue(s, false, true);
   } else if (f.size === 'data') {
     shape = args[0] ? dataShape(args[0]) : null;
   } else if (f.size === 'linspace') {
