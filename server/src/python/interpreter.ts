@@ -59,6 +59,7 @@ import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } fro
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
+import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
@@ -108,6 +109,9 @@ export interface InterpreterOptions {
   /** Asked every few thousand steps; once it says yes, every phase stops as if out of budget. */
   isCancelled?: () => boolean;
 }
+
+/** The library class a user class derives from, as libraryBase() finds it (shared: never changed by its readers). */
+export type LibraryBase = Readonly<{ name: string; framework: Framework; model: boolean; layer?: LayerDef }>;
 
 export class Interpreter implements ModuleHost {
   readonly trace = new Trace();
@@ -623,6 +627,23 @@ export class Interpreter implements ModuleHost {
     const right = node.childForFieldName('right');
     const body = node.childForFieldName('body');
     const iterable = right ? this.evalExpr(right, scope) : UNKNOWN;
+    // `for images, labels in train_ds:` runs many times on batches of one shape: its body runs once
+    // on that element (a model it calls has its example), then what it assigned is forgotten.
+    const element = datasetElement(iterable);
+    if (element !== undefined && element.t !== 'unknown' && left && body) {
+      const outerExit = this.uncertainExit;
+      try {
+        this.assignTarget(left, element, scope);
+        this.execBlock(body, scope);
+      } catch (e) {
+        if (!(e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
+      } finally {
+        this.uncertainExit = outerExit;
+      }
+      this.forgetTarget(left, scope);
+      this.forgetAssignments(body, scope);
+      return;
+    }
     const items = this.iterate(iterable);
     if (items === null || !left) {
       if (left) this.forgetTarget(left, scope, true);
@@ -1498,7 +1519,7 @@ export class Interpreter implements ModuleHost {
         if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
         return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
       case 'object': {
-        if (obj.cls.library) return stdlibAttr(obj, name);
+        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
@@ -1621,7 +1642,12 @@ export class Interpreter implements ModuleHost {
     return { ...m, self: obj };
   }
 
-  mro(cls: ClassValue): ClassValue[] {
+  /** The classes each class's attributes are looked up in, by class: a class's bases never change once it is made. */
+  private readonly mros = new WeakMap<ClassValue, readonly ClassValue[]>();
+
+  mro(cls: ClassValue): readonly ClassValue[] {
+    const known = this.mros.get(cls);
+    if (known) return known;
     const out: ClassValue[] = [];
     const visit = (c: ClassValue, depth: number) => {
       if (depth > 20 || out.includes(c)) return;
@@ -1629,6 +1655,7 @@ export class Interpreter implements ModuleHost {
       for (const b of c.bases) if (b.t === 'class') visit(b, depth + 1);
     };
     visit(cls, 0);
+    this.mros.set(cls, out);
     return out;
   }
 
@@ -1641,7 +1668,19 @@ export class Interpreter implements ModuleHost {
   }
 
   /** The library base class a user class derives from (nn.Module, keras.Model, keras.layers.Layer). */
-  libraryBase(cls: ClassValue): { name: string; framework: Framework; model: boolean; layer?: LayerDef } | undefined {
+  libraryBase(cls: ClassValue): LibraryBase | undefined {
+    let known = this.libraryBases.get(cls);
+    if (known === undefined) {
+      known = this.findLibraryBase(cls) ?? null;
+      this.libraryBases.set(cls, known);
+    }
+    return known ?? undefined;
+  }
+
+  /** Each class's library base (or null), found once: it depends on the bases alone. */
+  private readonly libraryBases = new WeakMap<ClassValue, LibraryBase | null>();
+
+  private findLibraryBase(cls: ClassValue): LibraryBase | undefined {
     for (const c of this.mro(cls)) {
       for (const b of c.bases) {
         if (b.t === 'builtin' && b.name in BASE_CLASSES) return { name: b.name, ...BASE_CLASSES[b.name] };
@@ -1872,6 +1911,8 @@ export class Interpreter implements ModuleHost {
   /** A value returned after a branch that may also have returned: tensors keep flowing, unknown-shaped. */
   private weaken(v: Value): Value {
     if (v.t === 'tensor') return { ...v, shape: null, id: this.newId() };
+    // A library layer returned where another return may have run instead: a layer, but not known which.
+    if (v.t === 'layer') return { ...v, opaque: true, id: this.newId() };
     if (isModelValue(v)) return v;
     return UNKNOWN;
   }
@@ -1998,7 +2039,7 @@ export class Interpreter implements ModuleHost {
       return;
     }
     const fields: string[] = [];
-    for (const c of this.mro(cls).reverse()) {
+    for (const c of [...this.mro(cls)].reverse()) {
       for (const stmt of c.node.childForFieldName('body')?.namedChildren ?? []) {
         const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
         const name = a?.type === 'assignment' && a.childForFieldName('type') && a.childForFieldName('left')?.type === 'identifier' ? a.childForFieldName('left')!.text : null;
@@ -2109,7 +2150,7 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;

@@ -15,6 +15,9 @@ export interface Point {
 
 const NO_CHILDREN: SyntaxNode[] = [];
 
+/** The roots of trees with errors (a flag on every node would cost each node a field). */
+const erroneousRoots = new WeakSet<SyntaxNode>();
+
 export class SyntaxNode {
   /** The children in order; leaves share one empty array (most nodes are leaves). */
   children: SyntaxNode[] = NO_CHILDREN;
@@ -31,8 +34,12 @@ export class SyntaxNode {
     readonly isNamed: boolean,
     public startIndex: number,
     public endIndex: number,
-    readonly hasError: boolean,
   ) {}
+
+  /** True for an ERROR node, and for a root whose tree holds errors anywhere (tree-sitter's hasError, which only a root is asked). */
+  get hasError(): boolean {
+    return this.type === 'ERROR' || erroneousRoots.has(this);
+  }
 
   /** Moves this subtree into a new text whose content here is the same, `delta` code units on. */
   moveTo(source: Source, delta: number): void {
@@ -170,7 +177,7 @@ export function copyTree(native: BindingTree, text: string, options: CopyOptions
   } finally {
     options.releaseCursor?.(cursor);
   }
-  (rootNode as unknown as { hasError: boolean }).hasError = native.rootNode.hasError;
+  if (native.rootNode.hasError) erroneousRoots.add(rootNode);
   return rootNode;
 }
 
@@ -193,7 +200,7 @@ class Copier {
     const typeId = cursor.nodeTypeId;
     let info = typeInfo[typeId];
     if (!info) info = typeInfo[typeId] = { type: cursor.nodeType, named: cursor.nodeIsNamed };
-    return new SyntaxNode(this.source, info.type, info.named, cursor.startIndex, cursor.endIndex, info.type === 'ERROR');
+    return new SyntaxNode(this.source, info.type, info.named, cursor.startIndex, cursor.endIndex);
   }
 
   private fieldName(): string | null {
