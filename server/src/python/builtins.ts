@@ -11,6 +11,7 @@ import { findLayer } from '../shapes/registry';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
 import { stdlibCall } from './stdlib';
+import { datasetCall } from './tfdata';
 import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 /** Loops, comprehensions, range() and list repetition stop after this many items. */
@@ -28,7 +29,7 @@ const NTUPLE: Record<string, number> = { 'torch.nn._single': 1, 'torch.nn._pair'
 
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
-  const library = stdlibCall(interp, name, args, kwargs, node);
+  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node);
   if (library) return library;
   switch (name) {
     case 'builtins.vars': {

@@ -59,6 +59,7 @@ import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } fro
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
+import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
@@ -584,6 +585,23 @@ export class Interpreter implements ModuleHost {
     const right = node.childForFieldName('right');
     const body = node.childForFieldName('body');
     const iterable = right ? this.evalExpr(right, scope) : UNKNOWN;
+    // `for images, labels in train_ds:` runs many times on batches of one shape: its body runs once
+    // on that element (a model it calls has its example), then what it assigned is forgotten.
+    const element = datasetElement(iterable);
+    if (element !== undefined && element.t !== 'unknown' && left && body) {
+      const outerExit = this.uncertainExit;
+      try {
+        this.assignTarget(left, element, scope);
+        this.execBlock(body, scope);
+      } catch (e) {
+        if (!(e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
+      } finally {
+        this.uncertainExit = outerExit;
+      }
+      this.forgetTarget(left, scope);
+      this.forgetAssignments(body, scope);
+      return;
+    }
     const items = this.iterate(iterable);
     if (items === null || !left) {
       if (left) this.forgetTarget(left, scope, true);
@@ -1465,7 +1483,7 @@ export class Interpreter implements ModuleHost {
         if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
         return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
       case 'object': {
-        if (obj.cls.library) return stdlibAttr(obj, name);
+        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
@@ -1857,6 +1875,8 @@ export class Interpreter implements ModuleHost {
   /** A value returned after a branch that may also have returned: tensors keep flowing, unknown-shaped. */
   private weaken(v: Value): Value {
     if (v.t === 'tensor') return { ...v, shape: null, id: this.newId() };
+    // A library layer returned where another return may have run instead: a layer, but not known which.
+    if (v.t === 'layer') return { ...v, opaque: true, id: this.newId() };
     if (isModelValue(v)) return v;
     return UNKNOWN;
   }
@@ -2094,7 +2114,7 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;

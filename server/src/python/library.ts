@@ -19,6 +19,7 @@ import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
 import { applicationInputShape, architectureIsDefault, type ApplicationTable } from '../model/keras-applications';
 import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
+import { datasetElement } from './tfdata';
 import type { TraceRecord } from './trace';
 import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, FUNCTIONAL_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
@@ -244,7 +245,10 @@ const KERAS_DATA_METHODS = new Set(['fit', 'predict', 'evaluate', 'train_on_batc
 function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): void {
   if (!(model.t === 'object' || model.t === 'container') || interp.examples.has(model.id)) return;
   let x = args[0] ?? kwargs.get('x');
-  if (x?.t === 'object') {
+  // A tf.data dataset: its element's first item (`(images, labels)`), as Keras takes it.
+  const element = x ? datasetElement(x) : undefined;
+  if (element !== undefined) x = element.t === 'tuple' ? element.items[0] : element;
+  else if (x?.t === 'object') {
     // A Sequence (or any object indexed by batch number): its first batch is `(inputs, targets)`.
     const getitem = interp.lookupClassAttr(x.cls, '__getitem__');
     const batch = getitem?.t === 'function' ? interp.call({ ...getitem, self: x }, [int(0)], new Map(), node) : UNKNOWN;
