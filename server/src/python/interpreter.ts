@@ -1430,8 +1430,16 @@ export class Interpreter implements ModuleHost {
     const op = node.childForFieldName('operator')?.text ?? '';
     const r = this.binary(op, a, b, node);
     if (r.t !== 'int') return r;
-    const roots = [a, b].flatMap((x) => (x.t === 'int' ? [...(x.src ? [x.src] : []), ...(x.roots ?? [])] : []));
-    return { ...r, src: node, ...(roots.length ? { roots } : {}) };
+    const roots: SyntaxNode[] = [];
+    for (const x of [a, b]) {
+      if (x.t !== 'int') continue;
+      if (x.src) roots.push(x.src);
+      if (x.roots) for (const root of x.roots) roots.push(root);
+    }
+    // A spread followed by keys, not spreads: the runtime would assemble the latter key by key.
+    const out = { ...r, src: node };
+    if (roots.length) out.roots = roots;
+    return out;
   }
 
   binary(op: string, a: Value, b: Value, node: SyntaxNode, inPlace = false): Value {
