@@ -75,6 +75,9 @@ class ContinueSignal {}
 class RaiseSignal {}
 export class BudgetExceeded {}
 
+/** The steps a script's loop or branch may take when run once as a probe for example calls. */
+const PROBE_BUDGET = 40_000;
+
 /** Steps one file may take in all, whatever its number of models: the bound on its analysis time. */
 const FILE_BUDGET = 1_500_000;
 const MAX_DEPTH = 60;
@@ -181,6 +184,8 @@ export class Interpreter implements ModuleHost {
   private readonly wildcardModules: string[] = [];
   /** Set when a `break`/`continue` sits in a branch whose condition is unknown. */
   private uncertainExit = false;
+  /** The loops and branches of a script already run once as a probe (see probeBlock). */
+  private readonly probed = new Set<SyntaxNode>();
 
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
@@ -387,7 +392,9 @@ export class Interpreter implements ModuleHost {
       const t = truthy(this.evalExpr(c.cond, scope));
       if (t === true) return this.execBlock(c.body, scope);
       if (t === false) continue;
-      // Unknown condition: what any remaining branch assigns becomes unknown.
+      // Unknown condition: what any remaining branch assigns becomes unknown (after a script's
+      // branches have been probed for the example calls they make).
+      for (const rest of clauses.slice(i)) this.probeBlock(rest.body, scope);
       for (const rest of clauses.slice(i)) this.forgetAssignments(rest.body, scope);
       return;
     }
@@ -513,6 +520,41 @@ export class Interpreter implements ModuleHost {
     if (receiver) poisonLayers(this.safeEval(receiver, scope));
   }
 
+  /**
+   * A script's loop that cannot be run (a training loop over a DataLoader, `range(opt.n_epochs)`
+   * past the iteration cap) or its branch under an unknown condition (`if i % 100 == 0:`) still
+   * shows how the script feeds its models (`netG(fixed_noise)`, `generator(z, labels)`): the block
+   * runs once, with the trace off and a budget of its own, for the example calls it makes; what it
+   * assigns is forgotten afterwards as for any block that may or may not run. Only the code of
+   * scripts (the analysed file, scripts that build its models) outside a model's forward pass is
+   * probed, each block once (a loop inside a probed loop is probed too).
+   */
+  private probeBlock(block: SyntaxNode | null, scope: Scope): void {
+    if (!block || this.inModelRun || this.probed.has(block) || !this.isScriptScope(scope)) return;
+    this.probed.add(block);
+    const saved = { budget: this.budget, exit: this.uncertainExit, ret: this.uncertainReturn, trace: this.trace.enabled };
+    this.trace.enabled = false;
+    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    try {
+      this.execBlock(block, scope);
+    } catch (e) {
+      // Cancelled: the whole run stops.
+      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
+    } finally {
+      this.trace.enabled = saved.trace;
+      if (this.budget !== 0) this.budget = saved.budget;
+      this.uncertainExit = saved.exit;
+      this.uncertainReturn = saved.ret;
+    }
+  }
+
+  /** Whether a scope is a script's module scope, or a function frame inside one. */
+  private isScriptScope(scope: Scope): boolean {
+    let s: Scope | null = scope;
+    while (s && s.kind !== 'module') s = s.parent;
+    return s !== null && this.scriptScopes.has(s);
+  }
+
   /** Marks every name and `self.x` a block assigns as unknown (used when a branch may or may not run). */
   private forgetAssignments(block: SyntaxNode | null, scope: Scope): void {
     if (!block) return;
@@ -605,6 +647,7 @@ export class Interpreter implements ModuleHost {
     const items = this.iterate(iterable);
     if (items === null || !left) {
       if (left) this.forgetTarget(left, scope, true);
+      this.probeBlock(body, scope);
       this.forgetAssignments(body, scope);
       if (left && right && body) this.forgetMutatedModules(right, left, body, scope);
       return;
@@ -612,6 +655,7 @@ export class Interpreter implements ModuleHost {
     if (items.length > MAX_LOOP_ITERATIONS) {
       // Running only the first iterations would give definite but wrong values.
       this.forgetTarget(left, scope, true);
+      this.probeBlock(body, scope);
       this.forgetAssignments(body, scope);
       return;
     }
@@ -1386,8 +1430,16 @@ export class Interpreter implements ModuleHost {
     const op = node.childForFieldName('operator')?.text ?? '';
     const r = this.binary(op, a, b, node);
     if (r.t !== 'int') return r;
-    const roots = [a, b].flatMap((x) => (x.t === 'int' ? [...(x.src ? [x.src] : []), ...(x.roots ?? [])] : []));
-    return { ...r, src: node, ...(roots.length ? { roots } : {}) };
+    const roots: SyntaxNode[] = [];
+    for (const x of [a, b]) {
+      if (x.t !== 'int') continue;
+      if (x.src) roots.push(x.src);
+      if (x.roots) for (const root of x.roots) roots.push(root);
+    }
+    // A spread followed by keys, not spreads: the runtime would assemble the latter key by key.
+    const out = { ...r, src: node };
+    if (roots.length) out.roots = roots;
+    return out;
   }
 
   binary(op: string, a: Value, b: Value, node: SyntaxNode, inPlace = false): Value {
@@ -1871,6 +1923,8 @@ export class Interpreter implements ModuleHost {
   /** A value returned after a branch that may also have returned: tensors keep flowing, unknown-shaped. */
   private weaken(v: Value): Value {
     if (v.t === 'tensor') return { ...v, shape: null, id: this.newId() };
+    // A library layer returned where another return may have run instead: a layer, but not known which.
+    if (v.t === 'layer') return { ...v, opaque: true, id: this.newId() };
     if (isModelValue(v)) return v;
     return UNKNOWN;
   }
@@ -2199,6 +2253,8 @@ function sameBranchValue(a: Value, b: Value): boolean {
   if (a.t === 'int' && b.t === 'int') return equalDims(a.v, b.v) === true;
   if ((a.t === 'str' || a.t === 'bool' || a.t === 'float') && a.t === b.t) return a.v === (b as typeof a).v;
   if (a.t === 'none' && b.t === 'none') return true;
+  // `torch.cuda.FloatTensor if cuda else torch.FloatTensor`: one library name once normalised.
+  if (a.t === 'builtin' && b.t === 'builtin' && !a.self && !b.self && !a.record && !b.record) return normaliseName(a.name) === normaliseName(b.name);
   if ((a.t === 'tuple' || a.t === 'list') && a.t === b.t) return a.items.length === (b as typeof a).items.length && a.items.every((x, i) => sameBranchValue(x, (b as typeof a).items[i]));
   return a === b;
 }
