@@ -10,8 +10,9 @@
 # dense block, an inverted residual) as one opaque block `_tv.<Class>(in_channels, out_channels,
 # spatial, parameters)`: its channels, its parameter count, and the chain of convolution and
 # pooling windows its output size goes through (found by running it, then checked on many sizes).
-# The forward pass of each family is written below (FORWARDS); the head's width is the constructor's
-# `num_classes`.
+# The forward pass of each family is written below (FORWARDS), as in eval mode; a child it does not
+# apply (GoogLeNet's and Inception v3's auxiliary classifiers) is built for its name and parameters
+# only, its output unknown ("?"). The head's width is the constructor's `num_classes`.
 #
 # Before writing, the script runs the module it generated with real PyTorch (an opaque block
 # answers with a tensor of the size its chain gives) and compares every child's output with the
@@ -20,6 +21,10 @@
 # arguments, sizes and counts.
 #
 #   /usr/bin/python3 scripts/truth/torchvision_models.py > server/src/model/torchvision-table.ts
+#
+# `--only NAME,NAME --table FILE` generates and checks those constructors only and keeps every other
+# entry of the table FILE (written by this script from the same torchvision), so that adding a
+# constructor does not take rebuilding the fifty others.
 
 import json
 import sys
@@ -45,7 +50,14 @@ CONSTRUCTORS = (
     + ['mnasnet0_5', 'mnasnet0_75', 'mnasnet1_0', 'mnasnet1_3']
     + ['regnet_y_400mf', 'regnet_y_800mf', 'regnet_y_1_6gf', 'regnet_y_3_2gf', 'regnet_x_400mf', 'regnet_x_800mf', 'regnet_x_1_6gf', 'regnet_x_3_2gf']
     + ['convnext_tiny', 'convnext_small']
+    + ['googlenet', 'inception_v3']
 )
+
+# Input sizes a model is built and first run at, where 224 × 224 is not one it takes in training
+# mode (inception_v3's auxiliary head needs 299 × 299), and further sizes it is checked on where the
+# common ones are too small for it.
+BASE_SIZE = {'inception_v3': (299, 299)}
+EXTRA_SIZES = {'inception_v3': [(299, 299), (224, 224), (342, 300), (107, 107), (75, 75)]}
 
 # The forward pass of each family after its children: `c:name` applies a child, other items are Python lines.
 FORWARDS = {
@@ -61,6 +73,13 @@ FORWARDS = {
     'MNASNet': ['c:layers', 'x = x.mean([2, 3])', 'c:classifier'],
     'RegNet': ['c:stem', 'c:trunk_output', 'c:avgpool', 'x = x.flatten(start_dim=1)', 'c:fc'],
     'ConvNeXt': ['c:features', 'c:avgpool', 'c:classifier'],
+    # Eval mode: the auxiliary classifiers (aux1, aux2, AuxLogits) are built but not applied.
+    'GoogLeNet': ['c:conv1', 'c:maxpool1', 'c:conv2', 'c:conv3', 'c:maxpool2', 'c:inception3a', 'c:inception3b', 'c:maxpool3',
+                  'c:inception4a', 'c:inception4b', 'c:inception4c', 'c:inception4d', 'c:inception4e', 'c:maxpool4',
+                  'c:inception5a', 'c:inception5b', 'c:avgpool', 'x = torch.flatten(x, 1)', 'c:dropout', 'c:fc'],
+    'Inception3': ['c:Conv2d_1a_3x3', 'c:Conv2d_2a_3x3', 'c:Conv2d_2b_3x3', 'c:maxpool1', 'c:Conv2d_3b_1x1', 'c:Conv2d_4a_3x3',
+                   'c:maxpool2', 'c:Mixed_5b', 'c:Mixed_5c', 'c:Mixed_5d', 'c:Mixed_6a', 'c:Mixed_6b', 'c:Mixed_6c', 'c:Mixed_6d',
+                   'c:Mixed_6e', 'c:Mixed_7a', 'c:Mixed_7b', 'c:Mixed_7c', 'c:avgpool', 'c:dropout', 'x = torch.flatten(x, 1)', 'c:fc'],
 }
 
 # Layers of torch.nn whose repr is their constructor call.
@@ -165,6 +184,18 @@ class Writer:
         return '_tv.%s(%d, %d, %s, %d)' % (cls, channels_in, c_out, json.dumps(spatial), params), c_out, (chain_size(chain, size[0]), chain_size(chain, size[1]))
 
 
+def unapplied_block(writer, m, channels_in):
+    """A child the eval-mode forward does not apply (an auxiliary classifier): built for its
+    parameters and its name, its output not modelled (spatial "?"). Its classifier's width follows
+    `num_classes`, so its parameter count is written as a function of it."""
+    cls = type(m).__name__
+    writer.blocks.add(cls)
+    params = sum(p.numel() for p in m.parameters())
+    per_class = sum(l.in_features + (1 if l.bias is not None else 0) for l in m.modules() if isinstance(l, nn.Linear) and l.out_features == 1000)
+    count = '%d + %d * (num_classes - 1000)' % (params, per_class) if per_class else '%d' % params
+    return '_tv.%s(%d, 0, "?", %s)' % (cls, channels_in, count)
+
+
 def head_leaf(model):
     """The last layer whose output is the 1000 classes: its width becomes `num_classes`."""
     found = None
@@ -176,6 +207,26 @@ def head_leaf(model):
     return found
 
 
+def child_inputs(model, size):
+    """Each child's input (channels, size) in one training-mode run: the inputs of the children the
+    eval-mode forward leaves out (an auxiliary classifier)."""
+    found = {}
+
+    def hook(name):
+        def record(mod, inputs, output):
+            found.setdefault(name, (inputs[0].shape[1], tuple(inputs[0].shape[-2:])))
+        return record
+
+    handles = [child.register_forward_hook(hook(n)) for n, child in model.named_children()]
+    model.train()
+    with torch.no_grad():
+        model(torch.zeros(2, 3, *size))
+    model.eval()
+    for h in handles:
+        h.remove()
+    return found
+
+
 def generate(name, model):
     family = type(model).__name__
     if family not in FORWARDS:
@@ -183,8 +234,13 @@ def generate(name, model):
     head = head_leaf(model)
     writer = Writer()
     lines = []
-    c, s = 3, (224, 224)
+    c, s = 3, BASE_SIZE.get(name, (224, 224))
+    left_out = [n for n, _ in model.named_children() if 'c:' + n not in FORWARDS[family]]
+    inputs = child_inputs(model, s) if left_out else {}
     for child_name, child in model.named_children():
+        if child_name in left_out and child_name in inputs and not isinstance(child, LEAVES) and not is_sequential(child):
+            lines.append('        self.%s = %s' % (child_name, unapplied_block(writer, child, inputs[child_name][0])))
+            continue
         src, c2, s2 = writer.module(child, c, s)
         head_src = 'nn.' + repr(head)
         if head_src in src:
@@ -227,10 +283,10 @@ class StandIn(types.ModuleType):
             def __init__(self, c_in, c_out, spatial, params):
                 super().__init__()
                 self.c_in, self.c_out, self.params = c_in, c_out, params
-                self.chain = [tuple(int(v) for v in op.split(',')) for op in spatial.split(';') if op]
+                self.chain = None if spatial == '?' else [tuple(int(v) for v in op.split(',')) for op in spatial.split(';') if op]
 
             def forward(self, x):
-                assert x.shape[1] == self.c_in
+                assert x.shape[1] == self.c_in and self.chain is not None
                 return torch.zeros(x.shape[0], self.c_out, chain_size(self.chain, x.shape[2]), chain_size(self.chain, x.shape[3]))
 
         Block.__name__ = cls
@@ -276,15 +332,35 @@ def check(name, source, num_classes, real, sizes):
     return checked
 
 
+def existing_table(path):
+    """The models and blocks of a table this script wrote, by name."""
+    models, blocks = {}, set()
+    for line in open(path):
+        if line.startswith('export const TORCHVISION_BLOCKS: string[] = '):
+            blocks = set(json.loads(line.split(' = ', 1)[1].rstrip().rstrip(';')))
+        elif line.startswith('  {"name": '):
+            entry = json.loads(line.strip().rstrip(','))
+            models[entry['name']] = entry
+    return models, blocks
+
+
 def main():
+    only = None
+    kept, blocks = {}, set()
+    if '--only' in sys.argv:
+        only = set(sys.argv[sys.argv.index('--only') + 1].split(','))
+        kept, blocks = existing_table(sys.argv[sys.argv.index('--table') + 1])
     models = []
-    blocks = set()
     for name in CONSTRUCTORS:
+        if only is not None and name not in only:
+            if name in kept:
+                models.append(kept[name])
+            continue
         try:
             model = getattr(tvm, name)(weights=None).eval()
             source, used, family, weights = generate(name, model)
-            n = check(name, source, 1000, model, SIZES)
-            check(name, source, 10, getattr(tvm, name)(weights=None, num_classes=10).eval(), [(64, 64)])
+            n = check(name, source, 1000, model, SIZES + EXTRA_SIZES.get(name, []))
+            check(name, source, 10, getattr(tvm, name)(weights=None, num_classes=10).eval(), [BASE_SIZE.get(name, (64, 64))])
         except Opaque as e:
             print('left out %s: %s' % (name, e), file=sys.stderr)
             continue
@@ -295,7 +371,8 @@ def main():
     out.write('// Generated by scripts/truth/torchvision_models.py from torchvision %s (torch %s). Do not edit: run the script again.\n' % (torchvision.__version__, torch.__version__))
     out.write('// Each constructor: a Python module of our own that rebuilds the model\'s structure (children by their\n')
     out.write('// torchvision names, plain Sequentials kept, torch.nn layers as constructors, every other block as\n')
-    out.write('// `_tv.<Class>(in_channels, out_channels, spatial windows "k,s,p,d,ceil;...", parameters)`), checked\n')
+    out.write('// `_tv.<Class>(in_channels, out_channels, spatial windows "k,s,p,d,ceil;...", parameters)`, or "?" for a\n')
+    out.write('// block the eval-mode forward does not apply, such as an auxiliary classifier: its output unknown), checked\n')
     out.write('// against the real model on every one of %d input sizes it accepts; its weights enum\'s name and members.\n\n' % len(SIZES))
     out.write('export interface TorchvisionModel {\n  name: string;\n  family: string;\n  weights: [string, string[]] | null;\n  source: string;\n}\n\n')
     out.write('export const TORCHVISION_BLOCKS: string[] = %s;\n\n' % json.dumps(sorted(blocks)))

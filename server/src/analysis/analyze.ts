@@ -475,8 +475,12 @@ class Analysis {
       else if (comments.input) [input, source] = [comments.input.shapes, 'comment'];
       else if (flag) [input, source] = [flag, 'flag'];
     } else {
+      // An example whose sizes the code leaves open (a batch read from a DataLoader in a training
+      // loop) yields to a --input flag that states them all.
+      const partial = example !== undefined && example.shapes.some((s) => s === null || s.some((d) => d === null));
       if (comments.input) [input, source] = [comments.input.shapes, 'comment'];
-      else if (example) [input, source] = [example.shapes, example.source];
+      // A leading size it leaves open is the batch, named N as in a symbolic input.
+      else if (example && !(partial && flag)) [input, source] = [example.shapes.map((s) => (s && s.length > 0 && s[0] === null ? [sym('N'), ...s.slice(1)] : s)), example.source];
       else if (flag) [input, source] = [flag, 'flag'];
     }
 
@@ -734,29 +738,38 @@ class Analysis {
     const names = moduleNames(c.value);
     const indexBySeq = new Map<number, number>();
     records.forEach((r, i) => indexBySeq.set(r.seq, i));
-    const layers: LayerRecord[] = records.map((r) => ({
-      kind: r.kind,
-      module: r.module,
-      ...(r.leaf ? { leaf: true } : {}),
-      name: r.layer ? names.get(r.layer.id) ?? null : r.leaf ? names.get(r.leaf.id) ?? null : null,
-      range: rangeOf(r.defNode),
-      ...pathOf(r.defNode),
-      callRange: rangeOf(r.callNode),
-      ...(r.callNode.file !== undefined ? { callPath: r.callNode.file } : {}),
-      input: r.inputs.map((t) => t.shape),
-      output: r.output,
-      params: r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined,
-      ...(r.frozenParams !== undefined ? { frozenParams: r.frozenParams } : {}),
-      ...(r.layer?.def.application !== undefined ? { application: r.layer.def.application } : {}),
-      notes: r.notes,
-      layerId: r.layer ? r.layer.id : null,
-      args: r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : null,
-      given: r.layer ? [...r.layer.bound.given] : [],
-      inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
-      modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
-    }));
+    // Each record is built key by key, in the order the JSON output writes them: an object literal
+    // with spreads in it is assembled by the runtime, one key at a time, at every layer of every model.
+    const layers: LayerRecord[] = records.map((r) => {
+      const layer = { kind: r.kind, module: r.module } as LayerRecord;
+      if (r.leaf) layer.leaf = true;
+      layer.name = r.layer ? names.get(r.layer.id) ?? null : r.leaf ? names.get(r.leaf.id) ?? null : null;
+      layer.range = rangeOf(r.defNode);
+      if (r.defNode.file !== undefined) layer.path = r.defNode.file;
+      layer.callRange = rangeOf(r.callNode);
+      if (r.callNode.file !== undefined) layer.callPath = r.callNode.file;
+      layer.input = r.inputs.map((t) => t.shape);
+      layer.output = r.output;
+      layer.params = r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined;
+      if (r.frozenParams !== undefined) layer.frozenParams = r.frozenParams;
+      const application = r.layer?.def.application;
+      if (application !== undefined) layer.application = application;
+      layer.notes = r.notes;
+      layer.layerId = r.layer ? r.layer.id : null;
+      layer.args = r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : null;
+      layer.given = r.layer ? [...r.layer.bound.given] : [];
+      layer.inputsFrom = r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1);
+      layer.modelInputs = r.inputs.map((t) => inputIds.indexOf(t.id));
+      return layer;
+    });
     const total = paramsOf(records, c.value);
-    const assignments: TensorNote[] = notes.map((n) => ({ name: n.name, range: rangeOf(n.node), ...pathOf(n.node), shape: n.shape, ...(n.inferred !== undefined ? { inferred: n.inferred } : {}) }));
+    const assignments: TensorNote[] = notes.map((n) => {
+      const note = { name: n.name, range: rangeOf(n.node) } as TensorNote;
+      if (n.node.file !== undefined) note.path = n.node.file;
+      note.shape = n.shape;
+      if (n.inferred !== undefined) note.inferred = n.inferred;
+      return note;
+    });
     const blocks = this.blockRecords(c, records, names, indexBySeq);
     const model: ModelResult = { name: c.name, framework: c.framework, range: rangeOf(c.nameNode), extent: rangeOf(c.extentNode), ...pathOf(c.nameNode), input, inputSource: source, layers, output, totalParams: total, costs: EMPTY_COSTS, assignments, ...(blocks.length ? { blocks } : {}) };
     model.costs = modelCosts(model);

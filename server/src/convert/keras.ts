@@ -17,7 +17,7 @@ import { dimToString } from '../shapes/dim';
 import { TupleOut, type Shape } from '../shapes/types';
 import { convertTorchRecord, isLastStep, isPassThrough, kerasShape, NON_NEGATIVE_KINDS, permuteCode, type KerasConversion, type KerasLayout, type KerasPortKind } from './keras-layers';
 import { torchLoader } from './keras-weights';
-import { modelInputs, outputRecords, tupleItemPicker } from './pytorch';
+import { modelInputs, outputRecords, sourceLines, tupleItemPicker, type SourceReader } from './pytorch';
 
 export interface KerasWeightPort {
   /** 0-based line of `code` holding the Keras layer's constructor. */
@@ -51,10 +51,10 @@ export interface ConvertedKerasModel {
 }
 
 /** What the language server's code action calls: the model's Keras version, or a reason in warnings. */
-export function convertTorchModel(text: string, result: AnalysisResult, modelName: string): { code: string; warnings: string[] } {
+export function convertTorchModel(text: string, result: AnalysisResult, modelName: string, readFile?: SourceReader): { code: string; warnings: string[] } {
   const model = result.models.find((m) => m.name === modelName && m.framework === 'torch');
   if (!model) return { code: '', warnings: [`no PyTorch model named '${modelName}' was found`] };
-  const converted = convertPyTorchModel(model, text);
+  const converted = convertPyTorchModel(model, text, 'load_torch_state_dict', readFile);
   return { code: converted.code, warnings: converted.warnings };
 }
 
@@ -86,12 +86,12 @@ interface RecordPlan {
 const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
 
 /** `loader`: the name of the state_dict loader (a file with several models names one per model). */
-export function convertPyTorchModel(model: ModelResult, text: string, loader = 'load_torch_state_dict'): ConvertedKerasModel {
+export function convertPyTorchModel(model: ModelResult, text: string, loader = 'load_torch_state_dict', readFile?: SourceReader): ConvertedKerasModel {
   // A leaf module that is no layer (an empty nn.Sequential, a module running only ops) computes
   // nothing of its own: converted without it, indexed as the model's records (none of its own lines).
   const kept = model.layers.flatMap((l, i) => (l.leaf ? [] : [i]));
-  if (kept.length === model.layers.length) return convertRecords(model, text, loader);
-  const c = convertRecords(withoutLeafModules(model), text, loader);
+  if (kept.length === model.layers.length) return convertRecords(model, text, loader, readFile);
+  const c = convertRecords(withoutLeafModules(model), text, loader, readFile);
   const layerLines: number[][] = model.layers.map(() => []);
   const layouts: (KerasLayout | null)[] = model.layers.map(() => null);
   kept.forEach((i, k) => {
@@ -101,11 +101,13 @@ export function convertPyTorchModel(model: ModelResult, text: string, loader = '
   return { ...c, layerLines, layouts, unsupported: c.unsupported.map((k) => kept[k]) };
 }
 
-function convertRecords(model: ModelResult, text: string, loader: string): ConvertedKerasModel {
-  const lines = text.split('\n');
+function convertRecords(model: ModelResult, text: string, loader: string, readFile?: SourceReader): ConvertedKerasModel {
+  const own = text.split('\n');
+  // An operation applied in another file of the workspace reads its arguments from that file.
+  const linesFor = (r: LayerRecord): string[] => [...sourceLines(own, r, readFile)];
   const records = model.layers;
   const consumers = records.map((_, k) => records.map((r, i) => (r.inputsFrom.includes(k) ? i : -1)).filter((i) => i >= 0));
-  const itemOf = tupleItemPicker(model, text);
+  const itemOf = tupleItemPicker(model, text, readFile);
   const outputs = modelOutputs(model);
 
   // Merges: a recurrent layer into the `[:, -1]` that takes its last step; a global pooling into the flatten after it.
@@ -115,8 +117,8 @@ function convertRecords(model: ModelResult, text: string, loader: string): Conve
     const only = consumers[k].length === 1 && !outputs.includes(k) ? consumers[k][0] : -1;
     if (only < 0) return;
     const c = records[only];
-    const lastStep = RECURRENT.has(r.kind) && r.args?.bidirectional !== true && isLastStep(c, lines) && (itemOf(only, 0) ?? 0) === 0;
-    const pooledThenFlattened = isGlobalPool(r, lines) && ['Flatten', 'flatten', 'view', 'reshape'].includes(c.kind) && Array.isArray(c.output) && c.output.length === 2;
+    const lastStep = RECURRENT.has(r.kind) && r.args?.bidirectional !== true && isLastStep(c, linesFor(c)) && (itemOf(only, 0) ?? 0) === 0;
+    const pooledThenFlattened = isGlobalPool(r, linesFor(r)) && ['Flatten', 'flatten', 'view', 'reshape'].includes(c.kind) && Array.isArray(c.output) && c.output.length === 2;
     if (lastStep || pooledThenFlattened) {
       mergedInto.set(k, only);
       mergedFrom.set(only, k);
@@ -146,7 +148,7 @@ function convertRecords(model: ModelResult, text: string, loader: string): Conve
     if (!s || s.length < 3) return 'id';
     const reader = plans.find((p) => p.inputs.includes(-1 - m) && p.aliasOf === undefined);
     if (!reader) return s.length >= 4 ? 'cl' : 'id';
-    const wants = convertTorchRecord({ record: reader.source, lines, inputLayout: 'cl', nonNegativeInput: false }).wants;
+    const wants = convertTorchRecord({ record: reader.source, lines: linesFor(reader.source), inputLayout: 'cl', nonNegativeInput: false }).wants;
     return wants === 'any' ? (s.length >= 4 ? 'cl' : 'id') : wants;
   });
   const layoutOfValue = new Map<number, KerasLayout>();
@@ -166,7 +168,7 @@ function convertRecords(model: ModelResult, text: string, loader: string): Conve
     const producer = first >= 0 ? records[first] : null;
     p.conversion = convertRecord({
       record: p.source,
-      lines,
+      lines: linesFor(p.source),
       inputLayout: layoutOfValue.get(first) ?? 'id',
       nonNegativeInput: producer !== null && NON_NEGATIVE_KINDS.has(producer.kind),
       lastStepOnly: mergedFrom.has(p.index) && RECURRENT.has(p.source.kind),

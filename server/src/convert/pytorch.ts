@@ -64,10 +64,16 @@ export interface ConvertedSubModel {
 }
 
 /** What the language server's code action calls: the model's PyTorch version, or a reason in warnings. */
-export function convertModel(text: string, result: AnalysisResult, modelName: string): { code: string; warnings: string[] } {
+/**
+ * The text of another file of the workspace, by the path its records carry (an operation applied in
+ * an imported block reads its arguments there); undefined where it cannot be read.
+ */
+export type SourceReader = (path: string) => string | undefined;
+
+export function convertModel(text: string, result: AnalysisResult, modelName: string, readFile?: SourceReader): { code: string; warnings: string[] } {
   const model = result.models.find((m) => m.name === modelName && m.framework === 'keras');
   if (!model) return { code: '', warnings: [`no Keras model named '${modelName}' was found`] };
-  const converted = convertKerasModel(model, text, result);
+  const converted = convertKerasModel(model, text, result, readFile);
   return { code: converted.code, warnings: converted.warnings };
 }
 
@@ -99,8 +105,14 @@ class Session {
     readonly text: string,
     readonly layout: Layout,
     private readonly result: AnalysisResult | undefined,
+    readonly readFile?: SourceReader,
   ) {
     this.lines = text.split('\n');
+  }
+
+  /** The lines of the file a record was applied in: this one's, another's read through readFile, or none where it cannot be read. */
+  linesFor(record: { path?: string }): readonly string[] {
+    return sourceLines(this.lines, record, this.readFile);
   }
 
   /** Every Keras model of the file (the analysis lists those used inside others too). */
@@ -161,9 +173,9 @@ function fileLayout(models: ModelResult[]): Layout {
   return models.some((m) => m.layers.some((r) => r.args?.data_format === 'channels_first')) ? 'first' : 'last';
 }
 
-export function convertKerasModel(model: ModelResult, text: string, result?: AnalysisResult): ConvertedModel {
+export function convertKerasModel(model: ModelResult, text: string, result?: AnalysisResult, readFile?: SourceReader): ConvertedModel {
   const layout = fileLayout([model, ...(result?.models.filter((m) => m.framework === 'keras') ?? [])]);
-  const session = new Session(text, layout, result);
+  const session = new Session(text, layout, result, readFile);
   const root = session.root(model);
   const { code, starts } = session.assemble();
   const offset = starts.get(root) ?? 0;
@@ -318,7 +330,7 @@ function convertClass(model: ModelResult, session: Session): ConvertedModel {
       const inputsFrom = first.inputsFrom.map(mapFrom);
       if (!group) {
         const record: LayerRecord = { ...first, inputsFrom };
-        return { record, records, converted: convertRecord({ ...record, input: sharedInputs.get(first.layerId ?? -1) ?? record.input }, layout, sequential, session.lines), attrs: [] };
+        return { record, records, converted: convertRecord({ ...record, input: sharedInputs.get(first.layerId ?? -1) ?? record.input }, layout, sequential, session.linesFor(first)), attrs: [] };
       }
       // A sub-model call: one record standing for it, with an identity per sub-model so that its calls share one module.
       const functional = records.length === 1 && first.kind === 'Functional';
@@ -366,7 +378,7 @@ function convertClass(model: ModelResult, session: Session): ConvertedModel {
   writer.line('        super().__init__()');
   const stepPorts: { step: number; kind: PortKind; paths: string[]; info?: Record<string, unknown> }[] = [];
   if (sequential) writeSequential(writer, steps, sequentialContainer(model)!, stepPorts);
-  else writeForward(writer, stepModel, steps, stepPorts, session.text);
+  else writeForward(writer, stepModel, steps, stepPorts, session.text, session.readFile);
 
   // The weight table load_keras_weights reads, placed above __init__.
   const table = weightTable(stepModel, outputRecords(stepModel), steps.map((s) => ({ converted: s.converted, attrs: s.attrs, sub: s.sub ? session.subModel(s.sub.key, s.sub.model) : null, subAttr: s.sub ? s.attrs[0] ?? null : null })), stepPorts, sequential ? sequentialContainer(model)! : null);
@@ -541,7 +553,7 @@ function functionalForm(code: string): string | null {
   return null;
 }
 
-function writeForward(w: Writer, model: ModelResult, steps: Step[], ports: StepPort[], text: string): void {
+function writeForward(w: Writer, model: ModelResult, steps: Step[], ports: StepPort[], text: string, readFile?: SourceReader): void {
   // Attribute names: the Keras attribute path, name= or the sub-model's name, else a stem numbered when it repeats.
   // A layer object called again reuses the attributes of its first call.
   const stems: { step: Step; part: number; stem: string; exact: boolean }[] = [];
@@ -620,7 +632,7 @@ function writeForward(w: Writer, model: ModelResult, steps: Step[], ports: StepP
     if (holderValue < 0) return model.layers.some((r, j) => j >= at && r.modelInputs.includes(-1 - holderValue));
     return (lastUse.get(holderValue) ?? -1) >= at;
   };
-  const itemOf = tupleItemPicker(model, text);
+  const itemOf = tupleItemPicker(model, text, readFile);
   steps.forEach((s, index) => {
     const ins = s.record.inputsFrom.map((k, i) => {
       const item = itemOf(index, i);
@@ -695,11 +707,12 @@ function forwardStatements(s: Step, forms: (string | null)[], inputs: string[], 
  * reads: the source's own names (`seq, h, c = lstm(x)` and then `concatenate([h, c])`), else the
  * first not yet taken whose shape matches. Null for inputs that are single tensors.
  */
-export function tupleItemPicker(model: ModelResult, text: string): (consumer: number, input: number) => number | null {
-  const lines = text.split('\n');
+export function tupleItemPicker(model: ModelResult, text: string, readFile?: SourceReader): (consumer: number, input: number) => number | null {
+  const own = text.split('\n');
   const identifiers = (s: string) => s.match(/[A-Za-z_]\w*/g) ?? [];
+  const lineOf = (r: LayerRecord): string => sourceLines(own, r, readFile)[r.callRange.line] ?? '';
   const targetsOf = (k: number): string[] | null => {
-    const m = /^\s*([A-Za-z_][\w\s,()[\]]*?)\s*=(?!=)/.exec(lines[model.layers[k].callRange.line] ?? '');
+    const m = /^\s*([A-Za-z_][\w\s,()[\]]*?)\s*=(?!=)/.exec(lineOf(model.layers[k]));
     return m && m[1].includes(',') ? identifiers(m[1]) : null;
   };
   const key = (s: unknown) => JSON.stringify(Array.isArray(s) ? s.slice(1).map((d) => dimToString(d as never)) : null);
@@ -711,7 +724,7 @@ export function tupleItemPicker(model: ModelResult, text: string): (consumer: nu
     const nth = r.inputsFrom.slice(0, input).filter((j) => j === k).length;
     const targets = targetsOf(k);
     if (targets && targets.length === produced.items.length) {
-      const line = lines[r.callRange.line] ?? '';
+      const line = lineOf(r);
       const right = /^\s*[\w\s,()[\]]*=(?!=)/.test(line) ? line.slice(line.indexOf('=') + 1) : line;
       const named = identifiers(right).filter((t) => targets.includes(t));
       if (named[nth] !== undefined) return targets.indexOf(named[nth]);
@@ -719,6 +732,12 @@ export function tupleItemPicker(model: ModelResult, text: string): (consumer: nu
     const matching = produced.items.map((item, j) => ({ item, j })).filter(({ item }) => key(item) === key(r.input[input]));
     return (matching[nth] ?? matching[0])?.j ?? 0;
   };
+}
+
+/** A record's file's lines: the converted file's own, or another's through readFile (none where it cannot be read). */
+export function sourceLines(own: readonly string[], record: { path?: string }, readFile?: SourceReader): readonly string[] {
+  if (record.path === undefined) return own;
+  return readFile?.(record.path)?.split('\n') ?? [];
 }
 
 /** The records whose outputs the model returns, in the order of the model's outputs. */

@@ -6,14 +6,15 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
 import type { AnalysisResult } from '../analysis/result';
 import { convertTorchModel } from '../convert/keras';
-import { convertModel } from '../convert/pytorch';
+import { convertModel, type SourceReader } from '../convert/pytorch';
 import type { AnalysisTarget } from './targets';
 
 export const CONVERT_KIND = `${CodeActionKind.Refactor}.convert.cnnshape`;
 export const OPEN_CONVERTED_COMMAND = 'cnnshape.openConverted';
 
 /** The convert actions for the Keras and PyTorch models whose definition line the request touches. */
-export function convertActionsFor(params: CodeActionParams, result: AnalysisResult, target: AnalysisTarget): CodeAction[] {
+/** `readFile` gives the text of another file of the workspace, whose blocks the model may apply. */
+export function convertActionsFor(params: CodeActionParams, result: AnalysisResult, target: AnalysisTarget, readFile?: SourceReader): CodeAction[] {
   const only = params.context.only;
   if (only && only.length > 0 && !only.some((k) => CONVERT_KIND === k || CONVERT_KIND.startsWith(`${k}.`))) return [];
   const uri = params.textDocument.uri;
@@ -25,7 +26,7 @@ export function convertActionsFor(params: CodeActionParams, result: AnalysisResu
     if (!name || name.uri !== uri) continue;
     const line = params.range.start.line;
     if (line < name.range.start.line || line > name.range.end.line) continue;
-    const converted = model.framework === 'keras' ? convertModel(target.text, result, model.name) : convertTorchModel(target.text, result, model.name);
+    const converted = model.framework === 'keras' ? convertModel(target.text, result, model.name, readFile) : convertTorchModel(target.text, result, model.name, readFile);
     if (!converted.code) continue;
     actions.push({
       title: `Convert ${model.name} to ${into}`,

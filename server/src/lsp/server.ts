@@ -419,7 +419,7 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       // Only proven fixes are offered: the proof of this version, made now if it is not yet.
       const proven = inAnalysedFile(proofs.get(analysis.quick, analysis.target, analysis.settings, analysis.context));
       const everyDiagnostic = [...diagnosticsByDocument(proven, analysis.target, analysis.settings).values()].flat();
-      return [...codeActionsFor(params, everyDiagnostic), ...convertActionsFor(params, analysis.result, analysis.target)];
+      return [...codeActionsFor(params, everyDiagnostic), ...convertActionsFor(params, analysis.result, analysis.target, (path) => analysis.context.workspace?.files.read(path))];
     }),
   );
 

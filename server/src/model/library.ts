@@ -32,6 +32,8 @@ function normaliseUncached(name: string): string {
   n = n.replace(/^keras\.layers\.(Input)$/, 'keras.Input');
   n = n.replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.');
   n = n.replace(/^torch\.functional\./, 'torch.');
+  // `torch.cuda.FloatTensor if cuda else torch.FloatTensor`: the device does not change a shape.
+  n = n.replace(/^torch\.cuda\.(Float|Long|Double|Half|Int|Byte|Bool)Tensor$/, 'torch.$1Tensor');
   n = n.replace(/^numpy\b/, 'numpy');
   return n;
 }
@@ -60,7 +62,7 @@ export const BASE_CLASSES: Record<string, { framework: Framework; model: boolean
 };
 
 /** Functions that make a tensor of a given size: how their size is written. */
-export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'varargs' | 'shape' | 'randint' | 'data' | 'like' | 'permutation' | 'linspace' }> = {
+export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'varargs' | 'legacy' | 'shape' | 'randint' | 'data' | 'like' | 'permutation' | 'linspace' }> = {
   'torch.randn': { framework: 'torch', size: 'varargs' },
   'torch.rand': { framework: 'torch', size: 'varargs' },
   'torch.zeros': { framework: 'torch', size: 'varargs' },
@@ -69,9 +71,10 @@ export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'var
   'torch.full': { framework: 'torch', size: 'shape' },
   'torch.randint': { framework: 'torch', size: 'randint' },
   'torch.tensor': { framework: 'torch', size: 'data' },
-  'torch.Tensor': { framework: 'torch', size: 'varargs' },
-  'torch.FloatTensor': { framework: 'torch', size: 'varargs' },
-  'torch.LongTensor': { framework: 'torch', size: 'varargs' },
+  // The legacy constructors take sizes (`torch.FloatTensor(2, 3)`) or data (a list, an array).
+  'torch.Tensor': { framework: 'torch', size: 'legacy' },
+  'torch.FloatTensor': { framework: 'torch', size: 'legacy' },
+  'torch.LongTensor': { framework: 'torch', size: 'legacy' },
   'tensorflow.zeros': { framework: 'keras', size: 'shape' },
   'tensorflow.ones': { framework: 'keras', size: 'shape' },
   'tensorflow.random.normal': { framework: 'keras', size: 'shape' },

@@ -75,6 +75,9 @@ class ContinueSignal {}
 class RaiseSignal {}
 export class BudgetExceeded {}
 
+/** The steps a script's loop or branch may take when run once as a probe for example calls. */
+const PROBE_BUDGET = 40_000;
+
 /** Steps one file may take in all, whatever its number of models: the bound on its analysis time. */
 const FILE_BUDGET = 1_500_000;
 const MAX_DEPTH = 60;
@@ -181,6 +184,8 @@ export class Interpreter implements ModuleHost {
   private readonly wildcardModules: string[] = [];
   /** Set when a `break`/`continue` sits in a branch whose condition is unknown. */
   private uncertainExit = false;
+  /** The loops and branches of a script already run once as a probe (see probeBlock). */
+  private readonly probed = new Set<SyntaxNode>();
 
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
@@ -387,7 +392,9 @@ export class Interpreter implements ModuleHost {
       const t = truthy(this.evalExpr(c.cond, scope));
       if (t === true) return this.execBlock(c.body, scope);
       if (t === false) continue;
-      // Unknown condition: what any remaining branch assigns becomes unknown.
+      // Unknown condition: what any remaining branch assigns becomes unknown (after a script's
+      // branches have been probed for the example calls they make).
+      for (const rest of clauses.slice(i)) this.probeBlock(rest.body, scope);
       for (const rest of clauses.slice(i)) this.forgetAssignments(rest.body, scope);
       return;
     }
@@ -513,6 +520,41 @@ export class Interpreter implements ModuleHost {
     if (receiver) poisonLayers(this.safeEval(receiver, scope));
   }
 
+  /**
+   * A script's loop that cannot be run (a training loop over a DataLoader, `range(opt.n_epochs)`
+   * past the iteration cap) or its branch under an unknown condition (`if i % 100 == 0:`) still
+   * shows how the script feeds its models (`netG(fixed_noise)`, `generator(z, labels)`): the block
+   * runs once, with the trace off and a budget of its own, for the example calls it makes; what it
+   * assigns is forgotten afterwards as for any block that may or may not run. Only the code of
+   * scripts (the analysed file, scripts that build its models) outside a model's forward pass is
+   * probed, each block once (a loop inside a probed loop is probed too).
+   */
+  private probeBlock(block: SyntaxNode | null, scope: Scope): void {
+    if (!block || this.inModelRun || this.probed.has(block) || !this.isScriptScope(scope)) return;
+    this.probed.add(block);
+    const saved = { budget: this.budget, exit: this.uncertainExit, ret: this.uncertainReturn, trace: this.trace.enabled };
+    this.trace.enabled = false;
+    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    try {
+      this.execBlock(block, scope);
+    } catch (e) {
+      // Cancelled: the whole run stops.
+      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
+    } finally {
+      this.trace.enabled = saved.trace;
+      if (this.budget !== 0) this.budget = saved.budget;
+      this.uncertainExit = saved.exit;
+      this.uncertainReturn = saved.ret;
+    }
+  }
+
+  /** Whether a scope is a script's module scope, or a function frame inside one. */
+  private isScriptScope(scope: Scope): boolean {
+    let s: Scope | null = scope;
+    while (s && s.kind !== 'module') s = s.parent;
+    return s !== null && this.scriptScopes.has(s);
+  }
+
   /** Marks every name and `self.x` a block assigns as unknown (used when a branch may or may not run). */
   private forgetAssignments(block: SyntaxNode | null, scope: Scope): void {
     if (!block) return;
@@ -605,6 +647,7 @@ export class Interpreter implements ModuleHost {
     const items = this.iterate(iterable);
     if (items === null || !left) {
       if (left) this.forgetTarget(left, scope, true);
+      this.probeBlock(body, scope);
       this.forgetAssignments(body, scope);
       if (left && right && body) this.forgetMutatedModules(right, left, body, scope);
       return;
@@ -612,6 +655,7 @@ export class Interpreter implements ModuleHost {
     if (items.length > MAX_LOOP_ITERATIONS) {
       // Running only the first iterations would give definite but wrong values.
       this.forgetTarget(left, scope, true);
+      this.probeBlock(body, scope);
       this.forgetAssignments(body, scope);
       return;
     }
@@ -1386,8 +1430,16 @@ export class Interpreter implements ModuleHost {
     const op = node.childForFieldName('operator')?.text ?? '';
     const r = this.binary(op, a, b, node);
     if (r.t !== 'int') return r;
-    const roots = [a, b].flatMap((x) => (x.t === 'int' ? [...(x.src ? [x.src] : []), ...(x.roots ?? [])] : []));
-    return { ...r, src: node, ...(roots.length ? { roots } : {}) };
+    const roots: SyntaxNode[] = [];
+    for (const x of [a, b]) {
+      if (x.t !== 'int') continue;
+      if (x.src) roots.push(x.src);
+      if (x.roots) for (const root of x.roots) roots.push(root);
+    }
+    // A spread followed by keys, not spreads: the runtime would assemble the latter key by key.
+    const out = { ...r, src: node };
+    if (roots.length) out.roots = roots;
+    return out;
   }
 
   binary(op: string, a: Value, b: Value, node: SyntaxNode, inPlace = false): Value {
@@ -1547,6 +1599,7 @@ export class Interpreter implements ModuleHost {
         // A Keras Sequential's `layers`, and its `input` / `output` once built on a declared input.
         if (obj.kind === 'KerasSequential' && name === 'layers') return kerasModelLayers(this, obj);
         if (obj.kind === 'KerasSequential' && (name === 'input' || name === 'output')) return sequentialInputOutput(this, obj, name);
+        if (obj.kind === 'KerasSequential' && (name === 'input_shape' || name === 'output_shape')) return kerasShapes(sequentialInputOutput(this, obj, name === 'input_shape' ? 'input' : 'output'));
         const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
         if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
@@ -1565,6 +1618,9 @@ export class Interpreter implements ModuleHost {
         if (name === 'input') return obj.inputs.length === 1 ? obj.inputs[0] : list([...obj.inputs]);
         if (name === 'inputs') return list([...obj.inputs]);
         if (name === 'layers') return kerasModelLayers(this, obj);
+        // `Model(i, o).output_shape`: the sizes as Keras gives them (the batch None), a list for several.
+        if (name === 'output_shape') return kerasShapes(obj.outputs);
+        if (name === 'input_shape') return kerasShapes(obj.inputs.length === 1 ? obj.inputs[0] : list([...obj.inputs]));
         return { t: 'builtin', name: `KerasModel.${name}`, self: obj };
       default:
         return UNKNOWN;
@@ -1867,6 +1923,8 @@ export class Interpreter implements ModuleHost {
   /** A value returned after a branch that may also have returned: tensors keep flowing, unknown-shaped. */
   private weaken(v: Value): Value {
     if (v.t === 'tensor') return { ...v, shape: null, id: this.newId() };
+    // A library layer returned where another return may have run instead: a layer, but not known which.
+    if (v.t === 'layer') return { ...v, opaque: true, id: this.newId() };
     if (isModelValue(v)) return v;
     return UNKNOWN;
   }
@@ -2061,7 +2119,15 @@ export class Interpreter implements ModuleHost {
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
     // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
-    if (name === 'keras.layers.Lambda') return args[0] ?? kwargs.get('function') ?? UNKNOWN;
+    if (name === 'keras.layers.Lambda') {
+      const fn = args[0] ?? kwargs.get('function') ?? UNKNOWN;
+      // `arguments={'scale': 0.17}`: keyword arguments the function is called with, as a partial.
+      const bound = kwargs.get('arguments') ?? args[3];
+      if (!bound || bound.t === 'none') return fn;
+      if (bound.t !== 'dict' || bound.partial || [...bound.entries.values()].some((e) => e.key.t !== 'str')) return UNKNOWN;
+      const boundKwargs = new Map([...bound.entries.values()].map((e) => [(e.key as { v: string }).v, e.value]));
+      return { t: 'partial', fn, args: [], kwargs: boundKwargs, argNodes: [], kwNodes: new Map() };
+    }
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
     if (name === 'collections.namedtuple') return this.namedTupleClass(args, kwargs, node);
@@ -2187,12 +2253,24 @@ function sameBranchValue(a: Value, b: Value): boolean {
   if (a.t === 'int' && b.t === 'int') return equalDims(a.v, b.v) === true;
   if ((a.t === 'str' || a.t === 'bool' || a.t === 'float') && a.t === b.t) return a.v === (b as typeof a).v;
   if (a.t === 'none' && b.t === 'none') return true;
+  // `torch.cuda.FloatTensor if cuda else torch.FloatTensor`: one library name once normalised.
+  if (a.t === 'builtin' && b.t === 'builtin' && !a.self && !b.self && !a.record && !b.record) return normaliseName(a.name) === normaliseName(b.name);
   if ((a.t === 'tuple' || a.t === 'list') && a.t === b.t) return a.items.length === (b as typeof a).items.length && a.items.every((x, i) => sameBranchValue(x, (b as typeof a).items[i]));
   return a === b;
 }
 
 function isModelValue(v: Value): boolean {
   return v.t === 'object' || v.t === 'container' || v.t === 'functional' || v.t === 'layer';
+}
+
+/** A Keras model's `output_shape` / `input_shape`: a tuple of sizes (None where unknown), a list of them for several tensors; UNKNOWN where a shape is. */
+function kerasShapes(v: Value): Value {
+  if (v.t === 'tensor') return v.shape === null ? UNKNOWN : tuple(v.shape.map((d) => (d === null ? NONE : int(d))));
+  if (v.t === 'list' || v.t === 'tuple') {
+    const items = v.items.map(kerasShapes);
+    return items.some((i) => i.t === 'unknown') ? UNKNOWN : list(items);
+  }
+  return UNKNOWN;
 }
 
 /** The calls that set Keras's image layout (Keras 1's spelling takes 'th' or 'tf'). */

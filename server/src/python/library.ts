@@ -606,14 +606,18 @@ export function modelGetLayer(interp: Interpreter, model: FunctionalValue, args:
 
 // ---------------------------------------------------------------- tensors made by the library
 
-/** A tuple of ints (None allowed) as a shape. */
-function shapeFromValue(v: Value, allowNone = false): Shape {
+/**
+ * A tuple of ints (None allowed) as a shape. `allowUnknown`: an entry the code does not fix (a
+ * batch size read from data) is an unknown size of a known rank, as a tuple's length is known.
+ */
+function shapeFromValue(v: Value, allowNone = false, allowUnknown = false): Shape {
   if (v.t === 'int') return [v.v];
   if (v.t !== 'tuple' && v.t !== 'list') return null;
   const dims: Dim[] = [];
   for (const i of v.items) {
     if (i.t === 'int') dims.push(i.v);
     else if ((i.t === 'none' || i.t === 'unknown' || i.t === 'tensor') && allowNone) dims.push(null);
+    else if (i.t === 'unknown' && allowUnknown) dims.push(null);
     else return null;
   }
   return dims;
@@ -623,17 +627,23 @@ function shapeFromValue(v: Value, allowNone = false): Shape {
 export function makeFactoryTensor(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const f = TENSOR_FACTORIES[name];
   let shape: Shape = null;
-  if (f.size === 'varargs') {
+  if (f.size === 'legacy' && args.length === 1 && (args[0].t === 'tuple' || args[0].t === 'list' || args[0].t === 'tensor')) {
+    // `torch.FloatTensor(np.random.normal(0, 1, (n, 100)))`, `torch.Tensor([1, 2])`: one sequence or array is the data.
+    shape = dataShape(args[0]);
+  } else if (f.size === 'varargs' || f.size === 'legacy') {
     if (args.length === 1 && (args[0].t === 'tuple' || args[0].t === 'list')) shape = shapeFromValue(args[0]);
     else if (args.length > 0 && args.every((a) => a.t === 'int')) shape = args.map((a) => (a as { v: Dim }).v);
-    else if (kwargs.has('size')) shape = shapeFromValue(kwargs.get('size')!);
+    // `torch.randn(batch_size, nz, 1, 1)` with a batch size the code does not fix: each argument
+    // is one axis (only a lone argument could be a whole size), so the rank is known.
+    else if (args.length > 1 && args.every((a) => a.t === 'int' || a.t === 'unknown')) shape = args.map((a) => (a.t === 'int' ? a.v : null));
+    else if (kwargs.has('size')) shape = shapeFromValue(kwargs.get('size')!, false, true);
   } else if (f.size === 'shape') {
     const s = args[0] ?? kwargs.get('shape') ?? kwargs.get('size');
-    if (name === 'numpy.random.normal' || name === 'numpy.random.uniform') shape = kwargs.has('size') ? shapeFromValue(kwargs.get('size')!) : args[2] ? shapeFromValue(args[2]) : null;
-    else if (s) shape = shapeFromValue(s, f.framework === 'keras');
+    if (name === 'numpy.random.normal' || name === 'numpy.random.uniform') shape = kwargs.has('size') ? shapeFromValue(kwargs.get('size')!, false, true) : args[2] ? shapeFromValue(args[2], false, true) : null;
+    else if (s) shape = shapeFromValue(s, f.framework === 'keras', true);
   } else if (f.size === 'randint') {
     const s = name === 'numpy.random.randint' ? kwargs.get('size') ?? args[2] : kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
-    if (s) shape = shapeFromValue(s);
+    if (s) shape = shapeFromValue(s, false, true);
   } else if (f.size === 'data') {
     shape = args[0] ? dataShape(args[0]) : null;
   } else if (f.size === 'linspace') {

@@ -20,6 +20,7 @@ import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
+import type { TraceRecord } from './trace';
 import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
@@ -172,7 +173,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
-    interp.recordExample(m, { shapes, source: 'call', node });
+    // A call whose tensors are all of unknown shape (data of a size read from another unknown)
+    // says nothing about the input: the symbolic input serves better.
+    if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, source: 'call', node });
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
@@ -367,7 +370,12 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
   const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line, unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
-  interp.trace.addRecord({ seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params, ...(result.frozenParams !== undefined ? { frozenParams: result.frozenParams } : {}), notes: ctx.notes, settledArgs: result.settledArgs });
+  // Built key by key: an object literal with a spread in it is assembled by the runtime.
+  const record = { seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params } as TraceRecord;
+  if (result.frozenParams !== undefined) record.frozenParams = result.frozenParams;
+  record.notes = ctx.notes;
+  record.settledArgs = result.settledArgs;
+  interp.trace.addRecord(record);
   // A recurrent layer's return_sequences that does not fit this layer: reported on that layer.
   const rerun = (shapes: Shape[]) => {
     const again = new ArgContext({ framework: layer.def.framework, kind: layer.def.kind, bound, inputs: shapes, originOf: () => '', argTexts });

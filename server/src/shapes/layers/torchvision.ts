@@ -13,7 +13,11 @@ import { windowOutput } from '../shape';
 import type { LayerDef, RuleContext, RuleResult } from '../types';
 import { TORCHVISION_BLOCKS } from '../../model/torchvision-table';
 
-/** The windows of a chain, each [kernel, stride, padding, dilation, ceil_mode]; null when malformed. */
+/**
+ * The windows of a chain, each [kernel, stride, padding, dilation, ceil_mode]; null when malformed,
+ * and for "?", the table's mark of a block whose output it does not model (an auxiliary classifier
+ * that the eval-mode forward leaves out): applied, it answers unknown.
+ */
 function parseChain(text: string): number[][] | null {
   const ops: number[][] = [];
   for (const part of text.split(';')) {
