@@ -27,10 +27,18 @@ export function pythonBuiltin(name: string): Value {
 /** Calls a Python builtin or math function by its normalised name (`builtins.len`, `math.ceil`); unknown names give UNKNOWN (or an unknown tensor when a tensor was passed). */
 const NTUPLE: Record<string, number> = { 'torch.nn._single': 1, 'torch.nn._pair': 2, 'torch.nn._triple': 3, 'torch.nn._quadruple': 4 };
 
+/** torch.nn.init's initialisers, which fill their tensor in place and return it. */
+export const NN_INIT = /^torch\.nn\.init\.(uniform|normal|constant|ones|zeros|eye|dirac|xavier_uniform|xavier_normal|kaiming_uniform|kaiming_normal|trunc_normal|orthogonal|sparse)_?$/;
+
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
   const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node);
   if (library) return library;
+  // torch.nn.init's initialisers fill their tensor in place and return it.
+  if (NN_INIT.test(name)) {
+    const t = args[0] ?? kwargs.get('tensor');
+    return t?.t === 'tensor' ? t : UNKNOWN;
+  }
   switch (name) {
     case 'builtins.vars': {
       // An object's attributes as a dict (`vars(opt)`, `vars(args).items()`).
@@ -325,6 +333,30 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return NONE;
     case 'torch.jit.annotate':
       return args[1] ?? UNKNOWN;
+    // `torch.from_numpy(a)` shares the array's memory: a tensor of its shape, with torch's methods.
+    case 'torch.from_numpy': {
+      const a = args[0];
+      return a?.t === 'tensor' && a.array ? { ...a, array: undefined, framework: 'torch', id: interp.newId() } : UNKNOWN;
+    }
+    // Wrappers that return the module they were given, which computes as before: a script or a
+    // trace runs its forward, `spectral_norm` keeps the weight's shape (as `weight_orig`).
+    case 'torch.jit.script':
+    case 'torch.jit.trace':
+    case 'torch.compile':
+    case 'torch.nn.utils.spectral_norm':
+    case 'torch.nn.utils.spectral_norm.spectral_norm':
+    case 'torch.nn.utils.parametrizations.spectral_norm':
+      return args[0] ?? kwargs.get('module') ?? kwargs.get('model') ?? kwargs.get('obj') ?? UNKNOWN;
+    // `weight_norm(nn.Conv1d(...))` splits the weight into a magnitude and a direction: the same
+    // output, one more parameter per output channel (by default), so the count becomes unknown.
+    case 'torch.nn.utils.weight_norm':
+    case 'torch.nn.utils.weight_norm.weight_norm':
+    case 'torch.nn.utils.parametrizations.weight_norm': {
+      const m = args[0] ?? kwargs.get('module');
+      if (m?.t !== 'layer') return UNKNOWN;
+      m.reparametrized = true;
+      return m;
+    }
     // torch.nn.modules.utils' `_single`/`_pair`/`_triple`/`_quadruple`: an iterable becomes a
     // tuple of its items, anything else is repeated n times (`kernel_size = _triple(kernel_size)`).
     case 'torch.nn._single':

@@ -23,7 +23,7 @@ import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { STDLIB_MODULES } from '../model/stdlib-modules';
-import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
+import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
   constructContainer,
   constructLayer,
@@ -505,7 +505,7 @@ export class Interpreter implements ModuleHost {
       if (n.type === 'function_definition' || n.type === 'class_definition') return;
       if (n.type === 'assignment' || n.type === 'augmented_assignment') {
         const l = n.childForFieldName('left');
-        if (l) targets(l);
+        if (l && !(n.type === 'assignment' && this.reinitialises(l, n.childForFieldName('right'), scope))) targets(l);
       }
       for (const c of n.namedChildren) visit(c);
     };
@@ -518,6 +518,14 @@ export class Interpreter implements ModuleHost {
       receiver = ['modules', 'named_modules', 'children', 'named_children'].includes(method) ? fn!.childForFieldName('object') : null;
     }
     if (receiver) poisonLayers(this.safeEval(receiver, scope));
+  }
+
+  /** `m.weight = nn.init.kaiming_normal(m.weight, ...)`: the initialiser returns the tensor it filled, unchanged in shape. */
+  private reinitialises(left: SyntaxNode, right: SyntaxNode | null, scope: Scope): boolean {
+    if (right?.type !== 'call') return false;
+    const fn = this.safeEval(right.childForFieldName('function'), scope);
+    const first = right.childForFieldName('arguments')?.namedChildren[0];
+    return (fn.t === 'module' || fn.t === 'builtin') && NN_INIT.test(fn.name) && first?.text === left.text;
   }
 
   /**
@@ -600,8 +608,12 @@ export class Interpreter implements ModuleHost {
     } else if (target.type === 'identifier') scope.set(target.text, UNKNOWN);
     else if (target.type === 'subscript') {
       // `d[k] = v`, `layers[i] = m`: the container itself is no longer known.
+      // A tensor's or array's item assignment (`mask[i, 0, j] = 1`) writes elements and never
+      // changes its shape, the only thing known of it: it stays as it is.
       const container = target.childForFieldName('value');
-      if (container) this.forgetTarget(container, scope);
+      const held = container && (container.type === 'identifier' || container.type === 'attribute')
+        ? this.safeEval(container, scope) : UNKNOWN;
+      if (container && held.t !== 'tensor') this.forgetTarget(container, scope);
     }
     else if (target.type === 'attribute') {
       const obj = this.safeEval(target.childForFieldName('object'), scope);
@@ -2187,6 +2199,10 @@ export class Interpreter implements ModuleHost {
       // `super().forward(x)` of a layer subclass applies the layer it was built as.
       const held = layerOf(self);
       if (held && (name === 'super.forward' || name === 'super.__call__')) return this.applyModule(held, args, kwargs, node);
+      // `super().forward(x)` of an nn.Sequential subclass is Sequential.forward: its children in order
+      // (never this class's own forward again).
+      const children = containerOf(self);
+      if (children && name === 'super.forward') return this.applyModule(children, args, kwargs, node);
       // `params._replace(image_size=260)`: a copy with those fields changed.
       const fields = namedTupleFields(self.cls);
       if (fields && method === '_replace' && args.length === 0 && !this.lookupClassAttr(self.cls, '_replace')) {
@@ -2346,6 +2362,9 @@ const CALL_TIME_ARGS: ReadonlySet<string> = new Set(['stride', 'padding', 'dilat
 
 function setLayerAttr(layer: LayerValue, name: string, value: Value): void {
   if (IGNORED_LAYER_ATTRS.has(name)) return;
+  // A parameter given a tensor of its own shape (`dec.weight = enc.weight`, tied weights;
+  // `m.weight = nn.init.kaiming_normal(m.weight)`) computes as before.
+  if (value.t === 'tensor' && sameParameterShape(layer, name, value.shape)) return;
   const readAtCall = CALL_TIME_ARGS.has(name) || (name === 'kernel_size' && /Pool/.test(layer.def.kind));
   if (layer.def.framework === 'torch' && readAtCall && layer.bound.values.has(name)) {
     layer.bound.values.set(name, toArg(value));
@@ -2354,6 +2373,15 @@ function setLayerAttr(layer: LayerValue, name: string, value: Value): void {
     return;
   }
   layer.opaque = true;
+}
+
+/** Whether a layer's parameter `name` has a known shape that is exactly `shape`. */
+function sameParameterShape(layer: LayerValue, name: string, shape: Shape): boolean {
+  if (layer.opaque || layer.def.framework !== 'torch' || !layer.def.attributes || layer.bound.problems.length > 0 || shape === null) return false;
+  const attributes = layer.def.attributes(new ArgContext({ framework: 'torch', kind: layer.def.kind, bound: layer.bound }));
+  const parameter = Object.hasOwn(attributes.parameters, name) ? attributes.parameters[name] : undefined;
+  if (!Array.isArray(parameter) || parameter.length !== shape.length) return false;
+  return parameter.every((d, i) => d !== null && shape[i] !== null && equalDims(d, shape[i]!) === true);
 }
 
 /** Makes every layer under a module (its containers' items, its objects' attributes) opaque. */

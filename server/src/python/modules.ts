@@ -154,9 +154,15 @@ export class SourceModule {
     // every module a `from package import *` reaches for each builtin looked up.
     if (pythonBuiltin(name).t !== 'unknown') return undefined;
     this.runWildcards();
+    // The last `import *` that binds the name wins; one whose module is still running the
+    // statement that binds it (an import cycle: `models/__init__.py` star-imports `.vae`, which
+    // does `from models import Base` while `.base`'s star import already gave it) has not bound
+    // it yet, as in Python, so the one before it answers.
     for (let i = this.wildcardSources.length - 1; i >= 0; i--) {
       const w = this.wildcardSources[i];
-      if (w !== this && w.exports(name)) return w.get(name);
+      if (w === this || !w.exports(name)) continue;
+      const v = w.get(name);
+      if (v !== undefined) return v;
     }
     return undefined;
   }

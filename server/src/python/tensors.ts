@@ -10,7 +10,7 @@
 
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
-import { add, Dim, equalDims, floordiv, isKnown, product, sub } from '../shapes/dim';
+import { add, Dim, equalDims, floordiv, isKnown, product, provablyNonNegative, sub } from '../shapes/dim';
 import { findOp } from '../shapes/registry';
 import { formatShape, normAxis } from '../shapes/shape';
 import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut, UnknownArg } from '../shapes/types';
@@ -142,7 +142,7 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
           // `x[:, :, ::2]` of a symbolic size n: every k-th item from the first, ceil(n / k) of them,
           // written (n - 1) // k + 1 as a strided convolution's output is.
           dims.push(add(floordiv(sub(d, 1), p.step.v), 1));
-        } else dims.push(null);
+        } else dims.push(symbolicSlice(d, p));
       }
     }
     if (ok) out = [...dims, ...shape.slice(axis)];
@@ -151,6 +151,26 @@ export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, nod
     out = [null, ...t.shape.slice(1)];
   }
   return recordOp(interp, '__getitem__', [t], out, node, []);
+}
+
+/**
+ * A contiguous slice of a symbolic size n, where the bounds are numbers: `[:-c]` keeps n - c,
+ * `[k:]` keeps n - k, `[k:-c]` keeps n - k - c, `[-k:]` keeps k, each only where n is provably
+ * large enough (a causal convolution's padded length L + c, chomped back to L); else unknown.
+ */
+function symbolicSlice(d: Dim, p: Value & { t: 'slice' }): Dim {
+  const num = (v: Value): number | null | undefined => (v.t === 'none' ? undefined : v.t === 'int' && isKnown(v.v) ? v.v : null);
+  const start = num(p.start);
+  const stop = num(p.stop);
+  const step = num(p.step);
+  if (start === null || stop === null || (step !== undefined && step !== 1)) return null;
+  if (start !== undefined && start < 0) {
+    // `[-k:]`: the last k items, when there are at least k.
+    return stop === undefined && provablyNonNegative(add(d, start)) ? -start : null;
+  }
+  if (stop !== undefined && stop >= 0) return null;
+  const kept = sub(add(d, stop ?? 0), start ?? 0);
+  return provablyNonNegative(kept) ? kept : null;
 }
 
 /** An elementwise op (`-x`): the same shape, recorded. */
@@ -371,7 +391,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
   const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line, unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
   // Built key by key: an object literal with a spread in it is assembled by the runtime.
-  const record = { seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: result.params } as TraceRecord;
+  const record = { seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: layer.reparametrized ? null : result.params } as TraceRecord;
   if (result.frozenParams !== undefined) record.frozenParams = result.frozenParams;
   record.notes = ctx.notes;
   record.settledArgs = result.settledArgs;

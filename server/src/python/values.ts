@@ -94,6 +94,8 @@ export interface LayerValue {
   id: number;
   /** The tensor it produced in the graph it was found in: `model.get_layer(name).output`. */
   output?: Value;
+  /** Reparametrized by `weight_norm` (its `weight` split in two): its parameter count is not the rule's. */
+  reparametrized?: boolean;
 }
 
 export interface ContainerValue {

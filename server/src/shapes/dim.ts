@@ -388,6 +388,24 @@ export function product(dims: readonly Dim[]): Dim {
   return p;
 }
 
+/**
+ * Whether a size is at least 0 for every value of its symbols (each a size, never negative): a
+ * number that is, or a sum of non-negative multiples of symbols and of floor divisions of such sums.
+ */
+export function provablyNonNegative(d: Dim): boolean {
+  if (d === null) return false;
+  if (typeof d === 'number') return d >= 0;
+  if (d.constant < 0) return false;
+  for (const t of d.terms.values()) {
+    if (t.coef < 0) return false;
+    for (const f of t.factors) {
+      const a = atoms.get(f);
+      if (!a || (a.kind === 'floordiv' && !provablyNonNegative(a.num))) return false;
+    }
+  }
+  return true;
+}
+
 export function minDim(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.min(a, b);
   return null;

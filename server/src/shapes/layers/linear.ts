@@ -125,22 +125,26 @@ const torchLayers: LayerDef[] = [
   torchLayer('LazyLinear', [{ name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], torchLinearRule(true)),
   torchLayer('Bilinear', [{ name: 'in1_features' }, { name: 'in2_features' }, { name: 'out_features' }, { name: 'bias', default: true }, ...DEVICE_DTYPE], bilinearRule),
   torchLayer('Identity', [{ name: 'args', varargs: true }, { name: 'kwargs', varkw: true }], sameShape),
-  torchLayer(
-    'Embedding',
-    [
-      { name: 'num_embeddings' },
-      { name: 'embedding_dim' },
-      { name: 'padding_idx', default: null },
-      { name: 'max_norm', default: null },
-      { name: 'norm_type', default: 2.0 },
-      { name: 'scale_grad_by_freq', default: false },
-      { name: 'sparse', default: false },
-      { name: '_weight', default: null },
-      { name: '_freeze', default: false },
-      ...DEVICE_DTYPE,
-    ],
-    embeddingRule('num_embeddings', 'embedding_dim'),
-  ),
+  {
+    ...torchLayer(
+      'Embedding',
+      [
+        { name: 'num_embeddings' },
+        { name: 'embedding_dim' },
+        { name: 'padding_idx', default: null },
+        { name: 'max_norm', default: null },
+        { name: 'norm_type', default: 2.0 },
+        { name: 'scale_grad_by_freq', default: false },
+        { name: 'sparse', default: false },
+        { name: '_weight', default: null },
+        { name: '_freeze', default: false },
+        ...DEVICE_DTYPE,
+      ],
+      embeddingRule('num_embeddings', 'embedding_dim'),
+    ),
+    // Its weight: one row per index (what a decoder's tied weight must match).
+    attributes: (ctx: RuleContext): ModuleAttributes => ({ parameters: { weight: [ctx.int('num_embeddings'), ctx.int('embedding_dim')] }, kept: {} }),
+  },
 ];
 
 const kerasLayers: LayerDef[] = [
