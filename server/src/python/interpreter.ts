@@ -484,7 +484,9 @@ export class Interpreter implements ModuleHost {
 
   /**
    * `for n, m in self.layer3.named_modules(): m.stride = (1, 1)` over modules we cannot list: the
-   * body may change any layer under the receiver (`self.layer3`), so each of them becomes opaque.
+   * body may change any layer under the receiver (`self.layer3`), so each of them becomes opaque;
+   * over another call's result, any layer its receiver and arguments reach (all the frame's when it
+   * is given none).
    */
   private forgetMutatedModules(right: SyntaxNode, left: SyntaxNode, body: SyntaxNode, scope: Scope): void {
     const loopNames = new Set<string>();
@@ -511,13 +513,24 @@ export class Interpreter implements ModuleHost {
     };
     visit(body);
     if (!mutates) return;
-    let receiver: SyntaxNode | null = right;
+    const sources: SyntaxNode[] = [right];
     if (right.type === 'call') {
       const fn = right.childForFieldName('function');
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : '';
-      receiver = ['modules', 'named_modules', 'children', 'named_children'].includes(method) ? fn!.childForFieldName('object') : null;
+      sources.length = 0;
+      if (fn?.type === 'attribute') sources.push(fn.childForFieldName('object')!);
+      // `filter(pred, self.deep.modules())`, `helper(self.body)`: the layers its arguments reach.
+      if (!['modules', 'named_modules', 'children', 'named_children'].includes(method)) {
+        for (const a of right.childForFieldName('arguments')?.namedChildren ?? []) {
+          const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] : a;
+          if (v) sources.push(v);
+        }
+      }
     }
-    if (receiver) poisonLayers(this.safeEval(receiver, scope));
+    const values = sources.map((source) => this.safeEval(source, scope));
+    for (const v of values) poisonLayers(v);
+    // A call given nothing (`for m in convs_to_dilate():`) or something unknown may reach any layer this frame holds.
+    if (values.length === 0 || values.some((v) => v.t === 'unknown')) for (const v of scope.vars.values()) poisonLayers(v);
   }
 
   /** `m.weight = nn.init.kaiming_normal(m.weight, ...)`: the initialiser returns the tensor it filled, unchanged in shape. */
