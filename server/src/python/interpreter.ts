@@ -77,6 +77,12 @@ export class BudgetExceeded {}
 
 /** The steps a script's loop or branch may take when run once as a probe for example calls. */
 const PROBE_BUDGET = 40_000;
+/**
+ * The steps one loop of a script may take (outside a model's forward pass) before it is given up
+ * as data preparation: generating 50,000 samples one by one must not spend the budget the model
+ * code after it needs.
+ */
+const SCRIPT_LOOP_BUDGET = 100_000;
 
 /** Steps one file may take in all, whatever its number of models: the bound on its analysis time. */
 const FILE_BUDGET = 1_500_000;
@@ -671,6 +677,38 @@ export class Interpreter implements ModuleHost {
       this.forgetAssignments(body, scope);
       return;
     }
+    if (this.loopGivenUp(node, scope, () => this.runForItems(node, left, body, items, scope))) {
+      this.forgetTarget(left, scope, true);
+      this.forgetAssignments(body, scope);
+    }
+  }
+
+  /**
+   * Runs a script's loop (`run`) under a budget of its own (`SCRIPT_LOOP_BUDGET`); true when it
+   * ran past it, and was given up (the caller forgets what it assigned). A loop inside a model's
+   * forward pass, or outside a script, runs under the phase's budget alone.
+   */
+  private loopGivenUp(node: SyntaxNode, scope: Scope, run: () => void): boolean {
+    if (this.inModelRun || !this.isScriptScope(scope)) {
+      run();
+      return false;
+    }
+    const outer = this.budget;
+    const limit = Math.min(outer, this.steps + SCRIPT_LOOP_BUDGET);
+    this.budget = limit;
+    try {
+      run();
+      return false;
+    } catch (e) {
+      // The phase's own budget (or a cancellation) ran out, not this loop's: the run stops.
+      if (!(e instanceof BudgetExceeded) || this.budget === 0 || limit >= outer) throw e;
+      return true;
+    } finally {
+      if (this.budget !== 0) this.budget = outer;
+    }
+  }
+
+  private runForItems(node: SyntaxNode, left: SyntaxNode, body: SyntaxNode | null, items: Value[], scope: Scope): void {
     let broke = false;
     const outerExit = this.uncertainExit;
     this.uncertainExit = false;
@@ -702,6 +740,11 @@ export class Interpreter implements ModuleHost {
   }
 
   private execWhile(node: SyntaxNode, scope: Scope): void {
+    const body = node.childForFieldName('body');
+    if (this.loopGivenUp(node, scope, () => this.runWhile(node, scope))) this.forgetAssignments(body, scope);
+  }
+
+  private runWhile(node: SyntaxNode, scope: Scope): void {
     const cond = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
     for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
