@@ -144,6 +144,8 @@ export class Interpreter implements ModuleHost {
    * `model = keras.models.load_model(path)`) keeps each model it held.
    */
   readonly moduleModels: { name: string; node: SyntaxNode; value: Value }[] = [];
+  /** The module-level names bound to a list, tuple or dict, each with its first assignment. */
+  private readonly moduleCollections = new Map<string, SyntaxNode>();
   /**
    * Keras models that a function of the analysed file binds to a local name while the file's own
    * code runs (`def run_task(): model = compiled_tcn(...)` called under `__main__`): defined
@@ -292,6 +294,26 @@ export class Interpreter implements ModuleHost {
       }
     } finally {
       this.runningModule = false;
+      this.noteListedModels();
+    }
+  }
+
+  /**
+   * `models = [create_model(shape) for _ in range(n)]`, `models.append(build())`: Keras models a
+   * module-level list, tuple or dict holds when the module has run are models of the file too,
+   * named by their item (`models[0]`); an ensemble of models built alike shows its first.
+   */
+  private noteListedModels(): void {
+    const isKerasModel = (v: Value) => v.t === 'functional' || (v.t === 'container' && v.kind === 'KerasSequential');
+    for (const [name, node] of this.moduleCollections) {
+      const held = this.moduleScope.lookup(name);
+      if (!held) continue;
+      const items: [string, Value][] = held.t === 'list' || held.t === 'tuple'
+        ? held.items.map((v, i) => [`${name}[${i}]`, v])
+        : held.t === 'dict' ? [...held.entries.values()].map(({ key, value }) => [`${name}[${key.t === 'str' ? JSON.stringify(key.v) : '?'}]`, value]) : [];
+      const first = items.find(([, v]) => isKerasModel(v));
+      if (!first || this.moduleModels.some((m) => m.value === first[1])) continue;
+      this.moduleModels.push({ name: first[0], node, value: first[1] });
     }
   }
 
@@ -986,6 +1008,7 @@ export class Interpreter implements ModuleHost {
         scope.set(target.text, value);
         if (value.t === 'tensor' || (value.t === 'tuple' && value.items.some((i) => i.t === 'tensor'))) this.noteAssignment(target, value);
         if (this.scriptScopes.has(scope) && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
+        if (scope === this.moduleScope && (value.t === 'list' || value.t === 'tuple' || value.t === 'dict') && !this.moduleCollections.has(target.text)) this.moduleCollections.set(target.text, target);
         if (scope === this.moduleScope && (value.t === 'functional' || (value.t === 'container' && (value.kind === 'Sequential' || value.kind === 'KerasSequential')))) {
           if (!this.moduleModels.some((m) => m.value === value || m.node.startIndex === target.startIndex)) this.moduleModels.push({ name: target.text, node: target, value });
         } else if (this.runningModule && !this.inModelRun && this.trace.enabled && scope.kind === 'function' && target.file === undefined && (value.t === 'functional' || (value.t === 'container' && value.kind === 'KerasSequential'))) {
