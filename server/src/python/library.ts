@@ -665,6 +665,24 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
       const same = first !== null && ends.every((e) => e.shape !== null && e.shape.length === first.length && e.shape.every((d, i) => d !== null && d === first[i]));
       shape = shape !== null && same && (axis === undefined || (axis.t === 'int' && axis.v === 0)) ? [...shape, ...first] : null;
     }
+  } else if (f.size === 'arange') {
+    // Python's range counting: numbers only (a float step may round either way: unknown).
+    const ints = [0, 1, 2].map((i) => args[i] ?? kwargs.get(['start', 'stop', 'step'][i]));
+    const given = ints.filter((v) => v !== undefined);
+    if (given.every((v) => v!.t === 'int' && typeof v!.v === 'number')) {
+      const n = given.map((v) => (v as { v: number }).v);
+      const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
+      shape = step === 0 ? null : [Math.max(0, Math.ceil((stop - start) / step))];
+    } else shape = [null];
+  } else if (f.size === 'eye') {
+    const n = args[0] ?? kwargs.get('N') ?? kwargs.get('n') ?? kwargs.get('num_rows');
+    const m = name === 'numpy.identity' ? n : args[1] ?? kwargs.get('M') ?? kwargs.get('num_columns') ?? NONE;
+    const dim = (v: Value | undefined): Dim => (v?.t === 'int' ? v.v : null);
+    // TensorFlow's batch_shape puts leading axes: not read.
+    shape = kwargs.has('batch_shape') || args.length > 2 && name === 'tensorflow.eye' ? null : [dim(n), m.t === 'none' ? dim(n) : dim(m)];
+  } else if (f.size === 'choice') {
+    const size = args[1] ?? kwargs.get('size');
+    shape = size === undefined || size.t === 'none' ? [] : shapeFromValue(size, false, true);
   } else if (f.size === 'permutation') {
     // An array is permuted along its first axis; a number n gives the indices 0..n-1 shuffled.
     const a = args[0] ?? kwargs.get('x');
