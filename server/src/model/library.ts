@@ -104,7 +104,6 @@ export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'var
   // `np.eye(n)`, `np.eye(n, m)`, `np.identity(n)`: a matrix (a one-hot table).
   'numpy.eye': { framework: 'keras', size: 'eye' },
   'numpy.identity': { framework: 'keras', size: 'eye' },
-  'tensorflow.eye': { framework: 'keras', size: 'eye' },
   'keras.ops.eye': { framework: 'keras', size: 'eye' },
   // `np.random.choice(a, size)`: `size` samples (one value without it).
   'numpy.random.choice': { framework: 'keras', size: 'choice' },

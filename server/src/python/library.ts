@@ -45,7 +45,7 @@ export function toArg(v: Value): ArgValue {
     case 'list':
       return v.items.map((i) => toArg(i));
     case 'tensor':
-      return new TensorArg(v.shape, v.origin.text);
+      return new TensorArg(v.shape, v.origin.text, v.literal === undefined ? undefined : toArg(v.literal));
     case 'layer':
       return new LayerArg(v.def, v.bound);
     case 'dict': {
@@ -675,11 +675,10 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
       shape = step === 0 ? null : [Math.max(0, Math.ceil((stop - start) / step))];
     } else shape = [null];
   } else if (f.size === 'eye') {
-    const n = args[0] ?? kwargs.get('N') ?? kwargs.get('n') ?? kwargs.get('num_rows');
-    const m = name === 'numpy.identity' ? n : args[1] ?? kwargs.get('M') ?? kwargs.get('num_columns') ?? NONE;
+    const n = args[0] ?? kwargs.get('N') ?? kwargs.get('n');
+    const m = name === 'numpy.identity' ? n : args[1] ?? kwargs.get('M') ?? NONE;
     const dim = (v: Value | undefined): Dim => (v?.t === 'int' ? v.v : null);
-    // TensorFlow's batch_shape puts leading axes: not read.
-    shape = kwargs.has('batch_shape') || args.length > 2 && name === 'tensorflow.eye' ? null : [dim(n), m.t === 'none' ? dim(n) : dim(m)];
+    shape = [dim(n), m.t === 'none' ? dim(n) : dim(m)];
   } else if (f.size === 'choice') {
     const size = args[1] ?? kwargs.get('size');
     shape = size === undefined || size.t === 'none' ? [] : shapeFromValue(size, false, true);

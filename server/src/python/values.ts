@@ -73,6 +73,8 @@ export interface TensorValue {
   inferred?: Shape;
   /** Made by `keras.Input` / `InputLayer`: a Keras symbolic tensor (`K.is_keras_tensor` is true). */
   kerasInput?: boolean;
+  /** `tf.constant([[0, 0], [3, 3], ...])`, `ops.convert_to_tensor(...)` of numbers: the numbers, for rules that read values (paddings). */
+  literal?: Value;
 }
 
 export interface LayerValue {
