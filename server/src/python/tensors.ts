@@ -8,6 +8,7 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
+import { constantMethod } from './constant-arrays';
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { add, Dim, equalDims, floordiv, isKnown, product, provablyNonNegative, sub } from '../shapes/dim';
@@ -78,6 +79,8 @@ export function sizesOf(interp: Interpreter, name: string, t: TensorValue, node:
 
 /** `x.size(1)`, `x.dim()`, `x.numel()`, and the op rules registered as `Tensor.<method>` (view, permute, ...). */
 export function tensorMethod(interp: Interpreter, t: TensorValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+  const constant = constantMethod(interp, t, method, args, kwargs, node);
+  if (constant) return constant;
   if (t.array) {
     // A NumPy array's methods are NumPy's (`a.reshape`, `a.astype`, `a.transpose(0, 2, 3, 1)`), registered as `ndarray.<method>`.
     const op = findOp(`ndarray.${method}`);
