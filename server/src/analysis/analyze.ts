@@ -115,7 +115,10 @@ class Analysis {
     this.interp.probeUncalledFunctions();
     const candidates = this.findModels();
     const models: ModelResult[] = [];
-    for (const c of candidates) {
+    // A Keras Sequential with no input of its own may be built by its first call inside another
+    // model's pass (an augmentation block a subclassed model calls): it is traced after the others.
+    const waits = (c: Candidate) => c.value.t === 'container' && c.value.kind === 'KerasSequential' && c.value.kerasInput === undefined && !this.interp.examples.has(c.value.id);
+    for (const c of [...candidates.filter((c) => !waits(c)), ...candidates.filter(waits)]) {
       const m = this.analyseModel(c);
       if (m) models.push(m);
     }

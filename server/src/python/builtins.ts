@@ -100,6 +100,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const scale = 10 ** digits;
       return { t: 'float', v: roundHalfEven(n * scale) / scale };
     }
+    // `int(np.round(float(h) / pool_factor))`: NumPy rounds half to even, as Python does, and answers a float.
+    case 'numpy.round':
+    case 'numpy.around':
+    case 'numpy.rint': {
+      const n = nums(args[0]);
+      const decimals = args[1] ?? kwargs.get('decimals');
+      if (n === null || args[0]?.t === 'tensor' || (decimals !== undefined && !(decimals.t === 'int' && decimals.v === 0))) return UNKNOWN;
+      return { t: 'float', v: roundHalfEven(n) };
+    }
     case 'builtins.abs': {
       const a = args[0];
       if (a?.t === 'int' && isKnown(a.v)) return int(Math.abs(a.v));

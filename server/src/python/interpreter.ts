@@ -76,6 +76,15 @@ class ContinueSignal {}
 class RaiseSignal {}
 export class BudgetExceeded {}
 
+/** The functions that make a tensor of the numbers they are given (kept as the tensor's `literal`). */
+const CONSTANT_TENSORS = new Set(['tensorflow.constant', 'tensorflow.convert_to_tensor', 'keras.ops.convert_to_tensor', 'keras.ops.array', 'numpy.array', 'numpy.asarray']);
+
+/** Numbers, or lists and tuples of them, nested (`[[0, 0], [3, 3]]`). */
+function isNumberLiteral(v: Value): boolean {
+  if (v.t === 'int' || v.t === 'float') return true;
+  return (v.t === 'list' || v.t === 'tuple') && v.items.length <= 64 && v.items.every(isNumberLiteral);
+}
+
 /** The steps a script's loop or branch may take when run once as a probe for example calls. */
 const PROBE_BUDGET = 40_000;
 /**
@@ -2217,6 +2226,14 @@ export class Interpreter implements ModuleHost {
     }
     const merged = kerasMerge(this, name, args, kwargs, node, nodes);
     if (merged) return merged;
+    // `tf.constant([[0, 0], [3, 3], [3, 3], [0, 0]])`: the numbers stay with the tensor, for rules
+    // that read them (a pad's paddings).
+    if (CONSTANT_TENSORS.has(name) && args[0] && isNumberLiteral(args[0])) {
+      const converter = findOp(name);
+      const t = name in TENSOR_FACTORIES ? makeFactoryTensor(this, name, args, kwargs, node) : converter ? applyOp(this, converter, args, kwargs, node, nodes) : UNKNOWN;
+      if (t.t === 'tensor') t.literal = args[0];
+      return t;
+    }
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);

@@ -203,7 +203,10 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
-  if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
+  // A Sequential first called inside a model's pass (`x = augment(x)` in a subclassed model's
+  // `call`) is built there too: that call is its example.
+  const builds = !interp.inModelRun || (m.t === 'container' && m.kind === 'KerasSequential' && m.kerasInput === undefined);
+  if (builds && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
     if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
     if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });

@@ -79,6 +79,8 @@ export interface TensorValue {
   inferred?: Shape;
   /** Made by `keras.Input` / `InputLayer`: a Keras symbolic tensor (`K.is_keras_tensor` is true). */
   kerasInput?: boolean;
+  /** `tf.constant([[0, 0], [3, 3], ...])`, `ops.convert_to_tensor(...)` of numbers: the numbers, for rules that read values (paddings). */
+  literal?: Value;
   /** A small array computed from numbers outside a model (`torch.arange(4) * 8`): its elements (constant-arrays.ts). */
   elements?: Elements;
 }
