@@ -652,7 +652,7 @@ class Analysis {
     }
     const first = trace.records.slice(marks.records).find((r) => r.inputs.some((t) => t.id === probe.id));
     this.truncate(marks);
-    this.symbolicLeadingFree = first?.layer !== undefined && (first.layer.def.kind === 'Linear' || first.layer.def.kind === 'Embedding');
+    this.symbolicLeadingFree = !!first?.layer && (first.layer.def.kind === 'Linear' || first.layer.def.kind === 'Embedding');
     if (!first || !first.layer) return undefined;
     return symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
   }

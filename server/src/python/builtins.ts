@@ -10,7 +10,7 @@ import { add, Dim, isKnown, product } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
-import { stdlibCall } from './stdlib';
+import { matchObject, stdlibCall } from './stdlib';
 import { datasetCall } from './tfdata';
 import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -207,6 +207,8 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.hasattr': {
       const [o, n] = args;
       if (o?.t === 'object' && n?.t === 'str') return bool(o.attrs.has(n.v) || interp.lookupClassAttr(o.cls, n.v) !== undefined);
+      // A layer: true where its rule or its arguments say so (`hasattr(conv, 'out_channels')`), else unknown.
+      if (o?.t === 'layer' && n?.t === 'str' && interp.layerHasAttribute(o, n.v)) return bool(true);
       return UNKNOWN;
     }
     case 'builtins.chr': {
@@ -274,6 +276,19 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const re = pattern?.t === 'str' && args.length === 2 && kwargs.size === 0 ? portableRegExp(pattern.v) : null;
       if (!re || text?.t !== 'str') return UNKNOWN;
       return list(text.v.split(re).map((part) => (part === undefined ? NONE : str(part))));
+    }
+    case 're.search':
+    case 're.match':
+    case 're.fullmatch': {
+      // `re.search(r'spade(\D+)(\d)x\d', 'spadebatch3x3')`: a Match whose groups are read back, or None;
+      // only where the pattern means the same in JavaScript and the text is plain ASCII (where
+      // `\d`, `\w` and `\s` agree).
+      const [pattern, text] = [args[0] ?? kwargs.get('pattern'), args[1] ?? kwargs.get('string')];
+      const re = pattern?.t === 'str' && args.length <= 2 && [...kwargs.keys()].every((k) => k === 'pattern' || k === 'string') ? portableRegExp(pattern.v) : null;
+      if (!re || text?.t !== 'str' || !/^[\x20-\x7e\t\n\r]*$/.test(text.v)) return UNKNOWN;
+      const anchored = name === 're.search' ? re : new RegExp(name === 're.match' ? `^(?:${re.source})` : `^(?:${re.source})$`);
+      const m = anchored.exec(text.v);
+      return m ? matchObject(interp, [...m].map((g) => g ?? null), node) : NONE;
     }
     case 'math.ceil':
     case 'math.floor':

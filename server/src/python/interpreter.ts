@@ -1653,6 +1653,15 @@ export class Interpreter implements ModuleHost {
     return Object.hasOwn(attributes.kept, name) ? fromArg(attributes.kept[name]) : undefined;
   }
 
+  /**
+   * Whether a built PyTorch layer has an attribute, where we know it does (`hasattr(conv, 'out_channels')`):
+   * a parameter or kept argument its rule states, or a size it was given. False is never known.
+   */
+  layerHasAttribute(layer: LayerValue, name: string): boolean {
+    if (this.layerAttribute(layer, name) !== undefined) return true;
+    return !layer.opaque && layer.def.framework === 'torch' && LAYER_SIZE_ATTRIBUTES.has(name) && layer.bound.values.has(name);
+  }
+
   /** A subclass of torch.autograd.Function. */
   private isAutogradFunction(cls: ClassValue): boolean {
     return this.mro(cls).some((c) => c.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /^torch\.autograd\.(function\.)?Function$/.test(normaliseName(b.name))));
@@ -1736,6 +1745,11 @@ export class Interpreter implements ModuleHost {
         return Array.isArray(picked) ? { t: value.t, items: picked } : picked;
       }
       case 'str': {
+        // `norm_type[len('spectral'):]`: a slice picks characters as a list's slice picks items.
+        if (idx.t === 'slice') {
+          const picked = indexItems([...value.v].map(str), idx);
+          return Array.isArray(picked) ? str(picked.map((c) => (c.t === 'str' ? c.v : '')).join('')) : UNKNOWN;
+        }
         const ch = idx.t === 'int' && isKnown(idx.v) ? value.v[idx.v < 0 ? idx.v + value.v.length : idx.v] : undefined;
         return ch === undefined ? UNKNOWN : str(ch);
       }
