@@ -236,6 +236,10 @@ SHAPES = [
     ('torch.nn.functional.conv2d', [T(1, 3, 9, 10), T(6, 3, 4, 4)], {'padding': 'same'}),
     ('torch.nn.functional.conv2d', [T(1, 4, 8, 8), T(8, 2, 3, 3)], {'groups': 2, 'dilation': 2}),
     ('torch.nn.functional.conv1d', [T(2, 4, 10), T(8, 4, 3)], {'padding': 1}),
+    ('torch.nn.functional.conv_transpose2d', [T(1, 8, 18, 18), T(8, 1, 4, 4)], {'stride': 2, 'padding': 3, 'groups': 8}),
+    ('torch.nn.functional.conv_transpose2d', [T(8, 18, 18), T(8, 3, 3, 3)], {'stride': 2, 'output_padding': 1, 'dilation': 2}),
+    ('torch.nn.functional.conv_transpose1d', [T(2, 4, 10), T(4, 6, 3), T(6)], {}),
+    ('torch.nn.functional.conv_transpose3d', [T(1, 2, 3, 4, 5), T(2, 4, 2, 2, 2)], {'stride': (1, 2, 3), 'padding': (1, 0, 0)}),
     ('torch.nn.functional.conv3d', [T(1, 2, 6, 6, 6), T(4, 2, 3, 3, 3)], {'stride': (1, 2, 2), 'padding': 'valid'}),
     # Interpolation, padding, pixel shuffle.
     ('torch.nn.functional.interpolate', [T(1, 3, 8, 8)], {'scale_factor': 2}),
@@ -567,6 +571,7 @@ ERRORS = [
     ('torch.nn.functional.avg_pool1d', [T(1, 4, 2), 3], {}, 'nonpositive-size', False),
     ('torch.nn.functional.conv2d', [T(1, 3, 4, 4), T(6, 3, 5, 5)], {}, 'nonpositive-size', False),
     ('torch.nn.functional.conv2d', [T(1, 3, 8, 8), T(6, 4, 3, 3)], {}, 'conv-in-channels', True),
+    ('torch.nn.functional.conv_transpose2d', [T(1, 4, 18, 18), T(8, 1, 4, 4)], {}, 'conv-in-channels', True),
     ('torch.nn.functional.pad', [T(1, 3, 4, 4), (-3, -2)], {}, 'nonpositive-size', False),
     ('torch.nn.functional.pad', [T(4), (1, 1, 1, 1)], {}, 'rank-mismatch', False),
     ('torch.nn.functional.max_pool2d', [T(8), 2], {}, 'rank-mismatch', False),

@@ -290,6 +290,14 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const m = anchored.exec(text.v);
       return m ? matchObject(interp, [...m].map((g) => g ?? null), node) : NONE;
     }
+    case 'numpy.mod':
+    case 'numpy.remainder': {
+      // `np.mod(filt_size, 2) == 1` on plain numbers: Python's %, the sign of the divisor.
+      const [a, b] = args.map((x) => (x.t === 'int' || x.t === 'float' ? nums(x) : null));
+      if (args.length !== 2 || kwargs.size > 0 || a === null || b === null || b === 0) return UNKNOWN;
+      const r = a - Math.floor(a / b) * b;
+      return args.every((x) => x.t === 'int') ? int(r) : { t: 'float', v: r };
+    }
     case 'math.ceil':
     case 'math.floor':
     case 'math.trunc': {
