@@ -98,6 +98,9 @@ def resolve(name):
         return lambda input, *a, **k: getattr(input, method)(*a, **k)
     if name.startswith('operator.'):
         return getattr(operator, name.split('.', 1)[1])
+    if name.startswith('einops.'):
+        import einops
+        return getattr(einops, name.split('.', 1)[1])
     return getattr(torch, name.split('.', 1)[1])
 
 
@@ -478,6 +481,16 @@ SHAPES = [
     ('torch.einsum', ['bij,bjk->bik', T(2, 3, 4), T(2, 4, 5)], {}),
     ('torch.einsum', ['ij->ji', T(2, 3)], {}),
     ('torch.einsum', ['ii', T(3, 3)], {}),
+    ('einops.rearrange', [T(2, 12, 5), 'b (h w) c -> b c h w'], {'h': 3}),
+    ('einops.rearrange', [T(2, 12, 5), 'b c d -> (b c) d'], {}),
+    ('einops.rearrange', [T(2, 12, 5), '... c -> c ...'], {}),
+    ('einops.rearrange', [T(4, 3), 'a b -> a () b'], {}),
+    ('einops.rearrange', [T(2, 6, 4, 5), 'b (h c) x y -> b h c (x y)'], {'h': 2}),
+    ('einops.reduce', [T(2, 12, 5), 'b c d -> b 1 1', 'mean'], {}),
+    ('einops.reduce', [T(2, 12, 5), 'b ... -> b', 'sum'], {}),
+    ('einops.reduce', [T(8, 3, 3, 3), 'o ... -> o 1 1 1', 'mean'], {}),
+    ('einops.repeat', [T(2, 12, 5), 'b c d -> b c d r'], {'r': 3}),
+    ('einops.repeat', [T(5), 'd -> b d'], {'b': 2}),
     ('torch.einsum', ['ij,jk', T(2, 3), T(3, 4)], {}),
     ('torch.einsum', ['i,j->ij', [T(3), T(4)]], {}),
     ('torch.einsum', ['bhqd,bhkd->bhqk', T(2, 4, 10, 8), T(2, 4, 12, 8)], {}),
@@ -599,6 +612,9 @@ ERRORS = [
     ('torch.nn.functional.cosine_similarity', [T(2, 3), T(2, 4)], {}, 'broadcast-mismatch', True),
     ('torch.where', [TB(2, 3), T(2, 4), T(3)], {}, 'broadcast-mismatch', False),
     ('Tensor.masked_fill', [T(2, 3), TB(2, 4), 0.0], {}, 'broadcast-mismatch', False),
+    ('einops.rearrange', [T(2, 12, 5), 'b c h w -> b (c h w)'], {}, 'rank-mismatch', False),
+    ('einops.rearrange', [T(2, 12, 5), 'b (h w) c -> b h w c'], {'h': 5}, 'reshape-size', False),
+    ('einops.rearrange', [T(2, 12, 5), 'b (h w) c -> b h w c'], {'h': 5, 'w': 3}, 'reshape-size', False),
 ]
 
 # Symbolic sizes: PyTorch runs under each environment; the test evaluates the engine's expression there.

@@ -397,6 +397,16 @@ const SHAPES: ShapeRow[] = [
   ['torch.einsum', ['bij,bjk->bik', t(2, 3, 4), t(2, 4, 5)], {}, [2, 3, 5]],
   ['torch.einsum', ['ij->ji', t(2, 3)], {}, [3, 2]],
   ['torch.einsum', ['ii', t(3, 3)], {}, []],
+  ['einops.rearrange', [t(2, 12, 5), 'b (h w) c -> b c h w'], { h: 3 }, [2, 5, 3, 4]],
+  ['einops.rearrange', [t(2, 12, 5), 'b c d -> (b c) d'], {}, [24, 5]],
+  ['einops.rearrange', [t(2, 12, 5), '... c -> c ...'], {}, [5, 2, 12]],
+  ['einops.rearrange', [t(4, 3), 'a b -> a () b'], {}, [4, 1, 3]],
+  ['einops.rearrange', [t(2, 6, 4, 5), 'b (h c) x y -> b h c (x y)'], { h: 2 }, [2, 2, 3, 20]],
+  ['einops.reduce', [t(2, 12, 5), 'b c d -> b 1 1', 'mean'], {}, [2, 1, 1]],
+  ['einops.reduce', [t(2, 12, 5), 'b ... -> b', 'sum'], {}, [2]],
+  ['einops.reduce', [t(8, 3, 3, 3), 'o ... -> o 1 1 1', 'mean'], {}, [8, 1, 1, 1]],
+  ['einops.repeat', [t(2, 12, 5), 'b c d -> b c d r'], { r: 3 }, [2, 12, 5, 3]],
+  ['einops.repeat', [t(5), 'd -> b d'], { b: 2 }, [2, 5]],
   ['torch.einsum', ['ij,jk', t(2, 3), t(3, 4)], {}, [2, 4]],
   ['torch.einsum', ['i,j->ij', [t(3), t(4)]], {}, [3, 4]],
   ['torch.einsum', ['bhqd,bhkd->bhqk', t(2, 4, 10, 8), t(2, 4, 12, 8)], {}, [2, 4, 10, 12]],
@@ -514,6 +524,9 @@ const ERRORS: ErrorRow[] = [
   ['torch.nn.functional.cosine_similarity', [t(2, 3), t(2, 4)], {}, 'broadcast-mismatch', true, 'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1'],
   ['torch.where', [tb(2, 3), t(2, 4), t(3)], {}, 'broadcast-mismatch', false, 'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1'],
   ['Tensor.masked_fill', [t(2, 3), tb(2, 4), 0.0], {}, 'broadcast-mismatch', false, 'The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 1'],
+  ['einops.rearrange', [t(2, 12, 5), 'b c h w -> b (c h w)'], {}, 'rank-mismatch', false, 'Error while processing rearrange-reduction pattern "b c h w -> b (c h w)".'],
+  ['einops.rearrange', [t(2, 12, 5), 'b (h w) c -> b h w c'], { h: 5 }, 'reshape-size', false, 'Error while processing rearrange-reduction pattern "b (h w) c -> b h w c".'],
+  ['einops.rearrange', [t(2, 12, 5), 'b (h w) c -> b h w c'], { h: 5, w: 3 }, 'reshape-size', false, 'Error while processing rearrange-reduction pattern "b (h w) c -> b h w c".'],
 ];
 
 const SYMBOLIC: SymbolicRow[] = [

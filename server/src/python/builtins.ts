@@ -19,7 +19,7 @@ export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -210,6 +210,18 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       // A layer: true where its rule or its arguments say so (`hasattr(conv, 'out_channels')`), else unknown.
       if (o?.t === 'layer' && n?.t === 'str' && interp.layerHasAttribute(o, n.v)) return bool(true);
       return UNKNOWN;
+    }
+    case 'builtins.callable': {
+      // `d() if callable(d) else d`: functions, classes, layers and modules are; plain data is not.
+      const v = args[0];
+      if (!v || args.length !== 1) return UNKNOWN;
+      if (['int', 'float', 'bool', 'str', 'none', 'tuple', 'list', 'dict', 'slice', 'ellipsis', 'tensor'].includes(v.t)) return bool(false);
+      if (['function', 'class', 'partial', 'layer', 'container', 'functional'].includes(v.t)) return bool(true);
+      if (v.t !== 'object' || v.cls.library) return UNKNOWN;
+      if (interp.lookupClassAttr(v.cls, '__call__') !== undefined || interp.libraryBase(v.cls) !== undefined) return bool(true);
+      // An instance of classes all written here (or `object`) without `__call__` is not; a base we cannot read may define it.
+      const plain = interp.mro(v.cls).every((c) => !c.library && c.bases.every((b) => b.t === 'class' || (b.t === 'builtin' && b.name === 'builtins.object')));
+      return plain ? bool(false) : UNKNOWN;
     }
     case 'builtins.chr': {
       // `chr(ord('a') + i)`: names built from letters (`stage1a`, `stage1b`, ...).
