@@ -168,6 +168,8 @@ export class Interpreter implements ModuleHost {
    * another rank contradicts the guess, not the code.
    */
   inputRankGuessed = false;
+  /** The star of a starred tuple item being evaluated through (`*x.shape, h`): evalItems sets it. */
+  private splatObject: SyntaxNode | null = null;
   /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
   readonly givenInputs = new Map<number, 'comment' | 'flag'>();
   /** The module-level statement being run. */
@@ -1232,8 +1234,10 @@ export class Interpreter implements ModuleHost {
         const f: FunctionValue = { t: 'function', name: '<lambda>', node, closure: scope };
         return f;
       }
-      case 'keyword_argument':
       case 'list_splat':
+        // The leftmost object of a starred item that tree-sitter parsed inside out (see evalItems).
+        return this.splatObject === node ? this.evalExpr(node.namedChildren[0], scope) : UNKNOWN;
+      case 'keyword_argument':
       case 'dictionary_splat':
         return UNKNOWN;
       case 'named_expression': {
@@ -1278,6 +1282,19 @@ export class Interpreter implements ModuleHost {
       if (n.type === 'ERROR') unknownLength = true;
       else if (n.type === 'list_splat') {
         const items = this.iterate(this.evalExpr(n.namedChildren[0], scope));
+        if (items === null) unknownLength = true;
+        else out.push(...items);
+      } else if (leftmostSplat(n)) {
+        // `b, n, h = *x.shape, heads` without brackets: tree-sitter reads `(*x).shape`; the star is the whole item's.
+        const saved = this.splatObject;
+        this.splatObject = leftmostSplat(n);
+        let v: Value;
+        try {
+          v = this.evalExpr(n, scope);
+        } finally {
+          this.splatObject = saved;
+        }
+        const items = this.iterate(v);
         if (items === null) unknownLength = true;
         else out.push(...items);
       } else out.push(this.evalExpr(n, scope));
@@ -2419,6 +2436,15 @@ function decoratorsOf(m: FunctionValue): string[] {
 }
 
 /** `items[i]` (negative from the end) or `items[a:b:c]` (the picked items); unknown otherwise. */
+/** The `*x` at the far left of an attribute, subscript or call chain (`*x.shape`, `*x.size()`), where the star belongs to the whole chain. */
+function leftmostSplat(n: SyntaxNode): SyntaxNode | null {
+  let at: SyntaxNode | null = n;
+  while (at && (at.type === 'attribute' || at.type === 'subscript' || at.type === 'call')) {
+    at = at.childForFieldName(at.type === 'attribute' ? 'object' : at.type === 'subscript' ? 'value' : 'function');
+  }
+  return at !== n && at?.type === 'list_splat' ? at : null;
+}
+
 function indexItems(items: Value[], idx: Value): Value | Value[] {
   if (idx.t === 'int' && isKnown(idx.v)) return items[idx.v < 0 ? idx.v + items.length : idx.v] ?? UNKNOWN;
   if (idx.t !== 'slice') return UNKNOWN;

@@ -76,11 +76,16 @@ function einopsShape(ctx: RuleContext, input: Dim[], pattern: string, verb: stri
     // An ellipsis inside a group on the left is not allowed by einops.
     if (c.members.includes(ELLIPSIS)) return null;
     const length = input[axis++];
-    const unknown = c.members.filter((m): m is string => typeof m === 'string' && keyword(m) === undefined);
-    const known = c.members.map((m) => (typeof m === 'number' ? m : keyword(m) ?? null)).filter((d) => d !== null);
-    const knownProduct = known.reduce<Dim>((a, b) => mul(a, b), 1);
-    for (const m of c.members) if (typeof m === 'string' && keyword(m) !== undefined) sizes.set(m, keyword(m)!);
-    if (unknown.length === 0) {
+    // Each member's length: written, given as a keyword (null where the keyword's value is
+    // unknown), or undefined where it is to be found from the axis.
+    const given = c.members.map((m) => (typeof m === 'number' ? m : keyword(m)));
+    const unknown = c.members.filter((m, i): m is string => typeof m === 'string' && given[i] === undefined);
+    for (const [i, m] of c.members.entries()) if (typeof m === 'string' && given[i] !== undefined) sizes.set(m, given[i]!);
+    const knownProduct = given.reduce<Dim>((a, b) => (b === undefined ? a : mul(a, b)), 1);
+    if (given.some((d) => d === null)) {
+      // A length we cannot read leaves the others in its group unknown too.
+      for (const m of unknown) sizes.set(m, null);
+    } else if (unknown.length === 0) {
       if (typeof length === 'number' && typeof knownProduct === 'number' && length !== knownProduct) {
         ctx.error('reshape-size', `Shape mismatch, ${length} != ${knownProduct}: ${where()}`, 'pattern');
         return null;
