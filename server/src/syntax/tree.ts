@@ -106,12 +106,16 @@ export class SyntaxNode {
   }
 
   childForFieldName(name: string): SyntaxNode | null {
-    for (const c of this.children) if (c.field === name) return c;
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) if (children[i].field === name) return children[i];
     return null;
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {
-    return this.children.filter((c) => c.field === name);
+    const out: SyntaxNode[] = [];
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) if (children[i].field === name) out.push(children[i]);
+    return out;
   }
 
   descendantsOfType(type: string): SyntaxNode[] {
@@ -179,11 +183,21 @@ interface TypeInfo {
 }
 const typeInfo: TypeInfo[] = [];
 
+/**
+ * The same text as the engine's string literals hold: a property key, which the runtime keeps once
+ * per text. The binding hands out a new string for each type and field name; compared with a
+ * literal (`node.type === 'call'`, `childForFieldName('function')`) such a string is compared
+ * character by character, an interned one by its identity.
+ */
+function interned(text: string): string {
+  return Object.keys({ [text]: 0 })[0] ?? text;
+}
+
 function infoOf(cursor: BindingCursor): TypeInfo {
   const typeId = cursor.nodeTypeId;
   let info = typeInfo[typeId];
   if (!info) {
-    const type = cursor.nodeType;
+    const type = interned(cursor.nodeType);
     const named = cursor.nodeIsNamed;
     info = typeInfo[typeId] = { type, named, hasFields: TYPES_WITH_FIELDS.has(type), token: !named && type.length > 0 && !type.includes(' ') };
   }
@@ -251,7 +265,10 @@ class Copier {
     const id = cursor.currentFieldId;
     if (!id) return null;
     let name = fieldNames[id];
-    if (name === undefined) name = fieldNames[id] = cursor.currentFieldName ?? null;
+    if (name === undefined) {
+      const read = cursor.currentFieldName;
+      name = fieldNames[id] = read ? interned(read) : null;
+    }
     return name;
   }
 
