@@ -8,6 +8,7 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
+import { constantMethod } from './constant-arrays';
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { add, Dim, equalDims, floordiv, isKnown, product, provablyNonNegative, sub } from '../shapes/dim';
@@ -78,6 +79,8 @@ export function sizesOf(interp: Interpreter, name: string, t: TensorValue, node:
 
 /** `x.size(1)`, `x.dim()`, `x.numel()`, and the op rules registered as `Tensor.<method>` (view, permute, ...). */
 export function tensorMethod(interp: Interpreter, t: TensorValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+  const constant = constantMethod(interp, t, method, args, kwargs, node);
+  if (constant) return constant;
   if (t.array) {
     // A NumPy array's methods are NumPy's (`a.reshape`, `a.astype`, `a.transpose(0, 2, 3, 1)`), registered as `ndarray.<method>`.
     const op = findOp(`ndarray.${method}`);
@@ -200,7 +203,10 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
-  if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
+  // A Sequential first called inside a model's pass (`x = augment(x)` in a subclassed model's
+  // `call`) is built there too: that call is its example.
+  const builds = !interp.inModelRun || (m.t === 'container' && m.kind === 'KerasSequential' && m.kerasInput === undefined);
+  if (builds && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
     if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
     if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });
