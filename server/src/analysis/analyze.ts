@@ -559,6 +559,20 @@ class Analysis {
       run = this.traceRun(c, input, source);
       if (!run) return undefined;
     }
+    if (source === 'symbolic' && this.symbolicLeadingFree && input.length === 1 && input[0] && trace.diagnostics.length > marks.diagnostics) {
+      // A first Linear or Embedding takes any number of leading axes: the rank (N, F) was a guess.
+      // Where one more axis (N, L, F) contradicts the model less, its errors were the guess's.
+      const guessed = trace.diagnostics.length - marks.diagnostics;
+      const wider = [input[0][0], sym('L'), ...input[0].slice(1)];
+      this.truncate(marks);
+      const again = this.traceRun(c, [wider], source);
+      if (again && trace.diagnostics.length - marks.diagnostics < guessed) [input, run] = [[wider], again];
+      else {
+        this.truncate(marks);
+        run = this.traceRun(c, input, source);
+        if (!run) return undefined;
+      }
+    }
     const records = trace.records.slice(marks.records);
     const notes = trace.notes.slice(marks.notes);
     return this.modelResult(c, input, source, records, run.output, notes, run.inputIds);
@@ -682,6 +696,7 @@ class Analysis {
     }
     const first = trace.records.slice(marks.records).find((r) => r.inputs.some((t) => t.id === probe.id));
     this.truncate(marks);
+    this.symbolicLeadingFree = !!first?.layer && (first.layer.def.kind === 'Linear' || first.layer.def.kind === 'Embedding');
     if (!first || !first.layer) return undefined;
     return symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
   }
@@ -761,6 +776,9 @@ class Analysis {
 
   /** Diagnostics of the last symbolic run made to solve a spatial size. */
   private symbolicDiagnostics = 0;
+
+  /** Whether the last symbolic input was read from a layer that takes any leading axes (`Linear`: `(*, in_features)`). */
+  private symbolicLeadingFree = false;
 
   private seqIndex: { key: string; map: Map<number, TraceRecord> } | undefined;
 

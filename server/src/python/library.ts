@@ -21,7 +21,7 @@ import { applicationConfig, applicationDef, applicationLayerDef } from '../shape
 import type { CallNodes, Interpreter } from './interpreter';
 import { datasetElement } from './tfdata';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, FUNCTIONAL_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -370,6 +370,8 @@ export function registeredModules(interp: Interpreter, self: ObjectValue): { key
   const keys: string[] = [];
   const items: Value[] = [];
   for (const [name, v] of self.attrs) {
+    // A layer subclass keeps the layer it was built as: that is itself, not a child.
+    if (name === LAYER_ATTR) continue;
     if (v.t === 'unknown' || interp.mayBeModule(v)) return undefined;
     if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && interp.libraryBase(v.cls) !== undefined)) {
       keys.push(name);

@@ -292,7 +292,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
           interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
           // A PyTorch module that registered no child module is a leaf of its own (`ChannelShuffle`).
-          if (base?.framework === 'torch' && !base.layer && registeredModules(interp, m)?.items.length === 0) recordLeafModule(interp, m, args, out, node);
+          // So is a layer subclass whose own forward computes without its layer's (a convolution
+          // that standardises its weight, then calls F.conv2d): the layer's record is then absent.
+          if (base?.framework === 'torch' && registeredModules(interp, m)?.items.length === 0 && (!base.layer || !appliedSince(interp, asLayer, firstSeq))) recordLeafModule(interp, m, args, out, node);
         }
         return out;
       } finally {
@@ -345,6 +347,13 @@ function statedOutput(interp: Interpreter, m: ObjectValue, args: Value[], out: V
   const shape: Shape = stated.items.map((d) => (d.t === 'int' ? d.v : null));
   if (out.t === 'tensor') return { ...out, shape, id: interp.newId() };
   return interp.makeTensor(shape, 'keras', { text: `${m.cls.name}.compute_output_shape at ${lineLabel(node)}`, node }, 0);
+}
+
+/** Whether a layer was applied since the record numbered `firstSeq` (a subclass's forward calling `super().forward`). */
+function appliedSince(interp: Interpreter, layer: LayerValue | undefined, firstSeq: number): boolean {
+  const records = interp.trace.records;
+  for (let i = records.length - 1; i >= 0 && records[i].seq >= firstSeq; i--) if (layer && records[i].layer === layer) return true;
+  return false;
 }
 
 /** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
