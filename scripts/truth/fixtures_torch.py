@@ -63,6 +63,31 @@ def install_summary_stubs():
             m.summary = fn
             sys.modules[name] = m
 
+    # timm may be missing: its few layers that fixtures import, with timm's eval-mode behaviour
+    # (DropPath is the identity, the initialisers return their tensor, to_2tuple repeats a number).
+    try:
+        import timm  # noqa: F401
+    except ImportError:
+        class DropPath(nn.Module):
+            def __init__(self, drop_prob=0., scale_by_keep=True):
+                super().__init__()
+                self.drop_prob = drop_prob
+
+            def forward(self, x):
+                return x
+
+        layers = types.ModuleType('timm.models.layers')
+        layers.DropPath = DropPath
+        layers.trunc_normal_ = lambda tensor, mean=0., std=1., a=-2., b=2.: tensor
+        layers.to_2tuple = lambda x: tuple(x) if isinstance(x, (list, tuple)) else (x, x)
+        registry = types.ModuleType('timm.models.registry')
+        registry.register_model = lambda fn: fn
+        models = types.ModuleType('timm.models')
+        models.layers, models.registry, models.register_model = layers, registry, registry.register_model
+        timm = types.ModuleType('timm')
+        timm.models = models
+        sys.modules.update({'timm': timm, 'timm.models': models, 'timm.models.layers': layers, 'timm.layers': layers, 'timm.models.registry': registry})
+
 
 def parse_shape_list(text):
     return [tuple(int(d) for d in m.split(',') if d.strip()) for m in re.findall(r'\(([^()]*)\)', text)]

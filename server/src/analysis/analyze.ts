@@ -36,9 +36,34 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = 
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false }).run();
+    const analysis = new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false });
+    const result = analysis.run();
+    // A quick result keeps the rest of its analysis, for proveLater (a repaired text is never proven).
+    if (repaired === null && options.proveFixes === false && result.diagnostics.length > 0) pendingProofs.set(result, (isCancelled) => analysis.proven(result.models, isCancelled));
+    return result;
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
+    return { models: [], diagnostics: [] };
+  }
+}
+
+/** The rest of the analysis behind each quick result that has diagnostics (proveFixes: false): its proofs. */
+const pendingProofs = new WeakMap<AnalysisResult, (isCancelled?: () => boolean) => AnalysisResult>();
+
+/**
+ * For a result of analyzeTree with `proveFixes: false`, the result the same analysis with its fixes
+ * proven gives (analyzeTree of the same tree, text and options without `proveFixes: false`), made
+ * from the state the quick analysis left instead of interpreting the file again; undefined when
+ * none is kept (the result has no diagnostics, came from a repaired text, or was proven already):
+ * then analyse again. Made once: the state is released with it.
+ */
+export function proveLater(quick: AnalysisResult, isCancelled?: () => boolean): AnalysisResult | undefined {
+  const prove = pendingProofs.get(quick);
+  if (!prove) return undefined;
+  pendingProofs.delete(quick);
+  try {
+    return prove(isCancelled);
+  } catch {
     return { models: [], diagnostics: [] };
   }
 }
@@ -123,22 +148,31 @@ class Analysis {
       if (m) models.push(m);
     }
     models.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line);
+    return this.result(models, this.options.proveFixes !== false, this.options.isCancelled);
+  }
+
+  /** The result of a run made with `proveFixes: false`, its fixes proven now (proveLater): what a run with proofs gives. */
+  proven(models: ModelResult[], isCancelled: (() => boolean) | undefined): AnalysisResult {
+    return this.result(models, true, isCancelled);
+  }
+
+  /** The result from the models and the trace's diagnostics, with the fixes proven or offered as candidates. */
+  private result(models: ModelResult[], prove: boolean, isCancelled: (() => boolean) | undefined): AnalysisResult {
     const raw = this.interp.trace.diagnostics;
     const converted = raw.map((d) => this.toDiagnostic(d));
-    const diagnostics =
-      this.options.proveFixes === false
-        ? converted.filter((d): d is ShapeDiagnostic => d !== undefined)
-        : proveFixes({
-            text: this.text,
-            raw,
-            diagnostics: converted,
-            models,
-            records: this.interp.trace.records,
-            inText: (n) => n.file === undefined && this.reported(n),
-            reanalyse: (edited) => analyze(edited, { ...this.options, proveFixes: false }),
-            isCancelled: this.options.isCancelled,
-          });
-    const proven = this.options.proveFixes === false ? { fixesProven: false as const } : {};
+    const diagnostics = !prove
+      ? converted.filter((d): d is ShapeDiagnostic => d !== undefined)
+      : proveFixes({
+          text: this.text,
+          raw,
+          diagnostics: converted,
+          models,
+          records: this.interp.trace.records,
+          inText: (n) => n.file === undefined && this.reported(n),
+          reanalyse: (edited) => analyze(edited, { ...this.options, isCancelled, proveFixes: false }),
+          isCancelled,
+        });
+    const proven = !prove ? { fixesProven: false as const } : {};
     if (!this.options.workspace) return { models, diagnostics, ...proven };
     return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path), ...proven };
   }
