@@ -36,9 +36,34 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = 
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false }).run();
+    const analysis = new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false });
+    const result = analysis.run();
+    // A quick result keeps the rest of its analysis, for proveLater (a repaired text is never proven).
+    if (repaired === null && options.proveFixes === false && result.diagnostics.length > 0) pendingProofs.set(result, (isCancelled) => analysis.proven(result.models, isCancelled));
+    return result;
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
+    return { models: [], diagnostics: [] };
+  }
+}
+
+/** The rest of the analysis behind each quick result that has diagnostics (proveFixes: false): its proofs. */
+const pendingProofs = new WeakMap<AnalysisResult, (isCancelled?: () => boolean) => AnalysisResult>();
+
+/**
+ * For a result of analyzeTree with `proveFixes: false`, the result the same analysis with its fixes
+ * proven gives (analyzeTree of the same tree, text and options without `proveFixes: false`), made
+ * from the state the quick analysis left instead of interpreting the file again; undefined when
+ * none is kept (the result has no diagnostics, came from a repaired text, or was proven already):
+ * then analyse again. Made once: the state is released with it.
+ */
+export function proveLater(quick: AnalysisResult, isCancelled?: () => boolean): AnalysisResult | undefined {
+  const prove = pendingProofs.get(quick);
+  if (!prove) return undefined;
+  pendingProofs.delete(quick);
+  try {
+    return prove(isCancelled);
+  } catch {
     return { models: [], diagnostics: [] };
   }
 }
@@ -123,22 +148,31 @@ class Analysis {
       if (m) models.push(m);
     }
     models.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line);
+    return this.result(models, this.options.proveFixes !== false, this.options.isCancelled);
+  }
+
+  /** The result of a run made with `proveFixes: false`, its fixes proven now (proveLater): what a run with proofs gives. */
+  proven(models: ModelResult[], isCancelled: (() => boolean) | undefined): AnalysisResult {
+    return this.result(models, true, isCancelled);
+  }
+
+  /** The result from the models and the trace's diagnostics, with the fixes proven or offered as candidates. */
+  private result(models: ModelResult[], prove: boolean, isCancelled: (() => boolean) | undefined): AnalysisResult {
     const raw = this.interp.trace.diagnostics;
     const converted = raw.map((d) => this.toDiagnostic(d));
-    const diagnostics =
-      this.options.proveFixes === false
-        ? converted.filter((d): d is ShapeDiagnostic => d !== undefined)
-        : proveFixes({
-            text: this.text,
-            raw,
-            diagnostics: converted,
-            models,
-            records: this.interp.trace.records,
-            inText: (n) => n.file === undefined && this.reported(n),
-            reanalyse: (edited) => analyze(edited, { ...this.options, proveFixes: false }),
-            isCancelled: this.options.isCancelled,
-          });
-    const proven = this.options.proveFixes === false ? { fixesProven: false as const } : {};
+    const diagnostics = !prove
+      ? converted.filter((d): d is ShapeDiagnostic => d !== undefined)
+      : proveFixes({
+          text: this.text,
+          raw,
+          diagnostics: converted,
+          models,
+          records: this.interp.trace.records,
+          inText: (n) => n.file === undefined && this.reported(n),
+          reanalyse: (edited) => analyze(edited, { ...this.options, isCancelled, proveFixes: false }),
+          isCancelled,
+        });
+    const proven = !prove ? { fixesProven: false as const } : {};
     if (!this.options.workspace) return { models, diagnostics, ...proven };
     return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path), ...proven };
   }
@@ -350,15 +384,11 @@ class Analysis {
   private namedAsParts(candidates: Candidate[]): Set<ClassValue> {
     const byName = new Map(candidates.map((c) => [c.name, c]));
     const parts = new Set<ClassValue>();
-    const root = this.tree.rootNode;
-    const text = root.text;
     for (const c of candidates) {
       const own = c.cls!.node;
       if (own.file !== undefined) continue;
-      for (let i = text.indexOf(c.name); i >= 0 && !parts.has(c.cls!); i = text.indexOf(c.name, i + 1)) {
-        const start = root.startIndex + i;
-        const n = deepestAt(root, start);
-        if (n.type !== 'identifier' || n.startIndex !== start || n.endIndex !== start + c.name.length) continue;
+      for (const n of this.identifiersNamed(c.name)) {
+        if (parts.has(c.cls!)) break;
         if (n.startIndex >= own.startIndex && n.endIndex <= own.endIndex) continue;
         const p = n.parent;
         if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
@@ -379,10 +409,39 @@ class Analysis {
     return parts;
   }
 
+  private identifierIndex: Map<string, SyntaxNode[]> | undefined;
+
+  /**
+   * The identifiers of the analysed file written `name`, in the order of the text: the nodes a search
+   * of the text for the name finds as a whole identifier (the deepest node where it starts). Indexed
+   * in one walk of the tree when first asked: a search of the whole text for each class's name cost
+   * the text's length per class, a time that grew with the square of a file of many models.
+   */
+  private identifiersNamed(name: string): SyntaxNode[] {
+    if (!this.identifierIndex) {
+      const index = new Map<string, SyntaxNode[]>();
+      const root = this.tree.rootNode;
+      const stack: SyntaxNode[] = [root];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n.type === 'identifier' && n.endIndex > n.startIndex && deepestAt(root, n.startIndex) === n) {
+          const text = n.text;
+          const list = index.get(text);
+          if (list) list.push(n);
+          else index.set(text, [n]);
+        }
+        const children = n.children;
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      }
+      this.identifierIndex = index;
+    }
+    return this.identifierIndex.get(name) ?? [];
+  }
+
   private referenceCount(name: string): number {
     let count = this.referenceCounts.get(name);
     if (count === undefined) {
-      count = identifierUses(this.tree.rootNode, name);
+      count = name === '' ? 0 : this.identifiersNamed(name).filter((n) => !(n.parent && (n.parent.type === 'function_definition' || n.parent.type === 'class_definition') && n.parent.childForFieldName('name') === n)).length;
       this.referenceCounts.set(name, count);
     }
     return count;
@@ -1065,30 +1124,10 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
 }
 
 /** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */
-/**
- * The identifiers spelled `name` in the tree, the names of the functions and classes being defined
- * left out: each place the text holds `name` is looked up in the tree (a string, a comment or a
- * longer name there is no use), instead of visiting every node.
- */
 /** Whether `n` lies in the base-class list of the class definition `cls` (`class B(A):`). */
 function isInBases(cls: SyntaxNode, n: SyntaxNode): boolean {
   const bases = cls.childForFieldName('superclasses');
   return !!bases && n.startIndex >= bases.startIndex && n.endIndex <= bases.endIndex;
-}
-
-function identifierUses(root: SyntaxNode, name: string): number {
-  if (name === '') return 0;
-  const text = root.text;
-  let count = 0;
-  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-    const start = root.startIndex + i;
-    const n = deepestAt(root, start);
-    if (n.type !== 'identifier' || n.startIndex !== start || n.endIndex !== start + name.length) continue;
-    const p = n.parent;
-    if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
-    count++;
-  }
-  return count;
 }
 
 /** The deepest node whose range holds the character at `index` (children found by bisection). */

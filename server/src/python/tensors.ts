@@ -22,7 +22,7 @@ import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -284,6 +284,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         } finally {
           interp.trace.blockCalls.pop();
         }
+        // A Keras 2 custom layer whose `call` the engine cannot follow (backend internals, an
+        // unmodelled op) states its output in `compute_output_shape(input_shape)`: that is its shape.
+        if (base?.framework === 'keras' && !(out.t === 'tensor' && out.shape !== null)) out = statedOutput(interp, m, args, out, node);
         // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -322,6 +325,28 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * The output a Keras custom layer's own `compute_output_shape` gives for its input's shape (a tuple,
+ * or a list of them for a list of inputs), as a tensor (the one `call` returned, when it returned
+ * one); `out` itself when the class defines none, or its answer is not one shape.
+ */
+function statedOutput(interp: Interpreter, m: ObjectValue, args: Value[], out: Value, node: SyntaxNode): Value {
+  const fn = interp.lookupClassAttr(m.cls, 'compute_output_shape');
+  if (fn?.t !== 'function') return out;
+  const asTuple = (t: Value): Value => (t.t === 'tensor' && t.shape !== null ? tuple(t.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN);
+  const first = args[0];
+  if (!first) return out;
+  const given = first.t === 'list' || first.t === 'tuple' ? list(first.items.map(asTuple)) : asTuple(first);
+  if (given.t === 'unknown' || (given.t === 'list' && given.items.some((i) => i.t === 'unknown'))) return out;
+  const stated = interp.callFunction({ ...fn, self: m }, [given], new Map(), node);
+  if ((stated.t !== 'tuple' && stated.t !== 'list') || stated.items.length === 0) return out;
+  // Sizes it leaves as None (a batch, or a length `conv_output_length` could not tell) stay unknown.
+  if (!stated.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return out;
+  const shape: Shape = stated.items.map((d) => (d.t === 'int' ? d.v : null));
+  if (out.t === 'tensor') return { ...out, shape, id: interp.newId() };
+  return interp.makeTensor(shape, 'keras', { text: `${m.cls.name}.compute_output_shape at ${lineLabel(node)}`, node }, 0);
 }
 
 /** Whether a layer was applied since the record numbered `firstSeq` (a subclass's forward calling `super().forward`). */
@@ -402,13 +427,14 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const unknownLayout = bound.values.get('data_format') === UnknownArg.instance;
   if (!layer.opaque && !unknownLayout) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
-  const line = lineLabel(layer.node);
+  // Where the layer is, for an output's origin text: read only when that text is written.
+  const line = () => lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
   const unknownSize = layer.def.framework === 'keras' ? 'None' : '?';
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
-  const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line, unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
+  const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line(), unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
   // Built key by key: an object literal with a spread in it is assembled by the runtime.
   const record = { seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: layer.reparametrized ? null : result.params } as TraceRecord;
   if (result.frozenParams !== undefined) record.frozenParams = result.frozenParams;
@@ -483,13 +509,12 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
 
 function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = [], opFramework?: Framework): Value {
   const seq = interp.trace.nextSeq();
-  const line = lineLabel(node);
   const framework = opFramework ?? inputs[0]?.framework ?? 'torch';
   const unknownSize = framework === 'keras' ? 'None' : '?';
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
-  const value = outputToValue(interp, output, framework, (out) => lazyOrigin(() => originText(kind, out, flattening ? inShape() : null, line, unknownSize), node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
+  const value = outputToValue(interp, output, framework, (out) => lazyOrigin(() => originText(kind, out, flattening ? inShape() : null, lineLabel(node), unknownSize), node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
   // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
   if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
   // NumPy arrays stay arrays through NumPy's functions and operators (`x_train / 255`, `np.expand_dims(x, -1)`).
@@ -518,17 +543,30 @@ function originText(kind: string, out: Shape, from: string | null, line: string,
   return from === null ? `${formatShape(out, unknownSize)} from ${kind} at ${line}` : `${kind} of ${from} at ${line}`;
 }
 
-/** A tensor's origin whose text is written only when a message needs it (most never do). */
+/**
+ * A tensor's origin whose text is written only when a message needs it (most never do). A class
+ * with its getter on the prototype: an object literal with a getter gets a new accessor (and the
+ * closure behind it) on every object, made by the runtime's slow path, once per layer application.
+ */
+class LazyOrigin implements TensorOrigin {
+  private made: string | undefined = undefined;
+  constructor(
+    private make: (() => string) | undefined,
+    readonly node: SyntaxNode | null,
+    readonly flattenedFrom: Shape | undefined,
+  ) {}
+
+  get text(): string {
+    if (this.make) {
+      this.made = this.make();
+      this.make = undefined;
+    }
+    return this.made!;
+  }
+}
+
 function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: Shape | undefined): TensorValue['origin'] {
-  let cached: string | undefined;
-  return {
-    get text() {
-      cached ??= text();
-      return cached;
-    },
-    node,
-    flattenedFrom,
-  };
+  return new LazyOrigin(text, node, flattenedFrom);
 }
 
 /** The tensors of an output value (a tensor, or tuples, lists and dicts of them). */
