@@ -753,11 +753,20 @@ class Analysis {
     } finally {
       interp.inModelRun = false;
     }
-    const first = trace.records.slice(marks.records).find((r) => r.inputs.some((t) => t.id === probe.id));
+    const records = trace.records.slice(marks.records);
+    const first = records.find((r) => r.inputs.some((t) => t.id === probe.id));
     this.truncate(marks);
     this.symbolicLeadingFree = !!first?.layer && (first.layer.def.kind === 'Linear' || first.layer.def.kind === 'Embedding');
     if (!first || !first.layer) return undefined;
-    return symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
+    const shape = symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
+    if (first.layer.def.kind !== 'GroupNorm' || !shape) return shape;
+    // A GroupNorm takes (N, C, *) of any rank: the rank is that of the first layer after it that
+    // fixes one (a 3-D U-Net's Conv3d), else the input is unknown, never a guessed image.
+    for (const r of records.slice(records.indexOf(first) + 1)) {
+      const rank = r.layer ? layerRank(r.layer.def.kind) : undefined;
+      if (rank !== undefined) return [shape[0], shape[1], ...SPATIAL_SYMBOLS_BY_RANK[rank].map((s) => sym(s))];
+    }
+    return undefined;
   }
 
   /** Where a Linear after a flatten fixes the flattened size, the square spatial size that gives it. */
@@ -1124,6 +1133,15 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
 }
 
 /** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */
+/** The spatial symbols of an input of each rank. */
+const SPATIAL_SYMBOLS_BY_RANK: Record<number, string[]> = { 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] };
+
+/** The number of spatial axes a PyTorch layer kind fixes (`Conv3d`: 3); undefined for a layer of any rank. */
+function layerRank(kind: string): number | undefined {
+  const m = /^(?:Lazy)?(?:Conv|ConvTranspose|MaxPool|AvgPool|AdaptiveAvgPool|AdaptiveMaxPool|BatchNorm|InstanceNorm|LPPool|ReflectionPad|ReplicationPad|ZeroPad|ConstantPad)([123])d$/.exec(kind);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** Whether `n` lies in the base-class list of the class definition `cls` (`class B(A):`). */
 function isInBases(cls: SyntaxNode, n: SyntaxNode): boolean {
   const bases = cls.childForFieldName('superclasses');
