@@ -53,16 +53,17 @@ export function windowFormula(input: Dim, kernel: Dim, stride: Dim, padTotal: Di
 export function broadcast(a: Shape, b: Shape): { shape: Shape; conflict?: { axis: number; a: Dim; b: Dim } } {
   if (a === null || b === null) return { shape: null };
   const n = Math.max(a.length, b.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < n; i++) {
+  const out: Dim[] = new Array(n);
+  // From the last axis, as PyTorch checks them: its message names the last axis that conflicts.
+  for (let i = n - 1; i >= 0; i--) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
-    if (da === 1) out.push(db);
-    else if (db === 1) out.push(da);
+    if (da === 1) out[i] = db;
+    else if (db === 1) out[i] = da;
     else if (equalDims(da, db) === false) return { shape: null, conflict: { axis: i, a: da, b: db } };
-    else if (equalDims(da, db) === true) out.push(da);
+    else if (equalDims(da, db) === true) out[i] = da;
     // One side unknown: it is either 1 or equal to the other, so a known size wins.
-    else out.push(typeof db === 'number' ? db : typeof da === 'number' ? da : null);
+    else out[i] = typeof db === 'number' ? db : typeof da === 'number' ? da : null;
   }
   return { shape: out };
 }
