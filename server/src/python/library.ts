@@ -101,6 +101,25 @@ export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[]
 
 /** `layers.concatenate([a, b])`: the merge layer built and applied to its list at once; undefined for other names. */
 export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value | undefined {
+  // Keras 1's `merge([a, b], mode='concat', concat_axis=-1)`: the merge layer its mode names (a
+  // mode given as a function, or one Keras 2 dropped, is not followed).
+  if (name === 'keras.layers.merge') {
+    const inputs = args[0] ?? kwargs.get('inputs') ?? kwargs.get('layers');
+    const mode = kwargs.get('mode') ?? args[1] ?? str('sum');
+    const target = mode.t === 'str' ? KERAS1_MERGE_MODES[mode.v] : undefined;
+    const def = target ? findLayer(`keras.layers.${target}`) : undefined;
+    if (!inputs || !def || [...kwargs.keys()].some((k) => !['inputs', 'layers', 'mode', 'concat_axis', 'dot_axes', 'name'].includes(k)) || args.length > 2) return UNKNOWN;
+    const layerKwargs = new Map<string, Value>();
+    const axis = kwargs.get('concat_axis');
+    if (target === 'Concatenate') layerKwargs.set('axis', axis ?? int(-1));
+    if (target === 'Dot') {
+      const axes = kwargs.get('dot_axes');
+      if (!axes) return UNKNOWN;
+      layerKwargs.set('axes', axes);
+    }
+    const l = constructLayer(interp, def, [], layerKwargs, node, { argNodes: [], kwNodes: new Map(), scope: nodes.scope });
+    return interp.applyModule(l, [inputs], new Map(), node);
+  }
   if (name.startsWith('keras.layers.') && /^[a-z]/.test(name.slice('keras.layers.'.length))) {
     const mergeTarget = kerasFunctionalMerge(name);
     if (mergeTarget) {
@@ -114,6 +133,9 @@ export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwa
   }
   return undefined;
 }
+
+/** Keras 1's merge modes, as the Keras 2 layers that replaced them. */
+const KERAS1_MERGE_MODES: Record<string, string> = { sum: 'Add', concat: 'Concatenate', mul: 'Multiply', ave: 'Average', max: 'Maximum', dot: 'Dot' };
 
 /** The Keras layer classes behind the lowercase merge functions (`layers.concatenate`). */
 export function kerasFunctionalMerge(name: string): string | undefined {
