@@ -1681,7 +1681,7 @@ export class Interpreter implements ModuleHost {
           const v = given ? fromArg(given) : undefined;
           return v?.t === 'int' ? v : UNKNOWN;
         }
-        const held = asLayer ? this.layerAttribute(asLayer, name) : undefined;
+        const held = asLayer ? this.layerAttribute(asLayer, name, true) : undefined;
         if (held) return held;
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
@@ -1768,8 +1768,8 @@ export class Interpreter implements ModuleHost {
    * a parameter as a tensor of its shape, or None; a window argument as the module keeps it.
    * Undefined where the rule does not say, or the layer was changed past knowing (opaque).
    */
-  private layerAttribute(layer: LayerValue, name: string): Value | undefined {
-    if (layer.def.framework === 'keras') return this.kerasLayerAttribute(layer, name);
+  private layerAttribute(layer: LayerValue, name: string, ofSubclass = false): Value | undefined {
+    if (layer.def.framework === 'keras') return this.kerasLayerAttribute(layer, name, ofSubclass);
     if (layer.opaque || layer.def.framework !== 'torch' || !layer.def.attributes || layer.bound.problems.length > 0) return undefined;
     const attributes = layer.def.attributes(new ArgContext({ framework: 'torch', kind: layer.def.kind, bound: layer.bound }));
     const parameter = Object.hasOwn(attributes.parameters, name) ? attributes.parameters[name] : undefined;
@@ -1783,8 +1783,12 @@ export class Interpreter implements ModuleHost {
    * `self.strides`, `self.padding` in its compute_output_shape): the arguments as Keras keeps them,
    * window sizes as one entry per spatial axis, `padding` in lower case; others as written.
    */
-  private kerasLayerAttribute(layer: LayerValue, name: string): Value | undefined {
-    if (layer.opaque || layer.bound.problems.length > 0 || !layer.bound.values.has(name)) return undefined;
+  private kerasLayerAttribute(layer: LayerValue, name: string, ofSubclass: boolean): Value | undefined {
+    // A subclass's own attributes (`self.depth_multiplier = ...`) make its layer opaque to
+    // applying, not to reading what its constructor was given: an attribute it set again is read
+    // from the instance before this. A layer's arguments whose checks failed (`filters=None` for a
+    // depthwise subclass) are still what was written.
+    if ((layer.opaque && !ofSubclass) || !layer.bound.values.has(name)) return undefined;
     const given = fromArg(layer.bound.values.get(name)!);
     if (KERAS_WINDOW_ATTRIBUTES.has(name)) {
       const rank = Number(/(\d)D$/.exec(layer.def.kind)?.[1] ?? NaN);
