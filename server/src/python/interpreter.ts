@@ -1847,6 +1847,15 @@ export class Interpreter implements ModuleHost {
     return undefined;
   }
 
+  /** `locals()` in a function: a dict of the names it has bound, in binding order; unknown elsewhere (a module's names are read lazily). */
+  private localsOf(scope: Scope): Value {
+    if (scope.kind !== 'function') return UNKNOWN;
+    // A nested function's free variables are in Python's locals() too: with an enclosing function, keys may be missing here.
+    const d: DictValue = { t: 'dict', entries: new Map(), ...(scope.parent?.kind === 'function' ? { partial: true } : {}) };
+    for (const [k, v] of scope.vars) d.entries.set(`s:${k}`, { key: str(k), value: v });
+    return d;
+  }
+
   /** The library base class a user class derives from (nn.Module, keras.Model, keras.layers.Layer). */
   libraryBase(cls: ClassValue): LibraryBase | undefined {
     let known = this.libraryBases.get(cls);
@@ -1931,6 +1940,8 @@ export class Interpreter implements ModuleHost {
   private evalCall(node: SyntaxNode, scope: Scope): Value {
     const fnNode = node.childForFieldName('function')!;
     const fn = this.evalExpr(fnNode, scope);
+    // `kwargs = dict(locals())` at the top of a constructor: the function's names bound so far.
+    if (fn.t === 'builtin' && fn.name === 'builtins.locals' && !fn.self && (node.childForFieldName('arguments')?.namedChildren.length ?? 0) === 0) return this.localsOf(scope);
     const argsNode = node.childForFieldName('arguments');
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
