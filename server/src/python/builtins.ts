@@ -12,14 +12,14 @@ import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
 import { stdlibCall } from './stdlib';
 import { datasetCall } from './tfdata';
-import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, dictKey, DictValue, int, list, ModuleValue, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 /** Loops, comprehensions, range() and list repetition stop after this many items. */
 export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -207,8 +207,12 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.hasattr': {
       const [o, n] = args;
       if (o?.t === 'object' && n?.t === 'str') return bool(o.attrs.has(n.v) || interp.lookupClassAttr(o.cls, n.v) !== undefined);
+      if (o?.t === 'module' && n?.t === 'str') return moduleHas(interp, o, n.v);
       return UNKNOWN;
     }
+    case 'builtins.dir':
+      // `'silu' in dir(torch.nn.functional)`: a module's listing, answered name by name (`in`).
+      return args.length === 1 && args[0].t === 'module' ? { t: 'builtin', name: 'builtins.dir.listing', self: args[0] } : UNKNOWN;
     case 'builtins.chr': {
       // `chr(ord('a') + i)`: names built from letters (`stage1a`, `stage1b`, ...).
       const n = nums(args[0]);
@@ -628,6 +632,18 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         });
         return failed ? UNKNOWN : str(out);
       }
+      case 'isdigit':
+      case 'isdecimal':
+      case 'isnumeric':
+      case 'isalpha':
+      case 'isalnum':
+      case 'isspace': {
+        // `ss.isdigit()` in a config-string parser; only ASCII text is answered (Python's classes
+        // take in Unicode's digits and letters, which differ between the methods).
+        if (args.length > 0 || !/^[\x00-\x7f]*$/.test(self.v)) return UNKNOWN;
+        const pattern = method === 'isalpha' ? /^[A-Za-z]+$/ : method === 'isalnum' ? /^[A-Za-z0-9]+$/ : method === 'isspace' ? /^[ \t\n\r\x0b\x0c\x1c-\x1f]+$/ : /^[0-9]+$/;
+        return bool(pattern.test(self.v));
+      }
       case 'startswith':
         return args[0]?.t === 'str' ? bool(self.v.startsWith(args[0].v)) : UNKNOWN;
       case 'endswith':
@@ -665,6 +681,17 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
     if (method === 'count') return UNKNOWN;
   }
   return UNKNOWN;
+}
+
+/**
+ * Whether a module has a name (`hasattr(nn, 'SiLU')`, `'silu' in dir(F)`): true where the name is a
+ * class or function the engine models, or a binding of a module it reads; otherwise unknown (the
+ * library may have it where the engine does not), never false.
+ */
+export function moduleHas(interp: Interpreter, module: ModuleValue, name: string): Value {
+  const v = interp.moduleMember(module, name);
+  if (module.source) return v.t === 'unknown' ? UNKNOWN : bool(true);
+  return v.t === 'builtin' ? bool(true) : UNKNOWN;
 }
 
 /** Python's `'conv%d' % i` for the common conversions (%d %i %s %r %f, with flags and width). */

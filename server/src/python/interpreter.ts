@@ -23,7 +23,7 @@ import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { STDLIB_MODULES } from '../model/stdlib-modules';
-import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
+import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, moduleHas, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
 import {
   constructContainer,
   constructLayer,
@@ -62,7 +62,7 @@ import { stdlibAttr, stdlibMethod } from './stdlib';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, StrValue, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -1340,6 +1340,10 @@ export class Interpreter implements ModuleHost {
 
   private compare(op: string, a: Value, b: Value): boolean | undefined {
     if (op === 'in' || op === 'not in') {
+      if (b.t === 'builtin' && b.name === 'builtins.dir.listing' && b.self?.t === 'module') {
+        const has = a.t === 'str' ? moduleHas(this, b.self, a.v) : UNKNOWN;
+        return has.t === 'bool' ? (op === 'in') === has.v : undefined;
+      }
       const items = b.t === 'dict' ? [...b.entries.values()].map((e) => e.key) : this.iterate(b);
       if (items === null) return undefined;
       let found: boolean | undefined = false;
@@ -1531,13 +1535,18 @@ export class Interpreter implements ModuleHost {
     }
   }
 
+  /** A name of a module: a binding of a module read as source, or a library name. */
+  moduleMember(obj: ModuleValue, name: string): Value {
+    // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
+    if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
+    return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
+  }
+
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
     if (obj.t === 'builtin' && obj.name === 'Layer.__class__' && obj.self?.t === 'layer' && name === '__name__') return str(obj.self.def.kind);
     switch (obj.t) {
       case 'module':
-        // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
-        if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
-        return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
+        return this.moduleMember(obj, name);
       case 'object': {
         if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
@@ -1736,8 +1745,10 @@ export class Interpreter implements ModuleHost {
         return Array.isArray(picked) ? { t: value.t, items: picked } : picked;
       }
       case 'str': {
-        const ch = idx.t === 'int' && isKnown(idx.v) ? value.v[idx.v < 0 ? idx.v + value.v.length : idx.v] : undefined;
-        return ch === undefined ? UNKNOWN : str(ch);
+        // Python indexes and slices a string by code point (`op[0]`, `op[1:]`).
+        const picked = indexItems([...value.v].map((c) => str(c)), idx);
+        if (!Array.isArray(picked)) return picked;
+        return str(picked.map((c) => (c as StrValue).v).join(''));
       }
       case 'dict': {
         const k = dictKey(idx);

@@ -282,8 +282,12 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
           interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
-          // A PyTorch module that registered no child module is a leaf of its own (`ChannelShuffle`).
-          if (base?.framework === 'torch' && !base.layer && registeredModules(interp, m)?.items.length === 0) recordLeafModule(interp, m, args, out, node);
+          // A PyTorch module that registered no child module is a leaf of its own (`ChannelShuffle`),
+          // and so is a layer subclass whose own forward computes with its weights and never
+          // applies the layer it was built as (`F.conv2d(F.pad(x, ...), self.weight, ...)`).
+          const ownLayerApplied = (): boolean => asLayer !== undefined && interp.trace.records.some((r) => r.seq >= firstSeq && r.layer === asLayer);
+          const children = registeredModules(interp, m)?.items.filter((c) => c !== asLayer);
+          if (base?.framework === 'torch' && (!base.layer || !ownLayerApplied()) && children?.length === 0) recordLeafModule(interp, m, args, out, node);
         }
         return out;
       } finally {
