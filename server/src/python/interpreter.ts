@@ -190,6 +190,12 @@ export class Interpreter implements ModuleHost {
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
   callSiteOverride: SyntaxNode | null = null;
+  /**
+   * The elements of the few small 1-D tensors whose values the code reads back (`torch.linspace(0,
+   * rate, n)` behind `[x.item() for x in ...]`, a drop-path schedule), kept beside the tensor: any
+   * other tensor, including one made from these by an op or a copy, has unknown values.
+   */
+  readonly tensorElements = new WeakMap<TensorValue, number[]>();
   /** The model's name, where the analysis applies a model that no call in the code applies: never "applied here". */
   unwrittenCall: SyntaxNode | null = null;
   /** One set per object under construction: the classes (and -1 for layers) instantiated inside it. */
@@ -1528,7 +1534,12 @@ export class Interpreter implements ModuleHost {
         const n = v.shape?.[0];
         if (v.shape === null || typeof n !== 'number' || n > MAX_LOOP_ITERATIONS) return null;
         const row = v.shape.slice(1);
-        return Array.from({ length: n }, () => ({ ...v, shape: row, id: this.newId(), fromFactory: undefined }));
+        const elements = v.shape.length === 1 ? this.tensorElements.get(v) : undefined;
+        return Array.from({ length: n }, (_, i) => {
+          const item: TensorValue = { ...v, shape: row, id: this.newId(), fromFactory: undefined };
+          if (elements) this.tensorElements.set(item, [elements[i]]);
+          return item;
+        });
       }
       default:
         return null;

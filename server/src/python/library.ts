@@ -623,6 +623,20 @@ function shapeFromValue(v: Value, allowNone = false, allowUnknown = false): Shap
   return dims;
 }
 
+/**
+ * The elements of `linspace(start, end, steps)` where all three are known (each rounded to float32
+ * for PyTorch's default dtype, as `.item()` returns it); null otherwise.
+ */
+export function linspaceElements(start: Value | undefined, end: Value | undefined, steps: Value | undefined, float32: boolean): number[] | null {
+  const num = (v: Value | undefined) => (v && (v.t === 'int' || v.t === 'float') && typeof v.v === 'number' ? v.v : null);
+  const [a, b, n] = [num(start), num(end), num(steps)];
+  if (a === null || b === null || n === null || !Number.isInteger(n) || n < 0 || n > 4096) return null;
+  const round = float32 ? Math.fround : (x: number) => x;
+  if (n === 1) return [round(a)];
+  const step = (b - a) / (n - 1);
+  return Array.from({ length: n }, (_, i) => round(i === n - 1 ? b : a + i * step));
+}
+
 /** `torch.randn(1, 3, 32, 32)`, `tf.zeros((1, 28, 28, 1))`, `np.zeros(...)`: a concrete tensor that marks an example call. */
 export function makeFactoryTensor(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const f = TENSOR_FACTORIES[name];
@@ -657,6 +671,10 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
   const t = interp.makeTensor(shape, f.framework, { text: `${name.split('.').pop()}${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
   t.fromFactory = true;
   if (name.startsWith('numpy.')) t.array = true;
+  if (f.size === 'linspace' && !kwargs.has('dtype') && kwargs.get('endpoint') === undefined) {
+    const elements = linspaceElements(args[0] ?? kwargs.get('start'), args[1] ?? kwargs.get('stop'), args[2] ?? kwargs.get('num') ?? int(50), !name.startsWith('numpy.'));
+    if (elements) interp.tensorElements.set(t, elements);
+  }
   return t;
 }
 

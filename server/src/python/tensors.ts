@@ -18,10 +18,10 @@ import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
-import { registeredModules, toArg } from './library';
+import { linspaceElements, registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -82,7 +82,7 @@ export function tensorMethod(interp: Interpreter, t: TensorValue, method: string
     // A NumPy array's methods are NumPy's (`a.reshape`, `a.astype`, `a.transpose(0, 2, 3, 1)`), registered as `ndarray.<method>`.
     const op = findOp(`ndarray.${method}`);
     if (op) return applyOp(interp, op, [t, ...args], kwargs, node, { argNodes: [node, ...nodes.argNodes], kwNodes: nodes.kwNodes });
-    return method === 'tolist' || method === 'item' ? UNKNOWN : interp.unknownTensor(t, node);
+    return method === 'tolist' || method === 'item' ? tensorElementsValue(interp, t, method) : interp.unknownTensor(t, node);
   }
   switch (method) {
     case 'size': {
@@ -102,6 +102,7 @@ export function tensorMethod(interp: Interpreter, t: TensorValue, method: string
       return t.shape === null ? UNKNOWN : int(product(t.shape));
     case 'item':
     case 'tolist':
+      return tensorElementsValue(interp, t, method);
     case 'numpy':
       return UNKNOWN;
     case 'get_shape':
@@ -446,6 +447,14 @@ function applyOpByName(interp: Interpreter, name: string, args: Value[], kwargs:
 }
 
 /** Runs an op's rule (torch.flatten, F.relu, x.view, operator.add) on its arguments and records it. */
+/** `t.item()` of a one-element tensor, `t.tolist()` of a 1-D one, whose elements are known (Interpreter.tensorElements). */
+function tensorElementsValue(interp: Interpreter, t: TensorValue, method: 'item' | 'tolist'): Value {
+  const elements = interp.tensorElements.get(t);
+  if (!elements || t.shape === null) return UNKNOWN;
+  if (method === 'item') return elements.length === 1 ? { t: 'float', v: elements[0] } : UNKNOWN;
+  return t.shape.length === 1 ? list(elements.map((v) => ({ t: 'float', v }) as Value)) : UNKNOWN;
+}
+
 export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, _nodes: CallNodes): Value {
   const kw = new Map<string, ArgValue>();
   for (const [k, v] of kwargs) kw.set(k, toArg(v));
@@ -463,7 +472,12 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
   let ctx = makeContext(bound);
   let result: RuleResult = { output: null };
   if (bound.problems.length === 0) ({ result, context: ctx } = inferWithUnknownFlags(def.params, bound, makeContext, (c) => def.infer(c)));
-  return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
+  const out = recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
+  if (def.kind === 'linspace' && out.t === 'tensor' && !kwargs.has('dtype')) {
+    const elements = linspaceElements(args[0] ?? kwargs.get('start'), args[1] ?? kwargs.get('end'), args[2] ?? kwargs.get('steps'), true);
+    if (elements) interp.tensorElements.set(out, elements);
+  }
+  return out;
 }
 
 function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = [], opFramework?: Framework): Value {
