@@ -19,7 +19,7 @@ export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -202,6 +202,11 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.setattr': {
       const [o, n, v] = args;
       if (o?.t === 'object' && n?.t === 'str' && v) interp.setObjectAttr(o, n.v, v);
+      return NONE;
+    }
+    case 'builtins.delattr': {
+      const [o, n] = args;
+      if (o && n?.t === 'str') interp.deleteAttribute(o, n.v);
       return NONE;
     }
     case 'builtins.hasattr': {

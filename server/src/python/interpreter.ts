@@ -369,6 +369,8 @@ export class Interpreter implements ModuleHost {
         return checkAssert(this, node, scope);
       case 'comment':
       case 'delete_statement':
+        for (const target of node.namedChildren.flatMap((c) => (c.type === 'expression_list' ? c.namedChildren : [c]))) this.deleteTarget(target, scope);
+        return;
       case 'print_statement':
       case 'exec_statement':
       case 'type_alias_statement':
@@ -384,6 +386,87 @@ export class Interpreter implements ModuleHost {
       default:
         return; // ERROR nodes and statements we do not model.
     }
+  }
+
+  /**
+   * `del target`: a name becomes unknown; `del self.fc`, `del seq.pool` drop an attribute or a named
+   * child (a module deleted from its parent is no longer applied); `del layers[-1]`, `del d[k]`
+   * drop an item. What cannot be followed leaves the container's children unknown, never as they were.
+   */
+  private deleteTarget(target: SyntaxNode, scope: Scope): void {
+    switch (target.type) {
+      case 'identifier':
+        scope.set(target.text, UNKNOWN);
+        return;
+      case 'parenthesized_expression':
+      case 'tuple':
+      case 'list':
+        for (const c of target.namedChildren) this.deleteTarget(c, scope);
+        return;
+      case 'attribute': {
+        const name = target.childForFieldName('attribute')?.text;
+        if (name) this.deleteAttribute(this.evalExpr(target.childForFieldName('object')!, scope), name);
+        return;
+      }
+      case 'subscript': {
+        const value = this.evalExpr(target.childForFieldName('value')!, scope);
+        const indices = target.childrenForFieldName('subscript');
+        const idx = indices.length === 1 ? this.evalExpr(indices[0], scope) : UNKNOWN;
+        this.deleteItem(value, idx);
+        return;
+      }
+    }
+  }
+
+  /** `del obj.name` (and `delattr(obj, name)`). */
+  deleteAttribute(obj: Value, name: string): void {
+    const held = obj.t === 'object' ? containerOf(obj) : obj.t === 'container' ? obj : undefined;
+    if (held && !held.unknownItems && held.keys?.includes(name)) {
+      const i = held.keys.indexOf(name);
+      held.items.splice(i, 1);
+      held.keys.splice(i, 1);
+      return;
+    }
+    if (obj.t === 'object') obj.attrs.delete(name);
+  }
+
+  private deleteItem(value: Value, idx: Value): void {
+    const held = value.t === 'object' ? containerOf(value) : value.t === 'container' ? value : undefined;
+    if (value.t === 'dict') {
+      const k = dictKey(idx);
+      if (k) value.entries.delete(k);
+      else value.partial = true;
+      return;
+    }
+    const items = held ? held.items : value.t === 'list' ? value.items : undefined;
+    if (!items || held?.unknownItems) return;
+    const positions = this.deletedPositions(items.length, idx, held?.kind === 'ModuleDict' ? held.keys : null);
+    if (positions === null) {
+      if (held) forgetChildren(held);
+      return;
+    }
+    // Numbered children are numbered again from 0, as Sequential and ModuleList do.
+    const numbered = held?.keys?.every((k, i) => k === String(i)) ?? false;
+    for (const i of positions.sort((a, b) => b - a)) {
+      items.splice(i, 1);
+      if (held?.keys) held.keys.splice(i, 1);
+    }
+    if (held?.keys && numbered) held.keys = held.keys.map((_, i) => String(i));
+  }
+
+  /** The positions `del seq[idx]` removes; null when they cannot be known. */
+  private deletedPositions(n: number, idx: Value, dictKeys: string[] | null): number[] | null {
+    if (dictKeys) return idx.t === 'str' && dictKeys.includes(idx.v) ? [dictKeys.indexOf(idx.v)] : null;
+    if (idx.t === 'int' && isKnown(idx.v)) {
+      const i = idx.v < 0 ? idx.v + n : idx.v;
+      return i >= 0 && i < n ? [i] : null;
+    }
+    if (idx.t !== 'slice') return null;
+    const r = sliceRange(idx, n);
+    if (!r) return null;
+    const out: number[] = [];
+    for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) out.push(i);
+    return out;
   }
 
   private execIf(node: SyntaxNode, scope: Scope): void {
