@@ -802,7 +802,9 @@ function safeName(name: string): string {
   return /^\d/.test(s) ? `layer_${s}` : s;
 }
 
-function torchClassName(name: string): string {
+function torchClassName(raw: string): string {
+  // A model kept in a list is named by its item (`members[0]`): only a name's word characters make a class name.
+  const name = raw.replace(/\W+/g, '_').replace(/^_+|_+$/g, '');
   const base = /^[A-Z]/.test(name) ? name : name.split('_').filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   return `${base || 'Model'}Torch`;
 }

@@ -94,6 +94,9 @@ export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'var
   'numpy.random.permutation': { framework: 'keras', size: 'permutation' },
   // `np.linspace(start, stop, num=50)`: num values (a drop-path schedule).
   'numpy.linspace': { framework: 'keras', size: 'linspace' },
+  // `tf.linspace(0.0, rate, depth)` (ViT drop-path schedules, iterated for one rate per block).
+  'tensorflow.linspace': { framework: 'keras', size: 'linspace' },
+  'keras.ops.linspace': { framework: 'keras', size: 'linspace' },
   'numpy.array': { framework: 'keras', size: 'data' },
 };
 

@@ -77,6 +77,12 @@ export class BudgetExceeded {}
 
 /** The steps a script's loop or branch may take when run once as a probe for example calls. */
 const PROBE_BUDGET = 40_000;
+/**
+ * The steps one loop of a script may take (outside a model's forward pass) before it is given up
+ * as data preparation: generating 50,000 samples one by one must not spend the budget the model
+ * code after it needs.
+ */
+const SCRIPT_LOOP_BUDGET = 100_000;
 
 /** Steps one file may take in all, whatever its number of models: the bound on its analysis time. */
 const FILE_BUDGET = 1_500_000;
@@ -138,6 +144,8 @@ export class Interpreter implements ModuleHost {
    * `model = keras.models.load_model(path)`) keeps each model it held.
    */
   readonly moduleModels: { name: string; node: SyntaxNode; value: Value }[] = [];
+  /** The module-level names bound to a list, tuple or dict, each with its first assignment. */
+  private readonly moduleCollections = new Map<string, SyntaxNode>();
   /**
    * Keras models that a function of the analysed file binds to a local name while the file's own
    * code runs (`def run_task(): model = compiled_tcn(...)` called under `__main__`): defined
@@ -292,6 +300,26 @@ export class Interpreter implements ModuleHost {
       }
     } finally {
       this.runningModule = false;
+      this.noteListedModels();
+    }
+  }
+
+  /**
+   * `models = [create_model(shape) for _ in range(n)]`, `models.append(build())`: Keras models a
+   * module-level list, tuple or dict holds when the module has run are models of the file too,
+   * named by their item (`models[0]`); an ensemble of models built alike shows its first.
+   */
+  private noteListedModels(): void {
+    const isKerasModel = (v: Value) => v.t === 'functional' || (v.t === 'container' && v.kind === 'KerasSequential');
+    for (const [name, node] of this.moduleCollections) {
+      const held = this.moduleScope.lookup(name);
+      if (!held) continue;
+      const items: [string, Value][] = held.t === 'list' || held.t === 'tuple'
+        ? held.items.map((v, i) => [`${name}[${i}]`, v])
+        : held.t === 'dict' ? [...held.entries.values()].map(({ key, value }) => [`${name}[${key.t === 'str' ? JSON.stringify(key.v) : '?'}]`, value]) : [];
+      const first = items.find(([, v]) => isKerasModel(v));
+      if (!first || this.moduleModels.some((m) => m.value === first[1])) continue;
+      this.moduleModels.push({ name: first[0], node, value: first[1] });
     }
   }
 
@@ -760,6 +788,38 @@ export class Interpreter implements ModuleHost {
       this.forgetAssignments(body, scope);
       return;
     }
+    if (this.loopGivenUp(node, scope, () => this.runForItems(node, left, body, items, scope))) {
+      this.forgetTarget(left, scope, true);
+      this.forgetAssignments(body, scope);
+    }
+  }
+
+  /**
+   * Runs a script's loop (`run`) under a budget of its own (`SCRIPT_LOOP_BUDGET`); true when it
+   * ran past it, and was given up (the caller forgets what it assigned). A loop inside a model's
+   * forward pass, or outside a script, runs under the phase's budget alone.
+   */
+  private loopGivenUp(node: SyntaxNode, scope: Scope, run: () => void): boolean {
+    if (this.inModelRun || !this.isScriptScope(scope)) {
+      run();
+      return false;
+    }
+    const outer = this.budget;
+    const limit = Math.min(outer, this.steps + SCRIPT_LOOP_BUDGET);
+    this.budget = limit;
+    try {
+      run();
+      return false;
+    } catch (e) {
+      // The phase's own budget (or a cancellation) ran out, not this loop's: the run stops.
+      if (!(e instanceof BudgetExceeded) || this.budget === 0 || limit >= outer) throw e;
+      return true;
+    } finally {
+      if (this.budget !== 0) this.budget = outer;
+    }
+  }
+
+  private runForItems(node: SyntaxNode, left: SyntaxNode, body: SyntaxNode | null, items: Value[], scope: Scope): void {
     let broke = false;
     const outerExit = this.uncertainExit;
     this.uncertainExit = false;
@@ -791,6 +851,11 @@ export class Interpreter implements ModuleHost {
   }
 
   private execWhile(node: SyntaxNode, scope: Scope): void {
+    const body = node.childForFieldName('body');
+    if (this.loopGivenUp(node, scope, () => this.runWhile(node, scope))) this.forgetAssignments(body, scope);
+  }
+
+  private runWhile(node: SyntaxNode, scope: Scope): void {
     const cond = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
     for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
@@ -1032,6 +1097,7 @@ export class Interpreter implements ModuleHost {
         scope.set(target.text, value);
         if (value.t === 'tensor' || (value.t === 'tuple' && value.items.some((i) => i.t === 'tensor'))) this.noteAssignment(target, value);
         if (this.scriptScopes.has(scope) && value.t === 'object' && !this.moduleInstances.has(value.cls.id)) this.moduleInstances.set(value.cls.id, value);
+        if (scope === this.moduleScope && (value.t === 'list' || value.t === 'tuple' || value.t === 'dict') && !this.moduleCollections.has(target.text)) this.moduleCollections.set(target.text, target);
         if (scope === this.moduleScope && (value.t === 'functional' || (value.t === 'container' && (value.kind === 'Sequential' || value.kind === 'KerasSequential')))) {
           if (!this.moduleModels.some((m) => m.value === value || m.node.startIndex === target.startIndex)) this.moduleModels.push({ name: target.text, node: target, value });
         } else if (this.runningModule && !this.inModelRun && this.trace.enabled && scope.kind === 'function' && target.file === undefined && (value.t === 'functional' || (value.t === 'container' && value.kind === 'KerasSequential'))) {

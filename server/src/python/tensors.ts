@@ -305,7 +305,11 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       const inputs = given.filter((a): a is TensorValue => a.t === 'tensor');
       const declared = m.inputs.map((t) => t.shape);
       const fits = inputs.length === declared.length && inputs.every((t, i) => compatibleShapes(t.shape, declared[i]));
-      const output = fits ? valueShapes(m.outputs) : null;
+      // Built on `Input(shape)`, its batch is None: a call on a batch of known size (a subclassed
+      // model's pass on `tf.ones((2, ...))`) gives its outputs that batch.
+      const batches = inputs.map((t) => t.shape?.[0] ?? null);
+      const batch = batches.length > 0 && batches[0] !== null && batches.every((b) => b !== null && equalDims(b, batches[0]) === true) && declared.every((d) => d !== null && d[0] === null) ? batches[0] : null;
+      const output = fits ? withBatch(valueShapes(m.outputs), batch) : null;
       const params = functionalParams(interp, m);
       // Keras lists it under its `name=` (`encoder (Functional)`), else as `functional`.
       const def: LayerDef = { kind: 'Functional', framework: 'keras', names: [], params: m.name === undefined ? [] : [{ name: 'name', default: m.name }], infer: () => ({ output, params }) };
@@ -543,6 +547,13 @@ function valueShapes(v: Value): Output {
   if (v.t === 'tensor') return v.shape;
   if (v.t === 'tuple' || v.t === 'list') return new TupleOut(v.items.map(valueShapes));
   return null;
+}
+
+/** Each output's unknown first axis (a Keras graph's None batch) set to `batch`, where one is given. */
+function withBatch(out: Output | null, batch: Dim | null): Output | null {
+  if (out === null || batch === null) return out;
+  if (out instanceof TupleOut) return new TupleOut(out.items.map((o) => withBatch(o, batch)));
+  return out.length > 0 && out[0] === null ? [batch, ...out.slice(1)] : out;
 }
 
 /** False only when two shapes definitely differ (rank, or a size known on both sides). */
