@@ -287,8 +287,7 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
           // and so is a layer subclass whose own forward computes with its weights and never
           // applies the layer it was built as (`F.conv2d(F.pad(x, ...), self.weight, ...)`).
           const ownLayerApplied = (): boolean => asLayer !== undefined && interp.trace.records.some((r) => r.seq >= firstSeq && r.layer === asLayer);
-          const children = registeredModules(interp, m)?.items.filter((c) => c !== asLayer);
-          if (base?.framework === 'torch' && (!base.layer || !ownLayerApplied()) && children?.length === 0) recordLeafModule(interp, m, args, out, node);
+          if (base?.framework === 'torch' && (!base.layer || !ownLayerApplied()) && registeredModules(interp, m)?.items.length === 0) recordLeafModule(interp, m, args, out, node);
         }
         return out;
       } finally {
