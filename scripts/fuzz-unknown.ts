@@ -3,7 +3,10 @@
 // sub-expression with an opaque unknown (test/helpers/unknowns.ts); every error of a mutant must be
 // an error of the original (rule code and line). Prints each violation with the mutant's text
 // kept in the temporary folder, and exits with 1 if there was one.
-// `npm run fuzz:unknown [-- --per-file N] [-- --only SUBSTRING]`.
+// With --roots DIR,DIR the .py files under those folders (published code kept outside the
+// repository) are mutated too; with --shapes a mutant must also keep every definite layer output
+// it still gives equal to the original's (knowing less turns a number unknown, never into another).
+// `npm run fuzz:unknown [-- --per-file N] [-- --only SUBSTRING] [-- --roots DIR,...] [-- --shapes]`.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +15,7 @@ import { analyze } from '../server/src/analysis/analyze';
 import type { AnalysisResult } from '../server/src/analysis/result';
 import { loadParser } from '../server/src/platform/node-parser';
 import { hashString } from '../test/helpers/mutants';
-import { newErrors, opaqueMutantsOf } from '../test/helpers/unknowns';
+import { changedShapes, newErrors, opaqueMutantsOf } from '../test/helpers/unknowns';
 
 const root = resolve(__dirname, '..');
 const corpus = resolve(process.env.CNNSHAPE_CORPUS ?? join(root, '..', 'shared', 'corpus'));
@@ -42,14 +45,18 @@ function analysed(text: string): AnalysisResult | undefined {
 function main(): void {
   const perFile = Number(argument('--per-file') ?? 40);
   const only = argument('--only');
-  const files = [...pyFiles(join(root, 'test', 'fixtures')), ...pyFiles(join(root, 'examples')), ...pyFiles(corpus)].filter((f) => !only || f.includes(only)).sort();
+  const extra = (argument('--roots') ?? '').split(',').filter(Boolean).map((d) => resolve(d));
+  const shapes = process.argv.includes('--shapes');
+  const files = [...pyFiles(join(root, 'test', 'fixtures')), ...pyFiles(join(root, 'examples')), ...pyFiles(corpus), ...extra.flatMap(pyFiles)]
+    .filter((f) => !only || f.includes(only))
+    .sort();
   const dir = join(tmpdir(), 'cnnshape-fuzz-unknown');
   mkdirSync(dir, { recursive: true });
   const started = performance.now();
   let mutants = 0;
   const violations: string[] = [];
   for (const path of files) {
-    const file = path.startsWith(corpus) ? `corpus/${relative(corpus, path)}` : relative(root, path);
+    const file = path.startsWith(corpus) ? `corpus/${relative(corpus, path)}` : path.startsWith(root) ? relative(root, path) : path;
     const text = readFileSync(path, 'utf8');
     const original = analysed(text);
     if (!original) continue;
@@ -58,6 +65,10 @@ function main(): void {
       const result = analysed(mutant.text);
       if (!result) return;
       const added = newErrors(original, result);
+      if (shapes && added.length === 0) {
+        const changed = changedShapes(original, result);
+        if (changed.length) added.push(`shapes ${changed.slice(0, 3).join('; ')}${changed.length > 3 ? ` (+${changed.length - 3})` : ''}`);
+      }
       if (added.length === 0) return;
       const kept = join(dir, `${file.replace(/[\\/]/g, '__').replace(/\.py$/, '')}__${index}.py`);
       writeFileSync(kept, mutant.text);

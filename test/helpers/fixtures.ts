@@ -6,6 +6,7 @@
 //   class Net(nn.Module):          # source: inferred
 //   nn.GRU(hidden_dim, 64)         # error: [rnn-input-size] # fix: "embed_dim"
 //   block(c_in),                   # name: stages.Block_0   (a module built here has that named_modules() path)
+//   # models: ResNet, VGG          (anywhere: exactly these models are found, in the order of their lines)
 //
 // `shape` is the output after that line: the last tensor assigned on it, else the last layer
 // built or applied on it (ops belong to the line that calls them), in execution order. Every
@@ -26,7 +27,7 @@ import { formatOutput } from '../../server/src/shapes/shape';
 
 export interface Expectation {
   line: number;
-  kind: 'shape' | 'error' | 'params' | 'source' | 'fix' | 'name';
+  kind: 'shape' | 'error' | 'params' | 'source' | 'fix' | 'name' | 'models';
   value: string;
   message?: string;
 }
@@ -34,7 +35,7 @@ export interface Expectation {
 export function readExpectations(text: string): Expectation[] {
   const out: Expectation[] = [];
   text.split(/\r?\n/).forEach((src, line) => {
-    const re = /#\s*(shape|error|params|source|fix|name):\s*([^#]*)/g;
+    const re = /#\s*(shape|error|params|source|fix|name|models):\s*([^#]*)/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(src))) {
       const kind = m[1] as Expectation['kind'];
@@ -91,6 +92,9 @@ export function checkExpectations(text: string, result: AnalysisResult): string[
       // One of the modules built on this line is listed under that path (PyTorch's named_modules()).
       const names = layersOn(result, e.line).built.map((l) => l.name);
       if (!names.includes(e.value)) failures.push(`${where}: expected a module named ${e.value}, got ${names.join(', ') || 'none'}`);
+    } else if (e.kind === 'models') {
+      const names = result.models.map((m) => m.name).join(', ');
+      if (names !== e.value.split(/\s*,\s*/).filter(Boolean).join(', ')) failures.push(`${where}: expected the models ${e.value}, got ${names || 'none'}`);
     } else if (e.kind === 'source') {
       const m = result.models.find((x) => x.range.line === e.line);
       if (!m) failures.push(`${where}: expected a model named on this line`);

@@ -131,3 +131,54 @@ export function newErrors(original: AnalysisResult, mutant: AnalysisResult): str
   if ([...before].some((k) => !after.has(k))) return [];
   return [...after].filter((k) => !before.has(k));
 }
+
+/** A shape with every dimension a number, as text; undefined where any dimension is symbolic or unknown. */
+function definite(output: unknown): string | undefined {
+  if (Array.isArray(output)) return output.every((d) => typeof d === 'number') ? `(${output.join(', ')})` : undefined;
+  if (output && typeof output === 'object' && 'items' in output) {
+    const items = (output as { items: unknown[] }).items.map(definite);
+    return items.every((i) => i !== undefined) ? `[${items.join(', ')}]` : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Each layer application's definite output, keyed by model, the chain of blocks that applied it
+ * (their names and call lines), the layer and its call site, and the n-th record of that key.
+ */
+function definiteOutputs(result: AnalysisResult): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const model of result.models) {
+    const chain: string[] = model.layers.map(() => '');
+    for (const block of model.blocks ?? []) {
+      const at = `${block.kind}:${block.name ?? ''}@${block.callPath ?? ''}:${block.callRange.line}/`;
+      for (const i of block.layers) chain[i] += at;
+    }
+    const seen = new Map<string, number>();
+    model.layers.forEach((layer, i) => {
+      const site = `${model.name}|${chain[i]}|${layer.kind}|${layer.name ?? ''}|${layer.path ?? ''}:${layer.range.line}:${layer.range.column}|${layer.callPath ?? ''}:${layer.callRange.line}`;
+      const n = seen.get(site) ?? 0;
+      seen.set(site, n + 1);
+      const shape = definite(layer.output);
+      if (shape !== undefined) out.set(`${site}#${n}`, shape);
+    });
+  }
+  return out;
+}
+
+/**
+ * The layer outputs the mutant gives as a definite shape other than the original's definite one:
+ * knowing less may turn a shape unknown or symbolic, never into another number. Only mutants
+ * without new errors and with the same models are compared (an error stops what flows from it).
+ */
+export function changedShapes(original: AnalysisResult, mutant: AnalysisResult): string[] {
+  if (errorKeys(original).size > 0) return []; // what follows an error is the analysis's best guess
+  const before = definiteOutputs(original);
+  const after = definiteOutputs(mutant);
+  const changed: string[] = [];
+  for (const [key, shape] of after) {
+    const was = before.get(key);
+    if (was !== undefined && was !== shape) changed.push(`${key}: ${was} -> ${shape}`);
+  }
+  return changed;
+}

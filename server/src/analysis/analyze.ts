@@ -115,7 +115,10 @@ class Analysis {
     this.interp.probeUncalledFunctions();
     const candidates = this.findModels();
     const models: ModelResult[] = [];
-    for (const c of candidates) {
+    // A Keras Sequential with no input of its own may be built by its first call inside another
+    // model's pass (an augmentation block a subclassed model calls): it is traced after the others.
+    const waits = (c: Candidate) => c.value.t === 'container' && c.value.kind === 'KerasSequential' && c.value.kerasInput === undefined && !this.interp.examples.has(c.value.id);
+    for (const c of [...candidates.filter((c) => !waits(c)), ...candidates.filter(waits)]) {
       const m = this.analyseModel(c);
       if (m) models.push(m);
     }
@@ -202,6 +205,7 @@ class Analysis {
     // The classes another candidate derives from (computed once: a file may hold thousands of models).
     const basesOfOthers = new Set<ClassValue>();
     for (const c of classCandidates) for (const m of interp.mro(c.cls!)) if (m !== c.cls) basesOfOthers.add(m);
+    const parts = this.namedAsParts(classCandidates);
     for (const c of classCandidates) {
       // The class `--model` names is analysed as a model even where another model uses it as a block.
       if (this.options.model !== undefined && c.name === this.options.model) {
@@ -209,6 +213,7 @@ class Analysis {
         continue;
       }
       if (blockClassIds.has(c.cls!.id)) continue;
+      if (parts.has(c.cls!) && !this.interp.examples.get(c.value.t === 'object' ? c.value.id : -1) && !this.interp.examples.get(c.cls!.id)) continue;
       if (this.onlyABase(c.cls!, basesOfOthers)) continue;
       const top = this.enclosingModel(c);
       if (!top) out.push(c);
@@ -335,6 +340,45 @@ class Analysis {
   private readonly referenceCounts = new Map<string, number>();
 
   /** How often a name is used in the file outside its own definition (counted once per name). */
+  /**
+   * Model classes the file names as parts of other models, though no model built here holds one:
+   * named in another model class's body (`block=Bottleneck`, `isinstance(m, Bottleneck)`), or given
+   * as an argument to another model class (`def ResNet50(): return ResNet(Bottleneck, [3, 4, 6, 3])`,
+   * `PNASNet(CellA, 6, 44)` in a factory nothing calls). A block alone is no model (its input
+   * would be a guess); one the file itself feeds an example stays a model.
+   */
+  private namedAsParts(candidates: Candidate[]): Set<ClassValue> {
+    const byName = new Map(candidates.map((c) => [c.name, c]));
+    const parts = new Set<ClassValue>();
+    const root = this.tree.rootNode;
+    const text = root.text;
+    for (const c of candidates) {
+      const own = c.cls!.node;
+      if (own.file !== undefined) continue;
+      for (let i = text.indexOf(c.name); i >= 0 && !parts.has(c.cls!); i = text.indexOf(c.name, i + 1)) {
+        const start = root.startIndex + i;
+        const n = deepestAt(root, start);
+        if (n.type !== 'identifier' || n.startIndex !== start || n.endIndex !== start + c.name.length) continue;
+        if (n.startIndex >= own.startIndex && n.endIndex <= own.endIndex) continue;
+        const p = n.parent;
+        if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
+        for (let a: SyntaxNode | null = p; a; a = a.parent) {
+          // In the body of another model class.
+          if (a.type === 'class_definition' && a !== own && byName.get(a.childForFieldName('name')?.text ?? '')?.cls?.node === a && !isInBases(a, n)) {
+            parts.add(c.cls!);
+            break;
+          }
+        }
+        // An argument of a call of another model class.
+        const arg = p?.type === 'keyword_argument' ? p.parent : p;
+        const call = arg?.type === 'argument_list' ? arg.parent : null;
+        const callee = call?.type === 'call' ? call.childForFieldName('function')?.text : undefined;
+        if (callee !== undefined && callee !== c.name && byName.has(callee)) parts.add(c.cls!);
+      }
+    }
+    return parts;
+  }
+
   private referenceCount(name: string): number {
     let count = this.referenceCounts.get(name);
     if (count === undefined) {
@@ -1008,6 +1052,12 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
  * left out: each place the text holds `name` is looked up in the tree (a string, a comment or a
  * longer name there is no use), instead of visiting every node.
  */
+/** Whether `n` lies in the base-class list of the class definition `cls` (`class B(A):`). */
+function isInBases(cls: SyntaxNode, n: SyntaxNode): boolean {
+  const bases = cls.childForFieldName('superclasses');
+  return !!bases && n.startIndex >= bases.startIndex && n.endIndex <= bases.endIndex;
+}
+
 function identifierUses(root: SyntaxNode, name: string): number {
   if (name === '') return 0;
   const text = root.text;

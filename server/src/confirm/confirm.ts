@@ -306,7 +306,9 @@ export async function confirmModel(backend: BackendInfo, whole: ModelResult, lin
         const out = runRecord(tf, model, record, inputs, symbols, lines, kerasLayers, predicted);
         entry.actual = actualJson(out);
         // An empty output is not passed on: the layers after it run on the engine's shapes, if known.
-        if (!hasEmptyAxis(entry.actual)) {
+        // Nor is the output of a record the engine does not predict: built from its constructor's
+        // arguments, it may not be the layer the code runs (a stride set after it was built).
+        if (!hasEmptyAxis(entry.actual) && predicted !== null) {
           values[k] = out;
           for (const t of tensorsOf(out)) holders.set(t, (holders.get(t) ?? 0) + 1);
         }

@@ -62,7 +62,7 @@ export const BASE_CLASSES: Record<string, { framework: Framework; model: boolean
 };
 
 /** Functions that make a tensor of a given size: how their size is written. */
-export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'varargs' | 'legacy' | 'shape' | 'randint' | 'data' | 'like' | 'permutation' | 'linspace' }> = {
+export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'varargs' | 'legacy' | 'shape' | 'randint' | 'data' | 'like' | 'permutation' | 'linspace' | 'arange' | 'eye' | 'choice' }> = {
   'torch.randn': { framework: 'torch', size: 'varargs' },
   'torch.rand': { framework: 'torch', size: 'varargs' },
   'torch.zeros': { framework: 'torch', size: 'varargs' },
@@ -98,6 +98,15 @@ export const TENSOR_FACTORIES: Record<string, { framework: Framework; size: 'var
   'tensorflow.linspace': { framework: 'keras', size: 'linspace' },
   'keras.ops.linspace': { framework: 'keras', size: 'linspace' },
   'numpy.array': { framework: 'keras', size: 'data' },
+  'numpy.full': { framework: 'keras', size: 'shape' },
+  // `np.arange(n)`, `np.arange(start, stop, step)`: one axis of the values it counts.
+  'numpy.arange': { framework: 'keras', size: 'arange' },
+  // `np.eye(n)`, `np.eye(n, m)`, `np.identity(n)`: a matrix (a one-hot table).
+  'numpy.eye': { framework: 'keras', size: 'eye' },
+  'numpy.identity': { framework: 'keras', size: 'eye' },
+  'keras.ops.eye': { framework: 'keras', size: 'eye' },
+  // `np.random.choice(a, size)`: `size` samples (one value without it).
+  'numpy.random.choice': { framework: 'keras', size: 'choice' },
 };
 
 /** Summary helpers that name an input size: `torchinfo.summary(net, input_size=...)`. */

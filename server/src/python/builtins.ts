@@ -64,7 +64,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const a = args[0];
       if (!a) return UNKNOWN;
       if (a.t === 'tensor') return a.shape && a.shape.length ? int(a.shape[0]) : UNKNOWN;
-      const items = interp.iterate(a);
+      const items = interp.members(a);
       return items === null ? UNKNOWN : int(items.length);
     }
     case 'builtins.int': {
@@ -100,6 +100,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const scale = 10 ** digits;
       return { t: 'float', v: roundHalfEven(n * scale) / scale };
     }
+    // `int(np.round(float(h) / pool_factor))`: NumPy rounds half to even, as Python does, and answers a float.
+    case 'numpy.round':
+    case 'numpy.around':
+    case 'numpy.rint': {
+      const n = nums(args[0]);
+      const decimals = args[1] ?? kwargs.get('decimals');
+      if (n === null || args[0]?.t === 'tensor' || (decimals !== undefined && !(decimals.t === 'int' && decimals.v === 0))) return UNKNOWN;
+      return { t: 'float', v: roundHalfEven(n) };
+    }
     case 'builtins.abs': {
       const a = args[0];
       if (a?.t === 'int' && isKnown(a.v)) return int(Math.abs(a.v));
@@ -108,11 +117,12 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     }
     case 'builtins.list':
     case 'builtins.tuple':
-    case 'builtins.set': {
+    case 'builtins.set':
+    case 'builtins.frozenset': {
       if (!args[0]) return name === 'builtins.tuple' ? tuple([]) : list([]);
-      const items = interp.iterate(args[0]);
+      const items = name === 'builtins.set' || name === 'builtins.frozenset' ? interp.members(args[0]) : interp.iterate(args[0]);
       if (items === null) return UNKNOWN;
-      return name === 'builtins.tuple' ? tuple([...items]) : list([...items]);
+      return name === 'builtins.tuple' ? tuple([...items]) : name === 'builtins.list' ? list([...items]) : setOf(items);
     }
     case 'builtins.dict': {
       const d = dictFrom(interp, args[0]);
@@ -138,7 +148,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return items === null ? UNKNOWN : list([...items].reverse());
     }
     case 'builtins.sorted': {
-      const items = args[0] ? interp.iterate(args[0]) : null;
+      const items = args[0] ? interp.members(args[0]) : null;
       if (kwargs.has('key') || items === null || items.some((i) => nums(i) === null)) return UNKNOWN;
       const sorted = [...items].sort((a, b) => nums(a)! - nums(b)!);
       const reverse = kwargs.get('reverse');
@@ -149,7 +159,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.max':
     case 'builtins.sum': {
       if (name !== 'builtins.sum' && (kwargs.has('key') || kwargs.has('default'))) return UNKNOWN;
-      const items = args.length === 1 || name === 'builtins.sum' ? (args[0] ? interp.iterate(args[0]) : null) : args;
+      const items = args.length === 1 || name === 'builtins.sum' ? (args[0] ? interp.members(args[0]) : null) : args;
       if (items === null) return UNKNOWN;
       if (name === 'builtins.sum') {
         // sum(items, start): `sum([[conv, bn], [relu]], [])` joins lists; a start we cannot read gives unknown.
@@ -729,11 +739,30 @@ export function percentFormat(format: string, args: Value): Value {
   return failed || i !== values.length ? UNKNOWN : str(out);
 }
 
+/**
+ * A set of these values: equal numbers (1, 1.0, True), equal strings and None count once. Known
+ * members only; the order a set iterates in is CPython's hashing, so it is marked unordered
+ * (iterating it is unknown, its size and membership are not).
+ */
+export function setOf(items: Value[]): Value {
+  const seen = new Map<string, Value>();
+  for (const i of items) {
+    const n = numeric(i);
+    const key = n !== null ? `n:${n}` : i.t === 'str' ? `s:${i.v}` : i.t === 'none' ? 'none' : null;
+    if (key === null) return UNKNOWN;
+    if (!seen.has(key)) seen.set(key, i);
+  }
+  const members = [...seen.values()];
+  return members.length <= 1 ? list(members) : { t: 'list', items: members, unordered: true };
+}
+
 /** A number, a float or a bool as a plain number; null when unknown or symbolic. */
 export function numeric(v: Value): number | null {
   if (v.t === 'int') return isKnown(v.v) ? v.v : null;
   if (v.t === 'float') return v.v;
   if (v.t === 'bool') return v.v ? 1 : 0;
+  // A one-element array of known value (`float(t)`, `int(a.sum())`).
+  if (v.t === 'tensor' && v.elements?.values.length === 1) return v.elements.values[0];
   return null;
 }
 

@@ -23,7 +23,7 @@ import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { STDLIB_MODULES } from '../model/stdlib-modules';
-import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, moduleHas, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, sliceRange, toText } from './builtins';
+import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, moduleHas, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, setOf, sliceRange, toText } from './builtins';
 import {
   constructContainer,
   constructLayer,
@@ -57,6 +57,7 @@ import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } fro
 import { kerasLegacyArguments } from './keras-legacy';
 import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
+import { constantCall, constantItems, constantOperator } from './constant-arrays';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
@@ -74,6 +75,15 @@ class ContinueSignal {}
 /** `raise` in user code: the path stops; the caller sees an unknown value. */
 class RaiseSignal {}
 export class BudgetExceeded {}
+
+/** The functions that make a tensor of the numbers they are given (kept as the tensor's `literal`). */
+const CONSTANT_TENSORS = new Set(['tensorflow.constant', 'tensorflow.convert_to_tensor', 'keras.ops.convert_to_tensor', 'keras.ops.array', 'numpy.array', 'numpy.asarray']);
+
+/** Numbers, or lists and tuples of them, nested (`[[0, 0], [3, 3]]`). */
+function isNumberLiteral(v: Value): boolean {
+  if (v.t === 'int' || v.t === 'float') return true;
+  return (v.t === 'list' || v.t === 'tuple') && v.items.length <= 64 && v.items.every(isNumberLiteral);
+}
 
 /** The steps a script's loop or branch may take when run once as a probe for example calls. */
 const PROBE_BUDGET = 40_000;
@@ -198,12 +208,6 @@ export class Interpreter implements ModuleHost {
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
   callSiteOverride: SyntaxNode | null = null;
-  /**
-   * The elements of the few small 1-D tensors whose values the code reads back (`torch.linspace(0,
-   * rate, n)` behind `[x.item() for x in ...]`, a drop-path schedule), kept beside the tensor: any
-   * other tensor, including one made from these by an op or a copy, has unknown values.
-   */
-  readonly tensorElements = new WeakMap<TensorValue, number[]>();
   /** The model's name, where the analysis applies a model that no call in the code applies: never "applied here". */
   unwrittenCall: SyntaxNode | null = null;
   /** One set per object under construction: the classes (and -1 for layers) instantiated inside it. */
@@ -601,7 +605,9 @@ export class Interpreter implements ModuleHost {
 
   /**
    * `for n, m in self.layer3.named_modules(): m.stride = (1, 1)` over modules we cannot list: the
-   * body may change any layer under the receiver (`self.layer3`), so each of them becomes opaque.
+   * body may change any layer under the receiver (`self.layer3`), so each of them becomes opaque;
+   * over another call's result, any layer its receiver and arguments reach (all the frame's when it
+   * is given none).
    */
   private forgetMutatedModules(right: SyntaxNode, left: SyntaxNode, body: SyntaxNode, scope: Scope): void {
     const loopNames = new Set<string>();
@@ -628,13 +634,24 @@ export class Interpreter implements ModuleHost {
     };
     visit(body);
     if (!mutates) return;
-    let receiver: SyntaxNode | null = right;
+    const sources: SyntaxNode[] = [right];
     if (right.type === 'call') {
       const fn = right.childForFieldName('function');
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : '';
-      receiver = ['modules', 'named_modules', 'children', 'named_children'].includes(method) ? fn!.childForFieldName('object') : null;
+      sources.length = 0;
+      if (fn?.type === 'attribute') sources.push(fn.childForFieldName('object')!);
+      // `filter(pred, self.deep.modules())`, `helper(self.body)`: the layers its arguments reach.
+      if (!['modules', 'named_modules', 'children', 'named_children'].includes(method)) {
+        for (const a of right.childForFieldName('arguments')?.namedChildren ?? []) {
+          const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] : a;
+          if (v) sources.push(v);
+        }
+      }
     }
-    if (receiver) poisonLayers(this.safeEval(receiver, scope));
+    const values = sources.map((source) => this.safeEval(source, scope));
+    for (const v of values) poisonLayers(v);
+    // A call given nothing (`for m in convs_to_dilate():`) or something unknown may reach any layer this frame holds.
+    if (values.length === 0 || values.some((v) => v.t === 'unknown')) for (const v of scope.vars.values()) poisonLayers(v);
   }
 
   /** `m.weight = nn.init.kaiming_normal(m.weight, ...)`: the initialiser returns the tensor it filled, unchanged in shape. */
@@ -1255,14 +1272,20 @@ export class Interpreter implements ModuleHost {
       case 'expression_list':
         return this.evalDisplay('tuple', node.namedChildren, scope);
       case 'list':
-      case 'set':
         return this.evalDisplay('list', node.namedChildren, scope);
+      case 'set': {
+        const display = this.evalDisplay('list', node.namedChildren, scope);
+        return display.t === 'list' ? setOf(display.items) : display;
+      }
       case 'dictionary':
         return this.evalDict(node, scope);
       case 'list_comprehension':
       case 'generator_expression':
-      case 'set_comprehension':
         return this.evalComprehension(node, scope, node.type === 'list_comprehension' ? 'list' : 'tuple');
+      case 'set_comprehension': {
+        const members = this.evalComprehension(node, scope, 'list');
+        return members.t === 'list' ? setOf(members.items) : members;
+      }
       case 'dictionary_comprehension':
         return this.evalDictComprehension(node, scope);
       case 'call':
@@ -1499,7 +1522,7 @@ export class Interpreter implements ModuleHost {
         const has = a.t === 'str' ? moduleHas(this, b.self, a.v) : UNKNOWN;
         return has.t === 'bool' ? (op === 'in') === has.v : undefined;
       }
-      const items = b.t === 'dict' ? [...b.entries.values()].map((e) => e.key) : this.iterate(b);
+      const items = b.t === 'dict' ? [...b.entries.values()].map((e) => e.key) : this.members(b);
       if (items === null) return undefined;
       let found: boolean | undefined = false;
       for (const it of items) {
@@ -1614,7 +1637,7 @@ export class Interpreter implements ModuleHost {
   }
 
   binary(op: string, a: Value, b: Value, node: SyntaxNode, inPlace = false): Value {
-    if (a.t === 'tensor' || b.t === 'tensor') return tensorOperator(this, op, a, b, node, inPlace);
+    if (a.t === 'tensor' || b.t === 'tensor') return (!inPlace && constantOperator(this, op, a, b, node)) || tensorOperator(this, op, a, b, node, inPlace);
     if (a.t === 'int' && b.t === 'int') {
       switch (op) {
         case '+': return int(add(a.v, b.v));
@@ -1660,6 +1683,11 @@ export class Interpreter implements ModuleHost {
 
   // ---------------------------------------------------------------- iteration, attributes, subscripts
 
+  /** The members of a collection where their order does not matter (`len`, `sorted`, `in`, `sum`): a set's too. */
+  members(v: Value): Value[] | null {
+    return v.t === 'list' && v.unordered ? v.items : this.iterate(v);
+  }
+
   /** The items of an iterable value, or null when they cannot be known. */
   iterate(v: Value): Value[] | null {
     const held = v.t === 'object' ? containerOf(v) : undefined;
@@ -1670,7 +1698,7 @@ export class Interpreter implements ModuleHost {
     switch (v.t) {
       case 'tuple':
       case 'list':
-        return v.items;
+        return v.unordered ? null : v.items;
       case 'str':
         return [...v.v].map(str);
       case 'dict':
@@ -1679,16 +1707,13 @@ export class Interpreter implements ModuleHost {
         if (v.unknownItems) return null;
         return v.kind === 'ModuleDict' ? (v.keys ?? []).map(str) : v.items;
       case 'tensor': {
+        const known = constantItems(this, v);
+        if (known) return known;
         // `for rate in np.linspace(0, 0.1, depth)`: its rows, each of the shape after the first axis.
         const n = v.shape?.[0];
         if (v.shape === null || typeof n !== 'number' || n > MAX_LOOP_ITERATIONS) return null;
         const row = v.shape.slice(1);
-        const elements = v.shape.length === 1 ? this.tensorElements.get(v) : undefined;
-        return Array.from({ length: n }, (_, i) => {
-          const item: TensorValue = { ...v, shape: row, id: this.newId(), fromFactory: undefined };
-          if (elements) this.tensorElements.set(item, [elements[i]]);
-          return item;
-        });
+        return Array.from({ length: n }, () => ({ ...v, shape: row, id: this.newId(), fromFactory: undefined }));
       }
       default:
         return null;
@@ -2059,7 +2084,7 @@ export class Interpreter implements ModuleHost {
         }
         // A function reached through a module (`math.floor`, `np.prod`, `typing.cast`): Python's
         // own functions are known by name; any other answers unknown.
-        return pythonCall(this, fn.name, args, kwargs, node);
+        return constantCall(this, fn.name, args, kwargs, node) ?? pythonCall(this, fn.name, args, kwargs, node);
       default: {
         const t = args.find((a) => a.t === 'tensor') as TensorValue | undefined;
         return t ? this.unknownTensor(t, node) : UNKNOWN;
@@ -2272,6 +2297,8 @@ export class Interpreter implements ModuleHost {
   private callBuiltin(name: string, self: Value | undefined, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     // Receivers first: tensor methods, list methods, module methods.
     if (self) return this.callMethod(name, self, args, kwargs, node, nodes);
+    const constant = constantCall(this, name, args, kwargs, node);
+    if (constant) return constant;
     // tf.shape(x) / keras.ops.shape(x): the sizes as numbers (the batch unknown), so that
     // `tf.random.normal(shape=(tf.shape(x)[0], dim))` keeps its shape.
     if (SIZE_FUNCTIONS.has(name) && args[0]?.t === 'tensor') return sizesOf(this, name, args[0], node);
@@ -2293,6 +2320,14 @@ export class Interpreter implements ModuleHost {
     }
     const merged = kerasMerge(this, name, args, kwargs, node, nodes);
     if (merged) return merged;
+    // `tf.constant([[0, 0], [3, 3], [3, 3], [0, 0]])`: the numbers stay with the tensor, for rules
+    // that read them (a pad's paddings).
+    if (CONSTANT_TENSORS.has(name) && args[0] && isNumberLiteral(args[0])) {
+      const converter = findOp(name);
+      const t = name in TENSOR_FACTORIES ? makeFactoryTensor(this, name, args, kwargs, node) : converter ? applyOp(this, converter, args, kwargs, node, nodes) : UNKNOWN;
+      if (t.t === 'tensor') t.literal = args[0];
+      return t;
+    }
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);

@@ -45,7 +45,7 @@ export function toArg(v: Value): ArgValue {
     case 'list':
       return v.items.map((i) => toArg(i));
     case 'tensor':
-      return new TensorArg(v.shape, v.origin.text);
+      return new TensorArg(v.shape, v.origin.text, v.literal === undefined ? undefined : toArg(v.literal));
     case 'layer':
       return new LayerArg(v.def, v.bound);
     case 'dict': {
@@ -648,20 +648,6 @@ function shapeFromValue(v: Value, allowNone = false, allowUnknown = false): Shap
   return dims;
 }
 
-/**
- * The elements of `linspace(start, end, steps)` where all three are known (each rounded to float32
- * for PyTorch's default dtype, as `.item()` returns it); null otherwise.
- */
-export function linspaceElements(start: Value | undefined, end: Value | undefined, steps: Value | undefined, float32: boolean): number[] | null {
-  const num = (v: Value | undefined) => (v && (v.t === 'int' || v.t === 'float') && typeof v.v === 'number' ? v.v : null);
-  const [a, b, n] = [num(start), num(end), num(steps)];
-  if (a === null || b === null || n === null || !Number.isInteger(n) || n < 0 || n > 4096) return null;
-  const round = float32 ? Math.fround : (x: number) => x;
-  if (n === 1) return [round(a)];
-  const step = (b - a) / (n - 1);
-  return Array.from({ length: n }, (_, i) => round(i === n - 1 ? b : a + i * step));
-}
-
 /** `torch.randn(1, 3, 32, 32)`, `tf.zeros((1, 28, 28, 1))`, `np.zeros(...)`: a concrete tensor that marks an example call. */
 export function makeFactoryTensor(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const f = TENSOR_FACTORIES[name];
@@ -688,6 +674,39 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
   } else if (f.size === 'linspace') {
     const num = args[2] ?? kwargs.get('num');
     shape = num === undefined ? [50] : num.t === 'int' ? [num.v] : null;
+    // Tensor endpoints (`ops.linspace(a, b, 6)` between two encodings) add their axes after the
+    // steps; endpoints of differing or unknown shapes, or another axis, leave it unknown.
+    const given = [args[0] ?? kwargs.get('start'), args[1] ?? kwargs.get('stop')];
+    // Endpoints that are neither numbers nor tensors (a list, an unknown value) may add axes too.
+    if (given.some((e) => e !== undefined && e.t !== 'tensor' && e.t !== 'int' && e.t !== 'float' && e.t !== 'bool')) shape = null;
+    const ends = given.filter((e): e is TensorValue => e?.t === 'tensor');
+    const axis = kwargs.get('axis');
+    // Later positional arguments differ between NumPy, TensorFlow and keras.ops (and `retstep`
+    // returns a pair): not read.
+    const retstep = kwargs.get('retstep');
+    if (args.length > 3 || (retstep !== undefined && !(retstep.t === 'bool' && !retstep.v))) shape = null;
+    if (ends.length > 0) {
+      const first = ends[0].shape;
+      const same = first !== null && ends.every((e) => e.shape !== null && e.shape.length === first.length && e.shape.every((d, i) => d !== null && d === first[i]));
+      shape = shape !== null && same && (axis === undefined || (axis.t === 'int' && axis.v === 0)) ? [...shape, ...first] : null;
+    }
+  } else if (f.size === 'arange') {
+    // Python's range counting: numbers only (a float step may round either way: unknown).
+    const ints = [0, 1, 2].map((i) => args[i] ?? kwargs.get(['start', 'stop', 'step'][i]));
+    const given = ints.filter((v) => v !== undefined);
+    if (given.every((v) => v!.t === 'int' && typeof v!.v === 'number')) {
+      const n = given.map((v) => (v as { v: number }).v);
+      const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
+      shape = step === 0 ? null : [Math.max(0, Math.ceil((stop - start) / step))];
+    } else shape = [null];
+  } else if (f.size === 'eye') {
+    const n = args[0] ?? kwargs.get('N') ?? kwargs.get('n');
+    const m = name === 'numpy.identity' ? n : args[1] ?? kwargs.get('M') ?? NONE;
+    const dim = (v: Value | undefined): Dim => (v?.t === 'int' ? v.v : null);
+    shape = [dim(n), m.t === 'none' ? dim(n) : dim(m)];
+  } else if (f.size === 'choice') {
+    const size = args[1] ?? kwargs.get('size');
+    shape = size === undefined || size.t === 'none' ? [] : shapeFromValue(size, false, true);
   } else if (f.size === 'permutation') {
     // An array is permuted along its first axis; a number n gives the indices 0..n-1 shuffled.
     const a = args[0] ?? kwargs.get('x');
@@ -696,10 +715,6 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
   const t = interp.makeTensor(shape, f.framework, { text: `${name.split('.').pop()}${formatShape(shape)} at line ${node.startPosition.row + 1}`, node }, 0);
   t.fromFactory = true;
   if (name.startsWith('numpy.')) t.array = true;
-  if (f.size === 'linspace' && !kwargs.has('dtype') && kwargs.get('endpoint') === undefined) {
-    const elements = linspaceElements(args[0] ?? kwargs.get('start'), args[1] ?? kwargs.get('stop'), args[2] ?? kwargs.get('num') ?? int(50), !name.startsWith('numpy.'));
-    if (elements) interp.tensorElements.set(t, elements);
-  }
   return t;
 }
 

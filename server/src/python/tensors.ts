@@ -8,6 +8,7 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
+import { constantMethod } from './constant-arrays';
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { add, Dim, equalDims, floordiv, isKnown, product, provablyNonNegative, sub } from '../shapes/dim';
@@ -18,10 +19,10 @@ import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
-import { linspaceElements, registeredModules, toArg } from './library';
+import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -78,11 +79,13 @@ export function sizesOf(interp: Interpreter, name: string, t: TensorValue, node:
 
 /** `x.size(1)`, `x.dim()`, `x.numel()`, and the op rules registered as `Tensor.<method>` (view, permute, ...). */
 export function tensorMethod(interp: Interpreter, t: TensorValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
+  const constant = constantMethod(interp, t, method, args, kwargs, node);
+  if (constant) return constant;
   if (t.array) {
     // A NumPy array's methods are NumPy's (`a.reshape`, `a.astype`, `a.transpose(0, 2, 3, 1)`), registered as `ndarray.<method>`.
     const op = findOp(`ndarray.${method}`);
     if (op) return applyOp(interp, op, [t, ...args], kwargs, node, { argNodes: [node, ...nodes.argNodes], kwNodes: nodes.kwNodes });
-    return method === 'tolist' || method === 'item' ? tensorElementsValue(interp, t, method) : interp.unknownTensor(t, node);
+    return method === 'tolist' || method === 'item' ? UNKNOWN : interp.unknownTensor(t, node);
   }
   switch (method) {
     case 'size': {
@@ -102,7 +105,6 @@ export function tensorMethod(interp: Interpreter, t: TensorValue, method: string
       return t.shape === null ? UNKNOWN : int(product(t.shape));
     case 'item':
     case 'tolist':
-      return tensorElementsValue(interp, t, method);
     case 'numpy':
       return UNKNOWN;
     case 'get_shape':
@@ -201,7 +203,10 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
-  if (!interp.inModelRun && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
+  // A Sequential first called inside a model's pass (`x = augment(x)` in a subclassed model's
+  // `call`) is built there too: that call is its example.
+  const builds = !interp.inModelRun || (m.t === 'container' && m.kind === 'KerasSequential' && m.kerasInput === undefined);
+  if (builds && isKerasModelValue(interp, m) && !interp.examples.has(m.id) && args.length > 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
     const shapes = args.map((a) => (a as TensorValue).shape);
     if (!(m.t === 'container' && m.kerasInput !== undefined)) interp.examples.set(m.id, { shapes, source: 'call', node });
     if (m.t === 'object' && !interp.examples.has(m.cls.id)) interp.examples.set(m.cls.id, { shapes, source: 'call', node });
@@ -450,14 +455,6 @@ function applyOpByName(interp: Interpreter, name: string, args: Value[], kwargs:
 }
 
 /** Runs an op's rule (torch.flatten, F.relu, x.view, operator.add) on its arguments and records it. */
-/** `t.item()` of a one-element tensor, `t.tolist()` of a 1-D one, whose elements are known (Interpreter.tensorElements). */
-function tensorElementsValue(interp: Interpreter, t: TensorValue, method: 'item' | 'tolist'): Value {
-  const elements = interp.tensorElements.get(t);
-  if (!elements || t.shape === null) return UNKNOWN;
-  if (method === 'item') return elements.length === 1 ? { t: 'float', v: elements[0] } : UNKNOWN;
-  return t.shape.length === 1 ? list(elements.map((v) => ({ t: 'float', v }) as Value)) : UNKNOWN;
-}
-
 export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, _nodes: CallNodes): Value {
   const kw = new Map<string, ArgValue>();
   for (const [k, v] of kwargs) kw.set(k, toArg(v));
@@ -475,12 +472,7 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
   let ctx = makeContext(bound);
   let result: RuleResult = { output: null };
   if (bound.problems.length === 0) ({ result, context: ctx } = inferWithUnknownFlags(def.params, bound, makeContext, (c) => def.infer(c)));
-  const out = recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
-  if (def.kind === 'linspace' && out.t === 'tensor' && !kwargs.has('dtype')) {
-    const elements = linspaceElements(args[0] ?? kwargs.get('start'), args[1] ?? kwargs.get('end'), args[2] ?? kwargs.get('steps'), true);
-    if (elements) interp.tensorElements.set(out, elements);
-  }
-  return out;
+  return recordOp(interp, def.kind, tensors, result.output, node, ctx.notes, ctx.errors, framework);
 }
 
 function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = [], opFramework?: Framework): Value {

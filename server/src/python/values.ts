@@ -9,6 +9,7 @@ import type { Framework, LayerDef, Shape } from '../shapes/types';
 import type { ApplicationTable } from '../model/keras-applications';
 import type { SourceModule } from './modules';
 import type { Scope } from './scope';
+import type { Elements } from './constant-arrays';
 
 export interface IntValue {
   t: 'int';
@@ -36,7 +37,12 @@ export interface StrValue {
 }
 export interface NoneValue { t: 'none' }
 export interface UnknownValue { t: 'unknown' }
-export interface SeqValue { t: 'tuple' | 'list'; items: Value[] }
+export interface SeqValue {
+  t: 'tuple' | 'list';
+  items: Value[];
+  /** A set (`set(ws)`, `{a, b}`): its distinct members are known, the order it iterates in is not. */
+  unordered?: true;
+}
 export interface DictValue {
   t: 'dict';
   entries: Map<string, { key: Value; value: Value }>;
@@ -73,6 +79,10 @@ export interface TensorValue {
   inferred?: Shape;
   /** Made by `keras.Input` / `InputLayer`: a Keras symbolic tensor (`K.is_keras_tensor` is true). */
   kerasInput?: boolean;
+  /** `tf.constant([[0, 0], [3, 3], ...])`, `ops.convert_to_tensor(...)` of numbers: the numbers, for rules that read values (paddings). */
+  literal?: Value;
+  /** A small array computed from numbers outside a model (`torch.arange(4) * 8`): its elements (constant-arrays.ts). */
+  elements?: Elements;
 }
 
 export interface LayerValue {

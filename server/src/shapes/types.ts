@@ -33,6 +33,8 @@ export class TensorArg {
     readonly shape: Shape,
     /** Where it came from, for messages: "Flatten of (1, 6, 7, 7) at line 18". */
     readonly origin: string,
+    /** A constant tensor made from numbers written in the code: those numbers. */
+    readonly values?: ArgValue,
   ) {}
 }
 

@@ -9,11 +9,11 @@
 // TensorFlow's (./tensorflow.ts): NumPy follows the same semantics.
 
 import { asInt } from '../context';
-import { add, Dim, isKnown, product } from '../dim';
-import { ArgValue, OpDef, Param, RuleContext, RuleResult } from '../types';
+import { isKnown, product } from '../dim';
+import { OpDef, Param, RuleContext, RuleResult } from '../types';
 import { listArgument, shapeOf } from './tensor';
-import { stackRule } from './tensorflow-build';
-import { concatRule, entries, expandDimsRule, op, optional, reduceRule, required, reshapeRule, sameShape, squeezeRule, transposeRule } from './tensorflow';
+import { padRule, stackRule } from './tensorflow-build';
+import { concatRule, expandDimsRule, op, optional, reduceRule, required, reshapeRule, sameShape, squeezeRule, transposeRule } from './tensorflow';
 
 const A = required('a');
 const REST: Param = { name: 'kwargs', varkw: true };
@@ -23,32 +23,6 @@ function arrayTransposeRule(ctx: RuleContext): RuleResult {
   const axes = listArgument(ctx.value('axes'));
   if (axes === null) return { output: null };
   return transposeRule(ctx, 'a', 'axes', axes.length === 0 || (axes.length === 1 && axes[0] === null) ? null : axes);
-}
-
-/** `np.pad(a, pad_width)`: an int, one (before, after) pair, or one pair per axis. */
-function padRule(ctx: RuleContext): RuleResult {
-  const input = shapeOf(ctx, 'array');
-  if (input === null) return { output: null };
-  const width = ctx.value('pad_width');
-  const pair = (v: ArgValue): [Dim, Dim] | null => {
-    const items = entries(v);
-    if (items === null) return null;
-    if (items.length === 1) return [asInt(items[0]), asInt(items[0])];
-    if (items.length === 2 && !Array.isArray(items[0])) return [asInt(items[0]), asInt(items[1])];
-    return null;
-  };
-  let pairs: ([Dim, Dim] | null)[];
-  const items = entries(width);
-  if (items === null) return { output: null };
-  if (items.every((i) => Array.isArray(i))) {
-    if (items.length === 1) pairs = input.map(() => pair(items[0]));
-    else if (items.length === input.length) pairs = items.map(pair);
-    else return { output: null };
-  } else {
-    const p = pair(width);
-    pairs = input.map(() => p);
-  }
-  return { output: input.map((d, i) => (pairs[i] === null ? null : add(add(d, pairs[i]![0]), pairs[i]![1]))) };
 }
 
 /** `np.array(x)`, `np.asarray(x)`, `np.float32(x)` of an array: the same shape. */
@@ -103,7 +77,7 @@ export const ops: OpDef[] = [
   op('transpose', ['numpy.transpose'], [A, optional('axes', null)], (ctx) => transposeRule(ctx, 'a', 'axes')),
   op('concatenate', ['numpy.concatenate'], [required('arrays'), optional('axis', 0), REST], (ctx) => concatRule(ctx, 'arrays', 'axis')),
   op('stack', ['numpy.stack'], [required('arrays'), optional('axis', 0), REST], (ctx) => stackRule(ctx, 'arrays', 'axis')),
-  op('pad', ['numpy.pad'], [required('array'), required('pad_width'), optional('mode', 'constant'), REST], padRule),
+  op('pad', ['numpy.pad'], [required('array'), required('pad_width'), optional('mode', 'constant'), REST], (ctx) => padRule(ctx)),
   ...['asarray', 'ascontiguousarray', 'float32', 'float64', 'uint8', 'int32', 'int64', 'copy', 'clip', 'abs', 'sqrt', 'exp', 'log', 'round'].map((name) =>
     op(name, [`numpy.${name}`], [A, { name: 'args', varargs: true }, REST], copyRule),
   ),

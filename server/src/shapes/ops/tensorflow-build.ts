@@ -1,6 +1,6 @@
 // TensorFlow and `keras.ops` functions that build, repeat, split, pick from or rearrange tensors
 // inside Keras models: `tf.range`/`ops.arange`, `tf.stack`, `tf.tile`, `tf.repeat`, `tf.split`,
-// `tf.gather`/`ops.take`, `tf.one_hot`, `tf.where`, `tf.nn.depth_to_space`/`space_to_depth`,
+// `tf.pad`/`ops.pad`, `tf.gather`/`ops.take`, `tf.one_hot`, `tf.where`, `tf.nn.depth_to_space`/`space_to_depth`,
 // `tf.image.extract_patches`/`ops.image.extract_patches`, `tf.linalg.matrix_transpose`.
 //
 // Reshapes, reductions, concatenation and elementwise arithmetic live in ./tensorflow.ts, whose
@@ -37,6 +37,37 @@ function rangeRule(ctx: RuleContext, startName: string, limitName: string, delta
   if (delta === 1) return { output: [limit === null || start === null ? null : sub(limit, start)] };
   if (isKnown(start) && isKnown(limit) && isKnown(delta) && delta !== 0) return { output: [Math.max(0, Math.ceil((limit - start) / delta))] };
   return { output: [null] };
+}
+
+/**
+ * `np.pad(a, pad_width)`: an int, one (before, after) pair, or one pair per axis; `tf.pad(x,
+ * paddings)` and `keras.ops.pad(x, pad_width)` read the same way (TensorFlow's takes one pair per
+ * axis, also as a constant tensor of the pairs written in the code).
+ */
+export function padRule(ctx: RuleContext, arrayName = 'array', widthName = 'pad_width'): RuleResult {
+  const input = shapeOf(ctx, arrayName);
+  if (input === null) return { output: null };
+  const given = ctx.value(widthName);
+  const width = given instanceof TensorArg ? given.values ?? null : given;
+  const pair = (v: ArgValue): [Dim, Dim] | null => {
+    const items = entries(v);
+    if (items === null) return null;
+    if (items.length === 1) return [asInt(items[0]), asInt(items[0])];
+    if (items.length === 2 && !Array.isArray(items[0])) return [asInt(items[0]), asInt(items[1])];
+    return null;
+  };
+  let pairs: ([Dim, Dim] | null)[];
+  const items = entries(width);
+  if (items === null) return { output: null };
+  if (items.every((i) => Array.isArray(i))) {
+    if (items.length === 1) pairs = input.map(() => pair(items[0]));
+    else if (items.length === input.length) pairs = items.map(pair);
+    else return { output: null };
+  } else {
+    const p = pair(width);
+    pairs = input.map(() => p);
+  }
+  return { output: input.map((d, i) => (pairs[i] === null ? null : add(add(d, pairs[i]![0]), pairs[i]![1]))) };
 }
 
 /** `tf.stack(values, axis)`: tensors of one shape joined along a new axis. */
@@ -269,6 +300,8 @@ export const ops: OpDef[] = [
   op('broadcast_to', [`${K}broadcast_to`], [required('x'), required('shape')], (ctx) => broadcastToRule(ctx, 'shape')),
   op('range', ['tensorflow.range'], [required('start'), optional('limit', null), optional('delta', 1), optional('dtype', null), NAME], (ctx) => rangeRule(ctx, 'start', 'limit', 'delta')),
   op('arange', [`${K}arange`], [required('start'), optional('stop', null), optional('step', 1), optional('dtype', null)], (ctx) => rangeRule(ctx, 'start', 'stop', 'step')),
+  op('pad', ['tensorflow.pad'], [required('tensor'), required('paddings'), optional('mode', 'CONSTANT'), optional('constant_values', 0), NAME], (ctx) => padRule(ctx, 'tensor', 'paddings')),
+  op('pad', [`${K}pad`], [required('x'), required('pad_width'), optional('mode', 'constant'), optional('constant_values', null)], (ctx) => padRule(ctx, 'x', 'pad_width')),
   op('stack', ['tensorflow.stack'], [required('values'), optional('axis', 0), NAME], (ctx) => stackRule(ctx, 'values', 'axis')),
   op('stack', [`${K}stack`], [required('x'), optional('axis', 0)], (ctx) => stackRule(ctx, 'x', 'axis')),
   op('tile', ['tensorflow.tile'], [required('input'), required('multiples'), NAME], (ctx) => tileRule(ctx, 'input', 'multiples')),
