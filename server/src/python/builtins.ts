@@ -214,6 +214,13 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       if (o?.t === 'object' && n?.t === 'str' && v) interp.setObjectAttr(o, n.v, v);
       return NONE;
     }
+    case 'itertools.repeat': {
+      // `tuple(repeat(x, n))`: n references to x (without n the iterator never ends: unknown).
+      const [x, n] = [args[0] ?? kwargs.get('object'), args[1] ?? kwargs.get('times')];
+      const times = n ? nums(n) : null;
+      if (!x || times === null || !Number.isInteger(times) || times > MAX_LOOP_ITERATIONS) return UNKNOWN;
+      return list(Array.from({ length: Math.max(0, times) }, () => x));
+    }
     case 'builtins.delattr': {
       const [o, n] = args;
       if (o && n?.t === 'str') interp.deleteAttribute(o, n.v);
@@ -483,6 +490,18 @@ function sumFloats(items: Value[], start: number): Value {
 /** isinstance(v, ty) for one type: true, false, or undefined when it cannot be known. */
 function isInstance(interp: Interpreter, v: Value, ty: Value): boolean | undefined {
   if (v.t === 'unknown') return undefined;
+  // A class itself (a user class, a layer class of the library: `norm_layer=nn.BatchNorm2d`), a
+  // function and a functools.partial, as a layer factory argument is tested (`isinstance(norm_layer,
+  // (type, str, functools.partial))`): each is an instance of its own kind only.
+  const callableKind = v.t === 'class' || (v.t === 'builtin' && !v.self && findLayer(v.name)) ? 'type' : v.t === 'partial' ? 'partial' : v.t === 'function' && !v.self ? 'function' : null;
+  if (callableKind && (ty.t === 'builtin' || ty.t === 'module')) {
+    const kind = { 'builtins.type': 'type', 'functools.partial': 'partial', 'types.FunctionType': 'function', 'types.LambdaType': 'function' }[ty.name];
+    if (kind) return kind === callableKind;
+    if (INSTANCE_KINDS[ty.name] || findLayer(ty.name) || ty.name === 'torch.nn.Module') return false;
+  }
+  if ((ty.t === 'builtin' || ty.t === 'module') && ['builtins.type', 'functools.partial', 'types.FunctionType', 'types.LambdaType'].includes(ty.name)) {
+    return PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' || v.t === 'object' ? false : undefined;
+  }
   if (ty.t === 'class') {
     if (v.t === 'object') return interp.mro(v.cls).includes(ty);
     return PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' ? false : undefined;

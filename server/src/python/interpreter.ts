@@ -1817,6 +1817,15 @@ export class Interpreter implements ModuleHost {
         return { t: 'builtin', name: `${obj.t}.${name}`, self: obj };
       case 'function':
         return name === '__name__' && obj.node.type === 'function_definition' ? str(obj.name) : UNKNOWN;
+      case 'partial': {
+        // `p.func`, `p.args`, `p.keywords`: what functools.partial keeps (a factory unbound and bound again).
+        if (name === 'func') return obj.fn;
+        if (name === 'args') return tuple([...obj.args]);
+        if (name !== 'keywords') return UNKNOWN;
+        const keywords: DictValue = { t: 'dict', entries: new Map() };
+        for (const [k, v] of obj.kwargs) keywords.entries.set(`s:${k}`, { key: str(k), value: v });
+        return keywords;
+      }
       case 'functional':
         // `model.output` / `.input`: the tensors the model was built on (`keras.Model(base.input, base.output)`).
         if (name === 'output') return obj.outputs;
