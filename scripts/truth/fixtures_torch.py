@@ -37,6 +37,7 @@ RUNS = {
     'inferred_size_ambiguous.py': ('Net()', [(2, 3, 30, 27)], {'N': 2, 'H': 30, 'W': 27}),
     'cifar_option_a_shortcut.py': ('TinyResNet()', [(2, 3, 9, 14)], {'N': 2, 'H': 9, 'W': 14}),
     'causal_conv_chomp.py': ('TCN()', [(2, 3, 11)], {'N': 2, 'L': 11}),
+    'linear_first_sequence_rank.py': ('Scorer()', [(2, 5, 4)], {'N': 2, 'L': 5}),
     # The script runs its own training loop (one batch of 16); only the symbol is bound here.
     'training_loop_examples.py': (None, None, {'N': 16}),
 }
@@ -61,6 +62,31 @@ def install_summary_stubs():
             m = types.ModuleType(name)
             m.summary = fn
             sys.modules[name] = m
+
+    # timm may be missing: its few layers that fixtures import, with timm's eval-mode behaviour
+    # (DropPath is the identity, the initialisers return their tensor, to_2tuple repeats a number).
+    try:
+        import timm  # noqa: F401
+    except ImportError:
+        class DropPath(nn.Module):
+            def __init__(self, drop_prob=0., scale_by_keep=True):
+                super().__init__()
+                self.drop_prob = drop_prob
+
+            def forward(self, x):
+                return x
+
+        layers = types.ModuleType('timm.models.layers')
+        layers.DropPath = DropPath
+        layers.trunc_normal_ = lambda tensor, mean=0., std=1., a=-2., b=2.: tensor
+        layers.to_2tuple = lambda x: tuple(x) if isinstance(x, (list, tuple)) else (x, x)
+        registry = types.ModuleType('timm.models.registry')
+        registry.register_model = lambda fn: fn
+        models = types.ModuleType('timm.models')
+        models.layers, models.registry, models.register_model = layers, registry, registry.register_model
+        timm = types.ModuleType('timm')
+        timm.models = models
+        sys.modules.update({'timm': timm, 'timm.models': models, 'timm.models.layers': layers, 'timm.layers': layers, 'timm.models.registry': registry})
 
 
 def parse_shape_list(text):

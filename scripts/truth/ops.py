@@ -98,6 +98,9 @@ def resolve(name):
         return lambda input, *a, **k: getattr(input, method)(*a, **k)
     if name.startswith('operator.'):
         return getattr(operator, name.split('.', 1)[1])
+    if name.startswith('einops.'):
+        import einops
+        return getattr(einops, name.split('.', 1)[1])
     return getattr(torch, name.split('.', 1)[1])
 
 
@@ -236,6 +239,10 @@ SHAPES = [
     ('torch.nn.functional.conv2d', [T(1, 3, 9, 10), T(6, 3, 4, 4)], {'padding': 'same'}),
     ('torch.nn.functional.conv2d', [T(1, 4, 8, 8), T(8, 2, 3, 3)], {'groups': 2, 'dilation': 2}),
     ('torch.nn.functional.conv1d', [T(2, 4, 10), T(8, 4, 3)], {'padding': 1}),
+    ('torch.nn.functional.conv_transpose2d', [T(1, 8, 18, 18), T(8, 1, 4, 4)], {'stride': 2, 'padding': 3, 'groups': 8}),
+    ('torch.nn.functional.conv_transpose2d', [T(8, 18, 18), T(8, 3, 3, 3)], {'stride': 2, 'output_padding': 1, 'dilation': 2}),
+    ('torch.nn.functional.conv_transpose1d', [T(2, 4, 10), T(4, 6, 3), T(6)], {}),
+    ('torch.nn.functional.conv_transpose3d', [T(1, 2, 3, 4, 5), T(2, 4, 2, 2, 2)], {'stride': (1, 2, 3), 'padding': (1, 0, 0)}),
     ('torch.nn.functional.conv3d', [T(1, 2, 6, 6, 6), T(4, 2, 3, 3, 3)], {'stride': (1, 2, 2), 'padding': 'valid'}),
     # Interpolation, padding, pixel shuffle.
     ('torch.nn.functional.interpolate', [T(1, 3, 8, 8)], {'scale_factor': 2}),
@@ -474,6 +481,16 @@ SHAPES = [
     ('torch.einsum', ['bij,bjk->bik', T(2, 3, 4), T(2, 4, 5)], {}),
     ('torch.einsum', ['ij->ji', T(2, 3)], {}),
     ('torch.einsum', ['ii', T(3, 3)], {}),
+    ('einops.rearrange', [T(2, 12, 5), 'b (h w) c -> b c h w'], {'h': 3}),
+    ('einops.rearrange', [T(2, 12, 5), 'b c d -> (b c) d'], {}),
+    ('einops.rearrange', [T(2, 12, 5), '... c -> c ...'], {}),
+    ('einops.rearrange', [T(4, 3), 'a b -> a () b'], {}),
+    ('einops.rearrange', [T(2, 6, 4, 5), 'b (h c) x y -> b h c (x y)'], {'h': 2}),
+    ('einops.reduce', [T(2, 12, 5), 'b c d -> b 1 1', 'mean'], {}),
+    ('einops.reduce', [T(2, 12, 5), 'b ... -> b', 'sum'], {}),
+    ('einops.reduce', [T(8, 3, 3, 3), 'o ... -> o 1 1 1', 'mean'], {}),
+    ('einops.repeat', [T(2, 12, 5), 'b c d -> b c d r'], {'r': 3}),
+    ('einops.repeat', [T(5), 'd -> b d'], {'b': 2}),
     ('torch.einsum', ['ij,jk', T(2, 3), T(3, 4)], {}),
     ('torch.einsum', ['i,j->ij', [T(3), T(4)]], {}),
     ('torch.einsum', ['bhqd,bhkd->bhqk', T(2, 4, 10, 8), T(2, 4, 12, 8)], {}),
@@ -528,6 +545,10 @@ SHAPES = [
     ('torch.arange', [2, 10], {}),
     ('torch.arange', [0, 10, 3], {}),
     ('torch.arange', [1.0, 2.0, 0.25], {}),
+    ('torch.arange', [], {'end': 6}),
+    ('torch.arange', [], {'start': 0, 'end': 9, 'step': 2}),
+    ('torch.arange', [1], {'end': 10}),
+    ('torch.arange', [1, 10], {'step': 4}),
     ('torch.linspace', [0, 1, 5], {}),
     ('torch.eye', [3], {}),
     ('torch.eye', [3, 4], {}),
@@ -563,6 +584,7 @@ ERRORS = [
     ('torch.nn.functional.avg_pool1d', [T(1, 4, 2), 3], {}, 'nonpositive-size', False),
     ('torch.nn.functional.conv2d', [T(1, 3, 4, 4), T(6, 3, 5, 5)], {}, 'nonpositive-size', False),
     ('torch.nn.functional.conv2d', [T(1, 3, 8, 8), T(6, 4, 3, 3)], {}, 'conv-in-channels', True),
+    ('torch.nn.functional.conv_transpose2d', [T(1, 4, 18, 18), T(8, 1, 4, 4)], {}, 'conv-in-channels', True),
     ('torch.nn.functional.pad', [T(1, 3, 4, 4), (-3, -2)], {}, 'nonpositive-size', False),
     ('torch.nn.functional.pad', [T(4), (1, 1, 1, 1)], {}, 'rank-mismatch', False),
     ('torch.nn.functional.max_pool2d', [T(8), 2], {}, 'rank-mismatch', False),
@@ -590,6 +612,9 @@ ERRORS = [
     ('torch.nn.functional.cosine_similarity', [T(2, 3), T(2, 4)], {}, 'broadcast-mismatch', True),
     ('torch.where', [TB(2, 3), T(2, 4), T(3)], {}, 'broadcast-mismatch', False),
     ('Tensor.masked_fill', [T(2, 3), TB(2, 4), 0.0], {}, 'broadcast-mismatch', False),
+    ('einops.rearrange', [T(2, 12, 5), 'b c h w -> b (c h w)'], {}, 'rank-mismatch', False),
+    ('einops.rearrange', [T(2, 12, 5), 'b (h w) c -> b h w c'], {'h': 5}, 'reshape-size', False),
+    ('einops.rearrange', [T(2, 12, 5), 'b (h w) c -> b h w c'], {'h': 5, 'w': 3}, 'reshape-size', False),
 ]
 
 # Symbolic sizes: PyTorch runs under each environment; the test evaluates the engine's expression there.

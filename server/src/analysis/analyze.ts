@@ -36,9 +36,34 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = 
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    return new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false }).run();
+    const analysis = new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false });
+    const result = analysis.run();
+    // A quick result keeps the rest of its analysis, for proveLater (a repaired text is never proven).
+    if (repaired === null && options.proveFixes === false && result.diagnostics.length > 0) pendingProofs.set(result, (isCancelled) => analysis.proven(result.models, isCancelled));
+    return result;
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
+    return { models: [], diagnostics: [] };
+  }
+}
+
+/** The rest of the analysis behind each quick result that has diagnostics (proveFixes: false): its proofs. */
+const pendingProofs = new WeakMap<AnalysisResult, (isCancelled?: () => boolean) => AnalysisResult>();
+
+/**
+ * For a result of analyzeTree with `proveFixes: false`, the result the same analysis with its fixes
+ * proven gives (analyzeTree of the same tree, text and options without `proveFixes: false`), made
+ * from the state the quick analysis left instead of interpreting the file again; undefined when
+ * none is kept (the result has no diagnostics, came from a repaired text, or was proven already):
+ * then analyse again. Made once: the state is released with it.
+ */
+export function proveLater(quick: AnalysisResult, isCancelled?: () => boolean): AnalysisResult | undefined {
+  const prove = pendingProofs.get(quick);
+  if (!prove) return undefined;
+  pendingProofs.delete(quick);
+  try {
+    return prove(isCancelled);
+  } catch {
     return { models: [], diagnostics: [] };
   }
 }
@@ -123,22 +148,31 @@ class Analysis {
       if (m) models.push(m);
     }
     models.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line);
+    return this.result(models, this.options.proveFixes !== false, this.options.isCancelled);
+  }
+
+  /** The result of a run made with `proveFixes: false`, its fixes proven now (proveLater): what a run with proofs gives. */
+  proven(models: ModelResult[], isCancelled: (() => boolean) | undefined): AnalysisResult {
+    return this.result(models, true, isCancelled);
+  }
+
+  /** The result from the models and the trace's diagnostics, with the fixes proven or offered as candidates. */
+  private result(models: ModelResult[], prove: boolean, isCancelled: (() => boolean) | undefined): AnalysisResult {
     const raw = this.interp.trace.diagnostics;
     const converted = raw.map((d) => this.toDiagnostic(d));
-    const diagnostics =
-      this.options.proveFixes === false
-        ? converted.filter((d): d is ShapeDiagnostic => d !== undefined)
-        : proveFixes({
-            text: this.text,
-            raw,
-            diagnostics: converted,
-            models,
-            records: this.interp.trace.records,
-            inText: (n) => n.file === undefined && this.reported(n),
-            reanalyse: (edited) => analyze(edited, { ...this.options, proveFixes: false }),
-            isCancelled: this.options.isCancelled,
-          });
-    const proven = this.options.proveFixes === false ? { fixesProven: false as const } : {};
+    const diagnostics = !prove
+      ? converted.filter((d): d is ShapeDiagnostic => d !== undefined)
+      : proveFixes({
+          text: this.text,
+          raw,
+          diagnostics: converted,
+          models,
+          records: this.interp.trace.records,
+          inText: (n) => n.file === undefined && this.reported(n),
+          reanalyse: (edited) => analyze(edited, { ...this.options, isCancelled, proveFixes: false }),
+          isCancelled,
+        });
+    const proven = !prove ? { fixesProven: false as const } : {};
     if (!this.options.workspace) return { models, diagnostics, ...proven };
     return { models, diagnostics, files: [...this.loader.filesRead].filter((f) => f !== this.options.path), ...proven };
   }
@@ -559,6 +593,20 @@ class Analysis {
       run = this.traceRun(c, input, source);
       if (!run) return undefined;
     }
+    if (source === 'symbolic' && this.symbolicLeadingFree && input.length === 1 && input[0] && trace.diagnostics.length > marks.diagnostics) {
+      // A first Linear or Embedding takes any number of leading axes: the rank (N, F) was a guess.
+      // Where one more axis (N, L, F) contradicts the model less, its errors were the guess's.
+      const guessed = trace.diagnostics.length - marks.diagnostics;
+      const wider = [input[0][0], sym('L'), ...input[0].slice(1)];
+      this.truncate(marks);
+      const again = this.traceRun(c, [wider], source);
+      if (again && trace.diagnostics.length - marks.diagnostics < guessed) [input, run] = [[wider], again];
+      else {
+        this.truncate(marks);
+        run = this.traceRun(c, input, source);
+        if (!run) return undefined;
+      }
+    }
     const records = trace.records.slice(marks.records);
     const notes = trace.notes.slice(marks.notes);
     return this.modelResult(c, input, source, records, run.output, notes, run.inputIds);
@@ -682,6 +730,7 @@ class Analysis {
     }
     const first = trace.records.slice(marks.records).find((r) => r.inputs.some((t) => t.id === probe.id));
     this.truncate(marks);
+    this.symbolicLeadingFree = !!first?.layer && (first.layer.def.kind === 'Linear' || first.layer.def.kind === 'Embedding');
     if (!first || !first.layer) return undefined;
     return symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
   }
@@ -761,6 +810,9 @@ class Analysis {
 
   /** Diagnostics of the last symbolic run made to solve a spatial size. */
   private symbolicDiagnostics = 0;
+
+  /** Whether the last symbolic input was read from a layer that takes any leading axes (`Linear`: `(*, in_features)`). */
+  private symbolicLeadingFree = false;
 
   private seqIndex: { key: string; map: Map<number, TraceRecord> } | undefined;
 

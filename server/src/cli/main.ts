@@ -1,7 +1,7 @@
 // The `cnnshape` command line: `check`, `summary`, `convert`, `confirm` and `lsp --stdio`. It reads files, calls the
 // core and prints; all analysis lives in server/src/analysis.
 
-import { TORCHVISION_TABLE_ROOT } from '../model/torchvision';
+import { CARRIED_LIBRARIES_ROOT } from '../model/torchvision';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
@@ -234,7 +234,7 @@ function relocated(d: ShapeDiagnostic, from: string, to: string): ShapeDiagnosti
 
 /** A path as the user reads it: relative to the working folder (a library the engine carries, as it is named). */
 function shownPath(path: string): string {
-  if (path.startsWith(TORCHVISION_TABLE_ROOT)) return path;
+  if (path.startsWith(CARRIED_LIBRARIES_ROOT)) return path;
   return relative(process.cwd(), path) || path;
 }
 

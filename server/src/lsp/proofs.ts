@@ -6,7 +6,7 @@
 // is kept with the analysis result it proves, so it is made once per document version (and per
 // version of the files that analysis read), and an edit cancels it like any analysis.
 
-import { analyze, analyzeTree } from '../analysis/analyze';
+import { analyze, analyzeTree, proveLater } from '../analysis/analyze';
 import type { Tree } from '../syntax/parse';
 import type { AnalysisResult } from '../analysis/result';
 import { AnalysisCancelled, cancellationFor } from './cancellation';
@@ -42,8 +42,9 @@ export class ProofCache {
     const isCancelled = cancellationFor(target.key);
     const input = settings.defaultInputShape;
     const options = { ...(input === undefined ? {} : { input }), ...context, isCancelled };
+    // The quick analysis's own state proves its fixes where it kept it; else the text is analysed again.
     const tree = this.treeFor(target);
-    const result = tree ? analyzeTree(tree, target.text, options) : analyze(target.text, options);
+    const result = proveLater(quick, isCancelled) ?? (tree ? analyzeTree(tree, target.text, options) : analyze(target.text, options));
     if (isCancelled?.()) throw new AnalysisCancelled(target.key);
     this.proven.set(quick, result);
     return result;

@@ -11,10 +11,17 @@
 // `pretrained` and `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
 // instead of this whenever one is found (workspace/loader.ts).
 
+import { timmFile } from './timm';
 import { TORCHVISION_MODELS } from './torchvision-table';
 
-/** The folder the texts live under: not a real folder, and no file of a workspace is under it. */
-export const TORCHVISION_TABLE_ROOT = '/<cnnshape torchvision table>';
+/**
+ * The folder the texts of the libraries the engine carries live under (this table, and timm's
+ * layers: model/timm.ts): not a real folder, and no file of a workspace is under it.
+ */
+export const CARRIED_LIBRARIES_ROOT = '/<cnnshape carried libraries>';
+
+/** The packages the engine carries a text of, read where no environment holds them. */
+export const CARRIED_PACKAGES = new Set(['torchvision', 'timm']);
 
 /** The submodules of `torchvision.models` that user code imports constructors from. */
 const SUBMODULES = ['alexnet', 'vgg', 'resnet', 'densenet', 'mobilenet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'squeezenet', 'shufflenetv2', 'mnasnet', 'regnet', 'convnext'];
@@ -161,10 +168,11 @@ function modelsModule(): string {
   return modelsText;
 }
 
-/** The text of a file under TORCHVISION_TABLE_ROOT; undefined for any other path. */
-export function torchvisionTableFile(path: string): string | undefined {
-  if (!path.startsWith(`${TORCHVISION_TABLE_ROOT}/`)) return undefined;
-  const rel = path.slice(TORCHVISION_TABLE_ROOT.length + 1);
+/** The text of a file under CARRIED_LIBRARIES_ROOT; undefined for any other path. */
+export function carriedLibraryFile(path: string): string | undefined {
+  if (!path.startsWith(`${CARRIED_LIBRARIES_ROOT}/`)) return undefined;
+  const rel = path.slice(CARRIED_LIBRARIES_ROOT.length + 1);
+  if (rel.startsWith('timm/')) return timmFile(rel);
   if (rel === 'torchvision/__init__.py') return '';
   if (rel === 'torchvision/models/__init__.py') return modelsModule();
   const sub = /^torchvision\/models\/([a-z0-9_]+)\.py$/.exec(rel);

@@ -10,7 +10,7 @@ import { add, Dim, isKnown, product } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
-import { stdlibCall } from './stdlib';
+import { matchObject, stdlibCall } from './stdlib';
 import { datasetCall } from './tfdata';
 import { bool, dictKey, DictValue, int, list, ModuleValue, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -19,7 +19,7 @@ export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -230,7 +230,21 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const [o, n] = args;
       if (o?.t === 'object' && n?.t === 'str') return bool(o.attrs.has(n.v) || interp.lookupClassAttr(o.cls, n.v) !== undefined);
       if (o?.t === 'module' && n?.t === 'str') return moduleHas(interp, o, n.v);
+      // A layer: true where its rule or its arguments say so (`hasattr(conv, 'out_channels')`), else unknown.
+      if (o?.t === 'layer' && n?.t === 'str' && interp.layerHasAttribute(o, n.v)) return bool(true);
       return UNKNOWN;
+    }
+    case 'builtins.callable': {
+      // `d() if callable(d) else d`: functions, classes, layers and modules are; plain data is not.
+      const v = args[0];
+      if (!v || args.length !== 1) return UNKNOWN;
+      if (['int', 'float', 'bool', 'str', 'none', 'tuple', 'list', 'dict', 'slice', 'ellipsis', 'tensor'].includes(v.t)) return bool(false);
+      if (['function', 'class', 'partial', 'layer', 'container', 'functional'].includes(v.t)) return bool(true);
+      if (v.t !== 'object' || v.cls.library) return UNKNOWN;
+      if (interp.lookupClassAttr(v.cls, '__call__') !== undefined || interp.libraryBase(v.cls) !== undefined) return bool(true);
+      // An instance of classes all written here (or `object`) without `__call__` is not; a base we cannot read may define it.
+      const plain = interp.mro(v.cls).every((c) => !c.library && c.bases.every((b) => b.t === 'class' || (b.t === 'builtin' && b.name === 'builtins.object')));
+      return plain ? bool(false) : UNKNOWN;
     }
     case 'builtins.dir':
       // `'silu' in dir(torch.nn.functional)`: a module's listing, answered name by name (`in`).
@@ -300,6 +314,27 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const re = pattern?.t === 'str' && args.length === 2 && kwargs.size === 0 ? portableRegExp(pattern.v) : null;
       if (!re || text?.t !== 'str') return UNKNOWN;
       return list(text.v.split(re).map((part) => (part === undefined ? NONE : str(part))));
+    }
+    case 're.search':
+    case 're.match':
+    case 're.fullmatch': {
+      // `re.search(r'spade(\D+)(\d)x\d', 'spadebatch3x3')`: a Match whose groups are read back, or None;
+      // only where the pattern means the same in JavaScript and the text is plain ASCII (where
+      // `\d`, `\w` and `\s` agree).
+      const [pattern, text] = [args[0] ?? kwargs.get('pattern'), args[1] ?? kwargs.get('string')];
+      const re = pattern?.t === 'str' && args.length <= 2 && [...kwargs.keys()].every((k) => k === 'pattern' || k === 'string') ? portableRegExp(pattern.v) : null;
+      if (!re || text?.t !== 'str' || !/^[\x20-\x7e\t\n\r]*$/.test(text.v)) return UNKNOWN;
+      const anchored = name === 're.search' ? re : new RegExp(name === 're.match' ? `^(?:${re.source})` : `^(?:${re.source})$`);
+      const m = anchored.exec(text.v);
+      return m ? matchObject(interp, [...m].map((g) => g ?? null), node) : NONE;
+    }
+    case 'numpy.mod':
+    case 'numpy.remainder': {
+      // `np.mod(filt_size, 2) == 1` on plain numbers: Python's %, the sign of the divisor.
+      const [a, b] = args.map((x) => (x.t === 'int' || x.t === 'float' ? nums(x) : null));
+      if (args.length !== 2 || kwargs.size > 0 || a === null || b === null || b === 0) return UNKNOWN;
+      const r = a - Math.floor(a / b) * b;
+      return args.every((x) => x.t === 'int') ? int(r) : { t: 'float', v: r };
     }
     case 'math.ceil':
     case 'math.floor':

@@ -63,7 +63,7 @@ import { stdlibAttr, stdlibMethod } from './stdlib';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, StrValue, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -178,6 +178,8 @@ export class Interpreter implements ModuleHost {
    * another rank contradicts the guess, not the code.
    */
   inputRankGuessed = false;
+  /** The star of a starred tuple item being evaluated through (`*x.shape, h`): evalItems sets it. */
+  private splatObject: SyntaxNode | null = null;
   /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
   readonly givenInputs = new Map<number, 'comment' | 'flag'>();
   /** The module-level statement being run. */
@@ -1344,8 +1346,10 @@ export class Interpreter implements ModuleHost {
         const f: FunctionValue = { t: 'function', name: '<lambda>', node, closure: scope };
         return f;
       }
-      case 'keyword_argument':
       case 'list_splat':
+        // The leftmost object of a starred item that tree-sitter parsed inside out (see evalItems).
+        return this.splatObject === node ? this.evalExpr(node.namedChildren[0], scope) : UNKNOWN;
+      case 'keyword_argument':
       case 'dictionary_splat':
         return UNKNOWN;
       case 'named_expression': {
@@ -1390,6 +1394,19 @@ export class Interpreter implements ModuleHost {
       if (n.type === 'ERROR') unknownLength = true;
       else if (n.type === 'list_splat') {
         const items = this.iterate(this.evalExpr(n.namedChildren[0], scope));
+        if (items === null) unknownLength = true;
+        else out.push(...items);
+      } else if (leftmostSplat(n)) {
+        // `b, n, h = *x.shape, heads` without brackets: tree-sitter reads `(*x).shape`; the star is the whole item's.
+        const saved = this.splatObject;
+        this.splatObject = leftmostSplat(n);
+        let v: Value;
+        try {
+          v = this.evalExpr(n, scope);
+        } finally {
+          this.splatObject = saved;
+        }
+        const items = this.iterate(v);
         if (items === null) unknownLength = true;
         else out.push(...items);
       } else out.push(this.evalExpr(n, scope));
@@ -1856,6 +1873,15 @@ export class Interpreter implements ModuleHost {
     return Object.hasOwn(attributes.kept, name) ? fromArg(attributes.kept[name]) : undefined;
   }
 
+  /**
+   * Whether a built PyTorch layer has an attribute, where we know it does (`hasattr(conv, 'out_channels')`):
+   * a parameter or kept argument its rule states, or a size it was given. False is never known.
+   */
+  layerHasAttribute(layer: LayerValue, name: string): boolean {
+    if (this.layerAttribute(layer, name) !== undefined) return true;
+    return !layer.opaque && layer.def.framework === 'torch' && LAYER_SIZE_ATTRIBUTES.has(name) && layer.bound.values.has(name);
+  }
+
   /** A subclass of torch.autograd.Function. */
   private isAutogradFunction(cls: ClassValue): boolean {
     return this.mro(cls).some((c) => c.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /^torch\.autograd\.(function\.)?Function$/.test(normaliseName(b.name))));
@@ -1939,10 +1965,13 @@ export class Interpreter implements ModuleHost {
         return Array.isArray(picked) ? { t: value.t, items: picked } : picked;
       }
       case 'str': {
-        // Python indexes and slices a string by code point (`op[0]`, `op[1:]`).
-        const picked = indexItems([...value.v].map((c) => str(c)), idx);
-        if (!Array.isArray(picked)) return picked;
-        return str(picked.map((c) => (c as StrValue).v).join(''));
+        // `norm_type[len('spectral'):]`: a slice picks characters as a list's slice picks items.
+        if (idx.t === 'slice') {
+          const picked = indexItems([...value.v].map(str), idx);
+          return Array.isArray(picked) ? str(picked.map((c) => (c.t === 'str' ? c.v : '')).join('')) : UNKNOWN;
+        }
+        const ch = idx.t === 'int' && isKnown(idx.v) ? value.v[idx.v < 0 ? idx.v + value.v.length : idx.v] : undefined;
+        return ch === undefined ? UNKNOWN : str(ch);
       }
       case 'dict': {
         const k = dictKey(idx);
@@ -2554,6 +2583,15 @@ function decoratorsOf(m: FunctionValue): string[] {
 }
 
 /** `items[i]` (negative from the end) or `items[a:b:c]` (the picked items); unknown otherwise. */
+/** The `*x` at the far left of an attribute, subscript or call chain (`*x.shape`, `*x.size()`), where the star belongs to the whole chain. */
+function leftmostSplat(n: SyntaxNode): SyntaxNode | null {
+  let at: SyntaxNode | null = n;
+  while (at && (at.type === 'attribute' || at.type === 'subscript' || at.type === 'call')) {
+    at = at.childForFieldName(at.type === 'attribute' ? 'object' : at.type === 'subscript' ? 'value' : 'function');
+  }
+  return at !== n && at?.type === 'list_splat' ? at : null;
+}
+
 function indexItems(items: Value[], idx: Value): Value | Value[] {
   if (idx.t === 'int' && isKnown(idx.v)) return items[idx.v < 0 ? idx.v + items.length : idx.v] ?? UNKNOWN;
   if (idx.t !== 'slice') return UNKNOWN;

@@ -393,7 +393,7 @@ export function registeredModules(interp: Interpreter, self: ObjectValue): { key
   const keys: string[] = [];
   const items: Value[] = [];
   for (const [name, v] of self.attrs) {
-    // A layer subclass's own layer is the module itself, not a child of it.
+    // A layer subclass keeps the layer it was built as: that is itself, not a child.
     if (name === LAYER_ATTR) continue;
     if (v.t === 'unknown' || interp.mayBeModule(v)) return undefined;
     if (v.t === 'layer' || v.t === 'container' || (v.t === 'object' && interp.libraryBase(v.cls) !== undefined)) {

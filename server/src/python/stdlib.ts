@@ -9,10 +9,14 @@
 
 import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
-import { bool, ClassValue, DictValue, list, NONE, ObjectValue, str, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, DictValue, int, list, NONE, ObjectValue, str, tuple, UNKNOWN, Value } from './values';
 
 const PARSER = 'argparse.ArgumentParser';
 const NAMESPACE = 'argparse.Namespace';
+const MATCH = 're.Match';
+
+/** The hidden attribute under which a match keeps its groups (the whole match first). */
+const GROUPS = '__re_groups__';
 
 /** The hidden attribute under which a parser keeps its options (dest → default). */
 const OPTIONS = '__argparse_options__';
@@ -41,14 +45,37 @@ export function stdlibCall(interp: Interpreter, name: string, _args: Value[], kw
   return ns;
 }
 
-/** An attribute of a library object: a namespace's value, or a parser's bound method; unknown otherwise. */
+/** A `re.Match` of `re.search`/`match`/`fullmatch` (builtins.ts): the whole match and each group's text (null where a group took no part). */
+export function matchObject(interp: Interpreter, groups: (string | null)[], node: SyntaxNode): ObjectValue {
+  const match = libraryObject(interp, MATCH, node);
+  match.attrs.set(GROUPS, list(groups.map((g) => (g === null ? NONE : str(g)))));
+  return match;
+}
+
+/** An attribute of a library object: a namespace's value, or a parser's or a match's bound method; unknown otherwise. */
 export function stdlibAttr(obj: ObjectValue, name: string): Value {
   if (obj.cls.library === PARSER && PARSER_METHODS.has(name)) return { t: 'builtin', name: `${PARSER}.${name}`, self: obj };
+  if (obj.cls.library === MATCH) return name === 'group' || name === 'groups' ? { t: 'builtin', name: `${MATCH}.${name}`, self: obj } : UNKNOWN;
   return obj.attrs.get(name) ?? UNKNOWN;
 }
 
-/** A method of a library object (`parser.add_argument(...)`, `parser.parse_args()`). */
+/** `m.group()`, `m.group(1)`, `m.group(1, 2)` and `m.groups(default=None)`, by number; unknown for named groups. */
+function matchMethod(self: ObjectValue, method: string, args: Value[], kwargs: Map<string, Value>): Value {
+  const groups = self.attrs.get(GROUPS);
+  if (groups?.t !== 'list') return UNKNOWN;
+  if (method === 'groups') {
+    const fallback = args[0] ?? kwargs.get('default') ?? NONE;
+    return tuple(groups.items.slice(1).map((g) => (g.t === 'none' ? fallback : g)));
+  }
+  if (method !== 'group' || kwargs.size > 0) return UNKNOWN;
+  const picked = (args.length === 0 ? [int(0)] : args).map((a) => (a.t === 'int' && typeof a.v === 'number' && a.v >= 0 && a.v < groups.items.length ? groups.items[a.v] : undefined));
+  if (picked.some((g) => g === undefined)) return UNKNOWN;
+  return picked.length === 1 ? picked[0]! : tuple(picked as Value[]);
+}
+
+/** A method of a library object (`parser.add_argument(...)`, `parser.parse_args()`, `match.group(1)`). */
 export function stdlibMethod(interp: Interpreter, self: ObjectValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  if (self.cls.library === MATCH) return matchMethod(self, method, args, kwargs);
   if (self.cls.library !== PARSER) return UNKNOWN;
   const options = self.attrs.get(OPTIONS);
   if (options?.t !== 'dict') return UNKNOWN;

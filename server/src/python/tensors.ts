@@ -22,7 +22,7 @@ import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -288,11 +288,10 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
           interp.trace.addBlock({ object: m, callNode: node, inputs, output: valueShapes(out), firstSeq, endSeq: interp.trace.peekSeq() });
-          // A PyTorch module that registered no child module is a leaf of its own (`ChannelShuffle`),
-          // and so is a layer subclass whose own forward computes with its weights and never
-          // applies the layer it was built as (`F.conv2d(F.pad(x, ...), self.weight, ...)`).
-          const ownLayerApplied = (): boolean => asLayer !== undefined && interp.trace.records.some((r) => r.seq >= firstSeq && r.layer === asLayer);
-          if (base?.framework === 'torch' && (!base.layer || !ownLayerApplied()) && registeredModules(interp, m)?.items.length === 0) recordLeafModule(interp, m, args, out, node);
+          // A PyTorch module that registered no child module is a leaf of its own (`ChannelShuffle`).
+          // So is a layer subclass whose own forward computes without its layer's (a convolution
+          // that standardises its weight, then calls F.conv2d): the layer's record is then absent.
+          if (base?.framework === 'torch' && registeredModules(interp, m)?.items.length === 0 && (!base.layer || !appliedSince(interp, asLayer, firstSeq))) recordLeafModule(interp, m, args, out, node);
         }
         return out;
       } finally {
@@ -323,6 +322,13 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     default:
       return UNKNOWN;
   }
+}
+
+/** Whether a layer was applied since the record numbered `firstSeq` (a subclass's forward calling `super().forward`). */
+function appliedSince(interp: Interpreter, layer: LayerValue | undefined, firstSeq: number): boolean {
+  const records = interp.trace.records;
+  for (let i = records.length - 1; i >= 0 && records[i].seq >= firstSeq; i--) if (layer && records[i].layer === layer) return true;
+  return false;
 }
 
 /** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
@@ -396,13 +402,14 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   const unknownLayout = bound.values.get('data_format') === UnknownArg.instance;
   if (!layer.opaque && !unknownLayout) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
   const seq = interp.trace.nextSeq();
-  const line = lineLabel(layer.node);
+  // Where the layer is, for an output's origin text: read only when that text is written.
+  const line = () => lineLabel(layer.node);
   // Keras writes an unknown batch as None, PyTorch messages as ?.
   const unknownSize = layer.def.framework === 'keras' ? 'None' : '?';
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattenedFrom = /flatten/i.test(layer.def.kind) ? inputs[0]?.shape ?? null : undefined;
-  const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line, unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
+  const outValue = outputToValue(interp, result.output, layer.def.framework, (out) => lazyOrigin(() => originText(layer.def.kind, out, /flatten|reshape/i.test(layer.def.kind) ? inShape() : null, line(), unknownSize), layer.node, flattenedFrom ?? undefined), seq, outputs);
   // Built key by key: an object literal with a spread in it is assembled by the runtime.
   const record = { seq, kind: layer.def.kind, module: true, framework: layer.def.framework, layer, defNode: layer.node, callNode, inputs, output: result.output, outputs, params: layer.reparametrized ? null : result.params } as TraceRecord;
   if (result.frozenParams !== undefined) record.frozenParams = result.frozenParams;
@@ -477,13 +484,12 @@ export function applyOp(interp: Interpreter, def: OpDef, args: Value[], kwargs: 
 
 function recordOp(interp: Interpreter, kind: string, inputs: TensorValue[], output: Output, node: SyntaxNode, notes: string[], errors: ArgContext['errors'] = [], opFramework?: Framework): Value {
   const seq = interp.trace.nextSeq();
-  const line = lineLabel(node);
   const framework = opFramework ?? inputs[0]?.framework ?? 'torch';
   const unknownSize = framework === 'keras' ? 'None' : '?';
   const inShape = () => (inputs.length === 1 ? formatShape(inputs[0].shape, unknownSize) : `(${inputs.map((t) => formatShape(t.shape, unknownSize)).join(', ')})`);
   const outputs: TensorValue[] = [];
   const flattening = kind === 'flatten' || kind === 'view' || kind === 'reshape';
-  const value = outputToValue(interp, output, framework, (out) => lazyOrigin(() => originText(kind, out, flattening ? inShape() : null, line, unknownSize), node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
+  const value = outputToValue(interp, output, framework, (out) => lazyOrigin(() => originText(kind, out, flattening ? inShape() : null, lineLabel(node), unknownSize), node, flattening ? inputs[0]?.shape ?? undefined : undefined), seq, outputs);
   // Example data stays example data through ops outside a model (`torch.randn(3, 32, 32).unsqueeze(0).to(device)`).
   if (!interp.inModelRun && inputs.some((t) => t.fromFactory)) for (const t of outputs) t.fromFactory = true;
   // NumPy arrays stay arrays through NumPy's functions and operators (`x_train / 255`, `np.expand_dims(x, -1)`).
@@ -512,17 +518,30 @@ function originText(kind: string, out: Shape, from: string | null, line: string,
   return from === null ? `${formatShape(out, unknownSize)} from ${kind} at ${line}` : `${kind} of ${from} at ${line}`;
 }
 
-/** A tensor's origin whose text is written only when a message needs it (most never do). */
+/**
+ * A tensor's origin whose text is written only when a message needs it (most never do). A class
+ * with its getter on the prototype: an object literal with a getter gets a new accessor (and the
+ * closure behind it) on every object, made by the runtime's slow path, once per layer application.
+ */
+class LazyOrigin implements TensorOrigin {
+  private made: string | undefined = undefined;
+  constructor(
+    private make: (() => string) | undefined,
+    readonly node: SyntaxNode | null,
+    readonly flattenedFrom: Shape | undefined,
+  ) {}
+
+  get text(): string {
+    if (this.make) {
+      this.made = this.make();
+      this.make = undefined;
+    }
+    return this.made!;
+  }
+}
+
 function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: Shape | undefined): TensorValue['origin'] {
-  let cached: string | undefined;
-  return {
-    get text() {
-      cached ??= text();
-      return cached;
-    },
-    node,
-    flattenedFrom,
-  };
+  return new LazyOrigin(text, node, flattenedFrom);
 }
 
 /** The tensors of an output value (a tensor, or tuples, lists and dicts of them). */

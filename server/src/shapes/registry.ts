@@ -13,6 +13,7 @@ import * as preprocessing from './layers/preprocessing';
 import * as recurrent from './layers/recurrent';
 import * as reshape from './layers/reshape';
 import * as resize from './layers/resize';
+import * as einops from './ops/einops';
 import * as functional from './ops/functional';
 import * as kerasBackend from './ops/keras-backend';
 import * as numpy from './ops/numpy';
@@ -35,9 +36,10 @@ export const allLayers: readonly LayerDef[] = [
   ...merge.layers,
   ...attention.layers,
   ...loss.layers,
+  ...einops.layers,
 ];
 
-export const allOps: readonly OpDef[] = [...functional.ops, ...loss.ops, ...tensor.ops, ...tensorflow.ops, ...tensorflowBuild.ops, ...kerasBackend.ops, ...numpy.ops];
+export const allOps: readonly OpDef[] = [...functional.ops, ...einops.ops, ...loss.ops, ...tensor.ops, ...tensorflow.ops, ...tensorflowBuild.ops, ...kerasBackend.ops, ...numpy.ops];
 
 const layersByName = new Map<string, LayerDef>();
 for (const d of allLayers) for (const n of d.names) layersByName.set(n, d);

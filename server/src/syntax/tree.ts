@@ -7,6 +7,7 @@
 // binding's tree is needed only for incremental re-parsing.
 
 import { Cancelled, type BindingCursor, type BindingTree } from './binding';
+import { TYPES_WITH_FIELDS } from './fields';
 
 export interface Point {
   row: number;
@@ -19,22 +20,36 @@ const NO_CHILDREN: SyntaxNode[] = [];
 const erroneousRoots = new WeakSet<SyntaxNode>();
 
 export class SyntaxNode {
+  // The fields are assigned in the constructor only, in one order, and declared without class-field
+  // initializers: a tree holds hundreds of thousands of nodes, and a field initializer defines each
+  // property anew on every object before the constructor writes it (about a third of the copy's
+  // JavaScript time).
   /** The children in order; leaves share one empty array (most nodes are leaves). */
-  children: SyntaxNode[] = NO_CHILDREN;
-  parent: SyntaxNode | null = null;
+  declare children: SyntaxNode[];
+  declare parent: SyntaxNode | null;
   /** The field this node fills in its parent (`left`, `body`, ...), if any. */
-  field: string | null = null;
-  private named: SyntaxNode[] | undefined;
-  private textCache: string | undefined;
+  declare field: string | null;
+  /** The text this node lies in; replaced (with the offsets) when an incremental copy reuses the node. */
+  private declare source: Source;
+  declare readonly type: string;
+  declare readonly isNamed: boolean;
+  declare startIndex: number;
+  declare endIndex: number;
+  private declare named: SyntaxNode[] | undefined;
+  private declare textCache: string | undefined;
 
-  constructor(
-    /** The text this node lies in; replaced (with the offsets) when an incremental copy reuses the node. */
-    private source: Source,
-    readonly type: string,
-    readonly isNamed: boolean,
-    public startIndex: number,
-    public endIndex: number,
-  ) {}
+  constructor(source: Source, type: string, isNamed: boolean, startIndex: number, endIndex: number) {
+    this.children = NO_CHILDREN;
+    this.parent = null;
+    this.field = null;
+    this.source = source;
+    this.type = type;
+    this.isNamed = isNamed;
+    this.startIndex = startIndex;
+    this.endIndex = endIndex;
+    this.named = undefined;
+    this.textCache = undefined;
+  }
 
   /** True for an ERROR node, and for a root whose tree holds errors anywhere (tree-sitter's hasError, which only a root is asked). */
   get hasError(): boolean {
@@ -91,12 +106,16 @@ export class SyntaxNode {
   }
 
   childForFieldName(name: string): SyntaxNode | null {
-    for (const c of this.children) if (c.field === name) return c;
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) if (children[i].field === name) return children[i];
     return null;
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {
-    return this.children.filter((c) => c.field === name);
+    const out: SyntaxNode[] = [];
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) if (children[i].field === name) out.push(children[i]);
+    return out;
   }
 
   descendantsOfType(type: string): SyntaxNode[] {
@@ -149,8 +168,41 @@ export class Source {
   }
 }
 
-/** Per grammar symbol: its type name and whether it is named (the same for every node of that symbol). */
-const typeInfo: { type: string; named: boolean }[] = [];
+/**
+ * Per grammar symbol: its type name and whether it is named (the same for every node of that symbol);
+ * whether its children can fill fields (only the types the grammar gives fields: the other nodes'
+ * children are not asked, a crossing into the binding saved per node); and whether it is a token
+ * whose text is its type (an anonymous node without a space: a keyword, an operator, punctuation;
+ * not the aliased `is not` / `not in`, which hold two tokens and any spaces between them).
+ */
+interface TypeInfo {
+  type: string;
+  named: boolean;
+  hasFields: boolean;
+  token: boolean;
+}
+const typeInfo: TypeInfo[] = [];
+
+/**
+ * The same text as the engine's string literals hold: a property key, which the runtime keeps once
+ * per text. The binding hands out a new string for each type and field name; compared with a
+ * literal (`node.type === 'call'`, `childForFieldName('function')`) such a string is compared
+ * character by character, an interned one by its identity.
+ */
+function interned(text: string): string {
+  return Object.keys({ [text]: 0 })[0] ?? text;
+}
+
+function infoOf(cursor: BindingCursor): TypeInfo {
+  const typeId = cursor.nodeTypeId;
+  let info = typeInfo[typeId];
+  if (!info) {
+    const type = interned(cursor.nodeType);
+    const named = cursor.nodeIsNamed;
+    info = typeInfo[typeId] = { type, named, hasFields: TYPES_WITH_FIELDS.has(type), token: !named && type.length > 0 && !type.includes(' ') };
+  }
+  return info;
+}
 const fieldNames: (string | null)[] = [];
 
 /** How to copy: the cursor's release, the cancellation check, and the workspace file the text came from. */
@@ -172,13 +224,14 @@ export function copyTree(native: BindingTree, text: string, options: CopyOptions
   const cursor = native.walk();
   let rootNode: SyntaxNode;
   try {
-    const copier = new Copier(cursor, new Source(text, options.file), options.isCancelled);
+    const hasError = native.rootNode.hasError;
+    const copier = new Copier(cursor, new Source(text, options.file), !hasError, options.isCancelled);
     const previous = options.previous;
-    rootNode = previous && !previous.root.hasError && !native.rootNode.hasError ? copier.copyReusing(previous.root, previous.edit) : copier.copyHere();
+    rootNode = previous && !previous.root.hasError && !hasError ? copier.copyReusing(previous.root, previous.edit) : copier.copyHere();
+    if (hasError) erroneousRoots.add(rootNode);
   } finally {
     options.releaseCursor?.(cursor);
   }
-  if (native.rootNode.hasError) erroneousRoots.add(rootNode);
   return rootNode;
 }
 
@@ -191,17 +244,20 @@ class Copier {
   constructor(
     private readonly cursor: BindingCursor,
     private readonly source: Source,
+    /**
+     * The tree has no error: every token is where the grammar puts it, none is MISSING (zero-width),
+     * so a token's end is its start plus its type's length and it has no children.
+     */
+    private readonly errorFree: boolean,
     private readonly isCancelled?: () => boolean,
   ) {}
 
   // Type, named-ness and field names are looked up by their numeric ids, read once per id: the
   // string getters of the cursor cost a crossing into C++ and a new string for every node.
-  private make(): SyntaxNode {
+  private make(info: TypeInfo): SyntaxNode {
     const cursor = this.cursor;
-    const typeId = cursor.nodeTypeId;
-    let info = typeInfo[typeId];
-    if (!info) info = typeInfo[typeId] = { type: cursor.nodeType, named: cursor.nodeIsNamed };
-    return new SyntaxNode(this.source, info.type, info.named, cursor.startIndex, cursor.endIndex);
+    const start = cursor.startIndex;
+    return new SyntaxNode(this.source, info.type, info.named, start, this.errorFree && info.token ? start + info.type.length : cursor.endIndex);
   }
 
   private fieldName(): string | null {
@@ -209,7 +265,10 @@ class Copier {
     const id = cursor.currentFieldId;
     if (!id) return null;
     let name = fieldNames[id];
-    if (name === undefined) name = fieldNames[id] = cursor.currentFieldName ?? null;
+    if (name === undefined) {
+      const read = cursor.currentFieldName;
+      name = fieldNames[id] = read ? interned(read) : null;
+    }
     return name;
   }
 
@@ -217,28 +276,34 @@ class Copier {
   copyHere(): SyntaxNode {
     const cursor = this.cursor;
     const isCancelled = this.isCancelled;
-    const top = this.make();
+    const errorFree = this.errorFree;
+    const topInfo = infoOf(cursor);
+    const top = this.make(topInfo);
     // Iterative pre-order walk: deeply nested code must not overflow the stack. The stack holds the
     // ancestors of the cursor's node. Each ancestor's children gather in the scratch list of its
     // depth and are copied into an array of their exact number once the last is made: an array
     // grown by push keeps room for 17 or more, and most nodes have one to three children.
+    // Whether the children of each ancestor can fill fields (in an erroneous tree, every node's are asked).
     const stack: SyntaxNode[] = [top];
+    const fielded: boolean[] = [!errorFree || topInfo.hasFields];
     const scratch = this.scratch;
     const counts = this.counts;
     counts[0] = 0;
-    if (!cursor.gotoFirstChild()) return top;
+    if ((errorFree && topInfo.token) || !cursor.gotoFirstChild()) return top;
     for (;;) {
       if (isCancelled && ++this.sinceCheck === CANCEL_CHECK_NODES) {
         this.sinceCheck = 0;
         if (isCancelled()) throw new Cancelled();
       }
       const depth = stack.length - 1;
-      const node = this.make();
+      const info = infoOf(cursor);
+      const node = this.make(info);
       node.parent = stack[depth];
-      node.field = this.fieldName();
+      if (fielded[depth]) node.field = this.fieldName();
       (scratch[depth] ??= [])[counts[depth]++] = node;
-      if (cursor.gotoFirstChild()) {
+      if (!(errorFree && info.token) && cursor.gotoFirstChild()) {
         stack.push(node);
+        fielded[depth + 1] = !errorFree || info.hasFields;
         counts[depth + 1] = 0;
         continue;
       }
@@ -265,7 +330,7 @@ class Copier {
    */
   copyReusing(oldRoot: SyntaxNode, edit: { startIndex: number; oldEndIndex: number; newEndIndex: number }): SyntaxNode {
     const cursor = this.cursor;
-    const root = this.make();
+    const root = this.make(infoOf(cursor));
     if (!cursor.gotoFirstChild()) return root;
     const delta = edit.newEndIndex - edit.oldEndIndex;
     const old = oldRoot.children;

@@ -16,7 +16,7 @@ import type { ModuleFile, ModuleLoader } from '../python/modules';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Workspace } from './files';
 import { dirname, isInside, joinPath } from './paths';
-import { TORCHVISION_TABLE_ROOT, torchvisionTableFile } from '../model/torchvision';
+import { CARRIED_LIBRARIES_ROOT, CARRIED_PACKAGES, carriedLibraryFile } from '../model/torchvision';
 import { MODELLED_PACKAGES } from '../model/library';
 
 export class WorkspaceLoader implements ModuleLoader {
@@ -37,7 +37,7 @@ export class WorkspaceLoader implements ModuleLoader {
 
   /** True for a file of an installed library (under a site-packages folder). */
   isLibrary(path: string): boolean {
-    return this.workspace.libraries.some((l) => isInside(path, l)) || isInside(path, TORCHVISION_TABLE_ROOT);
+    return this.workspace.libraries.some((l) => isInside(path, l)) || isInside(path, CARRIED_LIBRARIES_ROOT);
   }
 
   /** The analysed file as a module: its folder anchors relative imports and its name is `__main__`'s real one. */
@@ -56,8 +56,9 @@ export class WorkspaceLoader implements ModuleLoader {
     if (importer && !importer.library) folders.push({ folder: importer.folder, library: false });
     for (const r of this.workspace.roots) folders.push({ folder: r, library: false });
     if (!MODELLED_PACKAGES.has(parts[0])) for (const l of this.workspace.libraries) folders.push({ folder: l, library: true });
-    // Where no environment holds torchvision, its classification models come from the generated table (model/torchvision.ts).
-    if (parts[0] === 'torchvision') folders.push({ folder: TORCHVISION_TABLE_ROOT, library: true });
+    // Where no environment holds them, torchvision's classification models come from the generated
+    // table (model/torchvision.ts), and timm's common layers from model/timm.ts.
+    if (CARRIED_PACKAGES.has(parts[0])) folders.push({ folder: CARRIED_LIBRARIES_ROOT, library: true });
     for (const { folder, library } of folders) {
       const file = this.find(folder, parts, name, library);
       if (file) return file;
@@ -136,8 +137,8 @@ export class WorkspaceLoader implements ModuleLoader {
   }
 
   private readText(path: string): string | undefined {
-    const table = torchvisionTableFile(path);
-    if (table !== undefined || path.startsWith(`${TORCHVISION_TABLE_ROOT}/`)) return table;
+    const table = carriedLibraryFile(path);
+    if (table !== undefined || path.startsWith(`${CARRIED_LIBRARIES_ROOT}/`)) return table;
     const text = this.workspace.files.read(path);
     if (text !== undefined) this.filesRead.add(path);
     return text;

@@ -184,10 +184,10 @@ function known(d: Dim): number | null {
   return typeof d === 'number' ? d : null;
 }
 
-/** Reports groups-divisible when a channel count is definitely not a multiple of groups. */
-function checkGroups(ctx: RuleContext, channels: Dim, groups: Dim, what: string, source: string): void {
+/** Reports groups-divisible when a channel count is definitely not a multiple of groups; `source` (where the count comes from) is written only then. */
+function checkGroups(ctx: RuleContext, channels: Dim, groups: Dim, what: string, source: () => string): void {
   if (typeof channels !== 'number' || typeof groups !== 'number' || groups <= 0 || channels % groups === 0) return;
-  ctx.error('groups-divisible', `${ctx.kind} needs ${what} divisible by groups=${ctx.describe('groups')}, but ${what} is ${channels}${source}`, 'groups');
+  ctx.error('groups-divisible', `${ctx.kind} needs ${what} divisible by groups=${ctx.describe('groups')}, but ${what} is ${channels}${source()}`, 'groups');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,8 +206,8 @@ function torchConvolution(o: TorchConvOptions) {
     const outChannels = ctx.int('out_channels');
     const groups = ctx.int('groups');
     const declaredIn = o.lazy ? null : ctx.int('in_channels');
-    if (!o.lazy) checkGroups(ctx, declaredIn, groups, 'in_channels', ` (in_channels=${ctx.describe('in_channels')})`);
-    checkGroups(ctx, outChannels, groups, 'out_channels', ` (out_channels=${ctx.describe('out_channels')})`);
+    if (!o.lazy) checkGroups(ctx, declaredIn, groups, 'in_channels', () => ` (in_channels=${ctx.describe('in_channels')})`);
+    checkGroups(ctx, outChannels, groups, 'out_channels', () => ` (out_channels=${ctx.describe('out_channels')})`);
     const kernel = ctx.tuple('kernel_size', n);
     const bias = ctx.bool('bias') !== false;
     const paramsFor = (inChannels: Dim): Count | null => {
@@ -373,11 +373,11 @@ function kerasConvolution(spatialRank: number, variant: KerasConvVariant) {
     const dilation = ctx.tuple('dilation_rate', n);
     const filters = variant === 'depthwise' ? null : ctx.int('filters');
     const groups = variant === 'conv' ? ctx.int('groups') : 1;
-    if (variant === 'conv') checkGroups(ctx, filters, groups, 'filters', ` (filters=${ctx.describe('filters')})`);
+    if (variant === 'conv') checkGroups(ctx, filters, groups, 'filters', () => ` (filters=${ctx.describe('filters')})`);
     const shape = ctx.inputs[0];
     if (shape === null || shape === undefined || !checkInputRank(ctx, shape, n)) return { output: null, params: null };
     const parts = splitAxes(shape, n, layout);
-    if (variant === 'conv') checkGroups(ctx, parts.channels, groups, 'the input channel count', `: ${ctx.origin(0)}`);
+    if (variant === 'conv') checkGroups(ctx, parts.channels, groups, 'the input channel count', () => `: ${ctx.origin(0)}`);
     const mode = kerasPadding(ctx);
     let spatial: Dim[];
     if (variant === 'transposed') spatial = kerasTransposedSpatial(ctx, parts.spatial, kernel, stride, dilation, mode);

@@ -10,6 +10,7 @@ import { asInt, requestedSizes } from '../context';
 import { add, Dim, dimToString, divExact, equalDims, mul, product } from '../dim';
 import { broadcast, formatShape, unpoolRangeMessage, unpoolSizes, windowFormula, windowOutput } from '../shape';
 import { ArgValue, OpDef, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
+import { torchTransposedOutput } from '../layers/conv';
 import { alongAxisRule, checkedAxis, defs, INPUT, keywordOnly, listArgument, param, sameShape, shapeOf } from './tensor';
 
 const F = 'torch.nn.functional.';
@@ -155,6 +156,42 @@ function convRule(ctx: RuleContext, n: number): RuleResult {
   const padding = paddingValue === 'valid' ? Array(n).fill(0) : ctx.tuple('padding', n);
   const spatial = input.slice(leading);
   const out = paddingValue === 'same' ? spatial : windowedSizes(ctx, spatial, [channels], { kernel, stride, padding, dilation, ceilMode: false });
+  return { output: [...input.slice(0, leading - 1), outChannels, ...out] };
+}
+
+/**
+ * F.conv_transpose1d/2d/3d: weight (in, out / groups, *kernel); each spatial size is
+ * (in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1, as the module's.
+ */
+function convTransposeRule(ctx: RuleContext, n: number): RuleResult {
+  const input = shapeOf(ctx);
+  const weight = shapeOf(ctx, 'weight');
+  if (input === null) return { output: null };
+  const leading = leadingAxes(ctx, input, n);
+  if (leading === null) return { output: null };
+  const groups = ctx.int('groups');
+  const channels = input[leading - 1];
+  let outChannels: Dim = null;
+  let kernel: Dim[] | null = null;
+  if (weight !== null) {
+    if (weight.length !== n + 2) {
+      ctx.error('rank-mismatch', `Expected ${n + 2}-dimensional weight for ${n + 2}-dimensional input ${formatShape(input)}, but got ${weight.length}-dimensional weight of size ${formatShape(weight)}: ${ctx.origin('weight')}`, 'weight');
+      return { output: null };
+    }
+    outChannels = mul(weight[1], groups);
+    kernel = weight.slice(2);
+    if (equalDims(weight[0], channels) === false) {
+      ctx.error('conv-in-channels', `Given transposed=1, weight of size ${dimsList(weight)}, expected input${dimsList(input)} to have ${dimToString(weight[0])} channels, but got ${dimToString(channels)} channels instead: the input is ${ctx.origin('input')}`, 'weight');
+    }
+  }
+  const [stride, padding, outputPadding, dilation] = ['stride', 'padding', 'output_padding', 'dilation'].map((name) => ctx.tuple(name, n));
+  const spatial = input.slice(leading);
+  const out = spatial.map((d, i) => (kernel && stride && padding && outputPadding && dilation ? torchTransposedOutput(d, kernel[i], stride[i], padding[i], outputPadding[i], dilation[i]) : null));
+  const bad = out.findIndex((s) => typeof s === 'number' && s < 1);
+  if (bad >= 0) {
+    ctx.error('nonpositive-size', `${ctx.kind} padding=${ctx.describe('padding')} leaves an output size of ${dimToString(out[bad])} on spatial axis ${bad} (input size ${dimToString(spatial[bad])}): ${ctx.origin('input')}`, 'padding');
+    return { output: null };
+  }
   return { output: [...input.slice(0, leading - 1), outChannels, ...out] };
 }
 
@@ -479,6 +516,7 @@ const poolOps: OpDef[] = RANKS.flatMap((n) => {
     defs(`adaptive_max_pool${n}d_with_indices`, [`${F}adaptive_max_pool${n}d_with_indices`], adaptiveMaxParams, (ctx) => adaptivePoolRule(ctx, n, 'always')),
     defs(`lp_pool${n}d`, [`${F}lp_pool${n}d`], [INPUT, param('norm_type'), param('kernel_size'), param('stride', null), param('ceil_mode', false)], (ctx) => poolRule(ctx, n, 'lp')),
     defs(`conv${n}d`, [`${F}conv${n}d`, `torch.conv${n}d`], [INPUT, param('weight'), param('bias', null), param('stride', 1), param('padding', 0), param('dilation', 1), param('groups', 1)], (ctx) => convRule(ctx, n)),
+    defs(`conv_transpose${n}d`, [`${F}conv_transpose${n}d`, `torch.conv_transpose${n}d`], [INPUT, param('weight'), param('bias', null), param('stride', 1), param('padding', 0), param('output_padding', 0), param('groups', 1), param('dilation', 1)], (ctx) => convTransposeRule(ctx, n)),
   ];
   if (n === 1) {
     list.push(

@@ -672,10 +672,16 @@ function sizeArgument(value: ArgValue): Shape {
   return list === null ? null : list.map((d) => asInt(d));
 }
 
+/** `torch.arange(end)`, `(start, end, step=1)`; `start`, `end` and `step` may also be keywords (`arange(start=0, end=half)`). */
 function arangeRule(ctx: RuleContext): RuleResult {
   const args = ctx.value('args');
-  if (!Array.isArray(args) || args.length === 0 || args.length > 3) return { output: [null] };
-  const [start, end, step] = args.length === 1 ? [0, args[0], 1] : [args[0], args[1], args.length === 3 ? args[2] : 1];
+  if (!Array.isArray(args) || args.length > 3) return { output: [null] };
+  const given = (name: string): ArgValue | undefined => (ctx.has(name) ? ctx.value(name) : undefined);
+  const positional = args.length === 1 && given('end') === undefined ? [0, args[0]] : args;
+  const start = given('start') ?? positional[0] ?? 0;
+  const end = given('end') ?? positional[1];
+  const step = given('step') ?? positional[2] ?? 1;
+  if (end === undefined) return { output: [null] };
   if (typeof start === 'number' && typeof end === 'number' && typeof step === 'number' && step !== 0) {
     return { output: [Math.max(0, Math.ceil((end - start) / step))] };
   }
@@ -905,7 +911,7 @@ const creationOps: OpDef[] = [
   ...['new_zeros', 'new_ones', 'new_empty'].map((name) => defs(name, [`Tensor.${name}`], [INPUT, { name: 'size', varargs: true }, ...LIKE_KEYWORDS], (ctx) => ({ output: sizeArgument(ctx.value('size')) }))),
   defs('full', ['torch.full'], [param('size'), param('fill_value'), ...FACTORY_KEYWORDS], (ctx) => ({ output: sizeArgument(ctx.value('size')) })),
   defs('new_full', ['Tensor.new_full'], [INPUT, param('size'), param('fill_value'), ...LIKE_KEYWORDS], (ctx) => ({ output: sizeArgument(ctx.value('size')) })),
-  defs('arange', ['torch.arange'], [{ name: 'args', varargs: true }, ...FACTORY_KEYWORDS], arangeRule),
+  defs('arange', ['torch.arange'], [{ name: 'args', varargs: true }, ...['start', 'end', 'step'].map((n) => keywordOnly(n)), ...FACTORY_KEYWORDS], arangeRule),
   defs('linspace', ['torch.linspace'], [param('start'), param('end'), param('steps'), ...FACTORY_KEYWORDS], (ctx) => ({ output: [ctx.int('steps')] })),
   defs('eye', ['torch.eye'], [param('n'), param('m', null), ...FACTORY_KEYWORDS], (ctx) => ({ output: [ctx.int('n'), ctx.value('m') === null ? ctx.int('n') : ctx.int('m')] })),
 ];

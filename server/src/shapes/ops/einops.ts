@@ -1,0 +1,160 @@
+// einops: `rearrange`, `reduce` and `repeat` (and the `Rearrange`/`Reduce` layers) read their
+// pattern, as einops documents it (https://einops.rocks/api/rearrange/): each side is a list of
+// axes, a parenthesised group is the product of its members, `...` stands for the axes the
+// pattern does not name, a number is an axis of that length (`1`, or `()` for an empty group).
+// Axis lengths come from the input and from the keywords (`h=8`); a group's one unknown member
+// is the axis length divided by the others. A pattern we cannot read answers unknown.
+
+import { Dim, divExact, mul } from '../dim';
+import { formatShape } from '../shape';
+import { LayerDef, OpDef, Param, RuleContext, RuleResult } from '../types';
+import { defs, INPUT, param, shapeOf } from './tensor';
+
+/** One composite axis of a side: its members (names, lengths, `...`), grouped or not. */
+interface Composite {
+  members: (string | number)[];
+  grouped: boolean;
+}
+
+const ELLIPSIS = '...';
+
+/** The composite axes of one side of a pattern; null where it does not parse. */
+function parseSide(text: string): Composite[] | null {
+  const tokens = text.replace(/…/g, ELLIPSIS).match(/\.\.\.|\(|\)|[A-Za-z_][A-Za-z0-9_]*|\d+|\S/g) ?? [];
+  const out: Composite[] = [];
+  let group: (string | number)[] | null = null;
+  for (const t of tokens) {
+    if (t === '(') {
+      if (group) return null;
+      group = [];
+    } else if (t === ')') {
+      if (!group) return null;
+      out.push({ members: group, grouped: true });
+      group = null;
+    } else {
+      const member = /^\d+$/.test(t) ? Number(t) : /^[A-Za-z_]/.test(t) || t === ELLIPSIS ? t : null;
+      if (member === null) return null;
+      if (group) group.push(member);
+      else out.push({ members: [member], grouped: false });
+    }
+  }
+  return group ? null : out;
+}
+
+/** The pattern's einops verb as it names it in messages (`rearrange`, `mean`, `repeat`). */
+function verbOf(ctx: RuleContext, verb: string): string {
+  return verb === 'reduce' ? (ctx.str('reduction') ?? 'reduce') : verb;
+}
+
+/**
+ * The output shape of `verb(tensor, pattern, **lengths)`: the lengths named on the left are read
+ * from the input, those on the right come from there or from the keywords.
+ */
+function einopsShape(ctx: RuleContext, input: Dim[], pattern: string, verb: string, origin: string): Dim[] | null {
+  const sides = pattern.split('->');
+  if (sides.length !== 2) return null;
+  const left = parseSide(sides[0]);
+  const right = parseSide(sides[1]);
+  if (!left || !right) return null;
+  const sizes = new Map<string, Dim>();
+  const keyword = (name: string): Dim | undefined => (ctx.has(name) ? ctx.int(name) : undefined);
+  const where = () => `the ${verbOf(ctx, verb)} pattern "${pattern}" on ${formatShape(input)}: ${origin}`;
+  const hasEllipsis = left.some((c) => c.members.includes(ELLIPSIS));
+  const named = left.filter((c) => !(c.members.length === 1 && c.members[0] === ELLIPSIS)).length;
+  if (hasEllipsis ? input.length < named : input.length !== named) {
+    ctx.error('rank-mismatch', `Wrong shape: expected ${hasEllipsis ? `>=${named}` : named} dims. Received ${input.length}-dim tensor: ${where()}`, 'pattern');
+    return null;
+  }
+  let axis = 0;
+  let ellipsis: Dim[] = [];
+  for (const c of left) {
+    if (c.members.length === 1 && c.members[0] === ELLIPSIS) {
+      ellipsis = input.slice(axis, axis + input.length - named);
+      axis += ellipsis.length;
+      continue;
+    }
+    // An ellipsis inside a group on the left is not allowed by einops.
+    if (c.members.includes(ELLIPSIS)) return null;
+    const length = input[axis++];
+    // Each member's length: written, given as a keyword (null where the keyword's value is
+    // unknown), or undefined where it is to be found from the axis.
+    const given = c.members.map((m) => (typeof m === 'number' ? m : keyword(m)));
+    const unknown = c.members.filter((m, i): m is string => typeof m === 'string' && given[i] === undefined);
+    for (const [i, m] of c.members.entries()) if (typeof m === 'string' && given[i] !== undefined) sizes.set(m, given[i]!);
+    const knownProduct = given.reduce<Dim>((a, b) => (b === undefined ? a : mul(a, b)), 1);
+    if (given.some((d) => d === null)) {
+      // A length we cannot read leaves the others in its group unknown too.
+      for (const m of unknown) sizes.set(m, null);
+    } else if (unknown.length === 0) {
+      if (typeof length === 'number' && typeof knownProduct === 'number' && length !== knownProduct) {
+        ctx.error('reshape-size', `Shape mismatch, ${length} != ${knownProduct}: ${where()}`, 'pattern');
+        return null;
+      }
+    } else if (unknown.length === 1) {
+      const size = divExact(length, knownProduct);
+      if (size === null && typeof length === 'number' && typeof knownProduct === 'number' && knownProduct > 0) {
+        ctx.error('reshape-size', `Shape mismatch, can't divide axis of length ${length} in chunks of ${knownProduct}: ${where()}`, 'pattern');
+        return null;
+      }
+      sizes.set(unknown[0], size);
+    } else for (const m of unknown) sizes.set(m, null);
+  }
+  // Every name on the right is on the left, or (repeat) given as a keyword.
+  const out: Dim[] = [];
+  for (const c of right) {
+    if (!c.grouped && c.members[0] === ELLIPSIS) {
+      if (!hasEllipsis) return null;
+      out.push(...ellipsis);
+      continue;
+    }
+    let product: Dim = 1;
+    for (const m of c.members) {
+      if (m === ELLIPSIS) {
+        if (!hasEllipsis) return null;
+        product = ellipsis.reduce<Dim>((a, b) => mul(a, b), product);
+      } else if (typeof m === 'number') product = mul(product, m);
+      else {
+        const size = sizes.has(m) ? sizes.get(m)! : verb === 'repeat' ? keyword(m) : undefined;
+        if (size === undefined) return null;
+        product = mul(product, size);
+      }
+    }
+    out.push(product);
+  }
+  return out;
+}
+
+function einopsRule(ctx: RuleContext, verb: string, layer = false): RuleResult {
+  const input = layer ? ctx.inputs[0] ?? null : shapeOf(ctx);
+  const pattern = ctx.str('pattern');
+  // The layers hold no parameters.
+  const params = layer ? { params: 0 } : {};
+  if (input === null || pattern === null) return { output: null, ...params };
+  return { output: einopsShape(ctx, input, pattern, verb, layer ? ctx.origin(0) : ctx.origin('input')), ...params };
+}
+
+const LENGTHS: Param = { name: 'axes_lengths', varkw: true };
+
+export const ops: OpDef[] = [
+  defs('rearrange', ['einops.rearrange'], [INPUT, param('pattern'), LENGTHS], (ctx) => einopsRule(ctx, 'rearrange')),
+  defs('reduce', ['einops.reduce'], [INPUT, param('pattern'), param('reduction'), LENGTHS], (ctx) => einopsRule(ctx, 'reduce')),
+  defs('repeat', ['einops.repeat'], [INPUT, param('pattern'), LENGTHS], (ctx) => einopsRule(ctx, 'repeat')),
+];
+
+/** `einops.layers.torch.Rearrange(pattern, **lengths)` and `Reduce(pattern, reduction, **lengths)`: the function as a module. */
+export const layers: LayerDef[] = [
+  {
+    kind: 'Rearrange',
+    framework: 'torch',
+    names: ['einops.layers.torch.Rearrange'],
+    params: [param('pattern'), LENGTHS],
+    infer: (ctx) => einopsRule(ctx, 'rearrange', true),
+  },
+  {
+    kind: 'Reduce',
+    framework: 'torch',
+    names: ['einops.layers.torch.Reduce'],
+    params: [param('pattern'), param('reduction'), LENGTHS],
+    infer: (ctx) => einopsRule(ctx, 'reduce', true),
+  },
+];
