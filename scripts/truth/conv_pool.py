@@ -95,6 +95,12 @@ POOL_CASES = [
     ('LPPool2d', [2, 2], {'ceil_mode': True}, [16, 7, 9]),
     ('LPPool3d', [2, 3], {'stride': 2}, [20, 16, 50, 44, 31]),
     ('LPPool3d', [2, [3, 2, 2]], {'ceil_mode': True}, [16, 9, 8, 7]),
+    # Unfold / Fold: sliding blocks as columns and back (layers/pool.ts).
+    ('Unfold', [3], {}, [2, 4, 9, 10]),
+    ('Unfold', [[2, 3]], {'dilation': 2, 'padding': 1, 'stride': 2}, [2, 4, 9, 10]),
+    ('Unfold', [4], {'stride': 4}, [3, 8, 8]),
+    ('Fold', [[4, 5], [2, 2]], {}, [1, 12, 12]),
+    ('Fold', [4, 2], {'stride': 2}, [8, 4]),
 ]
 
 
@@ -137,6 +143,9 @@ ERROR_CASES = [
     ('MaxPool2d', [3], {'padding': 2}, [1, 1, 8, 8]),
     ('AvgPool1d', [3], {'padding': 2}, [1, 1, 8]),
     ('MaxPool2d', [2], {}, [8, 8]),
+    ('Unfold', [3], {}, [1, 4, 2, 2]),
+    ('Fold', [[4, 5], [2, 2]], {}, [1, 13, 12]),
+    ('Fold', [[4, 5], [2, 2]], {}, [1, 12, 11]),
 ]
 
 

@@ -240,6 +240,8 @@ SHAPES = [
     ('torch.nn.functional.conv2d', [T(1, 4, 8, 8), T(8, 2, 3, 3)], {'groups': 2, 'dilation': 2}),
     ('torch.nn.functional.conv1d', [T(2, 4, 10), T(8, 4, 3)], {'padding': 1}),
     ('torch.nn.functional.conv_transpose2d', [T(1, 8, 18, 18), T(8, 1, 4, 4)], {'stride': 2, 'padding': 3, 'groups': 8}),
+    ('torch.nn.functional.unfold', [T(2, 3, 8, 8)], {'kernel_size': 4, 'stride': 4}),
+    ('torch.nn.functional.fold', [T(2, 48, 4)], {'output_size': (8, 8), 'kernel_size': 4, 'stride': 4}),
     ('torch.nn.functional.conv_transpose2d', [T(8, 18, 18), T(8, 3, 3, 3)], {'stride': 2, 'output_padding': 1, 'dilation': 2}),
     ('torch.nn.functional.conv_transpose1d', [T(2, 4, 10), T(4, 6, 3), T(6)], {}),
     ('torch.nn.functional.conv_transpose3d', [T(1, 2, 3, 4, 5), T(2, 4, 2, 2, 2)], {'stride': (1, 2, 3), 'padding': (1, 0, 0)}),

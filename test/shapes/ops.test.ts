@@ -158,6 +158,8 @@ const SHAPES: ShapeRow[] = [
   ['torch.nn.functional.conv2d', [t(1, 3, 28, 28), t(6, 3, 5, 5)], {}, [1, 6, 24, 24]],
   ['torch.nn.functional.conv2d', [t(1, 3, 28, 28), t(6, 3, 5, 5), t(6)], { stride: 2, padding: 2 }, [1, 6, 14, 14]],
   ['torch.nn.functional.conv_transpose2d', [t(1, 8, 18, 18), t(8, 1, 4, 4)], { stride: 2, padding: 3, groups: 8 }, [1, 8, 32, 32]],
+  ['torch.nn.functional.unfold', [t(2, 3, 8, 8)], { kernel_size: 4, stride: 4 }, [2, 48, 4]],
+  ['torch.nn.functional.fold', [t(2, 48, 4)], { output_size: [8, 8], kernel_size: 4, stride: 4 }, [2, 3, 8, 8]],
   ['torch.nn.functional.conv_transpose2d', [t(8, 18, 18), t(8, 3, 3, 3)], { stride: 2, output_padding: 1, dilation: 2 }, [3, 40, 40]],
   ['torch.nn.functional.conv_transpose1d', [t(2, 4, 10), t(4, 6, 3), t(6)], {}, [2, 6, 12]],
   ['torch.nn.functional.conv_transpose3d', [t(1, 2, 3, 4, 5), t(2, 4, 2, 2, 2)], { stride: [1, 2, 3], padding: [1, 0, 0] }, [1, 4, 2, 8, 14]],

@@ -66,7 +66,12 @@ const TORCH_POOL_TRUTH: TorchRow[] = [
   ['MaxUnpool1d', [2], {}, [1, 3, 5], [1, 3, 10], 0],
   ['MaxUnpool2d', [3], { stride: 2, padding: 1 }, [1, 2, 4, 5], [1, 2, 7, 9], 0],
   ['MaxUnpool2d', [[2, 3]], {}, [3, 4, 5], [3, 8, 15], 0],
-  ['MaxUnpool3d', [2], {}, [2, 3, 4, 5], [2, 6, 8, 10], 0],
+  ['MaxUnpool3d', [2], {}, [2, 3, 4, 5], [2, 6, 8, 10], 0],  // Unfold / Fold (PyTorch 1.13, scripts/truth/conv_pool.py).
+  ["Unfold", [3], {}, [2, 4, 9, 10], [2, 36, 56], 0],
+  ["Unfold", [[2, 3]], {"dilation": 2, "padding": 1, "stride": 2}, [2, 4, 9, 10], [2, 24, 20], 0],
+  ["Unfold", [4], {"stride": 4}, [3, 8, 8], [48, 4], 0],
+  ["Fold", [[4, 5], [2, 2]], {}, [1, 12, 12], [1, 3, 4, 5], 0],
+  ["Fold", [4, 2], {"stride": 2}, [8, 4], [2, 4, 4], 0],
 ];
 
 describe('PyTorch pooling agrees with PyTorch', () => {
@@ -234,6 +239,19 @@ describe('errors', () => {
     const defaulted = layer('keras.layers.AveragePooling1D', [], {}, [[null, 1, 4]]);
     expect(defaulted.errors[0]).toMatchObject({ code: 'nonpositive-size', arg: 'pool_size', fix: { arg: 'pool_size', value: 1 } });
     expect(defaulted.errors[0].message).toContain('(default)');
+  });
+
+  it('Unfold and Fold refuse what PyTorch refuses, with its message', () => {
+    // PyTorch 1.13 (scripts/truth/conv_pool.py): "... calculated shape of the array of sliding blocks as (0, 0), but its components must be at least one."
+    const small = layer('torch.nn.Unfold', [3], {}, [[1, 4, 2, 2]]);
+    expect(small.errors).toEqual([expect.objectContaining({ code: 'nonpositive-size', arg: 'kernel_size' })]);
+    expect(small.errors[0].message).toContain('calculated shape of the array of sliding blocks as (0, 0)');
+    const indivisible = layer('torch.nn.Fold', [[4, 5], [2, 2]], {}, [[1, 13, 12]]);
+    expect(indivisible.errors[0]).toMatchObject({ code: 'reshape-size', arg: 'kernel_size' });
+    expect(indivisible.errors[0].message).toContain("got input.size(1)=13");
+    const blocks = layer('torch.nn.Fold', [[4, 5], [2, 2]], {}, [[1, 12, 11]]);
+    expect(blocks.errors[0]).toMatchObject({ code: 'reshape-size', arg: 'output_size' });
+    expect(blocks.errors[0].message).toContain('the calculated number of sliding blocks 3 * 4 = 12, but got input.size(2)=11');
   });
 
   it('rank-mismatch for PyTorch', () => {

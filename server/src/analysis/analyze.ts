@@ -384,15 +384,11 @@ class Analysis {
   private namedAsParts(candidates: Candidate[]): Set<ClassValue> {
     const byName = new Map(candidates.map((c) => [c.name, c]));
     const parts = new Set<ClassValue>();
-    const root = this.tree.rootNode;
-    const text = root.text;
     for (const c of candidates) {
       const own = c.cls!.node;
       if (own.file !== undefined) continue;
-      for (let i = text.indexOf(c.name); i >= 0 && !parts.has(c.cls!); i = text.indexOf(c.name, i + 1)) {
-        const start = root.startIndex + i;
-        const n = deepestAt(root, start);
-        if (n.type !== 'identifier' || n.startIndex !== start || n.endIndex !== start + c.name.length) continue;
+      for (const n of this.identifiersNamed(c.name)) {
+        if (parts.has(c.cls!)) break;
         if (n.startIndex >= own.startIndex && n.endIndex <= own.endIndex) continue;
         const p = n.parent;
         if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
@@ -413,10 +409,39 @@ class Analysis {
     return parts;
   }
 
+  private identifierIndex: Map<string, SyntaxNode[]> | undefined;
+
+  /**
+   * The identifiers of the analysed file written `name`, in the order of the text: the nodes a search
+   * of the text for the name finds as a whole identifier (the deepest node where it starts). Indexed
+   * in one walk of the tree when first asked: a search of the whole text for each class's name cost
+   * the text's length per class, a time that grew with the square of a file of many models.
+   */
+  private identifiersNamed(name: string): SyntaxNode[] {
+    if (!this.identifierIndex) {
+      const index = new Map<string, SyntaxNode[]>();
+      const root = this.tree.rootNode;
+      const stack: SyntaxNode[] = [root];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n.type === 'identifier' && n.endIndex > n.startIndex && deepestAt(root, n.startIndex) === n) {
+          const text = n.text;
+          const list = index.get(text);
+          if (list) list.push(n);
+          else index.set(text, [n]);
+        }
+        const children = n.children;
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      }
+      this.identifierIndex = index;
+    }
+    return this.identifierIndex.get(name) ?? [];
+  }
+
   private referenceCount(name: string): number {
     let count = this.referenceCounts.get(name);
     if (count === undefined) {
-      count = identifierUses(this.tree.rootNode, name);
+      count = name === '' ? 0 : this.identifiersNamed(name).filter((n) => !(n.parent && (n.parent.type === 'function_definition' || n.parent.type === 'class_definition') && n.parent.childForFieldName('name') === n)).length;
       this.referenceCounts.set(name, count);
     }
     return count;
@@ -1099,30 +1124,10 @@ function isWithin(inner: SyntaxNode, outer: SyntaxNode): boolean {
 }
 
 /** `{ path }` for a node of another file of the workspace; nothing for the analysed file's own. */
-/**
- * The identifiers spelled `name` in the tree, the names of the functions and classes being defined
- * left out: each place the text holds `name` is looked up in the tree (a string, a comment or a
- * longer name there is no use), instead of visiting every node.
- */
 /** Whether `n` lies in the base-class list of the class definition `cls` (`class B(A):`). */
 function isInBases(cls: SyntaxNode, n: SyntaxNode): boolean {
   const bases = cls.childForFieldName('superclasses');
   return !!bases && n.startIndex >= bases.startIndex && n.endIndex <= bases.endIndex;
-}
-
-function identifierUses(root: SyntaxNode, name: string): number {
-  if (name === '') return 0;
-  const text = root.text;
-  let count = 0;
-  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-    const start = root.startIndex + i;
-    const n = deepestAt(root, start);
-    if (n.type !== 'identifier' || n.startIndex !== start || n.endIndex !== start + name.length) continue;
-    const p = n.parent;
-    if (p && (p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name') === n) continue;
-    count++;
-  }
-  return count;
 }
 
 /** The deepest node whose range holds the character at `index` (children found by bisection). */

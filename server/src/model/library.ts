@@ -27,6 +27,9 @@ function normaliseUncached(name: string): string {
   n = n.replace(/^keras\.src\b/, 'keras');
   n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization|advanced_activations|embeddings|wrappers|noise|local|convolutional_recurrent|attention|rnn)\./, 'keras.layers.');
   n = n.replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1');
+  // Keras 2's engine exports the base classes (`from keras.engine import Layer`, `keras.engine.topology.Layer`).
+  n = n.replace(/^keras\.engine\.(base_layer\.|topology\.)?Layer$/, 'keras.layers.Layer');
+  n = n.replace(/^keras\.engine\.(training\.|topology\.)?Model$/, 'keras.Model');
   // Keras 3 ops live in submodules (`keras.ops.numpy.reshape`) and are exported flat (`keras.ops.reshape`).
   n = n.replace(/^keras\.ops\.(numpy|nn|math|core)\./, 'keras.ops.');
   n = n.replace(/^keras\.layers\.(Input)$/, 'keras.Input');

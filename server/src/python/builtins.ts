@@ -19,7 +19,7 @@ export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable', 'locals'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -34,6 +34,17 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
   const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node);
   if (library) return library;
+  // Keras's `conv_utils.conv_output_length(length, kernel, padding, stride, dilation=1)`, which
+  // custom layers' compute_output_shape call: None for an unknown length, as Keras answers.
+  if (/(^|\.)conv_utils\.conv_output_length$/.test(name)) {
+    const [length, kernel, padding, stride, dilation] = ['input_length', 'filter_size', 'padding', 'stride', 'dilation'].map((k, i) => args[i] ?? kwargs.get(k));
+    if (length?.t === 'none') return NONE;
+    const [n, k, s, d] = [length, kernel, stride, dilation ?? int(1)].map((v) => (v?.t === 'int' && typeof v.v === 'number' ? v.v : null));
+    if (n === null || k === null || s === null || d === null || s <= 0 || padding?.t !== 'str') return UNKNOWN;
+    const span = k + (k - 1) * (d - 1);
+    const out = { same: n, causal: n, valid: n - span + 1, full: n + span - 1 }[padding.v];
+    return out === undefined ? UNKNOWN : int(Math.floor((out + s - 1) / s));
+  }
   // torch.nn.init's initialisers fill their tensor in place and return it.
   if (NN_INIT.test(name)) {
     const t = args[0] ?? kwargs.get('tensor');

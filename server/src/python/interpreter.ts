@@ -1865,12 +1865,31 @@ export class Interpreter implements ModuleHost {
    * Undefined where the rule does not say, or the layer was changed past knowing (opaque).
    */
   private layerAttribute(layer: LayerValue, name: string): Value | undefined {
+    if (layer.def.framework === 'keras') return this.kerasLayerAttribute(layer, name);
     if (layer.opaque || layer.def.framework !== 'torch' || !layer.def.attributes || layer.bound.problems.length > 0) return undefined;
     const attributes = layer.def.attributes(new ArgContext({ framework: 'torch', kind: layer.def.kind, bound: layer.bound }));
     const parameter = Object.hasOwn(attributes.parameters, name) ? attributes.parameters[name] : undefined;
     if (parameter === 'none') return NONE;
     if (parameter) return this.makeTensor(parameter, 'torch', { text: `the ${name} of the ${layer.def.kind} built at ${lineLabel(layer.node)}`, node: layer.node }, 0);
     return Object.hasOwn(attributes.kept, name) ? fromArg(attributes.kept[name]) : undefined;
+  }
+
+  /**
+   * What a Keras layer subclass reads of the layer it was built as (`self.kernel_size`,
+   * `self.strides`, `self.padding` in its compute_output_shape): the arguments as Keras keeps them,
+   * window sizes as one entry per spatial axis, `padding` in lower case; others as written.
+   */
+  private kerasLayerAttribute(layer: LayerValue, name: string): Value | undefined {
+    if (layer.opaque || layer.bound.problems.length > 0 || !layer.bound.values.has(name)) return undefined;
+    const given = fromArg(layer.bound.values.get(name)!);
+    if (KERAS_WINDOW_ATTRIBUTES.has(name)) {
+      const rank = Number(/(\d)D$/.exec(layer.def.kind)?.[1] ?? NaN);
+      if (given.t === 'int' && Number.isInteger(rank)) return tuple(Array.from({ length: rank }, () => given));
+      return given.t === 'tuple' || given.t === 'list' ? tuple(given.items) : UNKNOWN;
+    }
+    if (name === 'padding') return given.t === 'str' ? str(given.v.toLowerCase()) : UNKNOWN;
+    if (name === 'data_format') return given.t === 'str' ? given : this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat ?? 'channels_last');
+    return given.t === 'int' || given.t === 'float' || given.t === 'str' || given.t === 'bool' || given.t === 'none' ? given : undefined;
   }
 
   /**
@@ -1920,6 +1939,15 @@ export class Interpreter implements ModuleHost {
     return undefined;
   }
 
+  /** `locals()` in a function: a dict of the names it has bound, in binding order; unknown elsewhere (a module's names are read lazily). */
+  private localsOf(scope: Scope): Value {
+    if (scope.kind !== 'function') return UNKNOWN;
+    // A nested function's free variables are in Python's locals() too: with an enclosing function, keys may be missing here.
+    const d: DictValue = { t: 'dict', entries: new Map(), ...(scope.parent?.kind === 'function' ? { partial: true } : {}) };
+    for (const [k, v] of scope.vars) d.entries.set(`s:${k}`, { key: str(k), value: v });
+    return d;
+  }
+
   /** The library base class a user class derives from (nn.Module, keras.Model, keras.layers.Layer). */
   libraryBase(cls: ClassValue): LibraryBase | undefined {
     let known = this.libraryBases.get(cls);
@@ -1940,6 +1968,8 @@ export class Interpreter implements ModuleHost {
         // A subclass of a PyTorch layer (`class MaskedConv2d(nn.Conv2d)`) is a module built as that layer.
         const layer = b.t === 'builtin' ? findLayer(b.name) : undefined;
         if (layer?.framework === 'torch') return { name: 'torch.nn.Module', framework: 'torch', model: false, layer };
+        // A subclass of a Keras layer (`class DepthwiseConv2D(Conv2D)` in Keras 2 code) likewise.
+        if (layer?.framework === 'keras') return { name: 'keras.layers.Layer', framework: 'keras', model: false, layer };
       }
     }
     return undefined;
@@ -2002,6 +2032,8 @@ export class Interpreter implements ModuleHost {
   private evalCall(node: SyntaxNode, scope: Scope): Value {
     const fnNode = node.childForFieldName('function')!;
     const fn = this.evalExpr(fnNode, scope);
+    // `kwargs = dict(locals())` at the top of a constructor: the function's names bound so far.
+    if (fn.t === 'builtin' && fn.name === 'builtins.locals' && !fn.self && (node.childForFieldName('arguments')?.namedChildren.length ?? 0) === 0) return this.localsOf(scope);
     const argsNode = node.childForFieldName('arguments');
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();
@@ -2442,7 +2474,7 @@ export class Interpreter implements ModuleHost {
       }
       // `super().forward(x)` of a layer subclass applies the layer it was built as.
       const held = layerOf(self);
-      if (held && (name === 'super.forward' || name === 'super.__call__')) return this.applyModule(held, args, kwargs, node);
+      if (held && (name === 'super.forward' || name === 'super.__call__' || (name === 'super.call' && held.def.framework === 'keras'))) return this.applyModule(held, args, kwargs, node);
       // `super().forward(x)` of an nn.Sequential subclass is Sequential.forward: its children in order
       // (never this class's own forward again).
       const children = containerOf(self);
@@ -2648,6 +2680,8 @@ function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void {
 }
 
 /** The sizes a layer keeps as it was given them (plain ints), readable on a subclass instance. */
+/** A Keras layer's window arguments, kept as one entry per spatial axis. */
+const KERAS_WINDOW_ATTRIBUTES = new Set(['kernel_size', 'strides', 'pool_size', 'dilation_rate', 'size']);
 const LAYER_SIZE_ATTRIBUTES = new Set(['in_channels', 'out_channels', 'in_features', 'out_features', 'num_features', 'groups', 'embedding_dim', 'num_embeddings', 'hidden_size', 'input_size']);
 
 /** Attributes of nn.Module and its containers, found before a child of the same name (nn.Module.__getattr__ is the fallback). */

@@ -22,7 +22,7 @@ import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -284,6 +284,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         } finally {
           interp.trace.blockCalls.pop();
         }
+        // A Keras 2 custom layer whose `call` the engine cannot follow (backend internals, an
+        // unmodelled op) states its output in `compute_output_shape(input_shape)`: that is its shape.
+        if (base?.framework === 'keras' && !(out.t === 'tensor' && out.shape !== null)) out = statedOutput(interp, m, args, out, node);
         // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -322,6 +325,28 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * The output a Keras custom layer's own `compute_output_shape` gives for its input's shape (a tuple,
+ * or a list of them for a list of inputs), as a tensor (the one `call` returned, when it returned
+ * one); `out` itself when the class defines none, or its answer is not one shape.
+ */
+function statedOutput(interp: Interpreter, m: ObjectValue, args: Value[], out: Value, node: SyntaxNode): Value {
+  const fn = interp.lookupClassAttr(m.cls, 'compute_output_shape');
+  if (fn?.t !== 'function') return out;
+  const asTuple = (t: Value): Value => (t.t === 'tensor' && t.shape !== null ? tuple(t.shape.map((d) => (d === null ? NONE : int(d)))) : UNKNOWN);
+  const first = args[0];
+  if (!first) return out;
+  const given = first.t === 'list' || first.t === 'tuple' ? list(first.items.map(asTuple)) : asTuple(first);
+  if (given.t === 'unknown' || (given.t === 'list' && given.items.some((i) => i.t === 'unknown'))) return out;
+  const stated = interp.callFunction({ ...fn, self: m }, [given], new Map(), node);
+  if ((stated.t !== 'tuple' && stated.t !== 'list') || stated.items.length === 0) return out;
+  // Sizes it leaves as None (a batch, or a length `conv_output_length` could not tell) stay unknown.
+  if (!stated.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return out;
+  const shape: Shape = stated.items.map((d) => (d.t === 'int' ? d.v : null));
+  if (out.t === 'tensor') return { ...out, shape, id: interp.newId() };
+  return interp.makeTensor(shape, 'keras', { text: `${m.cls.name}.compute_output_shape at ${lineLabel(node)}`, node }, 0);
 }
 
 /** Whether a layer was applied since the record numbered `firstSeq` (a subclass's forward calling `super().forward`). */

@@ -5,12 +5,75 @@
 // pooling share one formula. Pooling layers have no parameters. Functional pooling
 // (`F.max_pool2d`) belongs to the ops files.
 
-import { Dim, dimToString, mul } from '../dim';
+import { Dim, dimToString, divExact, equalDims, mul } from '../dim';
 import { asInt, requestedSizes } from '../context';
-import { unpoolRangeMessage, unpoolSizes } from '../shape';
+import { formatShape, unpoolRangeMessage, unpoolSizes, windowOutput } from '../shape';
 import { TupleOut } from '../types';
-import type { ArgValue, LayerDef, Param, RuleContext, RuleResult } from '../types';
+import type { ArgValue, LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
 import { checkInputRank, joinAxes, kerasLayout, kerasWindowPadding, slideWindows, splitAxes } from './conv';
+
+// ---------------------------------------------------------------------------------------------
+// PyTorch Unfold and Fold (and F.unfold / F.fold): sliding blocks of a 2-D input as columns, and back.
+
+/** The block counts per spatial axis of `nn.Unfold`/`nn.Fold` over `spatial`, with the windows' arguments; null where unknown. */
+function slidingBlocks(ctx: RuleContext, spatial: Dim[]): Dim[] | null {
+  const [kernel, dilation, padding, stride] = ['kernel_size', 'dilation', 'padding', 'stride'].map((name) => ctx.tuple(name, 2));
+  if (!kernel || !dilation || !padding || !stride) return null;
+  return spatial.map((d, i) => windowOutput(d, kernel[i], stride[i], mul(2, padding[i]), dilation[i]));
+}
+
+function blockArguments(ctx: RuleContext): string {
+  return ['kernel_size', 'dilation', 'padding', 'stride'].map((name) => `${name}=${ctx.describe(name)}`).join(', ');
+}
+
+/** `nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)`: (N, C, H, W) → (N, C·kh·kw, L), L the number of blocks. */
+export function inferUnfold(ctx: RuleContext, input: Shape, origin: string): RuleResult {
+  if (input === null) return { output: null, params: 0 };
+  if (input.length !== 3 && input.length !== 4) {
+    ctx.error('rank-mismatch', `Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: ${formatShape(input)}: ${origin}`);
+    return { output: null, params: 0 };
+  }
+  const kernel = ctx.tuple('kernel_size', 2);
+  const blocks = slidingBlocks(ctx, input.slice(-2));
+  if (blocks?.some((b) => typeof b === 'number' && b < 1)) {
+    ctx.error('nonpositive-size', `Given input with spatial size (${input.slice(-2).map((d) => dimToString(d)).join(', ')}), ${blockArguments(ctx)}, calculated shape of the array of sliding blocks as (${blocks.map((d) => dimToString(d)).join(', ')}), but its components must be at least one: ${origin}`, 'kernel_size');
+    return { output: null, params: 0 };
+  }
+  const channels = input[input.length - 3];
+  return { output: [...input.slice(0, -3), kernel ? mul(channels, mul(kernel[0], kernel[1])) : null, blocks ? mul(blocks[0], blocks[1]) : null], params: 0 };
+}
+
+/** `nn.Fold(output_size, kernel_size, dilation=1, padding=0, stride=1)`: (N, C·kh·kw, L) → (N, C, *output_size), L the number of blocks. */
+export function inferFold(ctx: RuleContext, input: Shape, origin: string): RuleResult {
+  if (input === null) return { output: null, params: 0 };
+  if (input.length !== 2 && input.length !== 3) {
+    ctx.error('rank-mismatch', `Expected 2D or 3D (batch mode) tensor with possibly 0 batch size and non-zero dimensions for input, but got: ${formatShape(input)}: ${origin}`);
+    return { output: null, params: 0 };
+  }
+  const size = ctx.tuple('output_size', 2);
+  const kernel = ctx.tuple('kernel_size', 2);
+  const [columns, count] = input.slice(-2);
+  const window = kernel ? mul(kernel[0], kernel[1]) : null;
+  const channels = divExact(columns, window);
+  if (channels === null && typeof columns === 'number' && typeof window === 'number' && window > 0) {
+    ctx.error('reshape-size', `Expected size of input's dimension ${input.length - 2} to be divisible by the product of kernel_size, but got input.size(${input.length - 2})=${columns} and kernel_size=${ctx.describe('kernel_size')}: ${origin}`, 'kernel_size');
+    return { output: null, params: 0 };
+  }
+  const blocks = size ? slidingBlocks(ctx, size) : null;
+  const total = blocks ? mul(blocks[0], blocks[1]) : null;
+  if (blocks && equalDims(total, count) === false) {
+    ctx.error('reshape-size', `Given output_size=${ctx.describe('output_size')}, ${blockArguments(ctx)}, expected size of input's dimension ${input.length - 1} to match the calculated number of sliding blocks ${blocks.map((d) => dimToString(d)).join(' * ')} = ${dimToString(total)}, but got input.size(${input.length - 1})=${dimToString(count)}: ${origin}`, 'output_size');
+    return { output: null, params: 0 };
+  }
+  return { output: [...input.slice(0, -2), channels, ...(size ?? [null, null])], params: 0 };
+}
+
+const WINDOW_PARAMS: Param[] = [{ name: 'kernel_size' }, { name: 'dilation', default: 1 }, { name: 'padding', default: 0 }, { name: 'stride', default: 1 }];
+
+const blockLayers: LayerDef[] = [
+  { kind: 'Unfold', framework: 'torch', names: ['torch.nn.Unfold'], params: WINDOW_PARAMS, infer: (ctx) => inferUnfold(ctx, ctx.inputs[0] ?? null, ctx.origin(0)) },
+  { kind: 'Fold', framework: 'torch', names: ['torch.nn.Fold'], params: [{ name: 'output_size' }, ...WINDOW_PARAMS], infer: (ctx) => inferFold(ctx, ctx.inputs[0] ?? null, ctx.origin(0)) },
+];
 
 // ---------------------------------------------------------------------------------------------
 // PyTorch
@@ -254,7 +317,7 @@ function kerasGlobalPoolDef(n: number, kind: 'GlobalMaxPooling' | 'GlobalAverage
   return { kind: `${kind}${n}D`, framework: 'keras', names: [`keras.layers.${kind}${n}D`, `keras.layers.${alias}${n}D`], params, infer: kerasGlobalPooling(n) };
 }
 
-export const layers: LayerDef[] = [torchFractionalDef(2), torchFractionalDef(3), ...[1, 2, 3].flatMap((n) => [
+export const layers: LayerDef[] = [...blockLayers, torchFractionalDef(2), torchFractionalDef(3), ...[1, 2, 3].flatMap((n) => [
   torchPoolDef(n, 'MaxPool'),
   torchUnpoolDef(n),
   torchPoolDef(n, 'AvgPool'),

@@ -11,6 +11,7 @@ import { add, Dim, dimToString, divExact, equalDims, mul, product } from '../dim
 import { broadcast, formatShape, unpoolRangeMessage, unpoolSizes, windowFormula, windowOutput } from '../shape';
 import { ArgValue, OpDef, Param, RuleContext, RuleResult, Shape, TupleOut } from '../types';
 import { torchTransposedOutput } from '../layers/conv';
+import { inferFold, inferUnfold } from '../layers/pool';
 import { alongAxisRule, checkedAxis, defs, INPUT, keywordOnly, listArgument, param, sameShape, shapeOf } from './tensor';
 
 const F = 'torch.nn.functional.';
@@ -529,6 +530,9 @@ const poolOps: OpDef[] = RANKS.flatMap((n) => {
 });
 
 const resizeOps: OpDef[] = [
+  // F.unfold / F.fold: the rules of nn.Unfold / nn.Fold (layers/pool.ts), without their parameter count.
+  defs('unfold', [`${F}unfold`], [INPUT, param('kernel_size'), param('dilation', 1), param('padding', 0), param('stride', 1)], (ctx) => ({ output: inferUnfold(ctx, shapeOf(ctx), ctx.origin('input')).output })),
+  defs('fold', [`${F}fold`], [INPUT, param('output_size'), param('kernel_size'), param('dilation', 1), param('padding', 0), param('stride', 1)], (ctx) => ({ output: inferFold(ctx, shapeOf(ctx), ctx.origin('input')).output })),
   defs('interpolate', [`${F}interpolate`], [INPUT, param('size', null), param('scale_factor', null), param('mode', 'nearest'), param('align_corners', null), param('recompute_scale_factor', null), param('antialias', false)], interpolateRule),
   defs('upsample', [`${F}upsample`], [INPUT, param('size', null), param('scale_factor', null), param('mode', 'nearest'), param('align_corners', null)], interpolateRule),
   defs('upsample_nearest', [`${F}upsample_nearest`], [INPUT, param('size', null), param('scale_factor', null)], interpolateRule),
