@@ -410,6 +410,14 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const a = args[0];
       return a?.t === 'tensor' && a.array ? { ...a, array: undefined, framework: 'torch', id: interp.newId() } : UNKNOWN;
     }
+    // Activation checkpointing recomputes in the backward pass what the forward computes as usual:
+    // `checkpoint(self.bn_function, *features)` is `self.bn_function(*features)`.
+    case 'torch.utils.checkpoint.checkpoint': {
+      const fn = args[0] ?? kwargs.get('function');
+      if (!fn) return UNKNOWN;
+      const rest = new Map([...kwargs].filter(([k]) => !['function', 'use_reentrant', 'preserve_rng_state', 'context_fn', 'determinism_check', 'debug'].includes(k)));
+      return interp.call(fn, args.slice(1), rest, node);
+    }
     // Wrappers that return the module they were given, which computes as before: a script or a
     // trace runs its forward, `spectral_norm` keeps the weight's shape (as `weight_orig`).
     case 'torch.jit.script':

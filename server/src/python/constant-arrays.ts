@@ -148,9 +148,13 @@ export function constantCall(interp: Interpreter, name: string, args: Value[], k
   switch (fn) {
     case 'arange': {
       if ([...kwargs.keys()].some((k) => k !== 'dtype' && k !== 'device' && k !== 'start' && k !== 'end' && k !== 'stop' && k !== 'step')) return undefined;
-      const given = args.map(scalarOf);
-      if (given.some((g) => g === null) || given.length === 0 || given.length > 3) return undefined;
-      const [start, stop, step] = given.length === 1 ? [{ value: 0, integer: true }, given[0]!, { value: 1, integer: true }] : [given[0]!, given[1]!, given[2] ?? { value: 1, integer: true }];
+      // start, end (NumPy: stop) and step may be keywords too (`torch.arange(0, n, step=2)`, `arange(end=n)`).
+      const endName = lib === 'torch' ? 'end' : 'stop';
+      if (kwargs.has(lib === 'torch' ? 'stop' : 'end') || args.length > 3) return undefined;
+      const positional = args.length === 1 && !kwargs.has(endName) ? [int(0), args[0]] : args;
+      const [startValue, stopValue, stepValue] = [kwargs.get('start') ?? positional[0] ?? int(0), kwargs.get(endName) ?? positional[1], kwargs.get('step') ?? positional[2] ?? int(1)];
+      const [start, stop, step] = [startValue, stopValue, stepValue].map(scalarOf);
+      if (!start || !stop || !step) return undefined;
       if (step.value === 0) return undefined;
       const n = Math.max(0, Math.ceil((stop.value - start.value) / step.value));
       if (n > MAX_ELEMENTS) return undefined;
