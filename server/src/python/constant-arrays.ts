@@ -148,9 +148,13 @@ export function constantCall(interp: Interpreter, name: string, args: Value[], k
   switch (fn) {
     case 'arange': {
       if ([...kwargs.keys()].some((k) => k !== 'dtype' && k !== 'device' && k !== 'start' && k !== 'end' && k !== 'stop' && k !== 'step')) return undefined;
-      const given = args.map(scalarOf);
-      if (given.some((g) => g === null) || given.length === 0 || given.length > 3) return undefined;
-      const [start, stop, step] = given.length === 1 ? [{ value: 0, integer: true }, given[0]!, { value: 1, integer: true }] : [given[0]!, given[1]!, given[2] ?? { value: 1, integer: true }];
+      // start, end (NumPy: stop) and step may be keywords too (`torch.arange(0, n, step=2)`, `arange(end=n)`).
+      const endName = lib === 'torch' ? 'end' : 'stop';
+      if (kwargs.has(lib === 'torch' ? 'stop' : 'end') || args.length > 3) return undefined;
+      const positional = args.length === 1 && !kwargs.has(endName) ? [int(0), args[0]] : args;
+      const [startValue, stopValue, stepValue] = [kwargs.get('start') ?? positional[0] ?? int(0), kwargs.get(endName) ?? positional[1], kwargs.get('step') ?? positional[2] ?? int(1)];
+      const [start, stop, step] = [startValue, stopValue, stepValue].map(scalarOf);
+      if (!start || !stop || !step) return undefined;
       if (step.value === 0) return undefined;
       const n = Math.max(0, Math.ceil((stop.value - start.value) / step.value));
       if (n > MAX_ELEMENTS) return undefined;
@@ -265,6 +269,21 @@ export function constantMethod(interp: Interpreter, t: TensorValue, method: stri
     case 'sum':
     case 'cumsum':
       return args.length === 0 && kwargs.size === 0 ? constantCall(interp, `${t.array ? 'numpy' : 'torch'}.${method}`, [t], kwargs, node) : undefined;
+    case 'split': {
+      // `torch.linspace(0, rate, sum(depths)).split(depths)`: a stage-wise drop-path schedule, one
+      // piece per stage (an int splits into pieces of that size, the last one shorter).
+      const dim = args[1] ?? kwargs.get('dim');
+      const by = args[0] ?? kwargs.get('split_size_or_sections') ?? kwargs.get('split_size');
+      if (!axis || t.array || !by || (dim && !(dim.t === 'int' && (dim.v === 0 || dim.v === -1)))) return undefined;
+      const n = e.values.length;
+      let sizes: number[];
+      if (by.t === 'int' && isKnown(by.v) && by.v > 0) sizes = Array.from({ length: Math.ceil(n / by.v) }, (_, i) => Math.min(by.v as number, n - i * (by.v as number)));
+      else if ((by.t === 'list' || by.t === 'tuple') && by.items.every((i) => i.t === 'int' && isKnown(i.v) && i.v >= 0)) sizes = by.items.map((i) => (i as { v: number }).v);
+      else return undefined;
+      if (sizes.reduce((a, b) => a + b, 0) !== n) return undefined;
+      let at = 0;
+      return tuple(sizes.map((k) => again({ values: e.values.slice(at, (at += k)), integer: e.integer })));
+    }
   }
   return undefined;
 }

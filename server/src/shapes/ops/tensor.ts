@@ -541,6 +541,26 @@ function stackRule(ctx: RuleContext): RuleResult {
   return { output: [...shape.slice(0, axis), items.length, ...shape.slice(axis)] };
 }
 
+/** `torch.meshgrid(*tensors, indexing='ij')` (or one list of them): one grid per 0-D or 1-D input, each of all their lengths; 'xy' swaps the first two. */
+function meshgridRule(ctx: RuleContext): RuleResult {
+  const args = ctx.value('tensors');
+  const listed = Array.isArray(args) && args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  const items = tensorList(listed);
+  if (items === null || items.length === 0) return { output: null };
+  const sizes: Dim[] = [];
+  for (const t of items) {
+    if (t.shape !== null && t.shape.length > 1) {
+      ctx.error('rank-mismatch', `torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor of size ${formatShape(t.shape)}: ${t.origin}`, 'tensors');
+      return { output: null };
+    }
+    sizes.push(t.shape === null ? null : t.shape.length === 0 ? 1 : t.shape[0]);
+  }
+  const indexing = ctx.has('indexing') ? ctx.str('indexing') : 'ij';
+  if (indexing !== 'ij' && indexing !== 'xy') return { output: null };
+  const grid = indexing === 'xy' && sizes.length >= 2 ? [sizes[1], sizes[0], ...sizes.slice(2)] : sizes;
+  return { output: new TupleOut(items.map(() => grid)) };
+}
+
 function withAxisSize(shape: Dim[], axis: number, size: Dim): Dim[] {
   const out = [...shape];
   out[axis] = size;
@@ -897,6 +917,7 @@ const joinOps: OpDef[] = [
   defs('cat', ['torch.cat', 'torch.concat'], [param('tensors'), param('dim', 0), OUT], (ctx) => catRule(ctx, 'tensors', 'dim')),
   defs('concatenate', ['torch.concatenate'], [param('tensors'), param('axis', 0), OUT], (ctx) => catRule(ctx, 'tensors', 'axis')),
   defs('stack', ['torch.stack'], [param('tensors'), param('dim', 0), OUT], stackRule),
+  defs('meshgrid', ['torch.meshgrid'], [{ name: 'tensors', varargs: true }, keywordOnly('indexing')], meshgridRule),
   defs('split', ['torch.split'], [param('tensor'), param('split_size_or_sections'), param('dim', 0)], (ctx) => splitRule(ctx, 'tensor', 'split_size_or_sections')),
   defs('split', ['Tensor.split'], [INPUT, param('split_size'), param('dim', 0)], (ctx) => splitRule(ctx, 'input', 'split_size')),
   defs('chunk', both('chunk'), [INPUT, param('chunks'), param('dim', 0)], chunkRule),
