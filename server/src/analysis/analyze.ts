@@ -201,7 +201,16 @@ class Analysis {
       // `# model: build_model((28, 28, 1), num_classes=10)` above a builder gives its arguments.
       const modelComment = commentsAbove(this.lines, this.defLine(f.node)).model;
       if (!modelComment && !this.allParamsHaveDefaults(f)) continue;
+      // A builder the script calls itself (`NonLocalResNet18((128, 160, 3))` in its main) is built
+      // there with the arguments it chose; built again on its defaults alone, a contradiction found
+      // only there is none of the code's (a default input too small for the network): that run is dropped.
+      const called = !modelComment && interp.wasCalled(f);
+      const marks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
       const v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : interp.callFunction(f, [], new Map(), f.node)));
+      if (called && interp.trace.diagnostics.length > marks.diagnostics) {
+        this.truncate(marks);
+        continue;
+      }
       if (!v) continue;
       const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
       const isTorchModel = v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);

@@ -5,9 +5,10 @@
 // library file, so `backbone.fc = nn.Identity()`, `model.classifier[1] = nn.Linear(...)` and
 // `nn.Sequential(*list(model.children())[:-1])` work as on the real source.
 //
-// Only what the table lists exists: any other name of `torchvision.models` (a detection model,
-// `vit_b_16`) and any constructor argument other than `weights`, `progress`, `pretrained` and
-// `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
+// Only what the table lists exists, with the classes of `torchvision.models.resnet` (ResNet,
+// BasicBlock, Bottleneck, conv3x3, conv1x1) written out: any other name of `torchvision.models` (a
+// detection model, `vit_b_16`) and any constructor argument other than `weights`, `progress`,
+// `pretrained` and `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
 // instead of this whenever one is found (workspace/loader.ts).
 
 import { timmFile } from './timm';
@@ -26,6 +27,120 @@ export const CARRIED_PACKAGES = new Set(['torchvision', 'timm']);
 const SUBMODULES = ['alexnet', 'vgg', 'resnet', 'densenet', 'mobilenet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'squeezenet', 'shufflenetv2', 'mnasnet', 'regnet', 'convnext'];
 
 let modelsText: string | undefined;
+
+/**
+ * The classes `torchvision.models.resnet` builds its models from, written out (our own text, not
+ * torchvision's): code that passes its own block (`ResNet(SEBottleneck, [3, 4, 6, 3])`), subclasses
+ * `ResNet` for an encoder, or builds `Bottleneck(...)` alone gets the real structure, its children
+ * named and registered in torchvision's order and each block called with torchvision's positional
+ * arguments `(inplanes, planes, stride, downsample, groups, base_width, dilation, norm_layer)`.
+ * The table's constructors (`resnet50()`) keep their opaque blocks.
+ */
+const RESNET_CLASSES = `
+def conv3x3(in_planes, out_planes, stride=1, groups=1, dilation=1):
+    return nn.Conv2d(in_planes, out_planes, kernel_size=3, stride=stride, padding=dilation, groups=groups, bias=False, dilation=dilation)
+
+
+def conv1x1(in_planes, out_planes, stride=1):
+    return nn.Conv2d(in_planes, out_planes, kernel_size=1, stride=stride, bias=False)
+
+
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, groups=1, base_width=64, dilation=1, norm_layer=None):
+        super().__init__()
+        norm = nn.BatchNorm2d if norm_layer is None else norm_layer
+        if groups != 1 or base_width != 64:
+            raise ValueError('BasicBlock only supports groups=1 and base_width=64')
+        if dilation > 1:
+            raise NotImplementedError('Dilation > 1 not supported in BasicBlock')
+        self.conv1 = conv3x3(inplanes, planes, stride)
+        self.bn1 = norm(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = conv3x3(planes, planes)
+        self.bn2 = norm(planes)
+        self.downsample = downsample
+        self.stride = stride
+
+    def forward(self, x):
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return self.relu(y + shortcut)
+
+
+class Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, groups=1, base_width=64, dilation=1, norm_layer=None):
+        super().__init__()
+        norm = nn.BatchNorm2d if norm_layer is None else norm_layer
+        width = int(planes * (base_width / 64.0)) * groups
+        self.conv1 = conv1x1(inplanes, width)
+        self.bn1 = norm(width)
+        self.conv2 = conv3x3(width, width, stride, groups, dilation)
+        self.bn2 = norm(width)
+        self.conv3 = conv1x1(width, planes * self.expansion)
+        self.bn3 = norm(planes * self.expansion)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+        self.stride = stride
+
+    def forward(self, x):
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.relu(self.bn2(self.conv2(y)))
+        y = self.bn3(self.conv3(y))
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return self.relu(y + shortcut)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block, layers, num_classes=1000, zero_init_residual=False, groups=1, width_per_group=64, replace_stride_with_dilation=None, norm_layer=None):
+        super().__init__()
+        self._norm_layer = nn.BatchNorm2d if norm_layer is None else norm_layer
+        self.inplanes = 64
+        self.dilation = 1
+        dilate = [False, False, False] if replace_stride_with_dilation is None else replace_stride_with_dilation
+        if len(dilate) != 3:
+            raise ValueError('replace_stride_with_dilation should be None or a 3-element tuple')
+        self.groups = groups
+        self.base_width = width_per_group
+        self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)
+        self.bn1 = self._norm_layer(self.inplanes)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self.layer1 = self._make_layer(block, 64, layers[0])
+        self.layer2 = self._make_layer(block, 128, layers[1], stride=2, dilate=dilate[0])
+        self.layer3 = self._make_layer(block, 256, layers[2], stride=2, dilate=dilate[1])
+        self.layer4 = self._make_layer(block, 512, layers[3], stride=2, dilate=dilate[2])
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(512 * block.expansion, num_classes)
+
+    def _make_layer(self, block, planes, blocks, stride=1, dilate=False):
+        norm = self._norm_layer
+        first_dilation = self.dilation
+        if dilate:
+            self.dilation *= stride
+            stride = 1
+        downsample = None
+        if stride != 1 or self.inplanes != planes * block.expansion:
+            downsample = nn.Sequential(conv1x1(self.inplanes, planes * block.expansion, stride), norm(planes * block.expansion))
+        stage = [block(self.inplanes, planes, stride, downsample, self.groups, self.base_width, first_dilation, norm)]
+        self.inplanes = planes * block.expansion
+        for _ in range(1, blocks):
+            stage.append(block(self.inplanes, planes, groups=self.groups, base_width=self.base_width, dilation=self.dilation, norm_layer=norm))
+        return nn.Sequential(*stage)
+
+    def _forward_impl(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        x = torch.flatten(self.avgpool(x), 1)
+        return self.fc(x)
+
+    def forward(self, x):
+        return self._forward_impl(x)
+`;
 
 function modelsModule(): string {
   if (modelsText !== undefined) return modelsText;
@@ -48,6 +163,7 @@ function modelsModule(): string {
     }
     lines.push(m.source, '', '');
   }
+  lines.push(RESNET_CLASSES);
   modelsText = lines.join('\n');
   return modelsText;
 }

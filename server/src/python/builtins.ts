@@ -12,14 +12,14 @@ import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
 import { matchObject, stdlibCall } from './stdlib';
 import { datasetCall } from './tfdata';
-import { bool, dictKey, DictValue, int, list, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, dictKey, DictValue, int, list, ModuleValue, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 /** Loops, comprehensions, range() and list repetition stop after this many items. */
 export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable', 'locals'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable', 'locals'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -225,9 +225,22 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       if (o?.t === 'object' && n?.t === 'str' && v) interp.setObjectAttr(o, n.v, v);
       return NONE;
     }
+    case 'itertools.repeat': {
+      // `tuple(repeat(x, n))`: n references to x (without n the iterator never ends: unknown).
+      const [x, n] = [args[0] ?? kwargs.get('object'), args[1] ?? kwargs.get('times')];
+      const times = n ? nums(n) : null;
+      if (!x || times === null || !Number.isInteger(times) || times > MAX_LOOP_ITERATIONS) return UNKNOWN;
+      return list(Array.from({ length: Math.max(0, times) }, () => x));
+    }
+    case 'builtins.delattr': {
+      const [o, n] = args;
+      if (o && n?.t === 'str') interp.deleteAttribute(o, n.v);
+      return NONE;
+    }
     case 'builtins.hasattr': {
       const [o, n] = args;
       if (o?.t === 'object' && n?.t === 'str') return bool(o.attrs.has(n.v) || interp.lookupClassAttr(o.cls, n.v) !== undefined);
+      if (o?.t === 'module' && n?.t === 'str') return moduleHas(interp, o, n.v);
       // A layer: true where its rule or its arguments say so (`hasattr(conv, 'out_channels')`), else unknown.
       if (o?.t === 'layer' && n?.t === 'str' && interp.layerHasAttribute(o, n.v)) return bool(true);
       return UNKNOWN;
@@ -244,6 +257,9 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const plain = interp.mro(v.cls).every((c) => !c.library && c.bases.every((b) => b.t === 'class' || (b.t === 'builtin' && b.name === 'builtins.object')));
       return plain ? bool(false) : UNKNOWN;
     }
+    case 'builtins.dir':
+      // `'silu' in dir(torch.nn.functional)`: a module's listing, answered name by name (`in`).
+      return args.length === 1 && args[0].t === 'module' ? { t: 'builtin', name: 'builtins.dir.listing', self: args[0] } : UNKNOWN;
     case 'builtins.chr': {
       // `chr(ord('a') + i)`: names built from letters (`stage1a`, `stage1b`, ...).
       const n = nums(args[0]);
@@ -528,6 +544,18 @@ function sumFloats(items: Value[], start: number): Value {
 /** isinstance(v, ty) for one type: true, false, or undefined when it cannot be known. */
 function isInstance(interp: Interpreter, v: Value, ty: Value): boolean | undefined {
   if (v.t === 'unknown') return undefined;
+  // A class itself (a user class, a layer class of the library: `norm_layer=nn.BatchNorm2d`), a
+  // function and a functools.partial, as a layer factory argument is tested (`isinstance(norm_layer,
+  // (type, str, functools.partial))`): each is an instance of its own kind only.
+  const callableKind = v.t === 'class' || (v.t === 'builtin' && !v.self && findLayer(v.name)) ? 'type' : v.t === 'partial' ? 'partial' : v.t === 'function' && !v.self ? 'function' : null;
+  if (callableKind && (ty.t === 'builtin' || ty.t === 'module')) {
+    const kind = { 'builtins.type': 'type', 'functools.partial': 'partial', 'types.FunctionType': 'function', 'types.LambdaType': 'function' }[ty.name];
+    if (kind) return kind === callableKind;
+    if (INSTANCE_KINDS[ty.name] || findLayer(ty.name) || ty.name === 'torch.nn.Module') return false;
+  }
+  if ((ty.t === 'builtin' || ty.t === 'module') && ['builtins.type', 'functools.partial', 'types.FunctionType', 'types.LambdaType'].includes(ty.name)) {
+    return PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' || v.t === 'object' ? false : undefined;
+  }
   if (ty.t === 'class') {
     if (v.t === 'object') return interp.mro(v.cls).includes(ty);
     return PLAIN.has(v.t) || v.t === 'layer' || v.t === 'container' ? false : undefined;
@@ -692,6 +720,18 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         });
         return failed ? UNKNOWN : str(out);
       }
+      case 'isdigit':
+      case 'isdecimal':
+      case 'isnumeric':
+      case 'isalpha':
+      case 'isalnum':
+      case 'isspace': {
+        // `ss.isdigit()` in a config-string parser; only ASCII text is answered (Python's classes
+        // take in Unicode's digits and letters, which differ between the methods).
+        if (args.length > 0 || !/^[\x00-\x7f]*$/.test(self.v)) return UNKNOWN;
+        const pattern = method === 'isalpha' ? /^[A-Za-z]+$/ : method === 'isalnum' ? /^[A-Za-z0-9]+$/ : method === 'isspace' ? /^[ \t\n\r\x0b\x0c\x1c-\x1f]+$/ : /^[0-9]+$/;
+        return bool(pattern.test(self.v));
+      }
       case 'startswith':
         return args[0]?.t === 'str' ? bool(self.v.startsWith(args[0].v)) : UNKNOWN;
       case 'endswith':
@@ -729,6 +769,17 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
     if (method === 'count') return UNKNOWN;
   }
   return UNKNOWN;
+}
+
+/**
+ * Whether a module has a name (`hasattr(nn, 'SiLU')`, `'silu' in dir(F)`): true where the name is a
+ * class or function the engine models, or a binding of a module it reads; otherwise unknown (the
+ * library may have it where the engine does not), never false.
+ */
+export function moduleHas(interp: Interpreter, module: ModuleValue, name: string): Value {
+  const v = interp.moduleMember(module, name);
+  if (module.source) return v.t === 'unknown' ? UNKNOWN : bool(true);
+  return v.t === 'builtin' ? bool(true) : UNKNOWN;
 }
 
 /** Python's `'conv%d' % i` for the common conversions (%d %i %s %r %f, with flags and width). */

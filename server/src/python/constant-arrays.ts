@@ -269,6 +269,21 @@ export function constantMethod(interp: Interpreter, t: TensorValue, method: stri
     case 'sum':
     case 'cumsum':
       return args.length === 0 && kwargs.size === 0 ? constantCall(interp, `${t.array ? 'numpy' : 'torch'}.${method}`, [t], kwargs, node) : undefined;
+    case 'split': {
+      // `torch.linspace(0, rate, sum(depths)).split(depths)`: a stage-wise drop-path schedule, one
+      // piece per stage (an int splits into pieces of that size, the last one shorter).
+      const dim = args[1] ?? kwargs.get('dim');
+      const by = args[0] ?? kwargs.get('split_size_or_sections') ?? kwargs.get('split_size');
+      if (!axis || t.array || !by || (dim && !(dim.t === 'int' && (dim.v === 0 || dim.v === -1)))) return undefined;
+      const n = e.values.length;
+      let sizes: number[];
+      if (by.t === 'int' && isKnown(by.v) && by.v > 0) sizes = Array.from({ length: Math.ceil(n / by.v) }, (_, i) => Math.min(by.v as number, n - i * (by.v as number)));
+      else if ((by.t === 'list' || by.t === 'tuple') && by.items.every((i) => i.t === 'int' && isKnown(i.v) && i.v >= 0)) sizes = by.items.map((i) => (i as { v: number }).v);
+      else return undefined;
+      if (sizes.reduce((a, b) => a + b, 0) !== n) return undefined;
+      let at = 0;
+      return tuple(sizes.map((k) => again({ values: e.values.slice(at, (at += k)), integer: e.integer })));
+    }
   }
   return undefined;
 }

@@ -23,7 +23,7 @@ import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { STDLIB_MODULES } from '../model/stdlib-modules';
-import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, setOf, sliceRange, toText } from './builtins';
+import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, moduleHas, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, setOf, sliceRange, toText } from './builtins';
 import {
   constructContainer,
   constructLayer,
@@ -63,7 +63,7 @@ import { stdlibAttr, stdlibMethod } from './stdlib';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -148,6 +148,11 @@ export class Interpreter implements ModuleHost {
   readonly exampleInstances = new Map<number, Value>();
   /** Module-level functions that ran while the module ran. */
   private readonly calledFunctions = new Set<SyntaxNode>();
+
+  /** Whether the module's code called the function (with the arguments it chose). */
+  wasCalled(f: FunctionValue): boolean {
+    return this.calledFunctions.has(f.node);
+  }
   /**
    * Every container or functional model assigned to a module-level name, in order, with the name
    * it was assigned to: a name bound again later (`model = keras.Model(...)` twice in a notebook,
@@ -403,6 +408,8 @@ export class Interpreter implements ModuleHost {
         return checkAssert(this, node, scope);
       case 'comment':
       case 'delete_statement':
+        for (const target of node.namedChildren.flatMap((c) => (c.type === 'expression_list' ? c.namedChildren : [c]))) this.deleteTarget(target, scope);
+        return;
       case 'print_statement':
       case 'exec_statement':
       case 'type_alias_statement':
@@ -418,6 +425,87 @@ export class Interpreter implements ModuleHost {
       default:
         return; // ERROR nodes and statements we do not model.
     }
+  }
+
+  /**
+   * `del target`: a name becomes unknown; `del self.fc`, `del seq.pool` drop an attribute or a named
+   * child (a module deleted from its parent is no longer applied); `del layers[-1]`, `del d[k]`
+   * drop an item. What cannot be followed leaves the container's children unknown, never as they were.
+   */
+  private deleteTarget(target: SyntaxNode, scope: Scope): void {
+    switch (target.type) {
+      case 'identifier':
+        scope.set(target.text, UNKNOWN);
+        return;
+      case 'parenthesized_expression':
+      case 'tuple':
+      case 'list':
+        for (const c of target.namedChildren) this.deleteTarget(c, scope);
+        return;
+      case 'attribute': {
+        const name = target.childForFieldName('attribute')?.text;
+        if (name) this.deleteAttribute(this.evalExpr(target.childForFieldName('object')!, scope), name);
+        return;
+      }
+      case 'subscript': {
+        const value = this.evalExpr(target.childForFieldName('value')!, scope);
+        const indices = target.childrenForFieldName('subscript');
+        const idx = indices.length === 1 ? this.evalExpr(indices[0], scope) : UNKNOWN;
+        this.deleteItem(value, idx);
+        return;
+      }
+    }
+  }
+
+  /** `del obj.name` (and `delattr(obj, name)`). */
+  deleteAttribute(obj: Value, name: string): void {
+    const held = obj.t === 'object' ? containerOf(obj) : obj.t === 'container' ? obj : undefined;
+    if (held && !held.unknownItems && held.keys?.includes(name)) {
+      const i = held.keys.indexOf(name);
+      held.items.splice(i, 1);
+      held.keys.splice(i, 1);
+      return;
+    }
+    if (obj.t === 'object') obj.attrs.delete(name);
+  }
+
+  private deleteItem(value: Value, idx: Value): void {
+    const held = value.t === 'object' ? containerOf(value) : value.t === 'container' ? value : undefined;
+    if (value.t === 'dict') {
+      const k = dictKey(idx);
+      if (k) value.entries.delete(k);
+      else value.partial = true;
+      return;
+    }
+    const items = held ? held.items : value.t === 'list' ? value.items : undefined;
+    if (!items || held?.unknownItems) return;
+    const positions = this.deletedPositions(items.length, idx, held?.kind === 'ModuleDict' ? held.keys : null);
+    if (positions === null) {
+      if (held) forgetChildren(held);
+      return;
+    }
+    // Numbered children are numbered again from 0, as Sequential and ModuleList do.
+    const numbered = held?.keys?.every((k, i) => k === String(i)) ?? false;
+    for (const i of positions.sort((a, b) => b - a)) {
+      items.splice(i, 1);
+      if (held?.keys) held.keys.splice(i, 1);
+    }
+    if (held?.keys && numbered) held.keys = held.keys.map((_, i) => String(i));
+  }
+
+  /** The positions `del seq[idx]` removes; null when they cannot be known. */
+  private deletedPositions(n: number, idx: Value, dictKeys: string[] | null): number[] | null {
+    if (dictKeys) return idx.t === 'str' && dictKeys.includes(idx.v) ? [dictKeys.indexOf(idx.v)] : null;
+    if (idx.t === 'int' && isKnown(idx.v)) {
+      const i = idx.v < 0 ? idx.v + n : idx.v;
+      return i >= 0 && i < n ? [i] : null;
+    }
+    if (idx.t !== 'slice') return null;
+    const r = sliceRange(idx, n);
+    if (!r) return null;
+    const out: number[] = [];
+    for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) out.push(i);
+    return out;
   }
 
   private execIf(node: SyntaxNode, scope: Scope): void {
@@ -984,7 +1072,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1452,6 +1540,10 @@ export class Interpreter implements ModuleHost {
 
   private compare(op: string, a: Value, b: Value): boolean | undefined {
     if (op === 'in' || op === 'not in') {
+      if (b.t === 'builtin' && b.name === 'builtins.dir.listing' && b.self?.t === 'module') {
+        const has = a.t === 'str' ? moduleHas(this, b.self, a.v) : UNKNOWN;
+        return has.t === 'bool' ? (op === 'in') === has.v : undefined;
+      }
       const items = b.t === 'dict' ? [...b.entries.values()].map((e) => e.key) : this.members(b);
       if (items === null) return undefined;
       let found: boolean | undefined = false;
@@ -1650,13 +1742,18 @@ export class Interpreter implements ModuleHost {
     }
   }
 
+  /** A name of a module: a binding of a module read as source, or a library name. */
+  moduleMember(obj: ModuleValue, name: string): Value {
+    // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
+    if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
+    return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
+  }
+
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
     if (obj.t === 'builtin' && obj.name === 'Layer.__class__' && obj.self?.t === 'layer' && name === '__name__') return str(obj.self.def.kind);
     switch (obj.t) {
       case 'module':
-        // `x[..., np.newaxis]`: NumPy's and TensorFlow's spelling of None in an index.
-        if (name === 'newaxis' && (obj.name === 'numpy' || obj.name === 'tensorflow')) return NONE;
-        return obj.source ? this.moduleAttr(obj.source, name) : this.libraryRef(`${obj.name}.${name}`);
+        return this.moduleMember(obj, name);
       case 'object': {
         if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
@@ -1676,7 +1773,7 @@ export class Interpreter implements ModuleHost {
           const v = given ? fromArg(given) : undefined;
           return v?.t === 'int' ? v : UNKNOWN;
         }
-        const held = asLayer ? this.layerAttribute(asLayer, name) : undefined;
+        const held = asLayer ? this.layerAttribute(asLayer, name, true) : undefined;
         if (held) return held;
         if (base) return { t: 'builtin', name: `${base.framework === 'torch' ? 'Module' : 'KerasModel'}.${name}`, self: obj };
         return UNKNOWN;
@@ -1742,6 +1839,15 @@ export class Interpreter implements ModuleHost {
         return { t: 'builtin', name: `${obj.t}.${name}`, self: obj };
       case 'function':
         return name === '__name__' && obj.node.type === 'function_definition' ? str(obj.name) : UNKNOWN;
+      case 'partial': {
+        // `p.func`, `p.args`, `p.keywords`: what functools.partial keeps (a factory unbound and bound again).
+        if (name === 'func') return obj.fn;
+        if (name === 'args') return tuple([...obj.args]);
+        if (name !== 'keywords') return UNKNOWN;
+        const keywords: DictValue = { t: 'dict', entries: new Map() };
+        for (const [k, v] of obj.kwargs) keywords.entries.set(`s:${k}`, { key: str(k), value: v });
+        return keywords;
+      }
       case 'functional':
         // `model.output` / `.input`: the tensors the model was built on (`keras.Model(base.input, base.output)`).
         if (name === 'output') return obj.outputs;
@@ -1763,8 +1869,8 @@ export class Interpreter implements ModuleHost {
    * a parameter as a tensor of its shape, or None; a window argument as the module keeps it.
    * Undefined where the rule does not say, or the layer was changed past knowing (opaque).
    */
-  private layerAttribute(layer: LayerValue, name: string): Value | undefined {
-    if (layer.def.framework === 'keras') return this.kerasLayerAttribute(layer, name);
+  private layerAttribute(layer: LayerValue, name: string, ofSubclass = false): Value | undefined {
+    if (layer.def.framework === 'keras') return this.kerasLayerAttribute(layer, name, ofSubclass);
     if (layer.opaque || layer.def.framework !== 'torch' || !layer.def.attributes || layer.bound.problems.length > 0) return undefined;
     const attributes = layer.def.attributes(new ArgContext({ framework: 'torch', kind: layer.def.kind, bound: layer.bound }));
     const parameter = Object.hasOwn(attributes.parameters, name) ? attributes.parameters[name] : undefined;
@@ -1778,8 +1884,12 @@ export class Interpreter implements ModuleHost {
    * `self.strides`, `self.padding` in its compute_output_shape): the arguments as Keras keeps them,
    * window sizes as one entry per spatial axis, `padding` in lower case; others as written.
    */
-  private kerasLayerAttribute(layer: LayerValue, name: string): Value | undefined {
-    if (layer.opaque || layer.bound.problems.length > 0 || !layer.bound.values.has(name)) return undefined;
+  private kerasLayerAttribute(layer: LayerValue, name: string, ofSubclass: boolean): Value | undefined {
+    // A subclass's own attributes (`self.depth_multiplier = ...`) make its layer opaque to
+    // applying, not to reading what its constructor was given: an attribute it set again is read
+    // from the instance before this. A layer's arguments whose checks failed (`filters=None` for a
+    // depthwise subclass) are still what was written.
+    if ((layer.opaque && !ofSubclass) || !layer.bound.values.has(name)) return undefined;
     const given = fromArg(layer.bound.values.get(name)!);
     if (KERAS_WINDOW_ATTRIBUTES.has(name)) {
       const rank = Number(/(\d)D$/.exec(layer.def.kind)?.[1] ?? NaN);

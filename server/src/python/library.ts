@@ -101,6 +101,25 @@ export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[]
 
 /** `layers.concatenate([a, b])`: the merge layer built and applied to its list at once; undefined for other names. */
 export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value | undefined {
+  // Keras 1's `merge([a, b], mode='concat', concat_axis=-1)`: the merge layer its mode names (a
+  // mode given as a function, or one Keras 2 dropped, is not followed).
+  if (name === 'keras.layers.merge') {
+    const inputs = args[0] ?? kwargs.get('inputs') ?? kwargs.get('layers');
+    const mode = kwargs.get('mode') ?? args[1] ?? str('sum');
+    const target = mode.t === 'str' ? KERAS1_MERGE_MODES[mode.v] : undefined;
+    const def = target ? findLayer(`keras.layers.${target}`) : undefined;
+    if (!inputs || !def || [...kwargs.keys()].some((k) => !['inputs', 'layers', 'mode', 'concat_axis', 'dot_axes', 'name'].includes(k)) || args.length > 2) return UNKNOWN;
+    const layerKwargs = new Map<string, Value>();
+    const axis = kwargs.get('concat_axis');
+    if (target === 'Concatenate') layerKwargs.set('axis', axis ?? int(-1));
+    if (target === 'Dot') {
+      const axes = kwargs.get('dot_axes');
+      if (!axes) return UNKNOWN;
+      layerKwargs.set('axes', axes);
+    }
+    const l = constructLayer(interp, def, [], layerKwargs, node, { argNodes: [], kwNodes: new Map(), scope: nodes.scope });
+    return interp.applyModule(l, [inputs], new Map(), node);
+  }
   if (name.startsWith('keras.layers.') && /^[a-z]/.test(name.slice('keras.layers.'.length))) {
     const mergeTarget = kerasFunctionalMerge(name);
     if (mergeTarget) {
@@ -114,6 +133,9 @@ export function kerasMerge(interp: Interpreter, name: string, args: Value[], kwa
   }
   return undefined;
 }
+
+/** Keras 1's merge modes, as the Keras 2 layers that replaced them. */
+const KERAS1_MERGE_MODES: Record<string, string> = { sum: 'Add', concat: 'Concatenate', mul: 'Multiply', ave: 'Average', max: 'Maximum', dot: 'Dot' };
 
 /** The Keras layer classes behind the lowercase merge functions (`layers.concatenate`). */
 export function kerasFunctionalMerge(name: string): string | undefined {
@@ -278,11 +300,9 @@ export function containerMethod(interp: Interpreter, method: string, self: Conta
   }
   else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
   else if (self.kind === 'KerasSequential' && KERAS_DATA_METHODS.has(method)) recordKerasData(interp, self, args, kwargs, node);
-  // `modules()` reaches every descendant: listed only when the children are plain layers (a block or a
-  // table block has insides we do not list); `named_modules()` is not listed.
-  else if (method === 'modules' && self.items.some((i) => i.t !== 'layer' || isTableBlock(i))) return UNKNOWN;
-  else if (method === 'named_modules') return UNKNOWN;
-  else if ((method === 'children' || method === 'modules') && self.kind !== 'ModuleDict') return list([...self.items]);
+  // `modules()` and `named_modules()` reach the container itself and every descendant.
+  else if (method === 'modules' || method === 'named_modules') return moduleTree(interp, self, method === 'named_modules');
+  else if (method === 'children' && self.kind !== 'ModuleDict') return list([...self.items]);
   else if (method === 'values' && self.kind === 'ModuleDict') return list([...self.items]);
   else if (method === 'items' && self.kind === 'ModuleDict') return list(self.items.map((v, i) => tuple([str(self.keys![i]), v])));
   else if (method === 'keys' && self.kind === 'ModuleDict') return list((self.keys ?? []).map(str));
@@ -341,8 +361,33 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
   if (method === '__call__' || method === 'forward' || method === 'call') return interp.applyModule(self, args, kwargs, node);
   if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
   if (method === 'children' || method === 'named_children') return moduleChildren(interp, self, method === 'named_children');
-  if (method === 'modules' || method === 'parameters') return UNKNOWN;
+  if (method === 'modules' || method === 'named_modules') return moduleTree(interp, self, method === 'named_modules');
   return UNKNOWN;
+}
+
+/**
+ * `module.modules()` (`named_modules()`): the module itself (named '') and every descendant, depth
+ * first in registration order, each once, named by its dotted path (`layer3.0.conv2`), as PyTorch
+ * lists them. Unknown where a module's children cannot all be listed (an unknown attribute, a
+ * block of the torchvision table, a Keras model).
+ */
+function moduleTree(interp: Interpreter, root: ContainerValue | ObjectValue, named: boolean): Value {
+  const out: [string, Value][] = [];
+  const seen = new Set<Value>();
+  const visit = (v: Value, path: string, depth: number): boolean => {
+    if (seen.has(v)) return true;
+    seen.add(v);
+    if (depth > 64) return false;
+    let children: { keys: string[]; items: Value[] } | undefined;
+    if (v.t === 'layer') children = isTableBlock(v) ? undefined : { keys: [], items: [] };
+    else if (v.t === 'container') children = v.kind === 'KerasSequential' || v.unknownItems ? undefined : { keys: v.keys && v.keys.length === v.items.length ? v.keys : v.items.map((_, i) => String(i)), items: v.items };
+    else if (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'torch') children = registeredModules(interp, v);
+    if (!children) return false;
+    out.push([path, v]);
+    return children.items.every((c, i) => visit(c, path ? `${path}.${children!.keys[i]}` : children!.keys[i], depth + 1));
+  };
+  if (!visit(root, '', 0)) return UNKNOWN;
+  return list(out.map(([name, v]) => (named ? tuple([str(name), v]) : v)));
 }
 
 /**

@@ -268,6 +268,8 @@ function scaled(e: Expr, c: number): Dim {
 /** Python's `a // b` for a positive integer divisor; symbolic divisors give unknown. */
 export function floordiv(a: Dim, b: Dim): Dim {
   if (a === null || b === null) return null;
+  // A negative divisor: floor(a / -c) == floor(-a / c), so `-(H // -s)` is H divided by s rounded up.
+  if (typeof b === 'number' && Number.isInteger(b) && b < 0) return floordiv(neg(a), -b);
   if (typeof b !== 'number' || !Number.isInteger(b) || b <= 0) {
     if (typeof a !== 'number' && typeof b !== 'number') return divExact(a, b);
     return null;
