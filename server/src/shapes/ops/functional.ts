@@ -127,22 +127,32 @@ function adaptivePoolRule(ctx: RuleContext, n: number, indices: IndicesMode): Ru
   return withIndices(ctx, [...input.slice(0, leading), ...sizes], indices);
 }
 
-/** F.conv1d/2d/3d: weight (out, in / groups, *kernel). */
-function convRule(ctx: RuleContext, n: number): RuleResult {
+/**
+ * What the functional convolutions share: the input, its leading axes (batch, channels), the
+ * groups and input channels, and the weight (unknown or of the input's rank); null where the input
+ * is unknown or the weight's rank does not fit it (reported).
+ */
+function convOperands(ctx: RuleContext, n: number): { input: Dim[]; leading: number; groups: Dim; channels: Dim; weight: Dim[] | null } | null {
   const input = shapeOf(ctx);
   const weight = shapeOf(ctx, 'weight');
-  if (input === null) return { output: null };
+  if (input === null) return null;
   const leading = leadingAxes(ctx, input, n);
-  if (leading === null) return { output: null };
-  const groups = ctx.int('groups');
-  const channels = input[leading - 1];
+  if (leading === null) return null;
+  if (weight !== null && weight.length !== n + 2) {
+    ctx.error('rank-mismatch', `Expected ${n + 2}-dimensional weight for ${n + 2}-dimensional input ${formatShape(input)}, but got ${weight.length}-dimensional weight of size ${formatShape(weight)}: ${ctx.origin('weight')}`, 'weight');
+    return null;
+  }
+  return { input, leading, groups: ctx.int('groups'), channels: input[leading - 1], weight };
+}
+
+/** F.conv1d/2d/3d: weight (out, in / groups, *kernel). */
+function convRule(ctx: RuleContext, n: number): RuleResult {
+  const operands = convOperands(ctx, n);
+  if (!operands) return { output: null };
+  const { input, leading, groups, channels, weight } = operands;
   let outChannels: Dim = null;
   let kernel: Dim[] | null = null;
   if (weight !== null) {
-    if (weight.length !== n + 2) {
-      ctx.error('rank-mismatch', `Expected ${n + 2}-dimensional weight for ${n + 2}-dimensional input ${formatShape(input)}, but got ${weight.length}-dimensional weight of size ${formatShape(weight)}: ${ctx.origin('weight')}`, 'weight');
-      return { output: null };
-    }
     outChannels = weight[0];
     kernel = weight.slice(2);
     const expected = mul(weight[1], groups);
@@ -165,20 +175,12 @@ function convRule(ctx: RuleContext, n: number): RuleResult {
  * (in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1, as the module's.
  */
 function convTransposeRule(ctx: RuleContext, n: number): RuleResult {
-  const input = shapeOf(ctx);
-  const weight = shapeOf(ctx, 'weight');
-  if (input === null) return { output: null };
-  const leading = leadingAxes(ctx, input, n);
-  if (leading === null) return { output: null };
-  const groups = ctx.int('groups');
-  const channels = input[leading - 1];
+  const operands = convOperands(ctx, n);
+  if (!operands) return { output: null };
+  const { input, leading, groups, channels, weight } = operands;
   let outChannels: Dim = null;
   let kernel: Dim[] | null = null;
   if (weight !== null) {
-    if (weight.length !== n + 2) {
-      ctx.error('rank-mismatch', `Expected ${n + 2}-dimensional weight for ${n + 2}-dimensional input ${formatShape(input)}, but got ${weight.length}-dimensional weight of size ${formatShape(weight)}: ${ctx.origin('weight')}`, 'weight');
-      return { output: null };
-    }
     outChannels = mul(weight[1], groups);
     kernel = weight.slice(2);
     if (equalDims(weight[0], channels) === false) {
