@@ -175,6 +175,8 @@ export class Interpreter implements ModuleHost {
    * `K.set_image_data_format(...)`; null where that call's argument, or whether it ran, is unknown.
    */
   kerasImageDataFormat: 'channels_last' | 'channels_first' | null = 'channels_last';
+  /** Keras's fuzz factor (`K.epsilon()`): its default, or what `K.set_epsilon(...)` set; null where unknown. */
+  kerasEpsilon: number | null = 1e-7;
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
   /**
@@ -721,6 +723,7 @@ export class Interpreter implements ModuleHost {
         const fn = n.childForFieldName('function');
         // `K.set_image_data_format('channels_first')` that may not run: the layout is unknown.
         if (/\bset_image_(data_format|dim_ordering)$/.test(fn?.text ?? '')) this.kerasImageDataFormat = null;
+        if (/\bset_epsilon$/.test(fn?.text ?? '')) this.kerasEpsilon = null;
         const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
         if (receiver && MUTATING_METHODS.has(fn!.childForFieldName('attribute')?.text ?? '')) this.forgetTarget(receiver, scope);
       }
@@ -2157,6 +2160,13 @@ export class Interpreter implements ModuleHost {
         // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
         if (fn.name === 'keras.backend.image_dim_ordering') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat === 'channels_first' ? 'th' : 'tf');
         if (fn.name === 'keras.backend.is_keras_tensor' || fn.name === 'keras.utils.is_keras_tensor') return isKerasTensor(this, args[0] ?? kwargs.get('x'));
+        // Keras's fuzz factor (`x / (K.sum(x) + K.epsilon())`): a float, 1e-7 unless set_epsilon set another.
+        if (fn.name === 'keras.backend.epsilon' || fn.name === 'keras.config.epsilon') return this.kerasEpsilon === null ? UNKNOWN : { t: 'float', v: this.kerasEpsilon };
+        if (fn.name === 'keras.backend.set_epsilon' || fn.name === 'keras.config.set_epsilon') {
+          const e = args[0] ?? kwargs.get('value');
+          this.kerasEpsilon = e?.t === 'float' ? e.v : e?.t === 'int' && typeof e.v === 'number' ? e.v : null;
+          return NONE;
+        }
         if (IMAGE_FORMAT_SETTERS.has(fn.name)) {
           this.kerasImageDataFormat = imageDataFormat(fn.name, args[0] ?? kwargs.get('data_format') ?? kwargs.get('dim_ordering'));
           return NONE;
