@@ -6,9 +6,11 @@
 // `nn.Sequential(*list(model.children())[:-1])` work as on the real source.
 //
 // Only what the table lists exists, with the classes of `torchvision.models.resnet` (ResNet,
-// BasicBlock, Bottleneck, conv3x3, conv1x1) written out: any other name of `torchvision.models` (a
-// detection model, `vit_b_16`) and any constructor argument other than `weights`, `progress`,
-// `pretrained` and `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
+// BasicBlock, Bottleneck, conv3x3, conv1x1) written out and the ResNet family's constructors
+// building them (every layer inside a block known; ResNet's own arguments such as `norm_layer`
+// followed): any other name of `torchvision.models` (a detection model, `vit_b_16`) and, outside
+// the ResNet family, any constructor argument other than `weights`, `progress`, `pretrained` and
+// `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
 // instead of this whenever one is found (workspace/loader.ts).
 
 import { timmFile } from './timm';
@@ -142,6 +144,19 @@ class ResNet(nn.Module):
         return self._forward_impl(x)
 `;
 
+/** torchvision's ResNet constructors: name, block, blocks per stage, and the ResNet arguments they set. */
+const RESNET_CONFIGS: [string, string, number[], string][] = [
+  ['resnet18', 'BasicBlock', [2, 2, 2, 2], ''],
+  ['resnet34', 'BasicBlock', [3, 4, 6, 3], ''],
+  ['resnet50', 'Bottleneck', [3, 4, 6, 3], ''],
+  ['resnet101', 'Bottleneck', [3, 4, 23, 3], ''],
+  ['resnet152', 'Bottleneck', [3, 8, 36, 3], ''],
+  ['resnext50_32x4d', 'Bottleneck', [3, 4, 6, 3], "'groups': 32, 'width_per_group': 4"],
+  ['resnext101_32x8d', 'Bottleneck', [3, 4, 23, 3], "'groups': 32, 'width_per_group': 8"],
+  ['wide_resnet50_2', 'Bottleneck', [3, 4, 6, 3], "'width_per_group': 128"],
+  ['wide_resnet101_2', 'Bottleneck', [3, 4, 23, 3], "'width_per_group': 128"],
+];
+
 function modelsModule(): string {
   if (modelsText !== undefined) return modelsText;
   const lines = [
@@ -164,6 +179,17 @@ function modelsModule(): string {
     lines.push(m.source, '', '');
   }
   lines.push(RESNET_CLASSES);
+  // The ResNet family's constructors build the written-out classes (so every layer inside a block
+  // has its shape), replacing the table's opaque-block versions above: the configurations are
+  // torchvision's (block, blocks per stage, groups, width per group).
+  for (const [name, block, stages, extra] of RESNET_CONFIGS) {
+    lines.push(
+      `def ${name}(*, weights=None, progress=True, pretrained=False, num_classes=1000, **kwargs):`,
+      ...(extra ? [`    kwargs = {${extra}, **kwargs}`] : []),
+      `    return ResNet(${block}, [${stages.join(', ')}], num_classes=num_classes, **kwargs)`,
+      '',
+    );
+  }
   modelsText = lines.join('\n');
   return modelsText;
 }
