@@ -6,9 +6,9 @@
 // `nn.Sequential(*list(model.children())[:-1])` work as on the real source.
 //
 // Only what the table lists exists, with the classes of `torchvision.models.resnet` (ResNet,
-// BasicBlock, Bottleneck, conv3x3, conv1x1) written out and the ResNet family's constructors
-// building them (every layer inside a block known; ResNet's own arguments such as `norm_layer`
-// followed): any other name of `torchvision.models` (a detection model, `vit_b_16`) and, outside
+// BasicBlock, Bottleneck, conv3x3, conv1x1) and `torchvision.models.densenet` written out and the
+// ResNet and DenseNet constructors building them (every layer inside a block known; their own
+// arguments such as `norm_layer` followed): any other name of `torchvision.models` (a detection model, `vit_b_16`) and, outside
 // the ResNet family, any constructor argument other than `weights`, `progress`, `pretrained` and
 // `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
 // instead of this whenever one is found (workspace/loader.ts).
@@ -144,6 +144,81 @@ class ResNet(nn.Module):
         return self._forward_impl(x)
 `;
 
+/** torchvision.models.densenet's classes, written out as torchvision builds them (eval mode). */
+const DENSENET_CLASSES = `
+class _DenseLayer(nn.Module):
+    def __init__(self, num_input_features, growth_rate, bn_size, drop_rate, memory_efficient=False):
+        super().__init__()
+        width = bn_size * growth_rate
+        self.norm1 = nn.BatchNorm2d(num_input_features)
+        self.relu1 = nn.ReLU(inplace=True)
+        self.conv1 = nn.Conv2d(num_input_features, width, kernel_size=1, stride=1, bias=False)
+        self.norm2 = nn.BatchNorm2d(width)
+        self.relu2 = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(width, growth_rate, kernel_size=3, stride=1, padding=1, bias=False)
+        self.drop_rate = float(drop_rate)
+
+    def forward(self, features):
+        inputs = [features] if isinstance(features, torch.Tensor) else features
+        out = self.conv1(self.relu1(self.norm1(torch.cat(inputs, 1))))
+        return self.conv2(self.relu2(self.norm2(out)))
+
+
+class _DenseBlock(nn.ModuleDict):
+    def __init__(self, num_layers, num_input_features, bn_size, growth_rate, drop_rate, memory_efficient=False):
+        super().__init__()
+        for i in range(num_layers):
+            self.add_module("denselayer%d" % (i + 1), _DenseLayer(num_input_features + i * growth_rate, growth_rate, bn_size, drop_rate, memory_efficient))
+
+    def forward(self, init_features):
+        features = [init_features]
+        for name, layer in self.items():
+            features.append(layer(features))
+        return torch.cat(features, 1)
+
+
+class _Transition(nn.Sequential):
+    def __init__(self, num_input_features, num_output_features):
+        super().__init__()
+        self.norm = nn.BatchNorm2d(num_input_features)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv = nn.Conv2d(num_input_features, num_output_features, kernel_size=1, stride=1, bias=False)
+        self.pool = nn.AvgPool2d(kernel_size=2, stride=2)
+
+
+class DenseNet(nn.Module):
+    def __init__(self, growth_rate=32, block_config=(6, 12, 24, 16), num_init_features=64, bn_size=4, drop_rate=0, num_classes=1000, memory_efficient=False):
+        super().__init__()
+        self.features = nn.Sequential(OrderedDict([
+            ("conv0", nn.Conv2d(3, num_init_features, kernel_size=7, stride=2, padding=3, bias=False)),
+            ("norm0", nn.BatchNorm2d(num_init_features)),
+            ("relu0", nn.ReLU(inplace=True)),
+            ("pool0", nn.MaxPool2d(kernel_size=3, stride=2, padding=1)),
+        ]))
+        channels = num_init_features
+        for i, num_layers in enumerate(block_config):
+            self.features.add_module("denseblock%d" % (i + 1), _DenseBlock(num_layers, channels, bn_size, growth_rate, drop_rate, memory_efficient))
+            channels = channels + num_layers * growth_rate
+            if i != len(block_config) - 1:
+                self.features.add_module("transition%d" % (i + 1), _Transition(channels, channels // 2))
+                channels = channels // 2
+        self.features.add_module("norm5", nn.BatchNorm2d(channels))
+        self.classifier = nn.Linear(channels, num_classes)
+
+    def forward(self, x):
+        out = F.relu(self.features(x), inplace=True)
+        out = F.adaptive_avg_pool2d(out, (1, 1))
+        return self.classifier(torch.flatten(out, 1))
+`;
+
+/** torchvision's DenseNet constructors: name, growth rate, layers per block, initial features. */
+const DENSENET_CONFIGS: [string, number, number[], number][] = [
+  ['densenet121', 32, [6, 12, 24, 16], 64],
+  ['densenet161', 48, [6, 12, 36, 24], 96],
+  ['densenet169', 32, [6, 12, 32, 32], 64],
+  ['densenet201', 32, [6, 12, 48, 32], 64],
+];
+
 /** torchvision's ResNet constructors: name, block, blocks per stage, and the ResNet arguments they set. */
 const RESNET_CONFIGS: [string, string, number[], string][] = [
   ['resnet18', 'BasicBlock', [2, 2, 2, 2], ''],
@@ -187,6 +262,14 @@ function modelsModule(): string {
       `def ${name}(*, weights=None, progress=True, pretrained=False, num_classes=1000, **kwargs):`,
       ...(extra ? [`    kwargs = {${extra}, **kwargs}`] : []),
       `    return ResNet(${block}, [${stages.join(', ')}], num_classes=num_classes, **kwargs)`,
+      '',
+    );
+  }
+  lines.push(DENSENET_CLASSES);
+  for (const [name, growth, blocks, init] of DENSENET_CONFIGS) {
+    lines.push(
+      `def ${name}(*, weights=None, progress=True, pretrained=False, num_classes=1000, **kwargs):`,
+      `    return DenseNet(${growth}, (${blocks.join(', ')}), ${init}, num_classes=num_classes, **kwargs)`,
       '',
     );
   }
