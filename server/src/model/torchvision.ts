@@ -6,8 +6,8 @@
 // `nn.Sequential(*list(model.children())[:-1])` work as on the real source.
 //
 // Only what the table lists exists, with the classes of `torchvision.models.resnet` (ResNet,
-// BasicBlock, Bottleneck, conv3x3, conv1x1) and `torchvision.models.densenet` written out and the
-// ResNet and DenseNet constructors building them (every layer inside a block known; their own
+// BasicBlock, Bottleneck, conv3x3, conv1x1), `torchvision.models.densenet` and
+// `torchvision.models.mobilenetv2` written out and the ResNet, DenseNet and MobileNetV2 constructors building them (every layer inside a block known; their own
 // arguments such as `norm_layer` followed): any other name of `torchvision.models` (a detection model, `vit_b_16`) and, outside
 // the ResNet family, any constructor argument other than `weights`, `progress`, `pretrained` and
 // `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
@@ -144,6 +144,86 @@ class ResNet(nn.Module):
         return self._forward_impl(x)
 `;
 
+/** torchvision.models.mobilenetv2's classes (and the Conv2dNormActivation of torchvision.ops), written out as torchvision builds them. */
+const MOBILENET_V2_CLASSES = `
+def _make_divisible(v, divisor, min_value=None):
+    if min_value is None:
+        min_value = divisor
+    rounded = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if rounded < 0.9 * v:
+        rounded += divisor
+    return rounded
+
+
+class Conv2dNormActivation(nn.Sequential):
+    def __init__(self, in_channels, out_channels, kernel_size=3, stride=1, padding=None, groups=1, norm_layer=nn.BatchNorm2d, activation_layer=nn.ReLU, dilation=1, inplace=True, bias=None):
+        if padding is None:
+            padding = (kernel_size - 1) // 2 * dilation
+        if bias is None:
+            bias = norm_layer is None
+        layers = [nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, dilation=dilation, groups=groups, bias=bias)]
+        if norm_layer is not None:
+            layers.append(norm_layer(out_channels))
+        if activation_layer is not None:
+            layers.append(activation_layer() if inplace is None else activation_layer(inplace=inplace))
+        super().__init__(*layers)
+        self.out_channels = out_channels
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, inp, oup, stride, expand_ratio, norm_layer=None):
+        super().__init__()
+        self.stride = stride
+        if norm_layer is None:
+            norm_layer = nn.BatchNorm2d
+        hidden = int(round(inp * expand_ratio))
+        self.use_res_connect = stride == 1 and inp == oup
+        layers = []
+        if expand_ratio != 1:
+            layers.append(Conv2dNormActivation(inp, hidden, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.ReLU6))
+        layers.append(Conv2dNormActivation(hidden, hidden, stride=stride, groups=hidden, norm_layer=norm_layer, activation_layer=nn.ReLU6))
+        layers.append(nn.Conv2d(hidden, oup, 1, 1, 0, bias=False))
+        layers.append(norm_layer(oup))
+        self.conv = nn.Sequential(*layers)
+        self.out_channels = oup
+
+    def forward(self, x):
+        if self.use_res_connect:
+            return x + self.conv(x)
+        return self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    def __init__(self, num_classes=1000, width_mult=1.0, inverted_residual_setting=None, round_nearest=8, block=None, norm_layer=None, dropout=0.2):
+        super().__init__()
+        if block is None:
+            block = InvertedResidual
+        if norm_layer is None:
+            norm_layer = nn.BatchNorm2d
+        if inverted_residual_setting is None:
+            inverted_residual_setting = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]]
+        channels = _make_divisible(32 * width_mult, round_nearest)
+        self.last_channel = _make_divisible(1280 * max(1.0, width_mult), round_nearest)
+        features = [Conv2dNormActivation(3, channels, stride=2, norm_layer=norm_layer, activation_layer=nn.ReLU6)]
+        for t, c, n, s in inverted_residual_setting:
+            out = _make_divisible(c * width_mult, round_nearest)
+            for i in range(n):
+                features.append(block(channels, out, s if i == 0 else 1, expand_ratio=t, norm_layer=norm_layer))
+                channels = out
+        features.append(Conv2dNormActivation(channels, self.last_channel, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.ReLU6))
+        self.features = nn.Sequential(*features)
+        self.classifier = nn.Sequential(nn.Dropout(p=dropout), nn.Linear(self.last_channel, num_classes))
+
+    def forward(self, x):
+        x = self.features(x)
+        x = F.adaptive_avg_pool2d(x, (1, 1))
+        return self.classifier(torch.flatten(x, 1))
+
+
+def mobilenet_v2(*, weights=None, progress=True, pretrained=False, num_classes=1000, **kwargs):
+    return MobileNetV2(num_classes=num_classes, **kwargs)
+`;
+
 /** torchvision.models.densenet's classes, written out as torchvision builds them (eval mode). */
 const DENSENET_CLASSES = `
 class _DenseLayer(nn.Module):
@@ -265,6 +345,7 @@ function modelsModule(): string {
       '',
     );
   }
+  lines.push(MOBILENET_V2_CLASSES);
   lines.push(DENSENET_CLASSES);
   for (const [name, growth, blocks, init] of DENSENET_CONFIGS) {
     lines.push(
