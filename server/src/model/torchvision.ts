@@ -6,8 +6,8 @@
 // `nn.Sequential(*list(model.children())[:-1])` work as on the real source.
 //
 // Only what the table lists exists, with the classes of `torchvision.models.resnet` (ResNet,
-// BasicBlock, Bottleneck, conv3x3, conv1x1), `torchvision.models.densenet` and
-// `torchvision.models.mobilenetv2` written out and the ResNet, DenseNet and MobileNetV2 constructors building them (every layer inside a block known; their own
+// BasicBlock, Bottleneck, conv3x3, conv1x1), `torchvision.models.densenet`,
+// `torchvision.models.mobilenetv2` and EfficientNet B0–B7 written out and their constructors building them (every layer inside a block known; their own
 // arguments such as `norm_layer` followed): any other name of `torchvision.models` (a detection model, `vit_b_16`) and, outside
 // the ResNet family, any constructor argument other than `weights`, `progress`, `pretrained` and
 // `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
@@ -224,6 +224,95 @@ def mobilenet_v2(*, weights=None, progress=True, pretrained=False, num_classes=1
     return MobileNetV2(num_classes=num_classes, **kwargs)
 `;
 
+/** torchvision.models.efficientnet's B0–B7 classes (and torchvision.ops' SqueezeExcitation and StochasticDepth), written out as torchvision builds them in eval mode. */
+const EFFICIENTNET_CLASSES = `
+class SqueezeExcitation(nn.Module):
+    def __init__(self, input_channels, squeeze_channels, activation=nn.ReLU, scale_activation=nn.Sigmoid):
+        super().__init__()
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(input_channels, squeeze_channels, 1)
+        self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1)
+        self.activation = activation()
+        self.scale_activation = scale_activation()
+
+    def forward(self, input):
+        scale = self.scale_activation(self.fc2(self.activation(self.fc1(self.avgpool(input)))))
+        return scale * input
+
+
+class StochasticDepth(nn.Module):
+    def __init__(self, p, mode):
+        super().__init__()
+        self.p = p
+        self.mode = mode
+
+    def forward(self, input):
+        return input
+
+
+class MBConv(nn.Module):
+    def __init__(self, expand_ratio, kernel, stride, input_channels, out_channels, stochastic_depth_prob, norm_layer):
+        super().__init__()
+        self.use_res_connect = stride == 1 and input_channels == out_channels
+        expanded = _make_divisible(input_channels * expand_ratio, 8)
+        layers = []
+        if expanded != input_channels:
+            layers.append(Conv2dNormActivation(input_channels, expanded, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.SiLU))
+        layers.append(Conv2dNormActivation(expanded, expanded, kernel_size=kernel, stride=stride, groups=expanded, norm_layer=norm_layer, activation_layer=nn.SiLU))
+        layers.append(SqueezeExcitation(expanded, max(1, input_channels // 4), activation=nn.SiLU))
+        layers.append(Conv2dNormActivation(expanded, out_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=None))
+        self.block = nn.Sequential(*layers)
+        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
+        self.out_channels = out_channels
+
+    def forward(self, input):
+        result = self.block(input)
+        if self.use_res_connect:
+            result = self.stochastic_depth(result)
+            result += input
+        return result
+
+
+class EfficientNet(nn.Module):
+    def __init__(self, width_mult, depth_mult, dropout, stochastic_depth_prob=0.2, num_classes=1000, norm_layer=None):
+        super().__init__()
+        if norm_layer is None:
+            norm_layer = nn.BatchNorm2d
+        setting = [[1, 3, 1, 32, 16, 1], [6, 3, 2, 16, 24, 2], [6, 5, 2, 24, 40, 2], [6, 3, 2, 40, 80, 3], [6, 5, 1, 80, 112, 3], [6, 5, 2, 112, 192, 4], [6, 3, 1, 192, 320, 1]]
+        stages = [[e, k, s, _make_divisible(i * width_mult, 8), _make_divisible(o * width_mult, 8), int(math.ceil(n * depth_mult))] for e, k, s, i, o, n in setting]
+        layers = [Conv2dNormActivation(3, stages[0][3], kernel_size=3, stride=2, norm_layer=norm_layer, activation_layer=nn.SiLU)]
+        total = sum(st[5] for st in stages)
+        block_id = 0
+        for e, k, s, i, o, n in stages:
+            stage = []
+            for j in range(n):
+                stage.append(MBConv(e, k, s if j == 0 else 1, i if j == 0 else o, o, stochastic_depth_prob * float(block_id) / total, norm_layer))
+                block_id += 1
+            layers.append(nn.Sequential(*stage))
+        last_in = stages[-1][4]
+        last_channel = 4 * last_in
+        layers.append(Conv2dNormActivation(last_in, last_channel, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.SiLU))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(nn.Dropout(p=dropout, inplace=True), nn.Linear(last_channel, num_classes))
+
+    def forward(self, x):
+        x = self.avgpool(self.features(x))
+        return self.classifier(torch.flatten(x, 1))
+`;
+
+/** torchvision's EfficientNet B0–B7: name, width and depth multipliers, dropout, and whether its BatchNorm is TensorFlow's (eps 1e-3, momentum 0.01). */
+const EFFICIENTNET_CONFIGS: [string, number, number, number, boolean][] = [
+  ['efficientnet_b0', 1.0, 1.0, 0.2, false],
+  ['efficientnet_b1', 1.0, 1.1, 0.2, false],
+  ['efficientnet_b2', 1.1, 1.2, 0.3, false],
+  ['efficientnet_b3', 1.2, 1.4, 0.3, false],
+  ['efficientnet_b4', 1.4, 1.8, 0.4, false],
+  ['efficientnet_b5', 1.6, 2.2, 0.4, true],
+  ['efficientnet_b6', 1.8, 2.6, 0.5, true],
+  ['efficientnet_b7', 2.0, 3.1, 0.5, true],
+];
+
 /** torchvision.models.densenet's classes, written out as torchvision builds them (eval mode). */
 const DENSENET_CLASSES = `
 class _DenseLayer(nn.Module):
@@ -316,6 +405,8 @@ function modelsModule(): string {
   if (modelsText !== undefined) return modelsText;
   const lines = [
     '# torchvision.models as the cnnshape table knows it (generated from torchvision by scripts/truth/torchvision_models.py).',
+    'import math',
+    'from functools import partial',
     'import torch',
     'from torch import nn',
     'import torch.nn.functional as F',
@@ -346,6 +437,15 @@ function modelsModule(): string {
     );
   }
   lines.push(MOBILENET_V2_CLASSES);
+  lines.push(EFFICIENTNET_CLASSES);
+  for (const [name, width, depth, dropout, tfNorm] of EFFICIENTNET_CONFIGS) {
+    lines.push(
+      `def ${name}(*, weights=None, progress=True, pretrained=False, num_classes=1000, **kwargs):`,
+      ...(tfNorm ? ['    kwargs = {"norm_layer": partial(nn.BatchNorm2d, eps=0.001, momentum=0.01), **kwargs}'] : []),
+      `    return EfficientNet(${width}, ${depth}, ${dropout}, num_classes=num_classes, **kwargs)`,
+      '',
+    );
+  }
   lines.push(DENSENET_CLASSES);
   for (const [name, growth, blocks, init] of DENSENET_CONFIGS) {
     lines.push(
