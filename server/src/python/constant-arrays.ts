@@ -166,6 +166,8 @@ export function constantCall(interp: Interpreter, name: string, args: Value[], k
       const stop = scalarOf(args[1] ?? kwargs.get(lib === 'torch' ? 'end' : 'stop'));
       const count = scalarOf(args[2] ?? kwargs.get(lib === 'torch' ? 'steps' : 'num') ?? (lib === 'numpy' ? int(50) : undefined));
       const endpoint = kwargs.get('endpoint');
+      // `retstep=True` returns a pair, `axis=` another layout: anything beyond these is not modelled.
+      if (!onlyKeywords(kwargs, ['start', 'stop', 'end', 'num', 'steps', 'endpoint', 'dtype', 'device', 'requires_grad'])) return undefined;
       if (!start || !stop || !count || !Number.isInteger(count.value) || count.value < 0 || count.value > MAX_ELEMENTS || args.length > 3 || (endpoint && endpoint.t !== 'bool')) return undefined;
       const n = count.value;
       const closed = !(endpoint?.t === 'bool' && !endpoint.v);
@@ -178,6 +180,8 @@ export function constantCall(interp: Interpreter, name: string, args: Value[], k
     case 'array':
     case 'asarray': {
       const data = args[0] ?? kwargs.get('data') ?? kwargs.get('object');
+      // `ndmin=2` adds axes: only the keywords that keep the data's layout.
+      if (args.length > 1 || !onlyKeywords(kwargs, ['data', 'object', 'dtype', 'device', 'requires_grad', 'copy'])) return undefined;
       if (!data || (data.t !== 'list' && data.t !== 'tuple' && !scalarOf(data))) return undefined;
       const e = elementsOf(data);
       if (!e) return undefined;
@@ -191,6 +195,13 @@ export function constantCall(interp: Interpreter, name: string, args: Value[], k
       const a = elementsOf(args[0]);
       // Plain lists: NumPy's functions take them (torch's do not); `np.prod(shape)` of a list stays the int builtins.ts makes.
       if (!a || (args[0]?.t !== 'tensor' && (lib === 'torch' || fn === 'sum' || fn === 'prod'))) return undefined;
+      // One axis, the defaults: `np.diff(a, n=2)`, `np.cumsum(a, axis=...)` are not modelled; torch's
+      // cumsum names its (only) axis.
+      if (fn === 'cumsum' || fn === 'diff') {
+        const axis = lib === 'torch' && fn === 'cumsum' ? args[1] ?? kwargs.get('dim') : undefined;
+        const axisOk = axis === undefined ? !(lib === 'torch' && fn === 'cumsum') : axis.t === 'int' && (axis.v === 0 || axis.v === -1);
+        if (!axisOk || args.length > (axis !== undefined && args[1] ? 2 : 1) || [...kwargs.keys()].some((k) => k !== 'dim' || fn !== 'cumsum' || lib !== 'torch')) return undefined;
+      }
       if (fn === 'cumsum') {
         let s = 0;
         return make({ values: a.values.map((v) => (s += v)), integer: a.integer });
@@ -223,6 +234,11 @@ export function constantCall(interp: Interpreter, name: string, args: Value[], k
     return r ? make(r.e, r.axis) : undefined;
   }
   return undefined;
+}
+
+/** Whether every keyword given is one of these. */
+function onlyKeywords(kwargs: Map<string, Value>, allowed: string[]): boolean {
+  return [...kwargs.keys()].every((k) => allowed.includes(k));
 }
 
 /** Whether a dtype names an integer type (`int`, `np.int32`, `torch.long`, `'int64'`); null when unknown. */

@@ -692,7 +692,8 @@ export function makeFactoryTensor(interp: Interpreter, name: string, args: Value
     const s = name === 'numpy.random.randint' ? kwargs.get('size') ?? args[2] : kwargs.get('size') ?? args.find((a) => a.t === 'tuple' || a.t === 'list');
     if (s) shape = shapeFromValue(s, false, true);
   } else if (f.size === 'data') {
-    shape = args[0] ? dataShape(args[0]) : null;
+    // `np.array(x, ndmin=2)` prepends axes up to that rank: not modelled.
+    shape = args[0] && !kwargs.has('ndmin') ? dataShape(args[0]) : null;
   } else if (f.size === 'linspace') {
     const num = args[2] ?? kwargs.get('num');
     shape = num === undefined ? [50] : num.t === 'int' ? [num.v] : null;
