@@ -16,7 +16,7 @@ import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
-import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
+import { ClassValue, CONTAINER_ATTR, FunctionValue, KERAS_WEIGHTS_ATTR, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { ArgContext, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import type { ArgValue } from '../shapes/types';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
@@ -822,8 +822,19 @@ class Analysis {
     const inputIds = new Set(f.inputs.map((t) => t.id));
     // The latest layer fed by a tensor of unknown origin (an op the engine does not know, a Lambda).
     let deadEnd = 0;
+    // A custom Keras layer's record returns the tensors its call's records made: reached with them.
+    const kerasLayers = new Map<number, TraceRecord[]>();
+    for (const r of trace.records) if (r.kerasLayer) for (const t of r.outputs) if (t.producer !== r.seq) kerasLayers.set(t.id, [...(kerasLayers.get(t.id) ?? []), r]);
+    const reached = new Set<number>();
     while (stack.length) {
       const t = stack.pop()!;
+      if (kerasLayers.size && !reached.has(t.id)) {
+        reached.add(t.id);
+        for (const r of kerasLayers.get(t.id) ?? []) if (!wanted.has(r.seq)) {
+          wanted.add(r.seq);
+          stack.push(...r.inputs);
+        }
+      }
       if (inputIds.has(t.id) || wanted.has(t.producer)) continue;
       const r = t.producer === 0 ? undefined : bySeq.get(t.producer);
       if (!r) continue;
@@ -889,19 +900,33 @@ class Analysis {
       if (r.callNode.file !== undefined) layer.callPath = r.callNode.file;
       layer.input = r.inputs.map((t) => t.shape);
       layer.output = r.output;
-      layer.params = r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined;
+      layer.params = r.kerasLayer ? kerasLayerParams(r, records) : r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined;
       if (r.frozenParams !== undefined) layer.frozenParams = r.frozenParams;
       const application = r.layer?.def.application;
       if (application !== undefined) layer.application = application;
       layer.notes = r.notes;
       layer.layerId = r.layer ? r.layer.id : null;
-      layer.args = r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : null;
+      layer.args = r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : r.kerasLayer?.name !== undefined ? { name: r.kerasLayer.name } : null;
       layer.given = r.layer ? [...r.layer.bound.given] : [];
       layer.inputsFrom = r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1);
       layer.modelInputs = r.inputs.map((t) => inputIds.indexOf(t.id));
       return layer;
     });
-    const total = paramsOf(records, c.value);
+    // The records a custom Keras layer's call made (innermost layer first): one row with it in Keras's summary.
+    records.forEach((r, i) => {
+      if (!r.kerasLayer) return;
+      for (let j = i - 1; j >= 0 && records[j].seq >= r.kerasLayer.firstSeq; j--) layers[j].within ??= i;
+    });
+    // A custom layer's own weights (`add_weight` in its build, a backend variable) are not all
+    // followed: where its count is unknown, so is the model's.
+    let total = layers.some((l, i) => records[i].kerasLayer && l.params === null) ? null : paramsOf(records, c.value);
+    const counted = new Set<Value>();
+    for (const r of records) {
+      if (!r.kerasLayer || !r.leaf || counted.has(r.leaf)) continue;
+      counted.add(r.leaf);
+      const own = r.leaf.t === 'object' ? r.leaf.attrs.get(KERAS_WEIGHTS_ATTR) : undefined;
+      if (own?.t === 'int') total = addCounts(total, own.v);
+    }
     const assignments: TensorNote[] = notes.map((n) => {
       const note = { name: n.name, range: rangeOf(n.node) } as TensorNote;
       if (n.node.file !== undefined) note.path = n.node.file;
@@ -1093,6 +1118,23 @@ function leafParams(leaf: Value): Count | null {
   let total: Count | null = 0;
   for (const p of directParameters(leaf, new Set())) total = addCounts(total, p);
   return total;
+}
+
+/**
+ * A custom Keras layer's parameters: those of the layers its call applied, where its class creates
+ * no weights of its own (no `build`, no `add_weight`, no variable); null otherwise, since not every
+ * way of making a weight is followed.
+ */
+function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null {
+  const m = r.leaf;
+  if (!m || m.t !== 'object' || !r.kerasLayer) return null;
+  // Weights made otherwise than by add_weight (a backend variable, `self.trainable_weights = [...]`) are not followed.
+  const makesWeights = (c: ClassValue, depth: number): boolean => depth < 8 && (/\b([Vv]ariable|\w*weights)\b/.test(c.node.text) || c.bases.some((b) => b.t === 'class' && makesWeights(b, depth + 1)));
+  if (makesWeights(m.cls, 0)) return null;
+  const own = m.attrs.get(KERAS_WEIGHTS_ATTR);
+  if (own !== undefined && own.t !== 'int') return null;
+  const inner = records.filter((x) => x.seq >= r.kerasLayer!.firstSeq && x.seq < r.seq);
+  return addCounts(paramsOf(inner, m), own?.t === 'int' ? own.v : 0);
 }
 
 /** A layer's parameter count from its constructor arguments alone (no input); null where that needs the input. */

@@ -1075,7 +1075,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1676,9 +1676,12 @@ export class Interpreter implements ModuleHost {
         case '>>': return isKnown(a.v) && isKnown(b.v) ? int(a.v >> b.v) : UNKNOWN;
         case '&': return isKnown(a.v) && isKnown(b.v) ? int(a.v & b.v) : UNKNOWN;
         case '|': return isKnown(a.v) && isKnown(b.v) ? int(a.v | b.v) : UNKNOWN;
+        case '^': return isKnown(a.v) && isKnown(b.v) ? int(a.v ^ b.v) : UNKNOWN;
       }
       return UNKNOWN;
     }
+    // `(1 in ar) & two_boxes_for_ar1`: bitwise operators on two bools give a bool.
+    if (a.t === 'bool' && b.t === 'bool' && (op === '&' || op === '|' || op === '^')) return bool(op === '&' ? a.v && b.v : op === '|' ? a.v || b.v : a.v !== b.v);
     const x = numeric(a);
     const y = numeric(b);
     if (x !== null && y !== null && (a.t === 'float' || b.t === 'float' || a.t === 'bool' || b.t === 'bool')) {
@@ -1691,6 +1694,9 @@ export class Interpreter implements ModuleHost {
         case '//': return y === 0 ? UNKNOWN : isInt ? int(Math.floor(x / y)) : { t: 'float', v: Math.floor(x / y) };
         case '**': return isInt && y >= 0 ? int(x ** y) : { t: 'float', v: x ** y };
         case '%': return y === 0 ? UNKNOWN : { t: 'float', v: ((x % y) + y) % y };
+        case '&': return isInt ? int(x & y) : UNKNOWN;
+        case '|': return isInt ? int(x | y) : UNKNOWN;
+        case '^': return isInt ? int(x ^ y) : UNKNOWN;
       }
       return UNKNOWN;
     }
@@ -2453,10 +2459,10 @@ export class Interpreter implements ModuleHost {
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
     if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
-    // `tf.Variable(tf.zeros((1, 1, 192)))`: a weight with its initial value's shape.
-    if (name === 'tensorflow.Variable') {
+    // `tf.Variable(tf.zeros((1, 1, 192)))`, `K.variable(np.ones((c,)))`: a weight with its initial value's shape.
+    if (name === 'tensorflow.Variable' || name === 'keras.backend.variable') {
       const initial = args[0] ?? kwargs.get('initial_value');
-      return initial?.t === 'tensor' ? { ...initial, fromFactory: undefined, id: this.newId() } : UNKNOWN;
+      return initial?.t === 'tensor' ? { ...initial, fromFactory: undefined, array: undefined, elements: undefined, framework: 'keras', id: this.newId() } : UNKNOWN;
     }
     if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
     const application = findApplication(name);

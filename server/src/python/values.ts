@@ -238,6 +238,10 @@ export const LAYER_ATTR = '__layer__';
 
 /** The attribute under which a custom Keras layer keeps the `input_shape=` (its name and value) it gave `super().__init__`. */
 export const DECLARED_INPUT_ATTR = '__declared_input__';
+/** The `name=` a custom Keras layer passed to `super().__init__(**kwargs)` (its row in Keras's summary). */
+export const KERAS_LAYER_NAME_ATTR = '__keras_layer_name__';
+/** The number of weights a custom Keras layer made with `add_weight` (an int, or unknown where a shape was not known). */
+export const KERAS_WEIGHTS_ATTR = '__keras_weights__';
 
 /** The attribute under which a keras.Model subclass built as `Model(inputs, outputs)` keeps that functional model. */
 export const FUNCTIONAL_ATTR = '__functional__';
