@@ -1075,7 +1075,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -2463,6 +2463,13 @@ export class Interpreter implements ModuleHost {
     if (name === 'tensorflow.Variable' || name === 'keras.backend.variable') {
       const initial = args[0] ?? kwargs.get('initial_value');
       return initial?.t === 'tensor' ? { ...initial, fromFactory: undefined, array: undefined, elements: undefined, framework: 'keras', id: this.newId() } : UNKNOWN;
+    }
+    // `keras.activations.get("tanh")`: the activation function that name stands for (None: linear; a function: itself).
+    if (name === 'keras.activations.get') {
+      const id = args[0] ?? kwargs.get('identifier');
+      if (!id || id.t === 'none') return { t: 'builtin', name: 'keras.activations.linear' };
+      if (id.t === 'str') return findOp(`keras.activations.${id.v}`) ? { t: 'builtin', name: `keras.activations.${id.v}` } : UNKNOWN;
+      return id.t === 'function' || id.t === 'builtin' || id.t === 'partial' ? id : UNKNOWN;
     }
     if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
     const application = findApplication(name);
