@@ -925,7 +925,7 @@ class Analysis {
       if (!r.kerasLayer || !r.leaf || counted.has(r.leaf)) continue;
       counted.add(r.leaf);
       const own = r.leaf.t === 'object' ? r.leaf.attrs.get(KERAS_WEIGHTS_ATTR) : undefined;
-      if (own?.t === 'int') total = addCounts(total, own.v);
+      if (own?.t === 'int' && typeof own.v === 'number') total = addCounts(total, own.v);
     }
     const assignments: TensorNote[] = notes.map((n) => {
       const note = { name: n.name, range: rangeOf(n.node) } as TensorNote;
@@ -1132,9 +1132,10 @@ function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null 
   const makesWeights = (c: ClassValue, depth: number): boolean => depth < 8 && (/\b([Vv]ariable|\w*weights)\b/.test(c.node.text) || c.bases.some((b) => b.t === 'class' && makesWeights(b, depth + 1)));
   if (makesWeights(m.cls, 0)) return null;
   const own = m.attrs.get(KERAS_WEIGHTS_ATTR);
-  if (own !== undefined && own.t !== 'int') return null;
+  const weights = own === undefined ? 0 : own.t === 'int' && typeof own.v === 'number' ? own.v : null;
+  if (weights === null) return null;
   const inner = records.filter((x) => x.seq >= r.kerasLayer!.firstSeq && x.seq < r.seq);
-  return addCounts(paramsOf(inner, m), own?.t === 'int' ? own.v : 0);
+  return addCounts(paramsOf(inner, m), weights);
 }
 
 /** A layer's parameter count from its constructor arguments alone (no input); null where that needs the input. */

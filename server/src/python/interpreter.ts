@@ -60,6 +60,7 @@ import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { constantCall, constantItems, constantOperator } from './constant-arrays';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
+import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
@@ -1764,7 +1765,7 @@ export class Interpreter implements ModuleHost {
       case 'module':
         return this.moduleMember(obj, name);
       case 'object': {
-        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : stdlibAttr(obj, name);
+        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
@@ -2490,7 +2491,7 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;

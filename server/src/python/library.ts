@@ -361,7 +361,8 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     // Counted for the layer's own row: a size not known makes its count unknown.
     const sofar = self.attrs.get(KERAS_WEIGHTS_ATTR);
     const count = shape && shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((a, d) => a * d, 1) : null;
-    self.attrs.set(KERAS_WEIGHTS_ATTR, count !== null && (sofar === undefined || sofar.t === 'int') ? int((sofar?.t === 'int' ? sofar.v : 0) + count) : UNKNOWN);
+    const before = sofar === undefined ? 0 : sofar.t === 'int' && typeof sofar.v === 'number' ? sofar.v : null;
+    self.attrs.set(KERAS_WEIGHTS_ATTR, count !== null && before !== null ? int(before + count) : UNKNOWN);
     return interp.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   }
   if (method === '__call__' || method === 'forward' || method === 'call') return interp.applyModule(self, args, kwargs, node);
