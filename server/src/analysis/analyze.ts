@@ -200,20 +200,33 @@ class Analysis {
       if (!/\b(Sequential|Model)\s*\(/.test(body)) continue;
       // `# model: build_model((28, 28, 1), num_classes=10)` above a builder gives its arguments.
       const modelComment = commentsAbove(this.lines, this.defLine(f.node)).model;
-      if (!modelComment && !this.allParamsHaveDefaults(f)) continue;
+      // A Keras builder with required arguments that nothing calls (`def mini_XCEPTION(input_shape,
+      // num_classes)`) is still a model of the file: it runs on unknown arguments, its Input of
+      // unknown shape taking the rank of its first layer, symbolic (a `# input:` above it sets it).
+      const unknownArgs = !modelComment && !this.allParamsHaveDefaults(f) ? requiredArguments(f) : undefined;
+      if (!modelComment && !this.allParamsHaveDefaults(f) && (!unknownArgs || interp.wasCalled(f))) continue;
       // A builder the script calls itself (`NonLocalResNet18((128, 160, 3))` in its main) is built
       // there with the arguments it chose; built again on its defaults alone, a contradiction found
       // only there is none of the code's (a default input too small for the network): that run is dropped.
       const called = !modelComment && interp.wasCalled(f);
       const marks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
-      const v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : interp.callFunction(f, [], new Map(), f.node)));
+      const run = () => {
+        if (!unknownArgs) return interp.callFunction(f, [], new Map(), f.node);
+        interp.symbolicKerasInputs = true;
+        try {
+          return interp.callFunction(f, unknownArgs.args, unknownArgs.kwargs, f.node);
+        } finally {
+          interp.symbolicKerasInputs = false;
+        }
+      };
+      const v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : run()));
       if (called && interp.trace.diagnostics.length > marks.diagnostics) {
         this.truncate(marks);
         continue;
       }
       if (!v) continue;
       const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
-      const isTorchModel = v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
+      const isTorchModel = !unknownArgs && v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
       if (!isKerasModel && !isTorchModel) continue;
       const nameNode = f.node.childForFieldName('name') ?? f.node;
       builders.push({ name, framework: isKerasModel ? 'keras' : 'torch', nameNode, anchorLine: this.defLine(f.node), extentNode: f.node, value: v });
@@ -572,7 +585,7 @@ class Analysis {
     // Keras functional models were traced while the module (or their builder) ran.
     if (c.value.t === 'functional') {
       const given = c.value.inputs.map((t) => interp.givenInputs.get(t.id)).find((g) => g !== undefined);
-      return this.functionalResult(c, c.value, given ?? 'layer');
+      return this.functionalResult(c, c.value, given ?? (c.value.inputs.some((t) => t.symbolic) ? 'symbolic' : 'layer'));
     }
 
     let input: Shape[] | undefined;
@@ -1136,6 +1149,27 @@ function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null 
   if (weights === null) return null;
   const inner = records.filter((x) => x.seq >= r.kerasLayer!.firstSeq && x.seq < r.seq);
   return addCounts(paramsOf(inner, m), weights);
+}
+
+/**
+ * Unknown values for a function's required parameters (positional, and keyword-only after `*`);
+ * undefined where its parameters cannot be read.
+ */
+function requiredArguments(f: FunctionValue): { args: Value[]; kwargs: Map<string, Value> } | undefined {
+  const params = f.node.childForFieldName('parameters');
+  if (!params) return undefined;
+  const args: Value[] = [];
+  const kwargs = new Map<string, Value>();
+  let keywordOnly = false;
+  for (const p of params.namedChildren) {
+    if (p.type === 'list_splat_pattern' || p.type === 'keyword_separator' || (p.type === 'typed_parameter' && p.namedChildren[0]?.type === 'list_splat_pattern')) keywordOnly = true;
+    if (p.type !== 'identifier' && p.type !== 'typed_parameter') continue;
+    const nameNode = p.type === 'identifier' ? p : p.namedChildren[0];
+    if (!nameNode || nameNode.type !== 'identifier') continue;
+    if (keywordOnly) kwargs.set(nameNode.text, { t: 'unknown' });
+    else args.push({ t: 'unknown' });
+  }
+  return { args, kwargs };
 }
 
 /** A layer's parameter count from its constructor arguments alone (no input); null where that needs the input. */

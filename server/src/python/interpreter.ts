@@ -186,6 +186,12 @@ export class Interpreter implements ModuleHost {
    * another rank contradicts the guess, not the code.
    */
   inputRankGuessed = false;
+  /**
+   * Set while a Keras builder that nothing calls runs on unknown arguments: a `keras.Input` of
+   * unknown shape (`Input(shape=input_shape)`) takes the rank of the first layer that needs one
+   * (a Conv2D: `(None, H, W, C)`), its sizes symbols (PendingKerasInput in library.ts).
+   */
+  symbolicKerasInputs = false;
   /** The star of a starred tuple item being evaluated through (`*x.shape, h`): evalItems sets it. */
   private splatObject: SyntaxNode | null = null;
   /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */

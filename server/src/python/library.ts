@@ -462,6 +462,7 @@ export function kerasInput(interp: Interpreter, args: Value[], kwargs: Map<strin
   }
   const t = interp.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   t.kerasInput = true;
+  if (shape === null && interp.symbolicKerasInputs) t.symbolicPending = true;
   return t;
 }
 

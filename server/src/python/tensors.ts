@@ -17,6 +17,7 @@ import { formatShape, normAxis } from '../shapes/shape';
 import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
+import { symbolicInput } from '../model/inputs';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
@@ -441,6 +442,7 @@ function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Fr
 /** Runs a layer's rule on its inputs and records the application, its notes and its diagnostics. */
 function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
   const callNode = interp.callSiteOverride ?? node;
+  for (const t of inputs) if (t.symbolicPending) settleSymbolicInput(t, layer);
   // A number passed by name is quoted as it was written (`32 * 7 * 7`), where it was written; read
   // only when a message quotes it.
   const argTexts = {
@@ -509,6 +511,24 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   }
   return outValue;
 }
+
+/**
+ * A pending symbolic Keras input (TensorValue.symbolicPending) fed to its first layer: where that
+ * layer fixes the rank (a convolution, a pooling, a recurrent layer: Keras checks their `ndim`), the
+ * input takes that rank, batch None and the other sizes symbols; a layer that takes any rank
+ * (Dense, Embedding, an activation) leaves it unknown. Either way it is settled once.
+ */
+function settleSymbolicInput(t: TensorValue, layer: LayerValue): void {
+  t.symbolicPending = undefined;
+  if (layer.def.framework !== 'keras' || layer.opaque || !RANK_FIXING.test(layer.def.kind)) return;
+  const shape = symbolicInput(layer.def, layer.bound);
+  if (!shape) return;
+  t.shape = shape;
+  t.symbolic = true;
+  t.origin = { ...t.origin, text: `the symbolic input ${formatShape(shape, 'None')} (its rank from ${layer.def.kind})` };
+}
+
+const RANK_FIXING = /^(?:Conv[123]D(?:Transpose)?|SeparableConv[12]D|DepthwiseConv[12]D|MaxPooling[123]D|AveragePooling[123]D|GlobalAveragePooling[123]D|GlobalMaxPooling[123]D|UpSampling[123]D|ZeroPadding[123]D|Cropping[123]D|LSTM|GRU|SimpleRNN)$/;
 
 function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: (shape: Shape) => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
   if (o instanceof TupleOut) return tuple(o.items.map((i) => outputToValue(interp, i, framework, origin, seq, collect)));

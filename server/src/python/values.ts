@@ -79,6 +79,13 @@ export interface TensorValue {
   inferred?: Shape;
   /** Made by `keras.Input` / `InputLayer`: a Keras symbolic tensor (`K.is_keras_tensor` is true). */
   kerasInput?: boolean;
+  /**
+   * A `keras.Input` of unknown shape made while a builder runs on unknown arguments
+   * (Interpreter.symbolicKerasInputs): the first layer that fixes a rank gives it its symbolic shape.
+   */
+  symbolicPending?: boolean;
+  /** Such an input, settled: its shape is symbolic, the model's input source `symbolic`. */
+  symbolic?: boolean;
   /** `tf.constant([[0, 0], [3, 3], ...])`, `ops.convert_to_tensor(...)` of numbers: the numbers, for rules that read values (paddings). */
   literal?: Value;
   /** A small array computed from numbers outside a model (`torch.arange(4) * 8`): its elements (constant-arrays.ts). */
