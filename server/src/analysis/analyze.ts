@@ -629,7 +629,8 @@ class Analysis {
     const appliedAt = example?.node;
     // A dict of named inputs given in the code is given again as one dict.
     const keys = example && input === example.shapes ? example.keys : undefined;
-    let run = this.traceRun(c, input, source, appliedAt, keys);
+    const sequence = example !== undefined && input === example.shapes && example.sequence === true && c.framework === 'keras' && c.value.t === 'object';
+    let run = this.traceRun(c, input, source, appliedAt, keys, sequence);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -677,10 +678,10 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[]): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[], sequence = false): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
-    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : tensors;
+    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : sequence ? [{ t: 'tuple', items: tensors }] : tensors;
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';

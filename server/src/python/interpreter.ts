@@ -106,6 +106,8 @@ export interface ExampleInput {
   shapes: Shape[];
   /** The example was one dict of named inputs (`model({"title": t, "body": b})`): its keys, in the order of `shapes`. */
   keys?: string[];
+  /** The example was one tuple or list of arrays (`model.fit((x_wide, x_deep), y)`), given to `call` as one argument. */
+  sequence?: boolean;
   source: 'call' | 'build';
   /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
   node?: SyntaxNode;

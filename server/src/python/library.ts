@@ -280,8 +280,10 @@ function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwarg
   const items = x.t === 'tensor' ? [x] : x.t === 'list' || x.t === 'tuple' ? x.items : [];
   if (items.length === 0 || !items.every((t): t is TensorValue => t.t === 'tensor' && t.shape !== null && t.shape.length > 0)) return;
   const shapes = items.map((t) => [null, ...t.shape!.slice(1)]);
-  interp.examples.set(model.id, { shapes, source: 'call', node });
-  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, { shapes, source: 'call', node });
+  // Several arrays come to a subclassed model's `call` as one tuple or list (`input_a, input_b = inputs`).
+  const example = x.t === 'tensor' ? { shapes, source: 'call' as const, node } : { shapes, source: 'call' as const, node, sequence: true };
+  interp.examples.set(model.id, example);
+  if (model.t === 'object' && !interp.examples.has(model.cls.id)) interp.examples.set(model.cls.id, example);
 }
 
 /** The methods of a container: append, add, extend, add_module, build, children, items... and applying it. */
