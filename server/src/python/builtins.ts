@@ -184,6 +184,15 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
           return start.t === 'list' ? list(joined) : tuple(joined);
         }
         if (start && start.t !== 'int' && start.t !== 'float') return UNKNOWN;
+        // `sum(torch.split(x, c, dim=1))`, `sum([a * s for a, s in zip(attens, splits)])`: Python adds
+        // the members to the start (0) one by one, each addition a tensor operator (broadcast,
+        // checked). A member that is neither a tensor nor a number gives unknown.
+        if (items.some((i) => i.t === 'tensor')) {
+          if (!items.every((i) => i.t === 'tensor' || i.t === 'int' || i.t === 'float')) return UNKNOWN;
+          // `0 + t` is t's shape: without a start the first member starts the sum (one record less).
+          const [first, ...rest] = start ? [start, ...items] : items;
+          return rest.reduce<Value>((acc, i) => interp.binary('+', acc, i, node), first);
+        }
         let total: Dim = 0;
         if (start?.t === 'int') total = start.v;
         else if (start?.t === 'float') return sumFloats(items, start.v);

@@ -75,6 +75,8 @@ class ContinueSignal {}
 /** `raise` in user code: the path stops; the caller sees an unknown value. */
 class RaiseSignal {}
 export class BudgetExceeded {}
+/** A branch run on speculation (joinBranches) reached a call that may change what others see. */
+class SpeculationAbort {}
 
 /** The functions that make a tensor of the numbers they are given (kept as the tensor's `literal`). */
 const CONSTANT_TENSORS = new Set(['tensorflow.constant', 'tensorflow.convert_to_tensor', 'keras.ops.convert_to_tensor', 'keras.ops.array', 'numpy.array', 'numpy.asarray']);
@@ -213,6 +215,8 @@ export class Interpreter implements ModuleHost {
   private uncertainExit = false;
   /** The loops and branches of a script already run once as a probe (see probeBlock). */
   private readonly probed = new Set<SyntaxNode>();
+  /** Above 0 while joinBranches runs a branch aside: only calls that change nothing may run. */
+  private speculating = 0;
 
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
@@ -522,6 +526,8 @@ export class Interpreter implements ModuleHost {
       const t = truthy(this.evalExpr(c.cond, scope));
       if (t === true) return this.execBlock(c.body, scope);
       if (t === false) continue;
+      const rest = clauses.slice(i);
+      if (this.joinBranches(rest.map((r) => r.body), !rest[rest.length - 1].cond, scope)) return;
       // Unknown condition: what any remaining branch assigns becomes unknown (after a script's
       // branches have been probed for the example calls they make).
       for (const rest of clauses.slice(i)) this.probeBlock(rest.body, scope);
@@ -704,6 +710,51 @@ export class Interpreter implements ModuleHost {
     let s: Scope | null = scope;
     while (s && s.kind !== 'module') s = s.parent;
     return s !== null && this.scriptScopes.has(s);
+  }
+
+  /**
+   * Branches of an `if` whose condition is unknown, where each only binds names (`s = torch.split(x,
+   * int(c // r), dim=1)` under `if torch.__version__ < '1.5':`, the same with `c // r` under `else:`):
+   * each runs aside, on a copy of the frame's names, recording nothing and reporting nothing, and a
+   * name keeps a value only where every path (the branches, and no branch at all when there is no
+   * `else`) leaves it equal (a number, a string, a tensor of the same shape); else it is unknown.
+   * A branch that could change anything another path sees (an attribute or item assignment, a call
+   * of a user function, a layer, a mutating method, an in-place op) is not run: false, and the
+   * caller forgets what the branches assign, as before.
+   */
+  private joinBranches(bodies: (SyntaxNode | null)[], hasElse: boolean, scope: Scope): boolean {
+    const names = new Set<string>();
+    if (!bodies.every((b) => b && onlyBindsNames(b, names)) || names.size === 0) return false;
+    const outcomes: Map<string, Value | undefined>[] = [];
+    if (!hasElse) outcomes.push(new Map([...names].map((n) => [n, scope.lookup(n)])));
+    const tracing = this.trace.enabled;
+    this.trace.enabled = false;
+    this.speculating++;
+    try {
+      for (const body of bodies) {
+        const aside = new Scope(scope.parent, scope.kind);
+        for (const n of names) {
+          const v = scope.lookup(n);
+          if (v !== undefined) aside.set(n, v);
+        }
+        // Every other name reads through to the frame (a copy only of what the branch may bind).
+        aside.fallback = (n) => (names.has(n) ? undefined : scope.lookup(n));
+        this.execBlock(body, aside);
+        outcomes.push(new Map([...names].map((n) => [n, aside.vars.get(n)])));
+      }
+    } catch (e) {
+      if (e instanceof SpeculationAbort || e instanceof RaiseSignal || e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) return false;
+      throw e;
+    } finally {
+      this.speculating--;
+      this.trace.enabled = tracing;
+    }
+    for (const n of names) {
+      const [first, ...others] = outcomes.map((o) => o.get(n));
+      const same = first !== undefined && others.every((v) => v !== undefined && sameValue(first, v));
+      scope.set(n, same ? first : UNKNOWN);
+    }
+    return true;
   }
 
   /** Marks every name and `self.x` a block assigns as unknown (used when a branch may or may not run). */
@@ -2113,6 +2164,7 @@ export class Interpreter implements ModuleHost {
 
   call(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes = { argNodes: [], kwNodes: new Map() }): Value {
     this.tick();
+    if (this.speculating > 0 && !changesNothing(fn)) throw new SpeculationAbort();
     if (this.depth > MAX_DEPTH) return UNKNOWN;
     this.depth++;
     try {
@@ -2619,6 +2671,68 @@ const PLAIN_KINDS = new Set<Value['t']>(['int', 'float', 'bool', 'str', 'none', 
 
 /** Methods that change their receiver; a call under an unknown condition makes the receiver unknown. */
 const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'update', 'setdefault', 'add_module', 'register_module', 'register_buffer', 'register_parameter', 'add', 'reverse', 'sort']);
+
+/**
+ * Whether a block only binds plain names (`a = ...`, `a, b = ...`), in statements that are such
+ * assignments, `pass` or `if`s of them, and adds those names to `names`: what joinBranches can run aside.
+ */
+function onlyBindsNames(block: SyntaxNode, names: Set<string>): boolean {
+  for (const stmt of block.namedChildren) {
+    if (stmt.type === 'comment' || stmt.type === 'pass_statement') continue;
+    if (stmt.type === 'if_statement') {
+      const bodies = [stmt.childForFieldName('consequence'), ...stmt.childrenForFieldName('alternative').map((a) => a.childForFieldName(a.type === 'elif_clause' ? 'consequence' : 'body'))];
+      if (!bodies.every((b) => b && onlyBindsNames(b, names))) return false;
+      continue;
+    }
+    if (stmt.type !== 'expression_statement' || stmt.namedChildren.length !== 1) return false;
+    const a = stmt.namedChildren[0];
+    if (a.type !== 'assignment' || ['named_expression', 'lambda', 'yield', 'await'].some((k) => a.descendantsOfType(k).length)) return false;
+    const right = a.childForFieldName('right');
+    if (!right || right.type === 'assignment') return false;
+    const left = a.childForFieldName('left');
+    const targets = left?.type === 'identifier' ? [left] : left && ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type) ? left.namedChildren : null;
+    if (!targets?.length || !targets.every((t) => t.type === 'identifier')) return false;
+    for (const t of targets) names.add(t.text);
+  }
+  return true;
+}
+
+/** A library function or method that changes no value another path could see (not `append`, not `add_`, not a layer's constructor). */
+function changesNothing(fn: Value): boolean {
+  if (fn.t !== 'builtin' || fn.record) return false;
+  const method = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+  if (MUTATING_METHODS.has(method) || (method.endsWith('_') && !method.endsWith('__')) || findLayer(fn.name)) return false;
+  return !['builtins.setattr', 'builtins.delattr', 'builtins.exec', 'builtins.eval', 'builtins.globals', 'builtins.vars', 'builtins.print', 'builtins.next', 'builtins.iter'].includes(fn.name);
+}
+
+/** Two values a name may hold after different paths, equal for what the engine reads: numbers, strings, the same object, tensors of one shape. */
+function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a.t !== b.t) return false;
+  switch (a.t) {
+    case 'int':
+      return isKnown(a.v) && isKnown((b as typeof a).v) ? a.v === (b as typeof a).v : equalDims(a.v, (b as typeof a).v) === true;
+    case 'float':
+    case 'bool':
+    case 'str':
+      return a.v === (b as typeof a).v;
+    case 'none':
+      return true;
+    case 'tuple': {
+      const items = (b as typeof a).items;
+      return a.items.length === items.length && a.items.every((x, i) => sameValue(x, items[i]));
+    }
+    case 'tensor': {
+      const t = b as TensorValue;
+      // A Keras tensor's graph is walked through the records of its producers, which a branch run aside does not keep.
+      if (a.framework === 'keras' || a.framework !== t.framework || !!a.array !== !!t.array || a.parameter !== t.parameter || !!a.kerasInput !== !!t.kerasInput) return false;
+      if (a.literal || t.literal || a.elements || t.elements || !a.shape || !t.shape || a.shape.length !== t.shape.length) return false;
+      return a.shape.every((d, i) => equalDims(d, t.shape![i]) === true);
+    }
+    default:
+      return false;
+  }
+}
 
 /** A class whose `__init__` Python writes from its annotated fields: `@dataclass`, `NamedTuple`. */
 function isRecordClass(cls: ClassValue): boolean {
