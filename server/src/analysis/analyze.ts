@@ -16,7 +16,7 @@ import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { annotatedInputs } from '../python/jaxtyping';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
-import { ClassValue, CONTAINER_ATTR, FunctionValue, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
+import { ClassValue, CONTAINER_ATTR, FunctionValue, KERAS_WEIGHTS_ATTR, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { ArgContext, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import type { ArgValue } from '../shapes/types';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
@@ -200,20 +200,33 @@ class Analysis {
       if (!/\b(Sequential|Model)\s*\(/.test(body)) continue;
       // `# model: build_model((28, 28, 1), num_classes=10)` above a builder gives its arguments.
       const modelComment = commentsAbove(this.lines, this.defLine(f.node)).model;
-      if (!modelComment && !this.allParamsHaveDefaults(f)) continue;
+      // A Keras builder with required arguments that nothing calls (`def mini_XCEPTION(input_shape,
+      // num_classes)`) is still a model of the file: it runs on unknown arguments, its Input of
+      // unknown shape taking the rank of its first layer, symbolic (a `# input:` above it sets it).
+      const unknownArgs = !modelComment && !this.allParamsHaveDefaults(f) ? requiredArguments(f) : undefined;
+      if (!modelComment && !this.allParamsHaveDefaults(f) && (!unknownArgs || interp.wasCalled(f))) continue;
       // A builder the script calls itself (`NonLocalResNet18((128, 160, 3))` in its main) is built
       // there with the arguments it chose; built again on its defaults alone, a contradiction found
       // only there is none of the code's (a default input too small for the network): that run is dropped.
       const called = !modelComment && interp.wasCalled(f);
       const marks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
-      const v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : interp.callFunction(f, [], new Map(), f.node)));
+      const run = () => {
+        if (!unknownArgs) return interp.callFunction(f, [], new Map(), f.node);
+        interp.symbolicKerasInputs = true;
+        try {
+          return interp.callFunction(f, unknownArgs.args, unknownArgs.kwargs, f.node);
+        } finally {
+          interp.symbolicKerasInputs = false;
+        }
+      };
+      const v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : run()));
       if (called && interp.trace.diagnostics.length > marks.diagnostics) {
         this.truncate(marks);
         continue;
       }
       if (!v) continue;
       const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
-      const isTorchModel = v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
+      const isTorchModel = !unknownArgs && v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
       if (!isKerasModel && !isTorchModel) continue;
       const nameNode = f.node.childForFieldName('name') ?? f.node;
       builders.push({ name, framework: isKerasModel ? 'keras' : 'torch', nameNode, anchorLine: this.defLine(f.node), extentNode: f.node, value: v });
@@ -430,17 +443,32 @@ class Analysis {
     if (!this.identifierIndex) {
       const index = new Map<string, SyntaxNode[]>();
       const root = this.tree.rootNode;
+      // Where the children of every node from the root down to a leaf lie in order inside their
+      // parent, each ending before the next starts (as tree-sitter lays nodes out), the deepest node
+      // at the leaf's start is the leaf itself: the search from the root (deepestAt) runs only where
+      // that does not hold.
       const stack: SyntaxNode[] = [root];
+      const laidOut: boolean[] = [true];
       while (stack.length) {
         const n = stack.pop()!;
-        if (n.type === 'identifier' && n.endIndex > n.startIndex && deepestAt(root, n.startIndex) === n) {
+        const inOrder = laidOut.pop()!;
+        const children = n.children;
+        if (n.type === 'identifier' && n.endIndex > n.startIndex && ((inOrder && children.length === 0) || deepestAt(root, n.startIndex) === n)) {
           const text = n.text;
           const list = index.get(text);
           if (list) list.push(n);
           else index.set(text, [n]);
         }
-        const children = n.children;
-        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+        // The children in order, each inside this node and ending before the next starts.
+        let ordered = inOrder;
+        for (let i = 0; ordered && i < children.length; i++) {
+          const c = children[i];
+          ordered = c.startIndex >= n.startIndex && c.endIndex >= c.startIndex && c.endIndex <= n.endIndex && (i + 1 === children.length || children[i + 1].startIndex >= c.endIndex);
+        }
+        for (let i = children.length - 1; i >= 0; i--) {
+          stack.push(children[i]);
+          laidOut.push(ordered);
+        }
       }
       this.identifierIndex = index;
     }
@@ -572,7 +600,7 @@ class Analysis {
     // Keras functional models were traced while the module (or their builder) ran.
     if (c.value.t === 'functional') {
       const given = c.value.inputs.map((t) => interp.givenInputs.get(t.id)).find((g) => g !== undefined);
-      return this.functionalResult(c, c.value, given ?? 'layer');
+      return this.functionalResult(c, c.value, given ?? (c.value.inputs.some((t) => t.symbolic) ? 'symbolic' : 'layer'));
     }
 
     let input: Shape[] | undefined;
@@ -822,8 +850,19 @@ class Analysis {
     const inputIds = new Set(f.inputs.map((t) => t.id));
     // The latest layer fed by a tensor of unknown origin (an op the engine does not know, a Lambda).
     let deadEnd = 0;
+    // A custom Keras layer's record returns the tensors its call's records made: reached with them.
+    const kerasLayers = new Map<number, TraceRecord[]>();
+    for (const r of trace.records) if (r.kerasLayer) for (const t of r.outputs) if (t.producer !== r.seq) kerasLayers.set(t.id, [...(kerasLayers.get(t.id) ?? []), r]);
+    const reached = new Set<number>();
     while (stack.length) {
       const t = stack.pop()!;
+      if (kerasLayers.size && !reached.has(t.id)) {
+        reached.add(t.id);
+        for (const r of kerasLayers.get(t.id) ?? []) if (!wanted.has(r.seq)) {
+          wanted.add(r.seq);
+          stack.push(...r.inputs);
+        }
+      }
       if (inputIds.has(t.id) || wanted.has(t.producer)) continue;
       const r = t.producer === 0 ? undefined : bySeq.get(t.producer);
       if (!r) continue;
@@ -889,19 +928,33 @@ class Analysis {
       if (r.callNode.file !== undefined) layer.callPath = r.callNode.file;
       layer.input = r.inputs.map((t) => t.shape);
       layer.output = r.output;
-      layer.params = r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined;
+      layer.params = r.kerasLayer ? kerasLayerParams(r, records) : r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined;
       if (r.frozenParams !== undefined) layer.frozenParams = r.frozenParams;
       const application = r.layer?.def.application;
       if (application !== undefined) layer.application = application;
       layer.notes = r.notes;
       layer.layerId = r.layer ? r.layer.id : null;
-      layer.args = r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : null;
+      layer.args = r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : r.kerasLayer?.name !== undefined ? { name: r.kerasLayer.name } : null;
       layer.given = r.layer ? [...r.layer.bound.given] : [];
       layer.inputsFrom = r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1);
       layer.modelInputs = r.inputs.map((t) => inputIds.indexOf(t.id));
       return layer;
     });
-    const total = paramsOf(records, c.value);
+    // The records a custom Keras layer's call made (innermost layer first): one row with it in Keras's summary.
+    records.forEach((r, i) => {
+      if (!r.kerasLayer) return;
+      for (let j = i - 1; j >= 0 && records[j].seq >= r.kerasLayer.firstSeq; j--) layers[j].within ??= i;
+    });
+    // A custom layer's own weights (`add_weight` in its build, a backend variable) are not all
+    // followed: where its count is unknown, so is the model's.
+    let total = layers.some((l, i) => records[i].kerasLayer && l.params === null) ? null : paramsOf(records, c.value);
+    const counted = new Set<Value>();
+    for (const r of records) {
+      if (!r.kerasLayer || !r.leaf || counted.has(r.leaf)) continue;
+      counted.add(r.leaf);
+      const own = r.leaf.t === 'object' ? r.leaf.attrs.get(KERAS_WEIGHTS_ATTR) : undefined;
+      if (own?.t === 'int' && typeof own.v === 'number') total = addCounts(total, own.v);
+    }
     const assignments: TensorNote[] = notes.map((n) => {
       const note = { name: n.name, range: rangeOf(n.node) } as TensorNote;
       if (n.node.file !== undefined) note.path = n.node.file;
@@ -1093,6 +1146,45 @@ function leafParams(leaf: Value): Count | null {
   let total: Count | null = 0;
   for (const p of directParameters(leaf, new Set())) total = addCounts(total, p);
   return total;
+}
+
+/**
+ * A custom Keras layer's parameters: those of the layers its call applied, where its class creates
+ * no weights of its own (no `build`, no `add_weight`, no variable); null otherwise, since not every
+ * way of making a weight is followed.
+ */
+function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null {
+  const m = r.leaf;
+  if (!m || m.t !== 'object' || !r.kerasLayer) return null;
+  // Weights made otherwise than by add_weight (a backend variable, `self.trainable_weights = [...]`) are not followed.
+  const makesWeights = (c: ClassValue, depth: number): boolean => depth < 8 && (/\b([Vv]ariable|\w*weights)\b/.test(c.node.text) || c.bases.some((b) => b.t === 'class' && makesWeights(b, depth + 1)));
+  if (makesWeights(m.cls, 0)) return null;
+  const own = m.attrs.get(KERAS_WEIGHTS_ATTR);
+  const weights = own === undefined ? 0 : own.t === 'int' && typeof own.v === 'number' ? own.v : null;
+  if (weights === null) return null;
+  const inner = records.filter((x) => x.seq >= r.kerasLayer!.firstSeq && x.seq < r.seq);
+  return addCounts(paramsOf(inner, m), weights);
+}
+
+/**
+ * Unknown values for a function's required parameters (positional, and keyword-only after `*`);
+ * undefined where its parameters cannot be read.
+ */
+function requiredArguments(f: FunctionValue): { args: Value[]; kwargs: Map<string, Value> } | undefined {
+  const params = f.node.childForFieldName('parameters');
+  if (!params) return undefined;
+  const args: Value[] = [];
+  const kwargs = new Map<string, Value>();
+  let keywordOnly = false;
+  for (const p of params.namedChildren) {
+    if (p.type === 'list_splat_pattern' || p.type === 'keyword_separator' || (p.type === 'typed_parameter' && p.namedChildren[0]?.type === 'list_splat_pattern')) keywordOnly = true;
+    if (p.type !== 'identifier' && p.type !== 'typed_parameter') continue;
+    const nameNode = p.type === 'identifier' ? p : p.namedChildren[0];
+    if (!nameNode || nameNode.type !== 'identifier') continue;
+    if (keywordOnly) kwargs.set(nameNode.text, { t: 'unknown' });
+    else args.push({ t: 'unknown' });
+  }
+  return { args, kwargs };
 }
 
 /** A layer's parameter count from its constructor arguments alone (no input); null where that needs the input. */

@@ -66,6 +66,12 @@ export interface LayerRecord {
    * `params` are its own `nn.Parameter`s. Converters and confirmations pass over it.
    */
   leaf?: true;
+  /**
+   * A record made inside a custom Keras layer's `call` (a `keras.layers.Layer` subclass, whose own
+   * record is a `leaf` after them): the index of that layer's record. Keras's summary shows the
+   * custom layer as one row; `layers` keeps what it computes, flat, as for a nested model.
+   */
+  within?: number;
   /** The call that applied it (for layers inside a Sequential: the line calling the Sequential). */
   callRange: Range;
   /** The file `callRange` lies in, when it is not the analysed file. */

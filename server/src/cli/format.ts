@@ -220,7 +220,8 @@ export function kerasSummaryRows(m: ModelResult): { rows: { label: string; outpu
   m.layers.forEach((l, i) => {
     const g = groupOf.get(i);
     if (!g) {
-      if (l.module) entries.push({ record: l, output: l.output, params: l.params });
+      // What a custom Keras layer's call applied is part of that layer's row.
+      if (l.module && l.within === undefined) entries.push({ record: l, output: l.output, params: l.params });
       return;
     }
     if (started.has(g)) return;
@@ -254,7 +255,7 @@ function formatKerasSummary(m: ModelResult): string {
     const n = Number(count);
     return n * 4 >= 1024 * 1024 ? `${((n * 4) / 1024 / 1024).toFixed(2)} MB` : n * 4 >= 1024 ? `${((n * 4) / 1024).toFixed(2)} KB` : `${(n * 4).toFixed(2)} B`;
   };
-  if (m.totalParams === null) out.push(' Total params: unknown (an input size is not known)');
+  if (m.totalParams === null) out.push(` Total params: unknown (${m.layers.some((l) => l.leaf && l.params === null) ? "a custom layer's weights are" : 'an input size is'} not known)`);
   else {
     const frozen = layers.reduce((a, l) => a + nonTrainable(l), 0);
     const trainable = addCounts(m.totalParams, -frozen) ?? 0;

@@ -11,6 +11,7 @@ import { findLayer } from '../shapes/registry';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Interpreter } from './interpreter';
 import { matchObject, stdlibCall } from './stdlib';
+import { sklearnCall } from './sklearn';
 import { datasetCall } from './tfdata';
 import { bool, dictKey, DictValue, int, list, ModuleValue, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -32,7 +33,7 @@ export const NN_INIT = /^torch\.nn\.init\.(uniform|normal|constant|ones|zeros|ey
 
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
-  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node);
+  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node) ?? sklearnCall(interp, name, args, kwargs, node);
   if (library) return library;
   // Keras's `conv_utils.conv_output_length(length, kernel, padding, stride, dilation=1)`, which
   // custom layers' compute_output_shape call: None for an unknown length, as Keras answers.

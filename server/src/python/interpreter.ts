@@ -60,6 +60,7 @@ import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
 import { constantCall, constantItems, constantOperator } from './constant-arrays';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
+import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
@@ -187,6 +188,12 @@ export class Interpreter implements ModuleHost {
    * another rank contradicts the guess, not the code.
    */
   inputRankGuessed = false;
+  /**
+   * Set while a Keras builder that nothing calls runs on unknown arguments: a `keras.Input` of
+   * unknown shape (`Input(shape=input_shape)`) takes the rank of the first layer that needs one
+   * (a Conv2D: `(None, H, W, C)`), its sizes symbols (PendingKerasInput in library.ts).
+   */
+  symbolicKerasInputs = false;
   /** The star of a starred tuple item being evaluated through (`*x.shape, h`): evalItems sets it. */
   private splatObject: SyntaxNode | null = null;
   /** `keras.Input` tensors whose shape came from the user (comment or flag) rather than the code. */
@@ -1142,7 +1149,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1748,9 +1755,12 @@ export class Interpreter implements ModuleHost {
         case '>>': return isKnown(a.v) && isKnown(b.v) ? int(a.v >> b.v) : UNKNOWN;
         case '&': return isKnown(a.v) && isKnown(b.v) ? int(a.v & b.v) : UNKNOWN;
         case '|': return isKnown(a.v) && isKnown(b.v) ? int(a.v | b.v) : UNKNOWN;
+        case '^': return isKnown(a.v) && isKnown(b.v) ? int(a.v ^ b.v) : UNKNOWN;
       }
       return UNKNOWN;
     }
+    // `(1 in ar) & two_boxes_for_ar1`: bitwise operators on two bools give a bool.
+    if (a.t === 'bool' && b.t === 'bool' && (op === '&' || op === '|' || op === '^')) return bool(op === '&' ? a.v && b.v : op === '|' ? a.v || b.v : a.v !== b.v);
     const x = numeric(a);
     const y = numeric(b);
     if (x !== null && y !== null && (a.t === 'float' || b.t === 'float' || a.t === 'bool' || b.t === 'bool')) {
@@ -1763,6 +1773,9 @@ export class Interpreter implements ModuleHost {
         case '//': return y === 0 ? UNKNOWN : isInt ? int(Math.floor(x / y)) : { t: 'float', v: Math.floor(x / y) };
         case '**': return isInt && y >= 0 ? int(x ** y) : { t: 'float', v: x ** y };
         case '%': return y === 0 ? UNKNOWN : { t: 'float', v: ((x % y) + y) % y };
+        case '&': return isInt ? int(x & y) : UNKNOWN;
+        case '|': return isInt ? int(x | y) : UNKNOWN;
+        case '^': return isInt ? int(x ^ y) : UNKNOWN;
       }
       return UNKNOWN;
     }
@@ -1832,7 +1845,7 @@ export class Interpreter implements ModuleHost {
         if (name === '__dict__') return { t: 'builtin', name: 'module.__dict__', self: obj };
         return this.moduleMember(obj, name);
       case 'object': {
-        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : stdlibAttr(obj, name);
+        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
@@ -2535,10 +2548,17 @@ export class Interpreter implements ModuleHost {
     if (name === 'torch.nn.Parameter' || name === 'torch.nn.parameter.Parameter') return nnParameter(this, args, kwargs);
     // The old autograd wrapper is the tensor itself.
     if (name === 'torch.autograd.Variable') return args[0] ?? UNKNOWN;
-    // `tf.Variable(tf.zeros((1, 1, 192)))`: a weight with its initial value's shape.
-    if (name === 'tensorflow.Variable') {
+    // `tf.Variable(tf.zeros((1, 1, 192)))`, `K.variable(np.ones((c,)))`: a weight with its initial value's shape.
+    if (name === 'tensorflow.Variable' || name === 'keras.backend.variable') {
       const initial = args[0] ?? kwargs.get('initial_value');
-      return initial?.t === 'tensor' ? { ...initial, fromFactory: undefined, id: this.newId() } : UNKNOWN;
+      return initial?.t === 'tensor' ? { ...initial, fromFactory: undefined, array: undefined, elements: undefined, framework: 'keras', id: this.newId() } : UNKNOWN;
+    }
+    // `keras.activations.get("tanh")`: the activation function that name stands for (None: linear; a function: itself).
+    if (name === 'keras.activations.get') {
+      const id = args[0] ?? kwargs.get('identifier');
+      if (!id || id.t === 'none') return { t: 'builtin', name: 'keras.activations.linear' };
+      if (id.t === 'str') return findOp(`keras.activations.${id.v}`) ? { t: 'builtin', name: `keras.activations.${id.v}` } : UNKNOWN;
+      return id.t === 'function' || id.t === 'builtin' || id.t === 'partial' ? id : UNKNOWN;
     }
     if (isDatasetLoader(name)) return loadDataset(this, name, kwargs, node);
     const application = findApplication(name);
@@ -2559,7 +2579,7 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;

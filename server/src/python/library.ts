@@ -21,7 +21,7 @@ import { applicationConfig, applicationDef, applicationLayerDef } from '../shape
 import type { CallNodes, Interpreter } from './interpreter';
 import { datasetElement } from './tfdata';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, KERAS_LAYER_NAME_ATTR, KERAS_WEIGHTS_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -330,6 +330,8 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
         const v = kwargs.get(k);
         if (v) self.attrs.set(DECLARED_INPUT_ATTR, tuple([str(k), v]));
       }
+      const name = kwargs.get('name');
+      if (name?.t === 'str') self.attrs.set(KERAS_LAYER_NAME_ATTR, name);
     }
     return NONE;
   }
@@ -356,6 +358,11 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     // Keras add_weight(shape=..., ...) (Keras 2: add_weight(name, shape, ...)): a weight of that shape, without a batch axis.
     const shapeArg = kwargs.get('shape') ?? (args[0]?.t === 'str' ? args[1] : args[0]);
     const shape = shapeArg ? shapeFromValue(shapeArg) : null;
+    // Counted for the layer's own row: a size not known makes its count unknown.
+    const sofar = self.attrs.get(KERAS_WEIGHTS_ATTR);
+    const count = shape && shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((a, d) => a * d, 1) : null;
+    const before = sofar === undefined ? 0 : sofar.t === 'int' && typeof sofar.v === 'number' ? sofar.v : null;
+    self.attrs.set(KERAS_WEIGHTS_ATTR, count !== null && before !== null ? int(before + count) : UNKNOWN);
     return interp.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   }
   if (method === '__call__' || method === 'forward' || method === 'call') return interp.applyModule(self, args, kwargs, node);
@@ -455,6 +462,7 @@ export function kerasInput(interp: Interpreter, args: Value[], kwargs: Map<strin
   }
   const t = interp.makeTensor(shape, 'keras', { text: `Input ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   t.kerasInput = true;
+  if (shape === null && interp.symbolicKerasInputs) t.symbolicPending = true;
   return t;
 }
 

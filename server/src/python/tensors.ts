@@ -17,12 +17,13 @@ import { formatShape, normAxis } from '../shapes/shape';
 import { ArgValue, Framework, LayerDef, OpDef, Output, RuleResult, Shape, TupleOut, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
+import { symbolicInput } from '../model/inputs';
 import { sliceRange } from './builtins';
 import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, KERAS_LAYER_NAME_ATTR, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -269,6 +270,8 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       const saved = interp.callSiteOverride;
       interp.callSiteOverride = null;
       try {
+        // What its first call builds (`build(input_shape)`) is part of a custom Keras layer too.
+        const buildSeq = interp.trace.peekSeq();
         const buildFn = base?.framework === 'keras' ? interp.lookupClassAttr(m.cls, 'build') : undefined;
         if (buildFn?.t === 'function' && !m.attrs.has('__built__')) {
           m.attrs.set('__built__', bool(true));
@@ -287,6 +290,9 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
         // A Keras 2 custom layer whose `call` the engine cannot follow (backend internals, an
         // unmodelled op) states its output in `compute_output_shape(input_shape)`: that is its shape.
         if (base?.framework === 'keras' && !(out.t === 'tensor' && out.shape !== null)) out = statedOutput(interp, m, args, out, node);
+        // A custom Keras layer (a keras.layers.Layer subclass, not a model) is one layer of the
+        // graph, as Keras's summary lists it: a record of its own after those of its call.
+        if (base?.framework === 'keras' && !base.model && !(base.layer && appliedSince(interp, asLayer, firstSeq))) out = recordKerasLayer(interp, m, args, out, saved ?? node, buildSeq);
         // Within a model's pass, a user module's call is a block: its shapes and parameters for hovers.
         if (interp.inModelRun) {
           const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
@@ -356,6 +362,41 @@ function appliedSince(interp: Interpreter, layer: LayerValue | undefined, firstS
   return false;
 }
 
+/**
+ * The record of a custom Keras layer's call (TraceRecord.kerasLayer), after those its `call` made.
+ * The tensors its call returned stay the output where they came from a record of the graph, so that
+ * the records inside it still connect the graph (the converter and the confirmation pass over this
+ * one, as over a PyTorch leaf). An output the engine could not follow (an op it does not model, a
+ * tensor of unknown origin) becomes a tensor this record produced, its shape what was known of it:
+ * the graph goes on through the layer, whose output is unknown.
+ */
+function recordKerasLayer(interp: Interpreter, m: ObjectValue, args: Value[], out: Value, callNode: SyntaxNode, firstSeq: number): Value {
+  const inputs: TensorValue[] = [];
+  for (const a of args) {
+    if (a.t === 'tensor') inputs.push(a);
+    else if (a.t === 'list' || a.t === 'tuple') for (const i of a.items) if (i.t === 'tensor') inputs.push(i);
+  }
+  const seq = interp.trace.nextSeq();
+  const inputIds = new Set(inputs.map((t) => t.id));
+  const origin = { text: `the output of ${m.cls.name} at ${lineLabel(callNode)}`, node: callNode };
+  // A tensor one of this call's records made keeps its producer; one that is an input, of unknown
+  // origin, or restated by `compute_output_shape`, is produced here.
+  const made = new Set<number>();
+  const records = interp.trace.records;
+  for (let i = records.length - 1; i >= 0 && records[i].seq >= firstSeq; i--) for (const t of records[i].outputs) made.add(t.id);
+  const own = (t: TensorValue): TensorValue => (made.has(t.id) && !inputIds.has(t.id) ? t : { ...t, origin, producer: seq, id: interp.newId() });
+  const rebuild = (v: Value, depth: number): Value => {
+    if (v.t === 'tensor') return own(v);
+    if ((v.t === 'tuple' || v.t === 'list') && depth < 4) return { ...v, items: v.items.map((i) => rebuild(i, depth + 1)) };
+    return v;
+  };
+  // Keras's Layer.__call__ returns tensors: an output not followed at all is one tensor of unknown shape.
+  const value = out.t === 'unknown' ? interp.makeTensor(null, 'keras', origin, seq) : rebuild(out, 0);
+  const nameValue = m.attrs.get(KERAS_LAYER_NAME_ATTR);
+  interp.trace.addRecord({ seq, kind: m.cls.name, module: true, framework: 'keras', layer: null, leaf: m, defNode: m.node ?? callNode, callNode, inputs, output: valueShapes(value), outputs: collectTensors(value), notes: [], kerasLayer: { firstSeq, ...(nameValue?.t === 'str' ? { name: nameValue.v } : {}) } });
+  return value;
+}
+
 /** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
 /** The record of a leaf module that is not a layer (TraceRecord.leaf), in a model's pass: its call's input and output. */
 function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, args: Value[], out: Value, node: SyntaxNode): void {
@@ -401,6 +442,7 @@ function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Fr
 /** Runs a layer's rule on its inputs and records the application, its notes and its diagnostics. */
 function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
   const callNode = interp.callSiteOverride ?? node;
+  for (const t of inputs) if (t.symbolicPending) settleSymbolicInput(t, layer);
   // A number passed by name is quoted as it was written (`32 * 7 * 7`), where it was written; read
   // only when a message quotes it.
   const argTexts = {
@@ -469,6 +511,24 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
   }
   return outValue;
 }
+
+/**
+ * A pending symbolic Keras input (TensorValue.symbolicPending) fed to its first layer: where that
+ * layer fixes the rank (a convolution, a pooling, a recurrent layer: Keras checks their `ndim`), the
+ * input takes that rank, batch None and the other sizes symbols; a layer that takes any rank
+ * (Dense, Embedding, an activation) leaves it unknown. Either way it is settled once.
+ */
+function settleSymbolicInput(t: TensorValue, layer: LayerValue): void {
+  t.symbolicPending = undefined;
+  if (layer.def.framework !== 'keras' || layer.opaque || !RANK_FIXING.test(layer.def.kind)) return;
+  const shape = symbolicInput(layer.def, layer.bound);
+  if (!shape) return;
+  t.shape = shape;
+  t.symbolic = true;
+  t.origin = { ...t.origin, text: `the symbolic input ${formatShape(shape, 'None')} (its rank from ${layer.def.kind})` };
+}
+
+const RANK_FIXING = /^(?:Conv[123]D(?:Transpose)?|SeparableConv[12]D|DepthwiseConv[12]D|MaxPooling[123]D|AveragePooling[123]D|GlobalAveragePooling[123]D|GlobalMaxPooling[123]D|UpSampling[123]D|ZeroPadding[123]D|Cropping[123]D|LSTM|GRU|SimpleRNN)$/;
 
 function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: (shape: Shape) => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
   if (o instanceof TupleOut) return tuple(o.items.map((i) => outputToValue(interp, i, framework, origin, seq, collect)));

@@ -33,6 +33,11 @@ export interface TraceRecord {
    * its forward, as the hook fires when it returns; it names no layer and counts no parameters.
    */
   leaf?: ObjectValue | ContainerValue;
+  /**
+   * A custom Keras layer's call (`leaf` is the layer): the records its `call` made are those from
+   * `firstSeq` to this one, and `name` is the `name=` it was built with, where one was given.
+   */
+  kerasLayer?: { firstSeq: number; name?: string };
 }
 
 export interface RawDiagnostic {

@@ -79,6 +79,13 @@ export interface TensorValue {
   inferred?: Shape;
   /** Made by `keras.Input` / `InputLayer`: a Keras symbolic tensor (`K.is_keras_tensor` is true). */
   kerasInput?: boolean;
+  /**
+   * A `keras.Input` of unknown shape made while a builder runs on unknown arguments
+   * (Interpreter.symbolicKerasInputs): the first layer that fixes a rank gives it its symbolic shape.
+   */
+  symbolicPending?: boolean;
+  /** Such an input, settled: its shape is symbolic, the model's input source `symbolic`. */
+  symbolic?: boolean;
   /** `tf.constant([[0, 0], [3, 3], ...])`, `ops.convert_to_tensor(...)` of numbers: the numbers, for rules that read values (paddings). */
   literal?: Value;
   /** A small array computed from numbers outside a model (`torch.arange(4) * 8`): its elements (constant-arrays.ts). */
@@ -238,6 +245,10 @@ export const LAYER_ATTR = '__layer__';
 
 /** The attribute under which a custom Keras layer keeps the `input_shape=` (its name and value) it gave `super().__init__`. */
 export const DECLARED_INPUT_ATTR = '__declared_input__';
+/** The `name=` a custom Keras layer passed to `super().__init__(**kwargs)` (its row in Keras's summary). */
+export const KERAS_LAYER_NAME_ATTR = '__keras_layer_name__';
+/** The number of weights a custom Keras layer made with `add_weight` (an int, or unknown where a shape was not known). */
+export const KERAS_WEIGHTS_ATTR = '__keras_weights__';
 
 /** The attribute under which a keras.Model subclass built as `Model(inputs, outputs)` keeps that functional model. */
 export const FUNCTIONAL_ATTR = '__functional__';
