@@ -99,10 +99,14 @@ def run_script(project, script, libraries):
     saved_path = list(sys.path)
     sys.path[:0] = [os.path.dirname(path), project, os.path.join(project, 'src')] + libraries
     saved_modules = set(sys.modules)
+    # As `python train.py` runs it: argparse reads no flags but the script's own name.
+    saved_argv = sys.argv
+    sys.argv = [path]
     try:
         with torch.no_grad():
             namespace = runpy.run_path(path, run_name='__main__')
     finally:
+        sys.argv = saved_argv
         nn.Module.__init__ = original_init
         h1.remove()
         h2.remove()

@@ -443,17 +443,32 @@ class Analysis {
     if (!this.identifierIndex) {
       const index = new Map<string, SyntaxNode[]>();
       const root = this.tree.rootNode;
+      // Where the children of every node from the root down to a leaf lie in order inside their
+      // parent, each ending before the next starts (as tree-sitter lays nodes out), the deepest node
+      // at the leaf's start is the leaf itself: the search from the root (deepestAt) runs only where
+      // that does not hold.
       const stack: SyntaxNode[] = [root];
+      const laidOut: boolean[] = [true];
       while (stack.length) {
         const n = stack.pop()!;
-        if (n.type === 'identifier' && n.endIndex > n.startIndex && deepestAt(root, n.startIndex) === n) {
+        const inOrder = laidOut.pop()!;
+        const children = n.children;
+        if (n.type === 'identifier' && n.endIndex > n.startIndex && ((inOrder && children.length === 0) || deepestAt(root, n.startIndex) === n)) {
           const text = n.text;
           const list = index.get(text);
           if (list) list.push(n);
           else index.set(text, [n]);
         }
-        const children = n.children;
-        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+        // The children in order, each inside this node and ending before the next starts.
+        let ordered = inOrder;
+        for (let i = 0; ordered && i < children.length; i++) {
+          const c = children[i];
+          ordered = c.startIndex >= n.startIndex && c.endIndex >= c.startIndex && c.endIndex <= n.endIndex && (i + 1 === children.length || children[i + 1].startIndex >= c.endIndex);
+        }
+        for (let i = children.length - 1; i >= 0; i--) {
+          stack.push(children[i]);
+          laidOut.push(ordered);
+        }
       }
       this.identifierIndex = index;
     }

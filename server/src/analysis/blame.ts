@@ -41,34 +41,73 @@ export function argumentChain(layer: LayerValue, arg: string, own: (node: Syntax
   return points;
 }
 
-/** Which layer arguments each literal sizes, to tell a literal that feeds only the wrong arguments. */
+/**
+ * Which layer arguments each literal sizes, to tell a literal that feeds only the wrong arguments.
+ * Asked about a few nodes (those of the diagnostics' chains): each is looked up in one pass over
+ * the layers' argument chains when first asked, instead of indexing every node of every chain.
+ */
 export class LiteralUses {
-  private readonly uses = new Map<string, Set<string>>();
   private readonly erring = new Set<string>();
+  /** The uses (`layer id:argument`) of each node asked about, by nodeKey. */
+  private readonly asked = new Map<string, Set<string>>();
+  /** The layers in the order the records first hold them. */
+  private readonly layers: LayerValue[] = [];
 
   constructor(records: TraceRecord[], diagnostics: RawDiagnostic[]) {
     const seen = new Set<number>();
     for (const r of records) {
       if (!r.layer || seen.has(r.layer.id)) continue;
       seen.add(r.layer.id);
-      for (const [arg, chain] of r.layer.argChains ?? []) {
-        const nodes = [...chain.links.map((l) => l.node), ...(chain.src ? [chain.src] : []), ...(chain.roots ?? [])];
-        for (const n of nodes) {
-          const key = nodeKey(n);
-          let set = this.uses.get(key);
-          if (!set) this.uses.set(key, (set = new Set()));
-          set.add(`${r.layer.id}:${arg}`);
-        }
-      }
+      if (r.layer.argChains?.size) this.layers.push(r.layer);
     }
     for (const d of diagnostics) if (d.layer && d.arg) this.erring.add(`${d.layer.id}:${d.arg}`);
   }
 
+  /** The layer arguments (`id:arg`) whose chain holds a node at the same place as `node` (nodeKey). */
+  private usesOf(node: SyntaxNode): Set<string> {
+    const key = nodeKey(node);
+    let uses = this.asked.get(key) ?? this.all?.get(key);
+    if (uses) return uses;
+    uses = new Set();
+    if (this.asked.size >= LiteralUses.ASKED_BEFORE_INDEX) {
+      // Asked about many nodes (a file with many errors): index every node of every chain once.
+      this.all ??= this.index();
+      return this.all.get(key) ?? uses;
+    }
+    const file = node.file ?? '';
+    const at = (n: SyntaxNode) => n.startIndex === node.startIndex && n.endIndex === node.endIndex && (n.file ?? '') === file;
+    for (const layer of this.layers) {
+      for (const [arg, chain] of layer.argChains!) {
+        if (chain.links.some((l) => at(l.node)) || (chain.src !== undefined && at(chain.src)) || chain.roots?.some(at)) uses.add(`${layer.id}:${arg}`);
+      }
+    }
+    this.asked.set(key, uses);
+    return uses;
+  }
+
+  /** After this many nodes asked about, every chain's nodes are indexed at once. */
+  private static readonly ASKED_BEFORE_INDEX = 32;
+  private all: Map<string, Set<string>> | undefined;
+
+  private index(): Map<string, Set<string>> {
+    const all = new Map<string, Set<string>>();
+    for (const layer of this.layers) {
+      for (const [arg, chain] of layer.argChains!) {
+        const nodes = [...chain.links.map((l) => l.node), ...(chain.src ? [chain.src] : []), ...(chain.roots ?? [])];
+        for (const n of nodes) {
+          const key = nodeKey(n);
+          let set = all.get(key);
+          if (!set) all.set(key, (set = new Set()));
+          set.add(`${layer.id}:${arg}`);
+        }
+      }
+    }
+    return all;
+  }
+
   /** True when every layer argument the node's number sizes is one that is in error. */
   feedsNothingElse(node: SyntaxNode): boolean {
-    const uses = this.uses.get(nodeKey(node));
-    if (!uses) return true;
-    for (const u of uses) if (!this.erring.has(u)) return false;
+    for (const u of this.usesOf(node)) if (!this.erring.has(u)) return false;
     return true;
   }
 }

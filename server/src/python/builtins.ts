@@ -20,7 +20,7 @@ export const MAX_LOOP_ITERATIONS = 4096;
 
 /** A Python builtin name (`len`, `range`) as a value to call, or UNKNOWN for names Python does not define. */
 export function pythonBuiltin(name: string): Value {
-  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable', 'locals'];
+  const known = ['range', 'len', 'int', 'float', 'str', 'bool', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'reversed', 'sorted', 'min', 'max', 'sum', 'abs', 'round', 'print', 'isinstance', 'getattr', 'setattr', 'delattr', 'hasattr', 'dir', 'super', 'any', 'all', 'map', 'filter', 'iter', 'next', 'type', 'divmod', 'pow', 'object', 'vars', 'chr', 'ord', 'callable', 'locals', 'globals'];
   if (known.includes(name)) return { t: 'builtin', name: `builtins.${name}` };
   return UNKNOWN;
 }
@@ -233,6 +233,8 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.setattr': {
       const [o, n, v] = args;
       if (o?.t === 'object' && n?.t === 'str' && v) interp.setObjectAttr(o, n.v, v);
+      // `setattr(sys.modules[__name__], name, partial(_resnet, ...))`: binds a name of a module read as source.
+      if (o?.t === 'module' && o.source && n?.t === 'str' && v) o.source.scope.set(n.v, v);
       return NONE;
     }
     case 'itertools.repeat': {

@@ -1024,6 +1024,22 @@ export class Interpreter implements ModuleHost {
     }
   }
 
+  /**
+   * `sys.modules[name]`: the module running the code when `name` is its `__name__` (`'__main__'` for
+   * the analysed file or a script), else a module of the workspace already read under that dotted
+   * name; unknown for any other (a library's, one not imported yet).
+   */
+  private moduleNamed(name: string, scope: Scope): Value {
+    const own = this.moduleOf(scope);
+    const ownName = own?.scope.vars.get('__name__');
+    if (own && ownName?.t === 'str' && ownName.v === name) return { t: 'module', name: own.file.name, source: own };
+    for (const m of this.modulesByPath.values()) {
+      const n = m.scope.vars.get('__name__');
+      if (n?.t === 'str' && n.v === name && name !== '__main__') return { t: 'module', name: m.file.name, source: m };
+    }
+    return UNKNOWN;
+  }
+
   /** The module scope a scope belongs to, as a source module (undefined for a scope of no module read as source). */
   private moduleOf(scope: Scope): SourceModule | undefined {
     let s = scope;
@@ -1221,6 +1237,9 @@ export class Interpreter implements ModuleHost {
         } else if (obj.t === 'list' && idx.t === 'int' && isKnown(idx.v)) {
           const i = idx.v < 0 ? idx.v + obj.items.length : idx.v;
           if (i >= 0 && i < obj.items.length) obj.items[i] = value;
+        } else if (obj.t === 'builtin' && obj.name === 'module.__dict__' && obj.self?.t === 'module' && obj.self.source) {
+          // `globals()[f"{dataset}_{arch}"] = partial(...)`: binds the module's name (a key we cannot read binds one we cannot tell).
+          if (idx.t === 'str') obj.self.source.scope.set(idx.v, value);
         } else if (obj.t === 'container' && obj.kind === 'ModuleDict' && idx.t === 'str') {
           containerSet(obj, idx.v, value);
         } else if (containerOf(obj) && containerOf(obj)!.kind !== 'ModuleDict') {
@@ -1398,6 +1417,8 @@ export class Interpreter implements ModuleHost {
         const value = this.evalExpr(node.childForFieldName('value')!, scope);
         const subs = node.childrenForFieldName('subscript');
         const idx = subs.length === 1 ? this.evalExpr(subs[0], scope) : tuple(subs.map((s) => this.evalExpr(s, scope)));
+        // `sys.modules[__name__]`: the module running this code, as an object (`getattr(it, name)`).
+        if (value.t === 'module' && value.name === 'sys.modules' && !value.source) return idx.t === 'str' ? this.moduleNamed(idx.v, scope) : UNKNOWN;
         return this.subscript(value, idx, node);
       }
       case 'slice': {
@@ -1822,6 +1843,8 @@ export class Interpreter implements ModuleHost {
     if (obj.t === 'builtin' && obj.name === 'Layer.__class__' && obj.self?.t === 'layer' && name === '__name__') return str(obj.self.def.kind);
     switch (obj.t) {
       case 'module':
+        // `torchvision.models.__dict__`: the module's names, as a mapping (a module read as source, or a library's).
+        if (name === '__dict__') return { t: 'builtin', name: 'module.__dict__', self: obj };
         return this.moduleMember(obj, name);
       case 'object': {
         if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : stdlibAttr(obj, name);
@@ -2062,6 +2085,8 @@ export class Interpreter implements ModuleHost {
   }
 
   subscript(value: Value, idx: Value, node: SyntaxNode): Value {
+    // `models.__dict__[args.arch]`, `globals()[name]`: a module's name, read as an attribute is.
+    if (value.t === 'builtin' && value.name === 'module.__dict__' && value.self?.t === 'module') return idx.t === 'str' ? this.moduleMember(value.self, idx.v) : UNKNOWN;
     const held = value.t === 'object' ? containerOf(value) : undefined;
     if (held) return this.subscript(held, idx, node);
     // `params[2]`, `block_args[1:]` on a namedtuple: its fields as a tuple.
@@ -2112,6 +2137,11 @@ export class Interpreter implements ModuleHost {
     const fn = this.evalExpr(fnNode, scope);
     // `kwargs = dict(locals())` at the top of a constructor: the function's names bound so far.
     if (fn.t === 'builtin' && fn.name === 'builtins.locals' && !fn.self && (node.childForFieldName('arguments')?.namedChildren.length ?? 0) === 0) return this.localsOf(scope);
+    // `globals()[args.model](...)`, `globals()[f"net_{w}"] = ...`: the running module's names.
+    if (fn.t === 'builtin' && fn.name === 'builtins.globals' && !fn.self && (node.childForFieldName('arguments')?.namedChildren.length ?? 0) === 0) {
+      const m = this.moduleOf(scope);
+      return m ? { t: 'builtin', name: 'module.__dict__', self: { t: 'module', name: m.file.name, source: m } } : UNKNOWN;
+    }
     const argsNode = node.childForFieldName('arguments');
     const args: Value[] = [];
     const kwargs = new Map<string, Value>();

@@ -7,6 +7,9 @@
 // lookup from one of the module's own functions): the statements that bind or change it run, in
 // source order, each once, outside any model run. `from M import *` is followed the same way,
 // through `__all__` or M's public names. A package's submodules load when an attribute names them.
+// A statement that binds names no text spells (`globals()[f"{d}_{a}"] = ...`, `setattr(sys.modules[
+// __name__], name, partial(...))` in a loop) runs, after every statement before it, on the first
+// lookup that reaches it in source order.
 // So a model that uses one class of a library reads that class's file, not the whole library.
 //
 // The analysed file itself and the scripts that build its models run eagerly, top to bottom, as
@@ -57,6 +60,8 @@ export interface ModuleHost {
 interface BindingIndex {
   byName: Map<string, SyntaxNode[]>;
   wildcards: SyntaxNode[];
+  /** Statements that bind names no text spells (`globals()[f"{d}_{a}"] = ...`, `setattr(sys.modules[__name__], n, v)`). */
+  dynamic: SyntaxNode[];
 }
 
 const indexes = new WeakMap<SyntaxNode, BindingIndex>();
@@ -68,6 +73,8 @@ export class SourceModule {
   private readonly wildcardSources: SourceModule[] = [];
   private readonly done = new Set<SyntaxNode>();
   private readonly evaluating = new Set<string>();
+  /** Dynamic binders whose earlier statements are running. */
+  private readonly prefixing = new Set<SyntaxNode>();
   private readonly absent = new Set<string>();
   private exporting = false;
   private indexCache: BindingIndex | undefined;
@@ -87,7 +94,7 @@ export class SourceModule {
   private get index(): BindingIndex {
     if (!this.indexCache) {
       const root = this.file.root();
-      if (!root) this.indexCache = { byName: new Map(), wildcards: [] };
+      if (!root) this.indexCache = { byName: new Map(), wildcards: [], dynamic: [] };
       else {
         let index = indexes.get(root);
         if (!index) indexes.set(root, (index = indexBindings(root)));
@@ -100,11 +107,17 @@ export class SourceModule {
   /** A top-level name of the module, evaluated on first use; undefined when nothing binds it. */
   get(name: string): Value | undefined {
     if (!this.eager && !this.evaluating.has(name)) {
-      const statements = this.index.byName.get(name);
+      const named = this.index.byName.get(name);
+      const dynamic = this.index.dynamic;
+      // A statement that may bind any name runs in its place among those that spell this one.
+      const statements = dynamic.length ? [...(named ?? []), ...dynamic].sort((a, b) => a.startIndex - b.startIndex) : named;
       if (statements) {
         this.evaluating.add(name);
         try {
-          for (const s of statements) this.run(s);
+          for (const s of statements) {
+            if (dynamic.includes(s)) this.runDynamic(s);
+            else this.run(s);
+          }
         } finally {
           this.evaluating.delete(name);
         }
@@ -173,6 +186,25 @@ export class SourceModule {
     for (const s of this.index.wildcards) this.run(s);
   }
 
+  /**
+   * A dynamic binder runs after every statement before it, as in Python: a name it binds then wins
+   * over an earlier statement that spells the name (`def cifar10_resnet20(*a, **k): pass` before
+   * the loop that rebinds it), and loses to a later one.
+   */
+  private runDynamic(stmt: SyntaxNode): void {
+    if (this.done.has(stmt) || this.prefixing.has(stmt)) return;
+    this.prefixing.add(stmt);
+    try {
+      for (const s of this.file.root()?.namedChildren ?? []) {
+        if (s === stmt) break;
+        this.run(s);
+      }
+    } finally {
+      this.prefixing.delete(stmt);
+    }
+    this.run(stmt);
+  }
+
   private run(stmt: SyntaxNode): void {
     if (this.done.has(stmt)) return;
     this.done.add(stmt);
@@ -184,7 +216,19 @@ export class SourceModule {
 function indexBindings(root: SyntaxNode): BindingIndex {
   const byName = new Map<string, SyntaxNode[]>();
   const wildcards: SyntaxNode[] = [];
+  const dynamic: SyntaxNode[] = [];
+  const text = root.text;
+  const mayBindDynamically = /\bglobals\s*\(\s*\)\s*\[/.test(text) || (/\bsetattr\s*\(/.test(text) && /\bsys\.modules\s*\[/.test(text));
+  // Names bound to the module itself (`thismodule = sys.modules[__name__]`).
+  const selves = new Set<string>();
+  if (mayBindDynamically) {
+    for (const stmt of root.namedChildren) {
+      const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+      if (a?.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier' && /^sys\.modules\s*\[/.test(a.childForFieldName('right')?.text ?? '')) selves.add(a.childForFieldName('left')!.text);
+    }
+  }
   for (const stmt of root.namedChildren) {
+    if (mayBindDynamically && bindsDynamically(stmt, selves)) dynamic.push(stmt);
     const names = new Set<string>();
     collectBoundNames(stmt, names, wildcards, stmt);
     for (const n of names) {
@@ -193,7 +237,22 @@ function indexBindings(root: SyntaxNode): BindingIndex {
       else byName.set(n, [stmt]);
     }
   }
-  return { byName, wildcards };
+  return { byName, wildcards, dynamic };
+}
+
+/** Whether a top-level statement assigns through `globals()[...]` or calls `setattr` on the module itself. */
+function bindsDynamically(stmt: SyntaxNode, selves: Set<string>): boolean {
+  for (const a of stmt.descendantsOfType('assignment')) {
+    const left = a.childForFieldName('left');
+    const fn = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+    if (fn?.type === 'call' && fn.childForFieldName('function')?.text === 'globals') return true;
+  }
+  for (const c of stmt.descendantsOfType('call')) {
+    if (c.childForFieldName('function')?.text !== 'setattr') continue;
+    const first = c.childForFieldName('arguments')?.namedChildren[0];
+    if (first && (selves.has(first.text) || /^sys\.modules\s*\[/.test(first.text))) return true;
+  }
+  return false;
 }
 
 /** Methods whose call changes their receiver at module level (`layers.append(...)`, `cfg.update(...)`). */

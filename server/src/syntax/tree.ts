@@ -235,6 +235,18 @@ export function copyTree(native: BindingTree, text: string, options: CopyOptions
   return rootNode;
 }
 
+/**
+ * The node counts of the top-level statements an incremental copy compared, kept with each node: a
+ * statement the edits leave alone is compared again at each edit, and moving it keeps its count.
+ */
+const nodeCounts = new WeakMap<SyntaxNode, number>();
+
+function nodeCountOf(node: SyntaxNode): number {
+  let count = nodeCounts.get(node);
+  if (count === undefined) nodeCounts.set(node, (count = node.countNodes()));
+  return count;
+}
+
 /** Nodes copied between two questions to `isCancelled`. */
 const CANCEL_CHECK_NODES = 65536;
 
@@ -348,7 +360,7 @@ class Copier {
         while (o < old.length && old[o].startIndex < oldStart) o++;
         const candidate = old[o];
         if (candidate && candidate.startIndex === oldStart && candidate.endIndex === oldEnd && candidate.type === typeInfo[cursor.nodeTypeId]?.type && candidate.field === this.fieldName()) {
-          if (candidate.countNodes() === cursor.currentNode.descendantCount) {
+          if (nodeCountOf(candidate) === cursor.currentNode.descendantCount) {
             candidate.moveTo(this.source, after ? delta : 0);
             node = candidate;
             o++;
