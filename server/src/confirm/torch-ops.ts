@@ -74,7 +74,7 @@ export class TorchArgs {
 type LayerRun = (tf: TfModule, a: TorchArgs, inputs: Tensor[]) => TorchValue;
 
 function only(inputs: Tensor[], kind: string): Tensor {
-  if (inputs.length === 0) throw new Unconfirmable(`${kind} has no tensor input`);
+  if (inputs.length === 0) throw new Unconfirmable(`${kind}: its input is not known as a tensor`);
   return inputs[0];
 }
 
