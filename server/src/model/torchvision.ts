@@ -5,11 +5,13 @@
 // library file, so `backbone.fc = nn.Identity()`, `model.classifier[1] = nn.Linear(...)` and
 // `nn.Sequential(*list(model.children())[:-1])` work as on the real source.
 //
-// Only what the table lists exists, with the classes of `torchvision.models.resnet` (ResNet,
-// BasicBlock, Bottleneck, conv3x3, conv1x1), `torchvision.models.densenet`,
-// `torchvision.models.mobilenetv2` and EfficientNet B0–B7 written out and their constructors building them (every layer inside a block known; their own
-// arguments such as `norm_layer` followed): any other name of `torchvision.models` (a detection model, `vit_b_16`) and, outside
-// the ResNet family, any constructor argument other than `weights`, `progress`, `pretrained` and
+// The table lists the constructors; the families written out whole (the classes of
+// `torchvision.models.resnet`: ResNet, BasicBlock, Bottleneck, conv3x3, conv1x1; DenseNet,
+// MobileNetV2/V3, EfficientNet B0–B7, ConvNeXt), re-authored as torchvision builds them, replace
+// the table's entries and add the constructors of those families it lacks (convnext_base/large):
+// every layer inside a block is known and their own arguments (`norm_layer`, `width_mult`) are
+// followed. Any other name of `torchvision.models` (a detection model, `vit_b_16`) and, for a family
+// only the table holds, any constructor argument other than `weights`, `progress`, `pretrained` and
 // `num_classes` is unknown, never a default model. An installed torchvision (site-packages) is read
 // instead of this whenever one is found (workspace/loader.ts).
 
@@ -27,6 +29,20 @@ export const CARRIED_PACKAGES = new Set(['torchvision', 'timm']);
 
 /** The submodules of `torchvision.models` that user code imports constructors from. */
 const SUBMODULES = ['alexnet', 'vgg', 'resnet', 'densenet', 'mobilenet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'squeezenet', 'shufflenetv2', 'mnasnet', 'regnet', 'convnext'];
+
+/**
+ * Names a submodule binds to a class the shared text holds under another name (two families'
+ * blocks share a name in torchvision, each in its own submodule).
+ */
+const SUBMODULE_ALIASES: Record<string, string> = {
+  mobilenetv3: 'from torchvision.models import _V3InvertedResidual as InvertedResidual\n',
+};
+
+/** The weights enums (and their members, as torchvision 0.14 has them) of written-out constructors the generated table lacks. */
+const EXTRA_WEIGHTS: [string, string[]][] = [
+  ['ConvNeXt_Base_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
+  ['ConvNeXt_Large_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
+];
 
 let modelsText: string | undefined;
 
@@ -301,6 +317,117 @@ class EfficientNet(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 `;
 
+/**
+ * torchvision.models.mobilenetv3's classes, written out as torchvision builds them (its
+ * InvertedResidual is `_V3InvertedResidual` here, named back in `torchvision.models.mobilenetv3`,
+ * since MobileNetV2's holds the name in the one module these texts share).
+ */
+const MOBILENET_V3_CLASSES = `
+class InvertedResidualConfig:
+    def __init__(self, input_channels, kernel, expanded_channels, out_channels, use_se, activation, stride, dilation, width_mult):
+        self.input_channels = self.adjust_channels(input_channels, width_mult)
+        self.kernel = kernel
+        self.expanded_channels = self.adjust_channels(expanded_channels, width_mult)
+        self.out_channels = self.adjust_channels(out_channels, width_mult)
+        self.use_se = use_se
+        self.use_hs = activation == "HS"
+        self.stride = stride
+        self.dilation = dilation
+
+    @staticmethod
+    def adjust_channels(channels, width_mult):
+        return _make_divisible(channels * width_mult, 8)
+
+
+class _V3InvertedResidual(nn.Module):
+    def __init__(self, cnf, norm_layer, se_layer=partial(SqueezeExcitation, scale_activation=nn.Hardsigmoid)):
+        super().__init__()
+        if not (1 <= cnf.stride <= 2):
+            raise ValueError("illegal stride value")
+        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
+        act = nn.Hardswish if cnf.use_hs else nn.ReLU
+        layers = []
+        if cnf.expanded_channels != cnf.input_channels:
+            layers.append(Conv2dNormActivation(cnf.input_channels, cnf.expanded_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=act))
+        layers.append(Conv2dNormActivation(cnf.expanded_channels, cnf.expanded_channels, kernel_size=cnf.kernel, stride=1 if cnf.dilation > 1 else cnf.stride, dilation=cnf.dilation, groups=cnf.expanded_channels, norm_layer=norm_layer, activation_layer=act))
+        if cnf.use_se:
+            layers.append(se_layer(cnf.expanded_channels, _make_divisible(cnf.expanded_channels // 4, 8)))
+        layers.append(Conv2dNormActivation(cnf.expanded_channels, cnf.out_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=None))
+        self.block = nn.Sequential(*layers)
+        self.out_channels = cnf.out_channels
+        self._is_cn = cnf.stride > 1
+
+    def forward(self, input):
+        result = self.block(input)
+        if self.use_res_connect:
+            result += input
+        return result
+
+
+class MobileNetV3(nn.Module):
+    def __init__(self, inverted_residual_setting, last_channel, num_classes=1000, block=None, norm_layer=None, dropout=0.2, **kwargs):
+        super().__init__()
+        if not inverted_residual_setting:
+            raise ValueError("The inverted_residual_setting should not be empty")
+        if block is None:
+            block = _V3InvertedResidual
+        if norm_layer is None:
+            norm_layer = partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)
+        first = inverted_residual_setting[0].input_channels
+        layers = [Conv2dNormActivation(3, first, kernel_size=3, stride=2, norm_layer=norm_layer, activation_layer=nn.Hardswish)]
+        for cnf in inverted_residual_setting:
+            layers.append(block(cnf, norm_layer))
+        last_in = inverted_residual_setting[-1].out_channels
+        last_out = 6 * last_in
+        layers.append(Conv2dNormActivation(last_in, last_out, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.Hardswish))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(nn.Linear(last_out, last_channel), nn.Hardswish(inplace=True), nn.Dropout(p=dropout, inplace=True), nn.Linear(last_channel, num_classes))
+
+    def _forward_impl(self, x):
+        x = self.avgpool(self.features(x))
+        return self.classifier(torch.flatten(x, 1))
+
+    def forward(self, x):
+        return self._forward_impl(x)
+
+
+def _mobilenet_v3_conf(arch, width_mult=1.0, reduced_tail=False, dilated=False, **kwargs):
+    r = 2 if reduced_tail else 1
+    d = 2 if dilated else 1
+    conf = partial(InvertedResidualConfig, width_mult=width_mult)
+    if arch == "mobilenet_v3_large":
+        rows = [
+            (16, 3, 16, 16, False, "RE", 1, 1), (16, 3, 64, 24, False, "RE", 2, 1), (24, 3, 72, 24, False, "RE", 1, 1),
+            (24, 5, 72, 40, True, "RE", 2, 1), (40, 5, 120, 40, True, "RE", 1, 1), (40, 5, 120, 40, True, "RE", 1, 1),
+            (40, 3, 240, 80, False, "HS", 2, 1), (80, 3, 200, 80, False, "HS", 1, 1), (80, 3, 184, 80, False, "HS", 1, 1),
+            (80, 3, 184, 80, False, "HS", 1, 1), (80, 3, 480, 112, True, "HS", 1, 1), (112, 3, 672, 112, True, "HS", 1, 1),
+            (112, 5, 672, 160 // r, True, "HS", 2, d), (160 // r, 5, 960 // r, 160 // r, True, "HS", 1, d), (160 // r, 5, 960 // r, 160 // r, True, "HS", 1, d),
+        ]
+        last_channel = InvertedResidualConfig.adjust_channels(1280 // r, width_mult)
+    elif arch == "mobilenet_v3_small":
+        rows = [
+            (16, 3, 16, 16, True, "RE", 2, 1), (16, 3, 72, 24, False, "RE", 2, 1), (24, 3, 88, 24, False, "RE", 1, 1),
+            (24, 5, 96, 40, True, "HS", 2, 1), (40, 5, 240, 40, True, "HS", 1, 1), (40, 5, 240, 40, True, "HS", 1, 1),
+            (40, 5, 120, 48, True, "HS", 1, 1), (48, 5, 144, 48, True, "HS", 1, 1), (48, 5, 288, 96 // r, True, "HS", 2, d),
+            (96 // r, 5, 576 // r, 96 // r, True, "HS", 1, d), (96 // r, 5, 576 // r, 96 // r, True, "HS", 1, d),
+        ]
+        last_channel = InvertedResidualConfig.adjust_channels(1024 // r, width_mult)
+    else:
+        raise ValueError("Unsupported model type")
+    return [conf(*row) for row in rows], last_channel
+
+
+def mobilenet_v3_large(*, weights=None, progress=True, pretrained=False, **kwargs):
+    setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_large", **kwargs)
+    return MobileNetV3(setting, last_channel, **kwargs)
+
+
+def mobilenet_v3_small(*, weights=None, progress=True, pretrained=False, **kwargs):
+    setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_small", **kwargs)
+    return MobileNetV3(setting, last_channel, **kwargs)
+`;
+
 /** torchvision's EfficientNet B0–B7: name, width and depth multipliers, dropout, and whether its BatchNorm is TensorFlow's (eps 1e-3, momentum 0.01). */
 const EFFICIENTNET_CONFIGS: [string, number, number, number, boolean][] = [
   ['efficientnet_b0', 1.0, 1.0, 0.2, false],
@@ -311,6 +438,95 @@ const EFFICIENTNET_CONFIGS: [string, number, number, number, boolean][] = [
   ['efficientnet_b5', 1.6, 2.2, 0.4, true],
   ['efficientnet_b6', 1.8, 2.6, 0.5, true],
   ['efficientnet_b7', 2.0, 3.1, 0.5, true],
+];
+
+/** torchvision.models.convnext's classes (and torchvision.ops' Permute), written out as torchvision builds them in eval mode. */
+const CONVNEXT_CLASSES = `
+class Permute(nn.Module):
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = dims
+
+    def forward(self, x):
+        return torch.permute(x, self.dims)
+
+
+class LayerNorm2d(nn.LayerNorm):
+    def forward(self, x):
+        x = x.permute(0, 2, 3, 1)
+        x = F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+        return x.permute(0, 3, 1, 2)
+
+
+class CNBlock(nn.Module):
+    def __init__(self, dim, layer_scale, stochastic_depth_prob, norm_layer=None):
+        super().__init__()
+        if norm_layer is None:
+            norm_layer = partial(nn.LayerNorm, eps=1e-6)
+        self.block = nn.Sequential(
+            nn.Conv2d(dim, dim, kernel_size=7, padding=3, groups=dim, bias=True),
+            Permute([0, 2, 3, 1]),
+            norm_layer(dim),
+            nn.Linear(in_features=dim, out_features=4 * dim, bias=True),
+            nn.GELU(),
+            nn.Linear(in_features=4 * dim, out_features=dim, bias=True),
+            Permute([0, 3, 1, 2]),
+        )
+        self.layer_scale = nn.Parameter(torch.ones(dim, 1, 1) * layer_scale)
+        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
+
+    def forward(self, input):
+        result = self.stochastic_depth(self.layer_scale * self.block(input))
+        result += input
+        return result
+
+
+class CNBlockConfig:
+    def __init__(self, input_channels, out_channels, num_layers):
+        self.input_channels = input_channels
+        self.out_channels = out_channels
+        self.num_layers = num_layers
+
+
+class ConvNeXt(nn.Module):
+    def __init__(self, block_setting, stochastic_depth_prob=0.0, layer_scale=1e-6, num_classes=1000, block=None, norm_layer=None, **kwargs):
+        super().__init__()
+        if not block_setting:
+            raise ValueError("The block_setting should not be empty")
+        if block is None:
+            block = CNBlock
+        if norm_layer is None:
+            norm_layer = partial(LayerNorm2d, eps=1e-6)
+        layers = [Conv2dNormActivation(3, block_setting[0].input_channels, kernel_size=4, stride=4, padding=0, norm_layer=norm_layer, activation_layer=None, bias=True)]
+        total = sum(cnf.num_layers for cnf in block_setting)
+        block_id = 0
+        for cnf in block_setting:
+            stage = []
+            for _ in range(cnf.num_layers):
+                stage.append(block(cnf.input_channels, layer_scale, stochastic_depth_prob * block_id / (total - 1.0)))
+                block_id += 1
+            layers.append(nn.Sequential(*stage))
+            if cnf.out_channels is not None:
+                layers.append(nn.Sequential(norm_layer(cnf.input_channels), nn.Conv2d(cnf.input_channels, cnf.out_channels, kernel_size=2, stride=2)))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        last = block_setting[-1]
+        last_channels = last.out_channels if last.out_channels is not None else last.input_channels
+        self.classifier = nn.Sequential(norm_layer(last_channels), nn.Flatten(1), nn.Linear(last_channels, num_classes))
+
+    def _forward_impl(self, x):
+        return self.classifier(self.avgpool(self.features(x)))
+
+    def forward(self, x):
+        return self._forward_impl(x)
+`;
+
+/** torchvision's ConvNeXt constructors: name, (input channels, output channels, blocks) per stage, default stochastic depth. */
+const CONVNEXT_CONFIGS: [string, [number, number | null, number][], number][] = [
+  ['convnext_tiny', [[96, 192, 3], [192, 384, 3], [384, 768, 9], [768, null, 3]], 0.1],
+  ['convnext_small', [[96, 192, 3], [192, 384, 3], [384, 768, 27], [768, null, 3]], 0.4],
+  ['convnext_base', [[128, 256, 3], [256, 512, 3], [512, 1024, 27], [1024, null, 3]], 0.5],
+  ['convnext_large', [[192, 384, 3], [384, 768, 3], [768, 1536, 27], [1536, null, 3]], 0.5],
 ];
 
 /** torchvision.models.densenet's classes, written out as torchvision builds them (eval mode). */
@@ -424,6 +640,12 @@ function modelsModule(): string {
     }
     lines.push(m.source, '', '');
   }
+  // The weights enums of the written-out constructors the table does not list (members as torchvision's).
+  for (const [name, members] of EXTRA_WEIGHTS) {
+    if (enums.has(name)) continue;
+    enums.add(name);
+    lines.push(`class ${name}:`, ...members.map((m) => `    ${m} = ${JSON.stringify(m)}`), '');
+  }
   lines.push(RESNET_CLASSES);
   // The ResNet family's constructors build the written-out classes (so every layer inside a block
   // has its shape), replacing the table's opaque-block versions above: the configurations are
@@ -443,6 +665,17 @@ function modelsModule(): string {
       `def ${name}(*, weights=None, progress=True, pretrained=False, num_classes=1000, **kwargs):`,
       ...(tfNorm ? ['    kwargs = {"norm_layer": partial(nn.BatchNorm2d, eps=0.001, momentum=0.01), **kwargs}'] : []),
       `    return EfficientNet(${width}, ${depth}, ${dropout}, num_classes=num_classes, **kwargs)`,
+      '',
+    );
+  }
+  lines.push(MOBILENET_V3_CLASSES);
+  lines.push(CONVNEXT_CLASSES);
+  for (const [name, stages, depthProb] of CONVNEXT_CONFIGS) {
+    lines.push(
+      `def ${name}(*, weights=None, progress=True, pretrained=False, **kwargs):`,
+      `    setting = [${stages.map(([i, o, n]) => `CNBlockConfig(${i}, ${o ?? 'None'}, ${n})`).join(', ')}]`,
+      `    stochastic_depth_prob = kwargs.pop("stochastic_depth_prob", ${depthProb})`,
+      '    return ConvNeXt(setting, stochastic_depth_prob=stochastic_depth_prob, **kwargs)',
       '',
     );
   }
@@ -466,6 +699,6 @@ export function carriedLibraryFile(path: string): string | undefined {
   if (rel === 'torchvision/__init__.py') return '';
   if (rel === 'torchvision/models/__init__.py') return modelsModule();
   const sub = /^torchvision\/models\/([a-z0-9_]+)\.py$/.exec(rel);
-  if (sub && SUBMODULES.includes(sub[1])) return 'from torchvision.models import *\n';
+  if (sub && SUBMODULES.includes(sub[1])) return `from torchvision.models import *\n${SUBMODULE_ALIASES[sub[1]] ?? ''}`;
   return undefined;
 }
