@@ -1857,6 +1857,13 @@ export class Interpreter implements ModuleHost {
         if (name === '_replace' && namedTupleFields(obj.cls)) return { t: 'builtin', name: 'namedtuple._replace', self: obj };
         const base = this.libraryBase(obj.cls);
         if (name === '_modules' && base?.framework === 'torch') return registeredModulesDict(this, obj, node);
+        // An nn.Sequential subclass built from an OrderedDict (`super().__init__(layers)`): nn.Module's
+        // __getattr__ finds a child by its key once the instance and its class have not.
+        const children = containerOf(obj);
+        if (children && children.kind !== 'KerasSequential' && !children.unknownItems && children.keys && children.keys.length === children.items.length && !CONTAINER_ATTRIBUTES.has(name)) {
+          const at = children.keys.indexOf(name);
+          if (at >= 0) return children.items[at];
+        }
         // A layer subclass reads the sizes its layer was given (`self.out_channels`); other
         // attributes (`self.weight`, `self.stride` as PyTorch normalises it) stay unknown.
         const asLayer = layerOf(obj);
