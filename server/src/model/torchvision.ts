@@ -7,10 +7,10 @@
 //
 // The table lists the constructors; the families written out whole (the classes of
 // `torchvision.models.resnet`: ResNet, BasicBlock, Bottleneck, conv3x3, conv1x1; DenseNet,
-// MobileNetV2/V3, EfficientNet V1/V2, ConvNeXt, ShuffleNetV2, SqueezeNet, RegNet, MNASNet: all
-// but GoogLeNet and Inception v3), re-authored as torchvision builds them, replace the table's
-// entries and add the constructors of those families it lacks (convnext_base/large,
-// efficientnet_v2_m/l, regnet_*_8gf and up):
+// MobileNetV2/V3, EfficientNet V1/V2, ConvNeXt, ShuffleNetV2, SqueezeNet, RegNet, MNASNet,
+// GoogLeNet, Inception v3, ViT), re-authored as torchvision builds them, replace the table's
+// entries and add the constructors it lacks (convnext_base/large, efficientnet_v2_m/l,
+// regnet_*_8gf and up, vit_*):
 // every layer inside a block is known and their own arguments (`norm_layer`, `width_mult`) are
 // followed. Any other name of `torchvision.models` (a detection model, `vit_b_16`) and, for a family
 // only the table holds, any constructor argument other than `weights`, `progress`, `pretrained` and
@@ -30,7 +30,7 @@ export const CARRIED_LIBRARIES_ROOT = '/<cnnshape carried libraries>';
 export const CARRIED_PACKAGES = new Set(['torchvision', 'timm']);
 
 /** The submodules of `torchvision.models` that user code imports constructors from. */
-const SUBMODULES = ['alexnet', 'vgg', 'resnet', 'densenet', 'mobilenet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'squeezenet', 'shufflenetv2', 'mnasnet', 'regnet', 'convnext', 'googlenet', 'inception'];
+const SUBMODULES = ['alexnet', 'vgg', 'resnet', 'densenet', 'mobilenet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'squeezenet', 'shufflenetv2', 'mnasnet', 'regnet', 'convnext', 'googlenet', 'inception', 'vision_transformer'];
 
 /**
  * Names a submodule binds to a class the shared text holds under another name (two families'
@@ -47,6 +47,11 @@ const SUBMODULE_ALIASES: Record<string, string> = {
 const EXTRA_WEIGHTS: [string, string[]][] = [
   ['ConvNeXt_Base_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
   ['ConvNeXt_Large_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
+  ['ViT_B_16_Weights', ['IMAGENET1K_V1', 'IMAGENET1K_SWAG_E2E_V1', 'IMAGENET1K_SWAG_LINEAR_V1', 'DEFAULT']],
+  ['ViT_B_32_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
+  ['ViT_L_16_Weights', ['IMAGENET1K_V1', 'IMAGENET1K_SWAG_E2E_V1', 'IMAGENET1K_SWAG_LINEAR_V1', 'DEFAULT']],
+  ['ViT_L_32_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
+  ['ViT_H_14_Weights', ['IMAGENET1K_SWAG_E2E_V1', 'IMAGENET1K_SWAG_LINEAR_V1', 'DEFAULT']],
   ['EfficientNet_V2_M_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
   ['EfficientNet_V2_L_Weights', ['IMAGENET1K_V1', 'DEFAULT']],
   ['RegNet_Y_8GF_Weights', ['IMAGENET1K_V1', 'IMAGENET1K_V2', 'DEFAULT']],
@@ -1408,6 +1413,148 @@ def inception_v3(*, weights=None, progress=True, pretrained=False, **kwargs):
     return model
 `;
 
+/** torchvision.models.vision_transformer's classes (and torchvision.ops' MLP), written out as torchvision builds them in eval mode. */
+const VIT_CLASSES = `
+class MLP(nn.Sequential):
+    def __init__(self, in_channels, hidden_channels, norm_layer=None, activation_layer=nn.ReLU, inplace=True, bias=True, dropout=0.0):
+        params = {} if inplace is None else {"inplace": inplace}
+        layers = []
+        in_dim = in_channels
+        for hidden_dim in hidden_channels[:-1]:
+            layers.append(nn.Linear(in_dim, hidden_dim, bias=bias))
+            if norm_layer is not None:
+                layers.append(norm_layer(hidden_dim))
+            layers.append(activation_layer(**params))
+            layers.append(nn.Dropout(dropout, **params))
+            in_dim = hidden_dim
+        layers.append(nn.Linear(in_dim, hidden_channels[-1], bias=bias))
+        layers.append(nn.Dropout(dropout, **params))
+        super().__init__(*layers)
+
+
+class ConvStemConfig(NamedTuple):
+    out_channels: int
+    kernel_size: int
+    stride: int
+    norm_layer: Callable = nn.BatchNorm2d
+    activation_layer: Callable = nn.ReLU
+
+
+class MLPBlock(MLP):
+    _version = 2
+
+    def __init__(self, in_dim, mlp_dim, dropout):
+        super().__init__(in_dim, [mlp_dim, in_dim], activation_layer=nn.GELU, inplace=None, dropout=dropout)
+
+
+class EncoderBlock(nn.Module):
+    def __init__(self, num_heads, hidden_dim, mlp_dim, dropout, attention_dropout, norm_layer=partial(nn.LayerNorm, eps=1e-6)):
+        super().__init__()
+        self.num_heads = num_heads
+        self.ln_1 = norm_layer(hidden_dim)
+        self.self_attention = nn.MultiheadAttention(hidden_dim, num_heads, dropout=attention_dropout, batch_first=True)
+        self.dropout = nn.Dropout(dropout)
+        self.ln_2 = norm_layer(hidden_dim)
+        self.mlp = MLPBlock(hidden_dim, mlp_dim, dropout)
+
+    def forward(self, input):
+        x = self.ln_1(input)
+        x, _ = self.self_attention(query=x, key=x, value=x, need_weights=False)
+        x = self.dropout(x) + input
+        return x + self.mlp(self.ln_2(x))
+
+
+class Encoder(nn.Module):
+    def __init__(self, seq_length, num_layers, num_heads, hidden_dim, mlp_dim, dropout, attention_dropout, norm_layer=partial(nn.LayerNorm, eps=1e-6)):
+        super().__init__()
+        self.pos_embedding = nn.Parameter(torch.empty(1, seq_length, hidden_dim).normal_(std=0.02))
+        self.dropout = nn.Dropout(dropout)
+        layers = OrderedDict()
+        for i in range(num_layers):
+            layers[f"encoder_layer_{i}"] = EncoderBlock(num_heads, hidden_dim, mlp_dim, dropout, attention_dropout, norm_layer)
+        self.layers = nn.Sequential(layers)
+        self.ln = norm_layer(hidden_dim)
+
+    def forward(self, input):
+        input = input + self.pos_embedding
+        return self.ln(self.layers(self.dropout(input)))
+
+
+class VisionTransformer(nn.Module):
+    def __init__(self, image_size, patch_size, num_layers, num_heads, hidden_dim, mlp_dim, dropout=0.0, attention_dropout=0.0, num_classes=1000, representation_size=None, norm_layer=partial(nn.LayerNorm, eps=1e-6), conv_stem_configs=None):
+        super().__init__()
+        if image_size % patch_size != 0:
+            raise ValueError("Input shape indivisible by patch size!")
+        self.image_size = image_size
+        self.patch_size = patch_size
+        self.hidden_dim = hidden_dim
+        self.mlp_dim = mlp_dim
+        self.attention_dropout = attention_dropout
+        self.dropout = dropout
+        self.num_classes = num_classes
+        self.representation_size = representation_size
+        self.norm_layer = norm_layer
+        if conv_stem_configs is not None:
+            seq_proj = nn.Sequential()
+            prev = 3
+            for i, cfg in enumerate(conv_stem_configs):
+                seq_proj.add_module(f"conv_bn_relu_{i}", Conv2dNormActivation(in_channels=prev, out_channels=cfg.out_channels, kernel_size=cfg.kernel_size, stride=cfg.stride, norm_layer=cfg.norm_layer, activation_layer=cfg.activation_layer))
+                prev = cfg.out_channels
+            seq_proj.add_module("conv_last", nn.Conv2d(in_channels=prev, out_channels=hidden_dim, kernel_size=1))
+            self.conv_proj = seq_proj
+        else:
+            self.conv_proj = nn.Conv2d(in_channels=3, out_channels=hidden_dim, kernel_size=patch_size, stride=patch_size)
+        seq_length = (image_size // patch_size) ** 2
+        self.class_token = nn.Parameter(torch.zeros(1, 1, hidden_dim))
+        seq_length += 1
+        self.encoder = Encoder(seq_length, num_layers, num_heads, hidden_dim, mlp_dim, dropout, attention_dropout, norm_layer)
+        self.seq_length = seq_length
+        heads = OrderedDict()
+        if representation_size is None:
+            heads["head"] = nn.Linear(hidden_dim, num_classes)
+        else:
+            heads["pre_logits"] = nn.Linear(hidden_dim, representation_size)
+            heads["act"] = nn.Tanh()
+            heads["head"] = nn.Linear(representation_size, num_classes)
+        self.heads = nn.Sequential(heads)
+
+    def _process_input(self, x):
+        n, c, h, w = x.shape
+        p = self.patch_size
+        torch._assert(h == self.image_size, "Wrong image height!")
+        torch._assert(w == self.image_size, "Wrong image width!")
+        n_h = h // p
+        n_w = w // p
+        x = self.conv_proj(x)
+        x = x.reshape(n, self.hidden_dim, n_h * n_w)
+        return x.permute(0, 2, 1)
+
+    def forward(self, x):
+        x = self._process_input(x)
+        n = x.shape[0]
+        batch_class_token = self.class_token.expand(n, -1, -1)
+        x = torch.cat([batch_class_token, x], dim=1)
+        x = self.encoder(x)
+        x = x[:, 0]
+        return self.heads(x)
+
+
+def _vision_transformer(patch_size, num_layers, num_heads, hidden_dim, mlp_dim, weights, sizes, **kwargs):
+    if weights is not None:
+        kwargs["image_size"] = sizes[weights]
+    image_size = kwargs.pop("image_size", 224)
+    return VisionTransformer(image_size=image_size, patch_size=patch_size, num_layers=num_layers, num_heads=num_heads, hidden_dim=hidden_dim, mlp_dim=mlp_dim, **kwargs)
+`;
+
+/** torchvision's ViT constructors: name, patch size, layers, heads, hidden and MLP widths, and the image size each of its weights fixes. */
+const VIT_CONFIGS: [string, number, number, number, number, number, Record<string, number>][] = [
+  ['vit_b_16', 16, 12, 12, 768, 3072, { IMAGENET1K_V1: 224, IMAGENET1K_SWAG_E2E_V1: 384, IMAGENET1K_SWAG_LINEAR_V1: 224, DEFAULT: 224 }],
+  ['vit_b_32', 32, 12, 12, 768, 3072, { IMAGENET1K_V1: 224, DEFAULT: 224 }],
+  ['vit_l_16', 16, 24, 16, 1024, 4096, { IMAGENET1K_V1: 224, IMAGENET1K_SWAG_E2E_V1: 512, IMAGENET1K_SWAG_LINEAR_V1: 224, DEFAULT: 224 }],
+  ['vit_l_32', 32, 24, 16, 1024, 4096, { IMAGENET1K_V1: 224, DEFAULT: 224 }],
+  ['vit_h_14', 14, 32, 16, 1280, 5120, { IMAGENET1K_SWAG_E2E_V1: 518, IMAGENET1K_SWAG_LINEAR_V1: 224, DEFAULT: 518 }],
+];
+
 /** torchvision.models.densenet's classes, written out as torchvision builds them (eval mode). */
 const DENSENET_CLASSES = `
 class _DenseLayer(nn.Module):
@@ -1503,6 +1650,7 @@ function modelsModule(): string {
     'import copy',
     'import math',
     'from functools import partial',
+    'from typing import Callable, NamedTuple',
     'import torch',
     'from torch import nn',
     'import torch.nn.functional as F',
@@ -1580,6 +1728,17 @@ function modelsModule(): string {
   }
   lines.push(MNASNET_CLASSES);
   lines.push(INCEPTION_CLASSES);
+  lines.push(VIT_CLASSES);
+  for (const [name, patch, layers, heads, hidden, mlp, sizes] of VIT_CONFIGS) {
+    const enumName = `ViT_${name.slice(4).toUpperCase()}_Weights`;
+    lines.push(
+      `def ${name}(*, weights=None, progress=True, pretrained=False, **kwargs):`,
+      ...(sizes.IMAGENET1K_V1 ? [`    if pretrained:`, `        weights = ${enumName}.IMAGENET1K_V1`] : []),
+      `    sizes = {${Object.entries(sizes).map(([k, v]) => `"${k}": ${v}`).join(', ')}}`,
+      `    return _vision_transformer(${patch}, ${layers}, ${heads}, ${hidden}, ${mlp}, weights, sizes, **kwargs)`,
+      '',
+    );
+  }
   lines.push(DENSENET_CLASSES);
   for (const [name, growth, blocks, init] of DENSENET_CONFIGS) {
     lines.push(

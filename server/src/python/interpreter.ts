@@ -65,7 +65,7 @@ import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -1221,6 +1221,7 @@ export class Interpreter implements ModuleHost {
           if (!this.functionModels.some((m) => m.value === value || m.node.startIndex === target.startIndex || (m.value.t === value.t && 'node' in m.value && m.value.node === value.node))) this.functionModels.push({ name, node: target, value });
         }
         if (obj.t === 'object') this.setObjectAttr(obj, name, value);
+        else if (obj.t === 'container') this.setContainerAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
         // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
         else if (obj.t === 'functional' && obj.application && name === 'trainable') obj.application.layer.bound.values.set('trainable', toArg(value));
@@ -1292,6 +1293,21 @@ export class Interpreter implements ModuleHost {
    * assigned as an attribute is also one of the container's children, in assignment order (as
    * nn.Module.__setattr__ registers it): `Sequential.forward` then applies it.
    */
+  /**
+   * `seq.name = value` on an nn.Sequential, ModuleList or ModuleDict (`vit.heads.head = nn.Linear(...)`,
+   * `densenet.features.conv0 = ...`): a module replaces the child of that name in place, or follows
+   * the others, as nn.Module.__setattr__ registers it. A value we cannot know may be a module: it
+   * replaces a named child as unknown, and after the others makes the children unknown.
+   */
+  setContainerAttr(c: ContainerValue, name: string, value: Value): void {
+    if (c.kind === 'KerasSequential' || c.unknownItems) return;
+    const module = value.t === 'layer' || value.t === 'container' || (value.t === 'object' && this.libraryBase(value.cls)?.framework === 'torch');
+    if (!module && value.t !== 'unknown') return;
+    if (c.keys === null) c.keys = c.items.map((_, i) => String(i));
+    if (c.keys.length !== c.items.length || (value.t === 'unknown' && !c.keys.includes(name))) forgetChildren(c);
+    else containerSet(c, name, value);
+  }
+
   /** `self.name = value` on a module; `registered`: add_module's value, a child whatever we know of it. */
   setObjectAttr(obj: ObjectValue, name: string, value: Value, registered = false): void {
     obj.attrs.set(name, value);
