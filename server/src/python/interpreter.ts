@@ -18,7 +18,7 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
+import { findApplication, INJECTED_KERAS_SUBMODULES, isApplicationPreprocess, isObtainInputShape, isSubmodulesFromKwargs } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
@@ -1151,7 +1151,7 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -2256,6 +2256,9 @@ export class Interpreter implements ModuleHost {
         if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat);
         // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
         if (fn.name === 'keras.backend.image_dim_ordering') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat === 'channels_first' ? 'th' : 'tf');
+        // The backend Keras runs on (`if K.backend() == 'theano':`): keras.json's default, TensorFlow,
+        // as for the image layout (the file is not read).
+        if (fn.name === 'keras.backend.backend' || fn.name === 'keras.config.backend') return str('tensorflow');
         if (fn.name === 'keras.backend.is_keras_tensor' || fn.name === 'keras.utils.is_keras_tensor') return isKerasTensor(this, args[0] ?? kwargs.get('x'));
         // Keras's fuzz factor (`x / (K.sum(x) + K.epsilon())`): a float, 1e-7 unless set_epsilon set another.
         if (fn.name === 'keras.backend.epsilon' || fn.name === 'keras.config.epsilon') return this.kerasEpsilon === null ? UNKNOWN : { t: 'float', v: this.kerasEpsilon };
@@ -2568,6 +2571,12 @@ export class Interpreter implements ModuleHost {
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
     if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
+    // `backend, layers, models, utils = get_submodules_from_kwargs(kwargs)`: the modules the caller
+    // passed; one it did not pass is the package's global, which we do not know.
+    if (isSubmodulesFromKwargs(name)) {
+      const given = args[0] ?? kwargs.get('kwargs');
+      return tuple(INJECTED_KERAS_SUBMODULES.map(([key]) => (given?.t === 'dict' ? given.entries.get(`s:${key}`)?.value : undefined) ?? UNKNOWN));
+    }
     if (isArrayReader(name)) {
       const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
       t.array = true;
