@@ -43,6 +43,7 @@ import {
   kerasFunctionalInit,
   isKerasTensor,
   kerasObtainInputShape,
+  kerasLambda,
   toArg,
   applicationGetLayer,
   modelGetLayer,
@@ -64,7 +65,7 @@ import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, KERAS_LAMBDA, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -2237,8 +2238,8 @@ export class Interpreter implements ModuleHost {
         }
         return this.callBuiltin(fn.name, fn.self, args, kwargs, node, nodes);
       case 'object':
-        // A standard-library object (an argparse parser, a namespace) is not callable.
-        if (fn.cls.library) return UNKNOWN;
+        // A standard-library object (an argparse parser, a namespace) is not callable; a Lambda layer is.
+        if (fn.cls.library && fn.cls.library !== KERAS_LAMBDA) return UNKNOWN;
         return this.applyModule(fn, args, kwargs, node);
       case 'layer':
       case 'container':
@@ -2525,16 +2526,8 @@ export class Interpreter implements ModuleHost {
     if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
-    // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
-    if (name === 'keras.layers.Lambda') {
-      const fn = args[0] ?? kwargs.get('function') ?? UNKNOWN;
-      // `arguments={'scale': 0.17}`: keyword arguments the function is called with, as a partial.
-      const bound = kwargs.get('arguments') ?? args[3];
-      if (!bound || bound.t === 'none') return fn;
-      if (bound.t !== 'dict' || bound.partial || [...bound.entries.values()].some((e) => e.key.t !== 'str')) return UNKNOWN;
-      const boundKwargs = new Map([...bound.entries.values()].map((e) => [(e.key as { v: string }).v, e.value]));
-      return { t: 'partial', fn, args: [], kwargs: boundKwargs, argNodes: [], kwNodes: new Map() };
-    }
+    // `Lambda(fn)`: a layer whose call is `fn(tensor)` (library.ts).
+    if (name === 'keras.layers.Lambda') return kerasLambda(this, args, kwargs, node);
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
     if (name === 'collections.namedtuple') return this.namedTupleClass(args, kwargs, node);
