@@ -237,7 +237,7 @@ class Analysis {
       // wrapper that passes Keras's modules under those names: run on its own it has none, so it runs
       // again as that wrapper calls it, with an unknown caller's input (an Input of unknown shape
       // takes a symbolic one). The first run's trace is dropped when the second one builds the model.
-      if (!modelComment && !called && !this.isKerasModelValue(v) && takesKeywordSplat(f)) {
+      if (!modelComment && !called && !this.buildsKerasModel(v) && takesKeywordSplat(f)) {
         const retryMarks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
         // Keras's settings as they were: the first run, on no modules, could not tell whether it changed them.
         const after = { format: interp.kerasImageDataFormat, epsilon: interp.kerasEpsilon };
@@ -253,7 +253,7 @@ class Analysis {
             interp.symbolicKerasInputs = false;
           }
         });
-        if (this.isKerasModelValue(retried)) {
+        if (this.buildsKerasModel(retried)) {
           const trace = interp.trace;
           trace.records.splice(marks.records, retryMarks.records - marks.records);
           trace.diagnostics.splice(marks.diagnostics, retryMarks.diagnostics - marks.diagnostics);
@@ -266,6 +266,16 @@ class Analysis {
         }
       }
       if (!v) continue;
+      // A builder that returns several models (`return [train_model, infer_model]`): each is a
+      // model of the file, named as the return statement names it.
+      if ((v.t === 'tuple' || v.t === 'list') && v.items.some((i) => this.isKerasModelValue(i))) {
+        const names = returnedNames(f, v.items.length);
+        const nameNode = f.node.childForFieldName('name') ?? f.node;
+        v.items.forEach((item, i) => {
+          if (this.isKerasModelValue(item)) builders.push({ name: names?.[i] ?? `${name}[${i}]`, framework: 'keras', nameNode, anchorLine: this.defLine(f.node), extentNode: f.node, value: item });
+        });
+        continue;
+      }
       const isKerasModel = this.isKerasModelValue(v);
       const isTorchModel = !unknownArgs && v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
       if (!isKerasModel && !isTorchModel) continue;
@@ -587,6 +597,11 @@ class Analysis {
   private isKerasModelValue(v: Value | undefined): boolean {
     if (!v) return false;
     return (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && this.interp.libraryBase(v.cls)?.framework === 'keras');
+  }
+
+  /** A Keras model, or a list or tuple holding one (a builder's return value). */
+  private buildsKerasModel(v: Value | undefined): boolean {
+    return this.isKerasModelValue(v) || ((v?.t === 'tuple' || v?.t === 'list') && v.items.some((i) => this.isKerasModelValue(i)));
   }
 
   /**
@@ -1241,6 +1256,27 @@ function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null 
 /** Whether a function's text calls a name (`ResNet(`, not `self.ResNet(` nor `build_ResNet(`). */
 function callsByName(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\w.])${name}\\s*\\(`).test(text);
+}
+
+/**
+ * The names a function's one return statement gives the items it returns (`return [train_model,
+ * infer_model]`, `return encoder, decoder`); undefined where it returns otherwise.
+ */
+function returnedNames(f: FunctionValue, count: number): string[] | undefined {
+  const returns: SyntaxNode[] = [];
+  const visit = (n: SyntaxNode) => {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return;
+    if (n.type === 'return_statement') returns.push(n);
+    else for (const c of n.namedChildren) visit(c);
+  };
+  const body = f.node.childForFieldName('body');
+  if (body) visit(body);
+  if (returns.length !== 1) return undefined;
+  let e = returns[0].namedChildren[0];
+  if (e && (e.type === 'list' || e.type === 'tuple' || e.type === 'parenthesized_expression')) e = e.type === 'parenthesized_expression' ? e.namedChildren[0] : e;
+  const items = e ? (e.type === 'list' || e.type === 'tuple' || e.type === 'expression_list' ? e.namedChildren : []) : [];
+  if (items.length !== count || !items.every((i) => i.type === 'identifier')) return undefined;
+  return items.map((i) => i.text);
 }
 
 /** Whether a function takes `**kwargs`. */

@@ -1152,6 +1152,9 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
+    // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
+    const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
+    if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
     if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }

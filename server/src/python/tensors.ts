@@ -436,7 +436,8 @@ function lambdaStatedOutput(interp: Interpreter, stated: Value, input: Value, no
   else if (stated.t === 'function' || stated.t === 'partial') full = interp.call(stated, [inputs.length === 1 && input.t === 'tensor' ? asTuple(shapes[0]) : list(shapes.map(asTuple))], new Map(), node);
   else return UNKNOWN;
   if ((full.t !== 'tuple' && full.t !== 'list') || full.items.length === 0) return UNKNOWN;
-  if (!full.items.every((d) => d.t === 'int' || d.t === 'none')) return UNKNOWN;
+  // Sizes it leaves open (None, or read from a shape the engine did not know) stay unknown.
+  if (!full.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return UNKNOWN;
   const shape: Shape = full.items.map((d) => (d.t === 'int' ? d.v : null));
   return interp.makeTensor(shape, 'keras', { text: `the output_shape of the Lambda at ${lineLabel(node)}`, node }, 0);
 }
