@@ -65,7 +65,7 @@ import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -227,6 +227,8 @@ export class Interpreter implements ModuleHost {
   private readonly probed = new Set<SyntaxNode>();
   /** Above 0 while joinBranches runs a branch aside: only calls that change nothing may run. */
   private speculating = 0;
+  /** Dicts made for a branch run aside (joinBranches): the only values its mutating methods may change. */
+  private readonly speculationOwned = new Set<Value>();
 
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
@@ -728,16 +730,29 @@ export class Interpreter implements ModuleHost {
    * each runs aside, on a copy of the frame's names, recording nothing and reporting nothing, and a
    * name keeps a value only where every path (the branches, and no branch at all when there is no
    * `else`) leaves it equal (a number, a string, a tensor of the same shape); else it is unknown.
-   * A branch that could change anything another path sees (an attribute or item assignment, a call
-   * of a user function, a layer, a mutating method, an in-place op) is not run: false, and the
+   * A dict a branch changes in place through a name (`kwargs.update(...)`, `cfg['k'] = v`) runs on
+   * a copy, and the paths' dicts are joined into it: entries every path leaves equal stay, other keys
+   * may be there with unknown values (`joinDicts`).
+   * A branch that could change anything else another path sees (an attribute assignment, a call
+   * of a user function, a layer, another mutating method, an in-place op) is not run: false, and the
    * caller forgets what the branches assign, as before.
    */
   private joinBranches(bodies: (SyntaxNode | null)[], hasElse: boolean, scope: Scope): boolean {
     const names = new Set<string>();
-    if (!bodies.every((b) => b && onlyBindsNames(b, names)) || names.size === 0) return false;
+    const mutated = new Set<string>();
+    if (!bodies.every((b) => b && onlyBindsNames(b, names, mutated)) || names.size + mutated.size === 0) return false;
+    // A dict a branch changes in place (`kwargs.update(cuda_kwargs)`, `cfg['k'] = v`) is changed on a
+    // copy; the paths' copies are joined into the dict itself, which every alias of it sees.
+    const originals = new Map<string, DictValue>();
+    for (const m of mutated) {
+      const v = scope.lookup(m);
+      if (names.has(m) || v?.t !== 'dict' || v.partial) return false;
+      originals.set(m, v);
+    }
     const outcomes: Map<string, Value | undefined>[] = [];
-    if (!hasElse) outcomes.push(new Map([...names].map((n) => [n, scope.lookup(n)])));
+    if (!hasElse) outcomes.push(new Map([...names, ...mutated].map((n) => [n, scope.lookup(n)])));
     const tracing = this.trace.enabled;
+    const owned: DictValue[] = [];
     this.trace.enabled = false;
     this.speculating++;
     try {
@@ -747,22 +762,45 @@ export class Interpreter implements ModuleHost {
           const v = scope.lookup(n);
           if (v !== undefined) aside.set(n, v);
         }
+        for (const [m, d] of originals) {
+          const copy: DictValue = { t: 'dict', entries: new Map(d.entries) };
+          owned.push(copy);
+          this.speculationOwned.add(copy);
+          aside.set(m, copy);
+        }
         // Every other name reads through to the frame (a copy only of what the branch may bind).
-        aside.fallback = (n) => (names.has(n) ? undefined : scope.lookup(n));
+        aside.fallback = (n) => (names.has(n) || mutated.has(n) ? undefined : scope.lookup(n));
         this.execBlock(body, aside);
-        outcomes.push(new Map([...names].map((n) => [n, aside.vars.get(n)])));
+        outcomes.push(new Map([...names, ...mutated].map((n) => [n, aside.vars.get(n)])));
       }
     } catch (e) {
       if (e instanceof SpeculationAbort || e instanceof RaiseSignal || e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) return false;
       throw e;
     } finally {
       this.speculating--;
+      for (const c of owned) this.speculationOwned.delete(c);
       this.trace.enabled = tracing;
+    }
+    const joinedDicts = new Map<string, DictValue>();
+    for (const m of mutated) {
+      const all = outcomes.map((o) => o.get(m));
+      const joined = all.every((v) => v?.t === 'dict') ? joinDicts(all as DictValue[], sameValue) : undefined;
+      if (!joined) return false;
+      joinedDicts.set(m, joined);
+    }
+    for (const [m, joined] of joinedDicts) {
+      const d = originals.get(m)!;
+      d.entries = joined.entries;
+      d.partial = joined.partial;
+      d.possibleKeys = joined.possibleKeys;
     }
     for (const n of names) {
       const [first, ...others] = outcomes.map((o) => o.get(n));
       const same = first !== undefined && others.every((v) => v !== undefined && sameValue(first, v));
-      scope.set(n, same ? first : UNKNOWN);
+      const all = [first, ...others];
+      // A dict set on one path and another (or none) on the other: the keys either may hold.
+      const dicts = !same && all.every((v) => v?.t === 'dict') ? joinDicts(all as DictValue[], sameValue) : undefined;
+      scope.set(n, same ? first! : dicts ?? UNKNOWN);
     }
     return true;
   }
@@ -1526,6 +1564,9 @@ export class Interpreter implements ModuleHost {
     trace.notes.length = Math.min(trace.notes.length, keep.notes);
     trace.diagnostics.length = Math.min(trace.diagnostics.length, start.diagnostics);
     if (same) return va;
+    // `{'num_workers': 1, 'pin_memory': True} if use_cuda else {}`: a dict of the keys either may hold.
+    const dicts = va.t === 'dict' && vb.t === 'dict' ? joinDicts([va, vb], sameBranchValue) : undefined;
+    if (dicts) return dicts;
     const t = va.t === 'tensor' ? va : vb.t === 'tensor' ? vb : undefined;
     return t ? this.unknownTensor(t, node) : UNKNOWN;
   }
@@ -2186,7 +2227,13 @@ export class Interpreter implements ModuleHost {
               kwargs.set(e.key.v, e.value);
               kwNodes.set(e.key.v, a);
             }
-            if (d.partial) unknownKwargs = true;
+            // Keys a dict may or may not hold are passed as unknown values (the default, or another).
+            if (d.partial && d.possibleKeys && [...d.possibleKeys.values()].every((k) => k.t === 'str')) {
+              for (const k of d.possibleKeys.values()) if (k.t === 'str' && !kwargs.has(k.v)) {
+                kwargs.set(k.v, UNKNOWN);
+                kwNodes.set(k.v, a);
+              }
+            } else if (d.partial) unknownKwargs = true;
           } else unknownKwargs = true;
         } else {
           const v = this.evalExpr(a, scope);
@@ -2215,7 +2262,7 @@ export class Interpreter implements ModuleHost {
 
   call(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes = { argNodes: [], kwNodes: new Map() }): Value {
     this.tick();
-    if (this.speculating > 0 && !changesNothing(fn)) throw new SpeculationAbort();
+    if (this.speculating > 0 && !changesNothing(fn) && !(fn.t === 'builtin' && fn.self && this.speculationOwned.has(fn.self))) throw new SpeculationAbort();
     if (this.depth > MAX_DEPTH) return UNKNOWN;
     this.depth++;
     try {
@@ -2734,20 +2781,34 @@ const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove',
  * Whether a block only binds plain names (`a = ...`, `a, b = ...`), in statements that are such
  * assignments, `pass` or `if`s of them, and adds those names to `names`: what joinBranches can run aside.
  */
-function onlyBindsNames(block: SyntaxNode, names: Set<string>): boolean {
+function onlyBindsNames(block: SyntaxNode, names: Set<string>, mutated: Set<string>): boolean {
   for (const stmt of block.namedChildren) {
     if (stmt.type === 'comment' || stmt.type === 'pass_statement') continue;
     if (stmt.type === 'if_statement') {
       const bodies = [stmt.childForFieldName('consequence'), ...stmt.childrenForFieldName('alternative').map((a) => a.childForFieldName(a.type === 'elif_clause' ? 'consequence' : 'body'))];
-      if (!bodies.every((b) => b && onlyBindsNames(b, names))) return false;
+      if (!bodies.every((b) => b && onlyBindsNames(b, names, mutated))) return false;
       continue;
     }
     if (stmt.type !== 'expression_statement' || stmt.namedChildren.length !== 1) return false;
     const a = stmt.namedChildren[0];
-    if (a.type !== 'assignment' || ['named_expression', 'lambda', 'yield', 'await'].some((k) => a.descendantsOfType(k).length)) return false;
+    if (['named_expression', 'lambda', 'yield', 'await'].some((k) => a.descendantsOfType(k).length)) return false;
+    // `kwargs.update(...)` on a name (a dict, checked when the branches run).
+    if (a.type === 'call') {
+      const f = a.childForFieldName('function');
+      const object = f?.type === 'attribute' ? f.childForFieldName('object') : null;
+      if (object?.type !== 'identifier' || f?.childForFieldName('attribute')?.text !== 'update') return false;
+      mutated.add(object.text);
+      continue;
+    }
+    if (a.type !== 'assignment') return false;
     const right = a.childForFieldName('right');
     if (!right || right.type === 'assignment') return false;
     const left = a.childForFieldName('left');
+    // `cfg['lr'] = 0.1` on a name (a dict, checked when the branches run).
+    if (left?.type === 'subscript' && left.childForFieldName('value')?.type === 'identifier') {
+      mutated.add(left.childForFieldName('value')!.text);
+      continue;
+    }
     const targets = left?.type === 'identifier' ? [left] : left && ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type) ? left.namedChildren : null;
     if (!targets?.length || !targets.every((t) => t.type === 'identifier')) return false;
     for (const t of targets) names.add(t.text);
