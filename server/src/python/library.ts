@@ -16,12 +16,13 @@ import { ArgValue, LayerArg, LayerDef, ReferenceArg, Shape, TensorArg, UnknownAr
 import type { SyntaxNode } from '../syntax/parse';
 import { datasetArrays, DatasetSplit } from '../model/datasets';
 import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
+import { NN_INIT } from './builtins';
 import { applicationInputShape, architectureIsDefault, type ApplicationTable } from '../model/keras-applications';
 import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
 import { datasetElement } from './tfdata';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, KERAS_LAYER_NAME_ATTR, KERAS_WEIGHTS_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, CONTAINER_ATTR, containerOf, IGNORED_LAYER_ATTRS, poisonLayers, DECLARED_INPUT_ATTR, KERAS_LAYER_NAME_ATTR, KERAS_WEIGHTS_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -301,6 +302,7 @@ export function containerMethod(interp: Interpreter, method: string, self: Conta
     containerSet(self, args[0]?.t === 'str' ? args[0].v : `?${self.items.length}`, args[1]);
   }
   else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
+  else if (method === 'apply' && self.kind !== 'KerasSequential') return applyToModules(interp, self, args[0] ?? UNKNOWN, node);
   else if (self.kind === 'KerasSequential' && KERAS_DATA_METHODS.has(method)) recordKerasData(interp, self, args, kwargs, node);
   // `modules()` and `named_modules()` reach the container itself and every descendant.
   else if (method === 'modules' || method === 'named_modules') return moduleTree(interp, self, method === 'named_modules');
@@ -368,10 +370,95 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     return interp.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   }
   if (method === '__call__' || method === 'forward' || method === 'call') return interp.applyModule(self, args, kwargs, node);
+  if (method === 'apply' && interp.libraryBase(self.cls)?.framework === 'torch') return applyToModules(interp, self, args[0] ?? UNKNOWN, node);
   if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
   if (method === 'children' || method === 'named_children') return moduleChildren(interp, self, method === 'named_children');
   if (method === 'modules' || method === 'named_modules') return moduleTree(interp, self, method === 'named_modules');
   return UNKNOWN;
+}
+
+/**
+ * `module.apply(fn)`: `fn` called on every module under `root`, each child's modules before the
+ * child itself and the root last, as nn.Module.apply recurses; returns `root`. A weight
+ * initialiser changes nothing the engine keeps; a function that sets a layer's attributes
+ * (`m.stride = (1, 1)` on each Conv2d, to dilate a backbone) changes those layers as an assignment
+ * would. Where `fn` may set attributes of modules the engine cannot see (a child it cannot list, a
+ * torchvision table block's insides), every layer under `root` becomes opaque.
+ */
+export function applyToModules(interp: Interpreter, root: Value, fn: Value, node: SyntaxNode): Value {
+  const mutates = mayAssignModuleAttributes(fn);
+  const seen = new Set<Value>();
+  let blind = false;
+  const visit = (v: Value, depth: number): void => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    if (depth > 64) {
+      blind = true;
+      return;
+    }
+    let children: Value[];
+    if (v.t === 'layer') {
+      if (isTableBlock(v)) blind = true;
+      children = [];
+    } else if (v.t === 'container') {
+      if (v.unknownItems || v.items.some((i) => i.t === 'unknown' || interp.mayBeModule(i))) blind = true;
+      children = v.items;
+    } else if (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'torch') {
+      const listed = registeredModules(interp, v);
+      if (!listed) blind = true;
+      children = listed ? listed.items : [...v.attrs].filter(([k, a]) => k !== LAYER_ATTR && (a.t === 'layer' || a.t === 'container' || (a.t === 'object' && interp.libraryBase(a.cls) !== undefined))).map(([, a]) => a);
+    } else {
+      // Something that may be a module (an unknown value, a module of a library we do not read).
+      blind = true;
+      return;
+    }
+    for (const c of children) visit(c, depth + 1);
+    interp.call(fn, [v], new Map(), node);
+  };
+  visit(root, 0);
+  if (blind && mutates) poisonLayers(root);
+  return root;
+}
+
+/**
+ * Whether calling `fn` on a module may set one of its attributes: a function of the source whose
+ * body assigns an attribute of one of its parameters (`m.stride = ...`; not a weight given back its
+ * own initialised tensor, nor `m.training`), or a function the engine cannot read.
+ */
+function mayAssignModuleAttributes(fn: Value): boolean {
+  const target = fn.t === 'partial' ? fn.fn : fn;
+  if (target.t === 'builtin') return !NN_INIT.test(target.name);
+  if (target.t !== 'function') return true;
+  const params = new Set<string>();
+  const parameters = target.node.childForFieldName('parameters');
+  for (const p of parameters?.namedChildren ?? []) {
+    const name = p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.namedChildren.find((c) => c.type === 'identifier')?.text;
+    if (name) params.add(name);
+  }
+  let found = false;
+  const visitTarget = (n: SyntaxNode): void => {
+    if (n.type === 'attribute') {
+      const o = n.childForFieldName('object');
+      const attr = n.childForFieldName('attribute')?.text ?? '';
+      if (o?.type === 'identifier' && params.has(o.text) && !IGNORED_LAYER_ATTRS.has(attr)) found = true;
+    } else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'parenthesized_expression'].includes(n.type)) for (const c of n.namedChildren) visitTarget(c);
+  };
+  const visit = (n: SyntaxNode): void => {
+    if (found) return;
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      // `m.weight = nn.init.kaiming_normal_(m.weight)`: the same tensor, filled.
+      const reinit = n.type === 'assignment' && right?.type === 'call' && /(^|\.)init\.[a-z_]+$/.test(right.childForFieldName('function')?.text ?? '');
+      if (left && !reinit) visitTarget(left);
+    }
+    // `setattr(m, 'stride', ...)`, `delattr(m, ...)`.
+    if (n.type === 'call' && /^(setattr|delattr)$/.test(n.childForFieldName('function')?.text ?? '')) found = true;
+    for (const c of n.namedChildren) visit(c);
+  };
+  const body = target.node.childForFieldName('body');
+  if (body) visit(body);
+  return found;
 }
 
 /**
