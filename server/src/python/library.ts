@@ -9,7 +9,7 @@
 // module to tensors is tensors.ts's work, plain Python values builtins.ts's.
 
 import { bindArgs } from '../shapes/context';
-import { Dim, equalDims, Expr as DimExpr } from '../shapes/dim';
+import { Dim, equalDims, Expr as DimExpr, isKnown } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import { formatShape } from '../shapes/shape';
 import { ArgValue, LayerArg, LayerDef, ReferenceArg, Shape, TensorArg, UnknownArg } from '../shapes/types';
@@ -289,12 +289,18 @@ function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwarg
 
 /** The methods of a container: append, add, extend, add_module, build, children, items... and applying it. */
 export function containerMethod(interp: Interpreter, method: string, self: ContainerValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  if (method === 'append' && args[0]) self.items.push(args[0]);
-  else if (method === 'add' && args[0]) kerasSequentialAdd(self, args[0]);
+  if (method === 'insert' || method === 'pop' || method === 'clear' || (method === 'update' && self.kind === 'ModuleDict')) return containerEdit(interp, method, self, args, kwargs);
+  // PyTorch's append and extend return the container (`layers.append(m).append(n)`).
+  const chained = self.kind === 'Sequential' || self.kind === 'ModuleList' ? self : NONE;
+  if (method === 'append' && args[0]) {
+    self.items.push(args[0]);
+    return chained;
+  } else if (method === 'add' && args[0]) kerasSequentialAdd(self, args[0]);
   else if (method === 'extend' && args[0]) {
     const items = interp.iterate(args[0]);
     if (items) self.items.push(...items);
     else forgetChildren(self);
+    return chained;
   }
   else if (self.unknownItems && ['children', 'modules', 'values', 'items', 'keys'].includes(method)) return UNKNOWN;
   else if (method === 'add_module' && args[1]) {
@@ -313,6 +319,80 @@ export function containerMethod(interp: Interpreter, method: string, self: Conta
   else if (method === 'forward' || method === 'call' || method === '__call__') return interp.applyModule(self, args, kwargs, node);
   else if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
   return NONE;
+}
+
+/**
+ * The methods that reorder or remove a container's children, as PyTorch's containers do them:
+ * `ModuleList.insert(i, m)` for 0 <= i <= len (Sequential's also takes -len <= i < 0), `pop(i)`
+ * of a ModuleList or Sequential (the children after it numbered again from i) and `pop(key)`,
+ * `update(...)` and `clear()` of a ModuleDict; a Keras Sequential's `pop()` drops its last layer.
+ * An edit that cannot be followed (an index or key not known, a name-keyed Sequential) leaves the
+ * children unknown, never as they were.
+ */
+function containerEdit(interp: Interpreter, method: string, self: ContainerValue, args: Value[], kwargs: Map<string, Value>): Value {
+  const forget = (): Value => {
+    forgetChildren(self);
+    return UNKNOWN;
+  };
+  if (self.unknownItems) return UNKNOWN;
+  const n = self.items.length;
+  const numbered = self.keys === null || self.keys.every((k, i) => k === String(i));
+  const renumber = () => {
+    if (self.keys) self.keys = self.items.map((_, i) => String(i));
+  };
+  if (self.kind === 'KerasSequential') {
+    if (method !== 'pop' || args.length > 0 || n === 0) return forget();
+    self.items.pop();
+    if (self.keys) self.keys.pop();
+    return NONE;
+  }
+  if (method === 'clear' && self.kind === 'ModuleDict' && args.length === 0) {
+    self.items.length = 0;
+    self.keys = [];
+    return NONE;
+  }
+  if (method === 'update' && self.kind === 'ModuleDict') {
+    // update(mapping or iterable of (key, module) pairs), in its order.
+    const source = args[0];
+    if (!source || args.length > 1 || kwargs.size > 0) return forget();
+    const pairs = source.t === 'dict' && !source.partial ? [...source.entries.values()].map((e) => [e.key, e.value] as const)
+      : source.t === 'container' && source.kind === 'ModuleDict' && source.keys ? source.items.map((v, i) => [str(source.keys![i]), v] as const)
+      : (interp.iterate(source) ?? null)?.map((p) => { const kv = interp.iterate(p); return kv && kv.length === 2 ? [kv[0], kv[1]] as const : null; });
+    if (!pairs || pairs.some((p) => p === null || p[0].t !== 'str')) return forget();
+    for (const p of pairs) containerSet(self, (p![0] as { v: string }).v, p![1]);
+    return NONE;
+  }
+  if (method === 'pop' && self.kind === 'ModuleDict') {
+    const key = args[0];
+    if (args.length !== 1 || key.t !== 'str' || !self.keys?.includes(key.v)) return forget();
+    const i = self.keys.indexOf(key.v);
+    const [v] = self.items.splice(i, 1);
+    self.keys.splice(i, 1);
+    return v;
+  }
+  if (self.kind !== 'ModuleList' && self.kind !== 'Sequential') return forget();
+  if (!numbered) return forget();
+  if (method === 'pop') {
+    const idx = args[0];
+    if (args.length !== 1 || idx.t !== 'int' || !isKnown(idx.v) || idx.v < -n || idx.v >= n) return forget();
+    const i = idx.v < 0 ? idx.v + n : idx.v;
+    const [v] = self.items.splice(i, 1);
+    renumber();
+    return v;
+  }
+  if (method === 'insert') {
+    const idx = args[0];
+    const m = args[1];
+    if (args.length !== 2 || !m || idx.t !== 'int' || !isKnown(idx.v)) return forget();
+    // ModuleList moves the children from index on one place up and puts the module at index;
+    // a negative index is not a position there. Sequential counts one from the end.
+    const i = idx.v < 0 && self.kind === 'Sequential' && idx.v >= -n ? idx.v + n : idx.v;
+    if (i < 0 || i > n) return forget();
+    self.items.splice(i, 0, m);
+    renumber();
+    return self.kind === 'Sequential' ? self : NONE;
+  }
+  return forget();
 }
 
 /**
@@ -345,7 +425,7 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     else if (args[1]) interp.setObjectAttr(self, `?${self.attrs.size}`, args[1], true);
     return NONE;
   }
-  if (held && ['append', 'extend', 'insert', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
+  if (held && ['append', 'extend', 'insert', 'pop', 'clear', 'update', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
   // `self.__setattr__('level_%d' % i, m)` and `self.__getattr__(name)`, as nn.Module spells them.
   if (method === '__setattr__') {
     if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
