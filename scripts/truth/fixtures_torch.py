@@ -41,6 +41,8 @@ RUNS = {
     'linear_first_sequence_rank.py': ('Scorer()', [(2, 5, 4)], {'N': 2, 'L': 5}),
     # The script runs its own training loop (one batch of 16); only the symbol is bound here.
     'training_loop_examples.py': (None, None, {'N': 16}),
+    # The last model's batch goes through a Lambda transform: (5, 3, 4, 8).
+    'dataloader_torchvision_datasets.py': (None, None, {'N': 5, 'H': 4, 'W': 8}),
 }
 
 # Not runnable programs (broken syntax, other libraries, deliberate hangs): nothing to check.
@@ -88,6 +90,24 @@ def install_summary_stubs():
         timm = types.ModuleType('timm')
         timm.models = models
         sys.modules.update({'timm': timm, 'timm.models': models, 'timm.models.layers': layers, 'timm.layers': layers, 'timm.models.registry': registry})
+
+
+def install_dataset_stubs():
+    # torchvision's downloaded datasets cannot be fetched here: stand-ins of the documented image
+    # size, mode and split lengths (FakeData makes PIL images of that mode), so that the fixtures'
+    # transforms, DataLoader and collation run for real.
+    import torchvision
+
+    def fake(c, h, w, train_len, test_len):
+        def make(root, train=True, transform=None, target_transform=None, download=False):
+            return torchvision.datasets.FakeData(size=train_len if train else test_len, image_size=(c, h, w), num_classes=10,
+                                                 transform=transform, target_transform=target_transform)
+        return make
+
+    torchvision.datasets.MNIST = fake(1, 28, 28, 60000, 10000)
+    torchvision.datasets.FashionMNIST = fake(1, 28, 28, 60000, 10000)
+    torchvision.datasets.CIFAR10 = fake(3, 32, 32, 50000, 10000)
+    torchvision.datasets.CIFAR100 = fake(3, 32, 32, 50000, 10000)
 
 
 def parse_shape_list(text):
@@ -274,6 +294,7 @@ def check(path):
 
 def main():
     install_summary_stubs()
+    install_dataset_stubs()
     names = sys.argv[1:]
     paths = sorted(glob.glob(os.path.join(ROOT, '*.py')))
     if names:

@@ -44,6 +44,17 @@ function normaliseUncached(name: string): string {
 /** Top-level packages the engine knows by name: imports of them are never followed into an environment. */
 export const MODELLED_PACKAGES: ReadonlySet<string> = new Set(['torch', 'tensorflow', 'keras', 'tf_keras', 'numpy', 'jax', 'jaxlib', 'cnnshape_torchvision']);
 
+/**
+ * Modules of otherwise read packages that the engine models by name (python/torchdata.ts): their
+ * source is never read, even where an environment has it (a dataset class opening files, a
+ * transform built on PIL, would only be opaque).
+ */
+const MODELLED_MODULES = ['torchvision.datasets', 'torchvision.transforms'];
+
+export function isModelledModule(name: string): boolean {
+  return MODELLED_MODULES.some((m) => name === m || name.startsWith(`${m}.`));
+}
+
 export const CONTAINERS: Record<string, 'Sequential' | 'ModuleList' | 'ModuleDict' | 'KerasSequential'> = {
   'torch.nn.Sequential': 'Sequential',
   'torch.nn.ModuleList': 'ModuleList',

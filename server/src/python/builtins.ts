@@ -13,6 +13,7 @@ import type { Interpreter } from './interpreter';
 import { matchObject, stdlibCall } from './stdlib';
 import { sklearnCall } from './sklearn';
 import { datasetCall } from './tfdata';
+import { enumerateLoader, loaderElement, torchDataCall, torchDataLength } from './torchdata';
 import { bool, dictKey, DictValue, int, list, ModuleValue, NONE, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 /** Loops, comprehensions, range() and list repetition stop after this many items. */
@@ -33,7 +34,7 @@ export const NN_INIT = /^torch\.nn\.init\.(uniform|normal|constant|ones|zeros|ey
 
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
-  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node) ?? sklearnCall(interp, name, args, kwargs, node);
+  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node) ?? sklearnCall(interp, name, args, kwargs, node) ?? torchDataCall(interp, name, args, kwargs, node);
   if (library) return library;
   // Keras's `conv_utils.conv_output_length(length, kernel, padding, stride, dilation=1)`, which
   // custom layers' compute_output_shape call: None for an unknown length, as Keras answers.
@@ -76,6 +77,8 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const a = args[0];
       if (!a) return UNKNOWN;
       if (a.t === 'tensor') return a.shape && a.shape.length ? int(a.shape[0]) : UNKNOWN;
+      const counted = torchDataLength(a);
+      if (counted) return counted;
       const items = interp.members(a);
       return items === null ? UNKNOWN : int(items.length);
     }
@@ -148,12 +151,21 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return list(Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => tuple(lists.map((l) => l![i]))));
     }
     case 'builtins.enumerate': {
+      const loader = args[0] && args.length === 1 && kwargs.size === 0 ? enumerateLoader(interp, args[0], node) : undefined;
+      if (loader) return loader;
       const items = args[0] ? interp.iterate(args[0]) : null;
       // enumerate(items, start=1): a start we cannot know numbers nothing (never from 0).
       const given = args[1] ?? kwargs.get('start');
       const start = given === undefined ? 0 : given.t === 'int' && isKnown(given.v) ? given.v : null;
       if (items === null || start === null) return UNKNOWN;
       return list(items.map((v, i) => tuple([int(i + start), v])));
+    }
+    // A DataLoader's iterator yields its batches: `next(iter(train_loader))`.
+    case 'builtins.iter':
+      return args[0] && loaderElement(args[0]) !== undefined ? args[0] : UNKNOWN;
+    case 'builtins.next': {
+      const element = args[0] ? loaderElement(args[0]) : undefined;
+      return element ?? UNKNOWN;
     }
     case 'builtins.reversed': {
       const items = args[0] ? interp.iterate(args[0]) : null;

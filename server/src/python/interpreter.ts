@@ -21,7 +21,7 @@ import { isArrayReader, isDatasetLoader } from '../model/datasets';
 import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
-import { BASE_CLASSES, CONTAINERS, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
+import { BASE_CLASSES, CONTAINERS, isModelledModule, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
 import { STDLIB_MODULES } from '../model/stdlib-modules';
 import { collectionMethod, copyValue, MAX_LOOP_ITERATIONS, moduleHas, NN_INIT, numeric, orderedDict, percentFormat, pythonBuiltin, pythonCall, setOf, sliceRange, toText } from './builtins';
 import {
@@ -63,6 +63,7 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
+import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { bool, ClassValue, CONTAINER_ATTR, containerOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
@@ -591,7 +592,7 @@ export class Interpreter implements ModuleHost {
   private importMayFail(stmt: SyntaxNode, scope: Scope): boolean {
     const resolvable = (name: string): boolean => {
       const root = name.split('.')[0];
-      if (MODELLED_PACKAGES.has(root) || STDLIB_MODULES.has(root)) return true;
+      if (MODELLED_PACKAGES.has(root) || STDLIB_MODULES.has(root) || isModelledModule(name)) return true;
       return this.loader?.absolute(name, this.moduleOf(scope)?.file ?? null) !== undefined;
     };
     if (stmt.type === 'import_statement') {
@@ -850,7 +851,7 @@ export class Interpreter implements ModuleHost {
     const iterable = right ? this.evalExpr(right, scope) : UNKNOWN;
     // `for images, labels in train_ds:` runs many times on batches of one shape: its body runs once
     // on that element (a model it calls has its example), then what it assigned is forgotten.
-    const element = datasetElement(iterable);
+    const element = datasetElement(iterable) ?? loaderElement(iterable);
     if (element !== undefined && element.t !== 'unknown' && left && body) {
       const outerExit = this.uncertainExit;
       try {
@@ -1094,7 +1095,10 @@ export class Interpreter implements ModuleHost {
     const v = m.get(name);
     if (v !== undefined) return v;
     const sub = this.loader?.submodule(m.file, name);
-    return sub ? { t: 'module', name: sub.name, source: this.sourceModule(sub) } : UNKNOWN;
+    if (sub) return { t: 'module', name: sub.name, source: this.sourceModule(sub) };
+    // `torchvision.datasets` reached from the package read as source: the module modelled by name.
+    const full = m.file.name ? `${m.file.name}.${name}` : name;
+    return m.file.library && isModelledModule(full) ? this.libraryRef(full) : UNKNOWN;
   }
 
   /**
@@ -1852,7 +1856,7 @@ export class Interpreter implements ModuleHost {
         if (name === '__dict__') return { t: 'builtin', name: 'module.__dict__', self: obj };
         return this.moduleMember(obj, name);
       case 'object': {
-        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : stdlibAttr(obj, name);
+        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : isTorchDataObject(obj) ? torchDataAttr(obj, name) : stdlibAttr(obj, name);
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
@@ -2094,6 +2098,8 @@ export class Interpreter implements ModuleHost {
     if (value.t === 'builtin' && value.name === 'module.__dict__' && value.self?.t === 'module') return idx.t === 'str' ? this.moduleMember(value.self, idx.v) : UNKNOWN;
     const held = value.t === 'object' ? containerOf(value) : undefined;
     if (held) return this.subscript(held, idx, node);
+    const sample = value.t === 'object' && value.cls.library ? torchDataItem(this, value, node) : undefined;
+    if (sample) return sample;
     // `params[2]`, `block_args[1:]` on a namedtuple: its fields as a tuple.
     if (value.t === 'object' && namedTupleFields(value.cls) && !this.lookupClassAttr(value.cls, '__getitem__')) return this.subscript(tuple(this.iterate(value) ?? []), idx, node);
     switch (value.t) {
@@ -2586,7 +2592,7 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : isTorchDataObject(self) ? torchDataMethod() : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;
@@ -2761,7 +2767,7 @@ function changesNothing(fn: Value): boolean {
   if (fn.t !== 'builtin' || fn.record) return false;
   const method = fn.name.slice(fn.name.lastIndexOf('.') + 1);
   if (MUTATING_METHODS.has(method) || (method.endsWith('_') && !method.endsWith('__')) || findLayer(fn.name)) return false;
-  return !['builtins.setattr', 'builtins.delattr', 'builtins.exec', 'builtins.eval', 'builtins.globals', 'builtins.vars', 'builtins.print', 'builtins.next', 'builtins.iter'].includes(fn.name);
+  return !['builtins.setattr', 'builtins.delattr', 'builtins.exec', 'builtins.eval', 'builtins.globals', 'builtins.vars', 'builtins.print', 'builtins.next'].includes(fn.name);
 }
 
 /** Two values a name may hold after different paths, equal for what the engine reads: numbers, strings, the same object, tensors of one shape. */

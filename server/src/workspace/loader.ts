@@ -17,7 +17,7 @@ import type { SyntaxNode } from '../syntax/parse';
 import type { Workspace } from './files';
 import { dirname, isInside, joinPath } from './paths';
 import { CARRIED_LIBRARIES_ROOT, CARRIED_PACKAGES, carriedLibraryFile } from '../model/torchvision';
-import { MODELLED_PACKAGES } from '../model/library';
+import { isModelledModule, MODELLED_PACKAGES } from '../model/library';
 
 export class WorkspaceLoader implements ModuleLoader {
   /** Every file this loader read, in the order first read. */
@@ -50,7 +50,7 @@ export class WorkspaceLoader implements ModuleLoader {
   }
 
   absolute(name: string, importer: ModuleFile | null): ModuleFile | undefined {
-    if (!/^[A-Za-z_][\w.]*$/.test(name)) return undefined;
+    if (!/^[A-Za-z_][\w.]*$/.test(name) || isModelledModule(name)) return undefined;
     const parts = name.split('.');
     const folders: { folder: string; library: boolean }[] = [];
     if (importer && !importer.library) folders.push({ folder: importer.folder, library: false });
@@ -80,7 +80,7 @@ export class WorkspaceLoader implements ModuleLoader {
   }
 
   submodule(pkg: ModuleFile, name: string): ModuleFile | undefined {
-    if (!pkg.isPackage || !/^[A-Za-z_]\w*$/.test(name)) return undefined;
+    if (!pkg.isPackage || !/^[A-Za-z_]\w*$/.test(name) || isModelledModule(pkg.name ? `${pkg.name}.${name}` : name)) return undefined;
     return this.find(pkg.folder, [name], pkg.name ? `${pkg.name}.${name}` : name, pkg.library);
   }
 
