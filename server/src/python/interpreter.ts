@@ -66,7 +66,7 @@ import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -1277,7 +1277,12 @@ export class Interpreter implements ModuleHost {
         const obj = this.evalExpr(target.childForFieldName('value')!, scope);
         const idxNode = target.childForFieldName('subscript');
         const idx = idxNode ? this.evalExpr(idxNode, scope) : UNKNOWN;
-        if (obj.t === 'dict') {
+        const items = obj.t === 'object' && !this.lookupClassAttr(obj.cls, '__setitem__') ? dictItemsOf(obj) : undefined;
+        if (items) {
+          const k = dictKey(idx);
+          if (k) items.entries.set(k, { key: idx, value });
+          else items.partial = true;
+        } else if (obj.t === 'dict') {
           const k = dictKey(idx);
           if (k) obj.entries.set(k, { key: idx, value });
           else obj.partial = true;
@@ -1337,6 +1342,20 @@ export class Interpreter implements ModuleHost {
    */
   /** `self.name = value` on a module; `registered`: add_module's value, a child whatever we know of it. */
   setObjectAttr(obj: ObjectValue, name: string, value: Value, registered = false): void {
+    const items = dictItemsOf(obj);
+    if (items) {
+      // `self.__dict__ = self`: from here on the instance's attributes are its items.
+      if (name === '__dict__' && value === obj) {
+        for (const [k, v] of obj.attrs) if (!k.startsWith('__')) items.entries.set(`s:${k}`, { key: str(k), value: v });
+        obj.attrs.set(ATTRS_ARE_ITEMS_ATTR, bool(true));
+        return;
+      }
+      const setter = this.lookupClassAttr(obj.cls, '__setattr__');
+      if (obj.attrs.has(ATTRS_ARE_ITEMS_ATTR) || (setter?.t === 'builtin' && setter.name === 'builtins.dict.__setitem__')) {
+        items.entries.set(`s:${name}`, { key: str(name), value });
+        return;
+      }
+    }
     obj.attrs.set(name, value);
     // `self.stride = ...` in a Conv2d subclass changes the layer it was built as, which reads it at every call.
     const asLayer = layerOf(obj);
@@ -1591,7 +1610,8 @@ export class Interpreter implements ModuleHost {
         if (key) d.entries.set(key, { key: k, value: v });
         else d.partial = true;
       } else if (c.type === 'dictionary_splat') {
-        const v = this.evalExpr(c.namedChildren[0], scope);
+        const splat = this.evalExpr(c.namedChildren[0], scope);
+        const v = dictItemsOf(splat) ?? splat;
         if (v.t === 'dict') {
           for (const [k, e] of v.entries) d.entries.set(k, e);
           if (v.partial) d.partial = true;
@@ -1674,6 +1694,7 @@ export class Interpreter implements ModuleHost {
 
   private compare(op: string, a: Value, b: Value): boolean | undefined {
     if (op === 'in' || op === 'not in') {
+      if (b.t === 'object' && dictItemsOf(b) && !this.lookupClassAttr(b.cls, '__contains__')) b = dictItemsOf(b)!;
       if (b.t === 'builtin' && b.name === 'builtins.dir.listing' && b.self?.t === 'module') {
         const has = a.t === 'str' ? moduleHas(this, b.self, a.v) : UNKNOWN;
         return has.t === 'bool' ? (op === 'in') === has.v : undefined;
@@ -1854,6 +1875,9 @@ export class Interpreter implements ModuleHost {
   iterate(v: Value): Value[] | null {
     const held = v.t === 'object' ? containerOf(v) : undefined;
     if (held) return this.iterate(held);
+    // An instance of a dict subclass iterates as its keys.
+    const items = dictItemsOf(v);
+    if (items && v.t === 'object' && !this.lookupClassAttr(v.cls, '__iter__')) return this.iterate(items);
     // A namedtuple instance iterates (and unpacks) as its fields.
     const fields = v.t === 'object' ? namedTupleFields(v.cls) : undefined;
     if (fields && v.t === 'object') return fields.map((f) => v.attrs.get(f) ?? UNKNOWN);
@@ -1890,6 +1914,8 @@ export class Interpreter implements ModuleHost {
   }
 
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
+    // `__getattr__ = dict.__getitem__` in a dict subclass: dict's function, kept by name.
+    if (obj.t === 'builtin' && obj.name === 'builtins.dict' && !obj.self && ['__getitem__', '__setitem__', 'get'].includes(name)) return { t: 'builtin', name: `builtins.dict.${name}` };
     if (obj.t === 'builtin' && obj.name === 'Layer.__class__' && obj.self?.t === 'layer' && name === '__name__') return str(obj.self.def.kind);
     switch (obj.t) {
       case 'module':
@@ -1898,11 +1924,26 @@ export class Interpreter implements ModuleHost {
         return this.moduleMember(obj, name);
       case 'object': {
         if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : isTorchDataObject(obj) ? torchDataAttr(obj, name) : stdlibAttr(obj, name);
+        const items = dictItemsOf(obj);
+        // `self.__dict__ = self` in a dict subclass: its attributes are its items.
+        if (items && obj.attrs.has(ATTRS_ARE_ITEMS_ATTR) && items.entries.has(`s:${name}`)) return items.entries.get(`s:${name}`)!.value;
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
+        if (items) {
+          // dict's own methods (`cfg.get('width', 8)`, `cfg.items()`) act on the items.
+          if (DICT_METHODS.has(name)) return { t: 'builtin', name: `dict.${name}`, self: items };
+          if (obj.attrs.has(ATTRS_ARE_ITEMS_ATTR)) return UNKNOWN;
+        }
+        // A class's __getattr__ answers what the instance and its class do not hold: a user
+        // function (`return self[name]`), or dict's item lookup (`__getattr__ = dict.__getitem__`).
+        const fallback = this.libraryBase(obj.cls) === undefined ? this.lookupClassAttr(obj.cls, '__getattr__') : undefined;
+        if (fallback?.t === 'function') return this.callFunction({ ...fallback, self: obj }, [str(name)], new Map(), node);
+        if (fallback?.t === 'builtin' && items && (fallback.name === 'builtins.dict.__getitem__' || fallback.name === 'builtins.dict.get')) {
+          return items.entries.get(`s:${name}`)?.value ?? (items.partial || fallback.name === 'builtins.dict.__getitem__' ? UNKNOWN : NONE);
+        }
         if (name === 'training') return bool(false);
         if (name === '_replace' && namedTupleFields(obj.cls)) return { t: 'builtin', name: 'namedtuple._replace', self: obj };
         const base = this.libraryBase(obj.cls);
@@ -2141,6 +2182,9 @@ export class Interpreter implements ModuleHost {
     if (held) return this.subscript(held, idx, node);
     const sample = value.t === 'object' && value.cls.library ? torchDataItem(this, value, node) : undefined;
     if (sample) return sample;
+    // `cfg['width']` on an instance of a dict subclass that does not define __getitem__.
+    const items = dictItemsOf(value);
+    if (items && value.t === 'object' && !this.lookupClassAttr(value.cls, '__getitem__')) return this.subscript(items, idx, node);
     // `params[2]`, `block_args[1:]` on a namedtuple: its fields as a tuple.
     if (value.t === 'object' && namedTupleFields(value.cls) && !this.lookupClassAttr(value.cls, '__getitem__')) return this.subscript(tuple(this.iterate(value) ?? []), idx, node);
     switch (value.t) {
@@ -2226,7 +2270,8 @@ export class Interpreter implements ModuleHost {
             for (let i = 0; i < items.length; i++) argNodes.push(a);
           }
         } else if (a.type === 'dictionary_splat') {
-          const d = this.evalExpr(a.namedChildren[0], scope);
+          const splat = this.evalExpr(a.namedChildren[0], scope);
+          const d = dictItemsOf(splat) ?? splat;
           if (d.t === 'dict') {
             for (const e of d.entries.values()) if (e.key.t === 'str') {
               kwargs.set(e.key.v, e.value);
@@ -2456,6 +2501,8 @@ export class Interpreter implements ModuleHost {
 
   instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode | null, hidden: HiddenArgs = {}): Value {
     const obj: ObjectValue = { t: 'object', cls, attrs: new Map(), node, id: this.newId() };
+    const dictBase = this.mro(cls).some((c) => c.bases.some((b) => b.t === 'builtin' && DICT_BASES.has(b.name)));
+    if (dictBase) obj.attrs.set(DICT_ITEMS_ATTR, { t: 'dict', entries: new Map() });
     for (const s of this.constructionStack) s.add(cls.id);
     const inside = new Set<number>();
     this.constructionStack.push(inside);
@@ -2463,6 +2510,7 @@ export class Interpreter implements ModuleHost {
     try {
       const init = this.lookupClassAttr(cls, '__init__');
       if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node, hidden);
+      else if (dictBase) this.fillDictItems(obj, args, kwargs, node ?? cls.node, hidden);
       else if (isRecordClass(cls)) this.bindRecordFields(cls, obj, args, kwargs);
       else {
         // A subclass of nn.Sequential (ModuleList, ModuleDict) without an __init__ of its own is
@@ -2484,6 +2532,18 @@ export class Interpreter implements ModuleHost {
     const functional = obj.attrs.get(FUNCTIONAL_ATTR);
     if (functional?.t === 'functional' && !this.lookupClassAttr(cls, 'call')) return functional;
     return obj;
+  }
+
+  /** dict's constructor on an instance of a dict subclass: `dict(mapping_or_pairs, **kwargs)` added to its items. */
+  private fillDictItems(obj: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, hidden: HiddenArgs): void {
+    const items = dictItemsOf(obj)!;
+    const made = args.length <= 1 ? pythonCall(this, 'builtins.dict', args, kwargs, node) : UNKNOWN;
+    if (made.t !== 'dict' || hidden.unknownArgs || hidden.unknownKwargs) {
+      items.partial = true;
+      return;
+    }
+    for (const [k, e] of made.entries) items.entries.set(k, e);
+    if (made.partial) items.partial = true;
   }
 
   /**
@@ -2641,6 +2701,11 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
     if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : isTorchDataObject(self) ? torchDataMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
+      // `super().__init__(*args, **kwargs)` of a dict subclass: dict's constructor fills the items.
+      if (name === 'super.__init__' && dictItemsOf(self) && !this.libraryBase(self.cls)) {
+        this.fillDictItems(self, args, kwargs, node, {});
+        return NONE;
+      }
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;
       if (record) {
@@ -2972,3 +3037,9 @@ function namedTupleFields(cls: ClassValue, depth = 0): string[] | undefined {
   }
   return undefined;
 }
+
+/** Bases that make a class a dict: its instances keep items (`class AttrDict(dict)`). */
+const DICT_BASES: ReadonlySet<string> = new Set(['builtins.dict', 'collections.OrderedDict']);
+
+/** dict's methods, read on an instance of a dict subclass that does not define them. */
+const DICT_METHODS: ReadonlySet<string> = new Set(['get', 'items', 'keys', 'values', 'update', 'setdefault', 'pop', 'copy', 'clear']);

@@ -387,3 +387,15 @@ export function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void
   else if (v.t === 'object') for (const a of v.attrs.values()) poisonLayers(a, seen, depth + 1);
   else if (v.t === 'list' || v.t === 'tuple') for (const i of v.items) poisonLayers(i, seen, depth + 1);
 }
+
+/** An instance of a class derived from dict (`class AttrDict(dict)`) keeps its items here, as a dict value. */
+export const DICT_ITEMS_ATTR = '__dict_items__';
+/** Set on such an instance whose attributes are its items (`self.__dict__ = self`). */
+export const ATTRS_ARE_ITEMS_ATTR = '__attrs_are_items__';
+
+/** The items of an instance of a dict subclass. */
+export function dictItemsOf(v: Value): DictValue | undefined {
+  if (v.t !== 'object') return undefined;
+  const d = v.attrs.get(DICT_ITEMS_ATTR);
+  return d?.t === 'dict' ? d : undefined;
+}
