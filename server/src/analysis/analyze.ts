@@ -605,6 +605,8 @@ class Analysis {
 
     let input: Shape[] | undefined;
     let source: InputSource = 'symbolic';
+    // Whether a PyTorch model's input is its example's (its batch named N where left open).
+    let fromExample = false;
     const example = interp.examples.get(c.value.t === 'object' || c.value.t === 'container' ? c.value.id : -1) ?? (c.cls ? interp.examples.get(c.cls.id) : undefined);
     const kerasDeclared = c.value.t === 'container' && c.value.kind === 'KerasSequential' ? c.value.kerasInput : undefined;
     const flag = this.options.input && this.takesFlagInput(c) ? parseShapeList(this.options.input) : null;
@@ -620,7 +622,7 @@ class Analysis {
       const partial = example !== undefined && example.shapes.some((s) => s === null || s.some((d) => d === null));
       if (comments.input) [input, source] = [comments.input.shapes, 'comment'];
       // A leading size it leaves open is the batch, named N as in a symbolic input.
-      else if (example && !(partial && flag)) [input, source] = [example.shapes.map((s) => (s && s.length > 0 && s[0] === null ? [sym('N'), ...s.slice(1)] : s)), example.source];
+      else if (example && !(partial && flag)) [input, source, fromExample] = [example.shapes.map((s) => (s && s.length > 0 && s[0] === null ? [sym('N'), ...s.slice(1)] : s)), example.source, true];
       else if (flag) [input, source] = [flag, 'flag'];
     }
 
@@ -644,7 +646,8 @@ class Analysis {
     const appliedAt = example?.node;
     // A dict of named inputs given in the code is given again as one dict.
     const keys = example && input === example.shapes ? example.keys : undefined;
-    const sequence = example !== undefined && input === example.shapes && example.sequence === true && c.framework === 'keras' && c.value.t === 'object';
+    const given = example !== undefined && (input === example.shapes || fromExample) && c.value.t === 'object' ? example.sequence : undefined;
+    const sequence = given === true && c.framework === 'keras' ? 'tuple' : (given === 'list' || given === 'tuple') && c.framework === 'torch' ? given : undefined;
     let run = this.traceRun(c, input, source, appliedAt, keys, sequence);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
@@ -693,10 +696,10 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[], sequence = false): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[], sequence?: 'list' | 'tuple'): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
-    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : sequence ? [{ t: 'tuple', items: tensors }] : tensors;
+    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : sequence ? [{ t: sequence, items: tensors }] : tensors;
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';

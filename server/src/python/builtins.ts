@@ -756,6 +756,13 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         const pattern = method === 'isalpha' ? /^[A-Za-z]+$/ : method === 'isalnum' ? /^[A-Za-z0-9]+$/ : method === 'isspace' ? /^[ \t\n\r\x0b\x0c\x1c-\x1f]+$/ : /^[0-9]+$/;
         return bool(pattern.test(self.v));
       }
+      case 'find':
+      case 'rfind': {
+        // `classname.find('Conv') != -1` in a weight initialiser; indexes in code points, as
+        // Python counts them (text with characters outside the BMP is left unknown).
+        if (args.length !== 1 || args[0].t !== 'str' || /[\ud800-\udfff]/.test(self.v + args[0].v)) return UNKNOWN;
+        return int(method === 'find' ? self.v.indexOf(args[0].v) : self.v.lastIndexOf(args[0].v));
+      }
       case 'startswith':
         return args[0]?.t === 'str' ? bool(self.v.startsWith(args[0].v)) : UNKNOWN;
       case 'endswith':

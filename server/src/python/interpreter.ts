@@ -52,6 +52,7 @@ import {
   registeredModulesDict,
   summaryCall,
   userModuleMethod,
+  applyToModules,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
 import { kerasLegacyArguments } from './keras-legacy';
@@ -65,7 +66,7 @@ import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -107,8 +108,12 @@ export interface ExampleInput {
   shapes: Shape[];
   /** The example was one dict of named inputs (`model({"title": t, "body": b})`): its keys, in the order of `shapes`. */
   keys?: string[];
-  /** The example was one tuple or list of arrays (`model.fit((x_wide, x_deep), y)`), given to `call` as one argument. */
-  sequence?: boolean;
+  /**
+   * The example was one tuple or list of arrays (`model.fit((x_wide, x_deep), y)`, `decoder([f1, f2])`),
+   * given to `call` or `forward` as one argument: `true` (a Keras model's, given as a tuple), or the
+   * kind of sequence a PyTorch module was called on.
+   */
+  sequence?: boolean | 'list' | 'tuple';
   source: 'call' | 'build';
   /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
   node?: SyntaxNode;
@@ -2083,8 +2088,8 @@ export class Interpreter implements ModuleHost {
   /** An instance of a class with a base we cannot read: it may be a module, so a list of children that skips it is not known. */
   mayBeModule(v: Value): boolean {
     // A base from a library we do not model or read (`encoding.nn.SyncBatchNorm`) is opaque too;
-    // Python's own (object, Exception, dict) are not modules.
-    const opaque = (b: Value) => b.t === 'unknown' || b.t === 'module' || (b.t === 'builtin' && b.name.includes('.'));
+    // Python's own (object, dict, `collections.OrderedDict`, `enum.Enum`) are not modules.
+    const opaque = (b: Value) => b.t === 'unknown' || b.t === 'module' || (b.t === 'builtin' && b.name.includes('.') && !STDLIB_MODULES.has(b.name.slice(0, b.name.indexOf('.'))));
     return v.t === 'object' && !v.cls.library && this.libraryBase(v.cls) === undefined && this.mro(v.cls).some((c) => c.bases.some(opaque));
   }
 
@@ -2625,6 +2630,8 @@ export class Interpreter implements ModuleHost {
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
     if (self.t === 'layer' && (method === 'forward' || method === '__call__' || method === 'call')) return this.applyModule(self, args, kwargs, node);
+    // `conv.apply(init_fn)`: the function called on the layer, which it returns.
+    if (self.t === 'layer' && method === 'apply' && self.def.framework === 'torch') return applyToModules(this, self, args[0] ?? UNKNOWN, node);
     // `nn.Conv2d(...).requires_grad_(False)`, `.to(device)`: the layer itself.
     if (self.t === 'layer' && MODULE_METHODS_RETURNING_SELF.has(method)) return self;
     if (name.startsWith('super.')) return NONE; // super().__init__(...) of a library base
@@ -2826,7 +2833,6 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
 }
 
 /** Layer attributes whose assignment changes nothing about shapes (`relu.inplace = True` aside, which is an argument). */
-const IGNORED_LAYER_ATTRS: ReadonlySet<string> = new Set(['training', 'requires_grad', 'name', '_name', 'trainable', 'data', 'grad']);
 
 /**
  * Attributes that PyTorch's layers read at every call (`features[0].padding = (100, 100)`,
@@ -2860,15 +2866,6 @@ function sameParameterShape(layer: LayerValue, name: string, shape: Shape): bool
   return parameter.every((d, i) => d !== null && shape[i] !== null && equalDims(d, shape[i]!) === true);
 }
 
-/** Makes every layer under a module (its containers' items, its objects' attributes) opaque. */
-function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void {
-  if (seen.has(v) || depth > 12) return;
-  seen.add(v);
-  if (v.t === 'layer') v.opaque = true;
-  else if (v.t === 'container') for (const i of v.items) poisonLayers(i, seen, depth + 1);
-  else if (v.t === 'object') for (const a of v.attrs.values()) poisonLayers(a, seen, depth + 1);
-  else if (v.t === 'list' || v.t === 'tuple') for (const i of v.items) poisonLayers(i, seen, depth + 1);
-}
 
 /** The sizes a layer keeps as it was given them (plain ints), readable on a subclass instance. */
 /** A Keras layer's window arguments, kept as one entry per spatial axis. */

@@ -195,6 +195,13 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     interp.recordExample(m, { shapes, keys: named.map((e) => (e.key as { v: string }).v), source: 'call', node });
     if (named.some((e) => (e.value as TensorValue).fromFactory)) return UNKNOWN;
   }
+  // A PyTorch module called on one list or tuple of concrete tensors (`decoder([f1, f2, f3, f4])`,
+  // its forward indexing `feats[-1]`): the tensors are its input, given again as one such sequence.
+  const items = args.length === 1 && kwargs.size === 0 && (args[0].t === 'list' || args[0].t === 'tuple') ? args[0].items : undefined;
+  if (!interp.inModelRun && m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'torch' && items && items.length > 0 && items.every((i) => i.t === 'tensor' && i.shape !== null) && items.some((i) => (i as TensorValue).fromFactory)) {
+    interp.recordExample(m, { shapes: items.map((i) => (i as TensorValue).shape), sequence: args[0].t === 'list' ? 'list' : 'tuple', source: 'call', node });
+    return UNKNOWN;
+  }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
   if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state

@@ -349,3 +349,16 @@ export function isModuleLike(v: Value): v is LayerValue | ContainerValue | Objec
 export function isTableBlock(v: Value): v is LayerValue {
   return v.t === 'layer' && v.def.names.some((n) => n.startsWith('cnnshape_torchvision.'));
 }
+
+/** Attributes whose assignment leaves a layer's computation as it was. */
+export const IGNORED_LAYER_ATTRS: ReadonlySet<string> = new Set(['training', 'requires_grad', 'name', '_name', 'trainable', 'data', 'grad']);
+
+/** Makes every layer under a module (its containers' items, its objects' attributes) opaque. */
+export function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void {
+  if (seen.has(v) || depth > 12) return;
+  seen.add(v);
+  if (v.t === 'layer') v.opaque = true;
+  else if (v.t === 'container') for (const i of v.items) poisonLayers(i, seen, depth + 1);
+  else if (v.t === 'object') for (const a of v.attrs.values()) poisonLayers(a, seen, depth + 1);
+  else if (v.t === 'list' || v.t === 'tuple') for (const i of v.items) poisonLayers(i, seen, depth + 1);
+}
