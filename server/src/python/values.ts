@@ -48,6 +48,11 @@ export interface DictValue {
   entries: Map<string, { key: Value; value: Value }>;
   /** Written under a key we could not know: a key missing here may still be there. */
   partial?: boolean;
+  /**
+   * Of a partial dict: every key it may hold besides its entries, where that is known (one of
+   * several dicts an unknown condition chose: `{'num_workers': 1} if use_cuda else {}`).
+   */
+  possibleKeys?: Map<string, Value>;
 }
 export interface SliceValue { t: 'slice'; start: Value; stop: Value; step: Value }
 export interface EllipsisValue { t: 'ellipsis' }
@@ -316,6 +321,26 @@ export function dictKey(v: Value): string | null {
 }
 
 /** Python truthiness; undefined when unknown. */
+/**
+ * The dicts that different paths may leave in one place, as one: the entries every path holds
+ * equal (by `same`) stay, any other key a path holds may be there with an unknown value; undefined
+ * where a path's dict is itself partial (its keys are not all known).
+ */
+export function joinDicts(dicts: DictValue[], same: (a: Value, b: Value) => boolean): DictValue | undefined {
+  if (dicts.length === 0 || dicts.some((d) => d.partial)) return undefined;
+  const joined: DictValue = { t: 'dict', entries: new Map(), partial: true, possibleKeys: new Map() };
+  for (const d of dicts) {
+    for (const [k, e] of d.entries) {
+      if (joined.entries.has(k) || joined.possibleKeys!.has(k)) continue;
+      const everywhere = dicts.every((o) => o.entries.has(k) && same(o.entries.get(k)!.value, e.value));
+      if (everywhere) joined.entries.set(k, e);
+      else joined.possibleKeys!.set(k, e.key);
+    }
+  }
+  if (joined.possibleKeys!.size === 0) return { t: 'dict', entries: joined.entries };
+  return joined;
+}
+
 export function truthy(v: Value): boolean | undefined {
   switch (v.t) {
     case 'bool':
@@ -361,4 +386,16 @@ export function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void
   else if (v.t === 'container') for (const i of v.items) poisonLayers(i, seen, depth + 1);
   else if (v.t === 'object') for (const a of v.attrs.values()) poisonLayers(a, seen, depth + 1);
   else if (v.t === 'list' || v.t === 'tuple') for (const i of v.items) poisonLayers(i, seen, depth + 1);
+}
+
+/** An instance of a class derived from dict (`class AttrDict(dict)`) keeps its items here, as a dict value. */
+export const DICT_ITEMS_ATTR = '__dict_items__';
+/** Set on such an instance whose attributes are its items (`self.__dict__ = self`). */
+export const ATTRS_ARE_ITEMS_ATTR = '__attrs_are_items__';
+
+/** The items of an instance of a dict subclass. */
+export function dictItemsOf(v: Value): DictValue | undefined {
+  if (v.t !== 'object') return undefined;
+  const d = v.attrs.get(DICT_ITEMS_ATTR);
+  return d?.t === 'dict' ? d : undefined;
 }
