@@ -151,7 +151,8 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return list(Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => tuple(lists.map((l) => l![i]))));
     }
     case 'builtins.enumerate': {
-      const loader = args[0] && args.length === 1 && kwargs.size === 0 ? enumerateLoader(interp, args[0], node) : undefined;
+      // `enumerate(trainloader, 0)`: the index is not followed, whatever the start.
+      const loader = args[0] && args.length <= 2 && [...kwargs.keys()].every((k) => k === 'start') ? enumerateLoader(interp, args[0], node) : undefined;
       if (loader) return loader;
       const items = args[0] ? interp.iterate(args[0]) : null;
       // enumerate(items, start=1): a start we cannot know numbers nothing (never from 0).
