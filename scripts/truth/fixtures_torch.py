@@ -104,6 +104,12 @@ def install_dataset_stubs():
                                                  transform=transform, target_transform=target_transform)
         return make
 
+    # A photo the fixture names but does not have: 500 x 375 RGBA (its size and mode must not matter
+    # where the fixture's transforms fix them).
+    from PIL import Image
+    real_open = Image.open
+    Image.open = lambda fp, *a, **k: real_open(fp, *a, **k) if os.path.exists(str(fp)) else Image.new('RGBA', (500, 375))
+
     torchvision.datasets.MNIST = fake(1, 28, 28, 60000, 10000)
     torchvision.datasets.FashionMNIST = fake(1, 28, 28, 60000, 10000)
     torchvision.datasets.CIFAR10 = fake(3, 32, 32, 50000, 10000)

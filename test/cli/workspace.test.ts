@@ -40,6 +40,20 @@ describe('cnnshape check on a workspace', () => {
     expect(fc.path).toBe('test/workspaces/src_layout/src/tinyzoo/heads.py');
   });
 
+  it('checks a package folder with its parent as a root, so that its files import the package by name', () => {
+    // models/__init__.py re-exports the base class; models/vae.py imports it as `from models import Base`.
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-pkg-'));
+    const pkg = join(dir, 'models');
+    mkdirSync(pkg);
+    writeFileSync(join(pkg, '__init__.py'), 'from .base import *\nfrom .vae import *\n');
+    writeFileSync(join(pkg, 'base.py'), 'import torch.nn as nn\n\n\nclass Base(nn.Module):\n    def __init__(self):\n        super().__init__()\n');
+    writeFileSync(join(pkg, 'vae.py'), 'import torch.nn as nn\nfrom models import Base\n\n\nclass Vae(Base):\n    def __init__(self, c):\n        super().__init__()\n        self.conv = nn.Conv2d(c, 8, 3)\n\n    def forward(self, x):\n        return self.conv(x)\n');
+    const doc = json(pkg);
+    const vae = doc.files.find((f: { path: string }) => f.path.endsWith('vae.py'));
+    expect(vae.models.map((m: { name: string }) => m.name)).toEqual(['Vae']);
+    expect(vae.models[0].layers[0]).toMatchObject({ kind: 'Conv2d' });
+  });
+
   it('gives the path of a related location and of a diagnostic in another file', () => {
     const file = json('test/workspaces/block_error/model.py').files[0];
     const conv = file.diagnostics.find((d: { code: string }) => d.code === 'conv-in-channels');

@@ -138,11 +138,15 @@ export class WorkspaceFactory {
     return sitePackagesOfWorkspace(folders, diskLister);
   }
 
-  /** The workspace of a folder checked as a whole: the folder and its `src/` are import roots, all its files its own. */
+  /**
+   * The workspace of a folder checked as a whole: the folder, its `src/` and, where the folder is a
+   * package, the folder above its outermost package (`models/vanilla_vae.py` importing `from models
+   * import BaseVAE`) are import roots; all its files are its own.
+   */
   forFolder(folder: string): Workspace {
     const root = corePath(folder);
     const roots = this.settings.roots.map(corePath);
-    return this.make([root, `${root}/src`, ...roots], [{ folder: root, recursive: true }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
+    return this.make([root, `${root}/src`, ...this.packageRoot(root), ...roots], [{ folder: root, recursive: true }, ...roots.map((r) => ({ folder: r, recursive: true }))]);
   }
 
   /**

@@ -47,9 +47,9 @@ export const MODELLED_PACKAGES: ReadonlySet<string> = new Set(['torch', 'tensorf
 /**
  * Modules of otherwise read packages that the engine models by name (python/torchdata.ts): their
  * source is never read, even where an environment has it (a dataset class opening files, a
- * transform built on PIL, would only be opaque).
+ * transform or an image built on PIL's C code, would only be opaque).
  */
-const MODELLED_MODULES = ['torchvision.datasets', 'torchvision.transforms'];
+const MODELLED_MODULES = ['torchvision.datasets', 'torchvision.transforms', 'PIL.Image'];
 
 export function isModelledModule(name: string): boolean {
   return MODELLED_MODULES.some((m) => name === m || name.startsWith(`${m}.`));

@@ -151,7 +151,8 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       return list(Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => tuple(lists.map((l) => l![i]))));
     }
     case 'builtins.enumerate': {
-      const loader = args[0] && args.length === 1 && kwargs.size === 0 ? enumerateLoader(interp, args[0], node) : undefined;
+      // `enumerate(trainloader, 0)`: the index is not followed, whatever the start.
+      const loader = args[0] && args.length <= 2 && [...kwargs.keys()].every((k) => k === 'start') ? enumerateLoader(interp, args[0], node) : undefined;
       if (loader) return loader;
       const items = args[0] ? interp.iterate(args[0]) : null;
       // enumerate(items, start=1): a start we cannot know numbers nothing (never from 0).
@@ -756,6 +757,13 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
         if (args.length > 0 || !/^[\x00-\x7f]*$/.test(self.v)) return UNKNOWN;
         const pattern = method === 'isalpha' ? /^[A-Za-z]+$/ : method === 'isalnum' ? /^[A-Za-z0-9]+$/ : method === 'isspace' ? /^[ \t\n\r\x0b\x0c\x1c-\x1f]+$/ : /^[0-9]+$/;
         return bool(pattern.test(self.v));
+      }
+      case 'find':
+      case 'rfind': {
+        // `classname.find('Conv') != -1` in a weight initialiser; indexes in code points, as
+        // Python counts them (text with characters outside the BMP is left unknown).
+        if (args.length !== 1 || args[0].t !== 'str' || /[\ud800-\udfff]/.test(self.v + args[0].v)) return UNKNOWN;
+        return int(method === 'find' ? self.v.indexOf(args[0].v) : self.v.lastIndexOf(args[0].v));
       }
       case 'startswith':
         return args[0]?.t === 'str' ? bool(self.v.startsWith(args[0].v)) : UNKNOWN;

@@ -18,7 +18,7 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
+import { findApplication, INJECTED_KERAS_SUBMODULES, isApplicationPreprocess, isObtainInputShape, isSubmodulesFromKwargs } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, isModelledModule, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
@@ -43,6 +43,7 @@ import {
   kerasFunctionalInit,
   isKerasTensor,
   kerasObtainInputShape,
+  kerasLambda,
   toArg,
   applicationGetLayer,
   modelGetLayer,
@@ -52,6 +53,7 @@ import {
   registeredModulesDict,
   summaryCall,
   userModuleMethod,
+  applyToModules,
 } from './library';
 import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } from './modules';
 import { kerasLegacyArguments } from './keras-legacy';
@@ -62,10 +64,10 @@ import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
-import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod } from './torchdata';
+import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -107,8 +109,12 @@ export interface ExampleInput {
   shapes: Shape[];
   /** The example was one dict of named inputs (`model({"title": t, "body": b})`): its keys, in the order of `shapes`. */
   keys?: string[];
-  /** The example was one tuple or list of arrays (`model.fit((x_wide, x_deep), y)`), given to `call` as one argument. */
-  sequence?: boolean;
+  /**
+   * The example was one tuple or list of arrays (`model.fit((x_wide, x_deep), y)`, `decoder([f1, f2])`),
+   * given to `call` or `forward` as one argument: `true` (a Keras model's, given as a tuple), or the
+   * kind of sequence a PyTorch module was called on.
+   */
+  sequence?: boolean | 'list' | 'tuple';
   source: 'call' | 'build';
   /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
   node?: SyntaxNode;
@@ -227,6 +233,8 @@ export class Interpreter implements ModuleHost {
   private readonly probed = new Set<SyntaxNode>();
   /** Above 0 while joinBranches runs a branch aside: only calls that change nothing may run. */
   private speculating = 0;
+  /** Dicts made for a branch run aside (joinBranches): the only values its mutating methods may change. */
+  private readonly speculationOwned = new Set<Value>();
 
   // The state below is also read and written by builtins.ts, library.ts and tensors.ts.
   /** The call in the user's code that records are attributed to while a container runs its items. */
@@ -728,16 +736,29 @@ export class Interpreter implements ModuleHost {
    * each runs aside, on a copy of the frame's names, recording nothing and reporting nothing, and a
    * name keeps a value only where every path (the branches, and no branch at all when there is no
    * `else`) leaves it equal (a number, a string, a tensor of the same shape); else it is unknown.
-   * A branch that could change anything another path sees (an attribute or item assignment, a call
-   * of a user function, a layer, a mutating method, an in-place op) is not run: false, and the
+   * A dict a branch changes in place through a name (`kwargs.update(...)`, `cfg['k'] = v`) runs on
+   * a copy, and the paths' dicts are joined into it: entries every path leaves equal stay, other keys
+   * may be there with unknown values (`joinDicts`).
+   * A branch that could change anything else another path sees (an attribute assignment, a call
+   * of a user function, a layer, another mutating method, an in-place op) is not run: false, and the
    * caller forgets what the branches assign, as before.
    */
   private joinBranches(bodies: (SyntaxNode | null)[], hasElse: boolean, scope: Scope): boolean {
     const names = new Set<string>();
-    if (!bodies.every((b) => b && onlyBindsNames(b, names)) || names.size === 0) return false;
+    const mutated = new Set<string>();
+    if (!bodies.every((b) => b && onlyBindsNames(b, names, mutated)) || names.size + mutated.size === 0) return false;
+    // A dict a branch changes in place (`kwargs.update(cuda_kwargs)`, `cfg['k'] = v`) is changed on a
+    // copy; the paths' copies are joined into the dict itself, which every alias of it sees.
+    const originals = new Map<string, DictValue>();
+    for (const m of mutated) {
+      const v = scope.lookup(m);
+      if (names.has(m) || v?.t !== 'dict' || v.partial) return false;
+      originals.set(m, v);
+    }
     const outcomes: Map<string, Value | undefined>[] = [];
-    if (!hasElse) outcomes.push(new Map([...names].map((n) => [n, scope.lookup(n)])));
+    if (!hasElse) outcomes.push(new Map([...names, ...mutated].map((n) => [n, scope.lookup(n)])));
     const tracing = this.trace.enabled;
+    const owned: DictValue[] = [];
     this.trace.enabled = false;
     this.speculating++;
     try {
@@ -747,22 +768,45 @@ export class Interpreter implements ModuleHost {
           const v = scope.lookup(n);
           if (v !== undefined) aside.set(n, v);
         }
+        for (const [m, d] of originals) {
+          const copy: DictValue = { t: 'dict', entries: new Map(d.entries) };
+          owned.push(copy);
+          this.speculationOwned.add(copy);
+          aside.set(m, copy);
+        }
         // Every other name reads through to the frame (a copy only of what the branch may bind).
-        aside.fallback = (n) => (names.has(n) ? undefined : scope.lookup(n));
+        aside.fallback = (n) => (names.has(n) || mutated.has(n) ? undefined : scope.lookup(n));
         this.execBlock(body, aside);
-        outcomes.push(new Map([...names].map((n) => [n, aside.vars.get(n)])));
+        outcomes.push(new Map([...names, ...mutated].map((n) => [n, aside.vars.get(n)])));
       }
     } catch (e) {
       if (e instanceof SpeculationAbort || e instanceof RaiseSignal || e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) return false;
       throw e;
     } finally {
       this.speculating--;
+      for (const c of owned) this.speculationOwned.delete(c);
       this.trace.enabled = tracing;
+    }
+    const joinedDicts = new Map<string, DictValue>();
+    for (const m of mutated) {
+      const all = outcomes.map((o) => o.get(m));
+      const joined = all.every((v) => v?.t === 'dict') ? joinDicts(all as DictValue[], sameValue) : undefined;
+      if (!joined) return false;
+      joinedDicts.set(m, joined);
+    }
+    for (const [m, joined] of joinedDicts) {
+      const d = originals.get(m)!;
+      d.entries = joined.entries;
+      d.partial = joined.partial;
+      d.possibleKeys = joined.possibleKeys;
     }
     for (const n of names) {
       const [first, ...others] = outcomes.map((o) => o.get(n));
       const same = first !== undefined && others.every((v) => v !== undefined && sameValue(first, v));
-      scope.set(n, same ? first : UNKNOWN);
+      const all = [first, ...others];
+      // A dict set on one path and another (or none) on the other: the keys either may hold.
+      const dicts = !same && all.every((v) => v?.t === 'dict') ? joinDicts(all as DictValue[], sameValue) : undefined;
+      scope.set(n, same ? first! : dicts ?? UNKNOWN);
     }
     return true;
   }
@@ -1155,7 +1199,10 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
+    const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
+    if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1235,7 +1282,12 @@ export class Interpreter implements ModuleHost {
         const obj = this.evalExpr(target.childForFieldName('value')!, scope);
         const idxNode = target.childForFieldName('subscript');
         const idx = idxNode ? this.evalExpr(idxNode, scope) : UNKNOWN;
-        if (obj.t === 'dict') {
+        const items = obj.t === 'object' && !this.lookupClassAttr(obj.cls, '__setitem__') ? dictItemsOf(obj) : undefined;
+        if (items) {
+          const k = dictKey(idx);
+          if (k) items.entries.set(k, { key: idx, value });
+          else items.partial = true;
+        } else if (obj.t === 'dict') {
           const k = dictKey(idx);
           if (k) obj.entries.set(k, { key: idx, value });
           else obj.partial = true;
@@ -1310,6 +1362,20 @@ export class Interpreter implements ModuleHost {
 
   /** `self.name = value` on a module; `registered`: add_module's value, a child whatever we know of it. */
   setObjectAttr(obj: ObjectValue, name: string, value: Value, registered = false): void {
+    const items = dictItemsOf(obj);
+    if (items) {
+      // `self.__dict__ = self`: from here on the instance's attributes are its items.
+      if (name === '__dict__' && value === obj) {
+        for (const [k, v] of obj.attrs) if (!k.startsWith('__')) items.entries.set(`s:${k}`, { key: str(k), value: v });
+        obj.attrs.set(ATTRS_ARE_ITEMS_ATTR, bool(true));
+        return;
+      }
+      const setter = this.lookupClassAttr(obj.cls, '__setattr__');
+      if (obj.attrs.has(ATTRS_ARE_ITEMS_ATTR) || (setter?.t === 'builtin' && setter.name === 'builtins.dict.__setitem__')) {
+        items.entries.set(`s:${name}`, { key: str(name), value });
+        return;
+      }
+    }
     obj.attrs.set(name, value);
     // `self.stride = ...` in a Conv2d subclass changes the layer it was built as, which reads it at every call.
     const asLayer = layerOf(obj);
@@ -1542,6 +1608,9 @@ export class Interpreter implements ModuleHost {
     trace.notes.length = Math.min(trace.notes.length, keep.notes);
     trace.diagnostics.length = Math.min(trace.diagnostics.length, start.diagnostics);
     if (same) return va;
+    // `{'num_workers': 1, 'pin_memory': True} if use_cuda else {}`: a dict of the keys either may hold.
+    const dicts = va.t === 'dict' && vb.t === 'dict' ? joinDicts([va, vb], sameBranchValue) : undefined;
+    if (dicts) return dicts;
     const t = va.t === 'tensor' ? va : vb.t === 'tensor' ? vb : undefined;
     return t ? this.unknownTensor(t, node) : UNKNOWN;
   }
@@ -1561,7 +1630,8 @@ export class Interpreter implements ModuleHost {
         if (key) d.entries.set(key, { key: k, value: v });
         else d.partial = true;
       } else if (c.type === 'dictionary_splat') {
-        const v = this.evalExpr(c.namedChildren[0], scope);
+        const splat = this.evalExpr(c.namedChildren[0], scope);
+        const v = dictItemsOf(splat) ?? splat;
         if (v.t === 'dict') {
           for (const [k, e] of v.entries) d.entries.set(k, e);
           if (v.partial) d.partial = true;
@@ -1644,6 +1714,7 @@ export class Interpreter implements ModuleHost {
 
   private compare(op: string, a: Value, b: Value): boolean | undefined {
     if (op === 'in' || op === 'not in') {
+      if (b.t === 'object' && dictItemsOf(b) && !this.lookupClassAttr(b.cls, '__contains__')) b = dictItemsOf(b)!;
       if (b.t === 'builtin' && b.name === 'builtins.dir.listing' && b.self?.t === 'module') {
         const has = a.t === 'str' ? moduleHas(this, b.self, a.v) : UNKNOWN;
         return has.t === 'bool' ? (op === 'in') === has.v : undefined;
@@ -1824,6 +1895,9 @@ export class Interpreter implements ModuleHost {
   iterate(v: Value): Value[] | null {
     const held = v.t === 'object' ? containerOf(v) : undefined;
     if (held) return this.iterate(held);
+    // An instance of a dict subclass iterates as its keys.
+    const items = dictItemsOf(v);
+    if (items && v.t === 'object' && !this.lookupClassAttr(v.cls, '__iter__')) return this.iterate(items);
     // A namedtuple instance iterates (and unpacks) as its fields.
     const fields = v.t === 'object' ? namedTupleFields(v.cls) : undefined;
     if (fields && v.t === 'object') return fields.map((f) => v.attrs.get(f) ?? UNKNOWN);
@@ -1860,6 +1934,8 @@ export class Interpreter implements ModuleHost {
   }
 
   getAttr(obj: Value, name: string, node: SyntaxNode): Value {
+    // `__getattr__ = dict.__getitem__` in a dict subclass: dict's function, kept by name.
+    if (obj.t === 'builtin' && obj.name === 'builtins.dict' && !obj.self && ['__getitem__', '__setitem__', 'get'].includes(name)) return { t: 'builtin', name: `builtins.dict.${name}` };
     if (obj.t === 'builtin' && obj.name === 'Layer.__class__' && obj.self?.t === 'layer' && name === '__name__') return str(obj.self.def.kind);
     switch (obj.t) {
       case 'module':
@@ -1868,11 +1944,26 @@ export class Interpreter implements ModuleHost {
         return this.moduleMember(obj, name);
       case 'object': {
         if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : isTorchDataObject(obj) ? torchDataAttr(obj, name) : stdlibAttr(obj, name);
+        const items = dictItemsOf(obj);
+        // `self.__dict__ = self` in a dict subclass: its attributes are its items.
+        if (items && obj.attrs.has(ATTRS_ARE_ITEMS_ATTR) && items.entries.has(`s:${name}`)) return items.entries.get(`s:${name}`)!.value;
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
+        if (items) {
+          // dict's own methods (`cfg.get('width', 8)`, `cfg.items()`) act on the items.
+          if (DICT_METHODS.has(name)) return { t: 'builtin', name: `dict.${name}`, self: items };
+          if (obj.attrs.has(ATTRS_ARE_ITEMS_ATTR)) return UNKNOWN;
+        }
+        // A class's __getattr__ answers what the instance and its class do not hold: a user
+        // function (`return self[name]`), or dict's item lookup (`__getattr__ = dict.__getitem__`).
+        const fallback = this.libraryBase(obj.cls) === undefined ? this.lookupClassAttr(obj.cls, '__getattr__') : undefined;
+        if (fallback?.t === 'function') return this.callFunction({ ...fallback, self: obj }, [str(name)], new Map(), node);
+        if (fallback?.t === 'builtin' && items && (fallback.name === 'builtins.dict.__getitem__' || fallback.name === 'builtins.dict.get')) {
+          return items.entries.get(`s:${name}`)?.value ?? (items.partial || fallback.name === 'builtins.dict.__getitem__' ? UNKNOWN : NONE);
+        }
         if (name === 'training') return bool(false);
         if (name === '_replace' && namedTupleFields(obj.cls)) return { t: 'builtin', name: 'namedtuple._replace', self: obj };
         const base = this.libraryBase(obj.cls);
@@ -2106,8 +2197,8 @@ export class Interpreter implements ModuleHost {
   /** An instance of a class with a base we cannot read: it may be a module, so a list of children that skips it is not known. */
   mayBeModule(v: Value): boolean {
     // A base from a library we do not model or read (`encoding.nn.SyncBatchNorm`) is opaque too;
-    // Python's own (object, Exception, dict) are not modules.
-    const opaque = (b: Value) => b.t === 'unknown' || b.t === 'module' || (b.t === 'builtin' && b.name.includes('.'));
+    // Python's own (object, dict, `collections.OrderedDict`, `enum.Enum`) are not modules.
+    const opaque = (b: Value) => b.t === 'unknown' || b.t === 'module' || (b.t === 'builtin' && b.name.includes('.') && !STDLIB_MODULES.has(b.name.slice(0, b.name.indexOf('.'))));
     return v.t === 'object' && !v.cls.library && this.libraryBase(v.cls) === undefined && this.mro(v.cls).some((c) => c.bases.some(opaque));
   }
 
@@ -2118,6 +2209,9 @@ export class Interpreter implements ModuleHost {
     if (held) return this.subscript(held, idx, node);
     const sample = value.t === 'object' && value.cls.library ? torchDataItem(this, value, node) : undefined;
     if (sample) return sample;
+    // `cfg['width']` on an instance of a dict subclass that does not define __getitem__.
+    const items = dictItemsOf(value);
+    if (items && value.t === 'object' && !this.lookupClassAttr(value.cls, '__getitem__')) return this.subscript(items, idx, node);
     // `params[2]`, `block_args[1:]` on a namedtuple: its fields as a tuple.
     if (value.t === 'object' && namedTupleFields(value.cls) && !this.lookupClassAttr(value.cls, '__getitem__')) return this.subscript(tuple(this.iterate(value) ?? []), idx, node);
     switch (value.t) {
@@ -2203,13 +2297,20 @@ export class Interpreter implements ModuleHost {
             for (let i = 0; i < items.length; i++) argNodes.push(a);
           }
         } else if (a.type === 'dictionary_splat') {
-          const d = this.evalExpr(a.namedChildren[0], scope);
+          const splat = this.evalExpr(a.namedChildren[0], scope);
+          const d = dictItemsOf(splat) ?? splat;
           if (d.t === 'dict') {
             for (const e of d.entries.values()) if (e.key.t === 'str') {
               kwargs.set(e.key.v, e.value);
               kwNodes.set(e.key.v, a);
             }
-            if (d.partial) unknownKwargs = true;
+            // Keys a dict may or may not hold are passed as unknown values (the default, or another).
+            if (d.partial && d.possibleKeys && [...d.possibleKeys.values()].every((k) => k.t === 'str')) {
+              for (const k of d.possibleKeys.values()) if (k.t === 'str' && !kwargs.has(k.v)) {
+                kwargs.set(k.v, UNKNOWN);
+                kwNodes.set(k.v, a);
+              }
+            } else if (d.partial) unknownKwargs = true;
           } else unknownKwargs = true;
         } else {
           const v = this.evalExpr(a, scope);
@@ -2238,7 +2339,7 @@ export class Interpreter implements ModuleHost {
 
   call(fn: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes = { argNodes: [], kwNodes: new Map() }): Value {
     this.tick();
-    if (this.speculating > 0 && !changesNothing(fn)) throw new SpeculationAbort();
+    if (this.speculating > 0 && !changesNothing(fn) && !(fn.t === 'builtin' && fn.self && this.speculationOwned.has(fn.self))) throw new SpeculationAbort();
     if (this.depth > MAX_DEPTH) return UNKNOWN;
     this.depth++;
     try {
@@ -2266,8 +2367,8 @@ export class Interpreter implements ModuleHost {
         }
         return this.callBuiltin(fn.name, fn.self, args, kwargs, node, nodes);
       case 'object':
-        // A standard-library object (an argparse parser, a namespace) is not callable.
-        if (fn.cls.library) return UNKNOWN;
+        // A standard-library object (an argparse parser, a namespace) is not callable; a Lambda layer is.
+        if (fn.cls.library && fn.cls.library !== KERAS_LAMBDA) return isTorchDataObject(fn) ? torchDataObjectCall(this, fn, args, node) : UNKNOWN;
         return this.applyModule(fn, args, kwargs, node);
       case 'layer':
       case 'container':
@@ -2285,6 +2386,9 @@ export class Interpreter implements ModuleHost {
         if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat);
         // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
         if (fn.name === 'keras.backend.image_dim_ordering') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat === 'channels_first' ? 'th' : 'tf');
+        // The backend Keras runs on (`if K.backend() == 'theano':`): keras.json's default, TensorFlow,
+        // as for the image layout (the file is not read).
+        if (fn.name === 'keras.backend.backend' || fn.name === 'keras.config.backend') return str('tensorflow');
         if (fn.name === 'keras.backend.is_keras_tensor' || fn.name === 'keras.utils.is_keras_tensor') return isKerasTensor(this, args[0] ?? kwargs.get('x'));
         // Keras's fuzz factor (`x / (K.sum(x) + K.epsilon())`): a float, 1e-7 unless set_epsilon set another.
         if (fn.name === 'keras.backend.epsilon' || fn.name === 'keras.config.epsilon') return this.kerasEpsilon === null ? UNKNOWN : { t: 'float', v: this.kerasEpsilon };
@@ -2427,6 +2531,8 @@ export class Interpreter implements ModuleHost {
 
   instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode | null, hidden: HiddenArgs = {}): Value {
     const obj: ObjectValue = { t: 'object', cls, attrs: new Map(), node, id: this.newId() };
+    const dictBase = this.mro(cls).some((c) => c.bases.some((b) => b.t === 'builtin' && DICT_BASES.has(b.name)));
+    if (dictBase) obj.attrs.set(DICT_ITEMS_ATTR, { t: 'dict', entries: new Map() });
     for (const s of this.constructionStack) s.add(cls.id);
     const inside = new Set<number>();
     this.constructionStack.push(inside);
@@ -2434,6 +2540,7 @@ export class Interpreter implements ModuleHost {
     try {
       const init = this.lookupClassAttr(cls, '__init__');
       if (init && init.t === 'function') this.callFunction({ ...init, self: obj }, args, kwargs, node ?? cls.node, hidden);
+      else if (dictBase) this.fillDictItems(obj, args, kwargs, node ?? cls.node, hidden);
       else if (isRecordClass(cls)) this.bindRecordFields(cls, obj, args, kwargs);
       else {
         // A subclass of nn.Sequential (ModuleList, ModuleDict) without an __init__ of its own is
@@ -2455,6 +2562,18 @@ export class Interpreter implements ModuleHost {
     const functional = obj.attrs.get(FUNCTIONAL_ATTR);
     if (functional?.t === 'functional' && !this.lookupClassAttr(cls, 'call')) return functional;
     return obj;
+  }
+
+  /** dict's constructor on an instance of a dict subclass: `dict(mapping_or_pairs, **kwargs)` added to its items. */
+  private fillDictItems(obj: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, hidden: HiddenArgs): void {
+    const items = dictItemsOf(obj)!;
+    const made = args.length <= 1 ? pythonCall(this, 'builtins.dict', args, kwargs, node) : UNKNOWN;
+    if (made.t !== 'dict' || hidden.unknownArgs || hidden.unknownKwargs) {
+      items.partial = true;
+      return;
+    }
+    for (const [k, e] of made.entries) items.entries.set(k, e);
+    if (made.partial) items.partial = true;
   }
 
   /**
@@ -2551,16 +2670,8 @@ export class Interpreter implements ModuleHost {
     if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
-    // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
-    if (name === 'keras.layers.Lambda') {
-      const fn = args[0] ?? kwargs.get('function') ?? UNKNOWN;
-      // `arguments={'scale': 0.17}`: keyword arguments the function is called with, as a partial.
-      const bound = kwargs.get('arguments') ?? args[3];
-      if (!bound || bound.t === 'none') return fn;
-      if (bound.t !== 'dict' || bound.partial || [...bound.entries.values()].some((e) => e.key.t !== 'str')) return UNKNOWN;
-      const boundKwargs = new Map([...bound.entries.values()].map((e) => [(e.key as { v: string }).v, e.value]));
-      return { t: 'partial', fn, args: [], kwargs: boundKwargs, argNodes: [], kwNodes: new Map() };
-    }
+    // `Lambda(fn)`: a layer whose call is `fn(tensor)` (library.ts).
+    if (name === 'keras.layers.Lambda') return kerasLambda(this, args, kwargs, node);
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
     if (name === 'collections.namedtuple') return this.namedTupleClass(args, kwargs, node);
@@ -2597,6 +2708,12 @@ export class Interpreter implements ModuleHost {
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
     if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
+    // `backend, layers, models, utils = get_submodules_from_kwargs(kwargs)`: the modules the caller
+    // passed; one it did not pass is the package's global, which we do not know.
+    if (isSubmodulesFromKwargs(name)) {
+      const given = args[0] ?? kwargs.get('kwargs');
+      return tuple(INJECTED_KERAS_SUBMODULES.map(([key]) => (given?.t === 'dict' ? given.entries.get(`s:${key}`)?.value : undefined) ?? UNKNOWN));
+    }
     if (isArrayReader(name)) {
       const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
       t.array = true;
@@ -2610,8 +2727,13 @@ export class Interpreter implements ModuleHost {
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : isTorchDataObject(self) ? torchDataMethod() : stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : isTorchDataObject(self) ? torchDataMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
     if (self.t === 'object') {
+      // `super().__init__(*args, **kwargs)` of a dict subclass: dict's constructor fills the items.
+      if (name === 'super.__init__' && dictItemsOf(self) && !this.libraryBase(self.cls)) {
+        this.fillDictItems(self, args, kwargs, node, {});
+        return NONE;
+      }
       // `super().__init__(...)` reaching a @dataclass or NamedTuple base: its generated __init__ binds the fields.
       const record = name === 'super.__init__' ? this.mro(self.cls).find((c) => isRecordClass(c)) : undefined;
       if (record) {
@@ -2648,6 +2770,8 @@ export class Interpreter implements ModuleHost {
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
     if (self.t === 'layer' && (method === 'forward' || method === '__call__' || method === 'call')) return this.applyModule(self, args, kwargs, node);
+    // `conv.apply(init_fn)`: the function called on the layer, which it returns.
+    if (self.t === 'layer' && method === 'apply' && self.def.framework === 'torch') return applyToModules(this, self, args[0] ?? UNKNOWN, node);
     // `nn.Conv2d(...).requires_grad_(False)`, `.to(device)`: the layer itself.
     if (self.t === 'layer' && MODULE_METHODS_RETURNING_SELF.has(method)) return self;
     if (name.startsWith('super.')) return NONE; // super().__init__(...) of a library base
@@ -2757,20 +2881,34 @@ const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove',
  * Whether a block only binds plain names (`a = ...`, `a, b = ...`), in statements that are such
  * assignments, `pass` or `if`s of them, and adds those names to `names`: what joinBranches can run aside.
  */
-function onlyBindsNames(block: SyntaxNode, names: Set<string>): boolean {
+function onlyBindsNames(block: SyntaxNode, names: Set<string>, mutated: Set<string>): boolean {
   for (const stmt of block.namedChildren) {
     if (stmt.type === 'comment' || stmt.type === 'pass_statement') continue;
     if (stmt.type === 'if_statement') {
       const bodies = [stmt.childForFieldName('consequence'), ...stmt.childrenForFieldName('alternative').map((a) => a.childForFieldName(a.type === 'elif_clause' ? 'consequence' : 'body'))];
-      if (!bodies.every((b) => b && onlyBindsNames(b, names))) return false;
+      if (!bodies.every((b) => b && onlyBindsNames(b, names, mutated))) return false;
       continue;
     }
     if (stmt.type !== 'expression_statement' || stmt.namedChildren.length !== 1) return false;
     const a = stmt.namedChildren[0];
-    if (a.type !== 'assignment' || ['named_expression', 'lambda', 'yield', 'await'].some((k) => a.descendantsOfType(k).length)) return false;
+    if (['named_expression', 'lambda', 'yield', 'await'].some((k) => a.descendantsOfType(k).length)) return false;
+    // `kwargs.update(...)` on a name (a dict, checked when the branches run).
+    if (a.type === 'call') {
+      const f = a.childForFieldName('function');
+      const object = f?.type === 'attribute' ? f.childForFieldName('object') : null;
+      if (object?.type !== 'identifier' || f?.childForFieldName('attribute')?.text !== 'update') return false;
+      mutated.add(object.text);
+      continue;
+    }
+    if (a.type !== 'assignment') return false;
     const right = a.childForFieldName('right');
     if (!right || right.type === 'assignment') return false;
     const left = a.childForFieldName('left');
+    // `cfg['lr'] = 0.1` on a name (a dict, checked when the branches run).
+    if (left?.type === 'subscript' && left.childForFieldName('value')?.type === 'identifier') {
+      mutated.add(left.childForFieldName('value')!.text);
+      continue;
+    }
     const targets = left?.type === 'identifier' ? [left] : left && ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type) ? left.namedChildren : null;
     if (!targets?.length || !targets.every((t) => t.type === 'identifier')) return false;
     for (const t of targets) names.add(t.text);
@@ -2849,7 +2987,6 @@ function indexItems(items: Value[], idx: Value): Value | Value[] {
 }
 
 /** Layer attributes whose assignment changes nothing about shapes (`relu.inplace = True` aside, which is an argument). */
-const IGNORED_LAYER_ATTRS: ReadonlySet<string> = new Set(['training', 'requires_grad', 'name', '_name', 'trainable', 'data', 'grad']);
 
 /**
  * Attributes that PyTorch's layers read at every call (`features[0].padding = (100, 100)`,
@@ -2883,15 +3020,6 @@ function sameParameterShape(layer: LayerValue, name: string, shape: Shape): bool
   return parameter.every((d, i) => d !== null && shape[i] !== null && equalDims(d, shape[i]!) === true);
 }
 
-/** Makes every layer under a module (its containers' items, its objects' attributes) opaque. */
-function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void {
-  if (seen.has(v) || depth > 12) return;
-  seen.add(v);
-  if (v.t === 'layer') v.opaque = true;
-  else if (v.t === 'container') for (const i of v.items) poisonLayers(i, seen, depth + 1);
-  else if (v.t === 'object') for (const a of v.attrs.values()) poisonLayers(a, seen, depth + 1);
-  else if (v.t === 'list' || v.t === 'tuple') for (const i of v.items) poisonLayers(i, seen, depth + 1);
-}
 
 /** The sizes a layer keeps as it was given them (plain ints), readable on a subclass instance. */
 /** A Keras layer's window arguments, kept as one entry per spatial axis. */
@@ -2937,3 +3065,9 @@ function namedTupleFields(cls: ClassValue, depth = 0): string[] | undefined {
   }
   return undefined;
 }
+
+/** Bases that make a class a dict: its instances keep items (`class AttrDict(dict)`). */
+const DICT_BASES: ReadonlySet<string> = new Set(['builtins.dict', 'collections.OrderedDict']);
+
+/** dict's methods, read on an instance of a dict subclass that does not define them. */
+const DICT_METHODS: ReadonlySet<string> = new Set(['get', 'items', 'keys', 'values', 'update', 'setdefault', 'pop', 'copy', 'clear']);

@@ -8,20 +8,21 @@
 // Which names these are comes from model/library.ts and the rule registry; applying a layer or a
 // module to tensors is tensors.ts's work, plain Python values builtins.ts's.
 
-import { bindArgs } from '../shapes/context';
-import { Dim, equalDims, Expr as DimExpr } from '../shapes/dim';
+import { bindArgs, paramLayout } from '../shapes/context';
+import { Dim, equalDims, Expr as DimExpr, isKnown } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import { formatShape } from '../shapes/shape';
 import { ArgValue, LayerArg, LayerDef, ReferenceArg, Shape, TensorArg, UnknownArg } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { datasetArrays, DatasetSplit } from '../model/datasets';
 import { CONTAINERS, TENSOR_FACTORIES } from '../model/library';
+import { NN_INIT } from './builtins';
 import { applicationInputShape, architectureIsDefault, type ApplicationTable } from '../model/keras-applications';
 import { applicationConfig, applicationDef, applicationLayerDef } from '../shapes/layers/applications';
 import type { CallNodes, Interpreter } from './interpreter';
 import { datasetElement } from './tfdata';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, DECLARED_INPUT_ATTR, KERAS_LAYER_NAME_ATTR, KERAS_WEIGHTS_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, IGNORED_LAYER_ATTRS, poisonLayers, DECLARED_INPUT_ATTR, KERAS_LAMBDA, KERAS_LAYER_NAME_ATTR, LAMBDA_FUNCTION_ATTR, LAMBDA_OUTPUT_SHAPE_ATTR, KERAS_WEIGHTS_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -85,7 +86,7 @@ export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[]
     // Where the number came from (analysis/blame.ts picks the node to underline from it).
     if (v?.t === 'int' && n.type !== 'list_splat' && n.type !== 'dictionary_splat') argChains.set(name, { links: [{ node: n, scope: nodes.scope ?? null }, ...(v.via ?? [])], src: v.src, roots: v.roots });
   };
-  const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
+  const positional = paramLayout(def.params).positional;
   nodes.argNodes.forEach((n, i) => {
     if (i < positional.length) note(positional[i].name, n, args[i]);
   });
@@ -288,12 +289,18 @@ function recordKerasData(interp: Interpreter, model: Value, args: Value[], kwarg
 
 /** The methods of a container: append, add, extend, add_module, build, children, items... and applying it. */
 export function containerMethod(interp: Interpreter, method: string, self: ContainerValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  if (method === 'append' && args[0]) self.items.push(args[0]);
-  else if (method === 'add' && args[0]) kerasSequentialAdd(self, args[0]);
+  if (method === 'insert' || method === 'pop' || method === 'clear' || (method === 'update' && self.kind === 'ModuleDict')) return containerEdit(interp, method, self, args, kwargs);
+  // PyTorch's append and extend return the container (`layers.append(m).append(n)`).
+  const chained = self.kind === 'Sequential' || self.kind === 'ModuleList' ? self : NONE;
+  if (method === 'append' && args[0]) {
+    self.items.push(args[0]);
+    return chained;
+  } else if (method === 'add' && args[0]) kerasSequentialAdd(self, args[0]);
   else if (method === 'extend' && args[0]) {
     const items = interp.iterate(args[0]);
     if (items) self.items.push(...items);
     else forgetChildren(self);
+    return chained;
   }
   else if (self.unknownItems && ['children', 'modules', 'values', 'items', 'keys'].includes(method)) return UNKNOWN;
   else if (method === 'add_module' && args[1]) {
@@ -301,6 +308,7 @@ export function containerMethod(interp: Interpreter, method: string, self: Conta
     containerSet(self, args[0]?.t === 'str' ? args[0].v : `?${self.items.length}`, args[1]);
   }
   else if (method === 'build' && (args[0] ?? kwargs.get('input_shape'))) recordBuild(interp, self, (args[0] ?? kwargs.get('input_shape'))!);
+  else if (method === 'apply' && self.kind !== 'KerasSequential') return applyToModules(interp, self, args[0] ?? UNKNOWN, node);
   else if (self.kind === 'KerasSequential' && KERAS_DATA_METHODS.has(method)) recordKerasData(interp, self, args, kwargs, node);
   // `modules()` and `named_modules()` reach the container itself and every descendant.
   else if (method === 'modules' || method === 'named_modules') return moduleTree(interp, self, method === 'named_modules');
@@ -311,6 +319,80 @@ export function containerMethod(interp: Interpreter, method: string, self: Conta
   else if (method === 'forward' || method === 'call' || method === '__call__') return interp.applyModule(self, args, kwargs, node);
   else if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
   return NONE;
+}
+
+/**
+ * The methods that reorder or remove a container's children, as PyTorch's containers do them:
+ * `ModuleList.insert(i, m)` for 0 <= i <= len (Sequential's also takes -len <= i < 0), `pop(i)`
+ * of a ModuleList or Sequential (the children after it numbered again from i) and `pop(key)`,
+ * `update(...)` and `clear()` of a ModuleDict; a Keras Sequential's `pop()` drops its last layer.
+ * An edit that cannot be followed (an index or key not known, a name-keyed Sequential) leaves the
+ * children unknown, never as they were.
+ */
+function containerEdit(interp: Interpreter, method: string, self: ContainerValue, args: Value[], kwargs: Map<string, Value>): Value {
+  const forget = (): Value => {
+    forgetChildren(self);
+    return UNKNOWN;
+  };
+  if (self.unknownItems) return UNKNOWN;
+  const n = self.items.length;
+  const numbered = self.keys === null || self.keys.every((k, i) => k === String(i));
+  const renumber = () => {
+    if (self.keys) self.keys = self.items.map((_, i) => String(i));
+  };
+  if (self.kind === 'KerasSequential') {
+    if (method !== 'pop' || args.length > 0 || n === 0) return forget();
+    self.items.pop();
+    if (self.keys) self.keys.pop();
+    return NONE;
+  }
+  if (method === 'clear' && self.kind === 'ModuleDict' && args.length === 0) {
+    self.items.length = 0;
+    self.keys = [];
+    return NONE;
+  }
+  if (method === 'update' && self.kind === 'ModuleDict') {
+    // update(mapping or iterable of (key, module) pairs), in its order.
+    const source = args[0];
+    if (!source || args.length > 1 || kwargs.size > 0) return forget();
+    const pairs = source.t === 'dict' && !source.partial ? [...source.entries.values()].map((e) => [e.key, e.value] as const)
+      : source.t === 'container' && source.kind === 'ModuleDict' && source.keys ? source.items.map((v, i) => [str(source.keys![i]), v] as const)
+      : (interp.iterate(source) ?? null)?.map((p) => { const kv = interp.iterate(p); return kv && kv.length === 2 ? [kv[0], kv[1]] as const : null; });
+    if (!pairs || pairs.some((p) => p === null || p[0].t !== 'str')) return forget();
+    for (const p of pairs) containerSet(self, (p![0] as { v: string }).v, p![1]);
+    return NONE;
+  }
+  if (method === 'pop' && self.kind === 'ModuleDict') {
+    const key = args[0];
+    if (args.length !== 1 || key.t !== 'str' || !self.keys?.includes(key.v)) return forget();
+    const i = self.keys.indexOf(key.v);
+    const [v] = self.items.splice(i, 1);
+    self.keys.splice(i, 1);
+    return v;
+  }
+  if (self.kind !== 'ModuleList' && self.kind !== 'Sequential') return forget();
+  if (!numbered) return forget();
+  if (method === 'pop') {
+    const idx = args[0];
+    if (args.length !== 1 || idx.t !== 'int' || !isKnown(idx.v) || idx.v < -n || idx.v >= n) return forget();
+    const i = idx.v < 0 ? idx.v + n : idx.v;
+    const [v] = self.items.splice(i, 1);
+    renumber();
+    return v;
+  }
+  if (method === 'insert') {
+    const idx = args[0];
+    const m = args[1];
+    if (args.length !== 2 || !m || idx.t !== 'int' || !isKnown(idx.v)) return forget();
+    // ModuleList moves the children from index on one place up and puts the module at index;
+    // a negative index is not a position there. Sequential counts one from the end.
+    const i = idx.v < 0 && self.kind === 'Sequential' && idx.v >= -n ? idx.v + n : idx.v;
+    if (i < 0 || i > n) return forget();
+    self.items.splice(i, 0, m);
+    renumber();
+    return self.kind === 'Sequential' ? self : NONE;
+  }
+  return forget();
 }
 
 /**
@@ -343,7 +425,7 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     else if (args[1]) interp.setObjectAttr(self, `?${self.attrs.size}`, args[1], true);
     return NONE;
   }
-  if (held && ['append', 'extend', 'insert', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
+  if (held && ['append', 'extend', 'insert', 'pop', 'clear', 'update', 'children', 'values', 'items', 'keys'].includes(method)) return containerMethod(interp, method, held, args, kwargs, node);
   // `self.__setattr__('level_%d' % i, m)` and `self.__getattr__(name)`, as nn.Module spells them.
   if (method === '__setattr__') {
     if (args[0]?.t === 'str' && args[1]) interp.setObjectAttr(self, args[0].v, args[1]);
@@ -368,10 +450,95 @@ export function userModuleMethod(interp: Interpreter, name: string, method: stri
     return interp.makeTensor(shape, 'keras', { text: `the weight ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   }
   if (method === '__call__' || method === 'forward' || method === 'call') return interp.applyModule(self, args, kwargs, node);
+  if (method === 'apply' && interp.libraryBase(self.cls)?.framework === 'torch') return applyToModules(interp, self, args[0] ?? UNKNOWN, node);
   if (MODULE_METHODS_RETURNING_SELF.has(method)) return self;
   if (method === 'children' || method === 'named_children') return moduleChildren(interp, self, method === 'named_children');
   if (method === 'modules' || method === 'named_modules') return moduleTree(interp, self, method === 'named_modules');
   return UNKNOWN;
+}
+
+/**
+ * `module.apply(fn)`: `fn` called on every module under `root`, each child's modules before the
+ * child itself and the root last, as nn.Module.apply recurses; returns `root`. A weight
+ * initialiser changes nothing the engine keeps; a function that sets a layer's attributes
+ * (`m.stride = (1, 1)` on each Conv2d, to dilate a backbone) changes those layers as an assignment
+ * would. Where `fn` may set attributes of modules the engine cannot see (a child it cannot list, a
+ * torchvision table block's insides), every layer under `root` becomes opaque.
+ */
+export function applyToModules(interp: Interpreter, root: Value, fn: Value, node: SyntaxNode): Value {
+  const mutates = mayAssignModuleAttributes(fn);
+  const seen = new Set<Value>();
+  let blind = false;
+  const visit = (v: Value, depth: number): void => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    if (depth > 64) {
+      blind = true;
+      return;
+    }
+    let children: Value[];
+    if (v.t === 'layer') {
+      if (isTableBlock(v)) blind = true;
+      children = [];
+    } else if (v.t === 'container') {
+      if (v.unknownItems || v.items.some((i) => i.t === 'unknown' || interp.mayBeModule(i))) blind = true;
+      children = v.items;
+    } else if (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'torch') {
+      const listed = registeredModules(interp, v);
+      if (!listed) blind = true;
+      children = listed ? listed.items : [...v.attrs].filter(([k, a]) => k !== LAYER_ATTR && (a.t === 'layer' || a.t === 'container' || (a.t === 'object' && interp.libraryBase(a.cls) !== undefined))).map(([, a]) => a);
+    } else {
+      // Something that may be a module (an unknown value, a module of a library we do not read).
+      blind = true;
+      return;
+    }
+    for (const c of children) visit(c, depth + 1);
+    interp.call(fn, [v], new Map(), node);
+  };
+  visit(root, 0);
+  if (blind && mutates) poisonLayers(root);
+  return root;
+}
+
+/**
+ * Whether calling `fn` on a module may set one of its attributes: a function of the source whose
+ * body assigns an attribute of one of its parameters (`m.stride = ...`; not a weight given back its
+ * own initialised tensor, nor `m.training`), or a function the engine cannot read.
+ */
+function mayAssignModuleAttributes(fn: Value): boolean {
+  const target = fn.t === 'partial' ? fn.fn : fn;
+  if (target.t === 'builtin') return !NN_INIT.test(target.name);
+  if (target.t !== 'function') return true;
+  const params = new Set<string>();
+  const parameters = target.node.childForFieldName('parameters');
+  for (const p of parameters?.namedChildren ?? []) {
+    const name = p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.namedChildren.find((c) => c.type === 'identifier')?.text;
+    if (name) params.add(name);
+  }
+  let found = false;
+  const visitTarget = (n: SyntaxNode): void => {
+    if (n.type === 'attribute') {
+      const o = n.childForFieldName('object');
+      const attr = n.childForFieldName('attribute')?.text ?? '';
+      if (o?.type === 'identifier' && params.has(o.text) && !IGNORED_LAYER_ATTRS.has(attr)) found = true;
+    } else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'parenthesized_expression'].includes(n.type)) for (const c of n.namedChildren) visitTarget(c);
+  };
+  const visit = (n: SyntaxNode): void => {
+    if (found) return;
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      // `m.weight = nn.init.kaiming_normal_(m.weight)`: the same tensor, filled.
+      const reinit = n.type === 'assignment' && right?.type === 'call' && /(^|\.)init\.[a-z_]+$/.test(right.childForFieldName('function')?.text ?? '');
+      if (left && !reinit) visitTarget(left);
+    }
+    // `setattr(m, 'stride', ...)`, `delattr(m, ...)`.
+    if (n.type === 'call' && /^(setattr|delattr)$/.test(n.childForFieldName('function')?.text ?? '')) found = true;
+    for (const c of n.namedChildren) visit(c);
+  };
+  const body = target.node.childForFieldName('body');
+  if (body) visit(body);
+  return found;
 }
 
 /**
@@ -501,6 +668,39 @@ export function kerasInputLayer(interp: Interpreter, args: Value[], kwargs: Map<
   const t = interp.makeTensor(shape, 'keras', { text: `InputLayer ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   t.kerasInput = true;
   return t;
+}
+
+/**
+ * `keras.layers.Lambda(function, output_shape=None, mask=None, arguments=None)`: a layer whose call
+ * is its function applied to the input (`arguments={'scale': 0.17}`: keyword arguments it is called
+ * with), one row of Keras's summary (tensors.ts records it as a custom layer). An instance of a class
+ * of its own, tagged KERAS_LAMBDA; its `name=` and `input_shape=` are kept as a custom layer's are.
+ */
+export function kerasLambda(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const fn = args[0] ?? kwargs.get('function') ?? UNKNOWN;
+  const bound = kwargs.get('arguments') ?? args[3];
+  let applied: Value = fn;
+  if (bound && bound.t !== 'none') {
+    if (bound.t !== 'dict' || bound.partial || [...bound.entries.values()].some((e) => e.key.t !== 'str')) applied = UNKNOWN;
+    else {
+      const boundKwargs = new Map([...bound.entries.values()].map((e) => [(e.key as { v: string }).v, e.value]));
+      applied = { t: 'partial', fn, args: [], kwargs: boundKwargs, argNodes: [], kwNodes: new Map() };
+    }
+  }
+  const cls: ClassValue = { t: 'class', name: 'Lambda', node, bases: [{ t: 'builtin', name: 'keras.layers.Layer' }], attrs: new Map(), id: interp.newId(), library: KERAS_LAMBDA };
+  const obj: ObjectValue = { t: 'object', cls, attrs: new Map([[LAMBDA_FUNCTION_ATTR, applied]]), node, id: interp.newId() };
+  const outputShape = args[1] ?? kwargs.get('output_shape');
+  if (outputShape && outputShape.t !== 'none') obj.attrs.set(LAMBDA_OUTPUT_SHAPE_ATTR, outputShape);
+  const name = kwargs.get('name');
+  if (name?.t === 'str') obj.attrs.set(KERAS_LAYER_NAME_ATTR, name);
+  for (const k of ['batch_input_shape', 'input_shape']) {
+    const v = kwargs.get(k);
+    if (v && v.t !== 'none') {
+      obj.attrs.set(DECLARED_INPUT_ATTR, tuple([str(k), v]));
+      break;
+    }
+  }
+  return obj;
 }
 
 /** `keras.Model(inputs, outputs)`: a functional model over the traced graph. */

@@ -23,7 +23,7 @@ import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, KERAS_LAYER_NAME_ATTR, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, KERAS_LAMBDA, KERAS_LAYER_NAME_ATTR, LAMBDA_FUNCTION_ATTR, LAMBDA_OUTPUT_SHAPE_ATTR, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -183,6 +183,9 @@ export function tensorLike(interp: Interpreter, t: TensorValue, node: SyntaxNode
 }
 
 /** Applies a model-like value (layer, container, user module, functional model) to arguments. */
+/** The keywords a layer's first input may be given by. */
+const FIRST_INPUT_NAMES = ['inputs', 'input', 'x', 'query'];
+
 export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   // A subclassed model called on one dict of named inputs (`model({"title": t, "body": b})`, its
   // `call` reading `inputs["title"]`): each value a known tensor, the keys kept in order.
@@ -191,6 +194,13 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     const shapes = named.map((e) => (e.value as TensorValue).shape);
     interp.recordExample(m, { shapes, keys: named.map((e) => (e.key as { v: string }).v), source: 'call', node });
     if (named.some((e) => (e.value as TensorValue).fromFactory)) return UNKNOWN;
+  }
+  // A PyTorch module called on one list or tuple of concrete tensors (`decoder([f1, f2, f3, f4])`,
+  // its forward indexing `feats[-1]`): the tensors are its input, given again as one such sequence.
+  const items = args.length === 1 && kwargs.size === 0 && (args[0].t === 'list' || args[0].t === 'tuple') ? args[0].items : undefined;
+  if (!interp.inModelRun && m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'torch' && items && items.length > 0 && items.every((i) => i.t === 'tensor' && i.shape !== null) && items.some((i) => (i as TensorValue).fromFactory)) {
+    interp.recordExample(m, { shapes: items.map((i) => (i as TensorValue).shape), sequence: args[0].t === 'list' ? 'list' : 'tuple', source: 'call', node });
+    return UNKNOWN;
   }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
   if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
@@ -215,24 +225,25 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
   switch (m.t) {
     case 'layer': {
       const inputs: TensorValue[] = [];
-      const firstNames = ['inputs', 'input', 'x', 'query'];
-      const firstName = firstNames.find((k) => kwargs.has(k));
+      const firstName = kwargs.size === 0 ? undefined : FIRST_INPUT_NAMES.find((k) => kwargs.has(k));
       const first = args[0] ?? (firstName ? kwargs.get(firstName) : undefined);
       if (first?.t === 'tuple' || first?.t === 'list') for (const i of first.items) inputs.push(asTensor(interp, i, node, m.def.framework));
       else if (first) inputs.push(asTensor(interp, first, node, m.def.framework));
       // Layers with further tensor inputs (Bilinear, an RNN's initial state, attention's key and value) take them positionally.
       // A positional argument that is no tensor is the forward parameter the layer names for it
       // (`unpool(x, indices, size)`, `up(x, skip.size())`): it reaches the rule as `call.<name>`.
-      const callKeywords = new Map<string, ArgValue>();
-      args.slice(1).forEach((extra, i) => {
+      // (Made only when the call has such arguments: most layers are called on one tensor.)
+      let callKeywords: Map<string, ArgValue> | undefined;
+      for (let i = 0; i < args.length - 1; i++) {
+        const extra = args[i + 1];
         if (extra.t === 'tensor') inputs.push(extra);
         else {
           const name = m.def.callParams?.[i];
-          if (name) callKeywords.set(`call.${name}`, toArg(extra));
+          if (name) (callKeywords ??= new Map()).set(`call.${name}`, toArg(extra));
         }
-      });
+      }
       // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
-      for (const [k, v] of kwargs) if (k !== firstName) callKeywords.set(`call.${k}`, toArg(v));
+      for (const [k, v] of kwargs) if (k !== firstName) (callKeywords ??= new Map()).set(`call.${k}`, toArg(v));
       return applyLayer(interp, m, inputs, node, callKeywords);
     }
     case 'container': {
@@ -258,6 +269,7 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       }
     }
     case 'object': {
+      if (m.cls.library === KERAS_LAMBDA) return applyLambda(interp, m, args, kwargs, node);
       const base = interp.libraryBase(m.cls);
       const methodName = base?.framework === 'keras' ? 'call' : 'forward';
       let method = interp.lookupClassAttr(m.cls, methodName) ?? interp.lookupClassAttr(m.cls, '__call__');
@@ -397,6 +409,50 @@ function recordKerasLayer(interp: Interpreter, m: ObjectValue, args: Value[], ou
   return value;
 }
 
+/**
+ * A `keras.layers.Lambda` applied: its function called on the input (the records it makes are the
+ * layer's), then the layer's own record, as for a custom layer: an output the function's code did
+ * not give is an unknown tensor this layer produced.
+ */
+function applyLambda(interp: Interpreter, m: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const saved = interp.callSiteOverride;
+  interp.callSiteOverride = null;
+  try {
+    const firstSeq = interp.trace.peekSeq();
+    const fn = m.attrs.get(LAMBDA_FUNCTION_ATTR) ?? UNKNOWN;
+    // Keras passes the call's `mask=` and `training=` only to a function that takes them: not followed.
+    let out = kwargs.size > 0 || fn.t === 'unknown' ? UNKNOWN : interp.call(fn, args.slice(0, 1), new Map(), node);
+    // A function the engine could not follow: the shape its `output_shape=` states, as Keras 2's
+    // summary shows it (a tuple without the batch axis, or a function of the input's whole shape).
+    const stated = m.attrs.get(LAMBDA_OUTPUT_SHAPE_ATTR);
+    if (stated && !(out.t === 'tensor' && out.shape !== null) && args[0]) out = lambdaStatedOutput(interp, stated, args[0], node);
+    return recordKerasLayer(interp, m, args.slice(0, 1), out, saved ?? node, firstSeq);
+  } finally {
+    interp.callSiteOverride = saved;
+  }
+}
+
+/**
+ * Keras 2's `Lambda.compute_output_shape` for a stated `output_shape`: a tuple is the output without
+ * its batch axis (the input's batch in front), a function is given the input's shape (a list of them
+ * for a list of inputs) and returns the whole output shape. Unknown where the input's shape is.
+ */
+function lambdaStatedOutput(interp: Interpreter, stated: Value, input: Value, node: SyntaxNode): Value {
+  const inputs = input.t === 'list' || input.t === 'tuple' ? input.items : [input];
+  if (!inputs.every((t) => t.t === 'tensor' && t.shape !== null)) return UNKNOWN;
+  const shapes = inputs.map((t) => (t as TensorValue).shape!);
+  const asTuple = (s: Dim[]) => tuple(s.map((d) => (d === null ? NONE : int(d))));
+  let full: Value;
+  if (stated.t === 'tuple' || stated.t === 'list') full = tuple([shapes[0][0] === null ? NONE : int(shapes[0][0]), ...stated.items]);
+  else if (stated.t === 'function' || stated.t === 'partial') full = interp.call(stated, [inputs.length === 1 && input.t === 'tensor' ? asTuple(shapes[0]) : list(shapes.map(asTuple))], new Map(), node);
+  else return UNKNOWN;
+  if ((full.t !== 'tuple' && full.t !== 'list') || full.items.length === 0) return UNKNOWN;
+  // Sizes it leaves open (None, or read from a shape the engine did not know) stay unknown.
+  if (!full.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return UNKNOWN;
+  const shape: Shape = full.items.map((d) => (d.t === 'int' ? d.v : null));
+  return interp.makeTensor(shape, 'keras', { text: `the output_shape of the Lambda at ${lineLabel(node)}`, node }, 0);
+}
+
 /** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
 /** The record of a leaf module that is not a layer (TraceRecord.leaf), in a model's pass: its call's input and output. */
 function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, args: Value[], out: Value, node: SyntaxNode): void {
@@ -440,7 +496,7 @@ function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Fr
 }
 
 /** Runs a layer's rule on its inputs and records the application, its notes and its diagnostics. */
-function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
+function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords?: ReadonlyMap<string, ArgValue>): Value {
   const callNode = interp.callSiteOverride ?? node;
   for (const t of inputs) if (t.symbolicPending) settleSymbolicInput(t, layer);
   // A number passed by name is quoted as it was written (`32 * 7 * 7`), where it was written; read
@@ -453,7 +509,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       return src && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') ? src.text : n.text;
     },
   };
-  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
+  const bound = callKeywords !== undefined && callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
   const makeContext = (b: BoundArgs) =>
     new ArgContext({
       framework: layer.def.framework,
@@ -463,11 +519,12 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       originOf: (i) => inputs[i]?.origin.text ?? 'its input',
       argTexts,
     });
-  let ctx = makeContext(bound);
+  let ctx: ArgContext;
   let result: RuleResult = { output: null, params: null };
   // A layout we cannot know (`data_format=` an unknown value) is not the default one: the output is unknown.
   const unknownLayout = bound.values.get('data_format') === UnknownArg.instance;
   if (!layer.opaque && !unknownLayout) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
+  else ctx = makeContext(bound);
   const seq = interp.trace.nextSeq();
   // Where the layer is, for an output's origin text: read only when that text is written.
   const line = () => lineLabel(layer.node);

@@ -23,6 +23,7 @@ import { ClassValue, int, list, ObjectValue, TensorValue, tuple, UNKNOWN, Value 
 const DATASET = 'torch.utils.data.Dataset';
 const LOADER = 'torch.utils.data.DataLoader';
 const TRANSFORM = 'torchvision.transforms';
+const PIL_IMAGE = 'PIL.Image.Image';
 
 /** An image as a transform sees it: a PIL image (channels from its mode) or a tensor (C, H, W); null sizes are unknown. */
 interface Image {
@@ -58,6 +59,16 @@ interface LoaderInfo {
 const datasets = new WeakMap<ObjectValue, DatasetInfo>();
 const transforms = new WeakMap<ObjectValue, Transform | null>();
 const loaders = new WeakMap<ObjectValue, LoaderInfo>();
+const pilImages = new WeakMap<ObjectValue, Image>();
+
+/** The channels of PIL's image modes. */
+const PIL_MODES: Record<string, number> = { L: 1, '1': 1, P: 1, I: 1, F: 1, LA: 2, RGB: 3, YCbCr: 3, LAB: 3, HSV: 3, RGBA: 4, CMYK: 4 };
+
+function pilImage(interp: Interpreter, img: Image, node: SyntaxNode): ObjectValue {
+  const obj = libraryObject(interp, PIL_IMAGE, 'Image', node);
+  pilImages.set(obj, img);
+  return obj;
+}
 
 /** torchvision's datasets of one image size and mode, with their split sizes as documented. */
 const TORCHVISION: Record<string, { c: number; h: number; w: number; length: (kw: Map<string, Value>) => number | null }> = {
@@ -252,6 +263,16 @@ export function torchDataCall(interp: Interpreter, name: string, args: Value[], 
     transforms.set(obj, fn);
     return obj;
   }
+  // `Image.open(path)`: an image whose size and mode the file decides.
+  if (name === 'PIL.Image.open') return pilImage(interp, { pil: true, c: null, h: null, w: null }, node);
+  // `Image.new(mode, (width, height))`.
+  if (name === 'PIL.Image.new') {
+    const mode = args[0] ?? kwargs.get('mode');
+    const size = args[1] ?? kwargs.get('size');
+    const wh = size && (size.t === 'tuple' || size.t === 'list') && size.items.length === 2 ? size.items.map(known) : null;
+    const c = mode?.t === 'str' ? PIL_MODES[mode.v] ?? null : null;
+    return pilImage(interp, { pil: true, c, h: wh?.[1] ?? null, w: wh?.[0] ?? null }, node);
+  }
   const ds = /^torchvision\.datasets(?:\.\w+)?\.(\w+)$/.exec(name);
   if (ds) return torchvisionDataset(interp, ds[1], args, kwargs, node);
   // `tqdm(train_loader)` yields what the loader yields.
@@ -390,7 +411,34 @@ function collated(interp: Interpreter, sample: Sample, lead: number | null, node
 }
 
 export function isTorchDataObject(obj: ObjectValue): boolean {
-  return obj.cls.library === DATASET || obj.cls.library === LOADER || obj.cls.library === TRANSFORM;
+  return obj.cls.library === DATASET || obj.cls.library === LOADER || obj.cls.library === TRANSFORM || obj.cls.library === PIL_IMAGE;
+}
+
+/**
+ * A transform applied to one image (`preprocess(Image.open(p).convert('RGB'))`, `transform(x)` on
+ * a (C, H, W) tensor): the image it makes, a tensor where it makes one, with the data's standing as
+ * an example (an image read from a file is data). Anything else the object is called on, and any
+ * other object called, gives unknown.
+ */
+export function torchDataObjectCall(interp: Interpreter, obj: ObjectValue, args: Value[], node: SyntaxNode): Value {
+  const fn = transforms.get(obj);
+  const x = args[0];
+  if (!fn || !x || args.length !== 1) return UNKNOWN;
+  let img: Image | undefined;
+  let example = true;
+  if (x.t === 'object' && pilImages.has(x)) img = pilImages.get(x)!;
+  else if (x.t === 'tensor' && !x.array && x.shape && x.shape.length === 3) {
+    const [c, h, w] = x.shape.map((d) => (isKnown(d) ? d : null));
+    img = { pil: false, c, h, w };
+    example = !!x.fromFactory;
+  }
+  if (!img) return UNKNOWN;
+  const out = fn(img);
+  if (!out) return UNKNOWN;
+  if (out.pil) return pilImage(interp, out, node);
+  const t = interp.makeTensor([out.c, out.h, out.w], 'torch', { text: `the image the transform at ${lineLabel(node)} made`, node }, 0);
+  if (example) t.fromFactory = true;
+  return t;
 }
 
 /** What one iteration of a DataLoader gives (already tensors); undefined for another value. */
@@ -434,14 +482,28 @@ export function torchDataItem(interp: Interpreter, v: Value, node: SyntaxNode): 
   return s.tensors ? tuple(s.tensors.map((r) => batchTensor(interp, r, node))) : UNKNOWN;
 }
 
-/** Attributes: a loader's `dataset` and `batch_size`; a transform is callable; anything else is unknown. */
+/** Attributes: a loader's `dataset`, a PIL image's `convert` and `resize`; anything else is unknown. */
 export function torchDataAttr(obj: ObjectValue, name: string): Value {
   const l = loaders.get(obj);
   if (l && name === 'dataset') return l.dataset ?? UNKNOWN;
+  if (pilImages.has(obj) && (name === 'convert' || name === 'resize')) return { t: 'builtin', name: `${PIL_IMAGE}.${name}`, self: obj };
   return UNKNOWN;
 }
 
-/** Methods: none are modelled (a loader's iterator `__next__` aside, which `next()` reaches). */
-export function torchDataMethod(): Value {
+/** Methods: a PIL image's `convert(mode)` and `resize((w, h))`; no other is modelled. */
+export function torchDataMethod(interp: Interpreter, self: ObjectValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const img = pilImages.get(self);
+  if (!img) return UNKNOWN;
+  if (method === 'convert') {
+    const mode = args[0] ?? kwargs.get('mode');
+    const c = mode?.t === 'str' ? PIL_MODES[mode.v] : undefined;
+    return c === undefined ? UNKNOWN : pilImage(interp, { ...img, c }, node);
+  }
+  if (method === 'resize') {
+    // PIL sizes are (width, height).
+    const size = args[0] ?? kwargs.get('size');
+    const wh = size && (size.t === 'tuple' || size.t === 'list') && size.items.length === 2 ? size.items.map(known) : null;
+    return wh && wh.every((d) => d !== null && d > 0) ? pilImage(interp, { ...img, w: wh[0], h: wh[1] }, node) : UNKNOWN;
+  }
   return UNKNOWN;
 }

@@ -48,6 +48,11 @@ export interface DictValue {
   entries: Map<string, { key: Value; value: Value }>;
   /** Written under a key we could not know: a key missing here may still be there. */
   partial?: boolean;
+  /**
+   * Of a partial dict: every key it may hold besides its entries, where that is known (one of
+   * several dicts an unknown condition chose: `{'num_workers': 1} if use_cuda else {}`).
+   */
+  possibleKeys?: Map<string, Value>;
 }
 export interface SliceValue { t: 'slice'; start: Value; stop: Value; step: Value }
 export interface EllipsisValue { t: 'ellipsis' }
@@ -250,6 +255,13 @@ export const KERAS_LAYER_NAME_ATTR = '__keras_layer_name__';
 /** The number of weights a custom Keras layer made with `add_weight` (an int, or unknown where a shape was not known). */
 export const KERAS_WEIGHTS_ATTR = '__keras_weights__';
 
+/** The library tag of the class of a `keras.layers.Lambda` layer (ClassValue.library). */
+export const KERAS_LAMBDA = 'keras.layers.Lambda';
+/** The attribute under which a Lambda layer keeps its function (with its `arguments=` bound, as a partial). */
+export const LAMBDA_FUNCTION_ATTR = '__lambda_function__';
+/** The attribute under which a Lambda layer keeps the `output_shape=` it was given (a tuple, or a function of the input's shape). */
+export const LAMBDA_OUTPUT_SHAPE_ATTR = '__lambda_output_shape__';
+
 /** The attribute under which a keras.Model subclass built as `Model(inputs, outputs)` keeps that functional model. */
 export const FUNCTIONAL_ATTR = '__functional__';
 
@@ -316,6 +328,26 @@ export function dictKey(v: Value): string | null {
 }
 
 /** Python truthiness; undefined when unknown. */
+/**
+ * The dicts that different paths may leave in one place, as one: the entries every path holds
+ * equal (by `same`) stay, any other key a path holds may be there with an unknown value; undefined
+ * where a path's dict is itself partial (its keys are not all known).
+ */
+export function joinDicts(dicts: DictValue[], same: (a: Value, b: Value) => boolean): DictValue | undefined {
+  if (dicts.length === 0 || dicts.some((d) => d.partial)) return undefined;
+  const joined: DictValue = { t: 'dict', entries: new Map(), partial: true, possibleKeys: new Map() };
+  for (const d of dicts) {
+    for (const [k, e] of d.entries) {
+      if (joined.entries.has(k) || joined.possibleKeys!.has(k)) continue;
+      const everywhere = dicts.every((o) => o.entries.has(k) && same(o.entries.get(k)!.value, e.value));
+      if (everywhere) joined.entries.set(k, e);
+      else joined.possibleKeys!.set(k, e.key);
+    }
+  }
+  if (joined.possibleKeys!.size === 0) return { t: 'dict', entries: joined.entries };
+  return joined;
+}
+
 export function truthy(v: Value): boolean | undefined {
   switch (v.t) {
     case 'bool':
@@ -348,4 +380,29 @@ export function isModuleLike(v: Value): v is LayerValue | ContainerValue | Objec
 /** A block of the torchvision table (shapes/layers/torchvision.ts): one layer standing for a module whose insides are not modelled. */
 export function isTableBlock(v: Value): v is LayerValue {
   return v.t === 'layer' && v.def.names.some((n) => n.startsWith('cnnshape_torchvision.'));
+}
+
+/** Attributes whose assignment leaves a layer's computation as it was. */
+export const IGNORED_LAYER_ATTRS: ReadonlySet<string> = new Set(['training', 'requires_grad', 'name', '_name', 'trainable', 'data', 'grad']);
+
+/** Makes every layer under a module (its containers' items, its objects' attributes) opaque. */
+export function poisonLayers(v: Value, seen = new Set<Value>(), depth = 0): void {
+  if (seen.has(v) || depth > 12) return;
+  seen.add(v);
+  if (v.t === 'layer') v.opaque = true;
+  else if (v.t === 'container') for (const i of v.items) poisonLayers(i, seen, depth + 1);
+  else if (v.t === 'object') for (const a of v.attrs.values()) poisonLayers(a, seen, depth + 1);
+  else if (v.t === 'list' || v.t === 'tuple') for (const i of v.items) poisonLayers(i, seen, depth + 1);
+}
+
+/** An instance of a class derived from dict (`class AttrDict(dict)`) keeps its items here, as a dict value. */
+export const DICT_ITEMS_ATTR = '__dict_items__';
+/** Set on such an instance whose attributes are its items (`self.__dict__ = self`). */
+export const ATTRS_ARE_ITEMS_ATTR = '__attrs_are_items__';
+
+/** The items of an instance of a dict subclass. */
+export function dictItemsOf(v: Value): DictValue | undefined {
+  if (v.t !== 'object') return undefined;
+  const d = v.attrs.get(DICT_ITEMS_ATTR);
+  return d?.t === 'dict' ? d : undefined;
 }

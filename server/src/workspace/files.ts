@@ -59,6 +59,8 @@ export class ModuleCache {
     const names = new Set<string>();
     // `class UNet(` and `def ResNet18(` define, they do not call.
     for (const m of text.matchAll(/(?<!\b(?:def|class)\s+)\b([A-Za-z_]\w*)\s*\(/g)) names.add(m[1]);
+    // `EfficientNet.from_name('efficientnet-b0')`: a classmethod that builds the class calls it too.
+    for (const m of text.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\.\s*[A-Za-z_]\w*\s*\(/g)) names.add(m[1]);
     // `from model import Net as SuperResolution`, then `SuperResolution(3)`: that calls Net.
     for (const line of text.matchAll(/^[ \t]*(?:from\s+[\w.]+\s+)?import\b([^\n]*)$/gm)) {
       for (const m of line[1].matchAll(/\b([A-Za-z_]\w*)\s+as\s+([A-Za-z_]\w*)/g)) if (names.has(m[2])) names.add(m[1]);
