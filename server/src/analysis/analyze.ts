@@ -920,28 +920,34 @@ class Analysis {
     const names = moduleNames(c.value);
     const indexBySeq = new Map<number, number>();
     records.forEach((r, i) => indexBySeq.set(r.seq, i));
-    // Each record is built key by key, in the order the JSON output writes them: an object literal
-    // with spreads in it is assembled by the runtime, one key at a time, at every layer of every model.
+    // Each record is one object literal with every key in the order the JSON output writes them (a
+    // key that does not apply holds undefined, which JSON leaves out, as it leaves out a missing
+    // key): built key by key, the object's property store was grown and copied several times per
+    // layer, and an object literal with spreads inside is assembled by the runtime one key at a time.
     const layers: LayerRecord[] = records.map((r) => {
-      const layer = { kind: r.kind, module: r.module } as LayerRecord;
-      if (r.leaf) layer.leaf = true;
-      layer.name = r.layer ? names.get(r.layer.id) ?? null : r.leaf ? names.get(r.leaf.id) ?? null : null;
-      layer.range = rangeOf(r.defNode);
-      if (r.defNode.file !== undefined) layer.path = r.defNode.file;
-      layer.callRange = rangeOf(r.callNode);
-      if (r.callNode.file !== undefined) layer.callPath = r.callNode.file;
-      layer.input = r.inputs.map((t) => t.shape);
-      layer.output = r.output;
-      layer.params = r.kerasLayer ? kerasLayerParams(r, records) : r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined;
-      if (r.frozenParams !== undefined) layer.frozenParams = r.frozenParams;
       const application = r.layer?.def.application;
-      if (application !== undefined) layer.application = application;
-      layer.notes = r.notes;
-      layer.layerId = r.layer ? r.layer.id : null;
-      layer.args = r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : r.kerasLayer?.name !== undefined ? { name: r.kerasLayer.name } : null;
-      layer.given = r.layer ? [...r.layer.bound.given] : [];
-      layer.inputsFrom = r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1);
-      layer.modelInputs = r.inputs.map((t) => inputIds.indexOf(t.id));
+      const layer: LayerRecord = {
+        kind: r.kind,
+        module: r.module,
+        leaf: r.leaf ? true : undefined,
+        name: r.layer ? names.get(r.layer.id) ?? null : r.leaf ? names.get(r.leaf.id) ?? null : null,
+        range: rangeOf(r.defNode),
+        path: r.defNode.file,
+        callRange: rangeOf(r.callNode),
+        callPath: r.callNode.file,
+        input: r.inputs.map((t) => t.shape),
+        output: r.output,
+        params: r.kerasLayer ? kerasLayerParams(r, records) : r.leaf ? leafParams(r.leaf) : r.module ? r.params ?? null : undefined,
+        frozenParams: r.frozenParams,
+        application,
+        notes: r.notes,
+        layerId: r.layer ? r.layer.id : null,
+        args: r.layer ? argsOf(r.layer.bound.values, r.settledArgs) : r.kerasLayer?.name !== undefined ? { name: r.kerasLayer.name } : null,
+        given: r.layer ? [...r.layer.bound.given] : [],
+        inputsFrom: r.inputs.map((t) => indexBySeq.get(t.producer) ?? -1),
+        modelInputs: r.inputs.map((t) => inputIds.indexOf(t.id)),
+        within: undefined,
+      };
       return layer;
     });
     // The records a custom Keras layer's call made (innermost layer first): one row with it in Keras's summary.

@@ -8,7 +8,7 @@
 // Which names these are comes from model/library.ts and the rule registry; applying a layer or a
 // module to tensors is tensors.ts's work, plain Python values builtins.ts's.
 
-import { bindArgs } from '../shapes/context';
+import { bindArgs, paramLayout } from '../shapes/context';
 import { Dim, equalDims, Expr as DimExpr, isKnown } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
 import { formatShape } from '../shapes/shape';
@@ -86,7 +86,7 @@ export function constructLayer(interp: Interpreter, def: LayerDef, args: Value[]
     // Where the number came from (analysis/blame.ts picks the node to underline from it).
     if (v?.t === 'int' && n.type !== 'list_splat' && n.type !== 'dictionary_splat') argChains.set(name, { links: [{ node: n, scope: nodes.scope ?? null }, ...(v.via ?? [])], src: v.src, roots: v.roots });
   };
-  const positional = def.params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
+  const positional = paramLayout(def.params).positional;
   nodes.argNodes.forEach((n, i) => {
     if (i < positional.length) note(positional[i].name, n, args[i]);
   });

@@ -183,6 +183,9 @@ export function tensorLike(interp: Interpreter, t: TensorValue, node: SyntaxNode
 }
 
 /** Applies a model-like value (layer, container, user module, functional model) to arguments. */
+/** The keywords a layer's first input may be given by. */
+const FIRST_INPUT_NAMES = ['inputs', 'input', 'x', 'query'];
+
 export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   // A subclassed model called on one dict of named inputs (`model({"title": t, "body": b})`, its
   // `call` reading `inputs["title"]`): each value a known tensor, the keys kept in order.
@@ -222,24 +225,25 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
   switch (m.t) {
     case 'layer': {
       const inputs: TensorValue[] = [];
-      const firstNames = ['inputs', 'input', 'x', 'query'];
-      const firstName = firstNames.find((k) => kwargs.has(k));
+      const firstName = kwargs.size === 0 ? undefined : FIRST_INPUT_NAMES.find((k) => kwargs.has(k));
       const first = args[0] ?? (firstName ? kwargs.get(firstName) : undefined);
       if (first?.t === 'tuple' || first?.t === 'list') for (const i of first.items) inputs.push(asTensor(interp, i, node, m.def.framework));
       else if (first) inputs.push(asTensor(interp, first, node, m.def.framework));
       // Layers with further tensor inputs (Bilinear, an RNN's initial state, attention's key and value) take them positionally.
       // A positional argument that is no tensor is the forward parameter the layer names for it
       // (`unpool(x, indices, size)`, `up(x, skip.size())`): it reaches the rule as `call.<name>`.
-      const callKeywords = new Map<string, ArgValue>();
-      args.slice(1).forEach((extra, i) => {
+      // (Made only when the call has such arguments: most layers are called on one tensor.)
+      let callKeywords: Map<string, ArgValue> | undefined;
+      for (let i = 0; i < args.length - 1; i++) {
+        const extra = args[i + 1];
         if (extra.t === 'tensor') inputs.push(extra);
         else {
           const name = m.def.callParams?.[i];
-          if (name) callKeywords.set(`call.${name}`, toArg(extra));
+          if (name) (callKeywords ??= new Map()).set(`call.${name}`, toArg(extra));
         }
-      });
+      }
       // The other call keywords (need_weights=False, return_attention_scores=True, key=k) reach the rule as `call.<name>`.
-      for (const [k, v] of kwargs) if (k !== firstName) callKeywords.set(`call.${k}`, toArg(v));
+      for (const [k, v] of kwargs) if (k !== firstName) (callKeywords ??= new Map()).set(`call.${k}`, toArg(v));
       return applyLayer(interp, m, inputs, node, callKeywords);
     }
     case 'container': {
@@ -447,7 +451,7 @@ function asTensor(interp: Interpreter, v: Value, node: SyntaxNode, framework: Fr
 }
 
 /** Runs a layer's rule on its inputs and records the application, its notes and its diagnostics. */
-function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords: Map<string, ArgValue> = new Map()): Value {
+function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[], node: SyntaxNode, callKeywords?: ReadonlyMap<string, ArgValue>): Value {
   const callNode = interp.callSiteOverride ?? node;
   for (const t of inputs) if (t.symbolicPending) settleSymbolicInput(t, layer);
   // A number passed by name is quoted as it was written (`32 * 7 * 7`), where it was written; read
@@ -460,7 +464,7 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       return src && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') ? src.text : n.text;
     },
   };
-  const bound = callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
+  const bound = callKeywords !== undefined && callKeywords.size ? { ...layer.bound, values: new Map([...layer.bound.values, ...callKeywords]), given: new Set([...layer.bound.given, ...callKeywords.keys()]) } : layer.bound;
   const makeContext = (b: BoundArgs) =>
     new ArgContext({
       framework: layer.def.framework,
@@ -470,11 +474,12 @@ function applyLayer(interp: Interpreter, layer: LayerValue, inputs: TensorValue[
       originOf: (i) => inputs[i]?.origin.text ?? 'its input',
       argTexts,
     });
-  let ctx = makeContext(bound);
+  let ctx: ArgContext;
   let result: RuleResult = { output: null, params: null };
   // A layout we cannot know (`data_format=` an unknown value) is not the default one: the output is unknown.
   const unknownLayout = bound.values.get('data_format') === UnknownArg.instance;
   if (!layer.opaque && !unknownLayout) ({ result, context: ctx } = inferWithUnknownFlags(layer.def.params, bound, makeContext, (c) => layer.def.infer(c)));
+  else ctx = makeContext(bound);
   const seq = interp.trace.nextSeq();
   // Where the layer is, for an output's origin text: read only when that text is written.
   const line = () => lineLabel(layer.node);

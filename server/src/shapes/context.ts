@@ -22,11 +22,13 @@ export function bindArgs(params: readonly Param[], positional: readonly ArgValue
   const values = new Map<string, ArgValue>();
   const given = new Set<string>();
   const problems: string[] = [];
-  const positionalParams = params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
-  const varargs = params.find((p) => p.varargs);
-  const varkw = params.find((p) => p.varkw);
-  positional.forEach((v, i) => {
-    if (i < positionalParams.length && !(varargs && params.indexOf(varargs) < params.indexOf(positionalParams[i]))) {
+  const layout = paramLayout(params);
+  const positionalParams = layout.positional;
+  const varargs = layout.varargs;
+  const varkw = layout.varkw;
+  for (let i = 0; i < positional.length; i++) {
+    const v = positional[i];
+    if (i < positionalParams.length && !layout.afterVarargs[i]) {
       values.set(positionalParams[i].name, v);
       given.add(positionalParams[i].name);
     } else if (varargs) {
@@ -35,9 +37,9 @@ export function bindArgs(params: readonly Param[], positional: readonly ArgValue
       values.set(varargs.name, list);
       given.add(varargs.name);
     } else problems.push(`too many positional arguments (${positional.length})`);
-  });
+  }
   for (const [k, v] of keywords) {
-    const p = params.find((q) => q.name === k && !q.varargs && !q.varkw);
+    const p = layout.byName.get(k);
     if (p) {
       if (given.has(k)) problems.push(`multiple values for argument '${k}'`);
       values.set(k, v);
@@ -62,6 +64,39 @@ export function bindArgs(params: readonly Param[], positional: readonly ArgValue
   return { values, given, problems };
 }
 
+/** How a parameter list takes arguments, worked out once per list (a layer's or op's definition binds at every call). */
+interface ParamLayout {
+  /** The parameters a positional argument can fill, in order. */
+  positional: Param[];
+  /** Per positional parameter: whether it comes after the `*args` (then only a keyword fills it). */
+  afterVarargs: boolean[];
+  varargs: Param | undefined;
+  varkw: Param | undefined;
+  /** The first parameter of each name that a keyword can fill (not `*args` nor `**kwargs`). */
+  byName: Map<string, Param>;
+  /** The parameters whose default is a boolean (a flag), in order. */
+  flags: Param[];
+}
+
+const layouts = new WeakMap<readonly Param[], ParamLayout>();
+
+/** The layout of a parameter list (definitions' lists are never changed once made). */
+export function paramLayout(params: readonly Param[]): ParamLayout {
+  let layout = layouts.get(params);
+  if (!layout) {
+    const positional = params.filter((p) => !p.kwOnly && !p.varkw && !p.varargs);
+    const varargs = params.find((p) => p.varargs);
+    const varkw = params.find((p) => p.varkw);
+    const afterVarargs = positional.map((p) => varargs !== undefined && params.indexOf(varargs) < params.indexOf(p));
+    const byName = new Map<string, Param>();
+    for (const p of params) if (!p.varargs && !p.varkw && !byName.has(p.name)) byName.set(p.name, p);
+    const flags = params.filter((p) => typeof p.default === 'boolean');
+    layout = { positional, afterVarargs, varargs, varkw, byName, flags };
+    layouts.set(params, layout);
+  }
+  return layout;
+}
+
 /** At most this many unknown flags are tried both ways (2^n runs of a pure rule); with more, the output is unknown. */
 const MAX_UNKNOWN_FLAGS = 5;
 
@@ -83,7 +118,8 @@ export function inferWithUnknownFlags(params: readonly Param[], bound: BoundArgs
     }
     return { result, context };
   };
-  const flags = params.filter((p) => typeof p.default === 'boolean' && bound.values.get(p.name) === UnknownArg.instance).map((p) => p.name);
+  const flags: string[] = [];
+  for (const p of paramLayout(params).flags) if (bound.values.get(p.name) === UnknownArg.instance) flags.push(p.name);
   if (flags.length === 0) return run(bound);
   if (flags.length > MAX_UNKNOWN_FLAGS) {
     const first = run(bound);

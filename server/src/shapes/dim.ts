@@ -36,11 +36,14 @@ export class Expr {
   private keyText: string | undefined;
   /** How to print it when it was built as a product of sums, kept factored for reading (made when first printed). */
   private display: string | (() => string) | undefined;
+  private symbolSet: ReadonlySet<string> | undefined;
 
   private constructor(terms: ReadonlyMap<string, Term>, constant: number, key?: string) {
     this.terms = terms;
     this.constant = constant;
     this.keyText = key;
+    this.display = undefined;
+    this.symbolSet = undefined;
   }
 
   /** The normal form as text: two expressions are equal exactly when their keys are. */
@@ -67,8 +70,9 @@ export class Expr {
     return new Expr(new Map([[k, { coef: 1, factors: [k] }]]), 0);
   }
 
-  /** The names of the symbols this expression mentions. */
-  symbols(): Set<string> {
+  /** The names of the symbols this expression mentions (worked out once: the expression never changes). */
+  symbols(): ReadonlySet<string> {
+    if (this.symbolSet) return this.symbolSet;
     const out = new Set<string>();
     for (const t of this.terms.values()) {
       for (const f of t.factors) {
@@ -77,6 +81,7 @@ export class Expr {
         else for (const s of a.num.symbols()) out.add(s);
       }
     }
+    this.symbolSet = out;
     return out;
   }
 
@@ -106,6 +111,7 @@ export class Expr {
     // The terms are never changed once made: the copy shares them, and the key.
     const e = new Expr(this.terms, this.constant, this.key);
     e.display = text;
+    e.symbolSet = this.symbolSet;
     return e;
   }
 
