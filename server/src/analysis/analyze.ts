@@ -19,6 +19,7 @@ import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, KERAS_WEIGHTS_ATTR, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { ArgContext, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import type { ArgValue } from '../shapes/types';
+import { INJECTED_KERAS_SUBMODULES } from '../model/keras-applications';
 import { commentsAbove, parseShapeList, preferredSize, SPATIAL_SYMBOLS, symbolicInput } from '../model/inputs';
 import { importedInstance, WorkspaceDiscovery } from '../workspace/discovery';
 import { WorkspaceLoader } from '../workspace/loader';
@@ -195,9 +196,12 @@ class Analysis {
     // Functions that build and return a model: Keras (`def build_model(): ... return keras.Model(...)`),
     // or a PyTorch Sequential from a function that nothing else in the file calls (else it is a helper).
     const builders: Candidate[] = [];
-    for (const [name, f] of interp.functions) {
-      const body = f.node.text;
-      if (!/\b(Sequential|Model)\s*\(/.test(body)) continue;
+    const builderFunctions = this.builderFunctions();
+    // Those that need arguments run last: one that a builder found as a model calls is its body.
+    const needsArguments = (f: FunctionValue) => !this.allParamsHaveDefaults(f) && !commentsAbove(this.lines, this.defLine(f.node)).model;
+    const ordered = [...interp.functions].filter(([name]) => builderFunctions.has(name));
+    ordered.sort((a, b) => Number(needsArguments(a[1])) - Number(needsArguments(b[1])));
+    for (const [name, f] of ordered) {
       // `# model: build_model((28, 28, 1), num_classes=10)` above a builder gives its arguments.
       const modelComment = commentsAbove(this.lines, this.defLine(f.node)).model;
       // A Keras builder with required arguments that nothing calls (`def mini_XCEPTION(input_shape,
@@ -205,11 +209,15 @@ class Analysis {
       // unknown shape taking the rank of its first layer, symbolic (a `# input:` above it sets it).
       const unknownArgs = !modelComment && !this.allParamsHaveDefaults(f) ? requiredArguments(f) : undefined;
       if (!modelComment && !this.allParamsHaveDefaults(f) && (!unknownArgs || interp.wasCalled(f))) continue;
+      // The generic builder that the file's models call with their own arguments (`ResNet(stack_fn,
+      // preact, ...)` behind `def ResNet50(...)`) is their body, not one more model.
+      if (unknownArgs && builders.some((b) => callsByName(b.extentNode.text, name))) continue;
       // A builder the script calls itself (`NonLocalResNet18((128, 160, 3))` in its main) is built
       // there with the arguments it chose; built again on its defaults alone, a contradiction found
       // only there is none of the code's (a default input too small for the network): that run is dropped.
       const called = !modelComment && interp.wasCalled(f);
       const marks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
+      const settings = { format: interp.kerasImageDataFormat, epsilon: interp.kerasEpsilon };
       const run = () => {
         if (!unknownArgs) return interp.callFunction(f, [], new Map(), f.node);
         interp.symbolicKerasInputs = true;
@@ -219,13 +227,56 @@ class Analysis {
           interp.symbolicKerasInputs = false;
         }
       };
-      const v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : run()));
+      let v = this.safely(() => (modelComment ? this.evalSnippet(modelComment.expr) : run()));
       if (called && interp.trace.diagnostics.length > marks.diagnostics) {
         this.truncate(marks);
         continue;
       }
+      // A keras_applications-style builder (`def ResNet50(include_top=True, ..., **kwargs)` that reads
+      // `backend, layers, models, utils = get_submodules_from_kwargs(kwargs)`) is only ever called by a
+      // wrapper that passes Keras's modules under those names: run on its own it has none, so it runs
+      // again as that wrapper calls it, with an unknown caller's input (an Input of unknown shape
+      // takes a symbolic one). The first run's trace is dropped when the second one builds the model.
+      if (!modelComment && !called && !this.buildsKerasModel(v) && takesKeywordSplat(f)) {
+        const retryMarks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
+        // Keras's settings as they were: the first run, on no modules, could not tell whether it changed them.
+        const after = { format: interp.kerasImageDataFormat, epsilon: interp.kerasEpsilon };
+        interp.kerasImageDataFormat = settings.format;
+        interp.kerasEpsilon = settings.epsilon;
+        const injected = new Map<string, Value>(unknownArgs?.kwargs ?? []);
+        for (const [key, module] of INJECTED_KERAS_SUBMODULES) injected.set(key, { t: 'module', name: module });
+        const retried = this.safely(() => {
+          interp.symbolicKerasInputs = true;
+          try {
+            return interp.callFunction(f, unknownArgs?.args ?? [], injected, f.node);
+          } finally {
+            interp.symbolicKerasInputs = false;
+          }
+        });
+        if (this.buildsKerasModel(retried)) {
+          const trace = interp.trace;
+          trace.records.splice(marks.records, retryMarks.records - marks.records);
+          trace.diagnostics.splice(marks.diagnostics, retryMarks.diagnostics - marks.diagnostics);
+          trace.notes.splice(marks.notes, retryMarks.notes - marks.notes);
+          v = retried;
+        } else {
+          this.truncate(retryMarks);
+          interp.kerasImageDataFormat = after.format;
+          interp.kerasEpsilon = after.epsilon;
+        }
+      }
       if (!v) continue;
-      const isKerasModel = (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && interp.libraryBase(v.cls)?.framework === 'keras');
+      // A builder that returns several models (`return [train_model, infer_model]`): each is a
+      // model of the file, named as the return statement names it.
+      if ((v.t === 'tuple' || v.t === 'list') && v.items.some((i) => this.isKerasModelValue(i))) {
+        const names = returnedNames(f, v.items.length);
+        const nameNode = f.node.childForFieldName('name') ?? f.node;
+        v.items.forEach((item, i) => {
+          if (this.isKerasModelValue(item)) builders.push({ name: names?.[i] ?? `${name}[${i}]`, framework: 'keras', nameNode, anchorLine: this.defLine(f.node), extentNode: f.node, value: item });
+        });
+        continue;
+      }
+      const isKerasModel = this.isKerasModelValue(v);
       const isTorchModel = !unknownArgs && v.t === 'container' && v.kind === 'Sequential' && (this.referenceCount(name) === 0 || commentsAbove(this.lines, this.defLine(f.node)).input !== undefined);
       if (!isKerasModel && !isTorchModel) continue;
       const nameNode = f.node.childForFieldName('name') ?? f.node;
@@ -540,6 +591,41 @@ class Analysis {
   /** The line of a definition, or of its first decorator. */
   private defLine(node: SyntaxNode): number {
     return node.parent?.type === 'decorated_definition' ? node.parent.startPosition.row : node.startPosition.row;
+  }
+
+  /** A Keras model a builder returned: a Sequential, a functional model or an instance of a keras.Model subclass. */
+  private isKerasModelValue(v: Value | undefined): boolean {
+    if (!v) return false;
+    return (v.t === 'container' && v.kind === 'KerasSequential') || v.t === 'functional' || (v.t === 'object' && this.interp.libraryBase(v.cls)?.framework === 'keras');
+  }
+
+  /** A Keras model, or a list or tuple holding one (a builder's return value). */
+  private buildsKerasModel(v: Value | undefined): boolean {
+    return this.isKerasModelValue(v) || ((v?.t === 'tuple' || v?.t === 'list') && v.items.some((i) => this.isKerasModelValue(i)));
+  }
+
+  /**
+   * The names of the file's functions that may build a model: those that call `Sequential(` or
+   * `Model(` (also `models.Model(`), and those that call one of them by name (`def ResNet18(...):
+   * return ResNet(MODELS_PARAMS['resnet18'], ...)`, `EfficientNetB0` over `EfficientNet`).
+   */
+  private builderFunctions(): Set<string> {
+    const found = new Set<string>();
+    const rest = new Map<string, string>();
+    for (const [name, f] of this.interp.functions) {
+      if (/\b(Sequential|Model)\s*\(/.test(f.node.text)) found.add(name);
+      else rest.set(name, f.node.text);
+    }
+    for (let grew = true; grew && rest.size > 0; ) {
+      grew = false;
+      for (const [name, body] of rest) {
+        if (![...found].some((b) => callsByName(body, b))) continue;
+        found.add(name);
+        rest.delete(name);
+        grew = true;
+      }
+    }
+    return found;
   }
 
   private allParamsHaveDefaults(f: FunctionValue): boolean {
@@ -1174,6 +1260,38 @@ function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null 
   if (weights === null) return null;
   const inner = records.filter((x) => x.seq >= r.kerasLayer!.firstSeq && x.seq < r.seq);
   return addCounts(paramsOf(inner, m), weights);
+}
+
+/** Whether a function's text calls a name (`ResNet(`, not `self.ResNet(` nor `build_ResNet(`). */
+function callsByName(text: string, name: string): boolean {
+  return new RegExp(`(^|[^\\w.])${name}\\s*\\(`).test(text);
+}
+
+/**
+ * The names a function's one return statement gives the items it returns (`return [train_model,
+ * infer_model]`, `return encoder, decoder`); undefined where it returns otherwise.
+ */
+function returnedNames(f: FunctionValue, count: number): string[] | undefined {
+  const returns: SyntaxNode[] = [];
+  const visit = (n: SyntaxNode) => {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return;
+    if (n.type === 'return_statement') returns.push(n);
+    else for (const c of n.namedChildren) visit(c);
+  };
+  const body = f.node.childForFieldName('body');
+  if (body) visit(body);
+  if (returns.length !== 1) return undefined;
+  let e = returns[0].namedChildren[0];
+  if (e && (e.type === 'list' || e.type === 'tuple' || e.type === 'parenthesized_expression')) e = e.type === 'parenthesized_expression' ? e.namedChildren[0] : e;
+  const items = e ? (e.type === 'list' || e.type === 'tuple' || e.type === 'expression_list' ? e.namedChildren : []) : [];
+  if (items.length !== count || !items.every((i) => i.type === 'identifier')) return undefined;
+  return items.map((i) => i.text);
+}
+
+/** Whether a function takes `**kwargs`. */
+function takesKeywordSplat(f: FunctionValue): boolean {
+  const params = f.node.childForFieldName('parameters');
+  return !!params && params.namedChildren.some((p) => p.type === 'dictionary_splat_pattern' || (p.type === 'typed_parameter' && p.namedChildren[0]?.type === 'dictionary_splat_pattern'));
 }
 
 /**

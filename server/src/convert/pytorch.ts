@@ -305,7 +305,13 @@ function convertClass(model: ModelResult, session: Session): ConvertedModel {
   // Steps: the records, each sub-model call folded into one.
   const stepOf = new Map<number, number>();
   const stepRecords: { records: number[]; group?: Group }[] = [];
+  // A custom Keras layer or a Lambda whose call was followed: the records of its call compute its
+  // output (their tensors are the graph's), so its own record, which nothing reads, is passed over.
+  const read = new Set<number>(model.outputsFrom ?? []);
+  model.layers.forEach((r) => r.inputsFrom.forEach((k) => read.add(k)));
+  const passedOver = (i: number) => model.layers[i].leaf === true && !read.has(i) && model.layers.some((l) => l.within === i);
   for (let i = 0; i < model.layers.length; i++) {
+    if (passedOver(i)) continue;
     const g = groups.find((x) => x.records[0] === i);
     if (g) {
       g.records.forEach((k) => stepOf.set(k, stepRecords.length));
@@ -775,7 +781,11 @@ function assignmentNames(model: ModelResult): Map<number, string> {
   return out;
 }
 
-const PY_RESERVED = new Set(['self', 'torch', 'nn', 'F', 'input', 'None', 'True', 'False', 'keras_layers', 'load_keras_weights', 'forward', 'training']);
+const PY_RESERVED = new Set([
+  'self', 'torch', 'nn', 'F', 'input', 'keras_layers', 'load_keras_weights', 'forward', 'training',
+  // Python's keywords (a Keras layer named `lambda`, as Keras names a Lambda).
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+]);
 
 /** The model's input shapes; where the analysis lists none (inputs given as a dict), those its layers read. */
 export function modelInputs(model: ModelResult): Shape[] {

@@ -71,6 +71,24 @@ export function isObtainInputShape(name: string): boolean {
   return /^(keras\.applications|keras_applications)\.imagenet_utils\._?obtain_input_shape$/.test(name);
 }
 
+/**
+ * The Keras modules a keras_applications-style builder is given as keyword arguments (`backend`,
+ * `layers`, `models`, `utils`): every wrapper that calls such a builder (keras.applications,
+ * tf.keras.applications, the packages built on keras_applications) passes Keras's own modules
+ * under these names, and the builder reads them with `get_submodules_from_kwargs(kwargs)`.
+ */
+export const INJECTED_KERAS_SUBMODULES: readonly [string, string][] = [
+  ['backend', 'keras.backend'],
+  ['layers', 'keras.layers'],
+  ['models', 'keras.models'],
+  ['utils', 'keras.utils'],
+];
+
+/** `keras_applications.get_submodules_from_kwargs`: the four injected modules read from a builder's keyword arguments. */
+export function isSubmodulesFromKwargs(name: string): boolean {
+  return name === 'keras_applications.get_submodules_from_kwargs';
+}
+
 /** The constructor's signature as rule parameters. */
 export function applicationParams(t: ApplicationTable): Param[] {
   return t.params.map(([name, d]) => ({ name, default: d }));

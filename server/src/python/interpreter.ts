@@ -18,7 +18,7 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, isApplicationPreprocess, isObtainInputShape } from '../model/keras-applications';
+import { findApplication, INJECTED_KERAS_SUBMODULES, isApplicationPreprocess, isObtainInputShape, isSubmodulesFromKwargs } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, isModelledModule, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
@@ -43,6 +43,7 @@ import {
   kerasFunctionalInit,
   isKerasTensor,
   kerasObtainInputShape,
+  kerasLambda,
   toArg,
   applicationGetLayer,
   modelGetLayer,
@@ -66,7 +67,7 @@ import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -1198,7 +1199,10 @@ export class Interpreter implements ModuleHost {
   /** A library name as a value: a known class or function, or a module to look further into. */
   private libraryRef(name: string): Value {
     const n = normaliseName(name);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n)) {
+    // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
+    const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
+    if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -2375,8 +2379,8 @@ export class Interpreter implements ModuleHost {
         }
         return this.callBuiltin(fn.name, fn.self, args, kwargs, node, nodes);
       case 'object':
-        // A standard-library object (an argparse parser, a namespace) is not callable.
-        if (fn.cls.library) return isTorchDataObject(fn) ? torchDataObjectCall(this, fn, args, node) : UNKNOWN;
+        // A standard-library object (an argparse parser, a namespace) is not callable; a Lambda layer is.
+        if (fn.cls.library && fn.cls.library !== KERAS_LAMBDA) return isTorchDataObject(fn) ? torchDataObjectCall(this, fn, args, node) : UNKNOWN;
         return this.applyModule(fn, args, kwargs, node);
       case 'layer':
       case 'container':
@@ -2394,6 +2398,9 @@ export class Interpreter implements ModuleHost {
         if (fn.name === 'keras.backend.image_data_format' || fn.name === 'keras.config.image_data_format') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat);
         // Keras 1's name for the same setting: 'tf' is channels last (`if K.image_dim_ordering() == 'tf':`).
         if (fn.name === 'keras.backend.image_dim_ordering') return this.kerasImageDataFormat === null ? UNKNOWN : str(this.kerasImageDataFormat === 'channels_first' ? 'th' : 'tf');
+        // The backend Keras runs on (`if K.backend() == 'theano':`): keras.json's default, TensorFlow,
+        // as for the image layout (the file is not read).
+        if (fn.name === 'keras.backend.backend' || fn.name === 'keras.config.backend') return str('tensorflow');
         if (fn.name === 'keras.backend.is_keras_tensor' || fn.name === 'keras.utils.is_keras_tensor') return isKerasTensor(this, args[0] ?? kwargs.get('x'));
         // Keras's fuzz factor (`x / (K.sum(x) + K.epsilon())`): a float, 1e-7 unless set_epsilon set another.
         if (fn.name === 'keras.backend.epsilon' || fn.name === 'keras.config.epsilon') return this.kerasEpsilon === null ? UNKNOWN : { t: 'float', v: this.kerasEpsilon };
@@ -2675,16 +2682,8 @@ export class Interpreter implements ModuleHost {
     if (name in CONTAINERS) return constructContainer(this, CONTAINERS[name], args, kwargs, node);
     if (name === 'keras.Input') return kerasInput(this, args, kwargs, node);
     if (name === 'keras.layers.InputLayer') return kerasInputLayer(this, args, kwargs, node);
-    // `Lambda(fn)` applied to a tensor is `fn(tensor)`: the function itself stands for the layer.
-    if (name === 'keras.layers.Lambda') {
-      const fn = args[0] ?? kwargs.get('function') ?? UNKNOWN;
-      // `arguments={'scale': 0.17}`: keyword arguments the function is called with, as a partial.
-      const bound = kwargs.get('arguments') ?? args[3];
-      if (!bound || bound.t === 'none') return fn;
-      if (bound.t !== 'dict' || bound.partial || [...bound.entries.values()].some((e) => e.key.t !== 'str')) return UNKNOWN;
-      const boundKwargs = new Map([...bound.entries.values()].map((e) => [(e.key as { v: string }).v, e.value]));
-      return { t: 'partial', fn, args: [], kwargs: boundKwargs, argNodes: [], kwNodes: new Map() };
-    }
+    // `Lambda(fn)`: a layer whose call is `fn(tensor)` (library.ts).
+    if (name === 'keras.layers.Lambda') return kerasLambda(this, args, kwargs, node);
     if (name === 'keras.Model') return kerasModel(this, args, kwargs, node);
     if (name === 'collections.OrderedDict') return orderedDict(this, args);
     if (name === 'collections.namedtuple') return this.namedTupleClass(args, kwargs, node);
@@ -2721,6 +2720,12 @@ export class Interpreter implements ModuleHost {
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
     if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
+    // `backend, layers, models, utils = get_submodules_from_kwargs(kwargs)`: the modules the caller
+    // passed; one it did not pass is the package's global, which we do not know.
+    if (isSubmodulesFromKwargs(name)) {
+      const given = args[0] ?? kwargs.get('kwargs');
+      return tuple(INJECTED_KERAS_SUBMODULES.map(([key]) => (given?.t === 'dict' ? given.entries.get(`s:${key}`)?.value : undefined) ?? UNKNOWN));
+    }
     if (isArrayReader(name)) {
       const t = this.makeTensor(null, 'keras', { text: `the array read at ${lineLabel(node)}`, node }, 0);
       t.array = true;

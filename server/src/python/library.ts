@@ -22,7 +22,7 @@ import { applicationConfig, applicationDef, applicationLayerDef } from '../shape
 import type { CallNodes, Interpreter } from './interpreter';
 import { datasetElement } from './tfdata';
 import type { TraceRecord } from './trace';
-import { bool, CONTAINER_ATTR, containerOf, IGNORED_LAYER_ATTRS, poisonLayers, DECLARED_INPUT_ATTR, KERAS_LAYER_NAME_ATTR, KERAS_WEIGHTS_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, ClassValue, CONTAINER_ATTR, containerOf, IGNORED_LAYER_ATTRS, poisonLayers, DECLARED_INPUT_ATTR, KERAS_LAMBDA, KERAS_LAYER_NAME_ATTR, LAMBDA_FUNCTION_ATTR, LAMBDA_OUTPUT_SHAPE_ATTR, KERAS_WEIGHTS_ATTR, FUNCTIONAL_ATTR, LAYER_ATTR, ContainerValue, FunctionalValue, int, isTableBlock, LayerValue, list, NONE, ObjectValue, str, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 /** nn.Module methods that return the module itself (`model = Net().to(device).eval()`). */
 export const MODULE_METHODS_RETURNING_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'float', 'double', 'half', 'bfloat16', 'requires_grad_', 'to_empty', 'share_memory', 'apply', 'type']);
@@ -668,6 +668,39 @@ export function kerasInputLayer(interp: Interpreter, args: Value[], kwargs: Map<
   const t = interp.makeTensor(shape, 'keras', { text: `InputLayer ${formatShape(shape, 'None')} at line ${node.startPosition.row + 1}`, node }, 0);
   t.kerasInput = true;
   return t;
+}
+
+/**
+ * `keras.layers.Lambda(function, output_shape=None, mask=None, arguments=None)`: a layer whose call
+ * is its function applied to the input (`arguments={'scale': 0.17}`: keyword arguments it is called
+ * with), one row of Keras's summary (tensors.ts records it as a custom layer). An instance of a class
+ * of its own, tagged KERAS_LAMBDA; its `name=` and `input_shape=` are kept as a custom layer's are.
+ */
+export function kerasLambda(interp: Interpreter, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const fn = args[0] ?? kwargs.get('function') ?? UNKNOWN;
+  const bound = kwargs.get('arguments') ?? args[3];
+  let applied: Value = fn;
+  if (bound && bound.t !== 'none') {
+    if (bound.t !== 'dict' || bound.partial || [...bound.entries.values()].some((e) => e.key.t !== 'str')) applied = UNKNOWN;
+    else {
+      const boundKwargs = new Map([...bound.entries.values()].map((e) => [(e.key as { v: string }).v, e.value]));
+      applied = { t: 'partial', fn, args: [], kwargs: boundKwargs, argNodes: [], kwNodes: new Map() };
+    }
+  }
+  const cls: ClassValue = { t: 'class', name: 'Lambda', node, bases: [{ t: 'builtin', name: 'keras.layers.Layer' }], attrs: new Map(), id: interp.newId(), library: KERAS_LAMBDA };
+  const obj: ObjectValue = { t: 'object', cls, attrs: new Map([[LAMBDA_FUNCTION_ATTR, applied]]), node, id: interp.newId() };
+  const outputShape = args[1] ?? kwargs.get('output_shape');
+  if (outputShape && outputShape.t !== 'none') obj.attrs.set(LAMBDA_OUTPUT_SHAPE_ATTR, outputShape);
+  const name = kwargs.get('name');
+  if (name?.t === 'str') obj.attrs.set(KERAS_LAYER_NAME_ATTR, name);
+  for (const k of ['batch_input_shape', 'input_shape']) {
+    const v = kwargs.get(k);
+    if (v && v.t !== 'none') {
+      obj.attrs.set(DECLARED_INPUT_ATTR, tuple([str(k), v]));
+      break;
+    }
+  }
+  return obj;
 }
 
 /** `keras.Model(inputs, outputs)`: a functional model over the traced graph. */

@@ -23,7 +23,7 @@ import type { CallNodes, Interpreter } from './interpreter';
 import { registeredModules, toArg } from './library';
 import { blameSequenceProducer, mergeBlame, torchMergeBlame } from './keras-mistakes';
 import type { TraceRecord } from './trace';
-import { bool, containerOf, ContainerValue, KERAS_LAYER_NAME_ATTR, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
+import { bool, containerOf, ContainerValue, KERAS_LAMBDA, KERAS_LAYER_NAME_ATTR, LAMBDA_FUNCTION_ATTR, LAMBDA_OUTPUT_SHAPE_ATTR, layerOf, FunctionalValue, int, LayerValue, list, NONE, ObjectValue, TensorOrigin, TensorValue, tuple, UNKNOWN, Value } from './values';
 
 const BINARY_OPS: Record<string, string> = {
   '+': 'add',
@@ -269,6 +269,7 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
       }
     }
     case 'object': {
+      if (m.cls.library === KERAS_LAMBDA) return applyLambda(interp, m, args, kwargs, node);
       const base = interp.libraryBase(m.cls);
       const methodName = base?.framework === 'keras' ? 'call' : 'forward';
       let method = interp.lookupClassAttr(m.cls, methodName) ?? interp.lookupClassAttr(m.cls, '__call__');
@@ -406,6 +407,50 @@ function recordKerasLayer(interp: Interpreter, m: ObjectValue, args: Value[], ou
   const nameValue = m.attrs.get(KERAS_LAYER_NAME_ATTR);
   interp.trace.addRecord({ seq, kind: m.cls.name, module: true, framework: 'keras', layer: null, leaf: m, defNode: m.node ?? callNode, callNode, inputs, output: valueShapes(value), outputs: collectTensors(value), notes: [], kerasLayer: { firstSeq, ...(nameValue?.t === 'str' ? { name: nameValue.v } : {}) } });
   return value;
+}
+
+/**
+ * A `keras.layers.Lambda` applied: its function called on the input (the records it makes are the
+ * layer's), then the layer's own record, as for a custom layer: an output the function's code did
+ * not give is an unknown tensor this layer produced.
+ */
+function applyLambda(interp: Interpreter, m: ObjectValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const saved = interp.callSiteOverride;
+  interp.callSiteOverride = null;
+  try {
+    const firstSeq = interp.trace.peekSeq();
+    const fn = m.attrs.get(LAMBDA_FUNCTION_ATTR) ?? UNKNOWN;
+    // Keras passes the call's `mask=` and `training=` only to a function that takes them: not followed.
+    let out = kwargs.size > 0 || fn.t === 'unknown' ? UNKNOWN : interp.call(fn, args.slice(0, 1), new Map(), node);
+    // A function the engine could not follow: the shape its `output_shape=` states, as Keras 2's
+    // summary shows it (a tuple without the batch axis, or a function of the input's whole shape).
+    const stated = m.attrs.get(LAMBDA_OUTPUT_SHAPE_ATTR);
+    if (stated && !(out.t === 'tensor' && out.shape !== null) && args[0]) out = lambdaStatedOutput(interp, stated, args[0], node);
+    return recordKerasLayer(interp, m, args.slice(0, 1), out, saved ?? node, firstSeq);
+  } finally {
+    interp.callSiteOverride = saved;
+  }
+}
+
+/**
+ * Keras 2's `Lambda.compute_output_shape` for a stated `output_shape`: a tuple is the output without
+ * its batch axis (the input's batch in front), a function is given the input's shape (a list of them
+ * for a list of inputs) and returns the whole output shape. Unknown where the input's shape is.
+ */
+function lambdaStatedOutput(interp: Interpreter, stated: Value, input: Value, node: SyntaxNode): Value {
+  const inputs = input.t === 'list' || input.t === 'tuple' ? input.items : [input];
+  if (!inputs.every((t) => t.t === 'tensor' && t.shape !== null)) return UNKNOWN;
+  const shapes = inputs.map((t) => (t as TensorValue).shape!);
+  const asTuple = (s: Dim[]) => tuple(s.map((d) => (d === null ? NONE : int(d))));
+  let full: Value;
+  if (stated.t === 'tuple' || stated.t === 'list') full = tuple([shapes[0][0] === null ? NONE : int(shapes[0][0]), ...stated.items]);
+  else if (stated.t === 'function' || stated.t === 'partial') full = interp.call(stated, [inputs.length === 1 && input.t === 'tensor' ? asTuple(shapes[0]) : list(shapes.map(asTuple))], new Map(), node);
+  else return UNKNOWN;
+  if ((full.t !== 'tuple' && full.t !== 'list') || full.items.length === 0) return UNKNOWN;
+  // Sizes it leaves open (None, or read from a shape the engine did not know) stay unknown.
+  if (!full.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return UNKNOWN;
+  const shape: Shape = full.items.map((d) => (d.t === 'int' ? d.v : null));
+  return interp.makeTensor(shape, 'keras', { text: `the output_shape of the Lambda at ${lineLabel(node)}`, node }, 0);
 }
 
 /** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */

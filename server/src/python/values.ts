@@ -255,6 +255,13 @@ export const KERAS_LAYER_NAME_ATTR = '__keras_layer_name__';
 /** The number of weights a custom Keras layer made with `add_weight` (an int, or unknown where a shape was not known). */
 export const KERAS_WEIGHTS_ATTR = '__keras_weights__';
 
+/** The library tag of the class of a `keras.layers.Lambda` layer (ClassValue.library). */
+export const KERAS_LAMBDA = 'keras.layers.Lambda';
+/** The attribute under which a Lambda layer keeps its function (with its `arguments=` bound, as a partial). */
+export const LAMBDA_FUNCTION_ATTR = '__lambda_function__';
+/** The attribute under which a Lambda layer keeps the `output_shape=` it was given (a tuple, or a function of the input's shape). */
+export const LAMBDA_OUTPUT_SHAPE_ATTR = '__lambda_output_shape__';
+
 /** The attribute under which a keras.Model subclass built as `Model(inputs, outputs)` keeps that functional model. */
 export const FUNCTIONAL_ATTR = '__functional__';
 

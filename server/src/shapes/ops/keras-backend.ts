@@ -49,6 +49,21 @@ function tileRule(ctx: RuleContext): RuleResult {
   return { output: input.map((d, i) => mul(d, asInt(n[i]))) };
 }
 
+/**
+ * `K.resize_images(x, height_factor, width_factor, data_format, interpolation='nearest')`: a 4-D
+ * batch of images, its spatial axes multiplied by the factors (where `data_format` puts them).
+ */
+function resizeImagesRule(ctx: RuleContext): RuleResult {
+  const input = shapeOf(ctx, 'x');
+  const format = ctx.value('data_format');
+  if (input === null || input.length !== 4 || (format !== 'channels_last' && format !== 'channels_first')) return { output: null };
+  const [h, w] = format === 'channels_last' ? [1, 2] : [2, 3];
+  const out = [...input];
+  out[h] = mul(input[h], ctx.int('height_factor'));
+  out[w] = mul(input[w], ctx.int('width_factor'));
+  return { output: out };
+}
+
 export const ops: OpDef[] = [
   ...ACTIVATIONS.map((name) => op(name, [`keras.activations.${name}`], [X, ...REST], (ctx) => sameShape(ctx, 'x'))),
   ...['softmax', 'log_softmax'].map((name) => op(name, [`keras.activations.${name}`, `${B}${name}`], [X, optional('axis', -1)], (ctx) => alongAxisRule(ctx, 'x'))),
@@ -71,6 +86,7 @@ export const ops: OpDef[] = [
   op('stack', [`${B}stack`], [X, optional('axis', 0)], (ctx) => stackRule(ctx, 'x', 'axis')),
   op('tile', [`${B}tile`], [X, required('n')], tileRule),
   op('repeat_elements', [`${B}repeat_elements`], [X, required('rep'), required('axis')], repeatElementsRule),
+  op('resize_images', [`${B}resize_images`], [X, required('height_factor'), required('width_factor'), required('data_format'), optional('interpolation', 'nearest')], resizeImagesRule),
   ...['random_normal', 'random_uniform', 'truncated_normal'].map((name) =>
     op(name, [`${B}${name}`], [required('shape'), optional('mean', 0.0), optional('stddev', 1.0), optional('dtype', null), optional('seed', null), { name: 'kwargs', varkw: true }], randomRule),
   ),

@@ -403,6 +403,16 @@ const tensorflowOps: OpDef[] = [
     [required('images'), required('size'), optional('method', 'bilinear'), optional('preserve_aspect_ratio', false), optional('antialias', false), NAME],
     imageResizeRule,
   ),
+  // TensorFlow 1's spellings (`tf.image.resize_images(x, (h, w))`, `tf.image.resize_bilinear`), kept in tf.compat.v1.
+  op(
+    'resize_images',
+    ['tensorflow.image.resize_images', 'tensorflow.compat.v1.image.resize_images', 'tensorflow.compat.v1.image.resize'],
+    [required('images'), required('size'), optional('method', 0), optional('align_corners', false), optional('preserve_aspect_ratio', false), NAME],
+    imageResizeRule,
+  ),
+  ...['resize_bilinear', 'resize_nearest_neighbor', 'resize_bicubic', 'resize_area'].map((name) =>
+    op(name, [`tensorflow.image.${name}`, `tensorflow.compat.v1.image.${name}`], [required('images'), required('size'), optional('align_corners', false), NAME, optional('half_pixel_centers', false), optional('preserve_aspect_ratio', false)], imageResizeRule),
+  ),
 ];
 
 const K = 'keras.ops.';
