@@ -1758,6 +1758,9 @@ export function carriedLibraryFile(path: string): string | undefined {
   if (rel.startsWith('timm/')) return timmFile(rel);
   if (rel === 'torchvision/__init__.py') return '';
   if (rel === 'torchvision/models/__init__.py') return modelsModule();
+  // torchvision.ops: only the blocks the written-out models share; any other name (nms, roi_align) stays unknown.
+  if (rel === 'torchvision/ops/__init__.py' || rel === 'torchvision/ops/misc.py') return 'from torchvision.models import Conv2dNormActivation, SqueezeExcitation, StochasticDepth, MLP, Permute\n';
+  if (rel === 'torchvision/ops/stochastic_depth.py') return 'from torchvision.models import StochasticDepth\n';
   const sub = /^torchvision\/models\/([a-z0-9_]+)\.py$/.exec(rel);
   if (sub && SUBMODULES.includes(sub[1])) return `from torchvision.models import *\n${SUBMODULE_ALIASES[sub[1]] ?? ''}`;
   return undefined;
