@@ -15,6 +15,7 @@ import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
 import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
 import { annotatedInputs } from '../python/jaxtyping';
+import { lazyOrigin } from '../python/tensors';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
 import { ClassValue, CONTAINER_ATTR, FunctionValue, KERAS_WEIGHTS_ATTR, LAYER_ATTR, LayerValue, ObjectValue, TensorValue, Value } from '../python/values';
 import { ArgContext, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
@@ -775,9 +776,13 @@ class Analysis {
   }
 
   private inputTensors(c: Candidate, input: Shape[], source: InputSource): TensorValue[] {
+    const unknownSize = c.framework === 'keras' ? 'None' : '?';
     return input.map((s, i) => {
-      const text = source === 'comment' ? `the model input ${formatShape(s, c.framework === 'keras' ? 'None' : '?')} from the # input comment` : `the model input ${formatShape(s, c.framework === 'keras' ? 'None' : '?')}${i > 0 ? ` #${i + 1}` : ''}`;
-      return this.interp.makeTensor(s, c.framework, { text, node: null }, 0);
+      // The text is written only when a message quotes it (most runs report nothing), from the
+      // shape as it was given (a copy: the tensor's own may be refined meanwhile).
+      const given = s === null ? null : s.slice();
+      const text = source === 'comment' ? () => `the model input ${formatShape(given, unknownSize)} from the # input comment` : () => `the model input ${formatShape(given, unknownSize)}${i > 0 ? ` #${i + 1}` : ''}`;
+      return this.interp.makeTensor(s, c.framework, lazyOrigin(text, null, undefined), 0);
     });
   }
 

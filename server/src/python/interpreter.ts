@@ -13,7 +13,7 @@
 // framework's calls (layers, containers, Keras models, factories) in library.ts, tensors and the
 // application of layers, ops and modules in tensors.ts.
 
-import { add, Dim, equalDims, floordiv, isKnown, mul, sub } from '../shapes/dim';
+import { add, Dim, equalDims, floordiv, isKnown, mul, sub, sym } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
@@ -2102,6 +2102,41 @@ export class Interpreter implements ModuleHost {
   /** A subclass of torch.autograd.Function. */
   private isAutogradFunction(cls: ClassValue): boolean {
     return this.mro(cls).some((c) => c.bases.some((b) => (b.t === 'module' || b.t === 'builtin') && /^torch\.autograd\.(function\.)?Function$/.test(normaliseName(b.name))));
+  }
+
+  /**
+   * One item of a user's dataset (`MyDataset(...)[i]`, as a DataLoader reads it): its `__getitem__`
+   * run aside (recording nothing, on a budget of its own) on an integer whose value is not known (a
+   * symbol: `self.x[index]` drops the axis it indexes); undefined where the class has none, UNKNOWN
+   * where the run fails.
+   */
+  datasetItem(obj: ObjectValue, node: SyntaxNode): Value | undefined {
+    return this.runMethodAside(obj, '__getitem__', [int(sym('index'))], node);
+  }
+
+  /** A user dataset's `__len__`, run aside: a number where it is known, else null. */
+  datasetLength(obj: ObjectValue, node: SyntaxNode): number | null {
+    const n = this.runMethodAside(obj, '__len__', [], node);
+    return n?.t === 'int' && isKnown(n.v) ? n.v : null;
+  }
+
+  private runMethodAside(obj: ObjectValue, name: string, args: Value[], node: SyntaxNode): Value | undefined {
+    const m = this.lookupClassAttr(obj.cls, name);
+    if (m?.t !== 'function') return undefined;
+    const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
+    this.trace.enabled = false;
+    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    try {
+      return this.callFunction(this.bindMethod(m, obj), args, new Map(), node);
+    } catch (e) {
+      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
+      return UNKNOWN;
+    } finally {
+      this.trace.enabled = saved.trace;
+      if (this.budget !== 0) this.budget = saved.budget;
+      this.uncertainExit = saved.exit;
+      this.uncertainReturn = saved.ret;
+    }
   }
 
   /** A method looked up on an instance: bound to it, to its class (@classmethod), or to nothing (@staticmethod). */

@@ -682,7 +682,7 @@ class LazyOrigin implements TensorOrigin {
   }
 }
 
-function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: Shape | undefined): TensorValue['origin'] {
+export function lazyOrigin(text: () => string, node: SyntaxNode | null, flattenedFrom: Shape | undefined): TensorValue['origin'] {
   return new LazyOrigin(text, node, flattenedFrom);
 }
 

@@ -383,7 +383,15 @@ function dataLoader(interp: Interpreter, args: Value[], kwargs: Map<string, Valu
   const length = info && (sampler === undefined || sampler.t === 'none') ? info.length : null;
   let element: Value = UNKNOWN;
   let batches: number | null = null;
-  if (info?.sample && batch !== null && batch > 0 && dropLast !== null && !custom) {
+  // A dataset class of the user's: its `__getitem__`'s item, collated (its length is not followed).
+  const item = !info && dataset?.t === 'object' && !dataset.cls.library ? interp.datasetItem(dataset, node) : undefined;
+  if (item !== undefined) {
+    if (batch !== null && batch > 0 && dropLast !== null && !custom && (sampler === undefined || sampler.t === 'none')) {
+      const n = interp.datasetLength(dataset as ObjectValue, node);
+      const lead = n !== null && n < batch ? (dropLast ? null : n) : batch;
+      element = lead === null ? UNKNOWN : collateValue(interp, item, lead, node) ?? UNKNOWN;
+    }
+  } else if (info?.sample && batch !== null && batch > 0 && dropLast !== null && !custom) {
     // The first batch, which a model's first call gets, is full unless the whole dataset is
     // smaller (only the last batch may be short, and drop_last drops it).
     const lead = length !== null && length < batch ? (dropLast ? null : length) : batch;
@@ -408,6 +416,26 @@ function collated(interp: Interpreter, sample: Sample, lead: number | null, node
     return items.length === 0 ? UNKNOWN : list(items);
   }
   return UNKNOWN;
+}
+
+/**
+ * The default collate of items of this value: a tensor or array gains the batch axis, a number
+ * becomes a (B,) tensor, a tuple, list or dict is collated item by item; undefined for anything
+ * else (a string, an unknown).
+ */
+function collateValue(interp: Interpreter, v: Value, lead: number, node: SyntaxNode, depth = 0): Value | undefined {
+  if (depth > 4) return undefined;
+  if (v.t === 'tensor') return batchTensor(interp, v.shape ? [lead, ...v.shape] : null, node);
+  if (v.t === 'int' || v.t === 'float' || v.t === 'bool') return batchTensor(interp, [lead], node);
+  if (v.t === 'tuple' || v.t === 'list') {
+    // An item that cannot be collated leaves its place unknown; the others stay known.
+    return { t: v.t, items: v.items.map((i) => collateValue(interp, i, lead, node, depth + 1) ?? UNKNOWN) };
+  }
+  if (v.t === 'dict' && !v.partial) {
+    const entries = new Map([...v.entries].map(([k, e]) => [k, { key: e.key, value: collateValue(interp, e.value, lead, node, depth + 1) ?? UNKNOWN }]));
+    return { t: 'dict', entries };
+  }
+  return undefined;
 }
 
 export function isTorchDataObject(obj: ObjectValue): boolean {

@@ -108,8 +108,9 @@ export class Expr {
 
   /** The same expression, printed as `text` (a factored form of the same value), given as a function when it is costly to write. */
   withDisplay(text: string | (() => string)): Expr {
-    // The terms are never changed once made: the copy shares them, and the key.
-    const e = new Expr(this.terms, this.constant, this.key);
+    // The terms are never changed once made: the copy shares them, and the key where it is written
+    // (else the copy writes the same key from the same terms when first asked).
+    const e = new Expr(this.terms, this.constant, this.keyText);
     e.display = text;
     e.symbolSet = this.symbolSet;
     return e;
