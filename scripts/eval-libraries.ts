@@ -5,7 +5,8 @@
 // the module's name, with what real PyTorch printed (scripts/truth/torchvision_layers.py).
 // Needs Python with torch and torchvision (default /usr/bin/python3; CNNSHAPE_PYTHON to change);
 // without them it says so and exits 0. Prints figures, and the time each analysis took.
-//   node dist/eval-libraries.js [--verbose] [model,model,...]
+//   node dist/eval-libraries.js [--verbose] [--carried] [model,model,...]
+// --carried reads no environment: torchvision is the engine's own carried text (model/torchvision.ts).
 
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -37,6 +38,8 @@ function outputJson(o: Output): unknown {
 
 function main(): void {
   const verbose = process.argv.includes('--verbose');
+  // --carried: no environment, so torchvision is the engine's own carried text (model/torchvision.ts).
+  const carried = process.argv.includes('--carried');
   const names = process.argv.slice(2).find((a) => !a.startsWith('--'))?.split(',') ?? MODELS;
   const python = process.env.CNNSHAPE_PYTHON ?? '/usr/bin/python3';
   const truthRun = spawnSync(python, [resolve(__dirname, '..', 'scripts', 'truth', 'torchvision_layers.py'), names.join(',')], { encoding: 'utf8', maxBuffer: 64 * 1048576 });
@@ -45,8 +48,8 @@ function main(): void {
     return;
   }
   const truth = JSON.parse(truthRun.stdout) as { torch: string; torchvision: string; models: Record<string, { size: number; layers: TruthLayer[]; params: number }> };
-  const libraries = sitePackagesOfInterpreter(python, diskLister);
-  console.log(`torch ${truth.torch}, torchvision ${truth.torchvision}; reading ${libraries.join(', ')}\n`);
+  const libraries = carried ? [] : sitePackagesOfInterpreter(python, diskLister);
+  console.log(`torch ${truth.torch}, torchvision ${truth.torchvision}; reading ${carried ? 'the carried torchvision texts' : libraries.join(', ')}\n`);
   const reader = new DiskReader();
   const cache = new ModuleCache();
   const folder = '/cnnshape-eval';

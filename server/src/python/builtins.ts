@@ -246,6 +246,7 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
     case 'builtins.setattr': {
       const [o, n, v] = args;
       if (o?.t === 'object' && n?.t === 'str' && v) interp.setObjectAttr(o, n.v, v);
+      if (o?.t === 'container' && n?.t === 'str' && v) interp.setContainerAttr(o, n.v, v);
       // `setattr(sys.modules[__name__], name, partial(_resnet, ...))`: binds a name of a module read as source.
       if (o?.t === 'module' && o.source && n?.t === 'str' && v) o.source.scope.set(n.v, v);
       return NONE;

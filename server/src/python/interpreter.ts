@@ -67,7 +67,7 @@ import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
 import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
-import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
+import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
 export { kerasDeclaredInput } from './library';
 
@@ -1270,6 +1270,7 @@ export class Interpreter implements ModuleHost {
           if (!this.functionModels.some((m) => m.value === value || m.node.startIndex === target.startIndex || (m.value.t === value.t && 'node' in m.value && m.value.node === value.node))) this.functionModels.push({ name, node: target, value });
         }
         if (obj.t === 'object') this.setObjectAttr(obj, name, value);
+        else if (obj.t === 'container') this.setContainerAttr(obj, name, value);
         else if (obj.t === 'class') obj.attrs.set(name, value);
         // `base.trainable = False` freezes a keras.applications model: its later rows count every parameter as non-trainable.
         else if (obj.t === 'functional' && obj.application && name === 'trainable') obj.application.layer.bound.values.set('trainable', toArg(value));
@@ -1346,6 +1347,21 @@ export class Interpreter implements ModuleHost {
    * assigned as an attribute is also one of the container's children, in assignment order (as
    * nn.Module.__setattr__ registers it): `Sequential.forward` then applies it.
    */
+  /**
+   * `seq.name = value` on an nn.Sequential, ModuleList or ModuleDict (`vit.heads.head = nn.Linear(...)`,
+   * `densenet.features.conv0 = ...`): a module replaces the child of that name in place, or follows
+   * the others, as nn.Module.__setattr__ registers it. A value we cannot know may be a module: it
+   * replaces a named child as unknown, and after the others makes the children unknown.
+   */
+  setContainerAttr(c: ContainerValue, name: string, value: Value): void {
+    if (c.kind === 'KerasSequential' || c.unknownItems) return;
+    const module = value.t === 'layer' || value.t === 'container' || (value.t === 'object' && this.libraryBase(value.cls)?.framework === 'torch');
+    if (!module && value.t !== 'unknown') return;
+    if (c.keys === null) c.keys = c.items.map((_, i) => String(i));
+    if (c.keys.length !== c.items.length || (value.t === 'unknown' && !c.keys.includes(name))) forgetChildren(c);
+    else containerSet(c, name, value);
+  }
+
   /** `self.name = value` on a module; `registered`: add_module's value, a child whatever we know of it. */
   setObjectAttr(obj: ObjectValue, name: string, value: Value, registered = false): void {
     const items = dictItemsOf(obj);
@@ -1954,6 +1970,13 @@ export class Interpreter implements ModuleHost {
         if (name === '_replace' && namedTupleFields(obj.cls)) return { t: 'builtin', name: 'namedtuple._replace', self: obj };
         const base = this.libraryBase(obj.cls);
         if (name === '_modules' && base?.framework === 'torch') return registeredModulesDict(this, obj, node);
+        // An nn.Sequential subclass built from an OrderedDict (`super().__init__(layers)`): nn.Module's
+        // __getattr__ finds a child by its key once the instance and its class have not.
+        const children = containerOf(obj);
+        if (children && children.kind !== 'KerasSequential' && !children.unknownItems && children.keys && children.keys.length === children.items.length && !CONTAINER_ATTRIBUTES.has(name)) {
+          const at = children.keys.indexOf(name);
+          if (at >= 0) return children.items[at];
+        }
         // A layer subclass reads the sizes its layer was given (`self.out_channels`); other
         // attributes (`self.weight`, `self.stride` as PyTorch normalises it) stay unknown.
         const asLayer = layerOf(obj);
