@@ -92,6 +92,12 @@ export function symbolicInput(def: LayerDef, bound: BoundArgs): Shape {
     const spatial = SPATIAL[rank].map(sym);
     return channelsFirst ? [null, sym('C'), ...spatial] : [null, ...spatial, sym('C')];
   }
+  // BatchNormalization over axis 3 or 4, channels last (image models that normalise their input
+  // first): an image or a volume; any other axis fixes no rank.
+  if (kind === 'BatchNormalization') {
+    const axis = bound.values.get('axis');
+    return axis === 3 ? [null, sym('H'), sym('W'), sym('C')] : axis === 4 ? [null, sym('D'), sym('H'), sym('W'), sym('C')] : null;
+  }
   if (kind === 'Dense') return [null, sym('F')];
   if (kind === 'Embedding') return [null, sym('L')];
   if (kind === 'LSTM' || kind === 'GRU' || kind === 'SimpleRNN') return [null, sym('T'), sym('F')];

@@ -743,10 +743,12 @@ export class Interpreter implements ModuleHost {
    * of a user function, a layer, another mutating method, an in-place op) is not run: false, and the
    * caller forgets what the branches assign, as before.
    */
-  private joinBranches(bodies: (SyntaxNode | null)[], hasElse: boolean, scope: Scope): boolean {
+  private joinBranches(allBodies: (SyntaxNode | null)[], hasElse: boolean, scope: Scope): boolean {
     const names = new Set<string>();
     const mutated = new Set<string>();
-    if (!bodies.every((b) => b && onlyBindsNames(b, names, mutated)) || names.size + mutated.size === 0) return false;
+    // A branch that only raises (`else: raise ValueError(...)`) leaves no path that goes on.
+    const bodies = allBodies.filter((b) => !(b && onlyRaises(b)));
+    if (bodies.length === 0 || !bodies.every((b) => b && onlyBindsNames(b, names, mutated)) || names.size + mutated.size === 0) return false;
     // A dict a branch changes in place (`kwargs.update(cuda_kwargs)`, `cfg['k'] = v`) is changed on a
     // copy; the paths' copies are joined into the dict itself, which every alias of it sees.
     const originals = new Map<string, DictValue>();
@@ -2924,6 +2926,16 @@ function onlyBindsNames(block: SyntaxNode, names: Set<string>, mutated: Set<stri
       if (!bodies.every((b) => b && onlyBindsNames(b, names, mutated))) return false;
       continue;
     }
+    // `import keras`, `from tensorflow import keras`: names bound to modules.
+    if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement') {
+      if (stmt.namedChildren.some((c) => c.type === 'wildcard_import')) return false;
+      const imported = stmt.type === 'import_statement' ? stmt.namedChildren : stmt.childrenForFieldName('name');
+      for (const c of imported) {
+        if (c.type === 'aliased_import') names.add(c.childForFieldName('alias')?.text ?? '');
+        else if (c.type === 'dotted_name') names.add(stmt.type === 'import_statement' ? c.text.split('.')[0] : c.text);
+      }
+      continue;
+    }
     if (stmt.type !== 'expression_statement' || stmt.namedChildren.length !== 1) return false;
     const a = stmt.namedChildren[0];
     if (['named_expression', 'lambda', 'yield', 'await'].some((k) => a.descendantsOfType(k).length)) return false;
@@ -2951,6 +2963,12 @@ function onlyBindsNames(block: SyntaxNode, names: Set<string>, mutated: Set<stri
   return true;
 }
 
+/** A block that only raises (`raise ValueError(...)`, after comments). */
+function onlyRaises(block: SyntaxNode): boolean {
+  const stmts = block.namedChildren.filter((c) => c.type !== 'comment');
+  return stmts.length === 1 && stmts[0].type === 'raise_statement';
+}
+
 /** A library function or method that changes no value another path could see (not `append`, not `add_`, not a layer's constructor). */
 function changesNothing(fn: Value): boolean {
   if (fn.t !== 'builtin' || fn.record) return false;
@@ -2976,6 +2994,9 @@ function sameValue(a: Value, b: Value): boolean {
       const items = (b as typeof a).items;
       return a.items.length === items.length && a.items.every((x, i) => sameValue(x, items[i]));
     }
+    case 'module':
+      // `import keras` on one path, `from tensorflow import keras` on another: one module by name.
+      return a.name === (b as ModuleValue).name && a.source === (b as ModuleValue).source;
     case 'tensor': {
       const t = b as TensorValue;
       // A Keras tensor's graph is walked through the records of its producers, which a branch run aside does not keep.

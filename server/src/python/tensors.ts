@@ -585,7 +585,7 @@ function settleSymbolicInput(t: TensorValue, layer: LayerValue): void {
   t.origin = { ...t.origin, text: `the symbolic input ${formatShape(shape, 'None')} (its rank from ${layer.def.kind})` };
 }
 
-const RANK_FIXING = /^(?:Conv[123]D(?:Transpose)?|SeparableConv[12]D|DepthwiseConv[12]D|MaxPooling[123]D|AveragePooling[123]D|GlobalAveragePooling[123]D|GlobalMaxPooling[123]D|UpSampling[123]D|ZeroPadding[123]D|Cropping[123]D|LSTM|GRU|SimpleRNN)$/;
+const RANK_FIXING = /^(?:BatchNormalization|Conv[123]D(?:Transpose)?|SeparableConv[12]D|DepthwiseConv[12]D|MaxPooling[123]D|AveragePooling[123]D|GlobalAveragePooling[123]D|GlobalMaxPooling[123]D|UpSampling[123]D|ZeroPadding[123]D|Cropping[123]D|LSTM|GRU|SimpleRNN)$/;
 
 function outputToValue(interp: Interpreter, o: Output, framework: Framework, origin: (shape: Shape) => TensorValue['origin'], seq: number, collect: TensorValue[]): Value {
   if (o instanceof TupleOut) return tuple(o.items.map((i) => outputToValue(interp, i, framework, origin, seq, collect)));
