@@ -1945,7 +1945,7 @@ export class Interpreter implements ModuleHost {
         if (name === '__dict__') return { t: 'builtin', name: 'module.__dict__', self: obj };
         return this.moduleMember(obj, name);
       case 'object': {
-        if (obj.cls.library) return obj.cls.library === DATASET ? datasetAttr(obj, name) : isSklearnObject(obj) ? sklearnAttr(obj, name) : isTorchDataObject(obj) ? torchDataAttr(obj, name) : stdlibAttr(obj, name);
+        if (obj.cls.library) return libraryObjectAttr(obj, name);
         const items = dictItemsOf(obj);
         // `self.__dict__ = self` in a dict subclass: its attributes are its items.
         if (items && obj.attrs.has(ATTRS_ARE_ITEMS_ATTR) && items.entries.has(`s:${name}`)) return items.entries.get(`s:${name}`)!.value;
@@ -2759,12 +2759,20 @@ export class Interpreter implements ModuleHost {
     return pythonCall(this, name, args, kwargs, node);
   }
 
+  /** A method of an object of a library modelled by name (tfdata, sklearn, torchdata, stdlib). */
+  private libraryObjectMethod(self: ObjectValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    if (self.cls.library === DATASET) return datasetMethod(this, self, method, args, kwargs, node);
+    if (isSklearnObject(self)) return sklearnMethod(this, self, method, args, kwargs, node);
+    if (isTorchDataObject(self)) return torchDataMethod(this, self, method, args, kwargs, node);
+    return stdlibMethod(this, self, method, args, kwargs, node);
+  }
+
   private callMethod(name: string, self: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode, nodes: CallNodes): Value {
     const method = name.slice(name.lastIndexOf('.') + 1);
     if (self.t === 'tensor') return tensorMethod(this, self, method, args, kwargs, node, nodes);
     if (self.t === 'list' || self.t === 'dict' || self.t === 'str' || self.t === 'tuple') return collectionMethod(this, self, method, args, kwargs);
     if (self.t === 'container') return containerMethod(this, method, self, args, kwargs, node);
-    if (self.t === 'object' && self.cls.library) return self.cls.library === DATASET ? datasetMethod(this, self, method, args, kwargs, node) : isSklearnObject(self) ? sklearnMethod(this, self, method, args, kwargs, node) : isTorchDataObject(self) ? torchDataMethod(this, self, method, args, kwargs, node) : stdlibMethod(this, self, method, args, kwargs, node);
+    if (self.t === 'object' && self.cls.library) return this.libraryObjectMethod(self, method, args, kwargs, node);
     if (self.t === 'object') {
       // `super().__init__(*args, **kwargs)` of a dict subclass: dict's constructor fills the items.
       if (name === 'super.__init__' && dictItemsOf(self) && !this.libraryBase(self.cls)) {
@@ -2975,6 +2983,14 @@ function changesNothing(fn: Value): boolean {
   const method = fn.name.slice(fn.name.lastIndexOf('.') + 1);
   if (MUTATING_METHODS.has(method) || (method.endsWith('_') && !method.endsWith('__')) || findLayer(fn.name)) return false;
   return !['builtins.setattr', 'builtins.delattr', 'builtins.exec', 'builtins.eval', 'builtins.globals', 'builtins.vars', 'builtins.print', 'builtins.next'].includes(fn.name);
+}
+
+/** An attribute of an object of a library modelled by name (tfdata, sklearn, torchdata, stdlib). */
+function libraryObjectAttr(obj: ObjectValue, name: string): Value {
+  if (obj.cls.library === DATASET) return datasetAttr(obj, name);
+  if (isSklearnObject(obj)) return sklearnAttr(obj, name);
+  if (isTorchDataObject(obj)) return torchDataAttr(obj, name);
+  return stdlibAttr(obj, name);
 }
 
 /** Two values a name may hold after different paths, equal for what the engine reads: numbers, strings, the same object, tensors of one shape. */

@@ -9,7 +9,8 @@
 // - each transform's effect on the image's size and channels (Resize, the crops, Pad, Grayscale,
 //   ToTensor turning an (H, W) image of C channels into a (C, H, W) tensor), the others keeping it;
 // - the default collate stacking `batch_size` samples: a (B, C, H, W) batch and (B,) labels, B the
-//   batch size of the first batch, which a model's first call gets (all batches but the last).
+//   size of the first batch, which a model's first call gets: the batch size, or the dataset's
+//   length where that is known and smaller (a folder's unknown length is taken as one batch or more).
 // A transform, dataset or argument not modelled (a Lambda, a user transform class, a collate_fn, a
 // target_transform) makes what it touches unknown: never a guessed size.
 
@@ -377,29 +378,34 @@ function dataLoader(interp: Interpreter, args: Value[], kwargs: Map<string, Valu
   const batch = batchArg === undefined ? 1 : known(batchArg);
   const drop = kwargs.get('drop_last');
   const dropLast = drop === undefined ? false : drop.t === 'bool' ? drop.v : null;
-  // What changes the batches beyond batch_size: a collate function, a batch sampler, a sampler (which sets the length).
-  const custom = ['collate_fn', 'batch_sampler'].some((k) => { const v = kwargs.get(k); return v !== undefined && v.t !== 'none'; }) || args.length > 2;
-  const sampler = kwargs.get('sampler');
-  const length = info && (sampler === undefined || sampler.t === 'none') ? info.length : null;
+  const given = (k: string) => { const v = kwargs.get(k); return v !== undefined && v.t !== 'none'; };
+  // Batches of batch_size items collated by default: no collate function or batch sampler, no
+  // positional argument past batch_size. A sampler sets which items, and so the length.
+  const plain = batch !== null && batch > 0 && dropLast !== null && args.length <= 2 && !['collate_fn', 'batch_sampler'].some(given);
+  const sampled = given('sampler');
   let element: Value = UNKNOWN;
   let batches: number | null = null;
-  // A dataset class of the user's: its `__getitem__`'s item, collated (its length is not followed).
-  const item = !info && dataset?.t === 'object' && !dataset.cls.library ? interp.datasetItem(dataset, node) : undefined;
-  if (item !== undefined) {
-    if (batch !== null && batch > 0 && dropLast !== null && !custom && (sampler === undefined || sampler.t === 'none')) {
-      const n = interp.datasetLength(dataset as ObjectValue, node);
-      const lead = n !== null && n < batch ? (dropLast ? null : n) : batch;
-      element = lead === null ? UNKNOWN : collateValue(interp, item, lead, node) ?? UNKNOWN;
-    }
-  } else if (info?.sample && batch !== null && batch > 0 && dropLast !== null && !custom) {
-    // The first batch, which a model's first call gets, is full unless the whole dataset is
-    // smaller (only the last batch may be short, and drop_last drops it).
-    const lead = length !== null && length < batch ? (dropLast ? null : length) : batch;
+  if (plain && info?.sample) {
+    const length = sampled ? null : info.length;
     batches = length === null ? null : dropLast ? Math.floor(length / batch) : Math.ceil(length / batch);
-    element = collated(interp, info.sample, lead, node);
+    element = collated(interp, info.sample, firstBatch(length, batch, dropLast), node);
+  } else if (plain && !sampled && !info && dataset?.t === 'object' && !dataset.cls.library) {
+    // A dataset class of the user's: its `__getitem__`'s item, collated.
+    const item = interp.datasetItem(dataset, node);
+    const lead = item === undefined ? null : firstBatch(interp.datasetLength(dataset, node), batch, dropLast);
+    if (item !== undefined && lead !== null) element = collateValue(interp, item, lead, node) ?? UNKNOWN;
   }
   loaders.set(obj, { element, length: batches, dataset: dataset?.t === 'object' ? dataset : null });
   return obj;
+}
+
+/**
+ * The size of the first batch, which a model's first call gets: full unless the whole dataset is
+ * smaller (only the last batch may be short, and drop_last drops it: then there is none). A length
+ * that is not known (a folder's files) is taken as no smaller than one batch.
+ */
+function firstBatch(length: number | null, batch: number, dropLast: boolean): number | null {
+  return length !== null && length < batch ? (dropLast ? null : length) : batch;
 }
 
 /** The default collate of samples: their tensors stacked on a new batch axis, integer labels as a (B,) tensor. */

@@ -327,7 +327,6 @@ export function dictKey(v: Value): string | null {
   }
 }
 
-/** Python truthiness; undefined when unknown. */
 /**
  * The dicts that different paths may leave in one place, as one: the entries every path holds
  * equal (by `same`) stay, any other key a path holds may be there with an unknown value; undefined
@@ -348,6 +347,7 @@ export function joinDicts(dicts: DictValue[], same: (a: Value, b: Value) => bool
   return joined;
 }
 
+/** Python truthiness; undefined when unknown. */
 export function truthy(v: Value): boolean | undefined {
   switch (v.t) {
     case 'bool':
