@@ -65,7 +65,7 @@ import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
-import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { applyModule, applyOp, indexTensor, lambdaComputeOutputShape, layerComputeOutputShape, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -2394,6 +2394,9 @@ export class Interpreter implements ModuleHost {
       case 'function':
         // `net.forward(torch.rand(...))` outside a forward pass is an example call, as `net(...)` is.
         if (fn.name === 'forward' && fn.self?.t === 'object' && !this.inModelRun && args.some((a) => a.t === 'tensor' && a.fromFactory)) return this.applyModule(fn.self, args, kwargs, node);
+        // `block.build(shape)` called by the code (a custom layer building its sub-layers): Keras marks
+        // the layer built, so its first call does not build it again.
+        if (fn.name === 'build' && fn.self?.t === 'object' && this.libraryBase(fn.self.cls)?.framework === 'keras') fn.self.attrs.set('__built__', bool(true));
         return this.callFunction(fn, args, kwargs, node, nodes);
       case 'class':
         return this.instantiate(fn, args, kwargs, node, nodes);
@@ -2761,6 +2764,8 @@ export class Interpreter implements ModuleHost {
 
   /** A method of an object of a library modelled by name (tfdata, sklearn, torchdata, stdlib). */
   private libraryObjectMethod(self: ObjectValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    // `Lambda(...).compute_output_shape(input_shape)`: its function run aside on that shape.
+    if (self.cls.library === KERAS_LAMBDA) return method === 'compute_output_shape' ? lambdaComputeOutputShape(this, self, args[0] ?? kwargs.get('input_shape') ?? UNKNOWN, node) : UNKNOWN;
     if (self.cls.library === DATASET) return datasetMethod(this, self, method, args, kwargs, node);
     if (isSklearnObject(self)) return sklearnMethod(this, self, method, args, kwargs, node);
     if (isTorchDataObject(self)) return torchDataMethod(this, self, method, args, kwargs, node);
@@ -2815,6 +2820,8 @@ export class Interpreter implements ModuleHost {
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
     if (self.t === 'layer' && (method === 'forward' || method === '__call__' || method === 'call')) return this.applyModule(self, args, kwargs, node);
+    // `conv.compute_output_shape(input_shape)`: the Keras layer's rule on that shape.
+    if (self.t === 'layer' && method === 'compute_output_shape' && self.def.framework === 'keras') return layerComputeOutputShape(self, args[0] ?? kwargs.get('input_shape') ?? UNKNOWN);
     // `conv.apply(init_fn)`: the function called on the layer, which it returns.
     if (self.t === 'layer' && method === 'apply' && self.def.framework === 'torch') return applyToModules(this, self, args[0] ?? UNKNOWN, node);
     // `nn.Conv2d(...).requires_grad_(False)`, `.to(device)`: the layer itself.
@@ -2987,6 +2994,7 @@ function changesNothing(fn: Value): boolean {
 
 /** An attribute of an object of a library modelled by name (tfdata, sklearn, torchdata, stdlib). */
 function libraryObjectAttr(obj: ObjectValue, name: string): Value {
+  if (obj.cls.library === KERAS_LAMBDA && name === 'compute_output_shape') return { t: 'builtin', name: `Lambda.${name}`, self: obj };
   if (obj.cls.library === DATASET) return datasetAttr(obj, name);
   if (isSklearnObject(obj)) return sklearnAttr(obj, name);
   if (isTorchDataObject(obj)) return torchDataAttr(obj, name);
