@@ -18,7 +18,7 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, INJECTED_KERAS_SUBMODULES, isApplicationPreprocess, isObtainInputShape, isSubmodulesFromKwargs } from '../model/keras-applications';
+import { findApplication, INJECTED_KERAS_SUBMODULES, isApplicationPreprocess, isCorrectPad, isObtainInputShape, isSubmodulesFromKwargs } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, isModelledModule, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
@@ -42,6 +42,7 @@ import {
   kerasApplication,
   kerasFunctionalInit,
   isKerasTensor,
+  kerasCorrectPad,
   kerasObtainInputShape,
   kerasLambda,
   toArg,
@@ -160,6 +161,9 @@ export class Interpreter implements ModuleHost {
   readonly exampleInstances = new Map<number, Value>();
   /** Module-level functions that ran while the module ran. */
   private readonly calledFunctions = new Set<SyntaxNode>();
+
+  /** The classes instantiated while the trace was on (by the module's run, a builder's, a model's pass). */
+  readonly instantiatedClasses = new Set<number>();
 
   /** Whether the module's code called the function (with the arguments it chose). */
   wasCalled(f: FunctionValue): boolean {
@@ -315,6 +319,25 @@ export class Interpreter implements ModuleHost {
       }
     } finally {
       this.trace.enabled = wasEnabled;
+    }
+  }
+
+  /**
+   * A plain class of the file that nothing instantiates and whose constructor builds Keras models
+   * (`self.feature_extractor = Model(inputs, x)` in a backbone wrapper taking `input_size`): built
+   * on the arguments given (unknown ones, from the caller), its Keras inputs symbolic where their
+   * shape is unknown, as the module's own code would build it, so that the models it holds are
+   * recorded as the file's (functionModels).
+   */
+  buildUninstantiatedClass(cls: ClassValue, args: Value[], kwargs: Map<string, Value>): void {
+    const saved = { running: this.runningModule, symbolic: this.symbolicKerasInputs };
+    this.runningModule = true;
+    this.symbolicKerasInputs = true;
+    try {
+      this.instantiate(cls, args, kwargs, cls.node);
+    } finally {
+      this.runningModule = saved.running;
+      this.symbolicKerasInputs = saved.symbolic;
     }
   }
 
@@ -1204,7 +1227,7 @@ export class Interpreter implements ModuleHost {
     // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
     const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
     if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isCorrectPad(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -2571,6 +2594,7 @@ export class Interpreter implements ModuleHost {
 
   instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode | null, hidden: HiddenArgs = {}): Value {
     const obj: ObjectValue = { t: 'object', cls, attrs: new Map(), node, id: this.newId() };
+    if (this.trace.enabled) this.instantiatedClasses.add(cls.id);
     const dictBase = this.mro(cls).some((c) => c.bases.some((b) => b.t === 'builtin' && DICT_BASES.has(b.name)));
     if (dictBase) obj.attrs.set(DICT_ITEMS_ATTR, { t: 'dict', entries: new Map() });
     for (const s of this.constructionStack) s.add(cls.id);
@@ -2748,6 +2772,7 @@ export class Interpreter implements ModuleHost {
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
     if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
+    if (isCorrectPad(name)) return kerasCorrectPad(this, args, kwargs);
     // `backend, layers, models, utils = get_submodules_from_kwargs(kwargs)`: the modules the caller
     // passed; one it did not pass is the package's global, which we do not know.
     if (isSubmodulesFromKwargs(name)) {

@@ -118,7 +118,9 @@ function inferTorchUnflatten(ctx: RuleContext): RuleResult {
  */
 function inferKerasFlatten(ctx: RuleContext): RuleResult {
   const input = ctx.inputs[0] ?? null;
-  if (input === null || input.length === 0) return { output: input === null ? null : [null, 1], params: 0 };
+  // Whatever its input, Keras's Flatten gives (batch, the product of the rest): rank 2, also where
+  // nothing of the input is known (Reshape likewise gives its target behind an unknown batch).
+  if (input === null || input.length === 0) return { output: input === null ? [null, null] : [null, 1], params: 0 };
   const rest = input.slice(1);
   const total = rest.length === 0 ? 1 : product(rest);
   if (rest.length > 1) ctx.note(`flattened ${productNote(rest, total)}`);
