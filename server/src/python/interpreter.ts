@@ -195,6 +195,8 @@ export class Interpreter implements ModuleHost {
   kerasEpsilon: number | null = 1e-7;
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
+  /** Inside a Keras model's call on concrete tensors outside a traced pass (tensors.ts): computed, not an example call again. */
+  eagerKerasCall = false;
   /**
    * Set while that pass runs on a made-up symbolic input: its rank is the first layer's batched
    * form, a guess (an LSTM or a convolution also takes unbatched input), so a stated shape of

@@ -203,13 +203,17 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     return UNKNOWN;
   }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
-  if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
+  if (!interp.inModelRun && !interp.eagerKerasCall && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
     // A call whose tensors are all of unknown shape (data of a size read from another unknown)
     // says nothing about the input: the symbolic input serves better.
     if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, source: 'call', node });
+    // A Keras model or layer called eagerly returns its output, whose sizes code reads (a tokenizer
+    // run on `tf.ones((1, size, size, 3))` to size a positional embedding): computed aside,
+    // recorded nowhere (the model's own analysis traces its layers).
+    if (m.t === 'functional' || isKerasModelValue(interp, m)) return eagerKerasCall(interp, m, args, kwargs, node);
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
@@ -527,6 +531,19 @@ function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, 
   const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
   const kind = m.t === 'object' ? m.cls.name : 'Sequential';
   interp.trace.addRecord({ seq: interp.trace.nextSeq(), kind, module: true, framework: 'torch', layer: null, leaf: m, defNode: m.node ?? node, callNode: interp.callSiteOverride ?? node, inputs, output: valueShapes(out), outputs: collectTensors(out), notes: [] });
+}
+
+/** A Keras model's or layer's output for concrete tensors, computed with the trace off (its records, blocks and diagnostics belong to its own analysis). */
+function eagerKerasCall(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const saved = { trace: interp.trace.enabled, eager: interp.eagerKerasCall };
+  interp.trace.enabled = false;
+  interp.eagerKerasCall = true;
+  try {
+    return applyModule(interp, m, args, kwargs, node);
+  } finally {
+    interp.trace.enabled = saved.trace;
+    interp.eagerKerasCall = saved.eager;
+  }
 }
 
 function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue | ObjectValue {
