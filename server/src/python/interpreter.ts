@@ -116,6 +116,13 @@ export interface ExampleInput {
    */
   sequence?: boolean | 'list' | 'tuple';
   source: 'call' | 'build';
+  /**
+   * The names the call gave its last inputs by (`model(x, labels=y)`): the last `keywords.length`
+   * shapes are those keyword arguments', in this order, given again by name.
+   */
+  keywords?: string[];
+  /** The keyword arguments of a constant value the call gave (`return_features=True`), given again. */
+  options?: ReadonlyMap<string, Value>;
   /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
   node?: SyntaxNode;
 }

@@ -207,9 +207,22 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
+    // Tensors given by keyword to a user module (`cvae(x, labels=y)`, its forward reading
+    // `kwargs['labels']`) are given again by name, and so are the keyword arguments of a constant
+    // value (`net(x, return_features=True)`): the traced pass takes the path the call takes.
+    const keywords: string[] = [];
+    const options = new Map<string, Value>();
+    if (m.t === 'object') {
+      for (const [k, v] of kwargs) {
+        if (v.t === 'tensor' && v.shape !== null) {
+          keywords.push(k);
+          shapes.push(v.shape);
+        } else if (v.t === 'bool' || v.t === 'none' || v.t === 'str' || ((v.t === 'int' || v.t === 'float') && isKnown(v.v))) options.set(k, v);
+      }
+    }
     // A call whose tensors are all of unknown shape (data of a size read from another unknown)
     // says nothing about the input: the symbolic input serves better.
-    if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, source: 'call', node });
+    if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, keywords: keywords.length > 0 ? keywords : undefined, options: options.size > 0 ? options : undefined, source: 'call', node });
     return UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
