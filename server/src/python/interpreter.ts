@@ -2843,10 +2843,54 @@ export class Interpreter implements ModuleHost {
     return t;
   }
 
+  /** Forward passes run for a script's example calls so far (runModelAside): at most MAX_ASIDE_RUNS per file. */
+  private asideRuns = 0;
+
+  /**
+   * What a script's example call of a PyTorch model returns (`fake = netG(noise)`, then
+   * `netD(fake)`): the model's forward run there, recording and reporting nothing (the traced pass
+   * of the model does that), on a budget of its own; its tensors are example data in turn. UNKNOWN
+   * where the run fails, runs out of steps, or the file has run too many such passes already.
+   */
+  runModelAside(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    if (this.inModelRun || this.asideRuns >= MAX_ASIDE_RUNS) return UNKNOWN;
+    this.asideRuns++;
+    const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
+    this.trace.enabled = false;
+    this.inModelRun = true;
+    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    try {
+      return asExampleData(applyModule(this, m, args, kwargs, node), () => this.newId(), 0);
+    } catch (e) {
+      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
+      return UNKNOWN;
+    } finally {
+      this.inModelRun = false;
+      this.trace.enabled = saved.trace;
+      if (this.budget !== 0) this.budget = saved.budget;
+      this.uncertainExit = saved.exit;
+      this.uncertainReturn = saved.ret;
+    }
+  }
+
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */
   applyModule(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     return applyModule(this, m, args, kwargs, node);
   }
+}
+
+/** Forward passes a file may run for its scripts' example calls (Interpreter.runModelAside). */
+const MAX_ASIDE_RUNS = 24;
+
+/**
+ * A model's output, as the script that called it sees it: its tensors (in a tuple, list or dict of
+ * them, as a VAE returns `[recons, input, mu, log_var]`) copied as example data; anything else as it is.
+ */
+function asExampleData(v: Value, newId: () => number, depth: number): Value {
+  if (v.t === 'tensor') return { ...v, fromFactory: true, id: newId() };
+  if (depth > 2) return v;
+  if (v.t === 'tuple' || v.t === 'list') return { ...v, items: v.items.map((i) => asExampleData(i, newId, depth + 1)) };
+  return v;
 }
 
 /** A call's `*args` / `**kwargs` whose contents could not be known. */
