@@ -2366,8 +2366,25 @@ export class Interpreter implements ModuleHost {
         }
       }
     }
-    if (unknownArgs || unknownKwargs) return this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs, scope });
-    return this.call(fn, args, kwargs, node, { argNodes, kwNodes, scope });
+    const result = unknownArgs || unknownKwargs ? this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs, scope }) : this.call(fn, args, kwargs, node, { argNodes, kwNodes, scope });
+    if (fn.t === 'builtin' && fn.self?.t === 'tensor' && fnNode.type === 'attribute' && IN_PLACE_RESHAPES.has(fn.name.slice(fn.name.lastIndexOf('.') + 1))) this.reshapedInPlace(fnNode.childForFieldName('object')!, fn.self, result, scope);
+    return result;
+  }
+
+  /**
+   * A tensor whose shape a method changed in place (`images.resize_(64, 784)`, `x.unsqueeze_(0)`):
+   * the name or attribute it was read from holds the new shape from now on (a tensor of unknown
+   * shape where the method's result is not known). A tensor reached otherwise (an item of a list)
+   * keeps no stale shape: the expression is left alone only where it names no stored value.
+   */
+  private reshapedInPlace(receiver: SyntaxNode, before: TensorValue, result: Value, scope: Scope): void {
+    const after = result.t === 'tensor' ? result : this.unknownTensor(before, receiver);
+    if (receiver.type === 'identifier') scope.rebind(receiver.text, before, after);
+    else if (receiver.type === 'attribute') {
+      const obj = this.evalExpr(receiver.childForFieldName('object')!, scope);
+      const name = receiver.childForFieldName('attribute')?.text;
+      if (obj.t === 'object' && name && obj.attrs.get(name) === before) obj.attrs.set(name, after);
+    }
   }
 
   /**
@@ -2878,6 +2895,9 @@ export class Interpreter implements ModuleHost {
     return applyModule(this, m, args, kwargs, node);
   }
 }
+
+/** The tensor methods that change their receiver's shape in place. */
+const IN_PLACE_RESHAPES = new Set(['resize_', 'resize_as_', 'squeeze_', 'unsqueeze_', 't_', 'transpose_', 'swapdims_', 'swapaxes_', 'as_strided_', 'set_']);
 
 /** Forward passes a file may run for its scripts' example calls (Interpreter.runModelAside). */
 const MAX_ASIDE_RUNS = 24;
