@@ -264,7 +264,20 @@ export class Interpreter implements ModuleHost {
     this.moduleScope.set('__name__', str('__main__'));
     this.loader = options.loader;
     this.scriptScopes.add(this.moduleScope);
-    if (options.file) this.register(new SourceModule(options.file, true, this, this.moduleScope));
+    if (options.file) {
+      this.register(new SourceModule(options.file, true, this, this.moduleScope));
+      if (options.file.path?.endsWith('.py')) this.moduleScope.set('__file__', str(options.file.path));
+    }
+  }
+
+  /** The working directory assumed for relative paths (syspath.ts): the analysed file's folder. */
+  workingFolder(): string | undefined {
+    return this.options.file?.folder;
+  }
+
+  /** `sys.path.insert(0, folder)`: absolute imports are searched there too from now on. */
+  addImportRoot(folder: string): void {
+    this.loader?.addRoot?.(folder);
   }
 
   newId(): number {
