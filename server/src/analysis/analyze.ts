@@ -764,7 +764,9 @@ class Analysis {
     const keys = example && input === example.shapes ? example.keys : undefined;
     const given = example !== undefined && (input === example.shapes || fromExample) && c.value.t === 'object' ? example.sequence : undefined;
     const sequence = given === true && c.framework === 'keras' ? 'tuple' : (given === 'list' || given === 'tuple') && c.framework === 'torch' ? given : undefined;
-    let run = this.traceRun(c, input, source, appliedAt, keys, sequence);
+    // Inputs the call gave by keyword, and its constant keyword arguments, are given again.
+    const byName = example && (input === example.shapes || fromExample) ? { keywords: example.keywords ?? [], options: example.options } : undefined;
+    let run = this.traceRun(c, input, source, appliedAt, keys, sequence, byName);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -816,17 +818,21 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[], sequence?: 'list' | 'tuple'): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[], sequence?: 'list' | 'tuple', byName?: { keywords: string[]; options?: ReadonlyMap<string, Value> }): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
-    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : sequence ? [{ t: sequence, items: tensors }] : tensors;
+    const named = byName && byName.keywords.length <= tensors.length ? byName.keywords.length : 0;
+    const positional = named > 0 ? tensors.slice(0, tensors.length - named) : tensors;
+    const kwargs = new Map<string, Value>(byName?.options);
+    for (let i = 0; i < named; i++) kwargs.set(byName!.keywords[i], tensors[positional.length + i]);
+    const args: Value[] = keys && keys.length === positional.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: positional[i] }])) }] : sequence ? [{ t: sequence, items: positional }] : positional;
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';
     interp.resetBudget(400_000);
     try {
       interp.unwrittenCall = appliedAt ? null : c.nameNode;
-      const out = interp.applyModule(c.value, args, new Map(), appliedAt ?? c.nameNode);
+      const out = interp.applyModule(c.value, args, kwargs, appliedAt ?? c.nameNode);
       return { output: valueToOutput(out), inputIds };
     } catch {
       return { output: null, inputIds };

@@ -116,6 +116,13 @@ export interface ExampleInput {
    */
   sequence?: boolean | 'list' | 'tuple';
   source: 'call' | 'build';
+  /**
+   * The names the call gave its last inputs by (`model(x, labels=y)`): the last `keywords.length`
+   * shapes are those keyword arguments', in this order, given again by name.
+   */
+  keywords?: string[];
+  /** The keyword arguments of a constant value the call gave (`return_features=True`), given again. */
+  options?: ReadonlyMap<string, Value>;
   /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
   node?: SyntaxNode;
 }
@@ -2359,8 +2366,25 @@ export class Interpreter implements ModuleHost {
         }
       }
     }
-    if (unknownArgs || unknownKwargs) return this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs, scope });
-    return this.call(fn, args, kwargs, node, { argNodes, kwNodes, scope });
+    const result = unknownArgs || unknownKwargs ? this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs, scope }) : this.call(fn, args, kwargs, node, { argNodes, kwNodes, scope });
+    if (fn.t === 'builtin' && fn.self?.t === 'tensor' && fnNode.type === 'attribute' && IN_PLACE_RESHAPES.has(fn.name.slice(fn.name.lastIndexOf('.') + 1))) this.reshapedInPlace(fnNode.childForFieldName('object')!, fn.self, result, scope);
+    return result;
+  }
+
+  /**
+   * A tensor whose shape a method changed in place (`images.resize_(64, 784)`, `x.unsqueeze_(0)`):
+   * the name or attribute it was read from holds the new shape from now on (a tensor of unknown
+   * shape where the method's result is not known). A tensor reached otherwise (an item of a list)
+   * keeps no stale shape: the expression is left alone only where it names no stored value.
+   */
+  private reshapedInPlace(receiver: SyntaxNode, before: TensorValue, result: Value, scope: Scope): void {
+    const after = result.t === 'tensor' ? result : this.unknownTensor(before, receiver);
+    if (receiver.type === 'identifier') scope.rebind(receiver.text, before, after);
+    else if (receiver.type === 'attribute') {
+      const obj = this.evalExpr(receiver.childForFieldName('object')!, scope);
+      const name = receiver.childForFieldName('attribute')?.text;
+      if (obj.t === 'object' && name && obj.attrs.get(name) === before) obj.attrs.set(name, after);
+    }
   }
 
   /**
@@ -2836,10 +2860,57 @@ export class Interpreter implements ModuleHost {
     return t;
   }
 
+  /** Forward passes run for a script's example calls so far (runModelAside): at most MAX_ASIDE_RUNS per file. */
+  private asideRuns = 0;
+
+  /**
+   * What a script's example call of a PyTorch model returns (`fake = netG(noise)`, then
+   * `netD(fake)`): the model's forward run there, recording and reporting nothing (the traced pass
+   * of the model does that), on a budget of its own; its tensors are example data in turn. UNKNOWN
+   * where the run fails, runs out of steps, or the file has run too many such passes already.
+   */
+  runModelAside(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    if (this.inModelRun || this.asideRuns >= MAX_ASIDE_RUNS) return UNKNOWN;
+    this.asideRuns++;
+    const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
+    this.trace.enabled = false;
+    this.inModelRun = true;
+    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    try {
+      return asExampleData(applyModule(this, m, args, kwargs, node), () => this.newId(), 0);
+    } catch (e) {
+      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
+      return UNKNOWN;
+    } finally {
+      this.inModelRun = false;
+      this.trace.enabled = saved.trace;
+      if (this.budget !== 0) this.budget = saved.budget;
+      this.uncertainExit = saved.exit;
+      this.uncertainReturn = saved.ret;
+    }
+  }
+
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */
   applyModule(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     return applyModule(this, m, args, kwargs, node);
   }
+}
+
+/** The tensor methods that change their receiver's shape in place. */
+const IN_PLACE_RESHAPES = new Set(['resize_', 'resize_as_', 'squeeze_', 'unsqueeze_', 't_', 'transpose_', 'swapdims_', 'swapaxes_', 'as_strided_', 'set_']);
+
+/** Forward passes a file may run for its scripts' example calls (Interpreter.runModelAside). */
+const MAX_ASIDE_RUNS = 24;
+
+/**
+ * A model's output, as the script that called it sees it: its tensors (in a tuple, list or dict of
+ * them, as a VAE returns `[recons, input, mu, log_var]`) copied as example data; anything else as it is.
+ */
+function asExampleData(v: Value, newId: () => number, depth: number): Value {
+  if (v.t === 'tensor') return { ...v, fromFactory: true, id: newId() };
+  if (depth > 2) return v;
+  if (v.t === 'tuple' || v.t === 'list') return { ...v, items: v.items.map((i) => asExampleData(i, newId, depth + 1)) };
+  return v;
 }
 
 /** A call's `*args` / `**kwargs` whose contents could not be known. */

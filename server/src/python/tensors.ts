@@ -200,17 +200,31 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
   const items = args.length === 1 && kwargs.size === 0 && (args[0].t === 'list' || args[0].t === 'tuple') ? args[0].items : undefined;
   if (!interp.inModelRun && m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'torch' && items && items.length > 0 && items.every((i) => i.t === 'tensor' && i.shape !== null) && items.some((i) => (i as TensorValue).fromFactory)) {
     interp.recordExample(m, { shapes: items.map((i) => (i as TensorValue).shape), sequence: args[0].t === 'list' ? 'list' : 'tuple', source: 'call', node });
-    return UNKNOWN;
+    return interp.runModelAside(m, args, kwargs, node);
   }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
   if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
+    // Tensors given by keyword to a user module (`cvae(x, labels=y)`, its forward reading
+    // `kwargs['labels']`) are given again by name, and so are the keyword arguments of a constant
+    // value (`net(x, return_features=True)`): the traced pass takes the path the call takes.
+    const keywords: string[] = [];
+    const options = new Map<string, Value>();
+    if (m.t === 'object') {
+      for (const [k, v] of kwargs) {
+        if (v.t === 'tensor' && v.shape !== null) {
+          keywords.push(k);
+          shapes.push(v.shape);
+        } else if (v.t === 'bool' || v.t === 'none' || v.t === 'str' || ((v.t === 'int' || v.t === 'float') && isKnown(v.v))) options.set(k, v);
+      }
+    }
     // A call whose tensors are all of unknown shape (data of a size read from another unknown)
     // says nothing about the input: the symbolic input serves better.
-    if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, source: 'call', node });
-    return UNKNOWN;
+    if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, keywords: keywords.length > 0 ? keywords : undefined, options: options.size > 0 ? options : undefined, source: 'call', node });
+    // What a PyTorch model returns to the script is its forward's output (`netD(netG(noise))`).
+    return isTorchModel(interp, m) ? interp.runModelAside(m, args, kwargs, node) : UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
@@ -460,6 +474,12 @@ function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, 
   const inputs = args.filter((a): a is TensorValue => a.t === 'tensor');
   const kind = m.t === 'object' ? m.cls.name : 'Sequential';
   interp.trace.addRecord({ seq: interp.trace.nextSeq(), kind, module: true, framework: 'torch', layer: null, leaf: m, defNode: m.node ?? node, callNode: interp.callSiteOverride ?? node, inputs, output: valueShapes(out), outputs: collectTensors(out), notes: [] });
+}
+
+/** A user nn.Module or an nn.Sequential. */
+function isTorchModel(interp: Interpreter, m: Value): boolean {
+  if (m.t === 'container') return m.kind === 'Sequential';
+  return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'torch';
 }
 
 function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue | ObjectValue {
