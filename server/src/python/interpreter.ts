@@ -59,7 +59,7 @@ import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } fro
 import { kerasLegacyArguments } from './keras-legacy';
 import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
-import { constantCall, constantItems, constantOperator } from './constant-arrays';
+import { constantCall, constantItems, constantOperator, constantStore } from './constant-arrays';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
@@ -1251,6 +1251,18 @@ export class Interpreter implements ModuleHost {
       containerMethod(this, 'extend', held, [value], new Map(), node);
       return;
     }
+    // `arr *= 4`, `arr[1:] *= 4` on a known array: its elements change in place (or are no longer known).
+    if (current.t === 'tensor' && current.elements && !this.inModelRun) {
+      const changed = constantOperator(this, op, current, value, node);
+      const kept = changed?.t === 'tensor' && changed.elements && changed.elements.values.length === current.elements.values.length && (changed.elements.integer || !current.elements.integer) ? changed : undefined;
+      if (left.type === 'identifier') {
+        current.elements = kept?.elements;
+        if (kept) return;
+      } else if (kept && left.type === 'subscript') {
+        this.assignTarget(left, kept, scope);
+        return;
+      }
+    }
     this.assignTarget(left, this.binary(op, current, value, node, current.t === 'tensor'), scope);
   }
 
@@ -1308,6 +1320,8 @@ export class Interpreter implements ModuleHost {
           if (idx.t === 'str') obj.self.source.scope.set(idx.v, value);
         } else if (obj.t === 'container' && obj.kind === 'ModuleDict' && idx.t === 'str') {
           containerSet(obj, idx.v, value);
+        } else if (obj.t === 'tensor') {
+          constantStore(this, obj, idx, value);
         } else if (containerOf(obj) && containerOf(obj)!.kind !== 'ModuleDict') {
           // `model.classifier[1] = nn.Linear(...)`: a Sequential's or ModuleList's item replaced.
           const held = containerOf(obj)!;

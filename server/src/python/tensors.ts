@@ -8,7 +8,7 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
-import { constantMethod } from './constant-arrays';
+import { constantIndex, constantMethod } from './constant-arrays';
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { add, Dim, equalDims, floordiv, isKnown, product, provablyNonNegative, sub } from '../shapes/dim';
@@ -118,6 +118,8 @@ export function tensorMethod(interp: Interpreter, t: TensorValue, method: string
 
 /** `x[:, 0]`, `x[..., None]`, `x[:, -1, :]`, `x[0]`: the shape after basic indexing. */
 export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, node: SyntaxNode): Value {
+  const constant = constantIndex(interp, t, idx, node);
+  if (constant) return constant;
   const parts = idx.t === 'tuple' ? idx.items : [idx];
   let out: Shape = null;
   if (t.shape !== null && parts.every((p) => p.t === 'int' || p.t === 'slice' || p.t === 'none' || p.t === 'ellipsis')) {
