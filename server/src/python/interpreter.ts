@@ -65,7 +65,7 @@ import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
-import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { applyModule, applyOp, einopsPacking, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -1211,7 +1211,7 @@ export class Interpreter implements ModuleHost {
     // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
     const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
     if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -2737,6 +2737,7 @@ export class Interpreter implements ModuleHost {
       if (t.t === 'tensor') t.literal = args[0];
       return t;
     }
+    if (name === 'einops.pack' || name === 'einops.unpack') return einopsPacking(this, name, args, kwargs, node);
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
