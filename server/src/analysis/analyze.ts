@@ -584,6 +584,30 @@ class Analysis {
     return out;
   }
 
+  /**
+   * `names` (a class and its factories) with the file's module-level functions and assignments
+   * through which a script may reach them: a registry of factories (`func_dict = {'A0':
+   * create_A0}`) and the functions that read it (`def by_name(name): return func_dict[name]()`),
+   * followed to a fixed point.
+   */
+  private namesReaching(names: string[]): string[] {
+    const texts = new Map<string, string>();
+    for (const [name, f] of this.interp.functions) texts.set(name, f.node.text);
+    this.assignments ??= moduleAssignments(this.tree);
+    for (const [name, left] of this.assignments) if (left.parent && !texts.has(name)) texts.set(name, left.parent.text);
+    const reached = new Set(names);
+    for (let grew = true; grew; ) {
+      grew = false;
+      const mention = new RegExp(`(^|[^\\w.])(${[...reached].join('|')})(?!\\w)`);
+      for (const [name, text] of texts) {
+        if (reached.has(name) || !mention.test(text)) continue;
+        reached.add(name);
+        grew = true;
+      }
+    }
+    return [...reached];
+  }
+
   private findModuleAssignment(name: string): SyntaxNode | null {
     this.assignments ??= moduleAssignments(this.tree);
     return this.assignments.get(name) ?? null;
@@ -658,7 +682,12 @@ class Analysis {
       const discovery = this.discovery;
       const factories = (this.factories().get(cls.name) ?? []).map((f) => f.name);
       this.safely(() => discovery.runScriptsBuilding([cls.name, ...factories]));
-      const built = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
+      let built = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
+      if (built) return built;
+      // Or through the file's registry of factories (`create_by_name('A0')` reading `func_dict`).
+      const reaching = this.namesReaching([cls.name, ...factories]);
+      if (reaching.length > factories.length + 1) this.safely(() => discovery.runScriptsBuilding(reaching));
+      built = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
       if (built) return built;
     }
     for (const f of this.factories().get(cls.name) ?? []) {

@@ -59,13 +59,13 @@ import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } fro
 import { kerasLegacyArguments } from './keras-legacy';
 import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
-import { constantCall, constantItems, constantOperator } from './constant-arrays';
+import { constantCall, constantItems, constantOperator, constantStore } from './constant-arrays';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
-import { applyModule, applyOp, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { applyModule, applyOp, einopsPacking, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -1224,7 +1224,7 @@ export class Interpreter implements ModuleHost {
     // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
     const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
     if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1263,6 +1263,18 @@ export class Interpreter implements ModuleHost {
     if (held?.kind === 'ModuleList' && op === '+') {
       containerMethod(this, 'extend', held, [value], new Map(), node);
       return;
+    }
+    // `arr *= 4`, `arr[1:] *= 4` on a known array: its elements change in place (or are no longer known).
+    if (current.t === 'tensor' && current.elements && !this.inModelRun) {
+      const changed = constantOperator(this, op, current, value, node);
+      const kept = changed?.t === 'tensor' && changed.elements && changed.elements.values.length === current.elements.values.length && (changed.elements.integer || !current.elements.integer) ? changed : undefined;
+      if (left.type === 'identifier') {
+        current.elements = kept?.elements;
+        if (kept) return;
+      } else if (kept && left.type === 'subscript') {
+        this.assignTarget(left, kept, scope);
+        return;
+      }
     }
     this.assignTarget(left, this.binary(op, current, value, node, current.t === 'tensor'), scope);
   }
@@ -1321,6 +1333,8 @@ export class Interpreter implements ModuleHost {
           if (idx.t === 'str') obj.self.source.scope.set(idx.v, value);
         } else if (obj.t === 'container' && obj.kind === 'ModuleDict' && idx.t === 'str') {
           containerSet(obj, idx.v, value);
+        } else if (obj.t === 'tensor') {
+          constantStore(this, obj, idx, value);
         } else if (containerOf(obj) && containerOf(obj)!.kind !== 'ModuleDict') {
           // `model.classifier[1] = nn.Linear(...)`: a Sequential's or ModuleList's item replaced.
           const held = containerOf(obj)!;
@@ -2736,6 +2750,7 @@ export class Interpreter implements ModuleHost {
       if (t.t === 'tensor') t.literal = args[0];
       return t;
     }
+    if (name === 'einops.pack' || name === 'einops.unpack') return einopsPacking(this, name, args, kwargs, node);
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);

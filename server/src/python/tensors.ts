@@ -8,7 +8,8 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
-import { constantMethod } from './constant-arrays';
+import { constantIndex, constantMethod } from './constant-arrays';
+import { packPattern, packShapes, unpackShapes } from '../shapes/ops/einops';
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { add, Dim, equalDims, floordiv, isKnown, product, provablyNonNegative, sub } from '../shapes/dim';
@@ -118,6 +119,8 @@ export function tensorMethod(interp: Interpreter, t: TensorValue, method: string
 
 /** `x[:, 0]`, `x[..., None]`, `x[:, -1, :]`, `x[0]`: the shape after basic indexing. */
 export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, node: SyntaxNode): Value {
+  const constant = constantIndex(interp, t, idx, node);
+  if (constant) return constant;
   const parts = idx.t === 'tuple' ? idx.items : [idx];
   let out: Shape = null;
   if (t.shape !== null && parts.every((p) => p.t === 'int' || p.t === 'slice' || p.t === 'none' || p.t === 'ellipsis')) {
@@ -732,4 +735,29 @@ function withBatch(out: Output | null, batch: Dim | null): Output | null {
 function compatibleShapes(a: Shape, b: Shape): boolean {
   if (a === null || b === null) return true;
   return a.length === b.length && a.every((d, i) => equalDims(d, b[i]) !== false);
+}
+
+/**
+ * einops's `pack(tensors, pattern)`, which returns the packed tensor and `packed_shapes` (each
+ * tensor's `*` axes, as tuples), and `unpack(tensor, packed_shapes, pattern)`, which returns the
+ * list of tensors again (shapes/ops/einops.ts). Unknown where the pattern or the tensors are.
+ */
+export function einopsPacking(interp: Interpreter, name: 'einops.pack' | 'einops.unpack', args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const patternValue = args[name === 'einops.pack' ? 1 : 2] ?? kwargs.get('pattern');
+  const pattern = patternValue?.t === 'str' ? packPattern(patternValue.v) : null;
+  if (name === 'einops.pack') {
+    const given = args[0] ?? kwargs.get('tensors');
+    const items = given && (given.t === 'list' || given.t === 'tuple') ? given.items : null;
+    if (!items || !items.every((i): i is TensorValue => i.t === 'tensor')) return UNKNOWN;
+    const packed = pattern ? packShapes(pattern, items.map((t) => t.shape)) : null;
+    const out = recordOp(interp, 'pack', items, packed?.output ?? null, node, []);
+    return tuple([out, packed ? list(packed.starred.map((s) => tuple(s.map(int)))) : UNKNOWN]);
+  }
+  const t = args[0] ?? kwargs.get('tensor');
+  const shapes = args[1] ?? kwargs.get('packed_shapes');
+  if (t?.t !== 'tensor' || !shapes || (shapes.t !== 'list' && shapes.t !== 'tuple')) return UNKNOWN;
+  const starred = shapes.items.map((s) => (s.t === 'tuple' || s.t === 'list') && s.items.every((d) => d.t === 'int') ? s.items.map((d) => (d as { v: Dim }).v) : null);
+  const unpacked = pattern ? unpackShapes(pattern, t.shape, starred) : null;
+  const out = recordOp(interp, 'unpack', [t], new TupleOut(unpacked ?? starred.map(() => null)), node, []);
+  return out.t === 'tuple' ? list(out.items) : UNKNOWN;
 }
