@@ -102,10 +102,14 @@ def run_script(project, script, libraries):
     # As `python train.py` runs it: argparse reads no flags but the script's own name.
     saved_argv = sys.argv
     sys.argv = [path]
+    # Run from the script's own folder, as the engine assumes for relative paths (`sys.path.insert(0, '..')`).
+    saved_cwd = os.getcwd()
+    os.chdir(os.path.dirname(path))
     try:
         with torch.no_grad():
             namespace = runpy.run_path(path, run_name='__main__')
     finally:
+        os.chdir(saved_cwd)
         sys.argv = saved_argv
         nn.Module.__init__ = original_init
         h1.remove()

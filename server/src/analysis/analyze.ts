@@ -588,6 +588,30 @@ class Analysis {
     return out;
   }
 
+  /**
+   * `names` (a class and its factories) with the file's module-level functions and assignments
+   * through which a script may reach them: a registry of factories (`func_dict = {'A0':
+   * create_A0}`) and the functions that read it (`def by_name(name): return func_dict[name]()`),
+   * followed to a fixed point.
+   */
+  private namesReaching(names: string[]): string[] {
+    const texts = new Map<string, string>();
+    for (const [name, f] of this.interp.functions) texts.set(name, f.node.text);
+    this.assignments ??= moduleAssignments(this.tree);
+    for (const [name, left] of this.assignments) if (left.parent && !texts.has(name)) texts.set(name, left.parent.text);
+    const reached = new Set(names);
+    for (let grew = true; grew; ) {
+      grew = false;
+      const mention = new RegExp(`(^|[^\\w.])(${[...reached].join('|')})(?!\\w)`);
+      for (const [name, text] of texts) {
+        if (reached.has(name) || !mention.test(text)) continue;
+        reached.add(name);
+        grew = true;
+      }
+    }
+    return [...reached];
+  }
+
   private findModuleAssignment(name: string): SyntaxNode | null {
     this.assignments ??= moduleAssignments(this.tree);
     return this.assignments.get(name) ?? null;
@@ -705,7 +729,12 @@ class Analysis {
       const discovery = this.discovery;
       const factories = (this.factories().get(cls.name) ?? []).map((f) => f.name);
       this.safely(() => discovery.runScriptsBuilding([cls.name, ...factories]));
-      const built = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
+      let built = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
+      if (built) return built;
+      // Or through the file's registry of factories (`create_by_name('A0')` reading `func_dict`).
+      const reaching = this.namesReaching([cls.name, ...factories]);
+      if (reaching.length > factories.length + 1) this.safely(() => discovery.runScriptsBuilding(reaching));
+      built = interp.moduleInstances.get(cls.id) ?? interp.exampleInstances.get(cls.id);
       if (built) return built;
     }
     for (const f of this.factories().get(cls.name) ?? []) {
@@ -782,7 +811,9 @@ class Analysis {
     const keys = example && input === example.shapes ? example.keys : undefined;
     const given = example !== undefined && (input === example.shapes || fromExample) && c.value.t === 'object' ? example.sequence : undefined;
     const sequence = given === true && c.framework === 'keras' ? 'tuple' : (given === 'list' || given === 'tuple') && c.framework === 'torch' ? given : undefined;
-    let run = this.traceRun(c, input, source, appliedAt, keys, sequence);
+    // Inputs the call gave by keyword, and its constant keyword arguments, are given again.
+    const byName = example && (input === example.shapes || fromExample) ? { keywords: example.keywords ?? [], options: example.options } : undefined;
+    let run = this.traceRun(c, input, source, appliedAt, keys, sequence, byName);
     if (!run) return undefined;
     if (source === 'inferred' && trace.diagnostics.length - marks.diagnostics > this.symbolicDiagnostics) {
       // The solved size is an assumption (square, the first constraint): if it contradicts the
@@ -834,17 +865,21 @@ class Analysis {
   }
 
   /** Runs the model's forward pass on the inputs, with the trace on. */
-  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[], sequence?: 'list' | 'tuple'): { output: Output; inputIds: number[] } | undefined {
+  private traceRun(c: Candidate, input: Shape[], source: InputSource = 'symbolic', appliedAt?: SyntaxNode, keys?: string[], sequence?: 'list' | 'tuple', byName?: { keywords: string[]; options?: ReadonlyMap<string, Value> }): { output: Output; inputIds: number[] } | undefined {
     const interp = this.interp;
     const tensors = this.inputTensors(c, input, source);
-    const args: Value[] = keys && keys.length === tensors.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: tensors[i] }])) }] : sequence ? [{ t: sequence, items: tensors }] : tensors;
+    const named = byName && byName.keywords.length <= tensors.length ? byName.keywords.length : 0;
+    const positional = named > 0 ? tensors.slice(0, tensors.length - named) : tensors;
+    const kwargs = new Map<string, Value>(byName?.options);
+    for (let i = 0; i < named; i++) kwargs.set(byName!.keywords[i], tensors[positional.length + i]);
+    const args: Value[] = keys && keys.length === positional.length ? [{ t: 'dict', entries: new Map(keys.map((k, i) => [`s:${k}`, { key: { t: 'str', v: k }, value: positional[i] }])) }] : sequence ? [{ t: sequence, items: positional }] : positional;
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';
     interp.resetBudget(400_000);
     try {
       interp.unwrittenCall = appliedAt ? null : c.nameNode;
-      const out = interp.applyModule(c.value, args, new Map(), appliedAt ?? c.nameNode);
+      const out = interp.applyModule(c.value, args, kwargs, appliedAt ?? c.nameNode);
       return { output: valueToOutput(out), inputIds };
     } catch {
       return { output: null, inputIds };

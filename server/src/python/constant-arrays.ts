@@ -9,6 +9,7 @@
 // `+ - * //` with integers and becomes floating through `/`, a float operand, `round`, `log`.
 
 import { isKnown } from '../shapes/dim';
+import { sliceRange } from './builtins';
 import type { Framework } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { lineLabel } from '../syntax/tree';
@@ -314,4 +315,56 @@ export function constantItems(interp: Interpreter, t: TensorValue): Value[] | nu
     row.elements = { values: [v], integer: e.integer };
     return row;
   });
+}
+
+/** The positions of a one-axis array of n elements that an index picks: a number or a slice of known bounds; null otherwise. */
+function positions(idx: Value, n: number): { at: number[]; scalar: boolean } | null {
+  if (idx.t === 'int' && isKnown(idx.v)) {
+    const i = idx.v < 0 ? idx.v + n : idx.v;
+    return i >= 0 && i < n ? { at: [i], scalar: true } : null;
+  }
+  if (idx.t !== 'slice') return null;
+  const r = sliceRange(idx, n);
+  if (!r) return null;
+  const at: number[] = [];
+  for (let i = r.start; r.step > 0 ? i < r.stop : i > r.stop; i += r.step) at.push(i);
+  return { at, scalar: false };
+}
+
+/**
+ * `arr[i]` and `arr[a:b]` of a known one-axis array (`num_ch_dec[i + 1]`, `channels[1:]`): a
+ * NumPy element as a number (as iterating gives it), a torch element as a 0-d array, a slice as
+ * an array of its elements; undefined otherwise.
+ */
+export function constantIndex(interp: Interpreter, t: TensorValue, idx: Value, node: SyntaxNode): Value | undefined {
+  const e = t.elements;
+  if (!e || interp.inModelRun || (t.shape?.length ?? 1) !== 1) return undefined;
+  const p = positions(idx, e.values.length);
+  if (!p) return undefined;
+  const values = p.at.map((i) => e.values[i]);
+  if (p.scalar && t.array) return e.integer ? int(values[0]) : { t: 'float', v: values[0] };
+  return makeArray(interp, { values, integer: e.integer }, !p.scalar, t.framework, !!t.array, node);
+}
+
+/**
+ * `arr[i] = v`, `arr[1:] *= 4`: the elements of a known one-axis array after the store, where the
+ * index and the stored numbers are known (an integer array keeps integers: NumPy and torch truncate
+ * a float stored into one); otherwise the elements are no longer known. The array is changed in
+ * place, as every name holding it sees the change.
+ */
+export function constantStore(interp: Interpreter, t: TensorValue, idx: Value, value: Value): void {
+  const e = t.elements;
+  if (!e) return;
+  const p = interp.inModelRun || (t.shape?.length ?? 1) !== 1 ? null : positions(idx, e.values.length);
+  const stored = elementsOf(value);
+  if (!p || !stored || (stored.values.length !== 1 && stored.values.length !== p.at.length)) {
+    t.elements = undefined;
+    return;
+  }
+  const values = e.values.slice();
+  p.at.forEach((i, k) => {
+    const v = stored.values[stored.values.length === 1 ? 0 : k];
+    values[i] = e.integer ? Math.trunc(v) : v;
+  });
+  t.elements = { values, integer: e.integer };
 }

@@ -60,13 +60,13 @@ import { type ModuleFile, type ModuleHost, type ModuleLoader, SourceModule } fro
 import { kerasLegacyArguments } from './keras-legacy';
 import { checkAssert, checkCondition, checkShapeComment, isTorchAssertCall } from './asserts';
 import { checkParameterAnnotations, checkReturnAnnotation } from './jaxtyping';
-import { constantCall, constantItems, constantOperator } from './constant-arrays';
+import { constantCall, constantItems, constantOperator, constantStore } from './constant-arrays';
 import { Scope } from './scope';
 import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
-import { applyModule, applyOp, indexTensor, lambdaComputeOutputShape, layerComputeOutputShape, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { applyModule, applyOp, einopsPacking, indexTensor, lambdaComputeOutputShape, layerComputeOutputShape, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -117,6 +117,13 @@ export interface ExampleInput {
    */
   sequence?: boolean | 'list' | 'tuple';
   source: 'call' | 'build';
+  /**
+   * The names the call gave its last inputs by (`model(x, labels=y)`): the last `keywords.length`
+   * shapes are those keyword arguments', in this order, given again by name.
+   */
+  keywords?: string[];
+  /** The keyword arguments of a constant value the call gave (`return_features=True`), given again. */
+  options?: ReadonlyMap<string, Value>;
   /** The call that gave it (`net(torch.zeros(...))`, `model.fit(x, y)`): where the model is applied. */
   node?: SyntaxNode;
 }
@@ -195,8 +202,6 @@ export class Interpreter implements ModuleHost {
   kerasEpsilon: number | null = 1e-7;
   /** Set while a model's forward pass is being traced. */
   inModelRun = false;
-  /** Inside a Keras model's call on concrete tensors outside a traced pass (tensors.ts): computed, not an example call again. */
-  eagerKerasCall = false;
   /**
    * Set while that pass runs on a made-up symbolic input: its rank is the first layer's batched
    * form, a guess (an LSTM or a convolution also takes unbatched input), so a stated shape of
@@ -263,7 +268,20 @@ export class Interpreter implements ModuleHost {
     this.moduleScope.set('__name__', str('__main__'));
     this.loader = options.loader;
     this.scriptScopes.add(this.moduleScope);
-    if (options.file) this.register(new SourceModule(options.file, true, this, this.moduleScope));
+    if (options.file) {
+      this.register(new SourceModule(options.file, true, this, this.moduleScope));
+      if (options.file.path?.endsWith('.py')) this.moduleScope.set('__file__', str(options.file.path));
+    }
+  }
+
+  /** The working directory assumed for relative paths (syspath.ts): the analysed file's folder. */
+  workingFolder(): string | undefined {
+    return this.options.file?.folder;
+  }
+
+  /** `sys.path.insert(0, folder)`: absolute imports are searched there too from now on. */
+  addImportRoot(folder: string): void {
+    this.loader?.addRoot?.(folder);
   }
 
   newId(): number {
@@ -1229,7 +1247,7 @@ export class Interpreter implements ModuleHost {
     // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
     const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
     if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isCorrectPad(n) || isSubmodulesFromKwargs(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isCorrectPad(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -1268,6 +1286,18 @@ export class Interpreter implements ModuleHost {
     if (held?.kind === 'ModuleList' && op === '+') {
       containerMethod(this, 'extend', held, [value], new Map(), node);
       return;
+    }
+    // `arr *= 4`, `arr[1:] *= 4` on a known array: its elements change in place (or are no longer known).
+    if (current.t === 'tensor' && current.elements && !this.inModelRun) {
+      const changed = constantOperator(this, op, current, value, node);
+      const kept = changed?.t === 'tensor' && changed.elements && changed.elements.values.length === current.elements.values.length && (changed.elements.integer || !current.elements.integer) ? changed : undefined;
+      if (left.type === 'identifier') {
+        current.elements = kept?.elements;
+        if (kept) return;
+      } else if (kept && left.type === 'subscript') {
+        this.assignTarget(left, kept, scope);
+        return;
+      }
     }
     this.assignTarget(left, this.binary(op, current, value, node, current.t === 'tensor'), scope);
   }
@@ -1326,6 +1356,8 @@ export class Interpreter implements ModuleHost {
           if (idx.t === 'str') obj.self.source.scope.set(idx.v, value);
         } else if (obj.t === 'container' && obj.kind === 'ModuleDict' && idx.t === 'str') {
           containerSet(obj, idx.v, value);
+        } else if (obj.t === 'tensor') {
+          constantStore(this, obj, idx, value);
         } else if (containerOf(obj) && containerOf(obj)!.kind !== 'ModuleDict') {
           // `model.classifier[1] = nn.Linear(...)`: a Sequential's or ModuleList's item replaced.
           const held = containerOf(obj)!;
@@ -2384,8 +2416,25 @@ export class Interpreter implements ModuleHost {
         }
       }
     }
-    if (unknownArgs || unknownKwargs) return this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs, scope });
-    return this.call(fn, args, kwargs, node, { argNodes, kwNodes, scope });
+    const result = unknownArgs || unknownKwargs ? this.callWithUnknownSplat(fn, args, kwargs, node, { argNodes, kwNodes, unknownArgs, unknownKwargs, scope }) : this.call(fn, args, kwargs, node, { argNodes, kwNodes, scope });
+    if (fn.t === 'builtin' && fn.self?.t === 'tensor' && fnNode.type === 'attribute' && IN_PLACE_RESHAPES.has(fn.name.slice(fn.name.lastIndexOf('.') + 1))) this.reshapedInPlace(fnNode.childForFieldName('object')!, fn.self, result, scope);
+    return result;
+  }
+
+  /**
+   * A tensor whose shape a method changed in place (`images.resize_(64, 784)`, `x.unsqueeze_(0)`):
+   * the name or attribute it was read from holds the new shape from now on (a tensor of unknown
+   * shape where the method's result is not known). A tensor reached otherwise (an item of a list)
+   * keeps no stale shape: the expression is left alone only where it names no stored value.
+   */
+  private reshapedInPlace(receiver: SyntaxNode, before: TensorValue, result: Value, scope: Scope): void {
+    const after = result.t === 'tensor' ? result : this.unknownTensor(before, receiver);
+    if (receiver.type === 'identifier') scope.rebind(receiver.text, before, after);
+    else if (receiver.type === 'attribute') {
+      const obj = this.evalExpr(receiver.childForFieldName('object')!, scope);
+      const name = receiver.childForFieldName('attribute')?.text;
+      if (obj.t === 'object' && name && obj.attrs.get(name) === before) obj.attrs.set(name, after);
+    }
   }
 
   /**
@@ -2728,6 +2777,7 @@ export class Interpreter implements ModuleHost {
       if (t.t === 'tensor') t.literal = args[0];
       return t;
     }
+    if (name === 'einops.pack' || name === 'einops.unpack') return einopsPacking(this, name, args, kwargs, node);
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
@@ -2870,10 +2920,57 @@ export class Interpreter implements ModuleHost {
     return t;
   }
 
+  /** Forward passes run for a script's example calls so far (runModelAside): at most MAX_ASIDE_RUNS per file. */
+  private asideRuns = 0;
+
+  /**
+   * What a script's example call of a PyTorch model returns (`fake = netG(noise)`, then
+   * `netD(fake)`): the model's forward run there, recording and reporting nothing (the traced pass
+   * of the model does that), on a budget of its own; its tensors are example data in turn. UNKNOWN
+   * where the run fails, runs out of steps, or the file has run too many such passes already.
+   */
+  runModelAside(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    if (this.inModelRun || this.asideRuns >= MAX_ASIDE_RUNS) return UNKNOWN;
+    this.asideRuns++;
+    const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
+    this.trace.enabled = false;
+    this.inModelRun = true;
+    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    try {
+      return asExampleData(applyModule(this, m, args, kwargs, node), () => this.newId(), 0);
+    } catch (e) {
+      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
+      return UNKNOWN;
+    } finally {
+      this.inModelRun = false;
+      this.trace.enabled = saved.trace;
+      if (this.budget !== 0) this.budget = saved.budget;
+      this.uncertainExit = saved.exit;
+      this.uncertainReturn = saved.ret;
+    }
+  }
+
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */
   applyModule(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     return applyModule(this, m, args, kwargs, node);
   }
+}
+
+/** The tensor methods that change their receiver's shape in place. */
+const IN_PLACE_RESHAPES = new Set(['resize_', 'resize_as_', 'squeeze_', 'unsqueeze_', 't_', 'transpose_', 'swapdims_', 'swapaxes_', 'as_strided_', 'set_']);
+
+/** Forward passes a file may run for its scripts' example calls (Interpreter.runModelAside). */
+const MAX_ASIDE_RUNS = 24;
+
+/**
+ * A model's output, as the script that called it sees it: its tensors (in a tuple, list or dict of
+ * them, as a VAE returns `[recons, input, mu, log_var]`) copied as example data; anything else as it is.
+ */
+function asExampleData(v: Value, newId: () => number, depth: number): Value {
+  if (v.t === 'tensor') return { ...v, fromFactory: true, id: newId() };
+  if (depth > 2) return v;
+  if (v.t === 'tuple' || v.t === 'list') return { ...v, items: v.items.map((i) => asExampleData(i, newId, depth + 1)) };
+  return v;
 }
 
 /** A call's `*args` / `**kwargs` whose contents could not be known. */

@@ -48,6 +48,8 @@ export interface ModuleLoader {
   submodule(pkg: ModuleFile, name: string): ModuleFile | undefined;
   /** True when the environment's site-packages are known, so that a module found nowhere is one Python would fail to import. */
   environmentKnown?(): boolean;
+  /** A folder the code added to `sys.path`: absolute imports are searched there too from now on. */
+  addRoot?(folder: string): void;
 }
 
 /** What a module runtime needs from the interpreter. */
@@ -88,6 +90,8 @@ export class SourceModule {
   ) {
     this.scope = scope ?? new Scope(null, 'module');
     if (!scope) this.scope.set('__name__', str(eager ? '__main__' : file.name));
+    // A notebook has no `__file__` (reading it is a NameError there).
+    if (file.path !== null && file.path.endsWith('.py')) this.scope.set('__file__', str(file.path));
     this.scope.fallback = (name) => this.lookupMissing(name);
   }
 

@@ -43,6 +43,25 @@ export class Scope {
     return undefined;
   }
 
+  /**
+   * Binds `name` to `to` in the scope where it is bound to `from` (as lookup finds it): a value
+   * changed in place (`images.resize_(64, 784)`) seen again under its name. False where no scope
+   * binds the name to that value.
+   */
+  rebind(name: string, from: Value, to: Value): boolean {
+    const owner = this.declared?.get(name);
+    if (owner) return owner.rebind(name, from, to);
+    for (let s: Scope | null = this; s; s = s.parent) {
+      if (s !== this && s.kind === 'class') continue;
+      const v = s.vars.get(name);
+      if (v === undefined) continue;
+      if (v !== from) return false;
+      s.vars.set(name, to);
+      return true;
+    }
+    return false;
+  }
+
   set(name: string, value: Value): void {
     const owner = this.declared?.get(name);
     if (owner) owner.set(name, value);

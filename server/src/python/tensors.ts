@@ -8,7 +8,8 @@
 // arguments and records what they answer. Building layers and containers is library.ts's work,
 // plain Python values are builtins.ts's.
 
-import { constantMethod } from './constant-arrays';
+import { constantIndex, constantMethod } from './constant-arrays';
+import { packPattern, packShapes, unpackShapes } from '../shapes/ops/einops';
 import { addCounts, Count } from '../shapes/count';
 import { ArgContext, bindArgs, BoundArgs, inferWithUnknownFlags } from '../shapes/context';
 import { add, Dim, equalDims, floordiv, isKnown, product, provablyNonNegative, sub } from '../shapes/dim';
@@ -118,6 +119,8 @@ export function tensorMethod(interp: Interpreter, t: TensorValue, method: string
 
 /** `x[:, 0]`, `x[..., None]`, `x[:, -1, :]`, `x[0]`: the shape after basic indexing. */
 export function indexTensor(interp: Interpreter, t: TensorValue, idx: Value, node: SyntaxNode): Value {
+  const constant = constantIndex(interp, t, idx, node);
+  if (constant) return constant;
   const parts = idx.t === 'tuple' ? idx.items : [idx];
   let out: Shape = null;
   if (t.shape !== null && parts.every((p) => p.t === 'int' || p.t === 'slice' || p.t === 'none' || p.t === 'ellipsis')) {
@@ -200,21 +203,33 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
   const items = args.length === 1 && kwargs.size === 0 && (args[0].t === 'list' || args[0].t === 'tuple') ? args[0].items : undefined;
   if (!interp.inModelRun && m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'torch' && items && items.length > 0 && items.every((i) => i.t === 'tensor' && i.shape !== null) && items.some((i) => (i as TensorValue).fromFactory)) {
     interp.recordExample(m, { shapes: items.map((i) => (i as TensorValue).shape), sequence: args[0].t === 'list' ? 'list' : 'tuple', source: 'call', node });
-    return UNKNOWN;
+    return interp.runModelAside(m, args, kwargs, node);
   }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
-  if (!interp.inModelRun && !interp.eagerKerasCall && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
+  if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state
     // returned by another example call) stays unknown rather than shifting the others.
     const shapes = args.map((a) => (a.t === 'tensor' ? a.shape : null));
+    // Tensors given by keyword to a user module (`cvae(x, labels=y)`, its forward reading
+    // `kwargs['labels']`) are given again by name, and so are the keyword arguments of a constant
+    // value (`net(x, return_features=True)`): the traced pass takes the path the call takes.
+    const keywords: string[] = [];
+    const options = new Map<string, Value>();
+    if (m.t === 'object') {
+      for (const [k, v] of kwargs) {
+        if (v.t === 'tensor' && v.shape !== null) {
+          keywords.push(k);
+          shapes.push(v.shape);
+        } else if (v.t === 'bool' || v.t === 'none' || v.t === 'str' || ((v.t === 'int' || v.t === 'float') && isKnown(v.v))) options.set(k, v);
+      }
+    }
     // A call whose tensors are all of unknown shape (data of a size read from another unknown)
     // says nothing about the input: the symbolic input serves better.
-    if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, source: 'call', node });
-    // A Keras model or layer called eagerly returns its output, whose sizes code reads (a tokenizer
-    // run on `tf.ones((1, size, size, 3))` to size a positional embedding): computed aside,
-    // recorded nowhere (the model's own analysis traces its layers).
-    if (m.t === 'functional' || isKerasModelValue(interp, m)) return eagerKerasCall(interp, m, args, kwargs, node);
-    return UNKNOWN;
+    if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, keywords: keywords.length > 0 ? keywords : undefined, options: options.size > 0 ? options : undefined, source: 'call', node });
+    // What a PyTorch model returns to the script is its forward's output (`netD(netG(noise))`); a
+    // Keras model or layer called eagerly returns its output too, whose sizes code reads (a
+    // tokenizer run on `tf.ones((1, size, size, 3))` to size a positional embedding).
+    return isTorchModel(interp, m) || m.t === 'functional' || isKerasModelValue(interp, m) ? interp.runModelAside(m, args, kwargs, node) : UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
@@ -524,7 +539,6 @@ function lambdaStatedOutput(interp: Interpreter, stated: Value, input: Value, no
   return interp.makeTensor(shape, 'keras', { text: `the output_shape of the Lambda at ${lineLabel(node)}`, node }, 0);
 }
 
-/** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
 /** The record of a leaf module that is not a layer (TraceRecord.leaf), in a model's pass: its call's input and output. */
 function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, args: Value[], out: Value, node: SyntaxNode): void {
   if (!interp.inModelRun) return;
@@ -533,19 +547,13 @@ function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, 
   interp.trace.addRecord({ seq: interp.trace.nextSeq(), kind, module: true, framework: 'torch', layer: null, leaf: m, defNode: m.node ?? node, callNode: interp.callSiteOverride ?? node, inputs, output: valueShapes(out), outputs: collectTensors(out), notes: [] });
 }
 
-/** A Keras model's or layer's output for concrete tensors, computed with the trace off (its records, blocks and diagnostics belong to its own analysis). */
-function eagerKerasCall(interp: Interpreter, m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
-  const saved = { trace: interp.trace.enabled, eager: interp.eagerKerasCall };
-  interp.trace.enabled = false;
-  interp.eagerKerasCall = true;
-  try {
-    return applyModule(interp, m, args, kwargs, node);
-  } finally {
-    interp.trace.enabled = saved.trace;
-    interp.eagerKerasCall = saved.eager;
-  }
+/** A user nn.Module or an nn.Sequential. */
+function isTorchModel(interp: Interpreter, m: Value): boolean {
+  if (m.t === 'container') return m.kind === 'Sequential';
+  return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'torch';
 }
 
+/** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
 function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue | ObjectValue {
   if (m.t === 'container') return m.kind === 'KerasSequential';
   return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'keras';
@@ -796,4 +804,29 @@ function withBatch(out: Output | null, batch: Dim | null): Output | null {
 function compatibleShapes(a: Shape, b: Shape): boolean {
   if (a === null || b === null) return true;
   return a.length === b.length && a.every((d, i) => equalDims(d, b[i]) !== false);
+}
+
+/**
+ * einops's `pack(tensors, pattern)`, which returns the packed tensor and `packed_shapes` (each
+ * tensor's `*` axes, as tuples), and `unpack(tensor, packed_shapes, pattern)`, which returns the
+ * list of tensors again (shapes/ops/einops.ts). Unknown where the pattern or the tensors are.
+ */
+export function einopsPacking(interp: Interpreter, name: 'einops.pack' | 'einops.unpack', args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+  const patternValue = args[name === 'einops.pack' ? 1 : 2] ?? kwargs.get('pattern');
+  const pattern = patternValue?.t === 'str' ? packPattern(patternValue.v) : null;
+  if (name === 'einops.pack') {
+    const given = args[0] ?? kwargs.get('tensors');
+    const items = given && (given.t === 'list' || given.t === 'tuple') ? given.items : null;
+    if (!items || !items.every((i): i is TensorValue => i.t === 'tensor')) return UNKNOWN;
+    const packed = pattern ? packShapes(pattern, items.map((t) => t.shape)) : null;
+    const out = recordOp(interp, 'pack', items, packed?.output ?? null, node, []);
+    return tuple([out, packed ? list(packed.starred.map((s) => tuple(s.map(int)))) : UNKNOWN]);
+  }
+  const t = args[0] ?? kwargs.get('tensor');
+  const shapes = args[1] ?? kwargs.get('packed_shapes');
+  if (t?.t !== 'tensor' || !shapes || (shapes.t !== 'list' && shapes.t !== 'tuple')) return UNKNOWN;
+  const starred = shapes.items.map((s) => (s.t === 'tuple' || s.t === 'list') && s.items.every((d) => d.t === 'int') ? s.items.map((d) => (d as { v: Dim }).v) : null);
+  const unpacked = pattern ? unpackShapes(pattern, t.shape, starred) : null;
+  const out = recordOp(interp, 'unpack', [t], new TupleOut(unpacked ?? starred.map(() => null)), node, []);
+  return out.t === 'tuple' ? list(out.items) : UNKNOWN;
 }

@@ -83,20 +83,24 @@ export class WorkspaceDiscovery {
     return found;
   }
 
-  /** The workspace's other files (not the libraries') with their texts and the names they call, read once per analysis. */
-  private others: { path: string; text: string; called: ReadonlySet<string> }[] | undefined;
+  /** The workspace's other files (not the libraries') with their texts, the names they call and those they define, read once per analysis. */
+  private others: { path: string; text: string; called: ReadonlySet<string>; defined: ReadonlySet<string> }[] | undefined;
 
-  /** The workspace's other files (not the libraries') whose text calls one of `names`. */
+  /**
+   * The workspace's other files (not the libraries') whose text calls one of `names`, where the
+   * file does not define that name itself (a model zoo's files each with a `FeedForward` of their
+   * own call theirs, not the analysed file's).
+   */
   private filesCalling(names: string[]): { path: string; text: string }[] {
     if (!this.others) {
       this.others = [];
       for (const path of this.workspace.files.list()) {
         if (path === this.mainPath || this.loader.isLibrary(path)) continue;
         const text = this.workspace.files.read(path);
-        if (text !== undefined) this.others.push({ path, text, called: this.workspace.cache.calledNames(path, text) });
+        if (text !== undefined) this.others.push({ path, text, called: this.workspace.cache.calledNames(path, text), defined: this.workspace.cache.definedNames(path, text) });
       }
     }
-    return this.others.filter(({ called }) => names.some((n) => called.has(n)));
+    return this.others.filter(({ called, defined }) => names.some((n) => called.has(n) && !defined.has(n)));
   }
 }
 

@@ -23,6 +23,8 @@ export class WorkspaceLoader implements ModuleLoader {
   /** Every file this loader read, in the order first read. */
   readonly filesRead = new Set<string>();
   private readonly found = new Map<string, ModuleFile | null>();
+  /** Folders the analysed code added to `sys.path`, in the order added. */
+  private readonly addedRoots: string[] = [];
 
   constructor(
     private readonly workspace: Workspace,
@@ -45,6 +47,10 @@ export class WorkspaceLoader implements ModuleLoader {
     return this.makeFile(path, dirname(path), this.moduleNameOf(path), path.endsWith('/__init__.py'), this.isLibrary(path), text);
   }
 
+  addRoot(folder: string): void {
+    if (!this.addedRoots.includes(folder)) this.addedRoots.push(folder);
+  }
+
   environmentKnown(): boolean {
     return this.workspace.libraries.length > 0;
   }
@@ -55,6 +61,7 @@ export class WorkspaceLoader implements ModuleLoader {
     const folders: { folder: string; library: boolean }[] = [];
     if (importer && !importer.library) folders.push({ folder: importer.folder, library: false });
     for (const r of this.workspace.roots) folders.push({ folder: r, library: false });
+    for (const r of this.addedRoots) folders.push({ folder: r, library: this.isLibrary(joinPath(r, '_')) });
     if (!MODELLED_PACKAGES.has(parts[0])) for (const l of this.workspace.libraries) folders.push({ folder: l, library: true });
     // Where no environment holds them, torchvision's classification models come from the generated
     // table (model/torchvision.ts), and timm's common layers from model/timm.ts.

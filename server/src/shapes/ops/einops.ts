@@ -5,9 +5,9 @@
 // Axis lengths come from the input and from the keywords (`h=8`); a group's one unknown member
 // is the axis length divided by the others. A pattern we cannot read answers unknown.
 
-import { Dim, divExact, mul } from '../dim';
+import { add, Dim, divExact, equalDims, mul } from '../dim';
 import { formatShape } from '../shape';
-import { LayerDef, OpDef, Param, RuleContext, RuleResult } from '../types';
+import { LayerDef, OpDef, Param, RuleContext, RuleResult, Shape } from '../types';
 import { defs, INPUT, param, shapeOf } from './tensor';
 
 /** One composite axis of a side: its members (names, lengths, `...`), grouped or not. */
@@ -158,3 +158,69 @@ export const layers: LayerDef[] = [
     infer: (ctx) => einopsRule(ctx, 'reduce', true),
   },
 ];
+
+/**
+ * A pattern of `einops.pack`/`unpack` (https://einops.rocks/api/pack_unpack/): axis names and one
+ * `*`, which stands for the axes packed together; how many names stand before and after it. Null
+ * where it is not such a pattern.
+ */
+export function packPattern(pattern: string): { before: number; after: number } | null {
+  const tokens = pattern.trim().split(/\s+/).filter((t) => t !== '');
+  const star = tokens.indexOf('*');
+  if (star < 0 || tokens.lastIndexOf('*') !== star) return null;
+  if (!tokens.every((t, i) => i === star || /^[A-Za-z_]\w*$/.test(t))) return null;
+  return { before: star, after: tokens.length - star - 1 };
+}
+
+/**
+ * `pack(tensors, pattern)`: the packed shape (the named axes, taken from the first tensor, around
+ * the sum of each tensor's `*` axes' products) and each tensor's `*` axes, as `packed_shapes`
+ * holds them. Null where a shape is unknown, too short, or the named axes differ (einops raises).
+ */
+export function packShapes(pattern: { before: number; after: number }, shapes: Shape[]): { output: Dim[]; starred: Dim[][] } | null {
+  const { before, after } = pattern;
+  if (shapes.length === 0) return null;
+  const starred: Dim[][] = [];
+  let total: Dim = 0;
+  const first = shapes[0];
+  for (const s of shapes) {
+    if (s === null || first === null || s.length < before + after) return null;
+    for (let i = 0; i < before; i++) if (equalDims(s[i], first[i]) === false) return null;
+    for (let i = 1; i <= after; i++) if (equalDims(s[s.length - i], first[first.length - i]) === false) return null;
+    const star = s.slice(before, s.length - after);
+    starred.push(star);
+    total = add(total, star.reduce<Dim>((a, b) => mul(a, b), 1));
+  }
+  return { output: [...first!.slice(0, before), total, ...first!.slice(first!.length - after)], starred };
+}
+
+/**
+ * `unpack(tensor, packed_shapes, pattern)`: one shape per entry of `packed_shapes` (null where an
+ * entry is unknown), its `*` axes between the packed tensor's named axes; an entry's one `-1` is
+ * what the packed axis leaves for it where every other entry is known. Null where the tensor's
+ * rank is not the pattern's.
+ */
+export function unpackShapes(pattern: { before: number; after: number }, shape: Shape, starred: (Dim[] | null)[]): Shape[] | null {
+  const { before, after } = pattern;
+  if (shape === null || shape.length !== before + 1 + after) return null;
+  const head = shape.slice(0, before);
+  const tail = shape.slice(before + 1);
+  const packed = shape[before];
+  const holes = starred.filter((s) => s !== null && s.includes(-1)).length;
+  return starred.map((s) => {
+    if (s === null) return null;
+    if (!s.includes(-1)) return [...head, ...s, ...tail];
+    // The one entry with a -1: the packed axis less the other entries, over its known axes.
+    if (holes !== 1 || s.filter((d) => d === -1).length !== 1 || typeof packed !== 'number') return null;
+    let rest = packed;
+    for (const other of starred) {
+      if (other === s) continue;
+      const size = other === null ? null : other.reduce<Dim>((a, b) => mul(a, b), 1);
+      if (typeof size !== 'number') return null;
+      rest -= size;
+    }
+    const known = s.filter((d) => d !== -1).reduce<Dim>((a, b) => mul(a, b), 1);
+    if (typeof known !== 'number' || known <= 0 || rest < 0 || rest % known !== 0) return null;
+    return [...head, ...s.map((d) => (d === -1 ? rest / known : d)), ...tail];
+  });
+}

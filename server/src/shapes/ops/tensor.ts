@@ -931,6 +931,9 @@ const creationOps: OpDef[] = [
   ...['zeros', 'ones', 'empty', 'rand', 'randn'].map((name) => defs(name, [`torch.${name}`], [{ name: 'size', varargs: true }, ...FACTORY_KEYWORDS], (ctx) => ({ output: sizeArgument(ctx.value('size')) }))),
   ...['new_zeros', 'new_ones', 'new_empty'].map((name) => defs(name, [`Tensor.${name}`], [INPUT, { name: 'size', varargs: true }, ...LIKE_KEYWORDS], (ctx) => ({ output: sizeArgument(ctx.value('size')) }))),
   defs('full', ['torch.full'], [param('size'), param('fill_value'), ...FACTORY_KEYWORDS], (ctx) => ({ output: sizeArgument(ctx.value('size')) })),
+  // In place, to any number of elements (the interpreter rebinds the receiver: IN_PLACE_RESHAPES).
+  defs('resize_', ['Tensor.resize_'], [INPUT, { name: 'size', varargs: true }, keywordOnly('memory_format')], (ctx) => ({ output: sizeArgument(ctx.value('size')) })),
+  defs('resize_as_', ['Tensor.resize_as_'], [INPUT, param('the_template'), keywordOnly('memory_format')], (ctx) => ({ output: shapeOf(ctx, 'the_template') })),
   defs('new_full', ['Tensor.new_full'], [INPUT, param('size'), param('fill_value'), ...LIKE_KEYWORDS], (ctx) => ({ output: sizeArgument(ctx.value('size')) })),
   defs('arange', ['torch.arange'], [{ name: 'args', varargs: true }, ...['start', 'end', 'step'].map((n) => keywordOnly(n)), ...FACTORY_KEYWORDS], arangeRule),
   defs('linspace', ['torch.linspace'], [param('start'), param('end'), param('steps'), ...FACTORY_KEYWORDS], (ctx) => ({ output: [ctx.int('steps')] })),

@@ -1,0 +1,1 @@
+from zoo.mixer import MixerNet, build_mixer
