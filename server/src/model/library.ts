@@ -25,7 +25,7 @@ function normaliseUncached(name: string): string {
   n = n.replace(/^tf\.keras\b/, 'keras');
   n = n.replace(/^tensorflow\.compat\.v\d\.keras\b/, 'keras');
   n = n.replace(/^keras\.src\b/, 'keras');
-  n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization|advanced_activations|embeddings|wrappers|noise|local|convolutional_recurrent|attention|rnn)\./, 'keras.layers.');
+  n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization|advanced_activations|embeddings|wrappers|noise|local|convolutional_recurrent|attention|dense_attention|rnn)\./, 'keras.layers.');
   n = n.replace(/^keras\.models\.(?:sequential\.)?Sequential$/, 'keras.Sequential');
   n = n.replace(/^keras\.models\.(?:model\.)?Model$/, 'keras.Model');
   // Keras's own code builds its applications as `Functional(inputs, outputs, name=...)`: a functional Model.
