@@ -116,6 +116,57 @@ def install_dataset_stubs():
     torchvision.datasets.CIFAR100 = fake(3, 32, 32, 50000, 10000)
 
 
+def install_lightning_stub():
+    # PyTorch Lightning is not installed here: a stand-in with the documented order of a Trainer's
+    # fit/validate/test/predict (prepare_data, setup(stage), the loader hook, then the step on each
+    # batch: here the first), so that the fixtures' modules, loaders and steps run for real.
+    import sys
+    import types
+    import torch.nn as nn
+
+    class LightningModule(nn.Module):
+        pass
+
+    class LightningDataModule:
+        def prepare_data(self):
+            pass
+
+        def setup(self, stage=None):
+            pass
+
+    runs = {'fit': ('training_step', 'train_dataloader', 'train_dataloaders', 'fit'),
+            'validate': ('validation_step', 'val_dataloader', 'dataloaders', 'validate'),
+            'test': ('test_step', 'test_dataloader', 'dataloaders', 'test'),
+            'predict': ('predict_step', 'predict_dataloader', 'dataloaders', 'predict')}
+
+    class Trainer:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def _run(self, method, model, loader=None, datamodule=None, **kwargs):
+            step, hook, keyword, stage = runs[method]
+            loader = kwargs.get(keyword, loader)
+            if isinstance(loader, LightningDataModule):
+                datamodule, loader = loader, None
+            if loader is None and datamodule is not None:
+                datamodule.prepare_data()
+                datamodule.setup(stage)
+                loader = getattr(datamodule, hook)()
+            if loader is None:
+                loader = getattr(model, hook)()
+            batch = next(iter(loader))
+            getattr(model, step)(batch, 0)
+
+    for method in runs:
+        setattr(Trainer, method, lambda self, model=None, *a, _m=method, **k: self._run(_m, model, *a, **k))
+    for name in ('lightning', 'pytorch_lightning'):
+        module = types.ModuleType(name)
+        module.LightningModule = LightningModule
+        module.LightningDataModule = LightningDataModule
+        module.Trainer = Trainer
+        sys.modules[name] = module
+
+
 def parse_shape_list(text):
     return [tuple(int(d) for d in m.split(',') if d.strip()) for m in re.findall(r'\(([^()]*)\)', text)]
 
@@ -301,6 +352,7 @@ def check(path):
 def main():
     install_summary_stubs()
     install_dataset_stubs()
+    install_lightning_stub()
     names = sys.argv[1:]
     paths = sorted(glob.glob(os.path.join(ROOT, '*.py')))
     if names:

@@ -13,6 +13,7 @@
 // framework's calls (layers, containers, Keras models, factories) in library.ts, tensors and the
 // application of layers, ops and modules in tensors.ts.
 
+import { isLightningObject, lightningAttr, lightningMethod } from './lightning';
 import { add, Dim, equalDims, floordiv, isKnown, mul, sub, sym } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
@@ -2177,12 +2178,16 @@ export class Interpreter implements ModuleHost {
     return n?.t === 'int' && isKnown(n.v) ? n.v : null;
   }
 
-  private runMethodAside(obj: ObjectValue, name: string, args: Value[], node: SyntaxNode): Value | undefined {
+  /**
+   * A method of a user object run aside: recording nothing, on a budget of its own; undefined where
+   * the class has no such method, UNKNOWN where the run fails. What it changes stays changed.
+   */
+  runMethodAside(obj: ObjectValue, name: string, args: Value[], node: SyntaxNode, budget = PROBE_BUDGET): Value | undefined {
     const m = this.lookupClassAttr(obj.cls, name);
     if (m?.t !== 'function') return undefined;
     const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
     this.trace.enabled = false;
-    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    this.budget = Math.min(this.budget, this.steps + budget);
     try {
       return this.callFunction(this.bindMethod(m, obj), args, new Map(), node);
     } catch (e) {
@@ -2816,6 +2821,7 @@ export class Interpreter implements ModuleHost {
     if (self.cls.library === DATASET) return datasetMethod(this, self, method, args, kwargs, node);
     if (isSklearnObject(self)) return sklearnMethod(this, self, method, args, kwargs, node);
     if (isTorchDataObject(self)) return torchDataMethod(this, self, method, args, kwargs, node);
+    if (isLightningObject(self)) return lightningMethod(this, self, method, args, kwargs, node);
     return stdlibMethod(this, self, method, args, kwargs, node);
   }
 
@@ -2888,6 +2894,11 @@ export class Interpreter implements ModuleHost {
     return t;
   }
 
+  /**
+   * Set while a script's example call runs its model (runModelAside): a model the script built on
+   * its own and handed to it (`LightningModel(backbone)`) is fed there, which is its example.
+   */
+  inScriptCall = false;
   /** Forward passes run for a script's example calls so far (runModelAside): at most MAX_ASIDE_RUNS per file. */
   private asideRuns = 0;
 
@@ -2903,6 +2914,7 @@ export class Interpreter implements ModuleHost {
     const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
     this.trace.enabled = false;
     this.inModelRun = true;
+    this.inScriptCall = true;
     this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
     try {
       return asExampleData(applyModule(this, m, args, kwargs, node), () => this.newId(), 0);
@@ -2911,6 +2923,7 @@ export class Interpreter implements ModuleHost {
       return UNKNOWN;
     } finally {
       this.inModelRun = false;
+      this.inScriptCall = false;
       this.trace.enabled = saved.trace;
       if (this.budget !== 0) this.budget = saved.budget;
       this.uncertainExit = saved.exit;
@@ -3087,6 +3100,7 @@ function changesNothing(fn: Value): boolean {
 /** An attribute of an object of a library modelled by name (tfdata, sklearn, torchdata, stdlib). */
 function libraryObjectAttr(obj: ObjectValue, name: string): Value {
   if (obj.cls.library === DATASET) return datasetAttr(obj, name);
+  if (isLightningObject(obj)) return lightningAttr(obj, name);
   if (isSklearnObject(obj)) return sklearnAttr(obj, name);
   if (isTorchDataObject(obj)) return torchDataAttr(obj, name);
   return stdlibAttr(obj, name);
