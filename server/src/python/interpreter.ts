@@ -130,6 +130,8 @@ export interface ExampleInput {
 export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
+  /** The first id of the values it makes (1): the parts of one file analysed apart take ids that do not meet (analysis/parts.ts). */
+  firstId?: number;
   /**
    * The shape the user gives (a `# input:` comment, `--input`) for a `keras.Input` whose code does
    * not fix every size (`Input(shape=x_train.shape[1:])` on data we cannot see). `enclosing` lists,
@@ -260,6 +262,7 @@ export class Interpreter implements ModuleHost {
     private readonly options: InterpreterOptions = {},
   ) {
     this.budget = options.budget ?? 400_000;
+    this.nextId = options.firstId ?? 1;
     this.kerasInputFor = options.kerasInputFor;
     this.moduleScope.set('__name__', str('__main__'));
     this.loader = options.loader;
@@ -282,6 +285,11 @@ export class Interpreter implements ModuleHost {
 
   newId(): number {
     return this.nextId++;
+  }
+
+  /** The steps taken so far in all phases of this file (analysis/parts.ts bounds a file's parts by them). */
+  get stepsTaken(): number {
+    return this.spent + this.steps;
   }
 
   /** Starts a phase with its own step budget, never beyond what is left of the whole file's. */
@@ -315,9 +323,9 @@ export class Interpreter implements ModuleHost {
    * Runs, with the trace off, the module-level functions that the module never called and that
    * need no argument, where they build example data (`def test(): net = VGG('VGG11');
    * y = net(torch.randn(2, 3, 32, 32))`): their example calls and the instances they feed count
-   * as the file's. Each run has its own small budget.
+   * as the file's. Each run has its own small budget. Returns how many functions it ran.
    */
-  probeUncalledFunctions(budget = 60_000, limit = 8, functions: Iterable<FunctionValue> = this.functions.values()): void {
+  probeUncalledFunctions(budget = 60_000, limit = 8, functions: Iterable<FunctionValue> = this.functions.values()): number {
     const wasEnabled = this.trace.enabled;
     this.trace.enabled = false;
     let runs = 0;
@@ -336,6 +344,7 @@ export class Interpreter implements ModuleHost {
     } finally {
       this.trace.enabled = wasEnabled;
     }
+    return runs;
   }
 
   /** Runs the module's top-level statements; each failing statement is skipped. */
