@@ -1995,6 +1995,7 @@ export class Interpreter implements ModuleHost {
         if (items && obj.attrs.has(ATTRS_ARE_ITEMS_ATTR) && items.entries.has(`s:${name}`)) return items.entries.get(`s:${name}`)!.value;
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
+        if (name === 'module' && this.parallelWrapped.has(obj) && !this.lookupClassAttr(obj.cls, name)) return obj;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
@@ -2503,6 +2504,15 @@ export class Interpreter implements ModuleHost {
           this.kerasImageDataFormat = imageDataFormat(fn.name, args[0] ?? kwargs.get('data_format') ?? kwargs.get('dim_ordering'));
           return NONE;
         }
+        // `nn.DataParallel(model)`, `DistributedDataParallel(model, device_ids=[rank])`: calling the
+        // wrapper calls the model on each device's share of the batch and gathers the outputs again,
+        // so the shapes are the model's; the wrapper is the model itself, its `.module` the model again.
+        if (PARALLEL_WRAPPERS.test(fn.name)) {
+          const wrapped = args[0] ?? kwargs.get('module');
+          if (wrapped?.t !== 'object' && wrapped?.t !== 'container') return UNKNOWN;
+          this.parallelWrapped.add(wrapped);
+          return wrapped;
+        }
         // A function reached through a module (`math.floor`, `np.prod`, `typing.cast`): Python's
         // own functions are known by name; any other answers unknown.
         return constantCall(this, fn.name, args, kwargs, node) ?? pythonCall(this, fn.name, args, kwargs, node);
@@ -2908,6 +2918,8 @@ export class Interpreter implements ModuleHost {
    * its own and handed to it (`LightningModel(backbone)`) is fed there, which is its example.
    */
   inScriptCall = false;
+  /** Models the code wrapped in nn.DataParallel or DistributedDataParallel (the wrapper is the model; its `.module` too). */
+  readonly parallelWrapped = new WeakSet<Value>();
   /** Forward passes run for a script's example calls so far (runModelAside): at most MAX_ASIDE_RUNS per file. */
   private asideRuns = 0;
 
@@ -2945,6 +2957,9 @@ export class Interpreter implements ModuleHost {
     return applyModule(this, m, args, kwargs, node);
   }
 }
+
+/** The data-parallel wrappers, whose call is their module's. */
+const PARALLEL_WRAPPERS = /^torch\.nn\.(parallel\.)?((data_parallel|distributed)\.)?(DataParallel|DistributedDataParallel)$/;
 
 /** The tensor methods that change their receiver's shape in place. */
 const IN_PLACE_RESHAPES = new Set(['resize_', 'resize_as_', 'squeeze_', 'unsqueeze_', 't_', 'transpose_', 'swapdims_', 'swapaxes_', 'as_strided_', 'set_']);
@@ -3100,6 +3115,8 @@ function onlyRaises(block: SyntaxNode): boolean {
 
 /** A library function or method that changes no value another path could see (not `append`, not `add_`, not a layer's constructor). */
 function changesNothing(fn: Value): boolean {
+  // A data-parallel wrapper is its model (`if torch.cuda.device_count() > 1: model = nn.DataParallel(model)`).
+  if (fn.t === 'module' && PARALLEL_WRAPPERS.test(fn.name)) return true;
   if (fn.t !== 'builtin' || fn.record) return false;
   const method = fn.name.slice(fn.name.lastIndexOf('.') + 1);
   if (MUTATING_METHODS.has(method) || (method.endsWith('_') && !method.endsWith('__')) || findLayer(fn.name)) return false;
