@@ -43,6 +43,8 @@ RUNS = {
     'training_loop_examples.py': (None, None, {'N': 16}),
     # The last model's batch goes through a Lambda transform: (5, 3, 4, 8).
     'dataloader_torchvision_datasets.py': (None, None, {'N': 5, 'H': 4, 'W': 8}),
+    # A batch size scaled by the GPU count: 64 on this machine, which has none.
+    'dataloader_unknown_batch_size.py': (None, None, {'N': 64}),
 }
 
 # Not runnable programs (broken syntax, other libraries, deliberate hangs): nothing to check.
