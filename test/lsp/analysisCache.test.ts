@@ -169,23 +169,6 @@ describe('incremental re-parsing', () => {
     }
   });
 
-  it('analyses an opened file whole, makes its parts after, and re-analyses only the part an edit touches', () => {
-    const cache = new AnalysisCache((message) => {
-      throw new Error(message);
-    });
-    const two = `import torch.nn as nn\n\n# input: (1, 3, 8, 8)\nfirst = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))\n\n# input: (1, 3, 8, 8)\nsecond = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))\n`;
-    const opened = target('file:///two.py', 1, two);
-    expect(cache.get(opened, Settings.defaults)).toEqual(analyze(two, { proveFixes: false }));
-    expect(cache.partsFor(opened.key)).toBeUndefined();
-    cache.makeParts(opened, Settings.defaults);
-    expect(cache.partsFor(opened.key)?.parts.size).toBe(2);
-    const edited = two.replace('nn.Linear(4 * 6 * 6, 2))\n\n#', 'nn.Linear(4 * 5 * 6, 2))\n\n#');
-    const result = cache.get(target('file:///two.py', 2, edited), Settings.defaults);
-    expect(result.diagnostics.map((d) => [d.code, d.range.line])).toEqual([['linear-in-features', 3]]);
-    expect(result.models.map((m) => m.name)).toEqual(['first', 'second']);
-    expect([cache.partsFor(opened.key)?.lastAnalysed, cache.partsFor(opened.key)?.lastReused]).toEqual([1, 1]);
-  });
-
   it('follows the article fix made and unmade by small edits', () => {
     const cache = new AnalysisCache(() => undefined);
     const wrong = MODEL;

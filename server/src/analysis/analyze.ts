@@ -188,8 +188,6 @@ class Analysis {
     // model's pass (an augmentation block a subclassed model calls): it is traced after the others.
     const waits = (c: Candidate) => c.value.t === 'container' && c.value.kind === 'KerasSequential' && c.value.kerasInput === undefined && !this.interp.examples.has(c.value.id);
     for (const c of [...candidates.filter((c) => !waits(c)), ...candidates.filter(waits)]) {
-      // A cancelled analysis's result is thrown away: the models left are not traced.
-      if (this.options.isCancelled?.()) break;
       const m = this.analyseModel(c);
       if (m) models.push(m);
     }

@@ -97,16 +97,13 @@ const CONSTANT_NODES = new Set(['integer', 'float', 'string', 'string_start', 's
 /**
  * The file's result analysed part by part, reusing the memo's results of parts whose text is
  * unchanged; the whole file's analysis (analyzeTree) where the parts could differ from it. Only for
- * quick analyses (`proveFixes: false`): a proof re-analyses the whole file. With `onlyParts`, only
- * the memo is filled (the result is empty, and no whole file is analysed).
+ * quick analyses (`proveFixes: false`): a proof re-analyses the whole file.
  */
-export function analyzeByParts(tree: Tree, text: string, options: AnalyzeOptions, memo: PartsMemo, onlyParts = false): AnalysisResult {
+export function analyzeByParts(tree: Tree, text: string, options: AnalyzeOptions, memo: PartsMemo): AnalysisResult {
   memo.sameOptions(options);
   memo.lastAnalysed = 0;
   memo.lastReused = 0;
   const parts = options.proveFixes === false ? partition(tree, text, options, memo) : undefined;
-  // `onlyParts`: the memo is filled for the next analysis, and no whole file analysed.
-  if (onlyParts && !parts) return { models: [], diagnostics: [] };
   // The kept parts stay: a text that cannot be split now (a bracket left open while typing) is
   // mostly the parts again once it can.
   if (!parts) {
@@ -143,7 +140,6 @@ export function analyzeByParts(tree: Tree, text: string, options: AnalyzeOptions
     return part;
   };
   const whole = (): AnalysisResult => {
-    if (onlyParts) return { models: [], diagnostics: [] };
     memo.lastAnalysed++;
     return analyzeTree(tree, text, options);
   };

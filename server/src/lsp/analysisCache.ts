@@ -125,25 +125,6 @@ export class AnalysisCache {
     return kept && kept.text === text ? kept.syntax : undefined;
   }
 
-  /**
-   * Makes the parts of the target's text (analysis/parts.ts) where its analysis ran whole (the
-   * first, when it was opened), so that its first edit re-analyses only the part it touches. Run
-   * after its diagnostics are out; a newer edit cancels it, keeping the parts made so far.
-   */
-  makeParts(target: AnalysisTarget, settings: Settings, context: TargetContext = {}): void {
-    const memo = this.parts.get(target.key);
-    const cached = this.entries.get(target.key);
-    const tree = this.treeFor(target.key, target.text);
-    if (!memo || memo.parts.size > 0 || !tree || !cached || cached.version !== target.version || cached.text !== target.text || cached.input !== settings.defaultInputShape) return;
-    const input = settings.defaultInputShape;
-    const isCancelled = cancellationFor(target.key);
-    try {
-      analyzeByParts(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, proveFixes: false, isCancelled }, memo, true);
-    } catch {
-      // Cancelled, or failed: the next analysis makes them.
-    }
-  }
-
   /** The target's parts and their results, once it has been analysed by parts (proofs.ts analyses its candidate fixes with them). */
   partsFor(key: string): PartsMemo | undefined {
     const memo = this.parts.get(key);

@@ -203,26 +203,16 @@ export function wireServer(connection: Connection, host: ServerHost): void {
       const refresh = isNotebook || refreshHintsAfter.has(key);
       refreshHintsAfter.delete(key);
       if (refresh && clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
-      const unchanged = () => {
-        const still = targetByKey(key);
-        return still && still.version === current.version && still.text === current.text ? still : undefined;
-      };
-      if (!provenBefore) {
-        // Then the fixes are proven (a newer edit cancels that), and the diagnostics published again
-        // where the proof changed what the user sees: errors where their proven fix goes, consequences
-        // folded in, as the command line reports them (fixes travel in `data`, which code actions prove anyway).
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        const still = unchanged();
-        if (!still || analyses.get(still, documentSettings, context) !== quick) return;
-        const second = build(proofs.get(quick, current, documentSettings, context));
-        const shown = (byDocument: Map<string, Diagnostic[]>) => JSON.stringify([...byDocument].map(([uri, list]) => [uri, list.map(({ data: _data, ...rest }) => rest)]));
-        if (shown(second) !== shown(first)) send(second);
-      }
-      // Last, where the document's analysis ran whole (its first, when it was opened), its parts are
-      // made for the next edit (analysisCache.ts); an edit cancels that.
+      if (provenBefore) return;
+      // Then the fixes are proven (a newer edit cancels that), and the diagnostics published again
+      // where the proof changed what the user sees: errors where their proven fix goes, consequences
+      // folded in, as the command line reports them (fixes travel in `data`, which code actions prove anyway).
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const still = unchanged();
-      if (still) analyses.makeParts(still, documentSettings, context);
+      const still = targetByKey(key);
+      if (!still || still.version !== current.version || still.text !== current.text || analyses.get(still, documentSettings, context) !== quick) return;
+      const second = build(proofs.get(quick, current, documentSettings, context));
+      const shown = (byDocument: Map<string, Diagnostic[]>) => JSON.stringify([...byDocument].map(([uri, list]) => [uri, list.map(({ data: _data, ...rest }) => rest)]));
+      if (shown(second) !== shown(first)) send(second);
     } catch (error) {
       // A newer edit cancelled this run; the edit scheduled its own.
       if (error instanceof AnalysisCancelled) return;
