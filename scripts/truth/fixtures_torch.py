@@ -68,6 +68,17 @@ def install_summary_stubs():
             m.summary = fn
             sys.modules[name] = m
 
+    # torch before 2.0 has no F.scaled_dot_product_attention: its documented computation (eval
+    # mode, no dropout), which gives the shapes the fixtures check.
+    if not hasattr(torch.nn.functional, 'scaled_dot_product_attention'):
+        def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+            weights = query @ key.transpose(-2, -1) * (query.size(-1) ** -0.5 if scale is None else scale)
+            if attn_mask is not None:
+                weights = weights.masked_fill(~attn_mask, float('-inf')) if attn_mask.dtype == torch.bool else weights + attn_mask
+            return weights.softmax(dim=-1) @ value
+
+        torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
+
     # timm may be missing: its few layers that fixtures import, with timm's eval-mode behaviour
     # (DropPath is the identity, the initialisers return their tensor, to_2tuple repeats a number).
     try:

@@ -1234,7 +1234,7 @@ export class Interpreter implements ModuleHost {
     // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
     const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
     if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'torch.is_tensor' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -2775,6 +2775,12 @@ export class Interpreter implements ModuleHost {
       return t;
     }
     if (name === 'einops.pack' || name === 'einops.unpack') return einopsPacking(this, name, args, kwargs, node);
+    // `torch.is_tensor(x)`: whether a value is a tensor, where its kind is known.
+    if (name === 'torch.is_tensor' && args.length === 1) {
+      const kind = args[0].t;
+      if (args[0].t === 'tensor') return bool(!args[0].array && args[0].framework === 'torch');
+      return kind === 'list' || kind === 'tuple' || kind === 'dict' || kind === 'int' || kind === 'float' || kind === 'bool' || kind === 'none' || kind === 'str' ? bool(false) : UNKNOWN;
+    }
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
