@@ -43,6 +43,8 @@ RUNS = {
     'training_loop_examples.py': (None, None, {'N': 16}),
     # The last model's batch goes through a Lambda transform: (5, 3, 4, 8).
     'dataloader_torchvision_datasets.py': (None, None, {'N': 5, 'H': 4, 'W': 8}),
+    # A batch size scaled by the GPU count: 64 on this machine, which has none.
+    'dataloader_unknown_batch_size.py': (None, None, {'N': 64}),
 }
 
 # Not runnable programs (broken syntax, other libraries, deliberate hangs): nothing to check.
@@ -65,6 +67,17 @@ def install_summary_stubs():
             m = types.ModuleType(name)
             m.summary = fn
             sys.modules[name] = m
+
+    # torch before 2.0 has no F.scaled_dot_product_attention: its documented computation (eval
+    # mode, no dropout), which gives the shapes the fixtures check.
+    if not hasattr(torch.nn.functional, 'scaled_dot_product_attention'):
+        def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+            weights = query @ key.transpose(-2, -1) * (query.size(-1) ** -0.5 if scale is None else scale)
+            if attn_mask is not None:
+                weights = weights.masked_fill(~attn_mask, float('-inf')) if attn_mask.dtype == torch.bool else weights + attn_mask
+            return weights.softmax(dim=-1) @ value
+
+        torch.nn.functional.scaled_dot_product_attention = scaled_dot_product_attention
 
     # timm may be missing: its few layers that fixtures import, with timm's eval-mode behaviour
     # (DropPath is the identity, the initialisers return their tensor, to_2tuple repeats a number).
@@ -114,6 +127,57 @@ def install_dataset_stubs():
     torchvision.datasets.FashionMNIST = fake(1, 28, 28, 60000, 10000)
     torchvision.datasets.CIFAR10 = fake(3, 32, 32, 50000, 10000)
     torchvision.datasets.CIFAR100 = fake(3, 32, 32, 50000, 10000)
+
+
+def install_lightning_stub():
+    # PyTorch Lightning is not installed here: a stand-in with the documented order of a Trainer's
+    # fit/validate/test/predict (prepare_data, setup(stage), the loader hook, then the step on each
+    # batch: here the first), so that the fixtures' modules, loaders and steps run for real.
+    import sys
+    import types
+    import torch.nn as nn
+
+    class LightningModule(nn.Module):
+        pass
+
+    class LightningDataModule:
+        def prepare_data(self):
+            pass
+
+        def setup(self, stage=None):
+            pass
+
+    runs = {'fit': ('training_step', 'train_dataloader', 'train_dataloaders', 'fit'),
+            'validate': ('validation_step', 'val_dataloader', 'dataloaders', 'validate'),
+            'test': ('test_step', 'test_dataloader', 'dataloaders', 'test'),
+            'predict': ('predict_step', 'predict_dataloader', 'dataloaders', 'predict')}
+
+    class Trainer:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def _run(self, method, model, loader=None, datamodule=None, **kwargs):
+            step, hook, keyword, stage = runs[method]
+            loader = kwargs.get(keyword, loader)
+            if isinstance(loader, LightningDataModule):
+                datamodule, loader = loader, None
+            if loader is None and datamodule is not None:
+                datamodule.prepare_data()
+                datamodule.setup(stage)
+                loader = getattr(datamodule, hook)()
+            if loader is None:
+                loader = getattr(model, hook)()
+            batch = next(iter(loader))
+            getattr(model, step)(batch, 0)
+
+    for method in runs:
+        setattr(Trainer, method, lambda self, model=None, *a, _m=method, **k: self._run(_m, model, *a, **k))
+    for name in ('lightning', 'pytorch_lightning'):
+        module = types.ModuleType(name)
+        module.LightningModule = LightningModule
+        module.LightningDataModule = LightningDataModule
+        module.Trainer = Trainer
+        sys.modules[name] = module
 
 
 def parse_shape_list(text):
@@ -301,6 +365,7 @@ def check(path):
 def main():
     install_summary_stubs()
     install_dataset_stubs()
+    install_lightning_stub()
     names = sys.argv[1:]
     paths = sorted(glob.glob(os.path.join(ROOT, '*.py')))
     if names:

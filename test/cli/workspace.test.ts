@@ -54,6 +54,20 @@ describe('cnnshape check on a workspace', () => {
     expect(vae.models[0].layers[0]).toMatchObject({ kind: 'Conv2d' });
   });
 
+  it('resolves `import model.backbone` in a file of a folder named model without __init__.py from the folder above it', () => {
+    // As a project run from its top folder imports its namespace packages (semseg-style model/pspnet.py).
+    const dir = mkdtempSync(join(tmpdir(), 'cnnshape-ns-'));
+    const pkg = join(dir, 'model');
+    mkdirSync(pkg);
+    writeFileSync(join(pkg, 'backbone.py'), 'import torch.nn as nn\n\n\ndef stem(c):\n    return nn.Conv2d(3, c, 3, stride=2, padding=1)\n');
+    writeFileSync(join(pkg, 'net.py'), 'import torch\nimport torch.nn as nn\nimport model.backbone as backbone\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.stem = backbone.stem(16)\n        self.head = nn.Conv2d(16, 4, 1)\n\n    def forward(self, x):\n        return self.head(self.stem(x))\n\n\nnet = Net()\ny = net(torch.randn(2, 3, 32, 32))\n');
+    const model = json(join(pkg, 'net.py')).files[0].models[0];
+    expect(model.layers.map((l: { kind: string; output: unknown }) => [l.kind, l.output])).toEqual([
+      ['Conv2d', [2, 16, 16, 16]],
+      ['Conv2d', [2, 4, 16, 16]],
+    ]);
+  });
+
   it('gives the path of a related location and of a diagnostic in another file', () => {
     const file = json('test/workspaces/block_error/model.py').files[0];
     const conv = file.diagnostics.find((d: { code: string }) => d.code === 'conv-in-channels');

@@ -35,17 +35,43 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
 }
 
 export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  return analyzeTreeCounting(tree, text, options).result;
+}
+
+/**
+ * A text with one edit, analysed quickly (`proveFixes: false`) as analyze() would analyse it: how a
+ * proof analyses each candidate fix. The language server's goes by parts (parts.ts), re-analysing
+ * only the part the fix changes.
+ */
+export type Reanalysis = (edited: string, isCancelled?: () => boolean) => AnalysisResult;
+
+/** analyzeTree, its fixes proven with `reanalyse` analysing each candidate (where it gives what analyze() gives, the same result). */
+export function analyzeTreeWithReanalysis(tree: Tree, text: string, options: AnalyzeOptions, reanalyse: Reanalysis): AnalysisResult {
+  return analyzeTreeCounting(tree, text, options, undefined, reanalyse).result;
+}
+
+/** The steps an analysis took: in all, in running the module, and how many uncalled functions it probed (analysis/parts.ts). */
+export interface AnalysisSteps {
+  total: number;
+  module: number;
+  probes: number;
+  /** Whether running the module or finding the models (building them) recorded layers or tensor notes: a Keras model's span of the trace may take in those of other statements. */
+  moduleTraced: boolean;
+}
+
+/** analyzeTree, with the steps it took (undefined when it failed). */
+export function analyzeTreeCounting(tree: Tree, text: string, options: AnalyzeOptions = {}, firstId?: number, reanalyse?: Reanalysis): { result: AnalysisResult; steps?: AnalysisSteps } {
   try {
     // A bracket left open while typing swallows the rest of the file; analyse it without that line.
     const repaired = tree.rootNode.hasError ? withoutUnclosedStatements(text) : null;
-    const analysis = new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false });
+    const analysis = new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false }, firstId, reanalyse);
     const result = analysis.run();
     // A quick result keeps the rest of its analysis, for proveLater (a repaired text is never proven).
     if (repaired === null && options.proveFixes === false && result.diagnostics.length > 0) pendingProofs.set(result, (isCancelled) => analysis.proven(result.models, isCancelled));
-    return result;
+    return { result, steps: analysis.steps };
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
-    return { models: [], diagnostics: [] };
+    return { result: { models: [], diagnostics: [] } };
   }
 }
 
@@ -83,6 +109,15 @@ interface Candidate {
   cls?: ClassValue;
 }
 
+/** The last text split into lines, and its lines: the parts of one file (parts.ts) share them. */
+let lastLines: { text: string; lines: readonly string[] } | undefined;
+
+/** The lines of a text (never changed by their readers). */
+function linesOf(text: string): string[] {
+  if (lastLines?.text !== text) lastLines = { text, lines: text.split(/\r?\n/) };
+  return lastLines.lines as string[];
+}
+
 /** The workspace of a file analysed alone: no other file, only the libraries the engine carries (their trees cached across analyses). */
 const NO_WORKSPACE = workspaceFromTexts({}, { roots: [] });
 
@@ -102,13 +137,15 @@ class Analysis {
     private readonly tree: Tree,
     private readonly text: string,
     private readonly options: AnalyzeOptions,
+    firstId?: number,
+    private readonly reanalysis?: Reanalysis,
   ) {
     const workspace = options.workspace;
     // A file analysed alone still reads the libraries the engine carries (the torchvision table).
     this.loader = new WorkspaceLoader(workspace ?? NO_WORKSPACE, withoutUnclosedStatements);
     const file = workspace && options.path ? this.loader.fileFor(options.path, text) : undefined;
-    this.lines = text.split(/\r?\n/);
-    this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, isCancelled: options.isCancelled, kerasInputFor: (call, enclosing) => this.givenKerasInput(call, enclosing) });
+    this.lines = linesOf(text);
+    this.interp = new Interpreter(tree.rootNode, { loader: this.loader, file, firstId, isCancelled: options.isCancelled, kerasInputFor: (call, enclosing) => this.givenKerasInput(call, enclosing) });
     if (workspace) this.discovery = new WorkspaceDiscovery(this.interp, this.loader, workspace, options.path);
   }
 
@@ -140,10 +177,15 @@ class Analysis {
     return shape ? { shape, source: 'flag' } : undefined;
   }
 
+  /** The steps the run took (set when it ends). */
+  steps: AnalysisSteps | undefined;
+
   run(): AnalysisResult {
     this.interp.runModule();
-    this.interp.probeUncalledFunctions();
+    const moduleSteps = this.interp.stepsTaken;
+    const probes = this.interp.probeUncalledFunctions();
     const candidates = this.findModels();
+    const moduleTraced = this.interp.trace.records.length > 0 || this.interp.trace.notes.length > 0;
     const models: ModelResult[] = [];
     // A Keras Sequential with no input of its own may be built by its first call inside another
     // model's pass (an augmentation block a subclassed model calls): it is traced after the others.
@@ -153,6 +195,7 @@ class Analysis {
       if (m) models.push(m);
     }
     models.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line);
+    this.steps = { total: this.interp.stepsTaken, module: moduleSteps, probes, moduleTraced };
     return this.result(models, this.options.proveFixes !== false, this.options.isCancelled);
   }
 
@@ -174,7 +217,7 @@ class Analysis {
           models,
           records: this.interp.trace.records,
           inText: (n) => n.file === undefined && this.reported(n),
-          reanalyse: (edited) => analyze(edited, { ...this.options, isCancelled, proveFixes: false }),
+          reanalyse: (edited) => (this.reanalysis ? this.reanalysis(edited, isCancelled) : analyze(edited, { ...this.options, isCancelled, proveFixes: false })),
           isCancelled,
         });
     const proven = !prove ? { fixesProven: false as const } : {};
@@ -1226,7 +1269,7 @@ class Analysis {
     if (node.file !== undefined) return this.loader.isLibrary(node.file) !== true;
     let n = node;
     while (n.parent) n = n.parent;
-    return n === this.tree.rootNode;
+    return n === this.tree.rootNode || n === this.tree.whole;
   }
 }
 

@@ -7,13 +7,16 @@
 // the parser binding's tree with the exact text it was parsed from (and releases it once the next
 // version has been parsed from it: a WebAssembly tree is not garbage collected). A new text is compared with
 // that text (common prefix and suffix), the difference is applied to the old tree with tree.edit(),
-// and tree-sitter re-parses only what changed. The analysis itself (analyzeTree) still runs over the
-// whole module: it is a pure function of the text and of the other files it read (its imports, the
-// scripts that build its models), so a result stays valid while the version, the text and the
-// text of each of those files are unchanged; `dependents(path)` names the targets to re-check when
-// a file changes. Results never refer to the tree, so editing it in place is safe.
+// and tree-sitter re-parses only what changed. The analysis runs by parts (analysis/parts.ts): the
+// parts of the module that share no name are analysed apart and kept per target by their text, so
+// an edit re-analyses the part it touches and reuses the others (the whole module where the parts
+// could differ from it). It is a pure function of the text and of the other files it read (its
+// imports, the scripts that build its models), so a result stays valid while the version, the text
+// and the text of each of those files are unchanged; `dependents(path)` names the targets to
+// re-check when a file changes. Results never refer to the tree, so editing it in place is safe.
 
 import { analyzeTree } from '../analysis/analyze';
+import { analyzeByParts, PartsMemo } from '../analysis/parts';
 import type { AnalysisResult } from '../analysis/result';
 import { Cancelled, parser, type BindingTree } from '../syntax/binding';
 import type { Workspace } from '../workspace/files';
@@ -57,6 +60,8 @@ const LARGE_TEXT = 512 * 1024;
 export class AnalysisCache {
   private readonly entries = new Map<string, CachedAnalysis>();
   private readonly parsed = new Map<string, ParsedText>();
+  /** Each target's parts and their results, for the next edit. */
+  private readonly parts = new Map<string, PartsMemo>();
 
   constructor(
     private readonly logError: (message: string) => void,
@@ -86,7 +91,15 @@ export class AnalysisCache {
     try {
       const tree = this.parse(target.key, target.text, isCancelled);
       // Proofs of fixes cost up to a dozen analyses more: they run after the diagnostics are out (proofs.ts).
-      result = analyzeTree(tree, target.text, { ...(input === undefined ? {} : { input }), ...context, proveFixes: false, isCancelled });
+      const options = { ...(input === undefined ? {} : { input }), ...context, proveFixes: false, isCancelled };
+      // A target's first analysis runs whole (an opened file's diagnostics come soonest so); its
+      // parts are made at the next one, and kept for the edits after it.
+      const memo = this.parts.get(target.key);
+      if (memo) result = analyzeByParts(tree, target.text, options, memo);
+      else {
+        this.parts.set(target.key, new PartsMemo());
+        result = analyzeTree(tree, target.text, options);
+      }
       if (isCancelled?.()) throw new Cancelled();
     } catch (error) {
       if (error instanceof Cancelled) {
@@ -112,6 +125,12 @@ export class AnalysisCache {
     return kept && kept.text === text ? kept.syntax : undefined;
   }
 
+  /** The target's parts and their results, once it has been analysed by parts (proofs.ts analyses its candidate fixes with them). */
+  partsFor(key: string): PartsMemo | undefined {
+    const memo = this.parts.get(key);
+    return memo && memo.parts.size > 0 ? memo : undefined;
+  }
+
   /** Why the target's text was not analysed (over the size limit), or undefined. */
   tooLarge(target: AnalysisTarget, settings: Settings): string | undefined {
     const limit = settings.maxFileSizeMb;
@@ -126,6 +145,7 @@ export class AnalysisCache {
 
   forget(key: string): void {
     this.entries.delete(key);
+    this.parts.delete(key);
     this.dropTree(key);
   }
 

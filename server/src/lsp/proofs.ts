@@ -6,7 +6,8 @@
 // is kept with the analysis result it proves, so it is made once per document version (and per
 // version of the files that analysis read), and an edit cancels it like any analysis.
 
-import { analyze, analyzeTree, proveLater } from '../analysis/analyze';
+import { analyze, analyzeTree, analyzeTreeWithReanalysis, proveLater } from '../analysis/analyze';
+import { reanalysisByParts, type PartsMemo } from '../analysis/parts';
 import type { Tree } from '../syntax/parse';
 import type { AnalysisResult } from '../analysis/result';
 import { AnalysisCancelled, cancellationFor } from './cancellation';
@@ -18,8 +19,15 @@ export class ProofCache {
   /** The proven analysis of each quick result (the cache of analyses drops a result when it is stale). */
   private readonly proven = new WeakMap<AnalysisResult, AnalysisResult>();
 
-  /** `treeFor` gives the syntax tree the quick analysis of a target's text ran on, where one is kept: the proof analyses it without parsing again. */
-  constructor(private readonly treeFor: (target: AnalysisTarget) => Tree | undefined = () => undefined) {}
+  /**
+   * `treeFor` gives the syntax tree the quick analysis of a target's text ran on, where one is kept:
+   * the proof analyses it without parsing again; `partsFor` the target's parts (analysis/parts.ts),
+   * where it has them: each candidate fix is analysed by parts, only the part it changes again.
+   */
+  constructor(
+    private readonly treeFor: (target: AnalysisTarget) => Tree | undefined = () => undefined,
+    private readonly partsFor: (target: AnalysisTarget) => PartsMemo | undefined = () => undefined,
+  ) {}
 
   /** True when the quick result has something a proof may change: an error to place, a fix to prove. */
   static needsProof(quick: AnalysisResult): boolean {
@@ -44,7 +52,8 @@ export class ProofCache {
     const options = { ...(input === undefined ? {} : { input }), ...context, isCancelled };
     // The quick analysis's own state proves its fixes where it kept it; else the text is analysed again.
     const tree = this.treeFor(target);
-    const result = proveLater(quick, isCancelled) ?? (tree ? analyzeTree(tree, target.text, options) : analyze(target.text, options));
+    const parts = this.partsFor(target);
+    const result = proveLater(quick, isCancelled) ?? (!tree ? analyze(target.text, options) : parts ? analyzeTreeWithReanalysis(tree, target.text, options, reanalysisByParts(parts, options)) : analyzeTree(tree, target.text, options));
     if (isCancelled?.()) throw new AnalysisCancelled(target.key);
     this.proven.set(quick, result);
     return result;

@@ -78,7 +78,10 @@ export function wireServer(connection: Connection, host: ServerHost): void {
     (message) => connection.console.error(message),
     (message) => connection.console.log(message),
   );
-  const proofs = new ProofCache((target) => analyses.treeFor(target.key, target.text));
+  const proofs = new ProofCache(
+    (target) => analyses.treeFor(target.key, target.text),
+    (target) => analyses.partsFor(target.key),
+  );
   let settings = new SettingsCache(undefined);
   const workspace = host.workspace;
   let clientPullsConfiguration = false;

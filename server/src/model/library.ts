@@ -43,6 +43,10 @@ function normaliseUncached(name: string): string {
   // `torch.cuda.FloatTensor if cuda else torch.FloatTensor`: the device does not change a shape.
   n = n.replace(/^torch\.cuda\.(Float|Long|Double|Half|Int|Byte|Bool)Tensor$/, 'torch.$1Tensor');
   n = n.replace(/^numpy\b/, 'numpy');
+  // PyTorch Lightning under its three package names (python/lightning.ts).
+  n = n.replace(/^(pytorch_lightning|lightning\.pytorch)\b/, 'lightning');
+  n = n.replace(/^lightning\.core(\.(lightning|module|datamodule))?\.(LightningModule|LightningDataModule)$/, 'lightning.$3');
+  n = n.replace(/^lightning\.trainer(\.trainer)?\.Trainer$/, 'lightning.Trainer');
   return n;
 }
 
@@ -54,7 +58,7 @@ export const MODELLED_PACKAGES: ReadonlySet<string> = new Set(['torch', 'tensorf
  * source is never read, even where an environment has it (a dataset class opening files, a
  * transform or an image built on PIL's C code, would only be opaque).
  */
-const MODELLED_MODULES = ['torchvision.datasets', 'torchvision.transforms', 'PIL.Image'];
+const MODELLED_MODULES = ['torchvision.datasets', 'torchvision.transforms', 'PIL.Image', 'lightning', 'pytorch_lightning'];
 
 export function isModelledModule(name: string): boolean {
   return MODELLED_MODULES.some((m) => name === m || name.startsWith(`${m}.`));
@@ -76,6 +80,8 @@ export const BASE_CLASSES: Record<string, { framework: Framework; model: boolean
   'torch.nn.Sequential': { framework: 'torch', model: true },
   'torch.nn.ModuleList': { framework: 'torch', model: false },
   'torch.nn.ModuleDict': { framework: 'torch', model: false },
+  // A LightningModule is an nn.Module whose forward the script's Trainer feeds (python/lightning.ts).
+  'lightning.LightningModule': { framework: 'torch', model: true },
   'keras.Model': { framework: 'keras', model: true },
   'keras.layers.Layer': { framework: 'keras', model: false },
 };

@@ -6,6 +6,7 @@
 // Receivers and names are dispatched by interpreter.ts; the framework's calls (layers, containers,
 // Keras models, tensor factories, nn.Parameter) are in library.ts, tensors in tensors.ts.
 
+import { lightningCall } from './lightning';
 import { isPathCall, pathCall } from './syspath';
 import { add, Dim, isKnown, product } from '../shapes/dim';
 import { findLayer } from '../shapes/registry';
@@ -35,7 +36,7 @@ export const NN_INIT = /^torch\.nn\.init\.(uniform|normal|constant|ones|zeros|ey
 
 export function pythonCall(interp: Interpreter, name: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
   const nums = (v: Value | undefined): number | null => (v ? numeric(v) : null);
-  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node) ?? sklearnCall(interp, name, args, kwargs, node) ?? torchDataCall(interp, name, args, kwargs, node);
+  const library = stdlibCall(interp, name, args, kwargs, node) ?? datasetCall(interp, name, args, kwargs, node) ?? sklearnCall(interp, name, args, kwargs, node) ?? torchDataCall(interp, name, args, kwargs, node) ?? lightningCall(interp, name, node);
   if (library) return library;
   if (isPathCall(name)) return pathCall(interp, name, args);
   // Keras's `conv_utils.conv_output_length(length, kernel, padding, stride, dilation=1)`, which

@@ -13,6 +13,7 @@
 // framework's calls (layers, containers, Keras models, factories) in library.ts, tensors and the
 // application of layers, ops and modules in tensors.ts.
 
+import { isLightningObject, lightningAttr, lightningMethod } from './lightning';
 import { add, Dim, equalDims, floordiv, isKnown, mul, sub, sym } from '../shapes/dim';
 import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
@@ -131,6 +132,8 @@ export interface ExampleInput {
 export interface InterpreterOptions {
   /** Steps (statements, expressions and calls) allowed before the run stops with unknowns. */
   budget?: number;
+  /** The first id of the values it makes (1): the parts of one file analysed apart take ids that do not meet (analysis/parts.ts). */
+  firstId?: number;
   /**
    * The shape the user gives (a `# input:` comment, `--input`) for a `keras.Input` whose code does
    * not fix every size (`Input(shape=x_train.shape[1:])` on data we cannot see). `enclosing` lists,
@@ -264,6 +267,7 @@ export class Interpreter implements ModuleHost {
     private readonly options: InterpreterOptions = {},
   ) {
     this.budget = options.budget ?? 400_000;
+    this.nextId = options.firstId ?? 1;
     this.kerasInputFor = options.kerasInputFor;
     this.moduleScope.set('__name__', str('__main__'));
     this.loader = options.loader;
@@ -286,6 +290,11 @@ export class Interpreter implements ModuleHost {
 
   newId(): number {
     return this.nextId++;
+  }
+
+  /** The steps taken so far in all phases of this file (analysis/parts.ts bounds a file's parts by them). */
+  get stepsTaken(): number {
+    return this.spent + this.steps;
   }
 
   /** Starts a phase with its own step budget, never beyond what is left of the whole file's. */
@@ -319,9 +328,9 @@ export class Interpreter implements ModuleHost {
    * Runs, with the trace off, the module-level functions that the module never called and that
    * need no argument, where they build example data (`def test(): net = VGG('VGG11');
    * y = net(torch.randn(2, 3, 32, 32))`): their example calls and the instances they feed count
-   * as the file's. Each run has its own small budget.
+   * as the file's. Each run has its own small budget. Returns how many functions it ran.
    */
-  probeUncalledFunctions(budget = 60_000, limit = 8, functions: Iterable<FunctionValue> = this.functions.values()): void {
+  probeUncalledFunctions(budget = 60_000, limit = 8, functions: Iterable<FunctionValue> = this.functions.values()): number {
     const wasEnabled = this.trace.enabled;
     this.trace.enabled = false;
     let runs = 0;
@@ -340,6 +349,7 @@ export class Interpreter implements ModuleHost {
     } finally {
       this.trace.enabled = wasEnabled;
     }
+    return runs;
   }
 
   /**
@@ -1247,7 +1257,9 @@ export class Interpreter implements ModuleHost {
     // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
     const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
     if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
-    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isCorrectPad(n) || isSubmodulesFromKwargs(n)) {
+    // imagenet_utils.correct_pad, computed as Keras does (library.ts).
+    if (isCorrectPad(n)) return { t: 'builtin', name: n };
+    if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'torch.is_tensor' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
     return { t: 'module', name: n };
@@ -2008,6 +2020,7 @@ export class Interpreter implements ModuleHost {
         if (items && obj.attrs.has(ATTRS_ARE_ITEMS_ATTR) && items.entries.has(`s:${name}`)) return items.entries.get(`s:${name}`)!.value;
         if (obj.attrs.has(name)) return obj.attrs.get(name)!;
         if (name === '__class__') return obj.cls;
+        if (name === 'module' && this.parallelWrapped.has(obj) && !this.lookupClassAttr(obj.cls, name)) return obj;
         const m = this.lookupClassAttr(obj.cls, name);
         if (m?.t === 'function' && decoratorsOf(m).includes('@property')) return this.callFunction({ ...m, self: obj }, [], new Map(), node);
         if (m) return m.t === 'function' ? this.bindMethod(m, obj) : m;
@@ -2200,12 +2213,16 @@ export class Interpreter implements ModuleHost {
     return n?.t === 'int' && isKnown(n.v) ? n.v : null;
   }
 
-  private runMethodAside(obj: ObjectValue, name: string, args: Value[], node: SyntaxNode): Value | undefined {
+  /**
+   * A method of a user object run aside: recording nothing, on a budget of its own; undefined where
+   * the class has no such method, UNKNOWN where the run fails. What it changes stays changed.
+   */
+  runMethodAside(obj: ObjectValue, name: string, args: Value[], node: SyntaxNode, budget = PROBE_BUDGET): Value | undefined {
     const m = this.lookupClassAttr(obj.cls, name);
     if (m?.t !== 'function') return undefined;
     const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
     this.trace.enabled = false;
-    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    this.budget = Math.min(this.budget, this.steps + budget);
     try {
       return this.callFunction(this.bindMethod(m, obj), args, new Map(), node);
     } catch (e) {
@@ -2515,6 +2532,15 @@ export class Interpreter implements ModuleHost {
           this.kerasImageDataFormat = imageDataFormat(fn.name, args[0] ?? kwargs.get('data_format') ?? kwargs.get('dim_ordering'));
           return NONE;
         }
+        // `nn.DataParallel(model)`, `DistributedDataParallel(model, device_ids=[rank])`: calling the
+        // wrapper calls the model on each device's share of the batch and gathers the outputs again,
+        // so the shapes are the model's; the wrapper is the model itself, its `.module` the model again.
+        if (PARALLEL_WRAPPERS.test(fn.name)) {
+          const wrapped = args[0] ?? kwargs.get('module');
+          if (wrapped?.t !== 'object' && wrapped?.t !== 'container') return UNKNOWN;
+          this.parallelWrapped.add(wrapped);
+          return wrapped;
+        }
         // A function reached through a module (`math.floor`, `np.prod`, `typing.cast`): Python's
         // own functions are known by name; any other answers unknown.
         return constantCall(this, fn.name, args, kwargs, node) ?? pythonCall(this, fn.name, args, kwargs, node);
@@ -2778,6 +2804,12 @@ export class Interpreter implements ModuleHost {
       return t;
     }
     if (name === 'einops.pack' || name === 'einops.unpack') return einopsPacking(this, name, args, kwargs, node);
+    // `torch.is_tensor(x)`: whether a value is a tensor, where its kind is known.
+    if (name === 'torch.is_tensor' && args.length === 1) {
+      const kind = args[0].t;
+      if (args[0].t === 'tensor') return bool(!args[0].array && args[0].framework === 'torch');
+      return kind === 'list' || kind === 'tuple' || kind === 'dict' || kind === 'int' || kind === 'float' || kind === 'bool' || kind === 'none' || kind === 'str' ? bool(false) : UNKNOWN;
+    }
     // Factories come before op rules: their tensors mark example calls (`net(torch.randn(...))`).
     if (name in TENSOR_FACTORIES) return makeFactoryTensor(this, name, args, kwargs, node);
     const op = findOp(name);
@@ -2846,6 +2878,7 @@ export class Interpreter implements ModuleHost {
     if (self.cls.library === DATASET) return datasetMethod(this, self, method, args, kwargs, node);
     if (isSklearnObject(self)) return sklearnMethod(this, self, method, args, kwargs, node);
     if (isTorchDataObject(self)) return torchDataMethod(this, self, method, args, kwargs, node);
+    if (isLightningObject(self)) return lightningMethod(this, self, method, args, kwargs, node);
     return stdlibMethod(this, self, method, args, kwargs, node);
   }
 
@@ -2920,6 +2953,13 @@ export class Interpreter implements ModuleHost {
     return t;
   }
 
+  /**
+   * Set while a script's example call runs its model (runModelAside): a model the script built on
+   * its own and handed to it (`LightningModel(backbone)`) is fed there, which is its example.
+   */
+  inScriptCall = false;
+  /** Models the code wrapped in nn.DataParallel or DistributedDataParallel (the wrapper is the model; its `.module` too). */
+  readonly parallelWrapped = new WeakSet<Value>();
   /** Forward passes run for a script's example calls so far (runModelAside): at most MAX_ASIDE_RUNS per file. */
   private asideRuns = 0;
 
@@ -2935,6 +2975,7 @@ export class Interpreter implements ModuleHost {
     const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
     this.trace.enabled = false;
     this.inModelRun = true;
+    this.inScriptCall = true;
     this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
     try {
       return asExampleData(applyModule(this, m, args, kwargs, node), () => this.newId(), 0);
@@ -2943,6 +2984,7 @@ export class Interpreter implements ModuleHost {
       return UNKNOWN;
     } finally {
       this.inModelRun = false;
+      this.inScriptCall = false;
       this.trace.enabled = saved.trace;
       if (this.budget !== 0) this.budget = saved.budget;
       this.uncertainExit = saved.exit;
@@ -2955,6 +2997,9 @@ export class Interpreter implements ModuleHost {
     return applyModule(this, m, args, kwargs, node);
   }
 }
+
+/** The data-parallel wrappers, whose call is their module's. */
+const PARALLEL_WRAPPERS = /^torch\.nn\.(parallel\.)?((data_parallel|distributed)\.)?(DataParallel|DistributedDataParallel)$/;
 
 /** The tensor methods that change their receiver's shape in place. */
 const IN_PLACE_RESHAPES = new Set(['resize_', 'resize_as_', 'squeeze_', 'unsqueeze_', 't_', 'transpose_', 'swapdims_', 'swapaxes_', 'as_strided_', 'set_']);
@@ -3110,6 +3155,8 @@ function onlyRaises(block: SyntaxNode): boolean {
 
 /** A library function or method that changes no value another path could see (not `append`, not `add_`, not a layer's constructor). */
 function changesNothing(fn: Value): boolean {
+  // A data-parallel wrapper is its model (`if torch.cuda.device_count() > 1: model = nn.DataParallel(model)`).
+  if (fn.t === 'module' && PARALLEL_WRAPPERS.test(fn.name)) return true;
   if (fn.t !== 'builtin' || fn.record) return false;
   const method = fn.name.slice(fn.name.lastIndexOf('.') + 1);
   if (MUTATING_METHODS.has(method) || (method.endsWith('_') && !method.endsWith('__')) || findLayer(fn.name)) return false;
@@ -3120,6 +3167,7 @@ function changesNothing(fn: Value): boolean {
 function libraryObjectAttr(obj: ObjectValue, name: string): Value {
   if (obj.cls.library === KERAS_LAMBDA && name === 'compute_output_shape') return { t: 'builtin', name: `Lambda.${name}`, self: obj };
   if (obj.cls.library === DATASET) return datasetAttr(obj, name);
+  if (isLightningObject(obj)) return lightningAttr(obj, name);
   if (isSklearnObject(obj)) return sklearnAttr(obj, name);
   if (isTorchDataObject(obj)) return torchDataAttr(obj, name);
   return stdlibAttr(obj, name);

@@ -205,6 +205,11 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     interp.recordExample(m, { shapes: items.map((i) => (i as TensorValue).shape), sequence: args[0].t === 'list' ? 'list' : 'tuple', source: 'call', node });
     return interp.runModelAside(m, args, kwargs, node);
   }
+  // A model the script built on its own, called inside the pass of a script's example call
+  // (`self.model(x)` in a wrapper the script fed): what it is fed there is its example.
+  if (interp.inScriptCall && m.t === 'object' && interp.moduleInstances.get(m.cls.id) === m && !interp.examples.has(m.id) && args.length > 0 && kwargs.size === 0 && args.every((a) => a.t === 'tensor' && a.shape !== null)) {
+    interp.recordExample(m, { shapes: args.map((a) => (a as TensorValue).shape), source: 'call', node });
+  }
   // A model called on a concrete tensor outside any traced forward pass is an example call.
   if (!interp.inModelRun && (m.t === 'object' || m.t === 'container' || m.t === 'functional') && args.some((a) => a.t === 'tensor' && a.fromFactory)) {
     // One entry per argument, in order: an argument that is not a known tensor (a hidden state

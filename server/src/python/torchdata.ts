@@ -376,24 +376,27 @@ function dataLoader(interp: Interpreter, args: Value[], kwargs: Map<string, Valu
   const obj = libraryObject(interp, LOADER, 'DataLoader', node);
   const batchArg = args[1] ?? kwargs.get('batch_size');
   const batch = batchArg === undefined ? 1 : known(batchArg);
+  // A batch size computed from what is not known (`256 * torch.cuda.device_count()`): batches of
+  // an unknown size (None, which turns batching off, is written as such).
+  const unsized = batch === null && (batchArg?.t === 'int' || batchArg?.t === 'unknown');
   const drop = kwargs.get('drop_last');
   const dropLast = drop === undefined ? false : drop.t === 'bool' ? drop.v : null;
   const given = (k: string) => { const v = kwargs.get(k); return v !== undefined && v.t !== 'none'; };
   // Batches of batch_size items collated by default: no collate function or batch sampler, no
   // positional argument past batch_size. A sampler sets which items, and so the length.
-  const plain = batch !== null && batch > 0 && dropLast !== null && args.length <= 2 && !['collate_fn', 'batch_sampler'].some(given);
+  const plain = ((batch !== null && batch > 0) || unsized) && dropLast !== null && args.length <= 2 && !['collate_fn', 'batch_sampler'].some(given);
   const sampled = given('sampler');
   let element: Value = UNKNOWN;
   let batches: number | null = null;
   if (plain && info?.sample) {
     const length = sampled ? null : info.length;
-    batches = length === null ? null : dropLast ? Math.floor(length / batch) : Math.ceil(length / batch);
-    element = collated(interp, info.sample, firstBatch(length, batch, dropLast), node);
+    if (batch !== null) batches = length === null ? null : dropLast ? Math.floor(length / batch) : Math.ceil(length / batch);
+    element = collated(interp, info.sample, batch === null ? null : firstBatch(length, batch, dropLast), node);
   } else if (plain && !sampled && !info && dataset?.t === 'object' && !dataset.cls.library) {
     // A dataset class of the user's: its `__getitem__`'s item, collated.
     const item = interp.datasetItem(dataset, node);
-    const lead = item === undefined ? null : firstBatch(interp.datasetLength(dataset, node), batch, dropLast);
-    if (item !== undefined && lead !== null) element = collateValue(interp, item, lead, node) ?? UNKNOWN;
+    const lead = item === undefined || batch === null ? null : firstBatch(interp.datasetLength(dataset, node), batch, dropLast);
+    if (item !== undefined && (lead !== null || batch === null)) element = collateValue(interp, item, lead, node) ?? UNKNOWN;
   }
   loaders.set(obj, { element, length: batches, dataset: dataset?.t === 'object' ? dataset : null });
   return obj;
@@ -429,7 +432,7 @@ function collated(interp: Interpreter, sample: Sample, lead: number | null, node
  * becomes a (B,) tensor, a tuple, list or dict is collated item by item; undefined for anything
  * else (a string, an unknown).
  */
-function collateValue(interp: Interpreter, v: Value, lead: number, node: SyntaxNode, depth = 0): Value | undefined {
+function collateValue(interp: Interpreter, v: Value, lead: number | null, node: SyntaxNode, depth = 0): Value | undefined {
   if (depth > 4) return undefined;
   if (v.t === 'tensor') return batchTensor(interp, v.shape ? [lead, ...v.shape] : null, node);
   if (v.t === 'int' || v.t === 'float' || v.t === 'bool') return batchTensor(interp, [lead], node);

@@ -68,6 +68,16 @@ export class SyntaxNode {
     }
   }
 
+  /**
+   * A node of this one's type, text and range whose children are some of this node's, in order
+   * (their parent stays this node): a module of some of a file's statements (analysis/parts.ts).
+   */
+  withSomeChildren(children: SyntaxNode[]): SyntaxNode {
+    const node = new SyntaxNode(this.source, this.type, this.isNamed, this.startIndex, this.endIndex);
+    node.children = children.length ? children : NO_CHILDREN;
+    return node;
+  }
+
   /** How many nodes this subtree holds, itself included (tree-sitter's descendantCount). */
   countNodes(): number {
     let count = 0;
@@ -144,6 +154,8 @@ export interface SyntaxTree {
    * incrementally from it); whoever asked releases it (parser().release) when done with it.
    */
   native?: BindingTree;
+  /** For a module of some of a file's statements (SyntaxNode.withSomeChildren): the whole file's root, which their parents lead to. */
+  whole?: SyntaxNode;
 }
 
 /** The source text with its line starts, to turn offsets into positions. */

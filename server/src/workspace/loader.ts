@@ -15,7 +15,7 @@
 import type { ModuleFile, ModuleLoader } from '../python/modules';
 import type { SyntaxNode } from '../syntax/parse';
 import type { Workspace } from './files';
-import { dirname, isInside, joinPath } from './paths';
+import { basename, dirname, isInside, joinPath } from './paths';
 import { CARRIED_LIBRARIES_ROOT, CARRIED_PACKAGES, carriedLibraryFile } from '../model/torchvision';
 import { isModelledModule, MODELLED_PACKAGES } from '../model/library';
 
@@ -62,6 +62,13 @@ export class WorkspaceLoader implements ModuleLoader {
     if (importer && !importer.library) folders.push({ folder: importer.folder, library: false });
     for (const r of this.workspace.roots) folders.push({ folder: r, library: false });
     for (const r of this.addedRoots) folders.push({ folder: r, library: this.isLibrary(joinPath(r, '_')) });
+    // `import model.resnet` in model/pspnet.py, a folder without `__init__.py` run from the
+    // project's top: the folder above the importer's own folder of that name is a root too.
+    if (importer && !importer.library) {
+      for (let folder = importer.folder; dirname(folder) !== folder; folder = dirname(folder)) {
+        if (basename(folder) === parts[0]) folders.push({ folder: dirname(folder), library: false });
+      }
+    }
     if (!MODELLED_PACKAGES.has(parts[0])) for (const l of this.workspace.libraries) folders.push({ folder: l, library: true });
     // Where no environment holds them, torchvision's classification models come from the generated
     // table (model/torchvision.ts), and timm's common layers from model/timm.ts.

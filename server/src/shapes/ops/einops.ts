@@ -8,7 +8,7 @@
 import { add, Dim, divExact, equalDims, mul } from '../dim';
 import { formatShape } from '../shape';
 import { LayerDef, OpDef, Param, RuleContext, RuleResult, Shape } from '../types';
-import { defs, INPUT, param, shapeOf } from './tensor';
+import { defs, INPUT, listArgument, operandShape, param, shapeOf } from './tensor';
 
 /** One composite axis of a side: its members (names, lengths, `...`), grouped or not. */
 interface Composite {
@@ -135,10 +135,76 @@ function einopsRule(ctx: RuleContext, verb: string, layer = false): RuleResult {
 
 const LENGTHS: Param = { name: 'axes_lengths', varkw: true };
 
+/** Two sizes broadcast together: a 1 takes the other, unequal sizes (neither 1) give undefined. */
+function broadcastDim(a: Dim, b: Dim): Dim | undefined {
+  if (a === 1) return b;
+  if (b === 1) return a;
+  if (equalDims(a, b) === false) return undefined;
+  return a ?? b;
+}
+
+/**
+ * einops's `einsum(*tensors, pattern)` (https://einops.rocks/api/einsum/): axis names of any
+ * length separated by spaces, `...` for the axes a term does not name (broadcast across the
+ * operands, aligned on the right), the output named after `->`. Unknown where a shape or the
+ * pattern is, or where the operands disagree (einops raises there; the engine leaves it unknown).
+ */
+function einopsEinsumRule(ctx: RuleContext): RuleResult {
+  const values = listArgument(ctx.value('operands'));
+  const pattern = values?.[values.length - 1];
+  if (!values || values.length < 2 || typeof pattern !== 'string') return { output: null };
+  const sides = pattern.split('->');
+  if (sides.length !== 2) return { output: null };
+  const names = (text: string) => text.trim().split(/\s+/).filter((t) => t !== '');
+  const terms = sides[0].split(',').map(names);
+  const operands = values.slice(0, -1);
+  if (terms.length !== operands.length) return { output: null };
+  const sizes = new Map<string, Dim>();
+  let ellipsis: Dim[] | undefined;
+  for (let i = 0; i < terms.length; i++) {
+    const shape = operandShape(operands[i]);
+    const term = terms[i];
+    const at = term.indexOf(ELLIPSIS);
+    if (shape === null || term.lastIndexOf(ELLIPSIS) !== at || !term.every((t) => t === ELLIPSIS || /^[A-Za-z_]\w*$/.test(t))) return { output: null };
+    const named = at < 0 ? term.length : term.length - 1;
+    if (at < 0 ? shape.length !== named : shape.length < named) return { output: null };
+    const rest = shape.length - named;
+    const dims = at < 0 ? term.map((n, j) => [n, shape[j]] as const) : [...term.slice(0, at).map((n, j) => [n, shape[j]] as const), ...term.slice(at + 1).map((n, j) => [n, shape[at + rest + j]] as const)];
+    for (const [name, d] of dims) {
+      const seen = sizes.get(name);
+      const joined = seen === undefined ? d : broadcastDim(seen, d);
+      if (joined === undefined) return { output: null };
+      sizes.set(name, joined);
+    }
+    if (at >= 0) {
+      const part = shape.slice(at, at + rest);
+      if (ellipsis === undefined) ellipsis = part;
+      else {
+        const n = Math.max(ellipsis.length, part.length);
+        const a = [...Array(n - ellipsis.length).fill(1), ...ellipsis];
+        const b = [...Array(n - part.length).fill(1), ...part];
+        const joined = a.map((d, k) => broadcastDim(d, b[k]));
+        if (joined.some((d) => d === undefined)) return { output: null };
+        ellipsis = joined as Dim[];
+      }
+    }
+  }
+  const output: Dim[] = [];
+  for (const name of names(sides[1])) {
+    if (name === ELLIPSIS) {
+      if (ellipsis === undefined) return { output: null };
+      output.push(...ellipsis);
+    } else if (sizes.has(name)) output.push(sizes.get(name)!);
+    else return { output: null };
+  }
+  return { output };
+}
+
 export const ops: OpDef[] = [
   defs('rearrange', ['einops.rearrange'], [INPUT, param('pattern'), LENGTHS], (ctx) => einopsRule(ctx, 'rearrange')),
   defs('reduce', ['einops.reduce'], [INPUT, param('pattern'), param('reduction'), LENGTHS], (ctx) => einopsRule(ctx, 'reduce')),
   defs('repeat', ['einops.repeat'], [INPUT, param('pattern'), LENGTHS], (ctx) => einopsRule(ctx, 'repeat')),
+  defs('einsum', ['einops.einsum'], [{ name: 'operands', varargs: true }], einopsEinsumRule),
 ];
 
 /** `einops.layers.torch.Rearrange(pattern, **lengths)` and `Reduce(pattern, reduction, **lengths)`: the function as a module. */

@@ -16,6 +16,20 @@ import { alongAxisRule, checkedAxis, defs, INPUT, keywordOnly, listArgument, par
 
 const F = 'torch.nn.functional.';
 
+/**
+ * F.scaled_dot_product_attention(query, key, value): query (..., L, E) and value (..., S, Ev) give
+ * (..., L, Ev) (https://pytorch.org/docs/stable/generated/torch.nn.functional.scaled_dot_product_attention.html).
+ * A leading axis where query and value differ (broadcast, or grouped-query heads) is unknown; no
+ * error is reported.
+ */
+function scaledDotProductAttentionRule(ctx: RuleContext): RuleResult {
+  const q = shapeOf(ctx, 'query');
+  const v = shapeOf(ctx, 'value');
+  if (q === null || v === null || q.length < 2 || q.length !== v.length) return { output: null };
+  const leading = q.slice(0, -2).map((d, i) => (equalDims(d, v[i]) === true ? d : null));
+  return { output: [...leading, q[q.length - 2], v[v.length - 1]] };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sliding windows: pooling and convolution.
 
@@ -475,6 +489,7 @@ const activationOps: OpDef[] = [
   ...activation('tanh', [[[`${F}tanh`], []], [['torch.tanh'], [OUT]], [['Tensor.tanh'], []]]),
   ...activation('tanh_', [[['torch.tanh_', 'Tensor.tanh_'], []]]),
   defs('softmax', [`${F}softmax`], SOFTMAX_PARAMS, (ctx) => alongAxisRule(ctx)),
+  defs('scaled_dot_product_attention', [`${F}scaled_dot_product_attention`], [param('query'), param('key'), param('value'), param('attn_mask', null), param('dropout_p', 0), param('is_causal', false), param('scale', null), keywordOnly('enable_gqa', false)], scaledDotProductAttentionRule),
   defs('softmin', [`${F}softmin`], SOFTMAX_PARAMS, (ctx) => alongAxisRule(ctx)),
   defs('log_softmax', [`${F}log_softmax`], SOFTMAX_PARAMS, (ctx) => alongAxisRule(ctx)),
   defs('softmax', ['torch.softmax', 'Tensor.softmax'], [INPUT, param('dim'), param('dtype', null)], (ctx) => alongAxisRule(ctx)),
