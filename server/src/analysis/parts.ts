@@ -78,7 +78,9 @@ export class PartsMemo {
 
   /** Starts afresh when the options differ from the last analysis's. */
   sameOptions(options: AnalyzeOptions): void {
-    const key = JSON.stringify([options.path ?? null, options.input ?? null, options.model ?? null]) + (options.workspace ? '#w' : '');
+    // A workspace is made anew for each analysis: where its imports are searched is what counts.
+    const workspace = options.workspace ? [options.workspace.roots, options.workspace.libraries] : null;
+    const key = JSON.stringify([options.path ?? null, options.input ?? null, options.model ?? null, workspace]);
     if (key === this.optionsKey) return;
     this.optionsKey = key;
     this.parts.clear();
