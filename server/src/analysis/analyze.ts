@@ -427,9 +427,12 @@ class Analysis {
       }
     };
     for (const [name, v] of interp.moduleScope.vars) {
-      if (!importedInstance(interp, v) || interp.moduleInstances.get(v.cls.id) !== v) continue;
+      // A name bound again to another instance of the class (a notebook's second
+      // `model = models.densenet121()`) stands for the class's first instance, which its code fed first.
+      const first = importedInstance(interp, v) ? interp.moduleInstances.get(v.cls.id) : undefined;
+      if (first?.t !== 'object' || taken.has(first.cls.id)) continue;
       const assign = this.findModuleAssignment(name);
-      if (assign) add(v, name, assign, statementOf(assign));
+      if (assign) add(first, name, assign, statementOf(assign));
     }
     for (const v of interp.exampleInstances.values()) {
       // Built here (not by a script run for another model), inside a function that feeds it an example.
