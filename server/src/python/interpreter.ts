@@ -2091,6 +2091,8 @@ export class Interpreter implements ModuleHost {
         return tensorAttr(this, obj, name, node);
       case 'layer': {
         if (name === 'output' && obj.output) return obj.output;
+        // Keras 2's `layer.output_shape` / `layer.input_shape` once the layer was applied.
+        if ((name === 'output_shape' || name === 'input_shape') && obj.def.framework === 'keras') return this.appliedLayerShape(obj, name);
         // `'MaxPool' in f.__class__.__name__`: the layer's class.
         if (name === '__class__') return { t: 'builtin', name: 'Layer.__class__', self: obj };
         // A torchvision table block's insides (`layer4[0].conv2`) are not modelled: reaching them may change it.
@@ -2159,6 +2161,22 @@ export class Interpreter implements ModuleHost {
     if (parameter === 'none') return NONE;
     if (parameter) return this.makeTensor(parameter, 'torch', { text: `the ${name} of the ${layer.def.kind} built at ${lineLabel(layer.node)}`, node: layer.node }, 0);
     return Object.hasOwn(attributes.kept, name) ? fromArg(attributes.kept[name]) : undefined;
+  }
+
+  /**
+   * Keras 2's `layer.output_shape` and `layer.input_shape`: the shape of the tensor the layer gave
+   * (or was given) where it was applied, a size the engine does not know unknown; unknown where it
+   * was not applied yet, or applied to tensors of different shapes (Keras then raises).
+   */
+  private appliedLayerShape(layer: LayerValue, name: 'output_shape' | 'input_shape'): Value {
+    let found: Dim[] | undefined;
+    for (const r of this.trace.records) {
+      if (r.layer !== layer) continue;
+      const shape = name === 'output_shape' ? (r.output instanceof TupleOut ? null : r.output) : r.inputs.length === 1 ? r.inputs[0].shape : null;
+      if (shape === null || (found !== undefined && !(found.length === shape.length && found.every((d, i) => equalDims(d, shape[i]) === true)))) return UNKNOWN;
+      found = shape;
+    }
+    return found === undefined ? UNKNOWN : tuple(found.map((d) => (d === null ? UNKNOWN : int(d))));
   }
 
   /**
