@@ -121,6 +121,9 @@ function linesOf(text: string): string[] {
 /** The workspace of a file analysed alone: no other file, only the libraries the engine carries (their trees cached across analyses). */
 const NO_WORKSPACE = workspaceFromTexts({}, { roots: [] });
 
+/** At most so many plain classes holding Keras models are built on unknown arguments (each costs a constructor run). */
+const MAX_MODEL_HOLDER_RUNS = 16;
+
 class Analysis {
   private readonly interp: Interpreter;
   private readonly lines: string[];
@@ -378,6 +381,7 @@ class Analysis {
       taken.add(b.value.t === 'functional' || b.value.t === 'container' || b.value.t === 'object' ? b.value.id : -1);
     }
     const builderNames = new Set(builders.map((b) => b.name));
+    this.buildModelHolders(builderFunctions);
     // Keras models built inside the file's functions as its code runs, that no module-level name holds.
     const held = new Set<Value>([...varCandidates, ...builders].map((c) => c.value));
     for (const { name, node: assign, value: v } of interp.functionModels) {
@@ -680,11 +684,54 @@ class Analysis {
    * `Model(` (also `models.Model(`), and those that call one of them by name (`def ResNet18(...):
    * return ResNet(MODELS_PARAMS['resnet18'], ...)`, `EfficientNetB0` over `EfficientNet`).
    */
+  /**
+   * Plain classes of the file (no framework base) that hold Keras models and that nothing
+   * instantiates (a backbone wrapper whose `__init__(self, input_size)` builds
+   * `self.feature_extractor = Model(inputs, x)`, a trainer built only by another file): each is
+   * built on unknown arguments, and the models it assigns to its attributes are models of the
+   * file, named `Class.attribute`. A class another class derives from is built through that one;
+   * a run that builds no Keras model leaves nothing in the trace.
+   */
+  private buildModelHolders(builderFunctions: Set<string>): void {
+    const interp = this.interp;
+    const names = this.modelClassNames();
+    const builds = new RegExp(`\\b(${[...names].join('|')})\\s*\\(`);
+    let runs = 0;
+    for (const cls of interp.classes) {
+      if (runs >= MAX_MODEL_HOLDER_RUNS) break;
+      if (cls.node.file !== undefined || interp.libraryBase(cls) || interp.instantiatedClasses.has(cls.id)) continue;
+      if (interp.classes.some((other) => other !== cls && interp.mro(other).includes(cls))) continue;
+      const init = interp.lookupClassAttr(cls, '__init__');
+      if (init?.t !== 'function') continue;
+      const text = cls.node.text;
+      if (!builds.test(text) && ![...builderFunctions].some((b) => callsByName(text, b))) continue;
+      const required = requiredArguments(init);
+      if (!required) continue;
+      runs++;
+      const marks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
+      const before = interp.functionModels.length;
+      this.safely(() => interp.buildUninstantiatedClass(cls, required.args.slice(1), required.kwargs));
+      const held = interp.functionModels.slice(before);
+      if (held.length === 0) this.truncate(marks);
+      for (const m of held) m.name = `${cls.name}.${m.name}`;
+    }
+  }
+
+  /** The names the module binds the Keras and PyTorch model classes to (`Sequential`, `Model`, `Functional` from keras.src.models, an alias). */
+  private modelClassNames(): Set<string> {
+    const names = new Set(['Sequential', 'Model']);
+    for (const [name, v] of this.interp.moduleScope.vars) if (v.t === 'builtin' && (v.name === 'keras.Model' || v.name === 'keras.Sequential')) names.add(name);
+    return names;
+  }
+
   private builderFunctions(): Set<string> {
     const found = new Set<string>();
     const rest = new Map<string, string>();
+    // The model classes under any name the module binds them to.
+    const names = this.modelClassNames();
+    const builds = new RegExp(`\\b(${[...names].join('|')})\\s*\\(`);
     for (const [name, f] of this.interp.functions) {
-      if (/\b(Sequential|Model)\s*\(/.test(f.node.text)) found.add(name);
+      if (builds.test(f.node.text)) found.add(name);
       else rest.set(name, f.node.text);
     }
     for (let grew = true; grew && rest.size > 0; ) {

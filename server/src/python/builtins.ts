@@ -814,6 +814,8 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
       return i >= 0 ? int(i) : UNKNOWN;
     }
     if (method === 'count') return UNKNOWN;
+    // A tensor's shape is a tuple here; TensorFlow's is a TensorShape, whose `as_list()` gives its sizes.
+    if (method === 'as_list' && args.length === 0) return list([...self.items]);
   }
   return UNKNOWN;
 }
