@@ -8,7 +8,7 @@
 
 import { addCounts, Count, countOfTerms } from '../shapes/count';
 import { EMPTY_COSTS, modelCosts } from './costs';
-import { Dim, evaluateDim, Expr, product, sym, uniformSolutions } from '../shapes/dim';
+import { Dim, equalDims, evaluateDim, Expr, product, sym, uniformSolutions } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
@@ -1014,11 +1014,27 @@ class Analysis {
       interp.inModelRun = false;
     }
     const records = trace.records.slice(marks.records);
-    const first = records.find((r) => r.inputs.some((t) => t.id === probe.id));
+    // The first layer fed the input, also through the elementwise ops that normalise an image
+    // first (`x = (x - self.mean) * self.img_range`, then a convolution).
+    const through: TraceRecord[] = [];
+    let fed = probe.id;
+    let first: TraceRecord | undefined;
+    for (let hop = 0; hop <= MAX_NORMALISING_OPS; hop++) {
+      // (`mean.type_as(x)` reads only the input's dtype.)
+      const r = records.find((rec) => rec.inputs.some((t) => t.id === fed) && !(rec.kind === 'type_as' && rec.inputs[0].id !== fed));
+      if (!r || r.layer || hop === MAX_NORMALISING_OPS || !NORMALISING_OPS.has(r.kind) || r.outputs.length !== 1) {
+        first = r;
+        break;
+      }
+      through.push(r);
+      fed = r.outputs[0].id;
+    }
     this.truncate(marks);
     this.symbolicLeadingFree = !!first?.layer && (first.layer.def.kind === 'Linear' || first.layer.def.kind === 'Embedding');
     if (!first || !first.layer) return undefined;
     const shape = symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
+    // Each op on the way keeps that shape: its other tensors broadcast into it without growing it.
+    if (shape && !through.every((r) => r.inputs.every((t) => t.id === probe.id || through.some((o) => o.outputs[0].id === t.id) || keepsShape(shape, t.shape)))) return undefined;
     if (first.layer.def.kind !== 'GroupNorm' || !shape) return shape;
     // A GroupNorm takes (N, C, *) of any rank: the rank is that of the first layer after it that
     // fixes one (a 3-D U-Net's Conv3d), else the input is unknown, never a guessed image.
@@ -1396,6 +1412,17 @@ function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null 
 }
 
 /** Whether a function's text calls a name (`ResNet(`, not `self.ResNet(` nor `build_ResNet(`). */
+/** Elementwise ops an input may go through before its first layer, where their other operands are no larger than it. */
+const NORMALISING_OPS = new Set(['sub', 'add', 'mul', 'truediv', 'rsub', 'radd', 'rmul', 'rtruediv', 'float', 'type_as', 'neg']);
+const MAX_NORMALISING_OPS = 4;
+
+/** Whether a tensor of shape `other` broadcasts into `shape` without changing it (a per-channel mean (1, 3, 1, 1) into (N, C, H, W)). */
+function keepsShape(shape: Shape, other: Shape): boolean {
+  if (shape === null || other === null || other.length > shape.length) return false;
+  const offset = shape.length - other.length;
+  return other.every((d, i) => d === 1 || equalDims(d, shape[offset + i]) !== false);
+}
+
 function callsByName(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\w.])${name}\\s*\\(`).test(text);
 }

@@ -2112,6 +2112,12 @@ export class Interpreter implements ModuleHost {
         if (obj.kind === 'KerasSequential' && name === 'layers') return kerasModelLayers(this, obj);
         if (obj.kind === 'KerasSequential' && (name === 'input' || name === 'output')) return sequentialInputOutput(this, obj, name);
         if (obj.kind === 'KerasSequential' && (name === 'input_shape' || name === 'output_shape')) return kerasShapes(sequentialInputOutput(this, obj, name === 'input_shape' ? 'input' : 'output'));
+        // `seq._modules.items()`: its children by name ('0', '1', ... where none was given).
+        if (name === '_modules' && obj.kind !== 'KerasSequential') {
+          if (obj.unknownItems) return UNKNOWN;
+          const keys = obj.keys && obj.keys.length === obj.items.length ? [...obj.keys] : obj.items.map((_, i) => String(i));
+          return { t: 'container', kind: 'ModuleDict', keys, items: [...obj.items], node: obj.node, id: this.newId() };
+        }
         const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
         if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
