@@ -42,6 +42,8 @@ const NO_TFJS_EQUIVALENT = new Set([
   'Cropping3D',
   'Subtract',
   'MultiHeadAttention',
+  'Attention',
+  'AdditiveAttention',
   'RandomFlip',
   'RandomRotation',
   'RandomZoom',

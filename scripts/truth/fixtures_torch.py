@@ -38,6 +38,7 @@ RUNS = {
     'cifar_option_a_shortcut.py': ('TinyResNet()', [(2, 3, 9, 14)], {'N': 2, 'H': 9, 'W': 14}),
     'causal_conv_chomp.py': ('TCN()', [(2, 3, 11)], {'N': 2, 'L': 11}),
     'groupnorm_first_3d.py': ('Stage()', [(2, 8, 6, 10, 12)], {'N': 2, 'D': 6, 'H': 10, 'W': 12}),
+    'normalised_input_symbolic.py': ('SR()', [(2, 3, 12, 10)], {'N': 2, 'H': 12, 'W': 10}),
     'linear_first_sequence_rank.py': ('Scorer()', [(2, 5, 4)], {'N': 2, 'L': 5}),
     # The script runs its own training loop (one batch of 16); only the symbol is bound here.
     'training_loop_examples.py': (None, None, {'N': 16}),

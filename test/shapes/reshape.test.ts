@@ -61,9 +61,12 @@ describe('PyTorch Flatten and Unflatten details', () => {
 
   it('flows unknown dims and unknown rank without errors', () => {
     expect(json(layer('torch.nn.Flatten', [], {}, [[null, 6, null, 7]]).output)).toEqual([null, null]);
+    // Flattened from axis 1 to the last, any input it accepts gives two axes.
     const unknownRank = layer('torch.nn.Flatten', [], {}, [null]);
-    expect(unknownRank.output).toBeNull();
+    expect(unknownRank.output).toEqual([null, null]);
     expect(unknownRank.errors).toEqual([]);
+    expect(layer('torch.nn.Flatten', [], { start_dim: 2 }, [null]).output).toEqual([null, null, null]);
+    expect(layer('torch.nn.Flatten', [], { end_dim: 2 }, [null]).output).toBeNull();
   });
 
   it('reports an out-of-range start_dim as rank-mismatch on start_dim', () => {

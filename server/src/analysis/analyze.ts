@@ -8,7 +8,7 @@
 
 import { addCounts, Count, countOfTerms } from '../shapes/count';
 import { EMPTY_COSTS, modelCosts } from './costs';
-import { Dim, evaluateDim, Expr, product, sym, uniformSolutions } from '../shapes/dim';
+import { Dim, equalDims, evaluateDim, Expr, product, sym, uniformSolutions } from '../shapes/dim';
 import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
@@ -120,6 +120,9 @@ function linesOf(text: string): string[] {
 
 /** The workspace of a file analysed alone: no other file, only the libraries the engine carries (their trees cached across analyses). */
 const NO_WORKSPACE = workspaceFromTexts({}, { roots: [] });
+
+/** At most so many plain classes holding Keras models are built on unknown arguments (each costs a constructor run). */
+const MAX_MODEL_HOLDER_RUNS = 16;
 
 class Analysis {
   private readonly interp: Interpreter;
@@ -378,6 +381,7 @@ class Analysis {
       taken.add(b.value.t === 'functional' || b.value.t === 'container' || b.value.t === 'object' ? b.value.id : -1);
     }
     const builderNames = new Set(builders.map((b) => b.name));
+    this.buildModelHolders(builderFunctions);
     // Keras models built inside the file's functions as its code runs, that no module-level name holds.
     const held = new Set<Value>([...varCandidates, ...builders].map((c) => c.value));
     for (const { name, node: assign, value: v } of interp.functionModels) {
@@ -423,9 +427,12 @@ class Analysis {
       }
     };
     for (const [name, v] of interp.moduleScope.vars) {
-      if (!importedInstance(interp, v) || interp.moduleInstances.get(v.cls.id) !== v) continue;
+      // A name bound again to another instance of the class (a notebook's second
+      // `model = models.densenet121()`) stands for the class's first instance, which its code fed first.
+      const first = importedInstance(interp, v) ? interp.moduleInstances.get(v.cls.id) : undefined;
+      if (first?.t !== 'object' || taken.has(first.cls.id)) continue;
       const assign = this.findModuleAssignment(name);
-      if (assign) add(v, name, assign, statementOf(assign));
+      if (assign) add(first, name, assign, statementOf(assign));
     }
     for (const v of interp.exampleInstances.values()) {
       // Built here (not by a script run for another model), inside a function that feeds it an example.
@@ -677,11 +684,54 @@ class Analysis {
    * `Model(` (also `models.Model(`), and those that call one of them by name (`def ResNet18(...):
    * return ResNet(MODELS_PARAMS['resnet18'], ...)`, `EfficientNetB0` over `EfficientNet`).
    */
+  /**
+   * Plain classes of the file (no framework base) that hold Keras models and that nothing
+   * instantiates (a backbone wrapper whose `__init__(self, input_size)` builds
+   * `self.feature_extractor = Model(inputs, x)`, a trainer built only by another file): each is
+   * built on unknown arguments, and the models it assigns to its attributes are models of the
+   * file, named `Class.attribute`. A class another class derives from is built through that one;
+   * a run that builds no Keras model leaves nothing in the trace.
+   */
+  private buildModelHolders(builderFunctions: Set<string>): void {
+    const interp = this.interp;
+    const names = this.modelClassNames();
+    const builds = new RegExp(`\\b(${[...names].join('|')})\\s*\\(`);
+    let runs = 0;
+    for (const cls of interp.classes) {
+      if (runs >= MAX_MODEL_HOLDER_RUNS) break;
+      if (cls.node.file !== undefined || interp.libraryBase(cls) || interp.instantiatedClasses.has(cls.id)) continue;
+      if (interp.classes.some((other) => other !== cls && interp.mro(other).includes(cls))) continue;
+      const init = interp.lookupClassAttr(cls, '__init__');
+      if (init?.t !== 'function') continue;
+      const text = cls.node.text;
+      if (!builds.test(text) && ![...builderFunctions].some((b) => callsByName(text, b))) continue;
+      const required = requiredArguments(init);
+      if (!required) continue;
+      runs++;
+      const marks = { records: interp.trace.records.length, diagnostics: interp.trace.diagnostics.length, notes: interp.trace.notes.length };
+      const before = interp.functionModels.length;
+      this.safely(() => interp.buildUninstantiatedClass(cls, required.args.slice(1), required.kwargs));
+      const held = interp.functionModels.slice(before);
+      if (held.length === 0) this.truncate(marks);
+      for (const m of held) m.name = `${cls.name}.${m.name}`;
+    }
+  }
+
+  /** The names the module binds the Keras and PyTorch model classes to (`Sequential`, `Model`, `Functional` from keras.src.models, an alias). */
+  private modelClassNames(): Set<string> {
+    const names = new Set(['Sequential', 'Model']);
+    for (const [name, v] of this.interp.moduleScope.vars) if (v.t === 'builtin' && (v.name === 'keras.Model' || v.name === 'keras.Sequential')) names.add(name);
+    return names;
+  }
+
   private builderFunctions(): Set<string> {
     const found = new Set<string>();
     const rest = new Map<string, string>();
+    // The model classes under any name the module binds them to.
+    const names = this.modelClassNames();
+    const builds = new RegExp(`\\b(${[...names].join('|')})\\s*\\(`);
     for (const [name, f] of this.interp.functions) {
-      if (/\b(Sequential|Model)\s*\(/.test(f.node.text)) found.add(name);
+      if (builds.test(f.node.text)) found.add(name);
       else rest.set(name, f.node.text);
     }
     for (let grew = true; grew && rest.size > 0; ) {
@@ -964,11 +1014,27 @@ class Analysis {
       interp.inModelRun = false;
     }
     const records = trace.records.slice(marks.records);
-    const first = records.find((r) => r.inputs.some((t) => t.id === probe.id));
+    // The first layer fed the input, also through the elementwise ops that normalise an image
+    // first (`x = (x - self.mean) * self.img_range`, then a convolution).
+    const through: TraceRecord[] = [];
+    let fed = probe.id;
+    let first: TraceRecord | undefined;
+    for (let hop = 0; hop <= MAX_NORMALISING_OPS; hop++) {
+      // (`mean.type_as(x)` reads only the input's dtype.)
+      const r = records.find((rec) => rec.inputs.some((t) => t.id === fed) && !(rec.kind === 'type_as' && rec.inputs[0].id !== fed));
+      if (!r || r.layer || hop === MAX_NORMALISING_OPS || !NORMALISING_OPS.has(r.kind) || r.outputs.length !== 1) {
+        first = r;
+        break;
+      }
+      through.push(r);
+      fed = r.outputs[0].id;
+    }
     this.truncate(marks);
     this.symbolicLeadingFree = !!first?.layer && (first.layer.def.kind === 'Linear' || first.layer.def.kind === 'Embedding');
     if (!first || !first.layer) return undefined;
     const shape = symbolicInput(first.layer.def, first.layer.bound) ?? undefined;
+    // Each op on the way keeps that shape: its other tensors broadcast into it without growing it.
+    if (shape && !through.every((r) => r.inputs.every((t) => t.id === probe.id || through.some((o) => o.outputs[0].id === t.id) || keepsShape(shape, t.shape)))) return undefined;
     if (first.layer.def.kind !== 'GroupNorm' || !shape) return shape;
     // A GroupNorm takes (N, C, *) of any rank: the rank is that of the first layer after it that
     // fixes one (a 3-D U-Net's Conv3d), else the input is unknown, never a guessed image.
@@ -1346,6 +1412,17 @@ function kerasLayerParams(r: TraceRecord, records: TraceRecord[]): Count | null 
 }
 
 /** Whether a function's text calls a name (`ResNet(`, not `self.ResNet(` nor `build_ResNet(`). */
+/** Elementwise ops an input may go through before its first layer, where their other operands are no larger than it. */
+const NORMALISING_OPS = new Set(['sub', 'add', 'mul', 'truediv', 'rsub', 'radd', 'rmul', 'rtruediv', 'float', 'type_as', 'neg']);
+const MAX_NORMALISING_OPS = 4;
+
+/** Whether a tensor of shape `other` broadcasts into `shape` without changing it (a per-channel mean (1, 3, 1, 1) into (N, C, H, W)). */
+function keepsShape(shape: Shape, other: Shape): boolean {
+  if (shape === null || other === null || other.length > shape.length) return false;
+  const offset = shape.length - other.length;
+  return other.every((d, i) => d === 1 || equalDims(d, shape[offset + i]) !== false);
+}
+
 function callsByName(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\w.])${name}\\s*\\(`).test(text);
 }

@@ -71,6 +71,11 @@ export function isObtainInputShape(name: string): boolean {
   return /^(keras\.applications|keras_applications)\.imagenet_utils\._?obtain_input_shape$/.test(name);
 }
 
+/** `imagenet_utils.correct_pad(inputs, kernel_size)`: the zero padding a strided 'valid' convolution of the keras.applications models is given. */
+export function isCorrectPad(name: string): boolean {
+  return name === 'keras.applications.imagenet_utils.correct_pad';
+}
+
 /**
  * The Keras modules a keras_applications-style builder is given as keyword arguments (`backend`,
  * `layers`, `models`, `utils`): every wrapper that calls such a builder (keras.applications,

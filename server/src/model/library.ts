@@ -25,10 +25,15 @@ function normaliseUncached(name: string): string {
   n = n.replace(/^tf\.keras\b/, 'keras');
   n = n.replace(/^tensorflow\.compat\.v\d\.keras\b/, 'keras');
   n = n.replace(/^keras\.src\b/, 'keras');
-  n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization|advanced_activations|embeddings|wrappers|noise|local|convolutional_recurrent|attention|rnn)\./, 'keras.layers.');
-  n = n.replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1');
+  n = n.replace(/^keras\.layers\.(experimental\.preprocessing|preprocessing|core|convolutional|pooling|normalization|merge|recurrent|reshaping|activation|regularization|advanced_activations|embeddings|wrappers|noise|local|convolutional_recurrent|attention|dense_attention|rnn)\./, 'keras.layers.');
+  n = n.replace(/^keras\.models\.(?:sequential\.)?Sequential$/, 'keras.Sequential');
+  n = n.replace(/^keras\.models\.(?:model\.)?Model$/, 'keras.Model');
+  // Keras's own code builds its applications as `Functional(inputs, outputs, name=...)`: a functional Model.
+  n = n.replace(/^keras\.(?:models|engine)\.(?:functional\.)?Functional$/, 'keras.Model');
   // Keras 2's engine exports the base classes (`from keras.engine import Layer`, `keras.engine.topology.Layer`).
   n = n.replace(/^keras\.engine\.(base_layer\.|topology\.)?Layer$/, 'keras.layers.Layer');
+  // Keras 3 defines it in `keras.src.layers.layer`.
+  n = n.replace(/^keras\.layers\.layer\.Layer$/, 'keras.layers.Layer');
   n = n.replace(/^keras\.engine\.(training\.|topology\.)?Model$/, 'keras.Model');
   // Keras 3 ops live in submodules (`keras.ops.numpy.reshape`) and are exported flat (`keras.ops.reshape`).
   n = n.replace(/^keras\.ops\.(numpy|nn|math|core)\./, 'keras.ops.');

@@ -447,6 +447,17 @@ export function pythonCall(interp: Interpreter, name: string, args: Value[], kwa
       const rest = new Map([...kwargs].filter(([k]) => !['function', 'use_reentrant', 'preserve_rng_state', 'context_fn', 'determinism_check', 'debug'].includes(k)));
       return interp.call(fn, args.slice(1), rest, node);
     }
+    // `checkpoint_sequential(functions, segments, input)`: the modules of an nn.Sequential (or a
+    // list of them) run in order on the input, as the Sequential would.
+    case 'torch.utils.checkpoint.checkpoint_sequential': {
+      const fns = args[0] ?? kwargs.get('functions');
+      let x = args[2] ?? kwargs.get('input');
+      if (!fns || !x) return UNKNOWN;
+      if (fns.t === 'container' && fns.kind === 'Sequential') return interp.applyModule(fns, [x], new Map(), node);
+      if (fns.t !== 'list' && fns.t !== 'tuple') return UNKNOWN;
+      for (const f of fns.items) x = interp.call(f, [x], new Map(), node);
+      return x;
+    }
     // Wrappers that return the module they were given, which computes as before: a script or a
     // trace runs its forward, `spectral_norm` keeps the weight's shape (as `weight_orig`).
     case 'torch.jit.script':
@@ -803,6 +814,8 @@ export function collectionMethod(interp: Interpreter, self: Value, method: strin
       return i >= 0 ? int(i) : UNKNOWN;
     }
     if (method === 'count') return UNKNOWN;
+    // A tensor's shape is a tuple here; TensorFlow's is a TensorShape, whose `as_list()` gives its sizes.
+    if (method === 'as_list' && args.length === 0) return list([...self.items]);
   }
   return UNKNOWN;
 }

@@ -19,7 +19,7 @@ import { findLayer, findOp } from '../shapes/registry';
 import { Framework, LayerDef, Output, Shape, TupleOut } from '../shapes/types';
 import type { SyntaxNode } from '../syntax/parse';
 import { isArrayReader, isDatasetLoader } from '../model/datasets';
-import { findApplication, INJECTED_KERAS_SUBMODULES, isApplicationPreprocess, isObtainInputShape, isSubmodulesFromKwargs } from '../model/keras-applications';
+import { findApplication, INJECTED_KERAS_SUBMODULES, isApplicationPreprocess, isCorrectPad, isObtainInputShape, isSubmodulesFromKwargs } from '../model/keras-applications';
 import { lineLabel } from '../syntax/tree';
 import { ArgContext } from '../shapes/context';
 import { BASE_CLASSES, CONTAINERS, isModelledModule, MODELLED_PACKAGES, normaliseName, SUMMARY_CALLS, TENSOR_FACTORIES } from '../model/library';
@@ -43,6 +43,7 @@ import {
   kerasApplication,
   kerasFunctionalInit,
   isKerasTensor,
+  kerasCorrectPad,
   kerasObtainInputShape,
   kerasLambda,
   toArg,
@@ -66,7 +67,7 @@ import { stdlibAttr, stdlibMethod } from './stdlib';
 import { isSklearnObject, sklearnAttr, sklearnMethod } from './sklearn';
 import { DATASET, datasetAttr, datasetElement, datasetMethod } from './tfdata';
 import { isTorchDataObject, loaderElement, torchDataAttr, torchDataItem, torchDataMethod, torchDataObjectCall } from './torchdata';
-import { applyModule, applyOp, einopsPacking, indexTensor, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
+import { applyModule, applyOp, einopsPacking, indexTensor, lambdaComputeOutputShape, layerComputeOutputShape, sizesOf, tensorAttr, tensorLike, tensorMethod, tensorOperator } from './tensors';
 import { Trace } from './trace';
 import { ATTRS_ARE_ITEMS_ATTR, bool, ClassValue, CONTAINER_ATTR, containerOf, type ContainerValue, DICT_ITEMS_ATTR, dictItemsOf, IGNORED_LAYER_ATTRS, poisonLayers, dictKey, FUNCTIONAL_ATTR, KERAS_LAMBDA, LAYER_ATTR, layerOf, DictValue, FunctionValue, int, isModuleLike, joinDicts, isTableBlock, LayerValue, list, ModuleValue, NONE, ObjectValue, SeqValue, str, TensorValue, truthy, tuple, UNKNOWN, Value } from './values';
 
@@ -170,6 +171,9 @@ export class Interpreter implements ModuleHost {
   readonly exampleInstances = new Map<number, Value>();
   /** Module-level functions that ran while the module ran. */
   private readonly calledFunctions = new Set<SyntaxNode>();
+
+  /** The classes instantiated while the trace was on (by the module's run, a builder's, a model's pass). */
+  readonly instantiatedClasses = new Set<number>();
 
   /** Whether the module's code called the function (with the arguments it chose). */
   wasCalled(f: FunctionValue): boolean {
@@ -346,6 +350,25 @@ export class Interpreter implements ModuleHost {
       this.trace.enabled = wasEnabled;
     }
     return runs;
+  }
+
+  /**
+   * A plain class of the file that nothing instantiates and whose constructor builds Keras models
+   * (`self.feature_extractor = Model(inputs, x)` in a backbone wrapper taking `input_size`): built
+   * on the arguments given (unknown ones, from the caller), its Keras inputs symbolic where their
+   * shape is unknown, as the module's own code would build it, so that the models it holds are
+   * recorded as the file's (functionModels).
+   */
+  buildUninstantiatedClass(cls: ClassValue, args: Value[], kwargs: Map<string, Value>): void {
+    const saved = { running: this.runningModule, symbolic: this.symbolicKerasInputs };
+    this.runningModule = true;
+    this.symbolicKerasInputs = true;
+    try {
+      this.instantiate(cls, args, kwargs, cls.node);
+    } finally {
+      this.runningModule = saved.running;
+      this.symbolicKerasInputs = saved.symbolic;
+    }
   }
 
   /** Runs the module's top-level statements; each failing statement is skipped. */
@@ -1234,6 +1257,8 @@ export class Interpreter implements ModuleHost {
     // six's Python 2/3 names of Python 3's builtins (`from six.moves import xrange`, `six.moves.zip`).
     const moved = /^six\.moves\.(x?range|zip|map|filter|reduce)$/.exec(n);
     if (moved) return moved[1] === 'reduce' ? this.libraryRef('functools.reduce') : pythonBuiltin(moved[1] === 'xrange' ? 'range' : moved[1]);
+    // imagenet_utils.correct_pad, computed as Keras does (library.ts).
+    if (isCorrectPad(n)) return { t: 'builtin', name: n };
     if (kerasFunctionalMerge(n) || n === 'keras.layers.merge' || findLayer(n) || findOp(n) || n in CONTAINERS || n in BASE_CLASSES || n in TENSOR_FACTORIES || SUMMARY_CALLS.has(n) || n === 'keras.Input' || n === 'keras.Model' || n === 'keras.layers.InputLayer' || n === 'keras.layers.Lambda' || n === 'collections.OrderedDict' || n === 'collections.namedtuple' || n === 'einops.pack' || n === 'einops.unpack' || n === 'torch.is_tensor' || n === 'functools.partial' || n === 'copy.copy' || n === 'copy.deepcopy' || n === 'torch.nn.Parameter' || n === 'torch.nn.parameter.Parameter' || n === 'torch.autograd.Variable' || n === 'tensorflow.Variable' || n === 'keras.backend.variable' || n === 'keras.activations.get' || isDatasetLoader(n) || isArrayReader(n) || SIZE_FUNCTIONS.has(n) || findApplication(n) || isApplicationPreprocess(n) || isObtainInputShape(n) || isSubmodulesFromKwargs(n)) {
       return { t: 'builtin', name: n };
     }
@@ -2085,6 +2110,12 @@ export class Interpreter implements ModuleHost {
         if (obj.kind === 'KerasSequential' && name === 'layers') return kerasModelLayers(this, obj);
         if (obj.kind === 'KerasSequential' && (name === 'input' || name === 'output')) return sequentialInputOutput(this, obj, name);
         if (obj.kind === 'KerasSequential' && (name === 'input_shape' || name === 'output_shape')) return kerasShapes(sequentialInputOutput(this, obj, name === 'input_shape' ? 'input' : 'output'));
+        // `seq._modules.items()`: its children by name ('0', '1', ... where none was given).
+        if (name === '_modules' && obj.kind !== 'KerasSequential') {
+          if (obj.unknownItems) return UNKNOWN;
+          const keys = obj.keys && obj.keys.length === obj.items.length ? [...obj.keys] : obj.items.map((_, i) => String(i));
+          return { t: 'container', kind: 'ModuleDict', keys, items: [...obj.items], node: obj.node, id: this.newId() };
+        }
         const at = obj.unknownItems || obj.kind === 'KerasSequential' || CONTAINER_ATTRIBUTES.has(name) ? -1 : (obj.keys?.indexOf(name) ?? -1);
         if (at >= 0 && obj.keys!.length === obj.items.length) return obj.items[at];
         return { t: 'builtin', name: `Container.${name}`, self: obj };
@@ -2460,6 +2491,9 @@ export class Interpreter implements ModuleHost {
       case 'function':
         // `net.forward(torch.rand(...))` outside a forward pass is an example call, as `net(...)` is.
         if (fn.name === 'forward' && fn.self?.t === 'object' && !this.inModelRun && args.some((a) => a.t === 'tensor' && a.fromFactory)) return this.applyModule(fn.self, args, kwargs, node);
+        // `block.build(shape)` called by the code (a custom layer building its sub-layers): Keras marks
+        // the layer built, so its first call does not build it again.
+        if (fn.name === 'build' && fn.self?.t === 'object' && this.libraryBase(fn.self.cls)?.framework === 'keras') fn.self.attrs.set('__built__', bool(true));
         return this.callFunction(fn, args, kwargs, node, nodes);
       case 'class':
         return this.instantiate(fn, args, kwargs, node, nodes);
@@ -2643,6 +2677,7 @@ export class Interpreter implements ModuleHost {
 
   instantiate(cls: ClassValue, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode | null, hidden: HiddenArgs = {}): Value {
     const obj: ObjectValue = { t: 'object', cls, attrs: new Map(), node, id: this.newId() };
+    if (this.trace.enabled) this.instantiatedClasses.add(cls.id);
     const dictBase = this.mro(cls).some((c) => c.bases.some((b) => b.t === 'builtin' && DICT_BASES.has(b.name)));
     if (dictBase) obj.attrs.set(DICT_ITEMS_ATTR, { t: 'dict', entries: new Map() });
     for (const s of this.constructionStack) s.add(cls.id);
@@ -2827,6 +2862,7 @@ export class Interpreter implements ModuleHost {
     // `keras.applications.resnet50.preprocess_input(x)` scales the values: the same shape.
     if (isApplicationPreprocess(name)) return args[0] ?? kwargs.get('x') ?? UNKNOWN;
     if (isObtainInputShape(name)) return kerasObtainInputShape(args, kwargs);
+    if (isCorrectPad(name)) return kerasCorrectPad(this, args, kwargs);
     // `backend, layers, models, utils = get_submodules_from_kwargs(kwargs)`: the modules the caller
     // passed; one it did not pass is the package's global, which we do not know.
     if (isSubmodulesFromKwargs(name)) {
@@ -2843,6 +2879,8 @@ export class Interpreter implements ModuleHost {
 
   /** A method of an object of a library modelled by name (tfdata, sklearn, torchdata, stdlib). */
   private libraryObjectMethod(self: ObjectValue, method: string, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
+    // `Lambda(...).compute_output_shape(input_shape)`: its function run aside on that shape.
+    if (self.cls.library === KERAS_LAMBDA) return method === 'compute_output_shape' ? lambdaComputeOutputShape(this, self, args[0] ?? kwargs.get('input_shape') ?? UNKNOWN, node) : UNKNOWN;
     if (self.cls.library === DATASET) return datasetMethod(this, self, method, args, kwargs, node);
     if (isSklearnObject(self)) return sklearnMethod(this, self, method, args, kwargs, node);
     if (isTorchDataObject(self)) return torchDataMethod(this, self, method, args, kwargs, node);
@@ -2898,6 +2936,8 @@ export class Interpreter implements ModuleHost {
     }
     // `self.conv.forward(x)` applies the layer like `self.conv(x)`.
     if (self.t === 'layer' && (method === 'forward' || method === '__call__' || method === 'call')) return this.applyModule(self, args, kwargs, node);
+    // `conv.compute_output_shape(input_shape)`: the Keras layer's rule on that shape.
+    if (self.t === 'layer' && method === 'compute_output_shape' && self.def.framework === 'keras') return layerComputeOutputShape(self, args[0] ?? kwargs.get('input_shape') ?? UNKNOWN);
     // `conv.apply(init_fn)`: the function called on the layer, which it returns.
     if (self.t === 'layer' && method === 'apply' && self.def.framework === 'torch') return applyToModules(this, self, args[0] ?? UNKNOWN, node);
     // `nn.Conv2d(...).requires_grad_(False)`, `.to(device)`: the layer itself.
@@ -3131,6 +3171,7 @@ function changesNothing(fn: Value): boolean {
 
 /** An attribute of an object of a library modelled by name (tfdata, sklearn, torchdata, stdlib). */
 function libraryObjectAttr(obj: ObjectValue, name: string): Value {
+  if (obj.cls.library === KERAS_LAMBDA && name === 'compute_output_shape') return { t: 'builtin', name: `Lambda.${name}`, self: obj };
   if (obj.cls.library === DATASET) return datasetAttr(obj, name);
   if (isLightningObject(obj)) return lightningAttr(obj, name);
   if (isSklearnObject(obj)) return sklearnAttr(obj, name);

@@ -771,6 +771,30 @@ export function kerasObtainInputShape(args: Value[], kwargs: Map<string, Value>)
 }
 
 /**
+ * `imagenet_utils.correct_pad(inputs, kernel_size)` as Keras computes it: `((k // 2 - adjust, k // 2),
+ * ...)` per spatial axis, where adjust is 1 for an even size (and for a size of None). A size the
+ * engine does not know may be None or a number of either parity: the padding is then unknown.
+ */
+export function kerasCorrectPad(interp: Interpreter, args: Value[], kwargs: Map<string, Value>): Value {
+  const inputs = args[0] ?? kwargs.get('inputs');
+  const kernel = args[1] ?? kwargs.get('kernel_size');
+  const format = interp.kerasImageDataFormat;
+  if (inputs?.t !== 'tensor' || inputs.shape === null || inputs.shape.length < 4 || format === null || !kernel) return UNKNOWN;
+  const axis = format === 'channels_first' ? 2 : 1;
+  const sizes = [inputs.shape[axis], inputs.shape[axis + 1]];
+  const kernels = kernel.t === 'int' ? [kernel.v, kernel.v] : (kernel.t === 'tuple' || kernel.t === 'list') && kernel.items.length === 2 ? kernel.items.map((k) => (k.t === 'int' ? k.v : null)) : [null, null];
+  const pads: Value[] = [];
+  for (let i = 0; i < 2; i++) {
+    const size = sizes[i];
+    const k = kernels[i];
+    if (typeof size !== 'number' || typeof k !== 'number') return UNKNOWN;
+    const correct = Math.floor(k / 2);
+    pads.push(tuple([int(correct - (1 - (size % 2))), int(correct)]));
+  }
+  return tuple(pads);
+}
+
+/**
  * `keras.applications.ResNet50(include_top=False, input_shape=(224, 224, 3))`: a functional model
  * over its own input (or the `input_tensor=` it is built on), its output one row computed from the
  * table. An architecture argument the table does not cover (`alpha=0.5`) leaves the output unknown.

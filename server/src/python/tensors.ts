@@ -231,8 +231,10 @@ export function applyModule(interp: Interpreter, m: Value, args: Value[], kwargs
     // A call whose tensors are all of unknown shape (data of a size read from another unknown)
     // says nothing about the input: the symbolic input serves better.
     if (shapes.some((s) => s !== null)) interp.recordExample(m, { shapes, keywords: keywords.length > 0 ? keywords : undefined, options: options.size > 0 ? options : undefined, source: 'call', node });
-    // What a PyTorch model returns to the script is its forward's output (`netD(netG(noise))`).
-    return isTorchModel(interp, m) ? interp.runModelAside(m, args, kwargs, node) : UNKNOWN;
+    // What a PyTorch model returns to the script is its forward's output (`netD(netG(noise))`); a
+    // Keras model or layer called eagerly returns its output too, whose sizes code reads (a
+    // tokenizer run on `tf.ones((1, size, size, 3))` to size a positional embedding).
+    return isTorchModel(interp, m) || m.t === 'functional' || isKerasModelValue(interp, m) ? interp.runModelAside(m, args, kwargs, node) : UNKNOWN;
   }
   // Keras builds a Sequential or subclassed model without a declared input on its first call: a
   // call in a functional graph or a builder (`augmented = data_augmentation(inputs)`) is its example.
@@ -381,12 +383,58 @@ function statedOutput(interp: Interpreter, m: ObjectValue, args: Value[], out: V
   const given = first.t === 'list' || first.t === 'tuple' ? list(first.items.map(asTuple)) : asTuple(first);
   if (given.t === 'unknown' || (given.t === 'list' && given.items.some((i) => i.t === 'unknown'))) return out;
   const stated = interp.callFunction({ ...fn, self: m }, [given], new Map(), node);
-  if ((stated.t !== 'tuple' && stated.t !== 'list') || stated.items.length === 0) return out;
-  // Sizes it leaves as None (a batch, or a length `conv_output_length` could not tell) stay unknown.
-  if (!stated.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return out;
-  const shape: Shape = stated.items.map((d) => (d.t === 'int' ? d.v : null));
+  // A call that returned several tensors (`return [merged, skip]`) is answered by a list of shapes,
+  // one per tensor; a list whose items are not each a shape (unknown, or sizes) restates none of them:
+  // `[unknown, unknown]` is no rank-2 shape there.
+  if (out.t === 'list' || out.t === 'tuple') {
+    if ((stated.t !== 'tuple' && stated.t !== 'list') || stated.items.length !== out.items.length) return out;
+    const items = out.items.map((o, i) => {
+      const shape = statedShape(stated.items[i]);
+      return o.t === 'tensor' && o.shape === null && shape ? { ...o, shape, id: interp.newId() } : o;
+    });
+    return { ...out, items };
+  }
+  const shape = statedShape(stated);
+  if (!shape) return out;
   if (out.t === 'tensor') return { ...out, shape, id: interp.newId() };
   return interp.makeTensor(shape, 'keras', { text: `${m.cls.name}.compute_output_shape at ${lineLabel(node)}`, node }, 0);
+}
+
+/**
+ * One shape a `compute_output_shape` stated: a tuple or list of sizes, a size it leaves as None (a
+ * batch, or a length `conv_output_length` could not tell) unknown.
+ */
+function statedShape(stated: Value): Shape | undefined {
+  if ((stated.t !== 'tuple' && stated.t !== 'list') || stated.items.length === 0) return undefined;
+  if (!stated.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return undefined;
+  // Items all unknown may as well be shapes (`[shape_a, shape_b]` for two outputs) as sizes: no rank is told.
+  if (stated.items.every((d) => d.t === 'unknown')) return undefined;
+  return stated.items.map((d) => (d.t === 'int' ? d.v : null));
+}
+
+/**
+ * A built-in Keras layer's `compute_output_shape(input_shape)` called by the user's code (a custom
+ * layer's `build` following the shape its sub-layers give): the layer's rule on that shape (a list
+ * of shapes for a merge), nothing recorded. A size the rule leaves unknown (a batch of None
+ * included) is unknown, as `x.shape` gives it; unknown throughout where the layer's arguments or
+ * the shape are not known well enough, or where the rule finds the shape wrong (Keras would raise).
+ */
+export function layerComputeOutputShape(layer: LayerValue, arg: Value): Value {
+  if (layer.opaque || layer.def.framework !== 'keras' || layer.bound.values.get('data_format') === UnknownArg.instance) return UNKNOWN;
+  const toShape = (v: Value): Shape | undefined => ((v.t === 'tuple' || v.t === 'list') && v.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown') ? v.items.map((d) => (d.t === 'int' ? d.v : null)) : undefined);
+  const several = (arg.t === 'list' || arg.t === 'tuple') && arg.items.length > 0 && arg.items.every((i) => i.t === 'tuple' || i.t === 'list');
+  const shapes = several ? arg.items.map(toShape) : [toShape(arg)];
+  if (shapes.some((s) => s === undefined)) return UNKNOWN;
+  const makeContext = (b: BoundArgs) => new ArgContext({ framework: 'keras', kind: layer.def.kind, bound: b, inputs: shapes as Shape[], originOf: () => 'its input', argTexts: { get: () => undefined } });
+  let ran: { result: RuleResult; context: ArgContext };
+  try {
+    ran = inferWithUnknownFlags(layer.def.params, layer.bound, makeContext, (c) => layer.def.infer(c));
+  } catch {
+    return UNKNOWN;
+  }
+  if (ran.context.errors.length > 0) return UNKNOWN;
+  const toValue = (o: Output): Value => (o === null ? UNKNOWN : o instanceof TupleOut ? list(o.items.map(toValue)) : tuple(o.map((d) => (d === null ? UNKNOWN : int(d)))));
+  return toValue(ran.result.output);
 }
 
 /** Whether a layer was applied since the record numbered `firstSeq` (a subclass's forward calling `super().forward`). */
@@ -455,6 +503,27 @@ function applyLambda(interp: Interpreter, m: ObjectValue, args: Value[], kwargs:
 }
 
 /**
+ * `Lambda.compute_output_shape(input_shape)` called by the user's code: Keras runs the function on
+ * a placeholder of that shape (or reads its stated `output_shape=`); here the function runs aside on
+ * a tensor of that shape, nothing recorded. Sizes unknown as `layerComputeOutputShape` gives them.
+ */
+export function lambdaComputeOutputShape(interp: Interpreter, m: ObjectValue, arg: Value, node: SyntaxNode): Value {
+  if ((arg.t !== 'tuple' && arg.t !== 'list') || !arg.items.every((d) => d.t === 'int' || d.t === 'none' || d.t === 'unknown')) return UNKNOWN;
+  const input = interp.makeTensor(arg.items.map((d) => (d.t === 'int' ? d.v : null)), 'keras', { text: `the shape given to compute_output_shape at ${lineLabel(node)}`, node }, 0);
+  const fn = m.attrs.get(LAMBDA_FUNCTION_ATTR) ?? UNKNOWN;
+  const stated = m.attrs.get(LAMBDA_OUTPUT_SHAPE_ATTR);
+  const wasEnabled = interp.trace.enabled;
+  interp.trace.enabled = false;
+  let out: Value;
+  try {
+    out = stated ? lambdaStatedOutput(interp, stated, input, node) : fn.t === 'unknown' ? UNKNOWN : interp.call(fn, [input], new Map(), node);
+  } finally {
+    interp.trace.enabled = wasEnabled;
+  }
+  return out.t === 'tensor' && out.shape !== null ? tuple(out.shape.map((d) => (d === null ? UNKNOWN : int(d)))) : UNKNOWN;
+}
+
+/**
  * Keras 2's `Lambda.compute_output_shape` for a stated `output_shape`: a tuple is the output without
  * its batch axis (the input's batch in front), a function is given the input's shape (a list of them
  * for a list of inputs) and returns the whole output shape. Unknown where the input's shape is.
@@ -475,7 +544,6 @@ function lambdaStatedOutput(interp: Interpreter, stated: Value, input: Value, no
   return interp.makeTensor(shape, 'keras', { text: `the output_shape of the Lambda at ${lineLabel(node)}`, node }, 0);
 }
 
-/** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
 /** The record of a leaf module that is not a layer (TraceRecord.leaf), in a model's pass: its call's input and output. */
 function recordLeafModule(interp: Interpreter, m: ObjectValue | ContainerValue, args: Value[], out: Value, node: SyntaxNode): void {
   if (!interp.inModelRun) return;
@@ -490,6 +558,7 @@ function isTorchModel(interp: Interpreter, m: Value): boolean {
   return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'torch';
 }
 
+/** A Keras Sequential or a user subclass of keras.Model / keras.layers.Layer. */
 function isKerasModelValue(interp: Interpreter, m: Value): m is ContainerValue | ObjectValue {
   if (m.t === 'container') return m.kind === 'KerasSequential';
   return m.t === 'object' && interp.libraryBase(m.cls)?.framework === 'keras';

@@ -1,6 +1,6 @@
 // Layer family: attention. PyTorch's `torch.nn.MultiheadAttention`, `TransformerEncoderLayer`,
 // `TransformerEncoder`, `TransformerDecoderLayer` and `TransformerDecoder`, and Keras's
-// `keras.layers.MultiHeadAttention`.
+// `keras.layers.MultiHeadAttention`, `Attention` and `AdditiveAttention`.
 //
 // Attention layers take several tensors. The interpreter passes further positional tensors as
 // inputs 1, 2, ... and the call's keyword arguments as `call.<name>` values (`call.need_weights`,
@@ -256,7 +256,52 @@ function kerasMultiHeadAttentionRule(ctx: RuleContext): RuleResult {
   return { output: new TupleOut([output, scores]), params };
 }
 
+/**
+ * Keras's `Attention` (dot-product, Luong) and `AdditiveAttention` (Bahdanau), called on
+ * `[query, value]` or `[query, value, key]`: the output is `(*query[:-1], value[-1])`, Keras 3's
+ * compute_output_shape, and with `return_attention_scores=True` also the scores
+ * `(*query[:-1], Tv)`. Weights: Attention's `use_scale` and a 'concat' score mode make one scalar
+ * each; AdditiveAttention's `use_scale` (on by default) makes one per query feature. Masks are not
+ * checked, nor the sizes the scores need to agree on.
+ */
+function kerasDenseAttentionRule(ctx: RuleContext): RuleResult {
+  const query = ctx.inputs[0] ?? null;
+  const value = ctx.inputs.length > 1 ? ctx.inputs[1] : null;
+  const key = ctx.inputs.length > 2 ? ctx.inputs[2] : value;
+  const last = (s: Shape): Dim => (s === null || s.length === 0 ? null : s[s.length - 1]);
+  const output: Shape = query === null || query.length === 0 || value === null ? null : [...query.slice(0, -1), last(value)];
+  const scale = ctx.bool('use_scale');
+  let params: Count | null;
+  if (ctx.kind === 'AdditiveAttention') {
+    const dim = last(query) ?? last(value);
+    params = scale === false ? 0 : scale === true && isKnown(dim) && typeof dim === 'number' ? dim : null;
+  } else {
+    const mode = ctx.str('score_mode');
+    params = scale === null || mode === null ? null : (scale ? 1 : 0) + (mode === 'concat' ? 1 : 0);
+  }
+  const returnScores = ctx.value('call.return_attention_scores');
+  if (ctx.has('call.return_attention_scores') && typeof returnScores !== 'boolean' && returnScores !== null) return { output: null, params };
+  if (returnScores !== true) return { output, params };
+  const tv = key === null || key.length < 2 ? null : key[key.length - 2];
+  const scores: Shape = query === null || query.length === 0 || key === null ? null : [...query.slice(0, -1), tv];
+  return { output: new TupleOut([output, scores]), params };
+}
+
 const kerasLayers: LayerDef[] = [
+  {
+    kind: 'Attention',
+    framework: 'keras',
+    names: ['keras.layers.Attention'],
+    params: [{ name: 'use_scale', default: false }, { name: 'score_mode', default: 'dot' }, { name: 'dropout', default: 0.0 }, { name: 'seed', default: null }, { name: 'causal', default: false }, KERAS_KWARGS],
+    infer: kerasDenseAttentionRule,
+  },
+  {
+    kind: 'AdditiveAttention',
+    framework: 'keras',
+    names: ['keras.layers.AdditiveAttention'],
+    params: [{ name: 'use_scale', default: true }, { name: 'dropout', default: 0.0 }, { name: 'seed', default: null }, { name: 'causal', default: false }, KERAS_KWARGS],
+    infer: kerasDenseAttentionRule,
+  },
   {
     kind: 'MultiHeadAttention',
     framework: 'keras',

@@ -58,6 +58,9 @@ function inferTorchFlatten(ctx: RuleContext): RuleResult {
   const input = ctx.inputs[0] ?? null;
   const start = ctx.int('start_dim');
   const end = ctx.int('end_dim');
+  // Flattened to the last axis from a known start, an input of unknown shape gives start_dim + 1
+  // axes of unknown size (the call succeeds only where the input has that many).
+  if (input === null && typeof start === 'number' && start >= 0 && end === -1) return { output: Array<Dim>(start + 1).fill(null), params: 0 };
   if (input === null || typeof start !== 'number' || typeof end !== 'number') return { output: null, params: 0 };
   // PyTorch treats a 0-d tensor as having one axis here.
   const rank = Math.max(input.length, 1);
@@ -118,7 +121,9 @@ function inferTorchUnflatten(ctx: RuleContext): RuleResult {
  */
 function inferKerasFlatten(ctx: RuleContext): RuleResult {
   const input = ctx.inputs[0] ?? null;
-  if (input === null || input.length === 0) return { output: input === null ? null : [null, 1], params: 0 };
+  // Whatever its input, Keras's Flatten gives (batch, the product of the rest): rank 2, also where
+  // nothing of the input is known (Reshape likewise gives its target behind an unknown batch).
+  if (input === null || input.length === 0) return { output: input === null ? [null, null] : [null, 1], params: 0 };
   const rest = input.slice(1);
   const total = rest.length === 0 ? 1 : product(rest);
   if (rest.length > 1) ctx.note(`flattened ${productNote(rest, total)}`);

@@ -11,7 +11,7 @@
 import { asInt } from '../context';
 import { add, Dim, dimToString, floordiv, isKnown, mul, sub } from '../dim';
 import { formatShape } from '../shape';
-import type { ArgValue, LayerDef, Param, RuleContext, RuleResult, Shape } from '../types';
+import { type ArgValue, type LayerDef, type Param, type RuleContext, type RuleResult, type Shape, UnknownArg } from '../types';
 
 const KERAS_KWARGS: Param = { name: 'kwargs', varkw: true };
 
@@ -449,7 +449,9 @@ const kerasLayers: LayerDef[] = [
     infer: inferKerasResizeTo,
   },
   {
-    // Normalization keeps a mean and a variance per feature and a count: 2·C + 1 weights, as Keras counts them.
+    // Normalization to be adapted keeps a mean and a variance per feature and a count: 2·C + 1
+    // weights, as Keras counts them; given its `mean=` and `variance=`, it holds them as constants
+    // and makes no weight (Keras 3's and tf.keras 2.6+'s build: `if self.input_mean is None`).
     kind: 'Normalization',
     framework: 'keras',
     names: ['keras.layers.Normalization'],
@@ -458,6 +460,9 @@ const kerasLayers: LayerDef[] = [
       const input = ctx.inputs[0] ?? null;
       const axis = ctx.int('axis');
       const c = input && typeof axis === 'number' && input.length > 0 ? input[axis < 0 ? input.length + axis : axis] ?? null : null;
+      const mean = ctx.value('mean');
+      if (mean instanceof UnknownArg) return { output: input, params: null };
+      if (mean !== null) return { output: input, params: 0 };
       return { output: input, params: typeof c === 'number' ? 2 * c + 1 : null };
     },
   },
