@@ -760,14 +760,23 @@ export class Interpreter implements ModuleHost {
   private probeBlock(block: SyntaxNode | null, scope: Scope): void {
     if (!block || this.inModelRun || this.probed.has(block) || !this.isScriptScope(scope)) return;
     this.probed.add(block);
-    const saved = { budget: this.budget, exit: this.uncertainExit, ret: this.uncertainReturn, trace: this.trace.enabled };
+    this.aside(PROBE_BUDGET, () => this.execBlock(block, scope), undefined);
+  }
+
+  /**
+   * Runs `run` aside: with the trace off, on a budget of its own (never beyond what is left), and
+   * the state of uncertain exits and returns restored afterwards; `failed` where it raises or runs
+   * out of steps. A cancellation still stops the whole run.
+   */
+  private aside<T>(budget: number, run: () => T, failed: T): T {
+    const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
     this.trace.enabled = false;
-    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
+    this.budget = Math.min(this.budget, this.steps + budget);
     try {
-      this.execBlock(block, scope);
+      return run();
     } catch (e) {
-      // Cancelled: the whole run stops.
       if (e instanceof BudgetExceeded && this.budget === 0) throw e;
+      return failed;
     } finally {
       this.trace.enabled = saved.trace;
       if (this.budget !== 0) this.budget = saved.budget;
@@ -2244,20 +2253,7 @@ export class Interpreter implements ModuleHost {
   runMethodAside(obj: ObjectValue, name: string, args: Value[], node: SyntaxNode, budget = PROBE_BUDGET): Value | undefined {
     const m = this.lookupClassAttr(obj.cls, name);
     if (m?.t !== 'function') return undefined;
-    const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
-    this.trace.enabled = false;
-    this.budget = Math.min(this.budget, this.steps + budget);
-    try {
-      return this.callFunction(this.bindMethod(m, obj), args, new Map(), node);
-    } catch (e) {
-      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
-      return UNKNOWN;
-    } finally {
-      this.trace.enabled = saved.trace;
-      if (this.budget !== 0) this.budget = saved.budget;
-      this.uncertainExit = saved.exit;
-      this.uncertainReturn = saved.ret;
-    }
+    return this.aside(budget, () => this.callFunction(this.bindMethod(m, obj), args, new Map(), node), UNKNOWN);
   }
 
   /** A method looked up on an instance: bound to it, to its class (@classmethod), or to nothing (@staticmethod). */
@@ -2465,8 +2461,9 @@ export class Interpreter implements ModuleHost {
   /**
    * A tensor whose shape a method changed in place (`images.resize_(64, 784)`, `x.unsqueeze_(0)`):
    * the name or attribute it was read from holds the new shape from now on (a tensor of unknown
-   * shape where the method's result is not known). A tensor reached otherwise (an item of a list)
-   * keeps no stale shape: the expression is left alone only where it names no stored value.
+   * shape where the method's result is not known), and so does an item of a list or dict it was read
+   * from (`feats[-1].unsqueeze_(0)`). Another name bound to the same tensor (`y = x`) is not found
+   * and keeps the old shape.
    */
   private reshapedInPlace(receiver: SyntaxNode, before: TensorValue, result: Value, scope: Scope): void {
     const after = result.t === 'tensor' ? result : this.unknownTensor(before, receiver);
@@ -2475,6 +2472,9 @@ export class Interpreter implements ModuleHost {
       const obj = this.evalExpr(receiver.childForFieldName('object')!, scope);
       const name = receiver.childForFieldName('attribute')?.text;
       if (obj.t === 'object' && name && obj.attrs.get(name) === before) obj.attrs.set(name, after);
+    } else if (receiver.type === 'subscript') {
+      const held = this.evalExpr(receiver.childForFieldName('value')!, scope);
+      if (held.t === 'list' || held.t === 'dict') this.assignTarget(receiver, after, scope);
     }
   }
 
@@ -2996,24 +2996,20 @@ export class Interpreter implements ModuleHost {
   runModelAside(m: Value, args: Value[], kwargs: Map<string, Value>, node: SyntaxNode): Value {
     if (this.inModelRun || this.asideRuns >= MAX_ASIDE_RUNS) return UNKNOWN;
     this.asideRuns++;
-    const saved = { budget: this.budget, trace: this.trace.enabled, exit: this.uncertainExit, ret: this.uncertainReturn };
-    this.trace.enabled = false;
-    this.inModelRun = true;
-    this.inScriptCall = true;
-    this.budget = Math.min(this.budget, this.steps + PROBE_BUDGET);
-    try {
-      return asExampleData(applyModule(this, m, args, kwargs, node), () => this.newId(), 0);
-    } catch (e) {
-      if (e instanceof BudgetExceeded && this.budget === 0) throw e;
-      return UNKNOWN;
-    } finally {
-      this.inModelRun = false;
-      this.inScriptCall = false;
-      this.trace.enabled = saved.trace;
-      if (this.budget !== 0) this.budget = saved.budget;
-      this.uncertainExit = saved.exit;
-      this.uncertainReturn = saved.ret;
-    }
+    return this.aside(
+      PROBE_BUDGET,
+      () => {
+        this.inModelRun = true;
+        this.inScriptCall = true;
+        try {
+          return asExampleData(applyModule(this, m, args, kwargs, node), () => this.newId(), 0);
+        } finally {
+          this.inModelRun = false;
+          this.inScriptCall = false;
+        }
+      },
+      UNKNOWN,
+    );
   }
 
   /** Applies a model-like value (layer, container, user module, functional model) to arguments (tensors.ts). */

@@ -15,7 +15,7 @@ import { loaderElement } from './torchdata';
 import { ClassValue, int, NONE, ObjectValue, str, UNKNOWN, Value } from './values';
 
 const TRAINER = 'lightning.Trainer';
-export const LIGHTNING_DATAMODULE = 'lightning.LightningDataModule';
+const LIGHTNING_DATAMODULE = 'lightning.LightningDataModule';
 
 /** Each Trainer method: the module's step it runs, the loader hook it reads, the loader keyword, and the stage `setup` is given. */
 const RUNS: Record<string, { step: string; hook: string; keyword: string; stage: string }> = {
@@ -52,7 +52,7 @@ export function lightningMethod(interp: Interpreter, _self: ObjectValue, method:
   const second = args[1];
   const isDataModule = (v: Value | undefined): v is ObjectValue => v?.t === 'object' && interp.mro(v.cls).some((c) => c.bases.some((b) => (b.t === 'builtin' || b.t === 'module') && b.name === LIGHTNING_DATAMODULE));
   const datamodule = kwargs.get('datamodule') ?? (isDataModule(second) ? second : undefined);
-  let loader = kwargs.get(run.keyword) ?? kwargs.get(`${run.keyword.replace(/s$/, '')}`) ?? (second && !isDataModule(second) ? second : undefined);
+  let loader = kwargs.get(run.keyword) ?? kwargs.get(run.keyword.replace(/s$/, '')) ?? (second && !isDataModule(second) ? second : undefined);
   if (!loader && isDataModule(datamodule)) {
     interp.runMethodAside(datamodule, 'prepare_data', [], node, STEP_BUDGET);
     interp.runMethodAside(datamodule, 'setup', [str(run.stage)], node, STEP_BUDGET);
