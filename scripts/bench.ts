@@ -14,7 +14,7 @@
 //      process's peak RSS. Goals: at most 3x the parse; memory under 10x the file plus 100 MB.
 // Then the language server (bench-lsp.ts), the workspace (bench-workspace.ts) and the confirmation.
 // It prints figures and never fails on them: there are no timed assertions anywhere.
-// Profile the in-process part with `npm run build && node --cpu-prof dist/bench.js --no-process`, and
+// `--lsp-only` runs the language server's part alone. Profile the in-process part with `npm run build && node --cpu-prof dist/bench.js --no-process`, and
 // the language server it starts with CNNSHAPE_BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=DIR'
 // (one profile per thread: the relay's and the worker's, where the analyses run). The server's CPU
 // time per edit and the check's CPU time are printed beside the wall times: on a loaded machine the
@@ -312,11 +312,18 @@ function main(): void {
   console.log(`\nbenchmark took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-void loadParser()
-  .then(main)
-  .then(() => benchLanguageServer())
-  .catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
-  .then(() => benchWorkspace())
-  .catch((error) => console.log(`workspace benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
-  .then(() => benchConfirm())
-  .catch((error) => console.log(`confirmation benchmark failed: ${error instanceof Error ? error.message : String(error)}`));
+// `--lsp-only`: only the language server's part (bench-lsp.ts), for measuring a change to it.
+if (process.argv.includes('--lsp-only')) {
+  void loadParser()
+    .then(() => benchLanguageServer())
+    .catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`));
+} else {
+  void loadParser()
+    .then(main)
+    .then(() => benchLanguageServer())
+    .catch((error) => console.log(`language server benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
+    .then(() => benchWorkspace())
+    .catch((error) => console.log(`workspace benchmark failed: ${error instanceof Error ? error.message : String(error)}`))
+    .then(() => benchConfirm())
+    .catch((error) => console.log(`confirmation benchmark failed: ${error instanceof Error ? error.message : String(error)}`));
+}

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTree, analyzeTreeWithReanalysis } from '../../server/src/analysis/analyze';
-import { analyzeByParts, PartsMemo, reanalysisByParts } from '../../server/src/analysis/parts';
+import { analyzeByParts, PartsMemo, provePartsLater, reanalysisByParts } from '../../server/src/analysis/parts';
 import type { AnalysisResult } from '../../server/src/analysis/result';
 import { parseSyntax } from '../../server/src/syntax/parse';
 
@@ -23,8 +23,8 @@ function pythonFiles(dir: string): string[] {
  * A result as text, its diagnostics in one order (the parts find them in another), and its layer
  * ids numbered in the order they first appear (each part's analysis numbers its objects apart).
  */
-function canonical(result: AnalysisResult): string {
-  const diagnostics = result.diagnostics.map((d) => JSON.stringify(d)).sort();
+function canonical(result: AnalysisResult, sortDiagnostics = true): string {
+  const diagnostics = sortDiagnostics ? result.diagnostics.map((d) => JSON.stringify(d)).sort() : result.diagnostics;
   const ids = new Map<number, number>();
   const models = result.models.map((m) => ({ ...m, layers: m.layers.map((l) => (l.layerId === null ? l : { ...l, layerId: ids.get(l.layerId) ?? ids.set(l.layerId, ids.size).size - 1 })) }));
   return JSON.stringify({ ...result, models, diagnostics });
@@ -109,6 +109,43 @@ describe('analysis in parts', () => {
       expect(JSON.stringify(analyzeTreeWithReanalysis(tree, text, {}, reanalysisByParts(memo, {}))), file).toBe(JSON.stringify(analyzeTree(tree, text, {})));
     }
     expect(proven).toBeGreaterThan(3);
+  });
+
+  it("proves one part's diagnostics from that part alone as the whole file proves them, or leaves it to the whole file", () => {
+    /** The proof from the erring part (undefined where it leaves it to the whole file), and the whole file's proof. */
+    const proofs = (text: string) => {
+      const tree = parseSyntax(text);
+      const memo = new PartsMemo();
+      const quick = analyzeByParts(tree, text, { proveFixes: false }, memo);
+      const part = provePartsLater(quick, memo, {});
+      return { part: part && canonical(part, false), whole: canonical(analyzeTreeWithReanalysis(tree, text, {}, reanalysisByParts(memo, {})), false) };
+    };
+    let byPart = 0;
+    for (const file of [...pythonFiles(join(root, 'test/fixtures')), ...pythonFiles(join(root, 'examples'))]) {
+      const text = readFileSync(file, 'utf8');
+      // Each integer argument of a layer one more: a mistake in one model, most of the time.
+      for (const m of [...text.matchAll(/(?<=nn\.(?:Linear|Conv2d)\(|Dense\()(\d+)(?=\s*[,)*])/g)].slice(0, 4)) {
+        const broken = text.slice(0, m.index) + String(Number(m[1]) + 1) + text.slice(m.index + m[1].length);
+        const { part, whole: all } = proofs(broken);
+        if (part === undefined) continue;
+        byPart++;
+        expect(part, `${file}, ${m[1]} at ${m.index}`).toBe(all);
+      }
+    }
+    expect(byPart).toBeGreaterThan(20);
+    const broken = TWO_MODELS.replace('nn.Linear(4 * 6 * 6, 2)', 'nn.Linear(4 * 7 * 6, 2)');
+    const proven = proofs(broken);
+    expect(proven.part).toBe(proven.whole);
+    expect(JSON.parse(proven.part!).diagnostics[0].fixes.length).toBeGreaterThan(0);
+    // A name of another part, or a constant no part reads, may hold the right value (144): only the whole file's scope offers it.
+    for (const other of ['SIDE = 144\n', 'SIDE = 12 * 12\n', 'SIDE = 12 ** 2\n']) {
+      const text = broken.replace('HIDDEN = WIDTH * 2\n', `HIDDEN = WIDTH * 2\n${other}`);
+      const { part, whole: all } = proofs(text);
+      expect(part, other).toBeUndefined();
+      if (other === 'SIDE = 144\n') expect(all).toContain('Change 4 * 7 * 6 to SIDE');
+    }
+    // Diagnostics in two parts: the whole file's proof.
+    expect(proofs(broken.replace('nn.Linear(WIDTH * 16 * 16, 10)', 'nn.Linear(WIDTH * 15 * 16, 10)')).part).toBeUndefined();
   });
 
   it('re-analyses only the model an edit touches, and its diagnostics change', () => {

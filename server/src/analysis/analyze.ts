@@ -27,7 +27,7 @@ import { WorkspaceLoader } from '../workspace/loader';
 import { workspaceFromTexts } from '../workspace/files';
 import { argumentChain, blamedPoint, LiteralUses } from './blame';
 import { writeFix } from './fixes';
-import { proveFixes } from './prove';
+import { PartProofUnsure, proveFixes, type PartContext } from './prove';
 import type { AnalysisResult, AnalyzeOptions, BlockRecord, InputSource, LayerRecord, ModelResult, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
 
 export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
@@ -57,6 +57,10 @@ export interface AnalysisSteps {
   probes: number;
   /** Whether running the module or finding the models (building them) recorded layers or tensor notes: a Keras model's span of the trace may take in those of other statements. */
   moduleTraced: boolean;
+  /** What a proof of another part's diagnostics needs to know of this one (parts.ts, prove.ts PartContext): its trace's length, its module-level integers, whether it applied a Keras Dense to a feature map. */
+  records: number;
+  moduleInts: Map<string, number>;
+  denseOnMap: boolean;
 }
 
 /** analyzeTree, with the steps it took (undefined when it failed). */
@@ -67,7 +71,7 @@ export function analyzeTreeCounting(tree: Tree, text: string, options: AnalyzeOp
     const analysis = new Analysis(repaired === null ? tree : parseSyntax(repaired, undefined, { isCancelled: options.isCancelled }), text, repaired === null ? options : { ...options, proveFixes: false }, firstId, reanalyse);
     const result = analysis.run();
     // A quick result keeps the rest of its analysis, for proveLater (a repaired text is never proven).
-    if (repaired === null && options.proveFixes === false && result.diagnostics.length > 0) pendingProofs.set(result, (isCancelled) => analysis.proven(result.models, isCancelled));
+    if (repaired === null && options.proveFixes === false && result.diagnostics.length > 0) pendingProofs.set(result, (isCancelled, part) => analysis.proven(result.models, isCancelled, part));
     return { result, steps: analysis.steps };
   } catch {
     // Analysis never throws on user code; an internal failure leaves the file unanalysed.
@@ -76,7 +80,14 @@ export function analyzeTreeCounting(tree: Tree, text: string, options: AnalyzeOp
 }
 
 /** The rest of the analysis behind each quick result that has diagnostics (proveFixes: false): its proofs. */
-const pendingProofs = new WeakMap<AnalysisResult, (isCancelled?: () => boolean) => AnalysisResult>();
+const pendingProofs = new WeakMap<AnalysisResult, (isCancelled?: () => boolean, part?: PartOfFile) => AnalysisResult>();
+
+/** A part's proof (parts.ts): what the whole file's analysis would prove with, beside the part's own state. */
+export interface PartOfFile extends Omit<PartContext, 'moduleScope'> {
+  /** The whole file's models (the proof weighs how a fix disturbs each), and its analysis of an edited text. */
+  models: ModelResult[];
+  reanalyse: Reanalysis;
+}
 
 /**
  * For a result of analyzeTree with `proveFixes: false`, the result the same analysis with its fixes
@@ -93,6 +104,24 @@ export function proveLater(quick: AnalysisResult, isCancelled?: () => boolean): 
     return prove(isCancelled);
   } catch {
     return { models: [], diagnostics: [] };
+  }
+}
+
+/**
+ * For a part's quick result (parts.ts: analysed with `proveFixes: false`, with the whole text), its
+ * diagnostics proven as the whole file's proof proves them, from the state the part's analysis
+ * kept: the part's models and its proven diagnostics. Undefined where no state is kept, or where the
+ * answer could hang on the rest of the file (PartProofUnsure): then prove the whole file. Made
+ * once: the state is released with it.
+ */
+export function provePartLater(quick: AnalysisResult, part: PartOfFile, isCancelled?: () => boolean): AnalysisResult | undefined {
+  const prove = pendingProofs.get(quick);
+  if (!prove) return undefined;
+  pendingProofs.delete(quick);
+  try {
+    return prove(isCancelled, part);
+  } catch (error) {
+    return error instanceof PartProofUnsure ? undefined : { models: [], diagnostics: [] };
   }
 }
 
@@ -195,17 +224,21 @@ class Analysis {
       if (m) models.push(m);
     }
     models.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.range.line - b.range.line);
-    this.steps = { total: this.interp.stepsTaken, module: moduleSteps, probes, moduleTraced };
+    const records = this.interp.trace.records;
+    const moduleInts = new Map<string, number>();
+    for (const [name, v] of this.interp.moduleScope.vars) if (v.t === 'int' && typeof v.v === 'number') moduleInts.set(name, v.v);
+    const denseOnMap = records.some((x) => x.framework === 'keras' && x.layer?.def.kind === 'Dense' && x.inputs[0]?.shape?.length === 4 && x.layer.node.file === undefined && this.reported(x.layer.node));
+    this.steps = { total: this.interp.stepsTaken, module: moduleSteps, probes, moduleTraced, records: records.length, moduleInts, denseOnMap };
     return this.result(models, this.options.proveFixes !== false, this.options.isCancelled);
   }
 
   /** The result of a run made with `proveFixes: false`, its fixes proven now (proveLater): what a run with proofs gives. */
-  proven(models: ModelResult[], isCancelled: (() => boolean) | undefined): AnalysisResult {
-    return this.result(models, true, isCancelled);
+  proven(models: ModelResult[], isCancelled: (() => boolean) | undefined, part?: PartOfFile): AnalysisResult {
+    return this.result(models, true, isCancelled, part);
   }
 
   /** The result from the models and the trace's diagnostics, with the fixes proven or offered as candidates. */
-  private result(models: ModelResult[], prove: boolean, isCancelled: (() => boolean) | undefined): AnalysisResult {
+  private result(models: ModelResult[], prove: boolean, isCancelled: (() => boolean) | undefined, part?: PartOfFile): AnalysisResult {
     const raw = this.interp.trace.diagnostics;
     const converted = raw.map((d) => this.toDiagnostic(d));
     const diagnostics = !prove
@@ -214,11 +247,15 @@ class Analysis {
           text: this.text,
           raw,
           diagnostics: converted,
-          models,
+          models: part?.models ?? models,
           records: this.interp.trace.records,
           inText: (n) => n.file === undefined && this.reported(n),
-          reanalyse: (edited) => (this.reanalysis ? this.reanalysis(edited, isCancelled) : analyze(edited, { ...this.options, isCancelled, proveFixes: false })),
+          reanalyse: (edited) => {
+            const again = part?.reanalyse ?? this.reanalysis;
+            return again ? again(edited, isCancelled) : analyze(edited, { ...this.options, isCancelled, proveFixes: false });
+          },
           isCancelled,
+          ...(part ? { part: { ...part, moduleScope: this.interp.moduleScope } } : {}),
         });
     const proven = !prove ? { fixesProven: false as const } : {};
     if (!this.options.workspace) return { models, diagnostics, ...proven };

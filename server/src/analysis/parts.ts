@@ -31,7 +31,7 @@
 // files a part read are compared through the workspace's callback, as the analysis reads them.
 
 import { parseSyntax, type SyntaxNode, type Tree } from '../syntax/parse';
-import { analyzeTree, analyzeTreeCounting, type AnalysisSteps, type Reanalysis } from './analyze';
+import { analyzeTree, analyzeTreeCounting, provePartLater, type AnalysisSteps, type Reanalysis } from './analyze';
 import type { AnalysisResult, AnalyzeOptions, BlockRecord, Fix, LayerRecord, ModelResult, Range, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
 
 /** What one unit's text says: what it reads and binds, and whether it may be shared by the parts. */
@@ -105,10 +105,11 @@ export function analyzeByParts(tree: Tree, text: string, options: AnalyzeOptions
   memo.sameOptions(options);
   memo.lastAnalysed = 0;
   memo.lastReused = 0;
-  const parts = options.proveFixes === false ? partition(tree, text, options, memo) : undefined;
+  const split = options.proveFixes === false ? partition(tree, text, options, memo) : undefined;
+  const parts = split?.parts;
   // The kept parts stay: a text that cannot be split now (a bracket left open while typing) is
   // mostly the parts again once it can.
-  if (!parts) {
+  if (!split || !parts) {
     memo.lastAnalysed = 1;
     return analyzeTree(tree, text, options);
   }
@@ -157,6 +158,7 @@ export function analyzeByParts(tree: Tree, text: string, options: AnalyzeOptions
     if (!part) return whole();
     results.push(part);
   }
+  let partUnits = parts;
   // Parts whose module code or model building recorded layers or tensor notes run as one: a Keras
   // model built there takes the notes and records made between its first and last layer (and the
   // note after it), by other statements or builders too.
@@ -166,12 +168,76 @@ export function analyzeByParts(tree: Tree, text: string, options: AnalyzeOptions
     const joined = run(units);
     if (joined === 'cancelled') return cancelled();
     if (!joined) return whole();
+    partUnits = [...parts.filter((_, i) => !results[i].steps.moduleTraced), units];
     results = [...results.filter((r) => !r.steps.moduleTraced), joined];
   }
   memo.parts = kept;
   // Where the whole file would come near a budget the parts do not share, the parts may differ from it.
   if (!withinSharedBudgets(results.map((r) => r.steps))) return whole();
-  return merged(results.map((r) => r.result), options);
+  const out = merged(results.map((r) => r.result), options);
+  if (out.diagnostics.length > 0) proofPlans.set(out, { results, units: partUnits, all: split.units });
+  return out;
+}
+
+/** The parts behind each quick result by parts that has diagnostics: provePartsLater proves them. */
+const proofPlans = new WeakMap<AnalysisResult, { results: KeptPart[]; units: Unit[][]; all: Unit[] }>();
+
+/**
+ * For a result of analyzeByParts (`proveFixes: false`) whose diagnostics all come from one part, the
+ * result the whole file's proof gives (analyzeTreeWithReanalysis with reanalysisByParts: the
+ * diagnostics, their proven fixes, in the same order), made from the state that part's analysis
+ * kept: the whole file is not analysed again, only each candidate fix, by parts. Undefined where
+ * that cannot be told from the part alone (diagnostics in several parts, a part's result reused
+ * from an earlier analysis, a candidate that hangs on the rest of the file): prove the whole file.
+ * Layer ids are the parts' (as in the quick result).
+ */
+export function provePartsLater(quick: AnalysisResult, memo: PartsMemo, options: AnalyzeOptions, isCancelled?: () => boolean): AnalysisResult | undefined {
+  const plan = proofPlans.get(quick);
+  if (!plan) return undefined;
+  proofPlans.delete(quick);
+  const { results, units, all } = plan;
+  const erring = results.flatMap((r, i) => (r.result.diagnostics.length > 0 ? [i] : []));
+  if (erring.length !== 1) return undefined;
+  const p = erring[0];
+  const others = results.filter((_, i) => i !== p);
+  const otherInts = new Map<string, number | undefined>();
+  for (const r of others) for (const [name, v] of r.steps.moduleInts) otherInts.set(name, v);
+  // The shared constants no part reads are in the whole file's module scope only: their integers,
+  // where a literal says them (undefined where it does not say: any proof that looks there is unsure).
+  const inParts = new Set(units.flat());
+  for (const u of all) {
+    if (inParts.has(u) || u.facts.kind !== 'constant') continue;
+    for (const s of u.statements) {
+      const assignment = s.namedChildren.find((c) => c.type === 'assignment');
+      const name = assignment?.childForFieldName('left')?.text;
+      const value = assignment?.childForFieldName('right');
+      if (name === undefined || !value) continue;
+      const int = constantInt(value, otherInts);
+      if (int !== NOT_INT) otherInts.set(name, int);
+    }
+  }
+  // The rows of the units only this part holds (a shared import or constant is held by others too).
+  const held = new Set(units.filter((_, i) => i !== p).flat());
+  const own = units[p].filter((u) => !held.has(u));
+  const ownNode = (node: SyntaxNode) => node.file === undefined && own.some((u) => node.startPosition.row >= u.firstRow && node.endPosition.row <= u.lastRow);
+  const proven = provePartLater(
+    results[p].result,
+    {
+      records: results.reduce((n, r) => n + r.steps.records, 0),
+      otherInts,
+      ownNode,
+      denseOnMapElsewhere: others.some((r) => r.steps.denseOnMap),
+      models: quick.models,
+      reanalyse: reanalysisByParts(memo, options),
+    },
+    isCancelled,
+  );
+  if (!proven) return undefined;
+  const { proveFixes: _quick, ...proving } = options;
+  return merged(
+    results.map((r, i) => (i === p ? proven : r.result)),
+    proving,
+  );
 }
 
 /**
@@ -188,6 +254,47 @@ export function reanalysisByParts(memo: PartsMemo, options: AnalyzeOptions): Rea
     copy.nextFirstId = memo.nextFirstId + IDS_PER_PART * 1e4;
     return analyzeByParts(parseSyntax(edited, undefined, { isCancelled }), edited, { ...options, isCancelled, proveFixes: false }, copy);
   };
+}
+
+const NOT_INT = 'not an int';
+
+/**
+ * The integer a constant's expression makes (`64`, `-1`, `2 ** 5`, `WIDTH * 4` of an integer
+ * constant written before), NOT_INT for a value of another type (a string, a float, a tuple,
+ * None, a bool), undefined where this cannot tell.
+ */
+function constantInt(node: SyntaxNode, known: ReadonlyMap<string, number | undefined>): number | undefined | typeof NOT_INT {
+  switch (node.type) {
+    case 'integer':
+      return /^\d+$/.test(node.text) ? Number(node.text) : undefined;
+    case 'string':
+    case 'concatenated_string':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+    case 'tuple':
+      return NOT_INT;
+    case 'parenthesized_expression':
+      return node.namedChildren.length === 1 ? constantInt(node.namedChildren[0], known) : undefined;
+    case 'identifier':
+      return known.has(node.text) ? known.get(node.text) : undefined;
+    case 'unary_operator': {
+      const v = node.namedChildren.length === 1 ? constantInt(node.namedChildren[0], known) : undefined;
+      const op = node.childForFieldName('operator')?.text;
+      return typeof v === 'number' && op === '-' ? -v : typeof v === 'number' && op === '+' ? v : undefined;
+    }
+    case 'binary_operator': {
+      const a = constantInt(node.childForFieldName('left')!, known);
+      const b = constantInt(node.childForFieldName('right')!, known);
+      if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+      const op = node.childForFieldName('operator')?.text;
+      const v = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '//' && b !== 0 ? Math.floor(a / b) : undefined;
+      return v !== undefined && Number.isSafeInteger(v) ? v : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** Ids one analysis may take at most (it stops after 1,500,000 steps). */
@@ -215,8 +322,8 @@ function withinSharedBudgets(steps: AnalysisSteps[]): boolean {
   return module + LARGEST_INNER_BUDGET < MODULE_BUDGET && total + LARGEST_PHASE_BUDGET < FILE_BUDGET && probes < PROBED_FUNCTIONS;
 }
 
-/** The parts of the file (each its units in order), or undefined when the file must be analysed whole. */
-function partition(tree: Tree, text: string, options: AnalyzeOptions, memo: PartsMemo): Unit[][] | undefined {
+/** The parts of the file (each its units in order) and all its units, or undefined when the file must be analysed whole. */
+function partition(tree: Tree, text: string, options: AnalyzeOptions, memo: PartsMemo): { parts: Unit[][]; units: Unit[] } | undefined {
   const root = tree.rootNode;
   if (root.type !== 'module' || root.hasError || tree.whole) return undefined;
   if (options.input !== undefined || options.model !== undefined) return undefined;
@@ -306,7 +413,7 @@ function partition(tree: Tree, text: string, options: AnalyzeOptions, memo: Part
     }
     parts.push([...included].sort((a, b) => a - b).map((i) => units[i]));
   }
-  return parts;
+  return { parts, units };
 }
 
 /** True when another file of the workspace (its own, not a library's) calls one of `names`. */

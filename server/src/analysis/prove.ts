@@ -42,6 +42,32 @@ export interface ProofInput {
   /** Analyses an edited text (without proofs). */
   reanalyse: (text: string) => AnalysisResult;
   isCancelled?: () => boolean;
+  /**
+   * Where the diagnostics come from one part of the file (analysis/parts.ts), what the whole file's
+   * analysis would have beside it: `models` and `reanalyse` are then the whole file's, `records`
+   * the part's trace only. A candidate that hangs on the rest of the file throws PartProofUnsure.
+   */
+  part?: PartContext;
+}
+
+/** What a proof of one part's diagnostics needs to know of the rest of the file, to give what the whole file's proof gives. */
+export interface PartContext {
+  /** The number of trace records the whole file's analysis makes (the budget of analyses hangs on it). */
+  records: number;
+  /** The part's module scope, and the integers other parts bind at module level (the whole file's module scope holds them too). */
+  moduleScope: Scope;
+  otherInts: ReadonlyMap<string, number | undefined>;
+  /** True for a node of a unit only this part holds (a shared constant's node may feed other parts' layers). */
+  ownNode: (node: SyntaxNode) => boolean;
+  /** Whether other parts' traces hold a Keras Dense applied to a feature map. */
+  denseOnMapElsewhere: boolean;
+}
+
+/** Thrown by a part's proof where its answer could hang on the rest of the file: the whole file is proven instead. */
+export class PartProofUnsure extends Error {
+  constructor() {
+    super('the proof of a part may differ from the whole file\'s');
+  }
 }
 
 /** One edit to try: replace the text from `start` to `end` by `text`. */
@@ -80,7 +106,7 @@ interface Trial {
 export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
   const { raw, diagnostics } = input;
   const errorKeys = diagnostics.map((d) => (d ? keyOf(d) : ''));
-  let budget = Math.min(MAX_PROOF_ANALYSES, Math.floor(MAX_PROOF_RECORDS / Math.max(1, input.records.length)));
+  let budget = Math.min(MAX_PROOF_ANALYSES, Math.floor(MAX_PROOF_RECORDS / Math.max(1, input.part?.records ?? input.records.length)));
   const folded = new Set<number>();
   const out = new Map<number, ShapeDiagnostic>();
   for (let i = 0; i < raw.length; i++) {
@@ -93,7 +119,7 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
       budget > 0 && !input.isCancelled?.()
         ? [
             ...factorCandidates(input, chain, value, r),
-            ...[...chain].reverse().map((point) => valueCandidate(point, value!, r.layer!, r.arg!, r.fix?.flattenedFrom ?? null)),
+            ...[...chain].reverse().map((point) => valueCandidate(point, value!, r.layer!, r.arg!, r.fix?.flattenedFrom ?? null, input.part)),
             ...producerCandidates(input, r),
             ...upstreamCandidates(input, r),
             ...flattenCandidates(input, r),
@@ -164,9 +190,9 @@ export function proveFixes(input: ProofInput): ShapeDiagnostic[] {
 }
 
 /** Writing `value` at a place on an argument's chain. */
-function valueCandidate(point: BlamePoint, value: number, layer: LayerValue, arg: string, flattenedFrom: Shape): Candidate {
+function valueCandidate(point: BlamePoint, value: number, layer: LayerValue, arg: string, flattenedFrom: Shape, part: PartContext | undefined): Candidate {
   const current = point.node.text.trim();
-  const tries = writings(point, value, flattenedFrom)
+  const tries = writings(point, value, flattenedFrom, part)
     .filter(([, text]) => text !== current)
     .map(([writing, text]) => ({ start: point.node.startIndex, end: point.node.endIndex, text, title: `Change ${current} to ${text}`, writing }));
   return { node: point.node, tries, layer, arg };
@@ -210,9 +236,12 @@ function factorCandidates(input: ProofInput, chain: BlamePoint[], value: number 
   const held = scope.lookup(factor.text);
   const root = Math.round(target ** (1 / power));
   if (held?.t !== 'int' || !held.src || root ** power !== target || root <= 0) return [];
+  if (!input.inText(held.src)) return [];
+  // Other parts' layers may read a shared constant: only the whole file's trace knows.
+  if (input.part && !input.part.ownNode(held.src)) throw new PartProofUnsure();
   const uses = new LiteralUses(input.records, input.raw);
-  if (!input.inText(held.src) || !uses.feedsNothingElse(held.src)) return [];
-  const candidate = valueCandidate({ node: held.src, scope: null, source: true }, root, r.layer, r.arg, null);
+  if (!uses.feedsNothingElse(held.src)) return [];
+  const candidate = valueCandidate({ node: held.src, scope: null, source: true }, root, r.layer, r.arg, null, input.part);
   // In the user's style first: one number of the expression changed (`img_size // 2 ** 3` to `... ** 4`).
   const styled = oneNumberChanged(held.src, root, scope);
   if (styled !== undefined) candidate.tries.unshift({ start: held.src.startIndex, end: held.src.endIndex, text: styled, title: `Change ${held.src.text} to ${styled}`, writing: 1 });
@@ -340,7 +369,7 @@ function producerCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
     if (producer.layer && arg) {
       if (producer.layer.bound.values.get(arg) !== received) return [];
       const chain = argumentChain(producer.layer, arg, input.inText);
-      return [...chain].reverse().map((point) => ({ ...valueCandidate(point, wanted, producer.layer!, arg, null), upstream: true }));
+      return [...chain].reverse().map((point) => ({ ...valueCandidate(point, wanted, producer.layer!, arg, null, input.part), upstream: true }));
     }
     t = producer.inputs[0];
   }
@@ -442,7 +471,7 @@ function changerCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
     const strided = typeof v === 'number' ? v > 1 : Array.isArray(v) && v.some((x) => typeof x === 'number' && x > 1);
     if (!strided) continue;
     const chain = argumentChain(layer, arg, input.inText);
-    out.push(...[...chain].reverse().map((point) => ({ ...valueCandidate(point, 1, layer, arg, null), upstream: true })));
+    out.push(...[...chain].reverse().map((point) => ({ ...valueCandidate(point, 1, layer, arg, null, input.part), upstream: true })));
   }
   if (layer.bound.values.get('padding') === 'valid') {
     const written = layer.argNodes.get('padding');
@@ -508,7 +537,7 @@ function branchCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
       const value = times ? target / size : size / target;
       if (!Number.isInteger(value) || value < 1) continue;
       const chain = argumentChain(changer.layer, arg, input.inText);
-      out.push(...[...chain].reverse().map((point) => valueCandidate(point, value, changer.layer!, arg, null)));
+      out.push(...[...chain].reverse().map((point) => valueCandidate(point, value, changer.layer!, arg, null, input.part)));
     }
   }
   return out;
@@ -540,6 +569,8 @@ function flattenCandidates(input: ProofInput, r: RawDiagnostic): Candidate[] {
       t = producer.inputs[0];
     }
   } else {
+    // The first of the whole file's trace: where other parts hold one, only the whole file knows which.
+    if (input.part?.denseOnMapElsewhere) throw new PartProofUnsure();
     dense = input.records.filter(isDenseOnMap).slice(0, 1);
   }
   const out: Candidate[] = [];
@@ -624,9 +655,9 @@ function rangeAt(text: string, start: number, end: number): Range {
 }
 
 /** The ways to write `value` at a place, preferred first: names in scope, the user's expression (or it with one number changed), the literal. */
-function writings(point: BlamePoint, value: number, flattenedFrom: Shape): [number, string][] {
+function writings(point: BlamePoint, value: number, flattenedFrom: Shape, part: PartContext | undefined): [number, string][] {
   const out: [number, string][] = [];
-  for (const name of namesHolding(point.scope, value, point.node.text.trim())) out.push([0, name]);
+  for (const name of namesHolding(point.scope, value, point.node.text.trim(), part)) out.push([0, name]);
   const expression = fixText(point.node.text, value, flattenedFrom);
   if (expression !== String(value)) out.push([1, expression]);
   const changed = point.scope && point.node.type === 'binary_operator' ? oneNumberChanged(point.node, value, point.scope) : undefined;
@@ -636,18 +667,26 @@ function writings(point: BlamePoint, value: number, flattenedFrom: Shape): [numb
 }
 
 /** Names visible from a scope that hold `value` (locals, then `self.` attributes, then enclosing and module names), at most three. */
-function namesHolding(scope: Scope | null, value: number, current: string): string[] {
+function namesHolding(scope: Scope | null, value: number, current: string, part: PartContext | undefined): string[] {
   const out: string[] = [];
   const holds = (v: Value | undefined) => v?.t === 'int' && v.v === value;
   const add = (name: string) => {
     if (name !== current && !out.includes(name) && out.length < 3) out.push(name);
   };
+  // A part's module scope lacks the other parts' names: where one of them holds the value, the
+  // whole file's scope would offer it (in its own order).
+  const module = (s: Scope) => {
+    if (s !== part?.moduleScope || out.length >= 3) return;
+    for (const [name, v] of part.otherInts) if ((v === value || v === undefined) && name !== current && !s.vars.has(name) && /^[A-Za-z_]\w*$/.test(name)) throw new PartProofUnsure();
+  };
   if (!scope) return out;
+  module(scope);
   for (const [name, v] of scope.vars) if (holds(v) && /^[A-Za-z_]\w*$/.test(name)) add(name);
   const self = scope.vars.get('self');
   if (self?.t === 'object') for (const [attr, v] of self.attrs) if (holds(v) && /^[A-Za-z_]\w*$/.test(attr)) add(`self.${attr}`);
   for (let s = scope.parent; s; s = s.parent) {
     if (s.kind === 'class') continue;
+    module(s);
     for (const [name, v] of s.vars) if (holds(v) && /^[A-Za-z_]\w*$/.test(name)) add(name);
   }
   return out;

@@ -7,7 +7,7 @@
 // version of the files that analysis read), and an edit cancels it like any analysis.
 
 import { analyze, analyzeTree, analyzeTreeWithReanalysis, proveLater } from '../analysis/analyze';
-import { reanalysisByParts, type PartsMemo } from '../analysis/parts';
+import { provePartsLater, reanalysisByParts, type PartsMemo } from '../analysis/parts';
 import type { Tree } from '../syntax/parse';
 import type { AnalysisResult } from '../analysis/result';
 import { AnalysisCancelled, cancellationFor } from './cancellation';
@@ -50,10 +50,14 @@ export class ProofCache {
     const isCancelled = cancellationFor(target.key);
     const input = settings.defaultInputShape;
     const options = { ...(input === undefined ? {} : { input }), ...context, isCancelled };
-    // The quick analysis's own state proves its fixes where it kept it; else the text is analysed again.
+    // The quick analysis's own state proves its fixes where it kept it (a whole file's, or the one
+    // part that holds every diagnostic: the rest of the file is not analysed again); else the text is analysed again.
     const tree = this.treeFor(target);
     const parts = this.partsFor(target);
-    const result = proveLater(quick, isCancelled) ?? (!tree ? analyze(target.text, options) : parts ? analyzeTreeWithReanalysis(tree, target.text, options, reanalysisByParts(parts, options)) : analyzeTree(tree, target.text, options));
+    const result =
+      proveLater(quick, isCancelled) ??
+      (parts ? provePartsLater(quick, parts, options, isCancelled) : undefined) ??
+      (!tree ? analyze(target.text, options) : parts ? analyzeTreeWithReanalysis(tree, target.text, options, reanalysisByParts(parts, options)) : analyzeTree(tree, target.text, options));
     if (isCancelled?.()) throw new AnalysisCancelled(target.key);
     this.proven.set(quick, result);
     return result;
