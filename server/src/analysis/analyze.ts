@@ -13,7 +13,7 @@ import { formatShape } from '../shapes/shape';
 import { Framework, Output, Shape, TupleOut } from '../shapes/types';
 import { parseSyntax, rangeOf, SyntaxNode, Tree } from '../syntax/parse';
 import { moduleAssignments } from '../syntax/queries';
-import { BudgetExceeded, Interpreter, needsNoArguments } from '../python/interpreter';
+import { BudgetExceeded, Interpreter, MODEL_TRACE_BUDGET, needsNoArguments } from '../python/interpreter';
 import { annotatedInputs } from '../python/jaxtyping';
 import { lazyOrigin } from '../python/tensors';
 import { RawDiagnostic, TraceRecord } from '../python/trace';
@@ -959,7 +959,7 @@ class Analysis {
     const inputIds = tensors.map((t) => t.id);
     interp.inModelRun = true;
     interp.inputRankGuessed = source === 'symbolic' || source === 'inferred';
-    interp.resetBudget(400_000);
+    interp.resetBudget(MODEL_TRACE_BUDGET);
     try {
       interp.unwrittenCall = appliedAt ? null : c.nameNode;
       const out = interp.applyModule(c.value, args, kwargs, appliedAt ?? c.nameNode);

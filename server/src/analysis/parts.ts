@@ -30,6 +30,7 @@
 // and the `line N` its messages quote move with the unit they lie in. Pure: no I/O; the other
 // files a part read are compared through the workspace's callback, as the analysis reads them.
 
+import { FILE_BUDGET, MODEL_TRACE_BUDGET, MODULE_BUDGET, PROBED_FUNCTIONS, SCRIPT_LOOP_BUDGET } from '../python/interpreter';
 import { parseSyntax, type SyntaxNode, type Tree } from '../syntax/parse';
 import { analyzeTree, analyzeTreeCounting, provePartLater, type AnalysisSteps, type Reanalysis } from './analyze';
 import type { AnalysisResult, AnalyzeOptions, BlockRecord, Fix, LayerRecord, ModelResult, Range, RelatedInfo, ShapeDiagnostic, TensorNote } from './result';
@@ -297,17 +298,13 @@ function constantInt(node: SyntaxNode, known: ReadonlyMap<string, number | undef
   }
 }
 
-/** Ids one analysis may take at most (it stops after 1,500,000 steps). */
+/** Ids one analysis may take at most (it stops after FILE_BUDGET steps). */
 const IDS_PER_PART = 1e9;
 
-// Budgets the interpreter shares across a file (python/interpreter.ts, analyze.ts): the module run's
-// 400,000 steps, of which a script's loop may take 100,000 on its own; the file's 1,500,000, of
-// which one model's trace may take 400,000; eight uncalled functions probed.
-const MODULE_BUDGET = 400_000;
-const LARGEST_INNER_BUDGET = 100_000;
-const FILE_BUDGET = 1_500_000;
-const LARGEST_PHASE_BUDGET = 400_000;
-const PROBED_FUNCTIONS = 8;
+// Budgets the interpreter shares across a file (python/interpreter.ts): the module run's, of which a
+// script's loop may take SCRIPT_LOOP_BUDGET on its own; the file's, of which one phase (the module
+// run, a model's trace) may take the larger of theirs; the number of uncalled functions probed.
+const LARGEST_PHASE_BUDGET = Math.max(MODULE_BUDGET, MODEL_TRACE_BUDGET);
 
 /** True when the whole file, taking at most the parts' steps together, stays clear of every shared budget. */
 function withinSharedBudgets(steps: AnalysisSteps[]): boolean {
@@ -319,7 +316,7 @@ function withinSharedBudgets(steps: AnalysisSteps[]): boolean {
     module += s.module;
     probes += s.probes;
   }
-  return module + LARGEST_INNER_BUDGET < MODULE_BUDGET && total + LARGEST_PHASE_BUDGET < FILE_BUDGET && probes < PROBED_FUNCTIONS;
+  return module + SCRIPT_LOOP_BUDGET < MODULE_BUDGET && total + LARGEST_PHASE_BUDGET < FILE_BUDGET && probes < PROBED_FUNCTIONS;
 }
 
 /** The parts of the file (each its units in order) and all its units, or undefined when the file must be analysed whole. */

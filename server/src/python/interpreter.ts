@@ -100,10 +100,16 @@ const PROBE_BUDGET = 40_000;
  * as data preparation: generating 50,000 samples one by one must not spend the budget the model
  * code after it needs.
  */
-const SCRIPT_LOOP_BUDGET = 100_000;
+export const SCRIPT_LOOP_BUDGET = 100_000;
 
 /** Steps one file may take in all, whatever its number of models: the bound on its analysis time. */
-const FILE_BUDGET = 1_500_000;
+export const FILE_BUDGET = 1_500_000;
+/** The steps the module's own run may take (the budget an interpreter starts with). */
+export const MODULE_BUDGET = 400_000;
+/** The steps one model's traced pass may take (analysis/analyze.ts). */
+export const MODEL_TRACE_BUDGET = 400_000;
+/** At most so many uncalled functions of a file are run for the example data they build. */
+export const PROBED_FUNCTIONS = 8;
 const MAX_DEPTH = 60;
 
 /** An example call found in the file: `net(torch.randn(1, 1, 28, 28))`, `model.build((None, 28, 28, 1))`. */
@@ -266,7 +272,7 @@ export class Interpreter implements ModuleHost {
     readonly root: SyntaxNode,
     private readonly options: InterpreterOptions = {},
   ) {
-    this.budget = options.budget ?? 400_000;
+    this.budget = options.budget ?? MODULE_BUDGET;
     this.nextId = options.firstId ?? 1;
     this.kerasInputFor = options.kerasInputFor;
     this.moduleScope.set('__name__', str('__main__'));
@@ -330,7 +336,7 @@ export class Interpreter implements ModuleHost {
    * y = net(torch.randn(2, 3, 32, 32))`): their example calls and the instances they feed count
    * as the file's. Each run has its own small budget. Returns how many functions it ran.
    */
-  probeUncalledFunctions(budget = 60_000, limit = 8, functions: Iterable<FunctionValue> = this.functions.values()): number {
+  probeUncalledFunctions(budget = 60_000, limit = PROBED_FUNCTIONS, functions: Iterable<FunctionValue> = this.functions.values()): number {
     const wasEnabled = this.trace.enabled;
     this.trace.enabled = false;
     let runs = 0;
