@@ -756,10 +756,16 @@ def main():
     print()
     print(f'export const TAP_CLASSES = {json.dumps(TAP_CLASSES)};')
     print()
-    print('export const KERAS_APPLICATIONS: ApplicationTable[] = [')
+    # Built when first asked for: evaluating it at every start cost the language server's and the CLI's load.
+    print('let applications: ApplicationTable[] | undefined;')
+    print()
+    print('/** The table, built when first asked for: a file that calls no keras.applications constructor never builds it. */')
+    print('export function kerasApplications(): ApplicationTable[] {')
+    print('  return (applications ??= [')
     for t in tables:
         print('  ' + json.dumps(t, separators=(',', ':')) + ',')
-    print('];')
+    print('  ]);')
+    print('}')
 
 
 main()

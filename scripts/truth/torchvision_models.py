@@ -376,10 +376,14 @@ def main():
     out.write('// against the real model on every one of %d input sizes it accepts; its weights enum\'s name and members.\n\n' % len(SIZES))
     out.write('export interface TorchvisionModel {\n  name: string;\n  family: string;\n  weights: [string, string[]] | null;\n  source: string;\n}\n\n')
     out.write('export const TORCHVISION_BLOCKS: string[] = %s;\n\n' % json.dumps(sorted(blocks)))
-    out.write('export const TORCHVISION_MODELS: TorchvisionModel[] = [\n')
+    # Built when first asked for: evaluating it at every start cost the language server's and the CLI's load.
+    out.write('let models: TorchvisionModel[] | undefined;\n\n')
+    out.write('/** The table, built when first asked for: a file that uses no torchvision model never builds it. */\n')
+    out.write('export function torchvisionModels(): TorchvisionModel[] {\n')
+    out.write('  return (models ??= [\n')
     for m in models:
         out.write('  %s,\n' % json.dumps(m))
-    out.write('];\n')
+    out.write('  ]);\n}\n')
 
 
 if __name__ == '__main__':

@@ -20,7 +20,7 @@ import {
   type MessageReader,
   type MessageWriter,
 } from 'vscode-jsonrpc/node';
-import { CancellationBoard, changedKeys } from './cancellation';
+import { changedKeys, type CancellationBoard } from './cancellation';
 
 /** What the main thread hands the worker. */
 export interface RelayData {
@@ -62,10 +62,8 @@ export class PortMessageWriter extends AbstractMessageWriter implements MessageW
   end(): void {}
 }
 
-/** The main thread: starts the server's worker from `workerFile` and relays between it and the editor. */
-export function relayToWorker(transport: 'stdio' | 'ipc', workerFile: string): void {
-  const board = new CancellationBoard();
-  const worker = new Worker(workerFile, { workerData: { relay: { cancellation: board.buffer, transport } satisfies RelayData }, stdout: true, stderr: false });
+/** The main thread: relays between the editor and the server's worker (started with `board`'s buffer: main.ts). */
+export function relayToWorker(transport: 'stdio' | 'ipc', worker: Worker, board: CancellationBoard): void {
   // Anything the worker prints on stdout would corrupt a stdio transport: it goes to stderr.
   worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const reader: MessageReader = transport === 'stdio' ? new StreamMessageReader(process.stdin) : new IPCMessageReader(process);

@@ -11,7 +11,7 @@
 
 import { add, ceildiv, Dim, Expr, floordiv, sub } from '../shapes/dim';
 import type { ArgValue, Param, Shape } from '../shapes/types';
-import { KERAS_APPLICATIONS, TAP_CLASSES } from './keras-applications-table';
+import { kerasApplications, TAP_CLASSES } from './keras-applications-table';
 
 export interface ApplicationTable {
   /** Qualified names (`keras.applications.ResNet50`, `keras.applications.resnet50.ResNet50`). */
@@ -52,7 +52,7 @@ export function findApplication(name: string): ApplicationTable | undefined {
   if (!name.startsWith('keras.applications.')) return undefined;
   if (!byName) {
     byName = new Map();
-    for (const t of KERAS_APPLICATIONS) for (const n of t.names) byName.set(n, t);
+    for (const t of kerasApplications()) for (const n of t.names) byName.set(n, t);
   }
   return byName.get(name);
 }

@@ -18,7 +18,7 @@
 // instead of this whenever one is found (workspace/loader.ts).
 
 import { timmFile } from './timm';
-import { TORCHVISION_MODELS } from './torchvision-table';
+import { torchvisionModels } from './torchvision-table';
 
 /**
  * The folder the texts of the libraries the engine carries live under (this table, and timm's
@@ -1659,7 +1659,7 @@ function modelsModule(): string {
     '',
   ];
   const enums = new Set<string>();
-  for (const m of TORCHVISION_MODELS) {
+  for (const m of torchvisionModels()) {
     if (m.weights && !enums.has(m.weights[0])) {
       enums.add(m.weights[0]);
       lines.push(`class ${m.weights[0]}:`);

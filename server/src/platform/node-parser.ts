@@ -14,7 +14,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parserKind, useParser, type ParserBinding, type ParserKind } from '../syntax/binding';
 import { nativeBinding } from '../syntax/native';
-import { wasmBinding } from '../syntax/wasm';
 
 export type ParserChoice = 'auto' | ParserKind;
 
@@ -75,8 +74,12 @@ export async function loadNativeBinding(): Promise<ParserBinding> {
   return binding;
 }
 
-/** web-tree-sitter's runtime and tree-sitter-python's grammar, from dist/ (bundled) or node_modules. */
+/**
+ * web-tree-sitter's runtime and tree-sitter-python's grammar, from dist/ (bundled) or node_modules.
+ * Imported when first needed: where the native parser loads, its 170 kB of glue code is never run.
+ */
 export async function loadWasmBinding(): Promise<ParserBinding> {
+  const { wasmBinding } = await import('../syntax/wasm');
   return wasmBinding(readFileSync(wasmFile('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm')), readFileSync(wasmFile('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm')));
 }
 
